@@ -1,0 +1,53 @@
+// Pure builders for what gets signed: cosign simple-signing payloads and
+// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
+
+export const PREDICATE_TYPES = {
+  cosignSign: 'https://sigstore.dev/cosign/sign/v1',
+  slsaProvenance: 'https://slsa.dev/provenance/v1',
+  cyclonedx: 'https://cyclonedx.org/bom',
+  spdx: 'https://spdx.dev/Document',
+} as const;
+
+export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+
+export interface Subject {
+  name?: string;
+  digest: string; // sha256:<hex>
+}
+
+// cosign's Simple Signing payload, keys in Go's field order so the bytes
+// match what cosign itself would sign for the same image.
+export function simpleSigningPayload(repository: string, digest: string): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      critical: {
+        identity: { 'docker-reference': repository },
+        image: { 'docker-manifest-digest': digest },
+        type: 'cosign container image signature',
+      },
+      optional: null,
+    }),
+  );
+}
+
+// An in-toto v1 statement with exactly the four top-level fields: cosign
+// parses statements strictly and rejects unknown fields.
+export function statement(subjects: Subject[], predicateType: string, predicate: object): Buffer {
+  return Buffer.from(
+    JSON.stringify({
+      _type: STATEMENT_TYPE,
+      subject: subjects.map((s) => ({
+        ...(s.name ? { name: s.name } : {}),
+        digest: { sha256: s.digest.replace(/^sha256:/, '') },
+      })),
+      predicateType,
+      predicate,
+    }),
+  );
+}
+
+// What `cosign sign` v3 signs for an image: a statement with a nameless
+// digest subject and an empty predicate.
+export function cosignSignStatement(digest: string): Buffer {
+  return statement([{ digest }], PREDICATE_TYPES.cosignSign, {});
+}

@@ -1,0 +1,79 @@
+import { basename, dirname } from './common.js';
+import { purl } from './purl.js';
+import type { Cataloger, Pkg, Relationship } from './types.js';
+
+interface PackageJson {
+  name?: unknown;
+  version?: unknown;
+  license?: unknown;
+  licenses?: unknown;
+  dependencies?: unknown;
+  optionalDependencies?: unknown;
+}
+
+function licenseOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (value && typeof value === 'object' && typeof (value as { type?: unknown }).type === 'string') {
+    return (value as { type: string }).type;
+  }
+  return undefined;
+}
+
+function depNames(value: unknown): string[] {
+  return value && typeof value === 'object' ? Object.keys(value) : [];
+}
+
+// Installed packages only: every package.json in the image (node_modules and
+// app roots), not lock files. Files without a name or version are markers such
+// as {"type":"module"} in a package's subfolder, not packages.
+export const npm: Cataloger = {
+  name: 'javascript-package-cataloger',
+  match: (path) => path.endsWith('/package.json'),
+  parse(file) {
+    const json = JSON.parse(file.content.toString('utf8')) as PackageJson;
+    if (typeof json !== 'object' || json === null) return { packages: [], relationships: [] };
+    const { name, version } = json;
+    if (typeof name !== 'string' || typeof version !== 'string' || name === '' || version === '') {
+      return { packages: [], relationships: [] };
+    }
+    const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
+    const scoped = name.startsWith('@') && name.includes('/');
+    return {
+      packages: [
+        {
+          name,
+          version,
+          type: 'npm',
+          purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version),
+          licenses: licenses.filter((l): l is string => !!l),
+          foundBy: npm.name,
+          path: file.path,
+          layer: file.layer,
+          requires: [...depNames(json.dependencies), ...depNames(json.optionalDependencies)],
+        },
+      ],
+      relationships: [],
+    };
+  },
+  // Node's resolution: from the package's folder upwards, the first
+  // node_modules/<dep> wins.
+  relate(packages) {
+    const byDir = new Map<string, Pkg>();
+    for (const p of packages) byDir.set(dirname(p.path), p);
+    const edges: Relationship[] = [];
+    for (const p of packages) {
+      for (const dep of new Set(p.requires)) {
+        for (let dir = dirname(p.path); ; dir = dirname(dir)) {
+          if (basename(dir) === 'node_modules') continue;
+          const to = byDir.get(`${dir === '/' ? '' : dir}/node_modules/${dep}`);
+          if (to) {
+            edges.push({ from: p, to });
+            break;
+          }
+          if (dir === '/') break;
+        }
+      }
+    }
+    return edges;
+  },
+};

@@ -1,0 +1,84 @@
+// The cataloger contract: a cataloger names the files it needs (match), may
+// reduce a large file while it streams past (sink), and turns each file that
+// survives to the final filesystem into packages (parse). Catalogers know
+// nothing of CycloneDX; src/sbom.ts turns Pkg into components.
+
+export interface EntryInfo {
+  size: number;
+  mode: number;
+}
+
+// Streams one file's bytes; end() returns what parse() will see, or undefined
+// to drop the file (e.g. an executable that turned out not to be a Go binary).
+export interface ContentSink {
+  push(chunk: Buffer): void;
+  end(): Buffer | undefined;
+}
+
+export interface CapturedFile {
+  path: string; // absolute, canonical (symlinked parents resolved), e.g. /var/lib/dpkg/status
+  layer: string; // digest of the layer the file came from
+  content: Buffer;
+}
+
+export interface Distro {
+  id: string; // os-release ID, lower-case, e.g. debian
+  idLike: string[];
+  versionId?: string; // Debian: the point release from /etc/debian_version
+  versionCodename?: string;
+  buildId?: string;
+  prettyName?: string;
+}
+
+export interface ParseContext {
+  distro?: Distro;
+}
+
+export type PkgType =
+  | 'deb'
+  | 'apk'
+  | 'rpm'
+  | 'npm'
+  | 'python'
+  | 'go-module'
+  | 'java-archive'
+  | 'gem'
+  | 'php-composer'
+  | 'dotnet'
+  | 'rust-crate';
+
+export interface Pkg {
+  name: string;
+  version: string;
+  type: PkgType;
+  purl: string;
+  licenses: string[]; // raw declared strings; sbom.ts decides id vs expression vs name
+  foundBy: string;
+  path: string; // where the evidence was found
+  layer: string;
+  group?: string;
+  requires?: string[]; // dependency names as the source records them, for relate()
+  provides?: string[]; // virtual names other packages may require by
+}
+
+export interface Relationship {
+  from: Pkg; // from depends on to
+  to: Pkg;
+}
+
+export interface CatalogResult {
+  packages: Pkg[];
+  relationships: Relationship[];
+}
+
+export interface Cataloger {
+  name: string;
+  match(path: string, entry: EntryInfo): boolean;
+  sink?(path: string, entry: EntryInfo): ContentSink;
+  parse(file: CapturedFile, ctx: ParseContext): CatalogResult | Promise<CatalogResult>;
+  // Edges that span files (npm's node_modules lookup, python's Requires-Dist),
+  // resolved once over everything this cataloger found.
+  relate?(packages: Pkg[]): Relationship[];
+}
+
+export const emptyResult = (): CatalogResult => ({ packages: [], relationships: [] });

@@ -1,0 +1,169 @@
+import { ActionError, type ErrorCode } from './errors.js';
+
+// The one fetch path for every service (registry, Fulcio, Rekor, TSA, OIDC):
+// a per-attempt header timeout, jittered exponential backoff on transient
+// failures, Retry-After honoured, and one retry budget shared by the whole run.
+
+export type Service = 'registry' | 'fulcio' | 'rekor' | 'tsa' | 'oidc';
+
+const SERVICE_NAMES: Record<Service, string> = {
+  registry: 'The registry',
+  fulcio: 'Fulcio',
+  rekor: 'Rekor',
+  tsa: 'The timestamp authority',
+  oidc: 'The OIDC token endpoint',
+};
+
+const SERVICE_CODES: Record<Service, ErrorCode> = {
+  registry: 'REGISTRY',
+  fulcio: 'FULCIO',
+  rekor: 'REKOR',
+  tsa: 'TSA',
+  oidc: 'IDENTITY',
+};
+
+const SERVICE_FIX: Record<Service, string> = {
+  registry: 'check the image name and that the registry is reachable, then re-run the job',
+  fulcio: 'check fulcio-url, or re-run the job once Fulcio is back',
+  rekor: 'check rekor-url, or re-run the job once Rekor is back',
+  tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
+  oidc: 'check that the job has `permissions: id-token: write`, then re-run',
+};
+
+export interface HttpOptions {
+  retryBudgetMs: number;
+  timeoutMs?: number;
+  userAgent?: string;
+  debug?: (line: string) => void;
+}
+
+export interface RequestOptions {
+  method?: string;
+  headers?: Record<string, string>;
+  // Only re-sendable bodies: a retry must send the same bytes again.
+  body?: string | Uint8Array;
+  service: Service;
+  redirect?: 'follow' | 'manual';
+}
+
+const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+const BASE_DELAY_MS = 250;
+const MAX_DELAY_MS = 15_000;
+
+export class Http {
+  private spentMs = 0;
+  readonly retryBudgetMs: number;
+  private readonly timeoutMs: number;
+  private readonly userAgent: string;
+  private readonly debug: (line: string) => void;
+  // Counts retries per service, for the log and for tests that inject faults.
+  readonly retries: Record<Service, number> = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
+
+  constructor(opts: HttpOptions) {
+    this.retryBudgetMs = opts.retryBudgetMs;
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.userAgent = opts.userAgent ?? 'sign-attest-action';
+    this.debug = opts.debug ?? (() => undefined);
+  }
+
+  // Sends a request, retrying transient failures. Any final status is returned
+  // to the caller, which decides what it means; only exhausted retries throw.
+  async request(url: string, opts: RequestOptions): Promise<Response> {
+    const method = opts.method ?? 'GET';
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      let res: Response | undefined;
+      let failure: string;
+      try {
+        res = await this.attempt(url, method, opts);
+        if (!RETRY_STATUSES.has(res.status)) return res;
+        failure = `HTTP ${res.status}`;
+      } catch (err) {
+        failure = networkReason(err);
+      }
+      const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
+      if (res) await res.body?.cancel().catch(() => undefined);
+      const delay = retryAfter ?? jitteredDelay(attempt);
+      this.spentMs += Date.now() - started;
+      if (this.spentMs + delay > this.retryBudgetMs) {
+        const what = `${SERVICE_NAMES[opts.service]} at ${origin(url)}`;
+        throw new ActionError(
+          SERVICE_CODES[opts.service],
+          `${what} failed: ${failure} on ${method} ${pathOf(url)} after ${attempt} attempt(s) within the ${Math.round(this.retryBudgetMs / 1000)}s retry budget; ${SERVICE_FIX[opts.service]}`,
+        );
+      }
+      this.retries[opts.service]++;
+      this.debug(`${method} ${url}: ${failure}; retry ${attempt} in ${delay} ms`);
+      this.spentMs += delay;
+      await sleep(delay);
+    }
+  }
+
+  private async attempt(url: string, method: string, opts: RequestOptions): Promise<Response> {
+    // The timeout covers the wait for response headers only: a large blob
+    // may legitimately stream for longer.
+    const ctl = new AbortController();
+    const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+    try {
+      return await fetch(url, {
+        method,
+        headers: { 'user-agent': this.userAgent, ...opts.headers },
+        body: opts.body,
+        redirect: opts.redirect ?? 'follow',
+        signal: ctl.signal,
+      });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+// Full jitter keeps concurrent runs from retrying in lock-step.
+function jitteredDelay(attempt: number): number {
+  const cap = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** (attempt - 1));
+  return Math.round(cap / 2 + (Math.random() * cap) / 2);
+}
+
+export function retryAfterMs(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const secs = Number(value);
+  if (Number.isFinite(secs)) return Math.max(0, secs * 1000);
+  const when = Date.parse(value);
+  return Number.isNaN(when) ? undefined : Math.max(0, when - Date.now());
+}
+
+function networkReason(err: unknown): string {
+  const e = err as { message?: string; cause?: { code?: string; message?: string } };
+  return e.cause?.code ?? e.cause?.message ?? e.message ?? String(err);
+}
+
+function origin(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+// Reads a JSON error body's message, for error lines.
+export async function errorText(res: Response): Promise<string> {
+  const text = await res.text().catch(() => '');
+  try {
+    const j = JSON.parse(text) as { message?: string; errors?: { code?: string; message?: string }[] };
+    if (j.errors?.length) return j.errors.map((e) => [e.code, e.message].filter(Boolean).join(': ')).join('; ');
+    if (j.message) return j.message;
+  } catch {
+    // not JSON
+  }
+  return text.trim().split('\n')[0]?.slice(0, 200) ?? '';
+}

@@ -1,0 +1,119 @@
+import * as core from '@actions/core';
+import { existsSync } from 'node:fs';
+import { ActionError } from './errors.js';
+import { isDigest, parseReference, type Reference } from './oci/reference.js';
+
+// The only caller of core.getInput: every input parsed, checked and typed
+// once, with errors that name the input and the fix.
+
+export type AttachMode = 'both' | 'referrers' | 'tags' | 'none';
+export type SbomMode = { kind: 'generate' } | { kind: 'none' } | { kind: 'file'; path: string };
+
+export interface Inputs {
+  images: Reference[];
+  sign: boolean;
+  sbom: SbomMode;
+  provenance: boolean;
+  attach: AttachMode;
+  replace: boolean;
+  fulcioURL: string;
+  rekorURL: string;
+  tsaURL?: string;
+  trustedRoot?: string;
+  audience: string;
+  identityToken?: string;
+  registryUsername?: string;
+  registryPassword?: string;
+  retryBudgetSeconds: number;
+  summary: boolean;
+}
+
+const ATTACH_MODES: readonly AttachMode[] = ['both', 'referrers', 'tags', 'none'];
+
+export function readInputs(get: (name: string) => string = (n) => core.getInput(n)): Inputs {
+  const password = get('registry-password');
+  if (password) core.setSecret(password);
+  const token = get('identity-token');
+  if (token) core.setSecret(token);
+
+  const attach = get('attach') || 'both';
+  if (!ATTACH_MODES.includes(attach as AttachMode)) {
+    throw new ActionError('INPUT', `attach: "${attach}" is not one of ${ATTACH_MODES.join(', ')}`);
+  }
+  const budget = Number(get('retry-budget') || '120');
+  if (!Number.isFinite(budget) || budget < 0) throw new ActionError('INPUT', `retry-budget: "${get('retry-budget')}" is not a number of seconds`);
+  const trustedRoot = get('trusted-root') || undefined;
+  if (trustedRoot && !existsSync(trustedRoot)) {
+    throw new ActionError('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
+  }
+  const inputs: Inputs = {
+    images: parseImages(get('images'), get('digest')),
+    sign: bool(get, 'sign', true),
+    sbom: parseSbom(get('sbom')),
+    provenance: bool(get, 'provenance', true),
+    attach: attach as AttachMode,
+    replace: bool(get, 'replace', false),
+    fulcioURL: url(get, 'fulcio-url', 'https://fulcio.sigstore.dev'),
+    rekorURL: url(get, 'rekor-url', 'https://rekor.sigstore.dev'),
+    tsaURL: get('tsa-url') ? url(get, 'tsa-url', '') : undefined,
+    trustedRoot,
+    audience: get('oidc-audience') || 'sigstore',
+    identityToken: token || undefined,
+    registryUsername: get('registry-username') || undefined,
+    registryPassword: password || undefined,
+    retryBudgetSeconds: budget,
+    summary: bool(get, 'summary', true),
+  };
+  if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance) {
+    throw new ActionError('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
+  }
+  return inputs;
+}
+
+// `images` holds one or more references, newline- or comma-separated; a
+// `digest` input completes a single tagless name.
+export function parseImages(raw: string, digest: string): Reference[] {
+  const items = raw
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (items.length === 0) throw new ActionError('INPUT', 'images: no image given; pass registry/repository@sha256:<digest> (for example the digest output of docker/build-push-action)');
+  const refs = items.map(parseReference);
+  const d = digest.trim();
+  if (d) {
+    if (!isDigest(d)) throw new ActionError('INPUT', `digest: "${d}" is not a sha256 digest; pass sha256:<64 lowercase hex>`);
+    if (refs.length !== 1) throw new ActionError('INPUT', 'digest: pairs with exactly one image name; put name@digest in images for several images');
+    const [ref] = refs as [Reference];
+    if (ref.digest && ref.digest !== d) throw new ActionError('INPUT', `digest: ${d} differs from the digest in images (${ref.digest}); pass only one`);
+    ref.digest = d;
+    ref.tag = undefined;
+  }
+  return refs;
+}
+
+function parseSbom(raw: string): SbomMode {
+  const v = raw.trim();
+  if (v === '' || v === 'generate' || v === 'true') return { kind: 'generate' };
+  if (v === 'false' || v === 'none') return { kind: 'none' };
+  if (!existsSync(v)) throw new ActionError('INPUT', `sbom: file "${v}" does not exist; pass generate, false, or the path of a CycloneDX/SPDX JSON file`);
+  return { kind: 'file', path: v };
+}
+
+function bool(get: (n: string) => string, name: string, dflt: boolean): boolean {
+  const v = get(name).trim().toLowerCase();
+  if (v === '') return dflt;
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new ActionError('INPUT', `${name}: "${v}" is not true or false`);
+}
+
+function url(get: (n: string) => string, name: string, dflt: string): string {
+  const v = get(name).trim() || dflt;
+  try {
+    const u = new URL(v);
+    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error('scheme');
+  } catch {
+    throw new ActionError('INPUT', `${name}: "${v}" is not an http(s) URL`);
+  }
+  return v.replace(/\/+$/, '');
+}

@@ -1,0 +1,85 @@
+import * as core from '@actions/core';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PREDICATE_TYPES } from './attest.js';
+import { errorLine } from './errors.js';
+import { Http } from './http.js';
+import { getIdentity, claimString } from './identity.js';
+import type { Inputs } from './inputs.js';
+import { attachTarget, imageResult, signTarget, verifySigned, writeBundles, type Predicate, type SignedTarget } from './pipeline.js';
+import { buildProvenance } from './provenance.js';
+import { resultsJSON, type ImageResult } from './results.js';
+import { sbomPredicate } from './sbom-step.js';
+import { RunSigner } from './sign.js';
+import { renderSummary } from './summary.js';
+import { expandTargets, resolveTargets } from './targets.js';
+import { loadTrustMaterial } from './verify.js';
+
+// The pipeline in one screen: inputs → identity → artifacts → signing →
+// verification → attaching → outputs and summary. Nothing is written to the
+// registry until every signature is logged and verified.
+export async function run(inputs: Inputs): Promise<void> {
+  try {
+    const trust = await loadTrustMaterial(inputs.trustedRoot);
+    const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug });
+    const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
+    const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
+    const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
+    const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
+
+    const provenance: Predicate[] = inputs.provenance
+      ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
+      : [];
+    const predicates = await Promise.all(
+      targets.map(async (t) => [...provenance, ...(await sbomPredicate(t, inputs.sbom, outDir))]),
+    );
+
+    const signer = await RunSigner.create(http, inputs, identity);
+    core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
+    const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
+    const policy = { san: signer.san, issuer: identity.issuer };
+    for (const st of signed) verifySigned(trust, st, policy);
+
+    const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    const results: ImageResult[] = [];
+    for (const st of signed) {
+      const bundles = await writeBundles(outDir, st);
+      const rows = await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles });
+      results.push(imageResult(st, rows));
+    }
+
+    setOutputs(results);
+    if (inputs.summary) {
+      const md = renderSummary(results, {
+        rekorURL: inputs.rekorURL,
+        san: signer.san,
+        issuer: identity.issuer,
+        repository: claimString(identity.claims, 'repository'),
+        attach: inputs.attach,
+        customRoot: Boolean(inputs.trustedRoot),
+      });
+      await core.summary.addRaw(md).write();
+    }
+    await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
+  } catch (err) {
+    core.setFailed(errorLine(err));
+    if (err instanceof Error && err.cause) core.debug(`cause: ${errorLine(err.cause)}`);
+  }
+}
+
+// Single-value outputs describe the first image; `results` has them all.
+function setOutputs(results: ImageResult[]): void {
+  const first = results[0];
+  if (!first) return;
+  const find = (kind: string) => first.artifacts.find((a) => a.kind === kind);
+  core.setOutput('digest', first.digest);
+  core.setOutput('signature-log-index', find('signature')?.logIndex ?? '');
+  core.setOutput('sbom-log-index', find('sbom')?.logIndex ?? '');
+  core.setOutput('provenance-log-index', find('provenance')?.logIndex ?? '');
+  core.setOutput('signature-bundle', find('signature')?.bundle ?? '');
+  core.setOutput('sbom-bundle', find('sbom')?.bundle ?? '');
+  core.setOutput('provenance-bundle', find('provenance')?.bundle ?? '');
+  core.setOutput('sbom-path', find('sbom')?.path ?? '');
+  core.setOutput('results', resultsJSON(results));
+}

@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { ActionError } from '../errors.js';
+import { errorText, type Http } from '../http.js';
+import type { Credentials } from './credentials.js';
+import { registryBaseURL } from './reference.js';
+
+export const MEDIA = {
+  ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+  ociIndex: 'application/vnd.oci.image.index.v1+json',
+  dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+  dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+  ociConfig: 'application/vnd.oci.image.config.v1+json',
+  empty: 'application/vnd.oci.empty.v1+json',
+} as const;
+
+const MANIFEST_ACCEPT = [MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerManifest, MEDIA.dockerList].join(', ');
+
+export interface Descriptor {
+  mediaType: string;
+  digest: string;
+  size: number;
+  artifactType?: string;
+  annotations?: Record<string, string>;
+  platform?: { os: string; architecture: string; variant?: string };
+}
+
+export interface Manifest {
+  schemaVersion: 2;
+  mediaType?: string;
+  artifactType?: string;
+  config?: Descriptor;
+  layers?: Descriptor[];
+  manifests?: Descriptor[];
+  subject?: Descriptor;
+  annotations?: Record<string, string>;
+}
+
+export interface FetchedManifest {
+  digest: string;
+  mediaType: string;
+  bytes: Buffer;
+  manifest: Manifest;
+}
+
+export function sha256Digest(bytes: Uint8Array | string): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+// The one registry client: every call goes through `send`, which handles
+// auth challenges (Basic, Bearer token flow) and maps refusals to errors
+// that name the fix. It knows nothing of Sigstore.
+export class RegistryClient {
+  private readonly base: string;
+  private readonly tokens = new Map<string, string>();
+  private challenge?: Challenge;
+
+  constructor(
+    readonly registry: string,
+    private readonly http: Http,
+    private readonly creds: Credentials | undefined,
+    private readonly mask: (secret: string) => void = () => undefined,
+  ) {
+    this.base = registryBaseURL(registry);
+  }
+
+  // Returns the manifest, or undefined when the registry says it does not exist.
+  async getManifest(repo: string, ref: string): Promise<FetchedManifest | undefined> {
+    const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+    if (res.status === 404) return discard(res);
+    await this.expectOk(res, repo, `manifest ${ref}`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    const digest = sha256Digest(bytes);
+    if (ref.startsWith('sha256:') && digest !== ref) {
+      throw new ActionError('REGISTRY', `${this.registry}/${repo}: manifest ${ref} came back with digest ${digest}; the registry is serving wrong content`);
+    }
+    const manifest = parseManifest(bytes, `${this.registry}/${repo}@${ref}`);
+    const mediaType = manifest.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? MEDIA.ociManifest;
+    return { digest, mediaType, bytes, manifest };
+  }
+
+  // Returns the digest and whether the registry processed `subject` itself.
+  async putManifest(repo: string, ref: string, bytes: Buffer, mediaType: string): Promise<{ digest: string; subjectAware: boolean }> {
+    const res = await this.send(repo, 'push', 'PUT', `/manifests/${ref}`, {
+      'content-type': mediaType,
+      body: bytes,
+    });
+    await this.expectOk(res, repo, `manifest ${ref}`);
+    await discard(res);
+    return { digest: sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
+  }
+
+  async deleteManifest(repo: string, digest: string): Promise<void> {
+    const res = await this.send(repo, 'push', 'DELETE', `/manifests/${digest}`, {});
+    await discard(res);
+  }
+
+  async hasBlob(repo: string, digest: string): Promise<boolean> {
+    const res = await this.send(repo, 'pull', 'HEAD', `/blobs/${digest}`, {});
+    await discard(res);
+    if (res.status === 200) return true;
+    if (res.status === 404) return false;
+    await this.expectOk(res, repo, `blob ${digest}`);
+    return false;
+  }
+
+  // Monolithic upload (POST then PUT ?digest=), skipped when the blob exists.
+  async putBlob(repo: string, bytes: Buffer): Promise<Descriptor & { mediaType: '' }> {
+    const digest = sha256Digest(bytes);
+    const desc = { mediaType: '' as const, digest, size: bytes.length };
+    if (await this.hasBlob(repo, digest)) return desc;
+    const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+    await this.expectOk(start, repo, 'blob upload');
+    await discard(start);
+    const location = start.headers.get('location');
+    if (!location) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
+    const url = new URL(location, this.base);
+    url.searchParams.set('digest', digest);
+    const res = await this.send(repo, 'push', 'PUT', url.toString(), {
+      'content-type': 'application/octet-stream',
+      body: bytes,
+    });
+    await this.expectOk(res, repo, `blob ${digest}`);
+    await discard(res);
+    return desc;
+  }
+
+  async getBlob(repo: string, digest: string): Promise<Buffer> {
+    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    await this.expectOk(res, repo, `blob ${digest}`);
+    const bytes = Buffer.from(await res.arrayBuffer());
+    if (sha256Digest(bytes) !== digest) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check`);
+    return bytes;
+  }
+
+  // Streams a blob (layers can be large); the consumer checks the digest.
+  async openBlob(repo: string, digest: string): Promise<Readable> {
+    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    await this.expectOk(res, repo, `blob ${digest}`);
+    if (!res.body) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} has no body`);
+    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+  }
+
+  // The OCI 1.1 referrers API, or undefined when the registry lacks it
+  // (distribution 2.8 answers 404 with a text body; others 400 or 406).
+  async referrers(repo: string, digest: string): Promise<Manifest | undefined> {
+    const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex });
+    const type = res.headers.get('content-type') ?? '';
+    if (res.status !== 200 || !type.includes(MEDIA.ociIndex)) return discard(res);
+    return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+  }
+
+  private async expectOk(res: Response, repo: string, what: string): Promise<void> {
+    if (res.ok) return;
+    const detail = await errorText(res);
+    const where = `${this.registry}/${repo}`;
+    if (res.status === 401 || res.status === 403) {
+      throw new ActionError(
+        'REGISTRY_AUTH',
+        `${where}: the registry refused access (${res.status}${detail ? `: ${detail}` : ''}); ${this.creds ? 'check registry-username/registry-password (or docker login) and that the token may push to this repository' : 'log in first (docker/login-action) or set registry-username and registry-password'}`,
+      );
+    }
+    if (res.status === 404) {
+      throw new ActionError('REGISTRY_NOT_FOUND', `${where}: ${what} not found (${detail || '404'}); check the image name and that the image was pushed before this step`);
+    }
+    throw new ActionError('REGISTRY', `${where}: ${what} failed with HTTP ${res.status}${detail ? ` (${detail})` : ''}`);
+  }
+
+  private async send(
+    repo: string,
+    action: 'pull' | 'push',
+    method: string,
+    pathOrURL: string,
+    opts: { accept?: string; 'content-type'?: string; body?: Buffer },
+  ): Promise<Response> {
+    const url = pathOrURL.startsWith('http') ? pathOrURL : `${this.base}/v2/${repo}${pathOrURL}`;
+    const scope = `repository:${repo}:${action === 'push' ? 'pull,push' : 'pull'}`;
+    const headers: Record<string, string> = {};
+    if (opts.accept) headers['accept'] = opts.accept;
+    if (opts['content-type']) headers['content-type'] = opts['content-type'];
+    const call = async () => {
+      const auth = await this.authorization(scope);
+      return this.http.request(url, {
+        method,
+        service: 'registry',
+        headers: auth ? { ...headers, authorization: auth } : headers,
+        body: opts.body,
+      });
+    };
+    let res = await call();
+    if (res.status !== 401) return res;
+    const challenge = parseChallenge(res.headers.get('www-authenticate'));
+    const known = this.challenge;
+    this.challenge = challenge;
+    // A 401 right after authenticating for this scope is a refusal, not a challenge.
+    if (!challenge || (known && this.tokens.has(scope))) return res;
+    await discard(res);
+    this.tokens.delete(scope);
+    res = await call();
+    return res;
+  }
+
+  private async authorization(scope: string): Promise<string | undefined> {
+    const ch = this.challenge;
+    if (!ch) return undefined;
+    if (ch.scheme === 'basic') {
+      if (!this.creds?.username && !this.creds?.password) return undefined;
+      const basic = Buffer.from(`${this.creds.username ?? ''}:${this.creds.password ?? ''}`).toString('base64');
+      this.mask(basic);
+      return `Basic ${basic}`;
+    }
+    if (ch.scheme !== 'bearer') return undefined;
+    const cached = this.tokens.get(scope);
+    if (cached) return `Bearer ${cached}`;
+    const token = await this.fetchToken(ch.params, scope);
+    if (!token) return undefined;
+    this.mask(token);
+    this.tokens.set(scope, token);
+    return `Bearer ${token}`;
+  }
+
+  // The distribution token flow: GET with basic credentials (or anonymous),
+  // or POST an OAuth2 refresh token when docker config holds an identity token.
+  private async fetchToken(params: Record<string, string>, scope: string): Promise<string | undefined> {
+    const realm = params['realm'];
+    if (!realm) return undefined;
+    const url = new URL(realm);
+    let res: Response;
+    if (this.creds?.identityToken) {
+      const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.identityToken, service: params['service'] ?? '', scope });
+      res = await this.http.request(url.toString(), {
+        method: 'POST',
+        service: 'registry',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: form.toString(),
+      });
+    } else {
+      if (params['service']) url.searchParams.set('service', params['service']);
+      url.searchParams.set('scope', scope);
+      const headers: Record<string, string> = {};
+      if (this.creds?.username || this.creds?.password) {
+        headers['authorization'] = `Basic ${Buffer.from(`${this.creds.username ?? ''}:${this.creds.password ?? ''}`).toString('base64')}`;
+      }
+      res = await this.http.request(url.toString(), { service: 'registry', headers });
+    }
+    if (!res.ok) {
+      await discard(res);
+      return undefined;
+    }
+    const body = (await res.json()) as { token?: string; access_token?: string };
+    return body.token ?? body.access_token;
+  }
+}
+
+export function parseChallenge(header: string | null): Challenge | undefined {
+  if (!header) return undefined;
+  const m = /^(\w+)\s*(.*)$/.exec(header.trim());
+  if (!m) return undefined;
+  const params: Record<string, string> = {};
+  for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)) params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
+  return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+
+function parseManifest(bytes: Buffer, where: string): Manifest {
+  try {
+    const m = JSON.parse(bytes.toString('utf8')) as Manifest;
+    if (m.schemaVersion !== 2) throw new Error(`schemaVersion ${String(m.schemaVersion)}`);
+    return m;
+  } catch (err) {
+    throw new ActionError('REGISTRY', `${where}: unsupported manifest (${(err as Error).message}); only schema 2 OCI and Docker manifests are supported`);
+  }
+}
+
+async function discard(res: Response): Promise<undefined> {
+  await res.body?.cancel().catch(() => undefined);
+  return undefined;
+}

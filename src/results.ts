@@ -1,0 +1,47 @@
+// What one run produced, image by image: the data outputs and the summary
+// are both rendered from this.
+
+export type ArtifactKind = 'signature' | 'signatureReferrer' | 'sbom' | 'provenance';
+
+export interface ArtifactResult {
+  kind: ArtifactKind;
+  predicateType?: string;
+  logIndex: number;
+  uuid: string;
+  integratedTime: number;
+  bundle: string; // path of the v0.3 bundle file
+  tag?: string; // cosign tag (`sha256-<hex>.sig` / `.att`)
+  tagManifest?: string; // digest of that tag's manifest after our write
+  referrer?: string; // digest of our OCI 1.1 referrer manifest
+  fallbackTag?: string; // referrers tag-schema index, when the registry lacks the API
+  path?: string; // the SBOM document, for sbom
+}
+
+export interface ImageResult {
+  name: string; // registry/repository
+  digest: string;
+  platform?: string; // set for a platform manifest inside an index
+  artifacts: ArtifactResult[];
+}
+
+export interface RunContext {
+  rekorURL: string;
+  san: string;
+  issuer: string;
+  repository?: string; // owner/repo, for gh commands
+  attach: 'both' | 'referrers' | 'tags' | 'none';
+  customRoot: boolean;
+}
+
+// The `results` output: one object per image, artifacts keyed by kind.
+export function resultsJSON(images: ImageResult[]): string {
+  return JSON.stringify(
+    images.map((img) => ({
+      image: `${img.name}@${img.digest}`,
+      name: img.name,
+      digest: img.digest,
+      ...(img.platform ? { platform: img.platform } : {}),
+      ...Object.fromEntries(img.artifacts.map(({ kind, ...rest }) => [kind, rest])),
+    })),
+  );
+}

@@ -1,0 +1,80 @@
+import * as core from '@actions/core';
+import { ActionError } from './errors.js';
+import type { Http } from './http.js';
+import { RegistryClient, MEDIA, type FetchedManifest } from './oci/client.js';
+import { resolveCredentials, type Credentials } from './oci/credentials.js';
+import { formatReference, repoName, type Reference } from './oci/reference.js';
+
+// An image to sign: its registry client, repository and fetched manifest.
+// Tags are resolved to digests here, once, with a warning.
+export interface Target {
+  ref: Reference;
+  name: string; // registry/repository as users write it
+  client: RegistryClient;
+  manifest: FetchedManifest;
+  platform?: string;
+}
+
+export async function resolveTargets(refs: Reference[], http: Http, explicit: Credentials | undefined): Promise<Target[]> {
+  const clients = new Map<string, Promise<RegistryClient>>();
+  const clientFor = (registry: string) => {
+    let c = clients.get(registry);
+    if (!c) {
+      c = resolveCredentials(registry, explicit, core.setSecret).then((creds) => new RegistryClient(registry, http, creds, core.setSecret));
+      clients.set(registry, c);
+    }
+    return c;
+  };
+  const targets = await Promise.all(
+    refs.map(async (ref) => {
+      const client = await clientFor(ref.registry);
+      const wanted = ref.digest ?? ref.tag ?? 'latest';
+      const manifest = await client.getManifest(ref.repository, wanted);
+      if (!manifest) {
+        throw new ActionError(
+          'REGISTRY_NOT_FOUND',
+          `images: ${formatReference(ref)} was not found in the registry; push the image before this step and pass its digest`,
+        );
+      }
+      if (!ref.digest) {
+        core.warning(`${formatReference(ref)} resolved to ${manifest.digest}; pass the digest (name@sha256:…) so the signature cannot land on a tag that moved`);
+      }
+      return { ref: { ...ref, digest: manifest.digest }, name: repoName(ref), client, manifest };
+    }),
+  );
+  // The same digest named twice is signed once.
+  const unique = new Map(targets.map((t) => [`${t.name}@${t.manifest.digest}`, t]));
+  return [...unique.values()];
+}
+
+// The platform images inside a multi-platform index (attestation manifests
+// that BuildKit files under unknown/unknown are skipped).
+export async function platformTargets(index: Target): Promise<Target[]> {
+  const list = index.manifest.manifest.manifests ?? [];
+  const out: Target[] = [];
+  for (const d of list) {
+    const p = d.platform;
+    if (!p || p.os === 'unknown') continue;
+    if (d.mediaType !== MEDIA.ociManifest && d.mediaType !== MEDIA.dockerManifest) continue;
+    const manifest = await index.client.getManifest(index.ref.repository, d.digest);
+    if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `${index.name}@${d.digest}: platform manifest listed in the index is missing from the registry`);
+    out.push({ ...index, ref: { ...index.ref, digest: d.digest, tag: undefined }, manifest, platform: [p.os, p.architecture, p.variant].filter(Boolean).join('/') });
+  }
+  return out;
+}
+
+export function isIndex(t: Target): boolean {
+  return t.manifest.mediaType === MEDIA.ociIndex || t.manifest.mediaType === MEDIA.dockerList;
+}
+
+// Every multi-platform index is followed by its platform images, so each
+// platform gets its own signature, SBOM and provenance (consumers pulling one
+// platform look for attestations on that platform's digest).
+export async function expandTargets(targets: Target[]): Promise<Target[]> {
+  const out: Target[] = [];
+  for (const t of targets) {
+    out.push(t);
+    if (isIndex(t)) out.push(...(await platformTargets(t)));
+  }
+  return out;
+}

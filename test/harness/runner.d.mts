@@ -1,0 +1,20 @@
+export declare const ROOT: string;
+export declare const FAKE_GITHUB_TOKEN: string;
+export interface ActionRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  summary: string;
+  runnerTemp: string;
+  ms: number;
+}
+export interface RunOptions {
+  action?: string;
+  inputs: Record<string, string>;
+  env?: Record<string, string | undefined>;
+  home?: string;
+}
+export declare function runAction(opts: RunOptions): Promise<ActionRun>;
+export declare function parseCommandFile(text: string): Record<string, string>;
+export declare function errorLines(run: ActionRun): string[];
