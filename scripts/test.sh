@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
 # Runs the whole test suite (unit + end-to-end on the offline stack) on the
-# Node the action runs on. Usage: npm test [-- jest args]
+# Node the action runs on, installing whatever is missing first.
+# Usage: npm test [-- jest args]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
-case "$(node --version)" in v24.*) ;; *) echo "tests need Node 24 (node_modules/.bin/node); run npm ci first" >&2; exit 1 ;; esac
+case "$(node --version)" in v24.*) ;; *) echo "tests need Node 24 (node_modules/.bin/node)" >&2; exit 1 ;; esac
+[ -f dist/index.js ] || bash scripts/build.sh
 export NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=DEP0040"
 exec jest "$@"

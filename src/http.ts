@@ -46,7 +46,8 @@ export interface RequestOptions {
   redirect?: 'follow' | 'manual';
 }
 
-const RETRY_STATUSES = new Set([408, 429, 500, 502, 503, 504]);
+// 501 and 505 are answers, not outages; every other 5xx may pass.
+const isTransient = (status: number) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 15_000;
 
@@ -76,7 +77,7 @@ export class Http {
       let failure: string;
       try {
         res = await this.attempt(url, method, opts);
-        if (!RETRY_STATUSES.has(res.status)) return res;
+        if (!isTransient(res.status)) return res;
         failure = `HTTP ${res.status}`;
       } catch (err) {
         failure = networkReason(err);

@@ -8,7 +8,7 @@ import type { AttachMode } from './inputs.js';
 import type { ArtifactResult, ImageResult } from './results.js';
 import { cosignRekorBundle } from './sigstore/bundle.js';
 import type { RunSigner, SignedResult } from './sign.js';
-import type { Target } from './targets.js';
+import { targetDir, type Target } from './targets.js';
 import { verifyBundle, type IdentityPolicy } from './verify.js';
 
 // The stages after identity: sign and log every artifact, verify what was
@@ -81,7 +81,7 @@ export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: Ide
 
 // Writes each bundle as one JSON line, as actions/attest does.
 export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<SignedResult, string>> {
-  const sub = join(dir, st.target.manifest.digest.replace(':', '-'));
+  const sub = targetDir(dir, st.target);
   await mkdir(sub, { recursive: true });
   const paths = new Map<SignedResult, string>();
   const named: [string, SignedResult | undefined][] = [

@@ -8,6 +8,7 @@ import { claimString, type Claims } from './identity.js';
 export const BUILD_TYPE = 'https://actions.github.io/buildtypes/workflow/v1';
 
 const REQUIRED = [
+  'iss',
   'ref',
   'sha',
   'repository',

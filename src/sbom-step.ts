@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SbomMode } from './inputs.js';
 import type { Predicate } from './pipeline.js';
 import { generateImageSbom, loadSbomFile } from './sbom.js';
-import { isIndex, type Target } from './targets.js';
+import { isIndex, targetDir, type Target } from './targets.js';
 
 // The SBOM predicate for one image: the user's file, or a document generated
 // by streaming the image's layers from the registry. An index carries no
@@ -28,7 +28,9 @@ export async function sbomPredicate(target: Target, mode: SbomMode, outDir: stri
       validate: 'auto',
     }),
   );
-  const path = join(outDir, `${target.manifest.digest.replace(':', '-')}.cdx.json`);
+  const dir = targetDir(outDir, target);
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, 'sbom.cdx.json');
   await writeFile(path, sbom.json);
   core.info(`SBOM for ${where}: ${sbom.componentCount} components → ${path}`);
   return [{ kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path }];

@@ -70,9 +70,9 @@ export function html(s: string): string {
   return s.replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
-// Inside a code span only backticks can break out.
+// Inside a code span only backticks and line breaks can break out.
 function code(s: string): string {
-  return s.replace(/`/g, '');
+  return s.replace(/[`\r\n]/g, '');
 }
 
 // Single-quotes a shell argument when it needs quoting.

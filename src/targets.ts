@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { join } from 'node:path';
 import { ActionError } from './errors.js';
 import type { Http } from './http.js';
 import { RegistryClient, MEDIA, type FetchedManifest } from './oci/client.js';
@@ -61,6 +62,13 @@ export async function platformTargets(index: Target): Promise<Target[]> {
     out.push({ ...index, ref: { ...index.ref, digest: d.digest, tag: undefined }, manifest, platform: [p.os, p.architecture, p.variant].filter(Boolean).join('/') });
   }
   return out;
+}
+
+// Where a target's files go under the run's output folder: the same digest
+// can live in several repositories, so the name is part of the path.
+export function targetDir(outDir: string, t: Target): string {
+  const slug = t.name.replace(/[^a-zA-Z0-9._-]+/g, '_');
+  return join(outDir, `${slug}@${t.manifest.digest.replace(':', '-')}`);
 }
 
 export function isIndex(t: Target): boolean {

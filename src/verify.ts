@@ -1,20 +1,24 @@
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bundleFromJSON } from '@sigstore/bundle';
+import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { getTrustedRoot } from '@sigstore/tuf';
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from './errors.js';
+import { toVerifyError, VerifyError } from './verify/error.js';
+import { checkIdentity, type IdentityPolicy, type SignerIdentity } from './verify/policy.js';
 
 // One verification library for the signing action's self-check, the verify
 // action and the CLI: bundles are checked with @sigstore/verify against a
 // trusted root (certificate chain, SCT, SET, inclusion proof, signature) and
-// a policy pinning the signer identity.
+// then against a policy pinning the signer identity.
 
-export interface IdentityPolicy {
-  san: string | RegExp;
-  issuer: string;
+export type { IdentityPolicy, SignerIdentity } from './verify/policy.js';
+
+export interface VerifiedBundle {
+  signer: SignerIdentity;
+  logIndexes: number[];
 }
 
 export async function loadTrustMaterial(trustedRootPath?: string): Promise<TrustMaterial> {
@@ -44,13 +48,34 @@ export async function loadTrustMaterial(trustedRootPath?: string): Promise<Trust
   }
 }
 
-// Verifies one serialized bundle; `artifact` is required for message
-// signatures (the signed bytes) and unused for DSSE bundles.
-export function verifyBundle(trust: TrustMaterial, bundleJSON: unknown, policy: IdentityPolicy, artifact?: Buffer): void {
+// Parses a serialized bundle, validating it against the rules of its media type.
+export function parseBundle(bundleJSON: unknown): Bundle {
+  try {
+    return bundleFromJSON(bundleJSON);
+  } catch (err) {
+    throw new VerifyError('MALFORMED', `not a valid Sigstore bundle (${errorLine(err)})`, { cause: err });
+  }
+}
+
+// Runs every cryptographic check on a bundle and returns who signed it,
+// without judging the identity. `artifact` is the signed bytes of a message
+// signature (unused for DSSE).
+export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artifact?: Buffer): VerifiedBundle {
   const verifier = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
-  const bundle = bundleFromJSON(bundleJSON);
-  verifier.verify(toSignedEntity(bundle, artifact), {
-    subjectAlternativeName: policy.san,
-    extensions: { issuer: policy.issuer },
-  });
+  try {
+    const signer = verifier.verify(toSignedEntity(bundle, artifact));
+    return {
+      signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
+      logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
+    };
+  } catch (err) {
+    throw toVerifyError(err);
+  }
+}
+
+// Verifies one serialized bundle and its signer's identity.
+export function verifyBundle(trust: TrustMaterial, bundleJSON: unknown, policy: IdentityPolicy, artifact?: Buffer): VerifiedBundle {
+  const verified = verifyBundleMaterial(trust, parseBundle(bundleJSON), artifact);
+  checkIdentity(policy, verified.signer);
+  return verified;
 }

@@ -1,0 +1,59 @@
+import * as core from '@actions/core';
+import { ActionError, errorLine } from './errors.js';
+import { Http } from './http.js';
+import { loadTrustMaterial } from './verify.js';
+import { verifyImages, type VerifyImagesOptions } from './verify/image.js';
+import { identityPolicy, toPredicateType } from './verify/policy.js';
+import { failureLines, summaryMarkdown } from './verify/report.js';
+
+// Entry point of the verify action (verify/action.yml): inputs in, one
+// library call, the `verified` output and summary out, one ::error:: line
+// per failure reason.
+
+const RETRY_BUDGET_MS = 60_000;
+
+type Inputs = Omit<VerifyImagesOptions, 'trust' | 'http' | 'mask'> & { trustedRoot?: string };
+
+export function readInputs(get: (name: string) => string = (n) => core.getInput(n)): Inputs {
+  const password = get('registry-password');
+  if (password) core.setSecret(password);
+  const images = list(get('images'));
+  if (images.length === 0) throw new ActionError('INPUT', 'images: pass at least one image reference (registry/repo@sha256:<hex> or registry/repo:tag)');
+  const requireSignature = (get('require-signature') || 'true').toLowerCase();
+  if (requireSignature !== 'true' && requireSignature !== 'false') throw new ActionError('INPUT', `require-signature: "${requireSignature}" is not true or false`);
+  const username = get('registry-username');
+  return {
+    images,
+    policy: identityPolicy({ identity: get('certificate-identity'), identityRegexp: get('certificate-identity-regexp'), issuer: get('certificate-oidc-issuer') }),
+    predicateTypes: list(get('predicate-types')).map((t) => toPredicateType(t)),
+    requireSignature: requireSignature === 'true',
+    credentials: username || password ? { username, password } : undefined,
+    trustedRoot: get('trusted-root') || undefined,
+  };
+}
+
+function list(value: string): string[] {
+  return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+}
+
+async function run(inputs: Inputs): Promise<void> {
+  const trust = await loadTrustMaterial(inputs.trustedRoot);
+  const http = new Http({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-action/verify', debug: (l) => core.debug(l) });
+  const verdicts = await verifyImages({ ...inputs, trust, http, mask: (s) => core.setSecret(s) });
+  core.setOutput('verified', JSON.stringify(verdicts));
+  await core.summary.addRaw(summaryMarkdown(verdicts)).write();
+  const lines = failureLines(verdicts);
+  for (const line of lines) core.error(line);
+  // The error lines above are the whole message: one per reason, nothing more.
+  if (lines.length > 0) {
+    process.exitCode = 1;
+  } else {
+    core.info(`Verified ${verdicts.length} image(s)`);
+  }
+}
+
+try {
+  await run(readInputs());
+} catch (err) {
+  core.setFailed(errorLine(err));
+}

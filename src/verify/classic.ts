@@ -1,0 +1,138 @@
+import { pem } from '@sigstore/core';
+import type { TrustMaterial } from '@sigstore/verify';
+import { COSIGN } from '../attach.js';
+import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
+import { VerifyError } from './error.js';
+import { checkSimpleSigning, checkStatementSubject, sha256Hex, statementOf, type Statement } from './subject.js';
+
+// cosign's classic `.sig`/`.att` layers. Each layer is turned into a v0.1
+// bundle (the bundle version whose tlog entries may carry an inclusion
+// promise without a proof, which is all a legacy Rekor bundle has) so that
+// @sigstore/verify checks the chain, SCT, SET, integrated time and signature;
+// the extra bindings cosign's VerifyBundle makes are checked here.
+
+const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+
+// One layer of a `.sig` or `.att` manifest: its bytes and annotations.
+export interface ClassicLayer {
+  mediaType: string;
+  bytes: Buffer;
+  annotations: Record<string, string>;
+}
+
+interface RekorBundle {
+  SignedEntryTimestamp: string;
+  Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+}
+
+interface LoggedBody {
+  kind: string;
+  apiVersion: string;
+  spec: Record<string, unknown>;
+}
+
+export interface ClassicResult extends VerifiedBundle {
+  statement?: Statement;
+}
+
+// Verifies a layer completely: cryptography, log binding, and that it names `digest`.
+export function verifyClassicLayer(trust: TrustMaterial, layer: ClassicLayer, digest: string): ClassicResult {
+  const { bundleJSON, body, certificateDER } = toClassicBundle(layer);
+  const bundle = parseBundle(bundleJSON);
+  const isSignature = layer.mediaType === COSIGN.simpleSigning;
+  const verified = verifyBundleMaterial(trust, bundle, isSignature ? layer.bytes : undefined);
+  checkLoggedBody(body, layer.bytes, certificateDER);
+  if (isSignature) {
+    checkSimpleSigning(layer.bytes, digest);
+    return verified;
+  }
+  const statement = statementOf(bundle);
+  checkStatementSubject(statement, digest);
+  return { ...verified, statement };
+}
+
+// Builds the bundle the annotations describe; the signed content comes from
+// the layer bytes themselves, never from a logged or annotated copy.
+export function toClassicBundle(layer: ClassicLayer): { bundleJSON: unknown; body: LoggedBody; certificateDER: Buffer } {
+  const ann = layer.annotations;
+  const certPEM = ann[COSIGN.certificate];
+  if (!certPEM) throw new VerifyError('MALFORMED', 'no certificate annotation: only keyless (Fulcio) signatures are accepted');
+  const rekor = parseJSON<RekorBundle>(ann[COSIGN.bundle], 'the Rekor bundle annotation');
+  if (!rekor.SignedEntryTimestamp || !rekor.Payload?.body) throw new VerifyError('MALFORMED', 'the Rekor bundle annotation has no SET or body');
+  const body = parseJSON<LoggedBody>(Buffer.from(rekor.Payload.body, 'base64').toString('utf8'), 'the logged Rekor body');
+  const certificateDER = pem.toDER(certPEM);
+  const rfc3161 = ann[COSIGN.rfc3161] ? parseJSON<{ SignedRFC3161Timestamp: string }>(ann[COSIGN.rfc3161], 'the RFC 3161 annotation') : undefined;
+  const bundleJSON = {
+    mediaType: BUNDLE_V01,
+    verificationMaterial: {
+      x509CertificateChain: { certificates: [{ rawBytes: certificateDER.toString('base64') }] },
+      tlogEntries: [
+        {
+          logIndex: String(rekor.Payload.logIndex),
+          logId: { keyId: Buffer.from(rekor.Payload.logID, 'hex').toString('base64') },
+          kindVersion: { kind: body.kind, version: body.apiVersion },
+          integratedTime: String(rekor.Payload.integratedTime),
+          inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
+          canonicalizedBody: rekor.Payload.body,
+        },
+      ],
+      timestampVerificationData: rfc3161 ? { rfc3161Timestamps: [{ signedTimestamp: rfc3161.SignedRFC3161Timestamp }] } : undefined,
+    },
+    ...content(layer),
+  };
+  return { bundleJSON, body, certificateDER };
+}
+
+function content(layer: ClassicLayer): object {
+  if (layer.mediaType === COSIGN.simpleSigning) {
+    const signature = layer.annotations[COSIGN.signature];
+    if (!signature) throw new VerifyError('MALFORMED', 'no signature annotation on the .sig layer');
+    return { messageSignature: { messageDigest: { algorithm: 'SHA2_256', digest: Buffer.from(sha256Hex(layer.bytes), 'hex').toString('base64') }, signature } };
+  }
+  if (layer.mediaType === COSIGN.dsseEnvelope) return { dsseEnvelope: parseJSON<object>(layer.bytes.toString('utf8'), 'the .att layer (a DSSE envelope)') };
+  throw new VerifyError('MALFORMED', `unsupported layer media type ${layer.mediaType}`);
+}
+
+// What cosign adds to the log checks: the logged key is this certificate, and
+// for attestations the logged envelope is byte-for-byte this layer.
+function checkLoggedBody(body: LoggedBody, layerBytes: Buffer, certificateDER: Buffer): void {
+  const kindVersion = `${body.kind} ${body.apiVersion}`;
+  const spec = body.spec as {
+    signature?: { publicKey?: { content?: string } };
+    envelopeHash?: { value?: string };
+    signatures?: { verifier?: string }[];
+  };
+  let loggedKeys: (string | undefined)[];
+  switch (kindVersion) {
+    case 'hashedrekord 0.0.1':
+      loggedKeys = [spec.signature?.publicKey?.content];
+      break;
+    case 'dsse 0.0.1':
+      if (spec.envelopeHash?.value !== sha256Hex(layerBytes)) {
+        throw new VerifyError('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
+      }
+      loggedKeys = (spec.signatures ?? []).map((s) => s.verifier);
+      break;
+    default:
+      throw new VerifyError('MALFORMED', `unsupported Rekor entry kind ${kindVersion} in a classic layer`);
+  }
+  const matches = loggedKeys.some((k) => k && samePEM(Buffer.from(k, 'base64').toString('utf8'), certificateDER));
+  if (!matches) throw new VerifyError('TLOG_BODY', 'the certificate logged in Rekor is not the one attached to the layer');
+}
+
+function samePEM(text: string, der: Buffer): boolean {
+  try {
+    return pem.toDER(text).equals(der);
+  } catch {
+    return false;
+  }
+}
+
+function parseJSON<T>(text: string | undefined, what: string): T {
+  if (!text) throw new VerifyError('MALFORMED', `${what} is missing`);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new VerifyError('MALFORMED', `${what} is not valid JSON`);
+  }
+}

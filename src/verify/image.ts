@@ -1,0 +1,201 @@
+import type { TrustMaterial } from '@sigstore/verify';
+import { PREDICATE_TYPES } from '../attest.js';
+import { ActionError, errorLine } from '../errors.js';
+import type { Http } from '../http.js';
+import { RegistryClient } from '../oci/client.js';
+import { resolveCredentials, type Credentials } from '../oci/credentials.js';
+import { formatReference, parseReference, repoName } from '../oci/reference.js';
+import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
+import { verifyClassicLayer } from './classic.js';
+import { findClassic, findReferrers, type FoundReferrer } from './discover.js';
+import { isPolicyReason, VerifyError, type VerifyReason } from './error.js';
+import { checkIdentity, describeSAN, type IdentityPolicy, type SignerIdentity } from './policy.js';
+import { checkStatementSubject, statementOf, type Statement } from './subject.js';
+
+// Verifies what is attached to each image against one policy. Every item
+// found (cosign tag layer or referrer bundle) is verified; any forged,
+// tampered or mismatched item fails the image, while an item that is merely
+// signed by someone else is tolerated as long as the requirement it would
+// meet is met by an item from the pinned identity.
+
+export interface VerifyImagesOptions {
+  images: string[];
+  policy: IdentityPolicy;
+  // Predicate type URIs that must be attested.
+  predicateTypes: string[];
+  requireSignature: boolean;
+  trust: TrustMaterial;
+  http: Http;
+  credentials?: Credentials;
+  mask?: (secret: string) => void;
+}
+
+export interface ItemResult {
+  kind: 'signature' | 'attestation';
+  format: 'cosign' | 'referrer';
+  // Where it was found: `<tag> layer <n>` or the referrer manifest digest.
+  source: string;
+  predicateType?: string;
+  verified: boolean;
+  signer?: SignerIdentity;
+  logIndexes: number[];
+  reason?: VerifyReason;
+  error?: string;
+}
+
+export interface Failure {
+  reason: VerifyReason | ActionError['code'];
+  message: string;
+}
+
+export interface ImageVerdict {
+  image: string;
+  digest?: string;
+  verified: boolean;
+  signer?: SignerIdentity;
+  signatures: ItemResult[];
+  attestations: ItemResult[];
+  // Predicate types with at least one verified attestation.
+  predicateTypes: string[];
+  logIndexes: number[];
+  failures: Failure[];
+}
+
+export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerdict[]> {
+  const clients = new Map<string, Promise<RegistryClient>>();
+  const clientFor = (registry: string) => {
+    let c = clients.get(registry);
+    if (!c) {
+      c = resolveCredentials(registry, opts.credentials, opts.mask ?? (() => undefined)).then((creds) => new RegistryClient(registry, opts.http, creds, opts.mask));
+      clients.set(registry, c);
+    }
+    return c;
+  };
+  const verdicts: ImageVerdict[] = [];
+  for (const image of opts.images) {
+    const ref = parseReference(image);
+    try {
+      verdicts.push(await verifyImage(await clientFor(ref.registry), ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts));
+    } catch (err) {
+      // The registry could not be read: a verdict, not a crash, so other images are still reported.
+      const reason = err instanceof ActionError ? err.code : 'REGISTRY';
+      verdicts.push({ ...emptyVerdict(formatReference(ref)), failures: [{ reason, message: `${formatReference(ref)}: ${errorLine(err)}` }] });
+    }
+  }
+  return verdicts;
+}
+
+async function verifyImage(client: RegistryClient, repo: string, name: string, reference: string, opts: VerifyImagesOptions): Promise<ImageVerdict> {
+  const manifest = await client.getManifest(repo, reference);
+  if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `image ${reference} not found`);
+  const digest = manifest.digest;
+  const [sigs, atts, referrers] = await Promise.all([
+    findClassic(client, repo, digest, '.sig'),
+    findClassic(client, repo, digest, '.att'),
+    findReferrers(client, repo, digest),
+  ]);
+  const items: ItemResult[] = [
+    ...sigs.map((f) => check('signature', 'cosign', `${f.tag} layer ${f.index}`, undefined, opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest))),
+    ...atts.map((f) =>
+      check('attestation', 'cosign', `${f.tag} layer ${f.index}`, f.layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest)),
+    ),
+    ...referrers.map((r) => checkReferrer(r, digest, opts)),
+  ];
+  return judge(`${name}@${digest}`, digest, items, opts);
+}
+
+function checkReferrer(r: FoundReferrer, digest: string, opts: VerifyImagesOptions): ItemResult {
+  const kind = r.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
+  return check(kind, 'referrer', `referrer ${r.manifestDigest}`, r.predicateType, opts.policy, () => {
+    if (r.problem || !r.bundle) throw new VerifyError('MALFORMED', r.problem ?? 'no bundle');
+    if (r.subjectDigest !== digest) throw new VerifyError('DIGEST_MISMATCH', `digest mismatch: the referrer's subject is ${r.subjectDigest ?? 'missing'}, not ${digest}`);
+    let json: unknown;
+    try {
+      json = JSON.parse(r.bundle.toString('utf8'));
+    } catch {
+      throw new VerifyError('MALFORMED', 'the referrer layer is not JSON');
+    }
+    const bundle = parseBundle(json);
+    // cosign accepts only DSSE bundles for images: a message signature does not name what it signed.
+    const statement = statementOf(bundle);
+    const verified = verifyBundleMaterial(opts.trust, bundle);
+    checkStatementSubject(statement, digest);
+    return { ...verified, statement };
+  });
+}
+
+// Runs one item's verification; the kind and predicate type are re-read from
+// the verified statement, since annotations are unsigned.
+function check(
+  kind: ItemResult['kind'],
+  format: ItemResult['format'],
+  source: string,
+  claimedType: string | undefined,
+  policy: IdentityPolicy,
+  verify: () => VerifiedBundle & { statement?: Statement },
+): ItemResult {
+  const item: ItemResult = { kind, format, source, predicateType: kind === 'attestation' ? claimedType : undefined, verified: false, logIndexes: [] };
+  try {
+    const v = verify();
+    if (v.statement) {
+      item.kind = v.statement.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
+      item.predicateType = item.kind === 'attestation' ? v.statement.predicateType : undefined;
+    }
+    item.signer = v.signer;
+    item.logIndexes = v.logIndexes;
+    checkIdentity(policy, v.signer);
+    item.verified = true;
+  } catch (err) {
+    const e = err instanceof VerifyError ? err : new VerifyError('MALFORMED', errorLine(err), { cause: err });
+    item.reason = e.reason;
+    item.error = e.message;
+  }
+  return item;
+}
+
+// Turns item results into the image's verdict and one failure per reason.
+function judge(image: string, digest: string, items: ItemResult[], opts: VerifyImagesOptions): ImageVerdict {
+  const signatures = items.filter((i) => i.kind === 'signature');
+  const attestations = items.filter((i) => i.kind === 'attestation');
+  const failures: Failure[] = [];
+  const fail = (i: ItemResult) => failures.push({ reason: i.reason ?? 'MALFORMED', message: `${image}: ${describe(i)}: ${i.error ?? 'not verified'}` });
+  for (const i of items) if (!i.verified && i.reason && !isPolicyReason(i.reason)) fail(i);
+
+  const policyFailures = (group: ItemResult[]) => group.filter((i) => i.reason && isPolicyReason(i.reason));
+  if (opts.requireSignature && !signatures.some((i) => i.verified)) {
+    policyFailures(signatures).forEach(fail);
+    if (signatures.length === 0) {
+      failures.push({ reason: 'NO_SIGNATURE', message: `${image}: no signature: neither a cosign .sig tag nor a signature bundle referrer is attached` });
+    }
+  }
+  for (const type of opts.predicateTypes) {
+    const ofType = attestations.filter((i) => i.predicateType === type);
+    if (ofType.some((i) => i.verified)) continue;
+    policyFailures(ofType).forEach(fail);
+    if (ofType.length === 0) {
+      const found = [...new Set(attestations.map((i) => i.predicateType).filter(Boolean))].join(', ') || 'none';
+      failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${describeSAN(opts.policy.san)}` });
+    }
+  }
+  const verified = items.filter((i) => i.verified);
+  return {
+    image,
+    digest,
+    verified: failures.length === 0,
+    signer: verified[0]?.signer,
+    signatures,
+    attestations,
+    predicateTypes: [...new Set(attestations.filter((i) => i.verified).map((i) => i.predicateType as string))],
+    logIndexes: [...new Set(verified.flatMap((i) => i.logIndexes))],
+    failures,
+  };
+}
+
+function describe(i: ItemResult): string {
+  const what = i.kind === 'signature' ? 'signature' : `attestation ${i.predicateType ?? '(unknown type)'}`;
+  return `${i.format === 'cosign' ? 'cosign' : 'bundle'} ${what} (${i.source})`;
+}
+
+function emptyVerdict(image: string): ImageVerdict {
+  return { image, verified: false, signatures: [], attestations: [], predicateTypes: [], logIndexes: [], failures: [] };
+}

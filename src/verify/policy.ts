@@ -1,0 +1,82 @@
+import { ActionError } from '../errors.js';
+import { VerifyError } from './error.js';
+
+// Who must have signed: a certificate identity (exact, or a regular
+// expression as cosign's --certificate-identity-regexp) and an exact issuer.
+export interface IdentityPolicy {
+  san: string | RegExp;
+  issuer: string;
+}
+
+// The identity a verified certificate names.
+export interface SignerIdentity {
+  san: string;
+  issuer: string;
+}
+
+// Builds the policy from the action inputs or CLI flags; exactly one of
+// identity and identityRegexp must be given.
+export function identityPolicy(opts: { identity?: string; identityRegexp?: string; issuer?: string }, names = INPUT_NAMES): IdentityPolicy {
+  if (opts.identity && opts.identityRegexp) {
+    throw new ActionError('INPUT', `${names.identity} and ${names.identityRegexp} are mutually exclusive; pass one`);
+  }
+  if (!opts.identity && !opts.identityRegexp) {
+    throw new ActionError('INPUT', `${names.identity} or ${names.identityRegexp} is required: pin the workflow identity that must have signed`);
+  }
+  if (!opts.issuer) throw new ActionError('INPUT', `${names.issuer} is required (for GitHub Actions: https://token.actions.githubusercontent.com)`);
+  let san: string | RegExp;
+  if (opts.identityRegexp) {
+    try {
+      san = new RegExp(opts.identityRegexp);
+    } catch (err) {
+      throw new ActionError('INPUT', `${names.identityRegexp}: "${opts.identityRegexp}" is not a valid regular expression (${(err as Error).message})`);
+    }
+  } else {
+    san = opts.identity as string;
+  }
+  return { san, issuer: opts.issuer };
+}
+
+const INPUT_NAMES = {
+  identity: 'certificate-identity',
+  identityRegexp: 'certificate-identity-regexp',
+  issuer: 'certificate-oidc-issuer',
+};
+
+// Throws IDENTITY or ISSUER when the signer is not the one the policy pins.
+// A string identity is compared exactly; a RegExp is searched, as cosign does.
+export function checkIdentity(policy: IdentityPolicy, signer: SignerIdentity): void {
+  const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
+  if (!sanOK) {
+    throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}`);
+  }
+  if (signer.issuer !== policy.issuer) {
+    throw new VerifyError('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
+  }
+}
+
+export function describeSAN(san: string | RegExp): string {
+  return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
+}
+
+// cosign's `--type` names (cosign:cmd/cosign/cli/options/predicate.go);
+// anything else must be a predicate type URI, compared exactly.
+export const PREDICATE_TYPE_NAMES: Readonly<Record<string, string>> = {
+  custom: 'https://cosign.sigstore.dev/attestation/v1',
+  slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+  slsaprovenance1: 'https://slsa.dev/provenance/v1',
+  cyclonedx: 'https://cyclonedx.org/bom',
+  spdx: 'https://spdx.dev/Document',
+  spdxjson: 'https://spdx.dev/Document',
+  link: 'https://in-toto.io/Link/v1',
+  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+  openvex: 'https://openvex.dev/ns',
+};
+
+export function toPredicateType(value: string, inputName = 'predicate-types'): string {
+  const known = PREDICATE_TYPE_NAMES[value.toLowerCase()];
+  if (known) return known;
+  if (/^[a-z][a-z0-9+.-]*:\S+$/i.test(value)) return value;
+  throw new ActionError('INPUT', `${inputName}: "${value}" is neither a predicate type URI nor one of ${Object.keys(PREDICATE_TYPE_NAMES).join(', ')}`);
+}
