@@ -62854,7 +62854,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(646);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3976);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9010);
 
 
 
@@ -62989,7 +62989,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 3976:
+/***/ 9010:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63123,18 +63123,23 @@ class Http {
         }
     }
     async attempt(url, method, opts) {
-        // The timeout covers the wait for response headers only: a large blob
-        // may legitimately stream for longer.
+        // For streamed bodies the timeout covers the wait for headers only: a
+        // large blob may legitimately stream for longer.
         const ctl = new AbortController();
         const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
         try {
-            return await fetch(url, {
+            const res = await fetch(url, {
                 method,
                 headers: { 'user-agent': this.userAgent, ...opts.headers },
                 body: opts.body,
                 redirect: opts.redirect ?? 'follow',
                 signal: ctl.signal,
             });
+            if (opts.stream)
+                return res;
+            const bytes = Buffer.from(await res.arrayBuffer());
+            const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
+            return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
         finally {
             clearTimeout(timer);
@@ -63266,6 +63271,7 @@ const MEDIA = {
     ociConfig: 'application/vnd.oci.image.config.v1+json',
     empty: 'application/vnd.oci.empty.v1+json',
 };
+const BLOB_ATTEMPTS = 4;
 const MANIFEST_ACCEPT = [MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerManifest, MEDIA.dockerList].join(', ');
 function sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
@@ -63328,25 +63334,33 @@ class RegistryClient {
         return false;
     }
     // Monolithic upload (POST then PUT ?digest=), skipped when the blob exists.
+    // A failed PUT is checked against the registry before trying again: the
+    // blob may have landed anyway (a lost response whose retry found the upload
+    // session consumed, or a concurrent upload of the same bytes winning).
     async putBlob(repo, bytes) {
         const digest = sha256Digest(bytes);
         const desc = { mediaType: '', digest, size: bytes.length };
-        if (await this.hasBlob(repo, digest))
-            return desc;
-        const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
-        await this.expectOk(start, repo, 'blob upload');
-        await discard(start);
-        const location = start.headers.get('location');
-        if (!location)
-            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
-        const url = new URL(location, this.base);
-        url.searchParams.set('digest', digest);
-        const res = await this.send(repo, 'push', 'PUT', url.toString(), {
-            'content-type': 'application/octet-stream',
-            body: bytes,
-        });
-        await this.expectOk(res, repo, `blob ${digest}`);
-        await discard(res);
+        let failed;
+        for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
+            if (await this.hasBlob(repo, digest))
+                return desc;
+            const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+            await this.expectOk(start, repo, 'blob upload');
+            const location = start.headers.get('location');
+            if (!location)
+                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
+            const url = new URL(location, this.base);
+            url.searchParams.set('digest', digest);
+            failed = await this.send(repo, 'push', 'PUT', url.toString(), {
+                'content-type': 'application/octet-stream',
+                body: bytes,
+            });
+            if (failed.ok)
+                return desc;
+            if (failed.status === 401 || failed.status === 403)
+                break;
+        }
+        await this.expectOk(failed, repo, `blob ${digest}`);
         return desc;
     }
     async getBlob(repo, digest) {
@@ -63359,7 +63373,7 @@ class RegistryClient {
     }
     // Streams a blob (layers can be large); the consumer checks the digest.
     async openBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
         await this.expectOk(res, repo, `blob ${digest}`);
         if (!res.body)
             throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} has no body`);
@@ -63402,6 +63416,7 @@ class RegistryClient {
                 service: 'registry',
                 headers: auth ? { ...headers, authorization: auth } : headers,
                 body: opts.body,
+                stream: opts.stream,
             });
         };
         let res = await call();
@@ -63822,21 +63837,20 @@ async function resolveTargets(refs, http, explicit) {
     const unique = new Map(targets.map((t) => [`${t.name}@${t.manifest.digest}`, t]));
     return [...unique.values()];
 }
-// The platform images inside a multi-platform index (attestation manifests
-// that BuildKit files under unknown/unknown are skipped).
+// The platform images an index lists (attestation manifests that BuildKit
+// files under unknown/unknown are skipped).
+function platformsOf(index) {
+    return (index.manifest.manifest.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+}
 async function platformTargets(index) {
-    const list = index.manifest.manifest.manifests ?? [];
     const out = [];
-    for (const d of list) {
-        const p = d.platform;
-        if (!p || p.os === 'unknown')
-            continue;
-        if (d.mediaType !== MEDIA.ociManifest && d.mediaType !== MEDIA.dockerManifest)
-            continue;
-        const manifest = await index.client.getManifest(index.ref.repository, d.digest);
+    for (const { digest, platform } of platformsOf(index)) {
+        const manifest = await index.client.getManifest(index.ref.repository, digest);
         if (!manifest)
-            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${index.name}@${d.digest}: platform manifest listed in the index is missing from the registry`);
-        out.push({ ...index, ref: { ...index.ref, digest: d.digest, tag: undefined }, manifest, platform: [p.os, p.architecture, p.variant].filter(Boolean).join('/') });
+            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
+        out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, manifest, platform });
     }
     return out;
 }
@@ -63868,6 +63882,8 @@ var dist = __nccwpck_require__(1040);
 var protobuf_specs_dist = __nccwpck_require__(9654);
 // EXTERNAL MODULE: ./node_modules/@sigstore/tuf/dist/index.js
 var tuf_dist = __nccwpck_require__(4423);
+// EXTERNAL MODULE: ./node_modules/@sigstore/tuf/seeds.json
+var seeds = __nccwpck_require__(8032);
 // EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
 var verify_dist = __nccwpck_require__(4187);
 ;// CONCATENATED MODULE: ./lib/verify/error.js
@@ -63902,6 +63918,11 @@ function toVerifyError(err) {
         case 'TLOG_INCLUSION_PROOF_ERROR':
             return new VerifyError('INCLUSION_PROOF', `bad inclusion proof: ${detail}`, { cause: err });
         case 'TLOG_BODY_ERROR':
+            // The hash we compare is computed from the bytes as found, so a hash
+            // mismatch means those bytes are not the ones that were logged.
+            if (/digest mismatch|hash mismatch/i.test(detail)) {
+                return new VerifyError('TLOG_BODY', 'payload modified after signing: its hash differs from the one logged in Rekor', { cause: err });
+            }
             return new VerifyError('TLOG_BODY', `the Rekor entry does not match the signed content (${detail})`, { cause: err });
         case 'TLOG_ERROR':
         case 'TLOG_MISSING_INCLUSION_ERROR':
@@ -63910,13 +63931,16 @@ function toVerifyError(err) {
             return new VerifyError('SIGNATURE', 'the signature does not verify over the signed payload', { cause: err });
         case 'TIMESTAMP_ERROR':
             return new VerifyError('TIMESTAMP', `timestamp verification failed (${detail})`, { cause: err });
-        case 'CERTIFICATE_ERROR':
+        case 'CERTIFICATE_ERROR': {
+            // The chain verifier wraps the specific reason (expiry, no path) in its cause.
+            const inner = err.cause instanceof Error ? `: ${(0,errors/* errorLine */.B)(err.cause)}` : '';
             if (/SCT/.test(detail))
                 return new VerifyError('SCT', `certificate transparency: ${detail}`, { cause: err });
-            if (/not valid or expired/.test(detail)) {
+            if (/not valid or expired/.test(detail + inner)) {
                 return new VerifyError('CERTIFICATE', 'certificate not valid at the logged time (the integrated time is outside its validity)', { cause: err });
             }
-            return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail})`, { cause: err });
+            return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail}${inner})`, { cause: err });
+        }
         default:
             return new VerifyError('MALFORMED', `verification failed: ${detail}`, { cause: err });
     }
@@ -64003,7 +64027,10 @@ function toPredicateType(value, inputName = 'predicate-types') {
 
 
 
-async function loadTrustMaterial(trustedRootPath) {
+
+// Loads a trusted_root.json, or the public-good root when no path is given;
+// `onFallback` hears when that had to come from the embedded copy.
+async function loadTrustMaterial(trustedRootPath, onFallback) {
     if (trustedRootPath) {
         let json;
         try {
@@ -64012,26 +64039,38 @@ async function loadTrustMaterial(trustedRootPath) {
         catch (err) {
             throw new errors/* ActionError */.l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,errors/* errorLine */.B)(err)}); pass the path of a trusted_root.json`);
         }
+        let root;
         try {
-            return (0,verify_dist/* toTrustMaterial */.jO)(protobuf_specs_dist.TrustedRoot.fromJSON(json));
+            root = protobuf_specs_dist.TrustedRoot.fromJSON(json);
         }
         catch (err) {
             throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,errors/* errorLine */.B)(err)})`);
         }
+        // fromJSON accepts any object; a root that trusts no CA or log would only
+        // fail later, after the certificate and log entries were already made.
+        if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
+            throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+        }
+        return (0,verify_dist/* toTrustMaterial */.jO)(root);
     }
-    // The public-good root via TUF; offline, the copy embedded in @sigstore/tuf.
+    // The public-good root via TUF, kept fresh in a cache; offline, the copy
+    // embedded in @sigstore/tuf.
     const cachePath = (0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sign-attest-tuf');
     try {
-        return (0,verify_dist/* toTrustMaterial */.jO)(await (0,tuf_dist.getTrustedRoot)({ cachePath }));
+        return (0,verify_dist/* toTrustMaterial */.jO)(await (0,tuf_dist.getTrustedRoot)({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
     }
-    catch {
-        try {
-            return (0,verify_dist/* toTrustMaterial */.jO)(await (0,tuf_dist.getTrustedRoot)({ cachePath, forceCache: true }));
-        }
-        catch (err) {
-            throw new errors/* ActionError */.l('VERIFY', `Could not load the public-good Sigstore trusted root (${(0,errors/* errorLine */.B)(err)}); pass trusted-root`);
-        }
+    catch (err) {
+        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,errors/* errorLine */.B)(err)})`);
+        return (0,verify_dist/* toTrustMaterial */.jO)(protobuf_specs_dist.TrustedRoot.fromJSON(embeddedTrustedRoot()));
     }
+}
+const TUF_TIMEOUT_MS = 5_000;
+const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
+function embeddedTrustedRoot() {
+    const target = seeds[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
+    if (!target)
+        throw new errors/* ActionError */.l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
+    return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }
 // Parses a serialized bundle, validating it against the rules of its media type.
 function parseBundle(bundleJSON) {
@@ -64154,11 +64193,11 @@ async function attachTarget(st, signer, opts) {
         bundle: opts.bundles.get(s) ?? '',
         ...extra,
     });
-    const certAnnotations = (s) => ({
+    const certAnnotations = (s, timestamp) => ({
         [COSIGN.certificate]: signer.certificatePEM,
         [COSIGN.chain]: signer.chainPEM,
         [COSIGN.bundle]: cosignRekorBundle(s.entry),
-        ...(s.timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: s.timestamp.toString('base64') }) } : {}),
+        ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
     });
     const [sigTag, attTag, refs] = await Promise.all([
         tags && st.signature
@@ -64166,7 +64205,7 @@ async function attachTarget(st, signer, opts) {
                 {
                     mediaType: COSIGN.simpleSigning,
                     bytes: st.signature.payload,
-                    annotations: { [COSIGN.signature]: st.signature.signature.toString('base64'), ...certAnnotations(st.signature) },
+                    annotations: { [COSIGN.signature]: st.signature.signature.toString('base64'), ...certAnnotations(st.signature, st.signature.timestamp) },
                 },
             ])
             : undefined,
@@ -64174,7 +64213,7 @@ async function attachTarget(st, signer, opts) {
             ? appendCosignLayers(client, repo, manifest.digest, '.att', st.attestations.map((a) => ({
                 mediaType: COSIGN.dsseEnvelope,
                 bytes: Buffer.from(a.envelopeJSON ?? ''),
-                annotations: { predicateType: a.predicate.predicateType, [COSIGN.signature]: '', ...certAnnotations(a) },
+                annotations: { predicateType: a.predicate.predicateType, [COSIGN.signature]: '', ...certAnnotations(a, a.envelopeTimestamp) },
             })), opts.replace ? replaceable(st) : undefined)
             : undefined,
         referrers
@@ -64712,7 +64751,9 @@ function buildInfoSink() {
                 return;
             }
             offset += chunk.length;
-            tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 31)));
+            // the last 31 bytes of the stream so far, however small the chunks
+            const recent = chunk.length >= 31 ? chunk : Buffer.concat([tail, chunk]);
+            tail = Buffer.from(recent.subarray(Math.max(0, recent.length - 31)));
         },
         end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : undefined),
     };
@@ -67986,30 +68027,30 @@ function ndbBlobs(db) {
     return blobs;
 }
 
-;// CONCATENATED MODULE: external "node:module"
-const external_node_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:module");
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./lib/catalogers/rpm/sqlite.js
 
 
 
 
-// rpmdb.sqlite (RHEL 9, Fedora ≥ 33): `Packages(hnum, blob)`. sql.js (wasm)
-// is loaded only when an image has one. In the ncc bundle the wasm sits next
-// to the bundle (scripts/postbuild-cyclonedx.sh copies it); unbundled it comes
-// from node_modules.
+// rpmdb.sqlite (RHEL 9, Fedora ≥ 33): `Packages(hnum, blob)`, read with sql.js
+// (wasm), loaded only when an image has one.
+//
+// Bundling trap: webpack (ncc) rewrites sql.js's `typeof module` checks to
+// `true`, but sql.js sets `module = undefined` inside its loader, so the
+// bundled copy crashes. sql.js therefore stays outside the bundle: the
+// postbuild script copies sql-wasm.js (as .cjs) and its wasm next to the
+// bundle, and a require that webpack cannot see loads them; unbundled, the
+// same require finds node_modules.
 let sqlJs;
-async function wasmBytes() {
-    const bundled = (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'sql-wasm.wasm');
-    try {
-        return await (0,promises_.readFile)(bundled);
-    }
-    catch {
-        return (0,promises_.readFile)((0,external_node_module_namespaceObject.createRequire)(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'));
-    }
-}
 async function loadSqlJs() {
-    const { default: init } = await __nccwpck_require__.e(/* import() */ 135).then(__nccwpck_require__.t.bind(__nccwpck_require__, 135, 19));
-    const wasm = await wasmBytes();
+    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    const { createRequire } = process.getBuiltinModule('node:module');
+    const require = createRequire(import.meta.url);
+    const bundled = (0,external_node_path_.join)(here, 'sql-wasm.cjs');
+    const init = ((0,external_node_fs_.existsSync)(bundled) ? require(bundled) : require('sql.js'));
+    const wasm = await (0,promises_.readFile)((0,external_node_fs_.existsSync)(bundled) ? (0,external_node_path_.join)(here, 'sql-wasm.wasm') : require.resolve('sql.js/dist/sql-wasm.wasm'));
     return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) });
 }
 function isSqlite(db) {
@@ -68865,6 +68906,34 @@ function buildSbomDocument(content) {
     const json = serializer.serialize(bom, { sortLists: true });
     return { document: JSON.parse(json), json, componentCount: bom.components.size };
 }
+// The SBOM attested on a multi-platform index: the index as the subject and
+// one container component per platform image it lists. Each platform's
+// packages are in that platform's own SBOM, attested on its own digest.
+function generateIndexSbom(index, platforms) {
+    const bom = new index_node.Models.Bom({ serialNumber: serialNumber(index, []) });
+    bom.metadata.timestamp = new Date();
+    bom.metadata.tools.components.add(new index_node.Models.Component(index_node.Enums.ComponentType.Application, TOOL));
+    const root = new index_node.Models.Component(index_node.Enums.ComponentType.Container, index.name, {
+        version: index.digest,
+        purl: imagePurl(index),
+        bomRef: `${index.name}@${index.digest}`,
+    });
+    bom.metadata.component = root;
+    for (const p of platforms) {
+        const c = new index_node.Models.Component(index_node.Enums.ComponentType.Container, p.name, {
+            version: p.digest,
+            purl: imagePurl(p),
+            bomRef: `${p.name}@${p.digest}`,
+        });
+        if (p.platform)
+            c.properties.add(new index_node.Models.Property('sign-attest:platform', p.platform));
+        bom.components.add(c);
+        root.dependencies.add(c.bomRef);
+    }
+    const serializer = new index_node.Serialize.JsonSerializer(new index_node.Serialize.JSON.Normalize.Factory(index_node.Spec.Spec1dot6));
+    const json = serializer.serialize(bom, { sortLists: true });
+    return { document: JSON.parse(json), json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+}
 async function validateCycloneDx(json) {
     const errors = await new index_node.Validation.JsonStrictValidator(index_node.Spec.Version.v1dot6).validate(json);
     return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);
@@ -68930,8 +68999,8 @@ async function loadSbomFile(path) {
 
 
 // The SBOM predicate for one image: the user's file, or a document generated
-// by streaming the image's layers from the registry. An index carries no
-// SBOM of its own; each of its platform images gets one.
+// by streaming the image's layers from the registry. An index gets a document
+// listing its platform images; each platform image gets its own full SBOM.
 async function sbomPredicate(target, mode, outDir) {
     if (mode.kind === 'none')
         return [];
@@ -68939,18 +69008,18 @@ async function sbomPredicate(target, mode, outDir) {
         const sbom = await loadSbomFile(mode.path);
         return [{ kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path: mode.path }];
     }
-    if (isIndex(target))
-        return [];
     const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
-    const sbom = await core/* group */.Os(`SBOM for ${where}`, () => generateImageSbom({
-        name: target.name,
-        digest: target.manifest.digest,
-        platform: target.platform,
-        layers: target.manifest.manifest.layers ?? [],
-        openBlob: (digest) => target.client.openBlob(target.ref.repository, digest),
-        log: core/* info */.pq,
-        validate: 'auto',
-    }));
+    const sbom = isIndex(target)
+        ? generateIndexSbom({ name: target.name, digest: target.manifest.digest }, platformsOf(target).map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })))
+        : await core/* group */.Os(`SBOM for ${where}`, () => generateImageSbom({
+            name: target.name,
+            digest: target.manifest.digest,
+            platform: target.platform,
+            layers: target.manifest.manifest.layers ?? [],
+            openBlob: (digest) => target.client.openBlob(target.ref.repository, digest),
+            log: core/* info */.pq,
+            validate: 'auto',
+        }));
     const dir = targetDir(outDir, target);
     await (0,promises_.mkdir)(dir, { recursive: true });
     const path = (0,external_node_path_.join)(dir, 'sbom.cdx.json');
@@ -69134,7 +69203,9 @@ class RunSigner {
             kind: 'dsse',
             spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } },
         });
-        return { ...(await this.finish('dsse', bundle, entry, signature)), envelopeJSON };
+        const signed = await this.finish('dsse', bundle, entry, signature);
+        const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
+        return { ...signed, envelopeJSON, envelopeTimestamp };
     }
     log(entry) {
         return createEntry(this.http, this.endpoints.rekorURL, entry);
@@ -72531,8 +72602,8 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 	}
 /******/ 	// Create a new module (and put it into the cache)
 /******/ 	var module = __webpack_module_cache__[moduleId] = {
-/******/ 		id: moduleId,
-/******/ 		loaded: false,
+/******/ 		// no module.id needed
+/******/ 		// no module.loaded needed
 /******/ 		exports: {}
 /******/ 	};
 /******/ 
@@ -72545,15 +72616,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];
 /******/ 	}
 /******/ 
-/******/ 	// Flag the module as loaded
-/******/ 	module.loaded = true;
-/******/ 
 /******/ 	// Return the exports of the module
 /******/ 	return module.exports;
 /******/ }
-/******/ 
-/******/ // expose the modules object (__webpack_modules__)
-/******/ __nccwpck_require__.m = __webpack_modules__;
 /******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
@@ -72670,28 +72735,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 	};
 /******/ })();
 /******/ 
-/******/ /* webpack/runtime/ensure chunk */
-/******/ (() => {
-/******/ 	__nccwpck_require__.f = {};
-/******/ 	// This file contains only the entry chunk.
-/******/ 	// The chunk loading function for additional chunks
-/******/ 	__nccwpck_require__.e = (chunkId) => {
-/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
-/******/ 			__nccwpck_require__.f[key](chunkId, promises);
-/******/ 			return promises;
-/******/ 		}, []));
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/get javascript chunk filename */
-/******/ (() => {
-/******/ 	// This function allow to reference async chunks
-/******/ 	__nccwpck_require__.u = (chunkId) => {
-/******/ 		// return url for filenames based on template
-/******/ 		return "" + chunkId + ".index.js";
-/******/ 	};
-/******/ })();
-/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -72706,78 +72749,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/node module decorator */
-/******/ (() => {
-/******/ 	__nccwpck_require__.nmd = (module) => {
-/******/ 		module.paths = [];
-/******/ 		if (!module.children) module.children = [];
-/******/ 		return module;
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/import chunk loading */
-/******/ (() => {
-/******/ 	// no baseURI
-/******/ 	
-/******/ 	// object to store loaded and loading chunks
-/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
-/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
-/******/ 	var installedChunks = {
-/******/ 		792: 0
-/******/ 	};
-/******/ 	
-/******/ 	var installChunk = (data) => {
-/******/ 		var {ids, modules, runtime} = data;
-/******/ 		// add "modules" to the modules object,
-/******/ 		// then flag all "ids" as loaded and fire callback
-/******/ 		var moduleId, chunkId, i = 0;
-/******/ 		for(moduleId in modules) {
-/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
-/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
-/******/ 			}
-/******/ 		}
-/******/ 		if(runtime) runtime(__nccwpck_require__);
-/******/ 		for(;i < ids.length; i++) {
-/******/ 			chunkId = ids[i];
-/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
-/******/ 				installedChunks[chunkId][0]();
-/******/ 			}
-/******/ 			installedChunks[ids[i]] = 0;
-/******/ 		}
-/******/ 	
-/******/ 	}
-/******/ 	
-/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
-/******/ 			// import() chunk loading for javascript
-/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
-/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
-/******/ 	
-/******/ 				// a Promise means "currently loading".
-/******/ 				if(installedChunkData) {
-/******/ 					promises.push(installedChunkData[1]);
-/******/ 				} else {
-/******/ 					if(true) { // all chunks have JS
-/******/ 						// setup Promise in chunk cache
-/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
-/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
-/******/ 							throw e;
-/******/ 						});
-/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
-/******/ 						promises.push(installedChunkData[1] = promise);
-/******/ 					}
-/******/ 				}
-/******/ 			}
-/******/ 	};
-/******/ 	
-/******/ 	// no prefetching
-/******/ 	
-/******/ 	// no preloaded
-/******/ 	
-/******/ 	// no external install chunk
-/******/ 	
-/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ActionError, errorLine } from './errors.js';
@@ -18,6 +19,8 @@ const USAGE = `usage:
       [--trusted-root FILE] FILE_OR_DIGEST`;
 
 const RETRY_BUDGET_MS = 60_000;
+
+const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
 
 async function verifyCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -43,7 +46,7 @@ async function verifyCommand(args: string[]): Promise<number> {
     policy,
     predicateTypes: values.type.map((t) => toPredicateType(t, '--type')),
     requireSignature: !values['no-require-signature'],
-    trust: await loadTrustMaterial(values['trusted-root']),
+    trust: await loadTrustMaterial(values['trusted-root'], warn),
     http: new Http({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-cli' }),
   });
   process.stdout.write((values.json ? JSON.stringify(verdicts, null, 2) : textReport(verdicts)) + '\n');
@@ -83,7 +86,7 @@ async function verifyBundleCommand(args: string[]): Promise<number> {
   } catch (err) {
     throw new ActionError('INPUT', `--bundle: cannot read "${values.bundle}" as JSON (${errorLine(err)})`);
   }
-  const trust = await loadTrustMaterial(values['trusted-root']);
+  const trust = await loadTrustMaterial(values['trusted-root'], warn);
   const verified = verifyArtifactBundle(trust, bundleJSON, await readArtifact(target), signer);
   process.stdout.write(`OK: verified${verified.signer.san ? ` (signed by ${verified.signer.san}, issuer ${verified.signer.issuer})` : ''}\n`);
   return 0;

@@ -44,6 +44,9 @@ export interface RequestOptions {
   body?: string | Uint8Array;
   service: Service;
   redirect?: 'follow' | 'manual';
+  // Hand back the live body (large blobs); otherwise the body is read inside
+  // the retry loop, so a response cut off mid-body is retried like any fault.
+  stream?: boolean;
 }
 
 // 501 and 505 are answers, not outages; every other 5xx may pass.
@@ -101,18 +104,22 @@ export class Http {
   }
 
   private async attempt(url: string, method: string, opts: RequestOptions): Promise<Response> {
-    // The timeout covers the wait for response headers only: a large blob
-    // may legitimately stream for longer.
+    // For streamed bodies the timeout covers the wait for headers only: a
+    // large blob may legitimately stream for longer.
     const ctl = new AbortController();
     const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
     try {
-      return await fetch(url, {
+      const res = await fetch(url, {
         method,
         headers: { 'user-agent': this.userAgent, ...opts.headers },
         body: opts.body,
         redirect: opts.redirect ?? 'follow',
         signal: ctl.signal,
       });
+      if (opts.stream) return res;
+      const bytes = Buffer.from(await res.arrayBuffer());
+      const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
+      return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
     } finally {
       clearTimeout(timer);
     }

@@ -116,11 +116,11 @@ export async function attachTarget(
     bundle: opts.bundles.get(s) ?? '',
     ...extra,
   });
-  const certAnnotations = (s: SignedResult): Record<string, string> => ({
+  const certAnnotations = (s: SignedResult, timestamp: Buffer | undefined): Record<string, string> => ({
     [COSIGN.certificate]: signer.certificatePEM,
     [COSIGN.chain]: signer.chainPEM,
     [COSIGN.bundle]: cosignRekorBundle(s.entry),
-    ...(s.timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: s.timestamp.toString('base64') }) } : {}),
+    ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
   });
 
   const [sigTag, attTag, refs] = await Promise.all([
@@ -129,7 +129,7 @@ export async function attachTarget(
           {
             mediaType: COSIGN.simpleSigning,
             bytes: st.signature.payload,
-            annotations: { [COSIGN.signature]: st.signature.signature.toString('base64'), ...certAnnotations(st.signature) },
+            annotations: { [COSIGN.signature]: st.signature.signature.toString('base64'), ...certAnnotations(st.signature, st.signature.timestamp) },
           },
         ])
       : undefined,
@@ -143,7 +143,7 @@ export async function attachTarget(
             (a): CosignLayer => ({
               mediaType: COSIGN.dsseEnvelope,
               bytes: Buffer.from(a.envelopeJSON ?? ''),
-              annotations: { predicateType: a.predicate.predicateType, [COSIGN.signature]: '', ...certAnnotations(a) },
+              annotations: { predicateType: a.predicate.predicateType, [COSIGN.signature]: '', ...certAnnotations(a, a.envelopeTimestamp) },
             }),
           ),
           opts.replace ? replaceable(st) : undefined,

@@ -156,6 +156,34 @@ export function buildSbomDocument(content: SbomContent): { document: Record<stri
   return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size };
 }
 
+// The SBOM attested on a multi-platform index: the index as the subject and
+// one container component per platform image it lists. Each platform's
+// packages are in that platform's own SBOM, attested on its own digest.
+export function generateIndexSbom(index: SbomImage, platforms: SbomImage[]): SbomResult {
+  const bom = new Models.Bom({ serialNumber: serialNumber(index, []) });
+  bom.metadata.timestamp = new Date();
+  bom.metadata.tools.components.add(new Models.Component(Enums.ComponentType.Application, TOOL));
+  const root = new Models.Component(Enums.ComponentType.Container, index.name, {
+    version: index.digest,
+    purl: imagePurl(index),
+    bomRef: `${index.name}@${index.digest}`,
+  });
+  bom.metadata.component = root;
+  for (const p of platforms) {
+    const c = new Models.Component(Enums.ComponentType.Container, p.name, {
+      version: p.digest,
+      purl: imagePurl(p),
+      bomRef: `${p.name}@${p.digest}`,
+    });
+    if (p.platform) c.properties.add(new Models.Property('sign-attest:platform', p.platform));
+    bom.components.add(c);
+    root.dependencies.add(c.bomRef);
+  }
+  const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
+  const json = serializer.serialize(bom, { sortLists: true });
+  return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+}
+
 export async function validateCycloneDx(json: string): Promise<string | undefined> {
   const errors: unknown = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(json);
   return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);

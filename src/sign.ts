@@ -26,7 +26,11 @@ export interface SignedResult {
   signature: Buffer;
   // The exact envelope bytes Rekor hashed; cosign's .att layer must equal them.
   envelopeJSON?: string;
+  // RFC 3161 timestamp over the signature (what bundle verifiers check).
   timestamp?: Buffer;
+  // Over the envelope bytes: cosign checks an .att layer's timestamp
+  // annotation against the layer itself, not the signature inside it.
+  envelopeTimestamp?: Buffer;
 }
 
 // One ephemeral P-256 key and one Fulcio certificate for the whole run,
@@ -82,7 +86,9 @@ export class RunSigner {
       kind: 'dsse',
       spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } },
     });
-    return { ...(await this.finish('dsse', bundle, entry, signature)), envelopeJSON };
+    const signed = await this.finish('dsse', bundle, entry, signature);
+    const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
+    return { ...signed, envelopeJSON, envelopeTimestamp };
   }
 
   private log(entry: ProposedEntry): Promise<RekorEntry> {

@@ -48,18 +48,20 @@ export async function resolveTargets(refs: Reference[], http: Http, explicit: Cr
   return [...unique.values()];
 }
 
-// The platform images inside a multi-platform index (attestation manifests
-// that BuildKit files under unknown/unknown are skipped).
+// The platform images an index lists (attestation manifests that BuildKit
+// files under unknown/unknown are skipped).
+export function platformsOf(index: Target): { digest: string; platform: string }[] {
+  return (index.manifest.manifest.manifests ?? [])
+    .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
+    .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+}
+
 export async function platformTargets(index: Target): Promise<Target[]> {
-  const list = index.manifest.manifest.manifests ?? [];
   const out: Target[] = [];
-  for (const d of list) {
-    const p = d.platform;
-    if (!p || p.os === 'unknown') continue;
-    if (d.mediaType !== MEDIA.ociManifest && d.mediaType !== MEDIA.dockerManifest) continue;
-    const manifest = await index.client.getManifest(index.ref.repository, d.digest);
-    if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `${index.name}@${d.digest}: platform manifest listed in the index is missing from the registry`);
-    out.push({ ...index, ref: { ...index.ref, digest: d.digest, tag: undefined }, manifest, platform: [p.os, p.architecture, p.variant].filter(Boolean).join('/') });
+  for (const { digest, platform } of platformsOf(index)) {
+    const manifest = await index.client.getManifest(index.ref.repository, digest);
+    if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
+    out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, manifest, platform });
   }
   return out;
 }

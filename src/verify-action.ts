@@ -37,7 +37,7 @@ function list(value: string): string[] {
 }
 
 async function run(inputs: Inputs): Promise<void> {
-  const trust = await loadTrustMaterial(inputs.trustedRoot);
+  const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
   const http = new Http({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-action/verify', debug: (l) => core.debug(l) });
   const verdicts = await verifyImages({ ...inputs, trust, http, mask: (s) => core.setSecret(s) });
   core.setOutput('verified', JSON.stringify(verdicts));

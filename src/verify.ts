@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { getTrustedRoot } from '@sigstore/tuf';
+import tufSeeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
 import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from './errors.js';
 import { toVerifyError, VerifyError } from './verify/error.js';
@@ -21,7 +22,9 @@ export interface VerifiedBundle {
   logIndexes: number[];
 }
 
-export async function loadTrustMaterial(trustedRootPath?: string): Promise<TrustMaterial> {
+// Loads a trusted_root.json, or the public-good root when no path is given;
+// `onFallback` hears when that had to come from the embedded copy.
+export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (message: string) => void): Promise<TrustMaterial> {
   if (trustedRootPath) {
     let json: unknown;
     try {
@@ -29,23 +32,37 @@ export async function loadTrustMaterial(trustedRootPath?: string): Promise<Trust
     } catch (err) {
       throw new ActionError('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${errorLine(err)}); pass the path of a trusted_root.json`);
     }
+    let root: TrustedRoot;
     try {
-      return toTrustMaterial(TrustedRoot.fromJSON(json));
+      root = TrustedRoot.fromJSON(json);
     } catch (err) {
       throw new ActionError('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${errorLine(err)})`);
     }
+    // fromJSON accepts any object; a root that trusts no CA or log would only
+    // fail later, after the certificate and log entries were already made.
+    if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
+      throw new ActionError('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+    }
+    return toTrustMaterial(root);
   }
-  // The public-good root via TUF; offline, the copy embedded in @sigstore/tuf.
+  // The public-good root via TUF, kept fresh in a cache; offline, the copy
+  // embedded in @sigstore/tuf.
   const cachePath = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-tuf');
   try {
-    return toTrustMaterial(await getTrustedRoot({ cachePath }));
-  } catch {
-    try {
-      return toTrustMaterial(await getTrustedRoot({ cachePath, forceCache: true }));
-    } catch (err) {
-      throw new ActionError('VERIFY', `Could not load the public-good Sigstore trusted root (${errorLine(err)}); pass trusted-root`);
-    }
+    return toTrustMaterial(await getTrustedRoot({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
+  } catch (err) {
+    onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${errorLine(err)})`);
+    return toTrustMaterial(TrustedRoot.fromJSON(embeddedTrustedRoot()));
   }
+}
+
+const TUF_TIMEOUT_MS = 5_000;
+const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
+
+function embeddedTrustedRoot(): unknown {
+  const target = (tufSeeds as Record<string, { targets?: Record<string, string> }>)[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
+  if (!target) throw new ActionError('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
+  return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }
 
 // Parses a serialized bundle, validating it against the rules of its media type.

@@ -240,3 +240,24 @@ describe('sbom: <path>', () => {
     expect(errorLines(r)[0]).toContain('other.json');
   });
 });
+
+describe('with a timestamp authority', () => {
+  it('timestamps bundles over the signature and .att layers over the layer bytes, as cosign checks them', async () => {
+    const { RFC3161Timestamp } = await import('@sigstore/core');
+    const img = await lib.pushFixtureImage(stack, 'octo-org/tsa');
+    const r = await run({ images: img.ref, sbom: 'false', 'tsa-url': stack.tsaURL });
+    expect(errorLines(r)).toEqual([]);
+    const bundle = JSON.parse(readFileSync(r.outputs['provenance-bundle'] ?? '', 'utf8')) as any;
+    expect(bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
+    sigstoreVerify(trust, bundle, SAN, ISSUER);
+
+    const imprint = (ann: Record<string, string> | undefined) => {
+      const ts = JSON.parse(ann?.['dev.sigstore.cosign/rfc3161timestamp'] ?? '{}') as { SignedRFC3161Timestamp: string };
+      return RFC3161Timestamp.parse(Buffer.from(ts.SignedRFC3161Timestamp, 'base64')).tstInfo.messageImprintHashedMessage.toString('hex');
+    };
+    const att = (await getManifest(img.name, tagFor(img.digest, '.att')))!.layers![0]!;
+    expect(imprint(att.annotations)).toBe(sha256(await getBlob(img.name, att.digest)));
+    const sig = (await getManifest(img.name, tagFor(img.digest, '.sig')))!.layers![0]!;
+    expect(imprint(sig.annotations)).toBe(sha256(Buffer.from(sig.annotations?.['dev.cosignproject.cosign/signature'] ?? '', 'base64')));
+  });
+});

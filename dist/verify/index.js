@@ -42393,18 +42393,23 @@ class Http {
         }
     }
     async attempt(url, method, opts) {
-        // The timeout covers the wait for response headers only: a large blob
-        // may legitimately stream for longer.
+        // For streamed bodies the timeout covers the wait for headers only: a
+        // large blob may legitimately stream for longer.
         const ctl = new AbortController();
         const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
         try {
-            return await fetch(url, {
+            const res = await fetch(url, {
                 method,
                 headers: { 'user-agent': this.userAgent, ...opts.headers },
                 body: opts.body,
                 redirect: opts.redirect ?? 'follow',
                 signal: ctl.signal,
             });
+            if (opts.stream)
+                return res;
+            const bytes = Buffer.from(await res.arrayBuffer());
+            const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
+            return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
         finally {
             clearTimeout(timer);
@@ -42514,7 +42519,7 @@ function list(value) {
     return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 }
 async function run(inputs) {
-    const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .loadTrustMaterial */ .ak)(inputs.trustedRoot);
+    const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .loadTrustMaterial */ .ak)(inputs.trustedRoot, (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m));
     const http = new _http_js__WEBPACK_IMPORTED_MODULE_2__/* .Http */ .lw({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-action/verify', debug: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(l) });
     const verdicts = await (0,_verify_image_js__WEBPACK_IMPORTED_MODULE_4__/* .verifyImages */ .O)({ ...inputs, trust, http, mask: (s) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(s) });
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('verified', JSON.stringify(verdicts));
@@ -42557,10 +42562,11 @@ __webpack_async_result__();
 /* harmony import */ var _sigstore_bundle__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1040);
 /* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9654);
 /* harmony import */ var _sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4423);
-/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(4187);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(452);
-/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(2535);
-/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9431);
+/* harmony import */ var _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8032);
+/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4187);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(452);
+/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2535);
+/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9431);
 
 
 
@@ -42571,35 +42577,50 @@ __webpack_async_result__();
 
 
 
-async function loadTrustMaterial(trustedRootPath) {
+
+// Loads a trusted_root.json, or the public-good root when no path is given;
+// `onFallback` hears when that had to come from the embedded copy.
+async function loadTrustMaterial(trustedRootPath, onFallback) {
     if (trustedRootPath) {
         let json;
         try {
             json = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(trustedRootPath, 'utf8'));
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
         }
+        let root;
         try {
-            return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_6__/* .toTrustMaterial */ .jO)(_sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(json));
+            root = _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(json);
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorLine */ .B)(err)})`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`);
         }
+        // fromJSON accepts any object; a root that trusts no CA or log would only
+        // fail later, after the certificate and log entries were already made.
+        if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+        }
+        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(root);
     }
-    // The public-good root via TUF; offline, the copy embedded in @sigstore/tuf.
+    // The public-good root via TUF, kept fresh in a cache; offline, the copy
+    // embedded in @sigstore/tuf.
     const cachePath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env['RUNNER_TEMP'] ?? (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'sign-attest-tuf');
     try {
-        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_6__/* .toTrustMaterial */ .jO)(await (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__.getTrustedRoot)({ cachePath }));
+        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(await (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__.getTrustedRoot)({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
     }
-    catch {
-        try {
-            return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_6__/* .toTrustMaterial */ .jO)(await (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__.getTrustedRoot)({ cachePath, forceCache: true }));
-        }
-        catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_7__/* .ActionError */ .l('VERIFY', `Could not load the public-good Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorLine */ .B)(err)}); pass trusted-root`);
-        }
+    catch (err) {
+        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`);
+        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(_sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(embeddedTrustedRoot()));
     }
+}
+const TUF_TIMEOUT_MS = 5_000;
+const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
+function embeddedTrustedRoot() {
+    const target = _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
+    if (!target)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
+    return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }
 // Parses a serialized bundle, validating it against the rules of its media type.
 function parseBundle(bundleJSON) {
@@ -42607,23 +42628,23 @@ function parseBundle(bundleJSON) {
         return (0,_sigstore_bundle__WEBPACK_IMPORTED_MODULE_3__/* .bundleFromJSON */ .vw)(bundleJSON);
     }
     catch (err) {
-        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_8__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_7__/* .errorLine */ .B)(err)})`, { cause: err });
+        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_9__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`, { cause: err });
     }
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
 // without judging the identity. `artifact` is the signed bytes of a message
 // signature (unused for DSSE).
 function verifyBundleMaterial(trust, bundle, artifact) {
-    const verifier = new _sigstore_verify__WEBPACK_IMPORTED_MODULE_6__/* .Verifier */ .BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    const verifier = new _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .Verifier */ .BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
     try {
-        const signer = verifier.verify((0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_6__/* .toSignedEntity */ .DC)(bundle, artifact));
+        const signer = verifier.verify((0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toSignedEntity */ .DC)(bundle, artifact));
         return {
             signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
             logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
         };
     }
     catch (err) {
-        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_8__/* .toVerifyError */ .Zw)(err);
+        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_9__/* .toVerifyError */ .Zw)(err);
     }
 }
 // Verifies one serialized bundle and its signer's identity.
@@ -42677,6 +42698,11 @@ function toVerifyError(err) {
         case 'TLOG_INCLUSION_PROOF_ERROR':
             return new VerifyError('INCLUSION_PROOF', `bad inclusion proof: ${detail}`, { cause: err });
         case 'TLOG_BODY_ERROR':
+            // The hash we compare is computed from the bytes as found, so a hash
+            // mismatch means those bytes are not the ones that were logged.
+            if (/digest mismatch|hash mismatch/i.test(detail)) {
+                return new VerifyError('TLOG_BODY', 'payload modified after signing: its hash differs from the one logged in Rekor', { cause: err });
+            }
             return new VerifyError('TLOG_BODY', `the Rekor entry does not match the signed content (${detail})`, { cause: err });
         case 'TLOG_ERROR':
         case 'TLOG_MISSING_INCLUSION_ERROR':
@@ -42685,13 +42711,16 @@ function toVerifyError(err) {
             return new VerifyError('SIGNATURE', 'the signature does not verify over the signed payload', { cause: err });
         case 'TIMESTAMP_ERROR':
             return new VerifyError('TIMESTAMP', `timestamp verification failed (${detail})`, { cause: err });
-        case 'CERTIFICATE_ERROR':
+        case 'CERTIFICATE_ERROR': {
+            // The chain verifier wraps the specific reason (expiry, no path) in its cause.
+            const inner = err.cause instanceof Error ? `: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorLine */ .B)(err.cause)}` : '';
             if (/SCT/.test(detail))
                 return new VerifyError('SCT', `certificate transparency: ${detail}`, { cause: err });
-            if (/not valid or expired/.test(detail)) {
+            if (/not valid or expired/.test(detail + inner)) {
                 return new VerifyError('CERTIFICATE', 'certificate not valid at the logged time (the integrated time is outside its validity)', { cause: err });
             }
-            return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail})`, { cause: err });
+            return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail}${inner})`, { cause: err });
+        }
         default:
             return new VerifyError('MALFORMED', `verification failed: ${detail}`, { cause: err });
     }
@@ -42857,6 +42886,7 @@ const client_MEDIA = {
     ociConfig: 'application/vnd.oci.image.config.v1+json',
     empty: 'application/vnd.oci.empty.v1+json',
 };
+const BLOB_ATTEMPTS = 4;
 const MANIFEST_ACCEPT = [client_MEDIA.ociManifest, client_MEDIA.ociIndex, client_MEDIA.dockerManifest, client_MEDIA.dockerList].join(', ');
 function client_sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
@@ -42919,25 +42949,33 @@ class RegistryClient {
         return false;
     }
     // Monolithic upload (POST then PUT ?digest=), skipped when the blob exists.
+    // A failed PUT is checked against the registry before trying again: the
+    // blob may have landed anyway (a lost response whose retry found the upload
+    // session consumed, or a concurrent upload of the same bytes winning).
     async putBlob(repo, bytes) {
         const digest = client_sha256Digest(bytes);
         const desc = { mediaType: '', digest, size: bytes.length };
-        if (await this.hasBlob(repo, digest))
-            return desc;
-        const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
-        await this.expectOk(start, repo, 'blob upload');
-        await discard(start);
-        const location = start.headers.get('location');
-        if (!location)
-            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
-        const url = new URL(location, this.base);
-        url.searchParams.set('digest', digest);
-        const res = await this.send(repo, 'push', 'PUT', url.toString(), {
-            'content-type': 'application/octet-stream',
-            body: bytes,
-        });
-        await this.expectOk(res, repo, `blob ${digest}`);
-        await discard(res);
+        let failed;
+        for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
+            if (await this.hasBlob(repo, digest))
+                return desc;
+            const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+            await this.expectOk(start, repo, 'blob upload');
+            const location = start.headers.get('location');
+            if (!location)
+                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
+            const url = new URL(location, this.base);
+            url.searchParams.set('digest', digest);
+            failed = await this.send(repo, 'push', 'PUT', url.toString(), {
+                'content-type': 'application/octet-stream',
+                body: bytes,
+            });
+            if (failed.ok)
+                return desc;
+            if (failed.status === 401 || failed.status === 403)
+                break;
+        }
+        await this.expectOk(failed, repo, `blob ${digest}`);
         return desc;
     }
     async getBlob(repo, digest) {
@@ -42950,7 +42988,7 @@ class RegistryClient {
     }
     // Streams a blob (layers can be large); the consumer checks the digest.
     async openBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
         await this.expectOk(res, repo, `blob ${digest}`);
         if (!res.body)
             throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} has no body`);
@@ -42993,6 +43031,7 @@ class RegistryClient {
                 service: 'registry',
                 headers: auth ? { ...headers, authorization: auth } : headers,
                 body: opts.body,
+                stream: opts.stream,
             });
         };
         let res = await call();
@@ -43432,7 +43471,11 @@ function toClassicBundle(layer) {
         throw new error/* VerifyError */.Gz('MALFORMED', 'the Rekor bundle annotation has no SET or body');
     const body = parseJSON(Buffer.from(rekor.Payload.body, 'base64').toString('utf8'), 'the logged Rekor body');
     const certificateDER = dist.pem.toDER(certPEM);
-    const rfc3161 = ann[COSIGN.rfc3161] ? parseJSON(ann[COSIGN.rfc3161], 'the RFC 3161 annotation') : undefined;
+    // cosign stamps a .sig's signature bytes, which @sigstore/verify checks; a
+    // .att's stamp covers the whole envelope, which it cannot, so there the
+    // SET's integrated time is the (sufficient) timestamp.
+    const stamped = layer.mediaType === COSIGN.simpleSigning && ann[COSIGN.rfc3161];
+    const rfc3161 = stamped ? parseJSON(stamped, 'the RFC 3161 annotation') : undefined;
     const bundleJSON = {
         mediaType: BUNDLE_V01,
         verificationMaterial: {
@@ -43568,6 +43611,9 @@ var verify_policy = __nccwpck_require__(9431);
 
 
 async function verifyImages(opts) {
+    if (!opts.requireSignature && opts.predicateTypes.length === 0) {
+        throw new errors/* ActionError */.l('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
+    }
     const clients = new Map();
     const clientFor = (registry) => {
         let c = clients.get(registry);
@@ -43863,10 +43909,11 @@ __nccwpck_require__.d(__webpack_exports__, {
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ core_setSecret),
-  z: () => (/* reexport */ summary)
+  z: () => (/* reexport */ summary),
+  $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path, warning
+// UNUSED EXPORTS: ExitCode, addPath, endGroup, exportVariable, getBooleanInput, getIDToken, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -45583,7 +45630,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue

@@ -53,7 +53,9 @@ function buildInfoSink(): ContentSink {
         return;
       }
       offset += chunk.length;
-      tail = Buffer.from(chunk.subarray(Math.max(0, chunk.length - 31)));
+      // the last 31 bytes of the stream so far, however small the chunks
+      const recent = chunk.length >= 31 ? chunk : Buffer.concat([tail, chunk]);
+      tail = Buffer.from(recent.subarray(Math.max(0, recent.length - 31)));
     },
     end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : undefined),
   };

@@ -15,6 +15,7 @@ export const MEDIA = {
   empty: 'application/vnd.oci.empty.v1+json',
 } as const;
 
+const BLOB_ATTEMPTS = 4;
 const MANIFEST_ACCEPT = [MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerManifest, MEDIA.dockerList].join(', ');
 
 export interface Descriptor {
@@ -111,23 +112,29 @@ export class RegistryClient {
   }
 
   // Monolithic upload (POST then PUT ?digest=), skipped when the blob exists.
+  // A failed PUT is checked against the registry before trying again: the
+  // blob may have landed anyway (a lost response whose retry found the upload
+  // session consumed, or a concurrent upload of the same bytes winning).
   async putBlob(repo: string, bytes: Buffer): Promise<Descriptor & { mediaType: '' }> {
     const digest = sha256Digest(bytes);
     const desc = { mediaType: '' as const, digest, size: bytes.length };
-    if (await this.hasBlob(repo, digest)) return desc;
-    const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
-    await this.expectOk(start, repo, 'blob upload');
-    await discard(start);
-    const location = start.headers.get('location');
-    if (!location) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
-    const url = new URL(location, this.base);
-    url.searchParams.set('digest', digest);
-    const res = await this.send(repo, 'push', 'PUT', url.toString(), {
-      'content-type': 'application/octet-stream',
-      body: bytes,
-    });
-    await this.expectOk(res, repo, `blob ${digest}`);
-    await discard(res);
+    let failed: Response | undefined;
+    for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
+      if (await this.hasBlob(repo, digest)) return desc;
+      const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+      await this.expectOk(start, repo, 'blob upload');
+      const location = start.headers.get('location');
+      if (!location) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
+      const url = new URL(location, this.base);
+      url.searchParams.set('digest', digest);
+      failed = await this.send(repo, 'push', 'PUT', url.toString(), {
+        'content-type': 'application/octet-stream',
+        body: bytes,
+      });
+      if (failed.ok) return desc;
+      if (failed.status === 401 || failed.status === 403) break;
+    }
+    await this.expectOk(failed as Response, repo, `blob ${digest}`);
     return desc;
   }
 
@@ -141,7 +148,7 @@ export class RegistryClient {
 
   // Streams a blob (layers can be large); the consumer checks the digest.
   async openBlob(repo: string, digest: string): Promise<Readable> {
-    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
     await this.expectOk(res, repo, `blob ${digest}`);
     if (!res.body) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} has no body`);
     return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
@@ -177,7 +184,7 @@ export class RegistryClient {
     action: 'pull' | 'push',
     method: string,
     pathOrURL: string,
-    opts: { accept?: string; 'content-type'?: string; body?: Buffer },
+    opts: { accept?: string; 'content-type'?: string; body?: Buffer; stream?: boolean },
   ): Promise<Response> {
     const url = pathOrURL.startsWith('http') ? pathOrURL : `${this.base}/v2/${repo}${pathOrURL}`;
     const scope = `repository:${repo}:${action === 'push' ? 'pull,push' : 'pull'}`;
@@ -191,6 +198,7 @@ export class RegistryClient {
         service: 'registry',
         headers: auth ? { ...headers, authorization: auth } : headers,
         body: opts.body,
+        stream: opts.stream,
       });
     };
     let res = await call();

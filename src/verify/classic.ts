@@ -61,7 +61,11 @@ export function toClassicBundle(layer: ClassicLayer): { bundleJSON: unknown; bod
   if (!rekor.SignedEntryTimestamp || !rekor.Payload?.body) throw new VerifyError('MALFORMED', 'the Rekor bundle annotation has no SET or body');
   const body = parseJSON<LoggedBody>(Buffer.from(rekor.Payload.body, 'base64').toString('utf8'), 'the logged Rekor body');
   const certificateDER = pem.toDER(certPEM);
-  const rfc3161 = ann[COSIGN.rfc3161] ? parseJSON<{ SignedRFC3161Timestamp: string }>(ann[COSIGN.rfc3161], 'the RFC 3161 annotation') : undefined;
+  // cosign stamps a .sig's signature bytes, which @sigstore/verify checks; a
+  // .att's stamp covers the whole envelope, which it cannot, so there the
+  // SET's integrated time is the (sufficient) timestamp.
+  const stamped = layer.mediaType === COSIGN.simpleSigning && ann[COSIGN.rfc3161];
+  const rfc3161 = stamped ? parseJSON<{ SignedRFC3161Timestamp: string }>(stamped, 'the RFC 3161 annotation') : undefined;
   const bundleJSON = {
     mediaType: BUNDLE_V01,
     verificationMaterial: {

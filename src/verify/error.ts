@@ -46,6 +46,11 @@ export function toVerifyError(err: unknown): VerifyError {
     case 'TLOG_INCLUSION_PROOF_ERROR':
       return new VerifyError('INCLUSION_PROOF', `bad inclusion proof: ${detail}`, { cause: err });
     case 'TLOG_BODY_ERROR':
+      // The hash we compare is computed from the bytes as found, so a hash
+      // mismatch means those bytes are not the ones that were logged.
+      if (/digest mismatch|hash mismatch/i.test(detail)) {
+        return new VerifyError('TLOG_BODY', 'payload modified after signing: its hash differs from the one logged in Rekor', { cause: err });
+      }
       return new VerifyError('TLOG_BODY', `the Rekor entry does not match the signed content (${detail})`, { cause: err });
     case 'TLOG_ERROR':
     case 'TLOG_MISSING_INCLUSION_ERROR':
@@ -54,12 +59,15 @@ export function toVerifyError(err: unknown): VerifyError {
       return new VerifyError('SIGNATURE', 'the signature does not verify over the signed payload', { cause: err });
     case 'TIMESTAMP_ERROR':
       return new VerifyError('TIMESTAMP', `timestamp verification failed (${detail})`, { cause: err });
-    case 'CERTIFICATE_ERROR':
+    case 'CERTIFICATE_ERROR': {
+      // The chain verifier wraps the specific reason (expiry, no path) in its cause.
+      const inner = err.cause instanceof Error ? `: ${errorLine(err.cause)}` : '';
       if (/SCT/.test(detail)) return new VerifyError('SCT', `certificate transparency: ${detail}`, { cause: err });
-      if (/not valid or expired/.test(detail)) {
+      if (/not valid or expired/.test(detail + inner)) {
         return new VerifyError('CERTIFICATE', 'certificate not valid at the logged time (the integrated time is outside its validity)', { cause: err });
       }
-      return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail})`, { cause: err });
+      return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail}${inner})`, { cause: err });
+    }
     default:
       return new VerifyError('MALFORMED', `verification failed: ${detail}`, { cause: err });
   }

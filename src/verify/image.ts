@@ -62,6 +62,9 @@ export interface ImageVerdict {
 }
 
 export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerdict[]> {
+  if (!opts.requireSignature && opts.predicateTypes.length === 0) {
+    throw new ActionError('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
+  }
   const clients = new Map<string, Promise<RegistryClient>>();
   const clientFor = (registry: string) => {
     let c = clients.get(registry);

@@ -20,6 +20,7 @@
 //                  tell this from drop-request and must retry a write that already happened
 //   truncate       like drop-response, but sends the status line, headers and about half of
 //                  the body first (a connection lost mid-response); not in the default set
+//   502            answers 502 without forwarding; not in the default set
 //
 // Determinism: every request is classified (manifest-put, rekor-post, ...). The decision for
 // the n-th request of a given method+class is a pure function of (seed, method, class, n), so a
@@ -29,7 +30,7 @@ import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 
 export const DEFAULT_KINDS = ['503', '429', 'drop-request', 'drop-response'];
-export const ALL_KINDS = [...DEFAULT_KINDS, 'truncate'];
+export const ALL_KINDS = [...DEFAULT_KINDS, 'truncate', '502'];
 
 /** mulberry32: a tiny deterministic PRNG; returns floats in [0, 1). */
 export function mulberry32(seed) {
@@ -201,8 +202,9 @@ export async function startFaultProxy({
       return;
     }
     const body = Buffer.concat(chunks);
-    const kind = decide(method, cls, url.pathname);
-    if (kind) count(kind, cls, method, url.pathname);
+    let kind = decide(method, cls, url.pathname);
+    // Counted when applied: a truncate of an empty body (HEAD, 201, 202) is a drop-response.
+    if (kind && kind !== 'truncate') count(kind, cls, method, url.pathname);
 
     if (kind === '503') {
       res.writeHead(503, { 'content-type': 'application/json', connection: 'close' });
@@ -226,9 +228,13 @@ export async function startFaultProxy({
       res.writeHead(502, { 'content-type': 'text/plain' });
       return res.end(`fault-proxy: upstream ${upstream.origin} failed: ${e?.message ?? e}`);
     }
+    if (kind === 'truncate') {
+      if (out.body.length < 2 || method === 'HEAD') kind = 'drop-response';
+      count(kind, cls, method, url.pathname);
+    }
     if (kind === 'drop-response') return req.socket.destroy();
     const headers = copyHeaders(out.headers);
-    if (kind === 'truncate' && out.body.length > 1) {
+    if (kind === 'truncate') {
       headers['content-length'] = String(out.body.length);
       res.writeHead(out.status, headers);
       res.write(out.body.subarray(0, Math.floor(out.body.length / 2)), () => setTimeout(() => req.socket.destroy(), 5));

@@ -1,27 +1,27 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqlJsStatic } from 'sql.js';
 
-// rpmdb.sqlite (RHEL 9, Fedora ≥ 33): `Packages(hnum, blob)`. sql.js (wasm)
-// is loaded only when an image has one. In the ncc bundle the wasm sits next
-// to the bundle (scripts/postbuild-cyclonedx.sh copies it); unbundled it comes
-// from node_modules.
+// rpmdb.sqlite (RHEL 9, Fedora ≥ 33): `Packages(hnum, blob)`, read with sql.js
+// (wasm), loaded only when an image has one.
+//
+// Bundling trap: webpack (ncc) rewrites sql.js's `typeof module` checks to
+// `true`, but sql.js sets `module = undefined` inside its loader, so the
+// bundled copy crashes. sql.js therefore stays outside the bundle: the
+// postbuild script copies sql-wasm.js (as .cjs) and its wasm next to the
+// bundle, and a require that webpack cannot see loads them; unbundled, the
+// same require finds node_modules.
 let sqlJs: Promise<SqlJsStatic> | undefined;
 
-async function wasmBytes(): Promise<Buffer> {
-  const bundled = join(dirname(fileURLToPath(import.meta.url)), 'sql-wasm.wasm');
-  try {
-    return await readFile(bundled);
-  } catch {
-    return readFile(createRequire(import.meta.url).resolve('sql.js/dist/sql-wasm.wasm'));
-  }
-}
-
 async function loadSqlJs(): Promise<SqlJsStatic> {
-  const { default: init } = await import('sql.js');
-  const wasm = await wasmBytes();
+  const here = dirname(fileURLToPath(import.meta.url));
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const require = createRequire(import.meta.url);
+  const bundled = join(here, 'sql-wasm.cjs');
+  const init = (existsSync(bundled) ? require(bundled) : require('sql.js')) as typeof import('sql.js').default;
+  const wasm = await readFile(existsSync(bundled) ? join(here, 'sql-wasm.wasm') : require.resolve('sql.js/dist/sql-wasm.wasm'));
   return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer });
 }
 

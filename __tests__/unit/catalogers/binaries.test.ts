@@ -1,0 +1,109 @@
+import { describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { zipSync } from 'fflate';
+import { go } from '../../../src/catalogers/go.js';
+import { java } from '../../../src/catalogers/java.js';
+import { rpm } from '../../../src/catalogers/rpm.js';
+import { rust } from '../../../src/catalogers/rust.js';
+import type { Cataloger } from '../../../src/catalogers/types.js';
+import { parse, summary } from './helpers.js';
+
+// Runs a cataloger's sink over content split into chunks, then parses.
+async function sinkAndParse(cataloger: Cataloger, path: string, content: Buffer, chunk: number) {
+  const sink = cataloger.sink!(path, { size: content.length, mode: 0o755 });
+  for (let i = 0; i < content.length; i += chunk) sink.push(content.subarray(i, i + chunk));
+  const reduced = sink.end();
+  return reduced && parse(cataloger, path, reduced);
+}
+
+function varint(n: number): Buffer {
+  const out: number[] = [];
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n >>= 7;
+  }
+  out.push(n);
+  return Buffer.from(out);
+}
+
+function goBinary(): Buffer {
+  const sentinel = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
+  const modinfo = Buffer.concat([
+    sentinel,
+    Buffer.from('path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgithub.com/a/b\tv1.2.3\th1:x=\n=>\tgithub.com/fork/b\tv1.2.4\th1:y=\ndep\tgolang.org/x/sys\tv0.1.0\th1:z=\nbuild\tvcs.revision=0123456789abcdef\nbuild\tvcs.time=2024-01-02T03:04:05Z\n'),
+    sentinel,
+  ]);
+  const version = Buffer.from('go1.22.5');
+  const header = Buffer.alloc(32);
+  header.write('\xff Go buildinf:', 'latin1');
+  header[14] = 8;
+  header[15] = 2;
+  // a decoy literal (unaligned) as found in programs that import debug/buildinfo
+  const decoy = Buffer.concat([Buffer.alloc(3), Buffer.from('\xff Go buildinf:', 'latin1'), Buffer.alloc(15)]);
+  return Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(60), decoy, Buffer.alloc(16 - ((64 + decoy.length) % 16)), header, varint(version.length), version, varint(modinfo.length), modinfo, Buffer.alloc(5000)]);
+}
+
+describe('go', () => {
+  it.each([1, 13, 4096])('finds the build info streamed in %i-byte chunks', async (chunk) => {
+    const r = (await sinkAndParse(go, '/usr/bin/app', goBinary(), chunk))!;
+    expect(summary(r).map((p) => p.purl)).toEqual([
+      'pkg:golang/example.com/app@v0.0.0-20240102030405-0123456789ab',
+      'pkg:golang/github.com/fork/b@v1.2.4',
+      'pkg:golang/golang.org/x/sys@v0.1.0',
+      'pkg:golang/stdlib@1.22.5',
+    ]);
+    expect(r.relationships).toHaveLength(3);
+  });
+
+  it('drops executables without build info', async () => {
+    expect(await sinkAndParse(go, '/bin/sh', Buffer.alloc(10000, 1), 1000)).toBeUndefined();
+  });
+});
+
+describe('rust (cargo-auditable)', () => {
+  it('reads the .dep-v0 section of a real ELF file', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rust-'));
+    try {
+      const audit = { packages: [{ name: 'app', version: '0.1.0', source: 'local', dependencies: [1], root: true }, { name: 'serde', version: '1.0.200', source: 'crates.io' }] };
+      writeFileSync(join(dir, 'dep'), deflateSync(JSON.stringify(audit)));
+      execFileSync('objcopy', ['--add-section', `.dep-v0=${join(dir, 'dep')}`, '/bin/true', join(dir, 'bin')]);
+      const r = (await sinkAndParse(rust, '/usr/bin/app', readFileSync(join(dir, 'bin')), 64 * 1024))!;
+      expect(summary(r).map((p) => p.purl)).toEqual(['pkg:cargo/app@0.1.0', 'pkg:cargo/serde@1.0.200']);
+      expect(r.relationships.map((e) => `${e.from.name}->${e.to.name}`)).toEqual(['app->serde']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('ignores ELF files without the section', async () => {
+    expect(await sinkAndParse(rust, '/bin/true', readFileSync('/bin/true'), 4096)).toBeUndefined();
+  });
+});
+
+describe('java', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+  it('prefers pom.properties, falls back to the manifest, and recurses into nested jars', async () => {
+    const inner = zipSync({ 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\nBundle-SymbolicName: org.example.util\nBundle-Version: 2.1.0\n') });
+    const outer = zipSync({
+      'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\n'),
+      'META-INF/maven/com.acme/service/pom.properties': enc('#Generated\ngroupId=com.acme\nartifactId=service\nversion=3.0.0\n'),
+      'BOOT-INF/lib/util-2.1.0.jar': inner,
+    });
+    const r = (await sinkAndParse(java, '/app/service.jar', Buffer.from(outer), 100))!;
+    expect(summary(r).map((p) => p.purl)).toEqual(['pkg:maven/com.acme/service@3.0.0', 'pkg:maven/org.example/util@2.1.0']);
+  });
+
+  it('drops files that are not zips', async () => {
+    expect(await sinkAndParse(java, '/x.jar', Buffer.from('not a zip'), 4)).toBeUndefined();
+  });
+});
+
+describe('rpm', () => {
+  it('rejects unknown database formats with an error the scan records as a warning', async () => {
+    await expect(parse(rpm, '/var/lib/rpm/Packages', Buffer.alloc(1024))).rejects.toThrow('unrecognised rpm database format');
+  });
+});

@@ -1,0 +1,122 @@
+#!/usr/bin/env node
+// SBOM benchmark (not a test): in one run, on the same ~1 GB image, measures
+// our generator (ncc bundle, wall time + peak RSS), the raw gunzip + tar walk
+// of the same layers, and cdxgen on a docker-archive of the image, and prints
+// the ratios. Inputs are built offline once under .bench/ (gitignored):
+//   .bench/rootfs   debootstrap --variant=minbase bookworm
+//   .bench/npmapp   a real npm install of a few large packages
+// Usage: node bench/sbom.mjs   (run with Node 24: node_modules/.bin/node)
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+const work = join(root, '.bench');
+const bin = join(root, 'node_modules', '.bin');
+const node = join(bin, 'node');
+mkdirSync(work, { recursive: true });
+
+function sh(cmd, opts = {}) {
+  return execFileSync('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root, ...opts }).toString();
+}
+
+// ---- inputs ----
+const rootfs = join(work, 'rootfs');
+if (!existsSync(join(rootfs, '.done'))) {
+  sh(`debootstrap --variant=minbase bookworm ${rootfs} http://deb.debian.org/debian && touch ${rootfs}/.done`);
+}
+const app = join(work, 'npmapp');
+if (!existsSync(join(app, 'node_modules'))) {
+  mkdirSync(app, { recursive: true });
+  writeFileSync(join(app, 'package.json'), '{"name":"bench-app","version":"1.0.0","private":true}');
+  sh('npm install --ignore-scripts --no-audit --no-fund next@14 react react-dom aws-sdk@2 typescript @babel/core webpack eslint @angular/core @angular/compiler-cli', { cwd: app });
+}
+
+// ---- layers (tar.gz) and an OCI layout of them ----
+const layers = [
+  { name: 'rootfs.tar.gz', cmd: `tar -C ${rootfs} --exclude=./.done -cf - . | gzip -6` },
+  // the app layer twice under different roots: the same packages at two paths, ~1 GB in total
+  { name: 'app.tar.gz', cmd: `tar -C ${app} --transform 's,^\\.,app,' -cf - . | gzip -6` },
+  { name: 'app2.tar.gz', cmd: `tar -C ${app} --transform 's,^\\.,srv/app2,' -cf - . | gzip -6` },
+];
+const files = [];
+for (const layer of layers) {
+  const file = join(work, layer.name);
+  if (!existsSync(file)) {
+    sh(`${layer.cmd} > ${file}.tmp`);
+    renameSync(`${file}.tmp`, file);
+  }
+  files.push(file);
+}
+const sha = (buf) => createHash('sha256').update(buf).digest('hex');
+const fileSha = (f) => sh(`sha256sum ${f} | cut -d' ' -f1`).trim();
+const archive = join(work, 'image.docker.tar');
+if (!existsSync(archive)) {
+  const oci = join(work, 'oci');
+  mkdirSync(join(oci, 'blobs', 'sha256'), { recursive: true });
+  const diffIds = files.map((f) => 'sha256:' + sh(`gzip -dc ${f} | sha256sum | cut -d' ' -f1`).trim());
+  const layerDescs = files.map((f) => {
+    const digest = fileSha(f);
+    copyFileSync(f, join(oci, 'blobs', 'sha256', digest));
+    return { mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${digest}`, size: statSync(f).size };
+  });
+  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds }, config: {} }));
+  writeFileSync(join(oci, 'blobs', 'sha256', sha(config)), config);
+  const manifest = Buffer.from(JSON.stringify({
+    schemaVersion: 2,
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
+    layers: layerDescs,
+  }));
+  writeFileSync(join(oci, 'blobs', 'sha256', sha(manifest)), manifest);
+  writeFileSync(join(oci, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
+  writeFileSync(join(oci, 'index.json'), JSON.stringify({
+    schemaVersion: 2,
+    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }],
+  }));
+  sh(`skopeo copy --quiet oci:${oci}:bench docker-archive:${archive}:bench/sbom:latest`);
+}
+const compressed = files.reduce((n, f) => n + statSync(f).size, 0);
+
+// ---- our generator, bundled as the action ships ----
+const dist = join(work, 'dist');
+sh(`${bin}/ncc build bench/sbom-entry.ts -o ${dist} -q && bash scripts/postbuild-cyclonedx.sh ${dist}`);
+
+function child(mode) {
+  const r = spawnSync(node, ['--no-deprecation', join(dist, 'index.js'), mode, ...files], { cwd: root, maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.toString().trim().split('\n').pop());
+}
+sh('cat .bench/*.tar.gz > /dev/null'); // warm the page cache for both contenders
+const raw = child('raw');
+const ours = child('ours');
+
+// ---- cdxgen on the docker-archive ----
+let cdx = { seconds: NaN, components: NaN, maxRssMB: NaN, note: '' };
+{
+  const out = join(work, 'cdxgen.json');
+  const started = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', '%M', 'npx', '--yes', '@cyclonedx/cdxgen@12.8.4', '-t', 'docker', '-o', out, '--no-install-deps', archive], {
+    cwd: work,
+    env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, CDXGEN_DEBUG_MODE: '', FETCH_LICENSE: 'false' },
+    maxBuffer: 1 << 28,
+    timeout: 3_600_000,
+  });
+  cdx.seconds = (performance.now() - started) / 1000;
+  const stderr = r.stderr.toString().trim().split('\n');
+  cdx.maxRssMB = Number(stderr.at(-1)) / 1024;
+  try {
+    cdx.components = JSON.parse(readFileSync(out, 'utf8')).components?.length ?? 0;
+  } catch {
+    cdx.note = `cdxgen produced no SBOM (exit ${r.status}): ${stderr.slice(-3).join(' | ')}`;
+  }
+}
+
+const mb = (n) => (n / 1e6).toFixed(0);
+const rate = (r) => r.bytes / 1e6 / r.seconds;
+console.log(`image: ${files.length} layers, ${mb(compressed)} MB compressed, ${mb(raw.bytes)} MB uncompressed`);
+console.log(`raw gunzip+tar : ${raw.seconds.toFixed(2)} s  ${rate(raw).toFixed(0)} MB/s  peak RSS ${raw.maxRssMB.toFixed(0)} MB`);
+console.log(`ours           : ${ours.seconds.toFixed(2)} s  ${(raw.bytes / 1e6 / ours.seconds).toFixed(0)} MB/s  peak RSS ${ours.maxRssMB.toFixed(0)} MB  ${ours.components} components`);
+console.log(`cdxgen 12.8.4  : ${cdx.seconds.toFixed(2)} s  peak RSS ${cdx.maxRssMB.toFixed(0)} MB  ${cdx.components} components ${cdx.note}`);
+console.log(`ratios: ours vs cdxgen ${(cdx.seconds / ours.seconds).toFixed(1)}x faster (target ≥ 10x); ours vs raw ${((100 * raw.seconds) / ours.seconds).toFixed(0)}% of raw throughput (target ≥ 70%); peak RSS ${ours.maxRssMB.toFixed(0)} MB (target ≤ 200 MB)`);
