@@ -63310,14 +63310,26 @@ class RegistryClient {
         return { digest, mediaType, bytes, manifest };
     }
     // Returns the digest and whether the registry processed `subject` itself.
+    // A manifest naming a blob that a concurrent upload is still linking can be
+    // refused for a moment (distribution writes blob links non-atomically and
+    // answers 400 MANIFEST_BLOB_UNKNOWN or DIGEST_INVALID); that is retried.
     async putManifest(repo, ref, bytes, mediaType) {
-        const res = await this.send(repo, 'push', 'PUT', `/manifests/${ref}`, {
-            'content-type': mediaType,
-            body: bytes,
-        });
-        await this.expectOk(res, repo, `manifest ${ref}`);
-        await discard(res);
-        return { digest: sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
+        for (let attempt = 1;; attempt++) {
+            const res = await this.send(repo, 'push', 'PUT', `/manifests/${ref}`, {
+                'content-type': mediaType,
+                body: bytes,
+            });
+            if (res.status === 400 && attempt < BLOB_ATTEMPTS) {
+                const text = await res.clone().text();
+                if (/MANIFEST_BLOB_UNKNOWN|DIGEST_INVALID/.test(text)) {
+                    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * attempt));
+                    continue;
+                }
+            }
+            await this.expectOk(res, repo, `manifest ${ref}`);
+            await discard(res);
+            return { digest: sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
+        }
     }
     async deleteManifest(repo, digest) {
         const res = await this.send(repo, 'push', 'DELETE', `/manifests/${digest}`, {});

@@ -11,11 +11,8 @@ build() { # entry (under lib/) → output dir
 build index.js dist
 [ -f lib/verify-action.js ] && build verify-action.js dist/verify
 [ -f lib/cli.js ] && build cli.js dist/cli
-if [ -f scripts/postbuild-cyclonedx.sh ]; then
-  for d in dist dist/verify dist/cli; do [ -d "$d" ] && bash scripts/postbuild-cyclonedx.sh "$d"; done
-fi
-# ncc leaves __dirname in ESM output where a dependency uses it; each one must
-# be handled (see src/cyclonedx-dirname.ts), so new ones fail the build.
-if grep -l '__dirname' dist/*.js dist/*/*.js 2>/dev/null | xargs -r grep -c '__dirname' | grep -v ':0$' >/tmp/dirname-hits 2>/dev/null; then :; fi
+# Only the signing action generates SBOMs: it alone needs the CycloneDX
+# schemas and the sql.js wasm beside its bundle.
+bash scripts/postbuild-cyclonedx.sh dist
 rm -rf lib
 echo "built dist/"
