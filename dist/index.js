@@ -63076,8 +63076,12 @@ const SERVICE_FIX = {
 const isTransient = (status) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 15_000;
+const MIN_ATTEMPT_MS = 3_000;
 class Http {
-    spentMs = 0;
+    // The run's retry deadline, armed by its first transient failure: every
+    // later retry, of any service and however many run in parallel, must fit
+    // before it, so the budget bounds wall-clock time spent recovering.
+    deadline;
     retryBudgetMs;
     timeoutMs;
     userAgent;
@@ -63110,23 +63114,34 @@ class Http {
             const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
             if (res)
                 await res.body?.cancel().catch(() => undefined);
-            const delay = retryAfter ?? jitteredDelay(attempt);
-            this.spentMs += Date.now() - started;
-            if (this.spentMs + delay > this.retryBudgetMs) {
-                const what = `${SERVICE_NAMES[opts.service]} at ${origin(url)}`;
-                throw new errors/* ActionError */.l(SERVICE_CODES[opts.service], `${what} failed: ${failure} on ${method} ${pathOf(url)} after ${attempt} attempt(s) within the ${Math.round(this.retryBudgetMs / 1000)}s retry budget; ${SERVICE_FIX[opts.service]}`);
-            }
-            this.retries[opts.service]++;
-            this.debug(`${method} ${url}: ${failure}; retry ${attempt} in ${delay} ms`);
-            this.spentMs += delay;
-            await sleep(delay);
+            await this.backoff({ service: opts.service, url, what: `${method} ${pathOf(url)}`, failure, attempt, started, retryAfter });
         }
+    }
+    // Waits before the next attempt, or throws when that wait would overrun the
+    // run's retry budget. Shared by `request` and by resumable blob streams.
+    async backoff(f) {
+        this.deadline ??= f.started + this.retryBudgetMs;
+        const delay = f.retryAfter ?? jitteredDelay(f.attempt);
+        if (Date.now() + delay > this.deadline) {
+            throw new errors/* ActionError */.l(SERVICE_CODES[f.service], `${SERVICE_NAMES[f.service]} at ${origin(f.url)} failed: ${f.failure} on ${f.what} after ${f.attempt} attempt(s) within the ${formatSeconds(this.retryBudgetMs)} retry budget; ${SERVICE_FIX[f.service]}`);
+        }
+        this.retries[f.service]++;
+        this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+        await sleep(delay);
+    }
+    // An attempt may not outlive the retry budget that is left (a service that
+    // accepts connections but never answers must not hold the run for longer),
+    // but always gets a few seconds.
+    attemptTimeout() {
+        const left = this.deadline === undefined ? this.retryBudgetMs : this.deadline - Date.now();
+        return Math.min(this.timeoutMs, Math.max(left, MIN_ATTEMPT_MS));
     }
     async attempt(url, method, opts) {
         // For streamed bodies the timeout covers the wait for headers only: a
         // large blob may legitimately stream for longer.
         const ctl = new AbortController();
-        const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+        const timeout = this.attemptTimeout();
+        const timer = setTimeout(() => ctl.abort(new Error(`no answer within ${formatSeconds(timeout)}`)), timeout);
         try {
             const res = await fetch(url, {
                 method,
@@ -63179,6 +63194,9 @@ function pathOf(url) {
     catch {
         return url;
     }
+}
+function formatSeconds(ms) {
+    return `${Number((ms / 1000).toFixed(1))}s`;
 }
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 // Reads a JSON error body's message, for error lines.
@@ -63383,13 +63401,42 @@ class RegistryClient {
             throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check`);
         return bytes;
     }
-    // Streams a blob (layers can be large); the consumer checks the digest.
+    // Streams a blob (layers can be large). A stream cut off mid-way resumes
+    // from the last byte received (HTTP Range) within the run's retry budget,
+    // and the bytes are checked against the digest once the stream ends.
     async openBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
-        await this.expectOk(res, repo, `blob ${digest}`);
-        if (!res.body)
-            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} has no body`);
-        return external_node_stream_.Readable.fromWeb(res.body);
+        const url = `${this.base}/v2/${repo}/blobs/${digest}`;
+        const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
+        await this.expectOk(first, repo, `blob ${digest}`);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let offset = 0;
+        const chunks = async function* () {
+            let res = first;
+            for (let attempt = 1;; attempt++) {
+                const started = Date.now();
+                try {
+                    for await (const chunk of res.body) {
+                        offset += chunk.length;
+                        hash.update(chunk);
+                        yield Buffer.from(chunk);
+                    }
+                    break;
+                }
+                catch (err) {
+                    const failure = `stream cut off after ${offset} bytes (${err.message})`;
+                    await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
+                }
+                res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true, range: `bytes=${offset}-` });
+                if (res.status !== 206) {
+                    await discard(res);
+                    throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} was cut off after ${offset} bytes and the registry cannot resume it (HTTP ${res.status}); re-run the job`);
+                }
+            }
+            if (`sha256:${hash.digest('hex')}` !== digest) {
+                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check; the registry is serving wrong content`);
+            }
+        };
+        return external_node_stream_.Readable.from(chunks.call(this), { objectMode: false });
     }
     // The OCI 1.1 referrers API, or undefined when the registry lacks it
     // (distribution 2.8 answers 404 with a text body; others 400 or 406).
@@ -63421,6 +63468,8 @@ class RegistryClient {
             headers['accept'] = opts.accept;
         if (opts['content-type'])
             headers['content-type'] = opts['content-type'];
+        if (opts.range)
+            headers['range'] = opts.range;
         const call = async () => {
             const auth = await this.authorization(scope);
             return this.http.request(url, {

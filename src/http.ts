@@ -53,9 +53,13 @@ export interface RequestOptions {
 const isTransient = (status: number) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
 const MAX_DELAY_MS = 15_000;
+const MIN_ATTEMPT_MS = 3_000;
 
 export class Http {
-  private spentMs = 0;
+  // The run's retry deadline, armed by its first transient failure: every
+  // later retry, of any service and however many run in parallel, must fit
+  // before it, so the budget bounds wall-clock time spent recovering.
+  private deadline?: number;
   readonly retryBudgetMs: number;
   private readonly timeoutMs: number;
   private readonly userAgent: string;
@@ -87,27 +91,40 @@ export class Http {
       }
       const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
       if (res) await res.body?.cancel().catch(() => undefined);
-      const delay = retryAfter ?? jitteredDelay(attempt);
-      this.spentMs += Date.now() - started;
-      if (this.spentMs + delay > this.retryBudgetMs) {
-        const what = `${SERVICE_NAMES[opts.service]} at ${origin(url)}`;
-        throw new ActionError(
-          SERVICE_CODES[opts.service],
-          `${what} failed: ${failure} on ${method} ${pathOf(url)} after ${attempt} attempt(s) within the ${Math.round(this.retryBudgetMs / 1000)}s retry budget; ${SERVICE_FIX[opts.service]}`,
-        );
-      }
-      this.retries[opts.service]++;
-      this.debug(`${method} ${url}: ${failure}; retry ${attempt} in ${delay} ms`);
-      this.spentMs += delay;
-      await sleep(delay);
+      await this.backoff({ service: opts.service, url, what: `${method} ${pathOf(url)}`, failure, attempt, started, retryAfter });
     }
+  }
+
+  // Waits before the next attempt, or throws when that wait would overrun the
+  // run's retry budget. Shared by `request` and by resumable blob streams.
+  async backoff(f: { service: Service; url: string; what: string; failure: string; attempt: number; started: number; retryAfter?: number }): Promise<void> {
+    this.deadline ??= f.started + this.retryBudgetMs;
+    const delay = f.retryAfter ?? jitteredDelay(f.attempt);
+    if (Date.now() + delay > this.deadline) {
+      throw new ActionError(
+        SERVICE_CODES[f.service],
+        `${SERVICE_NAMES[f.service]} at ${origin(f.url)} failed: ${f.failure} on ${f.what} after ${f.attempt} attempt(s) within the ${formatSeconds(this.retryBudgetMs)} retry budget; ${SERVICE_FIX[f.service]}`,
+      );
+    }
+    this.retries[f.service]++;
+    this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+    await sleep(delay);
+  }
+
+  // An attempt may not outlive the retry budget that is left (a service that
+  // accepts connections but never answers must not hold the run for longer),
+  // but always gets a few seconds.
+  private attemptTimeout(): number {
+    const left = this.deadline === undefined ? this.retryBudgetMs : this.deadline - Date.now();
+    return Math.min(this.timeoutMs, Math.max(left, MIN_ATTEMPT_MS));
   }
 
   private async attempt(url: string, method: string, opts: RequestOptions): Promise<Response> {
     // For streamed bodies the timeout covers the wait for headers only: a
     // large blob may legitimately stream for longer.
     const ctl = new AbortController();
-    const timer = setTimeout(() => ctl.abort(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
+    const timeout = this.attemptTimeout();
+    const timer = setTimeout(() => ctl.abort(new Error(`no answer within ${formatSeconds(timeout)}`)), timeout);
     try {
       const res = await fetch(url, {
         method,
@@ -159,6 +176,10 @@ function pathOf(url: string): string {
   } catch {
     return url;
   }
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(1))}s`;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { ActionError } from '../errors.js';
 import { errorText, type Http } from '../http.js';
 import type { Credentials } from './credentials.js';
@@ -158,12 +157,41 @@ export class RegistryClient {
     return bytes;
   }
 
-  // Streams a blob (layers can be large); the consumer checks the digest.
+  // Streams a blob (layers can be large). A stream cut off mid-way resumes
+  // from the last byte received (HTTP Range) within the run's retry budget,
+  // and the bytes are checked against the digest once the stream ends.
   async openBlob(repo: string, digest: string): Promise<Readable> {
-    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
-    await this.expectOk(res, repo, `blob ${digest}`);
-    if (!res.body) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} has no body`);
-    return Readable.fromWeb(res.body as WebReadableStream<Uint8Array>);
+    const url = `${this.base}/v2/${repo}/blobs/${digest}`;
+    const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
+    await this.expectOk(first, repo, `blob ${digest}`);
+    const hash = createHash('sha256');
+    let offset = 0;
+    const chunks = async function* (this: RegistryClient): AsyncGenerator<Buffer> {
+      let res = first;
+      for (let attempt = 1; ; attempt++) {
+        const started = Date.now();
+        try {
+          for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+            offset += chunk.length;
+            hash.update(chunk);
+            yield Buffer.from(chunk);
+          }
+          break;
+        } catch (err) {
+          const failure = `stream cut off after ${offset} bytes (${(err as Error).message})`;
+          await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
+        }
+        res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true, range: `bytes=${offset}-` });
+        if (res.status !== 206) {
+          await discard(res);
+          throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} was cut off after ${offset} bytes and the registry cannot resume it (HTTP ${res.status}); re-run the job`);
+        }
+      }
+      if (`sha256:${hash.digest('hex')}` !== digest) {
+        throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check; the registry is serving wrong content`);
+      }
+    };
+    return Readable.from(chunks.call(this), { objectMode: false });
   }
 
   // The OCI 1.1 referrers API, or undefined when the registry lacks it
@@ -196,13 +224,14 @@ export class RegistryClient {
     action: 'pull' | 'push',
     method: string,
     pathOrURL: string,
-    opts: { accept?: string; 'content-type'?: string; body?: Buffer; stream?: boolean },
+    opts: { accept?: string; 'content-type'?: string; body?: Buffer; stream?: boolean; range?: string },
   ): Promise<Response> {
     const url = pathOrURL.startsWith('http') ? pathOrURL : `${this.base}/v2/${repo}${pathOrURL}`;
     const scope = `repository:${repo}:${action === 'push' ? 'pull,push' : 'pull'}`;
     const headers: Record<string, string> = {};
     if (opts.accept) headers['accept'] = opts.accept;
     if (opts['content-type']) headers['content-type'] = opts['content-type'];
+    if (opts.range) headers['range'] = opts.range;
     const call = async () => {
       const auth = await this.authorization(scope);
       return this.http.request(url, {
