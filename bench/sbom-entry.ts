@@ -1,31 +1,52 @@
 // Child process for bench/sbom.mjs, bundled with ncc like the action itself.
-// Modes: "ours" runs generateImageSbom over local layer blobs; "raw" only
-// gunzips and walks the same tars (the floor). Prints one JSON line with wall
-// time and peak RSS of this process.
+// Prints one JSON line with wall time and peak RSS of this process. Modes:
+//   ours FILE...                  generateImageSbom over local layer blobs
+//   raw FILE...                   only gunzip + tar walk of the same files (the floor)
+//   registry HOST/REPO DIGEST...  generateImageSbom as the action runs it, the
+//                                 layers streamed through the registry client
+//   raw-registry HOST/REPO DIGEST...  the floor of that path: the same streams,
+//                                 only gunzipped and walked
 import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { generateImageSbom } from '../src/sbom.js';
+import { Http } from '../src/http.js';
+import { RegistryClient } from '../src/oci/client.js';
 import { TarWalker } from '../src/image/tar.js';
+import { generateImageSbom, type OpenBlob } from '../src/sbom.js';
 
-const [mode, ...files] = process.argv.slice(2);
+const [mode = '', ...args] = process.argv.slice(2);
 const started = performance.now();
 let bytes = 0;
 let components = 0;
-if (mode === 'ours') {
+
+let digests: string[];
+let open: OpenBlob;
+if (mode.includes('registry')) {
+  const [name = '', ...layerDigests] = args;
+  const [host = '', ...repo] = name.split('/');
+  const client = new RegistryClient(host, new Http({ retryBudgetMs: 60_000 }), undefined);
+  digests = layerDigests;
+  open = (digest) => client.openBlob(repo.join('/'), digest);
+} else {
+  digests = args.map((f) => `sha256:${f}`);
+  open = async (digest) => createReadStream(digest.slice('sha256:'.length), { highWaterMark: 1024 * 1024 }) as Readable;
+}
+
+if (mode === 'ours' || mode === 'registry') {
   const result = await generateImageSbom({
     name: 'bench/sbom',
     digest: `sha256:${'b'.repeat(64)}`,
-    layers: files.map((f) => ({ digest: `sha256:${f}`, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 0 })),
-    openBlob: async (digest) => createReadStream(digest.slice('sha256:'.length), { highWaterMark: 1024 * 1024 }),
+    layers: digests.map((digest) => ({ digest, mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', size: 0 })),
+    openBlob: open,
     log: (line) => console.error(line),
     validate: 'auto',
   });
   components = result.componentCount;
   bytes = result.json.length;
 } else {
-  for (const file of files) {
+  for (const digest of digests) {
     const walker = new TarWalker(() => undefined);
-    const gunzip = createReadStream(file, { highWaterMark: 1024 * 1024 }).pipe(createGunzip({ chunkSize: 256 * 1024 }));
+    const gunzip = (await open(digest)).pipe(createGunzip({ chunkSize: 256 * 1024 }));
     for await (const chunk of gunzip as AsyncIterable<Buffer>) {
       bytes += chunk.length;
       walker.write(chunk);

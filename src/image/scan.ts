@@ -19,6 +19,7 @@ export interface ScanResult {
   packages: Pkg[];
   relationships: Relationship[];
   warnings: string[];
+  uncompressedBytes: number;
 }
 
 const distroWant: FileWant = { name: 'distro', match: (path) => (DISTRO_FILES as readonly string[]).includes(path) };
@@ -61,6 +62,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   const liveResults = (): CatalogResult[] =>
     [...fs.live()].flatMap((c) => [...(parsed.get(c)?.values() ?? [])].map((p) => p.result));
 
+  let total = 0;
   for (const [i, layer] of layers.entries()) {
     const started = performance.now();
     const source = await decompressLayer(await layer.open(), layer.digest);
@@ -77,6 +79,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     const live = new Set(fs.live());
     for (const capture of parsed.keys()) if (!live.has(capture)) parsed.delete(capture);
     const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
+    total += bytes;
     const seconds = (performance.now() - started) / 1000;
     log(
       `layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
@@ -93,5 +96,5 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     if (!cataloger.relate) continue;
     relationships.push(...cataloger.relate(packages.filter((p) => p.foundBy === cataloger.name)));
   }
-  return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings] };
+  return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings], uncompressedBytes: total };
 }
