@@ -69427,12 +69427,10 @@ async function run(inputs) {
         for (const st of signed)
             verifySigned(trust, st, policy);
         const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const results = [];
-        for (const st of signed) {
+        const results = await Promise.all(signed.map(async (st) => {
             const bundles = await writeBundles(outDir, st);
-            const rows = await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles });
-            results.push(imageResult(st, rows));
-        }
+            return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
+        }));
         setOutputs(results);
         if (inputs.summary) {
             const md = renderSummary(results, {

@@ -42,12 +42,12 @@ export async function run(inputs: Inputs): Promise<void> {
     for (const st of signed) verifySigned(trust, st, policy);
 
     const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const results: ImageResult[] = [];
-    for (const st of signed) {
-      const bundles = await writeBundles(outDir, st);
-      const rows = await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles });
-      results.push(imageResult(st, rows));
-    }
+    const results: ImageResult[] = await Promise.all(
+      signed.map(async (st) => {
+        const bundles = await writeBundles(outDir, st);
+        return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
+      }),
+    );
 
     setOutputs(results);
     if (inputs.summary) {
