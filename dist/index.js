@@ -62854,7 +62854,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(646);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(9010);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5579);
 
 
 
@@ -62989,7 +62989,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 9010:
+/***/ 5579:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64398,16 +64398,23 @@ function resultsJSON(images) {
 
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./lib/cyclonedx-dirname.js
-// @cyclonedx/cyclonedx-library finds its JSON schemas at `${__dirname}/../res`.
-// In the ncc ESM bundle there is no __dirname, so this module (imported before
-// the library) points it inside dist/: scripts/postbuild-cyclonedx.sh copies
-// the schemas to dist/cyclonedx/res/schema. Unbundled, the library is a real
-// CommonJS module with its own __dirname and this global is never read.
+;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
+// Imported by sbom.ts before @cyclonedx/cyclonedx-library, to prepare what
+// that library needs when it loads inside the ncc ESM bundle:
+// - it finds its JSON schemas at `${__dirname}/../res`, and ESM has no
+//   __dirname, so this points it inside dist/ (scripts/postbuild-cyclonedx.sh
+//   copies the schemas to dist/cyclonedx/res/schema). Unbundled, the library
+//   is a real CommonJS module with its own __dirname and this is never read;
+// - on load it probes its optional validator plugins, which require Node's
+//   deprecated `punycode` and print a DEP0040 warning into every user's log.
+//   Deprecation warnings are off until sbom.ts restores the setting, right
+//   after the library has loaded.
 
 
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'cyclonedx', 'lib');
+const deprecationsBefore = process.noDeprecation;
+process.noDeprecation = true;
 
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
 var index_node = __nccwpck_require__(4567);
@@ -68864,6 +68871,7 @@ async function scanImage(layers, catalogers, log = () => { }) {
 
 
 
+process.noDeprecation = deprecationsBefore;
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
 const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const TOOL = 'sign-attest-action';

@@ -14,5 +14,6 @@ build index.js dist
 # Only the signing action generates SBOMs: it alone needs the CycloneDX
 # schemas and the sql.js wasm beside its bundle.
 bash scripts/postbuild-cyclonedx.sh dist
+node scripts/licenses.mjs dist/licenses.txt
 rm -rf lib
 echo "built dist/"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runtime files the ncc bundle cannot inline. Usage: postbuild-cyclonedx.sh DIST_DIR
-# - CycloneDX JSON schemas: src/cyclonedx-dirname.ts points the library's
+# - CycloneDX JSON schemas: src/cyclonedx-preload.ts points the library's
 #   __dirname at DIST/cyclonedx/lib, so it reads DIST/cyclonedx/res/schema.
 # - sql.js and its wasm, loaded by src/catalogers/rpm/sqlite.ts from next to
 #   the bundle (webpack breaks sql.js when it bundles it; see that file).

@@ -266,3 +266,35 @@ describe('bad input and faults: one line, exit 1, nothing written', () => {
     await nothingWritten(img.name, img.digest);
   });
 });
+
+describe('registry credentials from ~/.docker/config.json', () => {
+  it('uses `auths` as docker/login-action leaves them', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/dockercfg', 'latest', { auth: true });
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(home, '.docker'));
+    writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [stack.authRegistry ?? '']: { auth: Buffer.from('tester:secret').toString('base64') } } }));
+    const r = await runAction({ inputs: { ...stackInputs(stack), images: img.ref, sbom: 'false', provenance: 'false' }, env: stack.env, home });
+    expect(errorLines(r)).toEqual([]);
+    expect(r.stdout).toContain(`::add-mask::${Buffer.from('tester:secret').toString('base64')}`);
+  });
+
+  it('asks a credential helper (docker-credential-<name> get) when config names one', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/credhelper', 'latest', { auth: true });
+    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const { mkdirSync, chmodSync } = await import('node:fs');
+    mkdirSync(join(home, '.docker'));
+    mkdirSync(join(home, 'bin'));
+    writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { [stack.authRegistry ?? '']: 'fake' } }));
+    const helper = join(home, 'bin', 'docker-credential-fake');
+    writeFileSync(helper, `#!/bin/sh\nread server\n[ "$1" = get ] && [ "$server" = "${stack.authRegistry}" ] && echo '{"ServerURL":"'"$server"'","Username":"tester","Secret":"secret"}'\n`);
+    chmodSync(helper, 0o755);
+    const r = await runAction({
+      inputs: { ...stackInputs(stack), images: img.ref, sbom: 'false', provenance: 'false' },
+      env: { ...stack.env, PATH: `${join(home, 'bin')}:${process.env['PATH'] ?? ''}` },
+      home,
+    });
+    expect(errorLines(r)).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+});
