@@ -69418,7 +69418,7 @@ function sh(s) {
 // registry until every signature is logged and verified.
 async function run(inputs) {
     try {
-        const trust = await loadTrustMaterial(inputs.trustedRoot);
+        const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m));
         const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz });
         const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
         const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;

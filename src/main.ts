@@ -21,7 +21,7 @@ import { loadTrustMaterial } from './verify.js';
 // registry until every signature is logged and verified.
 export async function run(inputs: Inputs): Promise<void> {
   try {
-    const trust = await loadTrustMaterial(inputs.trustedRoot);
+    const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug });
     const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
