@@ -63273,9 +63273,92 @@ function claimString(claims, name) {
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var exec = __nccwpck_require__(2876);
+;// CONCATENATED MODULE: ./lib/oci/credentials.js
+
+
+
+
+// Resolves credentials for a registry the way docker does after
+// docker/login-action: explicit inputs, then ~/.docker/config.json (`auths`,
+// then credential helpers), else anonymous. Every secret found is passed to
+// `mask` before it can reach a log line.
+async function resolveCredentials(registry, explicit, mask) {
+    if (explicit?.username || explicit?.password)
+        return explicit;
+    const config = await readDockerConfig();
+    if (!config)
+        return undefined;
+    const keys = registryKeys(registry);
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        if (!entry)
+            continue;
+        if (entry.identitytoken) {
+            mask(entry.identitytoken);
+            return { identityToken: entry.identitytoken };
+        }
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const i = decoded.indexOf(':');
+            const creds = { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+            mask(entry.auth);
+            mask(creds.password);
+            return creds;
+        }
+        if (entry.username && entry.password) {
+            mask(entry.password);
+            return { username: entry.username, password: entry.password };
+        }
+    }
+    const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
+    if (helper)
+        return credentialHelper(helper, registry, mask);
+    return undefined;
+}
+async function readDockerConfig() {
+    const dir = process.env['DOCKER_CONFIG'] ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    try {
+        return JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+// docker config keys come in several spellings for the same registry.
+function registryKeys(registry) {
+    if (registry === 'registry-1.docker.io') {
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    }
+    return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`];
+}
+// Runs `docker-credential-<helper> get`, the documented helper protocol.
+async function credentialHelper(helper, registry, mask) {
+    const server = registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry;
+    const out = await (0,exec/* getExecOutput */.H)(`docker-credential-${helper}`, ['get'], {
+        input: Buffer.from(server),
+        silent: true,
+        ignoreReturnCode: true,
+    }).catch(() => undefined);
+    if (!out || out.exitCode !== 0)
+        return undefined;
+    try {
+        const { Username, Secret } = JSON.parse(out.stdout);
+        if (!Secret)
+            return undefined;
+        mask(Secret);
+        return Username === '<token>' ? { identityToken: Secret } : { username: Username, password: Secret };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var reference = __nccwpck_require__(3940);
 ;// CONCATENATED MODULE: ./lib/oci/client.js
+
 
 
 
@@ -63552,6 +63635,19 @@ class RegistryClient {
         return body.token ?? body.access_token;
     }
 }
+// One client per registry for a run, credentials resolved once per registry
+// (explicit ones, else docker config, else anonymous).
+function registryClients(http, explicit, mask) {
+    const clients = new Map();
+    return (registry) => {
+        let c = clients.get(registry);
+        if (!c) {
+            c = resolveCredentials(registry, explicit, mask).then((creds) => new RegistryClient(registry, http, creds, mask));
+            clients.set(registry, c);
+        }
+        return c;
+    };
+}
 function parseChallenge(header) {
     if (!header)
         return undefined;
@@ -63783,105 +63879,14 @@ function rekorEntryURL(rekorURL, logIndex) {
     return `${base}/api/v1/log/entries?logIndex=${logIndex}`;
 }
 
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var exec = __nccwpck_require__(2876);
-;// CONCATENATED MODULE: ./lib/oci/credentials.js
-
-
-
-
-// Resolves credentials for a registry the way docker does after
-// docker/login-action: explicit inputs, then ~/.docker/config.json (`auths`,
-// then credential helpers), else anonymous. Every secret found is passed to
-// `mask` before it can reach a log line.
-async function resolveCredentials(registry, explicit, mask) {
-    if (explicit?.username || explicit?.password)
-        return explicit;
-    const config = await readDockerConfig();
-    if (!config)
-        return undefined;
-    const keys = registryKeys(registry);
-    for (const key of keys) {
-        const entry = config.auths?.[key];
-        if (!entry)
-            continue;
-        if (entry.identitytoken) {
-            mask(entry.identitytoken);
-            return { identityToken: entry.identitytoken };
-        }
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const i = decoded.indexOf(':');
-            const creds = { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
-            mask(entry.auth);
-            mask(creds.password);
-            return creds;
-        }
-        if (entry.username && entry.password) {
-            mask(entry.password);
-            return { username: entry.username, password: entry.password };
-        }
-    }
-    const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
-    if (helper)
-        return credentialHelper(helper, registry, mask);
-    return undefined;
-}
-async function readDockerConfig() {
-    const dir = process.env['DOCKER_CONFIG'] ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
-    try {
-        return JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-// docker config keys come in several spellings for the same registry.
-function registryKeys(registry) {
-    if (registry === 'registry-1.docker.io') {
-        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
-    }
-    return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`];
-}
-// Runs `docker-credential-<helper> get`, the documented helper protocol.
-async function credentialHelper(helper, registry, mask) {
-    const server = registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry;
-    const out = await (0,exec/* getExecOutput */.H)(`docker-credential-${helper}`, ['get'], {
-        input: Buffer.from(server),
-        silent: true,
-        ignoreReturnCode: true,
-    }).catch(() => undefined);
-    if (!out || out.exitCode !== 0)
-        return undefined;
-    try {
-        const { Username, Secret } = JSON.parse(out.stdout);
-        if (!Secret)
-            return undefined;
-        mask(Secret);
-        return Username === '<token>' ? { identityToken: Secret } : { username: Username, password: Secret };
-    }
-    catch {
-        return undefined;
-    }
-}
-
 ;// CONCATENATED MODULE: ./lib/targets.js
 
 
 
 
 
-
 async function resolveTargets(refs, http, explicit) {
-    const clients = new Map();
-    const clientFor = (registry) => {
-        let c = clients.get(registry);
-        if (!c) {
-            c = resolveCredentials(registry, explicit, core/* setSecret */.Pq).then((creds) => new RegistryClient(registry, http, creds, core/* setSecret */.Pq));
-            clients.set(registry, c);
-        }
-        return c;
-    };
+    const clientFor = registryClients(http, explicit, core/* setSecret */.Pq);
     const targets = await Promise.all(refs.map(async (ref) => {
         const client = await clientFor(ref.registry);
         const wanted = ref.digest ?? ref.tag ?? 'latest';

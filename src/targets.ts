@@ -2,8 +2,8 @@ import * as core from '@actions/core';
 import { join } from 'node:path';
 import { ActionError } from './errors.js';
 import type { Http } from './http.js';
-import { RegistryClient, MEDIA, type FetchedManifest } from './oci/client.js';
-import { resolveCredentials, type Credentials } from './oci/credentials.js';
+import { MEDIA, registryClients, type FetchedManifest, type RegistryClient } from './oci/client.js';
+import type { Credentials } from './oci/credentials.js';
 import { formatReference, repoName, type Reference } from './oci/reference.js';
 
 // An image to sign: its registry client, repository and fetched manifest.
@@ -17,15 +17,7 @@ export interface Target {
 }
 
 export async function resolveTargets(refs: Reference[], http: Http, explicit: Credentials | undefined): Promise<Target[]> {
-  const clients = new Map<string, Promise<RegistryClient>>();
-  const clientFor = (registry: string) => {
-    let c = clients.get(registry);
-    if (!c) {
-      c = resolveCredentials(registry, explicit, core.setSecret).then((creds) => new RegistryClient(registry, http, creds, core.setSecret));
-      clients.set(registry, c);
-    }
-    return c;
-  };
+  const clientFor = registryClients(http, explicit, core.setSecret);
   const targets = await Promise.all(
     refs.map(async (ref) => {
       const client = await clientFor(ref.registry);

@@ -14397,395 +14397,6 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 const external_node_stream_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream");
 // EXTERNAL MODULE: ./lib/http.js
 var http = __nccwpck_require__(4247);
-;// CONCATENATED MODULE: ./lib/oci/reference.js
-
-const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
-const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const DOCKER_HUB = 'registry-1.docker.io';
-function isDigest(value) {
-    return DIGEST_RE.test(value);
-}
-// Parses `registry/repo[:tag][@sha256:hex]`, normalising Docker Hub names as
-// docker does. Uppercase repository names are rejected by registries, so we
-// say so up front rather than after a confusing 404.
-function parseReference(input) {
-    const raw = input.trim();
-    const bad = (why) => {
-        throw new errors/* ActionError */.l('INPUT', `images: "${raw}" is not a valid image reference (${why}); use registry/repository@sha256:<64 hex> or registry/repository:tag`);
-    };
-    if (!raw)
-        bad('empty');
-    if (/\s/.test(raw))
-        bad('contains whitespace');
-    let rest = raw;
-    let digest;
-    const at = rest.indexOf('@');
-    if (at >= 0) {
-        digest = rest.slice(at + 1);
-        rest = rest.slice(0, at);
-        if (!isDigest(digest))
-            bad(`"${digest}" is not a sha256 digest`);
-    }
-    let tag;
-    const lastSlash = rest.lastIndexOf('/');
-    const colon = rest.lastIndexOf(':');
-    if (colon > lastSlash) {
-        tag = rest.slice(colon + 1);
-        rest = rest.slice(0, colon);
-        if (!TAG_RE.test(tag))
-            bad(`"${tag}" is not a valid tag`);
-    }
-    const parts = rest.split('/');
-    let registry = 'docker.io';
-    const first = parts[0] ?? '';
-    if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
-        registry = first;
-        parts.shift();
-    }
-    if (registry === 'docker.io' || registry === 'index.docker.io') {
-        registry = DOCKER_HUB;
-        if (parts.length === 1)
-            parts.unshift('library');
-    }
-    if (parts.length === 0 || parts.some((p) => !p))
-        bad('missing repository');
-    for (const p of parts) {
-        if (p !== p.toLowerCase())
-            bad('repository names must be lowercase');
-        if (!COMPONENT_RE.test(p))
-            bad(`"${p}" is not a valid repository component`);
-    }
-    return { registry, repository: parts.join('/'), tag, digest };
-}
-// The name users see and verify against: `registry/repository`.
-function repoName(ref) {
-    const host = ref.registry === DOCKER_HUB ? 'docker.io' : ref.registry;
-    return `${host}/${ref.repository}`;
-}
-function formatReference(ref) {
-    const base = repoName(ref);
-    if (ref.digest)
-        return `${base}@${ref.digest}`;
-    return ref.tag ? `${base}:${ref.tag}` : base;
-}
-// Registries on loopback are spoken to over plain HTTP (as docker does for
-// localhost); everything else uses HTTPS.
-function registryBaseURL(registry) {
-    const host = registry.replace(/:\d+$/, '');
-    const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
-    return `${loopback ? 'http' : 'https'}://${registry}`;
-}
-// The tag cosign and the referrers fallback derive from a digest.
-function reference_digestTag(digest, suffix = '') {
-    const [alg, hex] = digest.split(':');
-    return `${(alg ?? '').slice(0, 32)}-${(hex ?? '').slice(0, 64)}${suffix}`;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/client.js
-
-
-
-
-
-const client_MEDIA = {
-    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
-    ociIndex: 'application/vnd.oci.image.index.v1+json',
-    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
-    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
-    ociConfig: 'application/vnd.oci.image.config.v1+json',
-    empty: 'application/vnd.oci.empty.v1+json',
-};
-const BLOB_ATTEMPTS = 4;
-const MANIFEST_ACCEPT = [client_MEDIA.ociManifest, client_MEDIA.ociIndex, client_MEDIA.dockerManifest, client_MEDIA.dockerList].join(', ');
-function client_sha256Digest(bytes) {
-    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
-}
-// The one registry client: every call goes through `send`, which handles
-// auth challenges (Basic, Bearer token flow) and maps refusals to errors
-// that name the fix. It knows nothing of Sigstore.
-class RegistryClient {
-    registry;
-    http;
-    creds;
-    mask;
-    base;
-    tokens = new Map();
-    challenge;
-    constructor(registry, http, creds, mask = () => undefined) {
-        this.registry = registry;
-        this.http = http;
-        this.creds = creds;
-        this.mask = mask;
-        this.base = registryBaseURL(registry);
-    }
-    // Returns the manifest, or undefined when the registry says it does not exist.
-    async getManifest(repo, ref) {
-        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
-        if (res.status === 404)
-            return discard(res);
-        await this.expectOk(res, repo, `manifest ${ref}`);
-        const bytes = Buffer.from(await res.arrayBuffer());
-        const digest = client_sha256Digest(bytes);
-        if (ref.startsWith('sha256:') && digest !== ref) {
-            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: manifest ${ref} came back with digest ${digest}; the registry is serving wrong content`);
-        }
-        const manifest = parseManifest(bytes, `${this.registry}/${repo}@${ref}`);
-        const mediaType = manifest.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? client_MEDIA.ociManifest;
-        return { digest, mediaType, bytes, manifest };
-    }
-    // Returns the digest and whether the registry processed `subject` itself.
-    // A manifest naming a blob that a concurrent upload is still linking can be
-    // refused for a moment (distribution writes blob links non-atomically and
-    // answers 400 MANIFEST_BLOB_UNKNOWN or DIGEST_INVALID); that is retried.
-    async putManifest(repo, ref, bytes, mediaType) {
-        for (let attempt = 1;; attempt++) {
-            const res = await this.send(repo, 'push', 'PUT', `/manifests/${ref}`, {
-                'content-type': mediaType,
-                body: bytes,
-            });
-            if (res.status === 400 && attempt < BLOB_ATTEMPTS) {
-                const text = await res.clone().text();
-                if (/MANIFEST_BLOB_UNKNOWN|DIGEST_INVALID/.test(text)) {
-                    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * attempt));
-                    continue;
-                }
-            }
-            await this.expectOk(res, repo, `manifest ${ref}`);
-            await discard(res);
-            return { digest: client_sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
-        }
-    }
-    async deleteManifest(repo, digest) {
-        const res = await this.send(repo, 'push', 'DELETE', `/manifests/${digest}`, {});
-        await discard(res);
-    }
-    async hasBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'HEAD', `/blobs/${digest}`, {});
-        await discard(res);
-        if (res.status === 200)
-            return true;
-        if (res.status === 404)
-            return false;
-        await this.expectOk(res, repo, `blob ${digest}`);
-        return false;
-    }
-    // Monolithic upload (POST then PUT ?digest=), skipped when the blob exists.
-    // A failed PUT is checked against the registry before trying again: the
-    // blob may have landed anyway (a lost response whose retry found the upload
-    // session consumed, or a concurrent upload of the same bytes winning).
-    async putBlob(repo, bytes) {
-        const digest = client_sha256Digest(bytes);
-        const desc = { mediaType: '', digest, size: bytes.length };
-        let failed;
-        for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
-            if (await this.hasBlob(repo, digest))
-                return desc;
-            const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
-            await this.expectOk(start, repo, 'blob upload');
-            const location = start.headers.get('location');
-            if (!location)
-                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
-            const url = new URL(location, this.base);
-            url.searchParams.set('digest', digest);
-            failed = await this.send(repo, 'push', 'PUT', url.toString(), {
-                'content-type': 'application/octet-stream',
-                body: bytes,
-            });
-            if (failed.ok)
-                return desc;
-            if (failed.status === 401 || failed.status === 403)
-                break;
-        }
-        await this.expectOk(failed, repo, `blob ${digest}`);
-        return desc;
-    }
-    async getBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
-        await this.expectOk(res, repo, `blob ${digest}`);
-        const bytes = Buffer.from(await res.arrayBuffer());
-        if (client_sha256Digest(bytes) !== digest)
-            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check`);
-        return bytes;
-    }
-    // Streams a blob (layers can be large). A stream cut off mid-way resumes
-    // from the last byte received (HTTP Range) within the run's retry budget,
-    // and the bytes are checked against the digest once the stream ends.
-    async openBlob(repo, digest) {
-        const url = `${this.base}/v2/${repo}/blobs/${digest}`;
-        const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
-        await this.expectOk(first, repo, `blob ${digest}`);
-        const hash = (0,external_node_crypto_.createHash)('sha256');
-        let offset = 0;
-        const chunks = async function* () {
-            let res = first;
-            for (let attempt = 1;; attempt++) {
-                const started = Date.now();
-                try {
-                    for await (const chunk of res.body) {
-                        offset += chunk.length;
-                        hash.update(chunk);
-                        yield Buffer.from(chunk);
-                    }
-                    break;
-                }
-                catch (err) {
-                    const failure = `stream cut off after ${offset} bytes (${err.message})`;
-                    await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
-                }
-                res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true, range: `bytes=${offset}-` });
-                if (res.status !== 206) {
-                    await discard(res);
-                    throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} was cut off after ${offset} bytes and the registry cannot resume it (HTTP ${res.status}); re-run the job`);
-                }
-            }
-            if (`sha256:${hash.digest('hex')}` !== digest) {
-                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check; the registry is serving wrong content`);
-            }
-        };
-        return external_node_stream_namespaceObject.Readable.from(chunks.call(this), { objectMode: false });
-    }
-    // The OCI 1.1 referrers API, or undefined when the registry lacks it
-    // (distribution 2.8 answers 404 with a text body; others 400 or 406).
-    async referrers(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: client_MEDIA.ociIndex });
-        const type = res.headers.get('content-type') ?? '';
-        if (res.status !== 200 || !type.includes(client_MEDIA.ociIndex))
-            return discard(res);
-        return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
-    }
-    async expectOk(res, repo, what) {
-        if (res.ok)
-            return;
-        const detail = await (0,http/* errorText */.kc)(res);
-        const where = `${this.registry}/${repo}`;
-        if (res.status === 401 || res.status === 403) {
-            throw new errors/* ActionError */.l('REGISTRY_AUTH', `${where}: the registry refused access (${res.status}${detail ? `: ${detail}` : ''}); ${this.creds ? 'check registry-username/registry-password (or docker login) and that the token may push to this repository' : 'log in first (docker/login-action) or set registry-username and registry-password'}`);
-        }
-        if (res.status === 404) {
-            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${where}: ${what} not found (${detail || '404'}); check the image name and that the image was pushed before this step`);
-        }
-        throw new errors/* ActionError */.l('REGISTRY', `${where}: ${what} failed with HTTP ${res.status}${detail ? ` (${detail})` : ''}`);
-    }
-    async send(repo, action, method, pathOrURL, opts) {
-        const url = pathOrURL.startsWith('http') ? pathOrURL : `${this.base}/v2/${repo}${pathOrURL}`;
-        const scope = `repository:${repo}:${action === 'push' ? 'pull,push' : 'pull'}`;
-        const headers = {};
-        if (opts.accept)
-            headers['accept'] = opts.accept;
-        if (opts['content-type'])
-            headers['content-type'] = opts['content-type'];
-        if (opts.range)
-            headers['range'] = opts.range;
-        const call = async () => {
-            const auth = await this.authorization(scope);
-            return this.http.request(url, {
-                method,
-                service: 'registry',
-                headers: auth ? { ...headers, authorization: auth } : headers,
-                body: opts.body,
-                stream: opts.stream,
-            });
-        };
-        let res = await call();
-        if (res.status !== 401)
-            return res;
-        const challenge = parseChallenge(res.headers.get('www-authenticate'));
-        const known = this.challenge;
-        this.challenge = challenge;
-        // A 401 right after authenticating for this scope is a refusal, not a challenge.
-        if (!challenge || (known && this.tokens.has(scope)))
-            return res;
-        await discard(res);
-        this.tokens.delete(scope);
-        res = await call();
-        return res;
-    }
-    async authorization(scope) {
-        const ch = this.challenge;
-        if (!ch)
-            return undefined;
-        if (ch.scheme === 'basic') {
-            if (!this.creds?.username && !this.creds?.password)
-                return undefined;
-            const basic = Buffer.from(`${this.creds.username ?? ''}:${this.creds.password ?? ''}`).toString('base64');
-            this.mask(basic);
-            return `Basic ${basic}`;
-        }
-        if (ch.scheme !== 'bearer')
-            return undefined;
-        const cached = this.tokens.get(scope);
-        if (cached)
-            return `Bearer ${cached}`;
-        const token = await this.fetchToken(ch.params, scope);
-        if (!token)
-            return undefined;
-        this.mask(token);
-        this.tokens.set(scope, token);
-        return `Bearer ${token}`;
-    }
-    // The distribution token flow: GET with basic credentials (or anonymous),
-    // or POST an OAuth2 refresh token when docker config holds an identity token.
-    async fetchToken(params, scope) {
-        const realm = params['realm'];
-        if (!realm)
-            return undefined;
-        const url = new URL(realm);
-        let res;
-        if (this.creds?.identityToken) {
-            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.identityToken, service: params['service'] ?? '', scope });
-            res = await this.http.request(url.toString(), {
-                method: 'POST',
-                service: 'registry',
-                headers: { 'content-type': 'application/x-www-form-urlencoded' },
-                body: form.toString(),
-            });
-        }
-        else {
-            if (params['service'])
-                url.searchParams.set('service', params['service']);
-            url.searchParams.set('scope', scope);
-            const headers = {};
-            if (this.creds?.username || this.creds?.password) {
-                headers['authorization'] = `Basic ${Buffer.from(`${this.creds.username ?? ''}:${this.creds.password ?? ''}`).toString('base64')}`;
-            }
-            res = await this.http.request(url.toString(), { service: 'registry', headers });
-        }
-        if (!res.ok) {
-            await discard(res);
-            return undefined;
-        }
-        const body = (await res.json());
-        return body.token ?? body.access_token;
-    }
-}
-function parseChallenge(header) {
-    if (!header)
-        return undefined;
-    const m = /^(\w+)\s*(.*)$/.exec(header.trim());
-    if (!m)
-        return undefined;
-    const params = {};
-    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
-        params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
-    return { scheme: (m[1] ?? '').toLowerCase(), params };
-}
-function parseManifest(bytes, where) {
-    try {
-        const m = JSON.parse(bytes.toString('utf8'));
-        if (m.schemaVersion !== 2)
-            throw new Error(`schemaVersion ${String(m.schemaVersion)}`);
-        return m;
-    }
-    catch (err) {
-        throw new errors/* ActionError */.l('REGISTRY', `${where}: unsupported manifest (${err.message}); only schema 2 OCI and Docker manifests are supported`);
-    }
-}
-async function discard(res) {
-    await res.body?.cancel().catch(() => undefined);
-    return undefined;
-}
-
 ;// CONCATENATED MODULE: external "string_decoder"
 const external_string_decoder_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("string_decoder");
 // EXTERNAL MODULE: external "os"
@@ -16008,6 +15619,409 @@ async function credentialHelper(helper, registry, mask) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/oci/reference.js
+
+const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+const COMPONENT_RE = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOCKER_HUB = 'registry-1.docker.io';
+function isDigest(value) {
+    return DIGEST_RE.test(value);
+}
+// Parses `registry/repo[:tag][@sha256:hex]`, normalising Docker Hub names as
+// docker does. Uppercase repository names are rejected by registries, so we
+// say so up front rather than after a confusing 404.
+function parseReference(input) {
+    const raw = input.trim();
+    const bad = (why) => {
+        throw new errors/* ActionError */.l('INPUT', `images: "${raw}" is not a valid image reference (${why}); use registry/repository@sha256:<64 hex> or registry/repository:tag`);
+    };
+    if (!raw)
+        bad('empty');
+    if (/\s/.test(raw))
+        bad('contains whitespace');
+    let rest = raw;
+    let digest;
+    const at = rest.indexOf('@');
+    if (at >= 0) {
+        digest = rest.slice(at + 1);
+        rest = rest.slice(0, at);
+        if (!isDigest(digest))
+            bad(`"${digest}" is not a sha256 digest`);
+    }
+    let tag;
+    const lastSlash = rest.lastIndexOf('/');
+    const colon = rest.lastIndexOf(':');
+    if (colon > lastSlash) {
+        tag = rest.slice(colon + 1);
+        rest = rest.slice(0, colon);
+        if (!TAG_RE.test(tag))
+            bad(`"${tag}" is not a valid tag`);
+    }
+    const parts = rest.split('/');
+    let registry = 'docker.io';
+    const first = parts[0] ?? '';
+    if (parts.length > 1 && (first.includes('.') || first.includes(':') || first === 'localhost')) {
+        registry = first;
+        parts.shift();
+    }
+    if (registry === 'docker.io' || registry === 'index.docker.io') {
+        registry = DOCKER_HUB;
+        if (parts.length === 1)
+            parts.unshift('library');
+    }
+    if (parts.length === 0 || parts.some((p) => !p))
+        bad('missing repository');
+    for (const p of parts) {
+        if (p !== p.toLowerCase())
+            bad('repository names must be lowercase');
+        if (!COMPONENT_RE.test(p))
+            bad(`"${p}" is not a valid repository component`);
+    }
+    return { registry, repository: parts.join('/'), tag, digest };
+}
+// The name users see and verify against: `registry/repository`.
+function repoName(ref) {
+    const host = ref.registry === DOCKER_HUB ? 'docker.io' : ref.registry;
+    return `${host}/${ref.repository}`;
+}
+function formatReference(ref) {
+    const base = repoName(ref);
+    if (ref.digest)
+        return `${base}@${ref.digest}`;
+    return ref.tag ? `${base}:${ref.tag}` : base;
+}
+// Registries on loopback are spoken to over plain HTTP (as docker does for
+// localhost); everything else uses HTTPS.
+function registryBaseURL(registry) {
+    const host = registry.replace(/:\d+$/, '');
+    const loopback = host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    return `${loopback ? 'http' : 'https'}://${registry}`;
+}
+// The tag cosign and the referrers fallback derive from a digest.
+function reference_digestTag(digest, suffix = '') {
+    const [alg, hex] = digest.split(':');
+    return `${(alg ?? '').slice(0, 32)}-${(hex ?? '').slice(0, 64)}${suffix}`;
+}
+
+;// CONCATENATED MODULE: ./lib/oci/client.js
+
+
+
+
+
+
+const client_MEDIA = {
+    ociManifest: 'application/vnd.oci.image.manifest.v1+json',
+    ociIndex: 'application/vnd.oci.image.index.v1+json',
+    dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
+    dockerList: 'application/vnd.docker.distribution.manifest.list.v2+json',
+    ociConfig: 'application/vnd.oci.image.config.v1+json',
+    empty: 'application/vnd.oci.empty.v1+json',
+};
+const BLOB_ATTEMPTS = 4;
+const MANIFEST_ACCEPT = [client_MEDIA.ociManifest, client_MEDIA.ociIndex, client_MEDIA.dockerManifest, client_MEDIA.dockerList].join(', ');
+function client_sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+// The one registry client: every call goes through `send`, which handles
+// auth challenges (Basic, Bearer token flow) and maps refusals to errors
+// that name the fix. It knows nothing of Sigstore.
+class RegistryClient {
+    registry;
+    http;
+    creds;
+    mask;
+    base;
+    tokens = new Map();
+    challenge;
+    constructor(registry, http, creds, mask = () => undefined) {
+        this.registry = registry;
+        this.http = http;
+        this.creds = creds;
+        this.mask = mask;
+        this.base = registryBaseURL(registry);
+    }
+    // Returns the manifest, or undefined when the registry says it does not exist.
+    async getManifest(repo, ref) {
+        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+        if (res.status === 404)
+            return discard(res);
+        await this.expectOk(res, repo, `manifest ${ref}`);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        const digest = client_sha256Digest(bytes);
+        if (ref.startsWith('sha256:') && digest !== ref) {
+            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: manifest ${ref} came back with digest ${digest}; the registry is serving wrong content`);
+        }
+        const manifest = parseManifest(bytes, `${this.registry}/${repo}@${ref}`);
+        const mediaType = manifest.mediaType ?? res.headers.get('content-type')?.split(';')[0] ?? client_MEDIA.ociManifest;
+        return { digest, mediaType, bytes, manifest };
+    }
+    // Returns the digest and whether the registry processed `subject` itself.
+    // A manifest naming a blob that a concurrent upload is still linking can be
+    // refused for a moment (distribution writes blob links non-atomically and
+    // answers 400 MANIFEST_BLOB_UNKNOWN or DIGEST_INVALID); that is retried.
+    async putManifest(repo, ref, bytes, mediaType) {
+        for (let attempt = 1;; attempt++) {
+            const res = await this.send(repo, 'push', 'PUT', `/manifests/${ref}`, {
+                'content-type': mediaType,
+                body: bytes,
+            });
+            if (res.status === 400 && attempt < BLOB_ATTEMPTS) {
+                const text = await res.clone().text();
+                if (/MANIFEST_BLOB_UNKNOWN|DIGEST_INVALID/.test(text)) {
+                    await new Promise((r) => setTimeout(r, 50 + Math.random() * 100 * attempt));
+                    continue;
+                }
+            }
+            await this.expectOk(res, repo, `manifest ${ref}`);
+            await discard(res);
+            return { digest: client_sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
+        }
+    }
+    async deleteManifest(repo, digest) {
+        const res = await this.send(repo, 'push', 'DELETE', `/manifests/${digest}`, {});
+        await discard(res);
+    }
+    async hasBlob(repo, digest) {
+        const res = await this.send(repo, 'pull', 'HEAD', `/blobs/${digest}`, {});
+        await discard(res);
+        if (res.status === 200)
+            return true;
+        if (res.status === 404)
+            return false;
+        await this.expectOk(res, repo, `blob ${digest}`);
+        return false;
+    }
+    // Monolithic upload (POST then PUT ?digest=), skipped when the blob exists.
+    // A failed PUT is checked against the registry before trying again: the
+    // blob may have landed anyway (a lost response whose retry found the upload
+    // session consumed, or a concurrent upload of the same bytes winning).
+    async putBlob(repo, bytes) {
+        const digest = client_sha256Digest(bytes);
+        const desc = { mediaType: '', digest, size: bytes.length };
+        let failed;
+        for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
+            if (await this.hasBlob(repo, digest))
+                return desc;
+            const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+            await this.expectOk(start, repo, 'blob upload');
+            const location = start.headers.get('location');
+            if (!location)
+                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
+            const url = new URL(location, this.base);
+            url.searchParams.set('digest', digest);
+            failed = await this.send(repo, 'push', 'PUT', url.toString(), {
+                'content-type': 'application/octet-stream',
+                body: bytes,
+            });
+            if (failed.ok)
+                return desc;
+            if (failed.status === 401 || failed.status === 403)
+                break;
+        }
+        await this.expectOk(failed, repo, `blob ${digest}`);
+        return desc;
+    }
+    async getBlob(repo, digest) {
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+        await this.expectOk(res, repo, `blob ${digest}`);
+        const bytes = Buffer.from(await res.arrayBuffer());
+        if (client_sha256Digest(bytes) !== digest)
+            throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check`);
+        return bytes;
+    }
+    // Streams a blob (layers can be large). A stream cut off mid-way resumes
+    // from the last byte received (HTTP Range) within the run's retry budget,
+    // and the bytes are checked against the digest once the stream ends.
+    async openBlob(repo, digest) {
+        const url = `${this.base}/v2/${repo}/blobs/${digest}`;
+        const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
+        await this.expectOk(first, repo, `blob ${digest}`);
+        const hash = (0,external_node_crypto_.createHash)('sha256');
+        let offset = 0;
+        const chunks = async function* () {
+            let res = first;
+            for (let attempt = 1;; attempt++) {
+                const started = Date.now();
+                try {
+                    for await (const chunk of res.body) {
+                        offset += chunk.length;
+                        hash.update(chunk);
+                        yield Buffer.from(chunk);
+                    }
+                    break;
+                }
+                catch (err) {
+                    const failure = `stream cut off after ${offset} bytes (${err.message})`;
+                    await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
+                }
+                res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true, range: `bytes=${offset}-` });
+                if (res.status !== 206) {
+                    await discard(res);
+                    throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} was cut off after ${offset} bytes and the registry cannot resume it (HTTP ${res.status}); re-run the job`);
+                }
+            }
+            if (`sha256:${hash.digest('hex')}` !== digest) {
+                throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check; the registry is serving wrong content`);
+            }
+        };
+        return external_node_stream_namespaceObject.Readable.from(chunks.call(this), { objectMode: false });
+    }
+    // The OCI 1.1 referrers API, or undefined when the registry lacks it
+    // (distribution 2.8 answers 404 with a text body; others 400 or 406).
+    async referrers(repo, digest) {
+        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: client_MEDIA.ociIndex });
+        const type = res.headers.get('content-type') ?? '';
+        if (res.status !== 200 || !type.includes(client_MEDIA.ociIndex))
+            return discard(res);
+        return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+    }
+    async expectOk(res, repo, what) {
+        if (res.ok)
+            return;
+        const detail = await (0,http/* errorText */.kc)(res);
+        const where = `${this.registry}/${repo}`;
+        if (res.status === 401 || res.status === 403) {
+            throw new errors/* ActionError */.l('REGISTRY_AUTH', `${where}: the registry refused access (${res.status}${detail ? `: ${detail}` : ''}); ${this.creds ? 'check registry-username/registry-password (or docker login) and that the token may push to this repository' : 'log in first (docker/login-action) or set registry-username and registry-password'}`);
+        }
+        if (res.status === 404) {
+            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${where}: ${what} not found (${detail || '404'}); check the image name and that the image was pushed before this step`);
+        }
+        throw new errors/* ActionError */.l('REGISTRY', `${where}: ${what} failed with HTTP ${res.status}${detail ? ` (${detail})` : ''}`);
+    }
+    async send(repo, action, method, pathOrURL, opts) {
+        const url = pathOrURL.startsWith('http') ? pathOrURL : `${this.base}/v2/${repo}${pathOrURL}`;
+        const scope = `repository:${repo}:${action === 'push' ? 'pull,push' : 'pull'}`;
+        const headers = {};
+        if (opts.accept)
+            headers['accept'] = opts.accept;
+        if (opts['content-type'])
+            headers['content-type'] = opts['content-type'];
+        if (opts.range)
+            headers['range'] = opts.range;
+        const call = async () => {
+            const auth = await this.authorization(scope);
+            return this.http.request(url, {
+                method,
+                service: 'registry',
+                headers: auth ? { ...headers, authorization: auth } : headers,
+                body: opts.body,
+                stream: opts.stream,
+            });
+        };
+        let res = await call();
+        if (res.status !== 401)
+            return res;
+        const challenge = parseChallenge(res.headers.get('www-authenticate'));
+        const known = this.challenge;
+        this.challenge = challenge;
+        // A 401 right after authenticating for this scope is a refusal, not a challenge.
+        if (!challenge || (known && this.tokens.has(scope)))
+            return res;
+        await discard(res);
+        this.tokens.delete(scope);
+        res = await call();
+        return res;
+    }
+    async authorization(scope) {
+        const ch = this.challenge;
+        if (!ch)
+            return undefined;
+        if (ch.scheme === 'basic') {
+            if (!this.creds?.username && !this.creds?.password)
+                return undefined;
+            const basic = Buffer.from(`${this.creds.username ?? ''}:${this.creds.password ?? ''}`).toString('base64');
+            this.mask(basic);
+            return `Basic ${basic}`;
+        }
+        if (ch.scheme !== 'bearer')
+            return undefined;
+        const cached = this.tokens.get(scope);
+        if (cached)
+            return `Bearer ${cached}`;
+        const token = await this.fetchToken(ch.params, scope);
+        if (!token)
+            return undefined;
+        this.mask(token);
+        this.tokens.set(scope, token);
+        return `Bearer ${token}`;
+    }
+    // The distribution token flow: GET with basic credentials (or anonymous),
+    // or POST an OAuth2 refresh token when docker config holds an identity token.
+    async fetchToken(params, scope) {
+        const realm = params['realm'];
+        if (!realm)
+            return undefined;
+        const url = new URL(realm);
+        let res;
+        if (this.creds?.identityToken) {
+            const form = new URLSearchParams({ grant_type: 'refresh_token', refresh_token: this.creds.identityToken, service: params['service'] ?? '', scope });
+            res = await this.http.request(url.toString(), {
+                method: 'POST',
+                service: 'registry',
+                headers: { 'content-type': 'application/x-www-form-urlencoded' },
+                body: form.toString(),
+            });
+        }
+        else {
+            if (params['service'])
+                url.searchParams.set('service', params['service']);
+            url.searchParams.set('scope', scope);
+            const headers = {};
+            if (this.creds?.username || this.creds?.password) {
+                headers['authorization'] = `Basic ${Buffer.from(`${this.creds.username ?? ''}:${this.creds.password ?? ''}`).toString('base64')}`;
+            }
+            res = await this.http.request(url.toString(), { service: 'registry', headers });
+        }
+        if (!res.ok) {
+            await discard(res);
+            return undefined;
+        }
+        const body = (await res.json());
+        return body.token ?? body.access_token;
+    }
+}
+// One client per registry for a run, credentials resolved once per registry
+// (explicit ones, else docker config, else anonymous).
+function registryClients(http, explicit, mask) {
+    const clients = new Map();
+    return (registry) => {
+        let c = clients.get(registry);
+        if (!c) {
+            c = resolveCredentials(registry, explicit, mask).then((creds) => new RegistryClient(registry, http, creds, mask));
+            clients.set(registry, c);
+        }
+        return c;
+    };
+}
+function parseChallenge(header) {
+    if (!header)
+        return undefined;
+    const m = /^(\w+)\s*(.*)$/.exec(header.trim());
+    if (!m)
+        return undefined;
+    const params = {};
+    for (const p of (m[2] ?? '').matchAll(/(\w+)="([^"]*)"/g))
+        params[(p[1] ?? '').toLowerCase()] = p[2] ?? '';
+    return { scheme: (m[1] ?? '').toLowerCase(), params };
+}
+function parseManifest(bytes, where) {
+    try {
+        const m = JSON.parse(bytes.toString('utf8'));
+        if (m.schemaVersion !== 2)
+            throw new Error(`schemaVersion ${String(m.schemaVersion)}`);
+        return m;
+    }
+    catch (err) {
+        throw new errors/* ActionError */.l('REGISTRY', `${where}: unsupported manifest (${err.message}); only schema 2 OCI and Docker manifests are supported`);
+    }
+}
+async function discard(res) {
+    await res.body?.cancel().catch(() => undefined);
+    return undefined;
+}
+
 // EXTERNAL MODULE: ./lib/verify.js
 var verify = __nccwpck_require__(6510);
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
@@ -16348,20 +16362,11 @@ var verify_policy = __nccwpck_require__(9431);
 
 
 
-
 async function verifyImages(opts) {
     if (!opts.requireSignature && opts.predicateTypes.length === 0) {
         throw new errors/* ActionError */.l('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
     }
-    const clients = new Map();
-    const clientFor = (registry) => {
-        let c = clients.get(registry);
-        if (!c) {
-            c = resolveCredentials(registry, opts.credentials, opts.mask ?? (() => undefined)).then((creds) => new RegistryClient(registry, opts.http, creds, opts.mask));
-            clients.set(registry, c);
-        }
-        return c;
-    };
+    const clientFor = registryClients(opts.http, opts.credentials, opts.mask ?? (() => undefined));
     const verdicts = [];
     for (const image of opts.images) {
         const ref = parseReference(image);

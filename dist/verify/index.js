@@ -42805,6 +42805,94 @@ var external_node_crypto_ = __nccwpck_require__(7598);
 var external_node_stream_ = __nccwpck_require__(7075);
 // EXTERNAL MODULE: ./lib/http.js
 var http = __nccwpck_require__(4247);
+// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
+var exec = __nccwpck_require__(2876);
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: ./lib/oci/credentials.js
+
+
+
+
+// Resolves credentials for a registry the way docker does after
+// docker/login-action: explicit inputs, then ~/.docker/config.json (`auths`,
+// then credential helpers), else anonymous. Every secret found is passed to
+// `mask` before it can reach a log line.
+async function resolveCredentials(registry, explicit, mask) {
+    if (explicit?.username || explicit?.password)
+        return explicit;
+    const config = await readDockerConfig();
+    if (!config)
+        return undefined;
+    const keys = registryKeys(registry);
+    for (const key of keys) {
+        const entry = config.auths?.[key];
+        if (!entry)
+            continue;
+        if (entry.identitytoken) {
+            mask(entry.identitytoken);
+            return { identityToken: entry.identitytoken };
+        }
+        if (entry.auth) {
+            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
+            const i = decoded.indexOf(':');
+            const creds = { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
+            mask(entry.auth);
+            mask(creds.password);
+            return creds;
+        }
+        if (entry.username && entry.password) {
+            mask(entry.password);
+            return { username: entry.username, password: entry.password };
+        }
+    }
+    const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
+    if (helper)
+        return credentialHelper(helper, registry, mask);
+    return undefined;
+}
+async function readDockerConfig() {
+    const dir = process.env['DOCKER_CONFIG'] ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker');
+    try {
+        return JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+// docker config keys come in several spellings for the same registry.
+function registryKeys(registry) {
+    if (registry === 'registry-1.docker.io') {
+        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
+    }
+    return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`];
+}
+// Runs `docker-credential-<helper> get`, the documented helper protocol.
+async function credentialHelper(helper, registry, mask) {
+    const server = registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry;
+    const out = await (0,exec/* getExecOutput */.H)(`docker-credential-${helper}`, ['get'], {
+        input: Buffer.from(server),
+        silent: true,
+        ignoreReturnCode: true,
+    }).catch(() => undefined);
+    if (!out || out.exitCode !== 0)
+        return undefined;
+    try {
+        const { Username, Secret } = JSON.parse(out.stdout);
+        if (!Secret)
+            return undefined;
+        mask(Secret);
+        return Username === '<token>' ? { identityToken: Secret } : { username: Username, password: Secret };
+    }
+    catch {
+        return undefined;
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/oci/reference.js
 
 const DIGEST_RE = /^sha256:[a-f0-9]{64}$/;
@@ -42891,6 +42979,7 @@ function reference_digestTag(digest, suffix = '') {
 }
 
 ;// CONCATENATED MODULE: ./lib/oci/client.js
+
 
 
 
@@ -43167,6 +43256,19 @@ class RegistryClient {
         return body.token ?? body.access_token;
     }
 }
+// One client per registry for a run, credentials resolved once per registry
+// (explicit ones, else docker config, else anonymous).
+function registryClients(http, explicit, mask) {
+    const clients = new Map();
+    return (registry) => {
+        let c = clients.get(registry);
+        if (!c) {
+            c = resolveCredentials(registry, explicit, mask).then((creds) => new RegistryClient(registry, http, creds, mask));
+            clients.set(registry, c);
+        }
+        return c;
+    };
+}
 function parseChallenge(header) {
     if (!header)
         return undefined;
@@ -43192,94 +43294,6 @@ function parseManifest(bytes, where) {
 async function discard(res) {
     await res.body?.cancel().catch(() => undefined);
     return undefined;
-}
-
-// EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
-var exec = __nccwpck_require__(2876);
-// EXTERNAL MODULE: external "node:fs/promises"
-var promises_ = __nccwpck_require__(1455);
-// EXTERNAL MODULE: external "node:os"
-var external_node_os_ = __nccwpck_require__(8161);
-// EXTERNAL MODULE: external "node:path"
-var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/oci/credentials.js
-
-
-
-
-// Resolves credentials for a registry the way docker does after
-// docker/login-action: explicit inputs, then ~/.docker/config.json (`auths`,
-// then credential helpers), else anonymous. Every secret found is passed to
-// `mask` before it can reach a log line.
-async function resolveCredentials(registry, explicit, mask) {
-    if (explicit?.username || explicit?.password)
-        return explicit;
-    const config = await readDockerConfig();
-    if (!config)
-        return undefined;
-    const keys = registryKeys(registry);
-    for (const key of keys) {
-        const entry = config.auths?.[key];
-        if (!entry)
-            continue;
-        if (entry.identitytoken) {
-            mask(entry.identitytoken);
-            return { identityToken: entry.identitytoken };
-        }
-        if (entry.auth) {
-            const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-            const i = decoded.indexOf(':');
-            const creds = { username: decoded.slice(0, i), password: decoded.slice(i + 1) };
-            mask(entry.auth);
-            mask(creds.password);
-            return creds;
-        }
-        if (entry.username && entry.password) {
-            mask(entry.password);
-            return { username: entry.username, password: entry.password };
-        }
-    }
-    const helper = keys.map((k) => config.credHelpers?.[k]).find(Boolean) ?? config.credsStore;
-    if (helper)
-        return credentialHelper(helper, registry, mask);
-    return undefined;
-}
-async function readDockerConfig() {
-    const dir = process.env['DOCKER_CONFIG'] ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker');
-    try {
-        return JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
-    }
-    catch {
-        return undefined;
-    }
-}
-// docker config keys come in several spellings for the same registry.
-function registryKeys(registry) {
-    if (registry === 'registry-1.docker.io') {
-        return ['https://index.docker.io/v1/', 'index.docker.io', 'docker.io', 'registry-1.docker.io'];
-    }
-    return [registry, `https://${registry}`, `http://${registry}`, `https://${registry}/v1/`];
-}
-// Runs `docker-credential-<helper> get`, the documented helper protocol.
-async function credentialHelper(helper, registry, mask) {
-    const server = registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry;
-    const out = await (0,exec/* getExecOutput */.H)(`docker-credential-${helper}`, ['get'], {
-        input: Buffer.from(server),
-        silent: true,
-        ignoreReturnCode: true,
-    }).catch(() => undefined);
-    if (!out || out.exitCode !== 0)
-        return undefined;
-    try {
-        const { Username, Secret } = JSON.parse(out.stdout);
-        if (!Secret)
-            return undefined;
-        mask(Secret);
-        return Username === '<token>' ? { identityToken: Secret } : { username: Username, password: Secret };
-    }
-    catch {
-        return undefined;
-    }
 }
 
 // EXTERNAL MODULE: ./lib/verify.js
@@ -43670,20 +43684,11 @@ var verify_policy = __nccwpck_require__(9431);
 
 
 
-
 async function verifyImages(opts) {
     if (!opts.requireSignature && opts.predicateTypes.length === 0) {
         throw new errors/* ActionError */.l('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
     }
-    const clients = new Map();
-    const clientFor = (registry) => {
-        let c = clients.get(registry);
-        if (!c) {
-            c = resolveCredentials(registry, opts.credentials, opts.mask ?? (() => undefined)).then((creds) => new RegistryClient(registry, opts.http, creds, opts.mask));
-            clients.set(registry, c);
-        }
-        return c;
-    };
+    const clientFor = registryClients(opts.http, opts.credentials, opts.mask ?? (() => undefined));
     const verdicts = [];
     for (const image of opts.images) {
         const ref = parseReference(image);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ActionError } from '../errors.js';
 import { errorText, type Http } from '../http.js';
-import type { Credentials } from './credentials.js';
+import { resolveCredentials, type Credentials } from './credentials.js';
 import { registryBaseURL } from './reference.js';
 
 export const MEDIA = {
@@ -305,6 +305,20 @@ export class RegistryClient {
     const body = (await res.json()) as { token?: string; access_token?: string };
     return body.token ?? body.access_token;
   }
+}
+
+// One client per registry for a run, credentials resolved once per registry
+// (explicit ones, else docker config, else anonymous).
+export function registryClients(http: Http, explicit: Credentials | undefined, mask: (secret: string) => void): (registry: string) => Promise<RegistryClient> {
+  const clients = new Map<string, Promise<RegistryClient>>();
+  return (registry) => {
+    let c = clients.get(registry);
+    if (!c) {
+      c = resolveCredentials(registry, explicit, mask).then((creds) => new RegistryClient(registry, http, creds, mask));
+      clients.set(registry, c);
+    }
+    return c;
+  };
 }
 
 export function parseChallenge(header: string | null): Challenge | undefined {

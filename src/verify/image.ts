@@ -2,8 +2,8 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { PREDICATE_TYPES } from '../attest.js';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
-import { RegistryClient } from '../oci/client.js';
-import { resolveCredentials, type Credentials } from '../oci/credentials.js';
+import { registryClients, type RegistryClient } from '../oci/client.js';
+import type { Credentials } from '../oci/credentials.js';
 import { formatReference, parseReference, repoName } from '../oci/reference.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { verifyClassicLayer } from './classic.js';
@@ -65,15 +65,7 @@ export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerd
   if (!opts.requireSignature && opts.predicateTypes.length === 0) {
     throw new ActionError('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
   }
-  const clients = new Map<string, Promise<RegistryClient>>();
-  const clientFor = (registry: string) => {
-    let c = clients.get(registry);
-    if (!c) {
-      c = resolveCredentials(registry, opts.credentials, opts.mask ?? (() => undefined)).then((creds) => new RegistryClient(registry, opts.http, creds, opts.mask));
-      clients.set(registry, c);
-    }
-    return c;
-  };
+  const clientFor = registryClients(opts.http, opts.credentials, opts.mask ?? (() => undefined));
   const verdicts: ImageVerdict[] = [];
   for (const image of opts.images) {
     const ref = parseReference(image);
