@@ -10,7 +10,7 @@ import type { Inputs } from './inputs.js';
 import { attachTarget, imageResult, signTarget, verifySigned, writeBundles, type Predicate, type SignedTarget } from './pipeline.js';
 import { buildProvenance } from './provenance.js';
 import { resultsJSON, type ImageResult } from './results.js';
-import { sbomPredicate } from './sbom-step.js';
+import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
 import { expandTargets, resolveTargets } from './targets.js';
@@ -31,9 +31,8 @@ export async function run(inputs: Inputs): Promise<void> {
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
       : [];
-    const predicates = await Promise.all(
-      targets.map(async (t) => [...provenance, ...(await sbomPredicate(t, inputs.sbom, outDir))]),
-    );
+    const sboms = await sbomPredicates(targets, inputs.sbom, outDir);
+    const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
 
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
