@@ -63695,6 +63695,11 @@ const COSIGN = {
     rfc3161: 'dev.sigstore.cosign/rfc3161timestamp',
 };
 const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+// Annotations on a bundle referrer, as cosign and actions/attest write them.
+const BUNDLE_ANNOTATIONS = {
+    content: 'dev.sigstore.bundle.content',
+    predicateType: 'dev.sigstore.bundle.predicateType',
+};
 const EMPTY_CONFIG = Buffer.from('{}');
 const MAX_MERGE_ROUNDS = 16;
 const SETTLE_MS = 150;
@@ -64265,6 +64270,13 @@ async function attachTarget(st, signer, opts) {
         [COSIGN.bundle]: cosignRekorBundle(s.entry),
         ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
     });
+    // Every DSSE bundle goes out as a referrer, each with its predicate type.
+    const referred = referrers
+        ? [
+            ...(st.signatureReferrer ? [[st.signatureReferrer, PREDICATE_TYPES.cosignSign]] : []),
+            ...st.attestations.map((a) => [a, a.predicate.predicateType]),
+        ]
+        : [];
     const [sigTag, attTag, refs] = await Promise.all([
         tags && st.signature
             ? appendCosignLayers(client, repo, manifest.digest, '.sig', [
@@ -64282,29 +64294,24 @@ async function attachTarget(st, signer, opts) {
                 annotations: { predicateType: a.predicate.predicateType, [COSIGN.signature]: '', ...certAnnotations(a, a.envelopeTimestamp) },
             })), opts.replace ? replaceable(st) : undefined)
             : undefined,
-        referrers
-            ? attachReferrers(client, repo, manifest, [st.signatureReferrer, ...st.attestations]
-                .filter((s) => Boolean(s))
-                .map((s) => ({
+        referred.length
+            ? attachReferrers(client, repo, manifest, referred.map(([s, predicateType]) => ({
                 bytes: Buffer.from(JSON.stringify(s.bundle)),
                 artifactType: BUNDLE_MEDIA_TYPE,
-                annotations: {
-                    'dev.sigstore.bundle.content': 'dsse-envelope',
-                    'dev.sigstore.bundle.predicateType': predicateTypeOf(st, s),
-                },
+                annotations: { [BUNDLE_ANNOTATIONS.content]: 'dsse-envelope', [BUNDLE_ANNOTATIONS.predicateType]: predicateType },
             })), opts.created)
             : [],
     ]);
+    const written = new Map(referred.map(([s], i) => [s, refs[i]]));
     const rows = [];
-    let r = 0;
     if (st.signature)
         rows.push(row('signature', st.signature, sigTag ? { tag: sigTag.tag, tagManifest: sigTag.manifestDigest } : {}));
     if (st.signatureReferrer) {
-        const w = refs[r++];
+        const w = written.get(st.signatureReferrer);
         rows.push(row('signatureReferrer', st.signatureReferrer, { predicateType: PREDICATE_TYPES.cosignSign, referrer: w?.manifestDigest, fallbackTag: w?.fallbackTag }));
     }
     for (const a of st.attestations) {
-        const w = refs[r++];
+        const w = written.get(a);
         rows.push(row(a.predicate.kind, a, {
             predicateType: a.predicate.predicateType,
             ...(attTag ? { tag: attTag.tag, tagManifest: attTag.manifestDigest } : {}),
@@ -64314,9 +64321,6 @@ async function attachTarget(st, signer, opts) {
         }));
     }
     return rows;
-}
-function predicateTypeOf(st, s) {
-    return st.attestations.find((a) => a === s)?.predicate.predicateType ?? PREDICATE_TYPES.cosignSign;
 }
 // With `replace`, an older .att layer of the same predicate type gives way.
 function replaceable(st) {

@@ -20,6 +20,11 @@ export const COSIGN = {
 } as const;
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+// Annotations on a bundle referrer, as cosign and actions/attest write them.
+export const BUNDLE_ANNOTATIONS = {
+  content: 'dev.sigstore.bundle.content',
+  predicateType: 'dev.sigstore.bundle.predicateType',
+} as const;
 const EMPTY_CONFIG = Buffer.from('{}');
 const MAX_MERGE_ROUNDS = 16;
 const SETTLE_MS = 150;

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
 import { cosignSignStatement, PREDICATE_TYPES, simpleSigningPayload, statement } from './attest.js';
-import { appendCosignLayers, attachReferrers, BUNDLE_MEDIA_TYPE, COSIGN, type CosignLayer, type ReferrerArtifact } from './attach.js';
+import { appendCosignLayers, attachReferrers, BUNDLE_ANNOTATIONS, BUNDLE_MEDIA_TYPE, COSIGN, type CosignLayer, type ReferrerArtifact } from './attach.js';
 import { ActionError, errorLine } from './errors.js';
 import type { AttachMode } from './inputs.js';
 import type { ArtifactResult, ImageResult } from './results.js';
@@ -123,6 +123,14 @@ export async function attachTarget(
     ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
   });
 
+  // Every DSSE bundle goes out as a referrer, each with its predicate type.
+  const referred: [SignedResult, string][] = referrers
+    ? [
+        ...(st.signatureReferrer ? [[st.signatureReferrer, PREDICATE_TYPES.cosignSign] as [SignedResult, string]] : []),
+        ...st.attestations.map((a): [SignedResult, string] => [a, a.predicate.predicateType]),
+      ]
+    : [];
+
   const [sigTag, attTag, refs] = await Promise.all([
     tags && st.signature
       ? appendCosignLayers(client, repo, manifest.digest, '.sig', [
@@ -149,37 +157,32 @@ export async function attachTarget(
           opts.replace ? replaceable(st) : undefined,
         )
       : undefined,
-    referrers
+    referred.length
       ? attachReferrers(
           client,
           repo,
           manifest,
-          [st.signatureReferrer, ...st.attestations]
-            .filter((s): s is SignedResult => Boolean(s))
-            .map(
-              (s): ReferrerArtifact => ({
-                bytes: Buffer.from(JSON.stringify(s.bundle)),
-                artifactType: BUNDLE_MEDIA_TYPE,
-                annotations: {
-                  'dev.sigstore.bundle.content': 'dsse-envelope',
-                  'dev.sigstore.bundle.predicateType': predicateTypeOf(st, s),
-                },
-              }),
-            ),
+          referred.map(
+            ([s, predicateType]): ReferrerArtifact => ({
+              bytes: Buffer.from(JSON.stringify(s.bundle)),
+              artifactType: BUNDLE_MEDIA_TYPE,
+              annotations: { [BUNDLE_ANNOTATIONS.content]: 'dsse-envelope', [BUNDLE_ANNOTATIONS.predicateType]: predicateType },
+            }),
+          ),
           opts.created,
         )
       : [],
   ]);
 
+  const written = new Map(referred.map(([s], i) => [s, refs[i]]));
   const rows: ArtifactResult[] = [];
-  let r = 0;
   if (st.signature) rows.push(row('signature', st.signature, sigTag ? { tag: sigTag.tag, tagManifest: sigTag.manifestDigest } : {}));
   if (st.signatureReferrer) {
-    const w = refs[r++];
+    const w = written.get(st.signatureReferrer);
     rows.push(row('signatureReferrer', st.signatureReferrer, { predicateType: PREDICATE_TYPES.cosignSign, referrer: w?.manifestDigest, fallbackTag: w?.fallbackTag }));
   }
   for (const a of st.attestations) {
-    const w = refs[r++];
+    const w = written.get(a);
     rows.push(
       row(a.predicate.kind, a, {
         predicateType: a.predicate.predicateType,
@@ -191,10 +194,6 @@ export async function attachTarget(
     );
   }
   return rows;
-}
-
-function predicateTypeOf(st: SignedTarget, s: SignedResult): string {
-  return st.attestations.find((a) => a === s)?.predicate.predicateType ?? PREDICATE_TYPES.cosignSign;
 }
 
 // With `replace`, an older .att layer of the same predicate type gives way.

@@ -16046,6 +16046,11 @@ const COSIGN = {
     rfc3161: 'dev.sigstore.cosign/rfc3161timestamp',
 };
 const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+// Annotations on a bundle referrer, as cosign and actions/attest write them.
+const BUNDLE_ANNOTATIONS = {
+    content: 'dev.sigstore.bundle.content',
+    predicateType: 'dev.sigstore.bundle.predicateType',
+};
 const EMPTY_CONFIG = Buffer.from('{}');
 const MAX_MERGE_ROUNDS = 16;
 const SETTLE_MS = 150;
@@ -16336,12 +16341,12 @@ async function fallbackIndex(client, repo, digest) {
     return found?.mediaType === client_MEDIA.ociIndex ? found.manifest : undefined;
 }
 async function readReferrer(client, repo, d) {
-    const predicateType = d.annotations?.['dev.sigstore.bundle.predicateType'];
+    const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
     const found = await client.getManifest(repo, d.digest);
     if (!found)
         return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
     const m = found.manifest;
-    const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.['dev.sigstore.bundle.predicateType'] ?? predicateType };
+    const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.[BUNDLE_ANNOTATIONS.predicateType] ?? predicateType };
     const layers = (m.layers ?? []).filter((l) => l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
     const layer = layers[0];
     if (layers.length !== 1 || !layer)

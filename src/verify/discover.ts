@@ -1,4 +1,4 @@
-import { COSIGN } from '../attach.js';
+import { BUNDLE_ANNOTATIONS, COSIGN } from '../attach.js';
 import { MEDIA, type Descriptor, type RegistryClient } from '../oci/client.js';
 import { digestTag } from '../oci/reference.js';
 import type { ClassicLayer } from './classic.js';
@@ -53,11 +53,11 @@ async function fallbackIndex(client: RegistryClient, repo: string, digest: strin
 }
 
 async function readReferrer(client: RegistryClient, repo: string, d: Descriptor): Promise<FoundReferrer> {
-  const predicateType = d.annotations?.['dev.sigstore.bundle.predicateType'];
+  const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
   const found = await client.getManifest(repo, d.digest);
   if (!found) return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
   const m = found.manifest;
-  const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.['dev.sigstore.bundle.predicateType'] ?? predicateType };
+  const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.[BUNDLE_ANNOTATIONS.predicateType] ?? predicateType };
   const layers = (m.layers ?? []).filter((l) => l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
   const layer = layers[0];
   if (layers.length !== 1 || !layer) return { ...base, problem: `expected exactly one bundle layer, found ${layers.length}` };
