@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Builds the pinned real tools (tools/versions.env) from their modules, once:
+# each lands in a version-keyed folder of a cache outside the clone, so a fresh
+# clone on the same machine reuses it, and is linked into .tools/bin.
+# Usage: scripts/install-tools.sh [name ...]   (default: every tool)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source tools/versions.env
+cache="${SIGN_ATTEST_TOOLS_CACHE:-$HOME/.cache/sign-attest-tools}"
+bin="$PWD/.tools/bin"
+mkdir -p "$cache" "$bin"
+export GOTOOLCHAIN="$GO_TOOLCHAIN" GOFLAGS="-buildvcs=false -trimpath" CGO_ENABLED=0
+
+# go_tool NAME VERSION MODULE/CMD[@VERSION] [BINARY]: go install into the cache.
+go_tool() {
+  local name=$1 version=$2 pkg=$3 binary=${4:-$(basename "${3%@*}")}
+  local dir="$cache/$name-$version"
+  if [ ! -x "$dir/bin/$binary" ]; then
+    local t0=$SECONDS
+    echo "tools: building $name $version"
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+    GOBIN="$dir.tmp/bin" go install -ldflags="-s -w" "$pkg@$version"
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    echo "tools: built $name $version in $((SECONDS - t0)) s"
+  fi
+  ln -sfn "$dir/bin/$binary" "$bin/$name"
+}
+
+py_tool() {
+  local dir="$cache/sigstore-python-$SIGSTORE_PYTHON_VERSION"
+  if [ ! -x "$dir/bin/sigstore" ]; then
+    local t0=$SECONDS
+    echo "tools: installing sigstore-python $SIGSTORE_PYTHON_VERSION"
+    rm -rf "$dir" && python3 -m venv "$dir"
+    "$dir/bin/pip" install -q "sigstore==$SIGSTORE_PYTHON_VERSION"
+    echo "tools: installed sigstore-python in $((SECONDS - t0)) s"
+  fi
+  ln -sfn "$dir/bin/sigstore" "$bin/sigstore-python"
+}
+
+install_one() {
+  case "$1" in
+    cosign2) go_tool cosign2 "$COSIGN2_VERSION" github.com/sigstore/cosign/v2/cmd/cosign cosign ;;
+    cosign3) go_tool cosign3 "$COSIGN3_VERSION" github.com/sigstore/cosign/v3/cmd/cosign cosign ;;
+    gh) go_tool gh "$GH_VERSION" github.com/cli/cli/v2/cmd/gh ;;
+    syft) go_tool syft "$SYFT_VERSION" github.com/anchore/syft/cmd/syft ;;
+    sigstore-python) py_tool ;;
+    fulcio) go_tool fulcio "$FULCIO_VERSION" github.com/sigstore/fulcio ;;
+    rekor-server) go_tool rekor-server "$REKOR_VERSION" github.com/sigstore/rekor/cmd/rekor-server ;;
+    trillian-log-server) go_tool trillian-log-server "$TRILLIAN_VERSION" github.com/google/trillian/cmd/trillian_log_server ;;
+    trillian-log-signer) go_tool trillian-log-signer "$TRILLIAN_VERSION" github.com/google/trillian/cmd/trillian_log_signer ;;
+    createtree) go_tool createtree "$TRILLIAN_VERSION" github.com/google/trillian/cmd/createtree ;;
+    ct-server) go_tool ct-server "$CTGO_VERSION" github.com/google/certificate-transparency-go/trillian/ctfe/ct_server ct_server ;;
+    timestamp-server) go_tool timestamp-server "$TSA_VERSION" github.com/sigstore/timestamp-authority/v2/cmd/timestamp-server ;;
+    rekor-tiles) go_tool rekor-tiles "$REKOR_TILES_VERSION" github.com/sigstore/rekor-tiles/cmd/rekor-server rekor-server ;;
+    kyverno) go_tool kyverno "$KYVERNO_VERSION" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno ;;
+    *) echo "tools: unknown tool $1" >&2; return 2 ;;
+  esac
+}
+
+tools=("$@")
+[ ${#tools[@]} -gt 0 ] || tools=(cosign2 cosign3 gh sigstore-python syft)
+for t in "${tools[@]}"; do install_one "$t"; done
