@@ -21,6 +21,19 @@ function sh(cmd, opts = {}) {
   return execFileSync('bash', ['-c', cmd], { stdio: ['ignore', 'pipe', 'inherit'], cwd: root, ...opts }).toString();
 }
 
+// ---- tools: installed from Debian packages when missing (debootstrap builds
+// the rootfs, skopeo moves the image, /usr/bin/time measures cdxgen) ----
+const missing = [
+  ['debootstrap', 'debootstrap'],
+  ['skopeo', 'skopeo'],
+  ['/usr/bin/time', 'time'],
+].filter(([cmd]) => spawnSync('bash', ['-c', `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg);
+if (missing.length > 0) {
+  const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
+  console.error(`bench: installing ${missing.join(' ')}`);
+  sh(`${sudo}apt-get update -qq >/dev/null && ${sudo}env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ${missing.join(' ')} >/dev/null`);
+}
+
 // ---- inputs ----
 const rootfs = join(work, 'rootfs');
 if (!existsSync(join(rootfs, '.done'))) {
@@ -84,7 +97,7 @@ const dist = join(work, 'dist');
 sh(`${bin}/ncc build bench/sbom-entry.ts -o ${dist} -q && bash scripts/postbuild-cyclonedx.sh ${dist}`);
 
 function child(mode, args = files) {
-  const r = spawnSync(node, ['--no-deprecation', join(dist, 'index.js'), mode, ...args], { cwd: root, maxBuffer: 1 << 26 });
+  const r = spawnSync(node, [join(dist, 'index.js'), mode, ...args], { cwd: root, maxBuffer: 1 << 26 });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.toString().trim().split('\n').pop());
 }

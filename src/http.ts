@@ -35,6 +35,19 @@ export interface HttpOptions {
   timeoutMs?: number;
   userAgent?: string;
   debug?: (line: string) => void;
+  // Hears every retry before its wait, for the info-level log.
+  onRetry?: (notice: RetryNotice) => void;
+}
+
+export interface RetryNotice {
+  service: Service;
+  serviceName: string;
+  what: string; // `METHOD /path`
+  failure: string; // `HTTP 503`, `ECONNRESET`, …
+  attempt: number; // the attempt that failed
+  delayMs: number;
+  budgetLeftMs: number; // after the wait
+  budgetMs: number;
 }
 
 export interface RequestOptions {
@@ -64,6 +77,7 @@ export class Http {
   private readonly timeoutMs: number;
   private readonly userAgent: string;
   private readonly debug: (line: string) => void;
+  private readonly onRetry?: (notice: RetryNotice) => void;
   // Counts retries per service, for the log and for tests that inject faults.
   readonly retries: Record<Service, number> = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
 
@@ -72,6 +86,7 @@ export class Http {
     this.timeoutMs = opts.timeoutMs ?? 30_000;
     this.userAgent = opts.userAgent ?? 'sign-attest-action';
     this.debug = opts.debug ?? (() => undefined);
+    this.onRetry = opts.onRetry;
   }
 
   // Sends a request, retrying transient failures. Any final status is returned
@@ -108,6 +123,16 @@ export class Http {
     }
     this.retries[f.service]++;
     this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+    this.onRetry?.({
+      service: f.service,
+      serviceName: SERVICE_NAMES[f.service],
+      what: f.what,
+      failure: f.failure,
+      attempt: f.attempt,
+      delayMs: delay,
+      budgetLeftMs: Math.max(0, this.deadline - Date.now() - delay),
+      budgetMs: this.retryBudgetMs,
+    });
     await sleep(delay);
   }
 

@@ -7,38 +7,48 @@ import { errorLine } from './errors.js';
 import { Http } from './http.js';
 import { getIdentity, claimString } from './identity.js';
 import type { Inputs } from './inputs.js';
+import { artifactLine, retryLine, RunLog } from './log.js';
 import { attachTarget, imageResult, signTarget, verifySigned, writeBundles, type Predicate, type SignedTarget } from './pipeline.js';
 import { buildProvenance } from './provenance.js';
 import { resultsJSON, type ImageResult } from './results.js';
 import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
-import { expandTargets, resolveTargets } from './targets.js';
+import { checkPushAccess, expandTargets, loggedImage, resolveTargets } from './targets.js';
 import { loadTrustMaterial } from './verify.js';
 
 // The pipeline in one screen: inputs → identity → artifacts → signing →
 // verification → attaching → outputs and summary. Nothing is written to the
 // registry until every signature is logged and verified.
 export async function run(inputs: Inputs): Promise<void> {
+  let log: RunLog | undefined;
   try {
     const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
-    const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug });
+    const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
-    const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
+    const named = await resolveTargets(inputs.images, http, creds);
+    // A registry that will refuse our writes must say so before anything is logged in Rekor.
+    if (inputs.attach !== 'none') await checkPushAccess(named);
+    const targets = await expandTargets(named);
+    log = new RunLog(targets.map(loggedImage));
+    if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
 
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
       : [];
-    const sboms = await sbomPredicates(targets, inputs.sbom, outDir);
+    const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
     const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
 
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
     const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
     const policy = { san: signer.san, issuer: identity.issuer };
+    const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter(Boolean));
+    log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)`);
     for (const st of signed) verifySigned(trust, st, policy);
+    log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
 
     const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const results: ImageResult[] = await Promise.all(
@@ -48,6 +58,8 @@ export async function run(inputs: Inputs): Promise<void> {
       }),
     );
 
+    for (const r of results) for (const a of r.artifacts) log.image(r.name, r.digest).info(artifactLine(a));
+    log.flush();
     setOutputs(results);
     if (inputs.summary) {
       const md = renderSummary(results, {
@@ -62,6 +74,7 @@ export async function run(inputs: Inputs): Promise<void> {
     }
     await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
   } catch (err) {
+    log?.flush();
     core.setFailed(errorLine(err));
     if (err instanceof Error && err.cause) core.debug(`cause: ${errorLine(err.cause)}`);
   }

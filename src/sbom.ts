@@ -1,7 +1,7 @@
 // The only module that knows CycloneDX. generateImageSbom streams an image
 // through the catalogers; buildSbomDocument (pure) turns packages into a
 // CycloneDX 1.6 document; loadSbomFile accepts a user's own SBOM.
-import { deprecationsBefore } from './cyclonedx-preload.js'; // must run before the library loads (ncc ESM bundle)
+import './cyclonedx-preload.js'; // must run before the library loads (ncc ESM bundle)
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Enums, Models, Serialize, Spec, Validation } from '@cyclonedx/cyclonedx-library';
@@ -12,8 +12,6 @@ import { purl } from './catalogers/purl.js';
 import type { Distro, Pkg, Relationship } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
-
-process.noDeprecation = deprecationsBefore;
 
 export interface LayerRef {
   digest: string;
@@ -225,7 +223,7 @@ export async function loadSbomFile(path: string): Promise<{
   format: 'cyclonedx' | 'spdx';
   componentCount: number;
 }> {
-  const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or leave sbom empty to generate one';
+  const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or set sbom: generate to catalog the image instead';
   let json: string;
   try {
     json = await readFile(path, 'utf8');

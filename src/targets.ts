@@ -4,6 +4,7 @@ import { ActionError } from './errors.js';
 import type { Http } from './http.js';
 import { MEDIA, registryClients, type FetchedManifest, type RegistryClient } from './oci/client.js';
 import type { Credentials } from './oci/credentials.js';
+import type { LoggedImage } from './log.js';
 import { formatReference, repoName, type Reference } from './oci/reference.js';
 
 // An image to sign: its registry client, repository and fetched manifest.
@@ -79,4 +80,15 @@ export async function expandTargets(targets: Target[]): Promise<Target[]> {
     if (isIndex(t)) out.push(...(await platformTargets(t)));
   }
   return out;
+}
+
+// Probes each repository the run will write to, once, before anything is
+// signed: a token that may pull but not push fails here, not after signing.
+export async function checkPushAccess(targets: Target[]): Promise<void> {
+  const repos = new Map(targets.map((t) => [`${t.client.registry}/${t.ref.repository}`, t]));
+  await Promise.all([...repos.values()].map((t) => t.client.probePush(t.ref.repository)));
+}
+
+export function loggedImage(t: Target): LoggedImage {
+  return { name: t.name, digest: t.manifest.digest, platform: t.platform, platforms: isIndex(t) ? platformsOf(t).length : undefined };
 }

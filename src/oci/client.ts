@@ -149,6 +149,38 @@ export class RegistryClient {
     return desc;
   }
 
+  // Checks, before anything is signed or logged, that these credentials may
+  // push to `repo`: a blob upload is started (writes nothing) and cancelled.
+  // A refusal names the permission to grant instead of surfacing after the
+  // Rekor entries exist.
+  async probePush(repo: string): Promise<void> {
+    const res = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+    if (res.ok) {
+      await discard(res);
+      const location = res.headers.get('location');
+      // Cancelling is a courtesy (unfinished uploads are purged anyway), so its answer is not checked.
+      if (location) await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
+      return;
+    }
+    const detail = await errorText(res);
+    const where = `${this.registry}/${repo}`;
+    const status = `${res.status}${detail ? `: ${detail}` : ''}`;
+    if (res.status === 401 || res.status === 403) {
+      const login = this.creds ? 'the credentials in use may read but not push' : 'no registry credentials were found';
+      throw new ActionError(
+        'REGISTRY_AUTH',
+        `${where}: the registry refuses pushes (${status}) and nothing was signed; ${login}: on GHCR give the job \`permissions: packages: write\` and log in with that GITHUB_TOKEN, elsewhere log in (docker/login-action or registry-username/registry-password) with a token whose scope allows push to ${repo}`,
+      );
+    }
+    if (res.status === 405) {
+      throw new ActionError(
+        'REGISTRY',
+        `${where}: the registry does not accept pushes to this repository (${status}) and nothing was signed; it may be a read-only mirror or cache: sign the image where it was pushed, or set attach: none to keep only Rekor entries and bundle files`,
+      );
+    }
+    await this.expectOk(res, repo, 'push check (blob upload)');
+  }
+
   async getBlob(repo: string, digest: string): Promise<Buffer> {
     const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
     await this.expectOk(res, repo, `blob ${digest}`);
