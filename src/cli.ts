@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { commandHelp, findCommand, overview, parseCommand, UsageError, type CommandSpec } from './cli/usage.js';
+import { packageVersion } from './cli/version.js';
 import { ActionError, errorLine } from './errors.js';
 import { Http } from './http.js';
 import { loadTrustMaterial } from './verify.js';
@@ -10,109 +11,125 @@ import { identityPolicy, toPredicateType } from './verify/policy.js';
 import { failureLines, textReport } from './verify/report.js';
 
 // `sign-attest`: the verify action's logic from a terminal, plus the Sigstore
-// conformance protocol's `verify-bundle`. Exit 0 only when verified.
-
-const USAGE = `usage:
-  sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE)
-      --certificate-oidc-issuer URL [--type T]... [--no-require-signature] [--trusted-root FILE] [--json]
-  sign-attest verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM)
-      [--trusted-root FILE] FILE_OR_DIGEST`;
+// conformance protocol's `verify-bundle`. Exit 0 only when verified, 1 when
+// verification fails, 2 when the command line is wrong.
 
 const RETRY_BUDGET_MS = 60_000;
+const FLAG_NAMES = { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer' };
 
 const warn = (message: string) => process.stderr.write(`warning: ${message}\n`);
+const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 
-async function verifyCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'certificate-identity': { type: 'string' },
-      'certificate-identity-regexp': { type: 'string' },
-      'certificate-oidc-issuer': { type: 'string' },
-      type: { type: 'string', multiple: true, default: [] },
-      'no-require-signature': { type: 'boolean', default: false },
-      'trusted-root': { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
-  });
-  if (positionals.length === 0) throw new ActionError('INPUT', 'verify: pass at least one IMAGE');
+async function verifyCommand(spec: CommandSpec, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(spec, args);
+  if (positionals.length === 0) throw new UsageError('verify: pass at least one IMAGE (registry/repository@sha256:<hex> or registry/repository:tag)', spec.name);
   const policy = identityPolicy(
-    { identity: values['certificate-identity'], identityRegexp: values['certificate-identity-regexp'], issuer: values['certificate-oidc-issuer'] },
-    { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer' },
+    { identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) },
+    FLAG_NAMES,
   );
   const verdicts = await verifyImages({
     images: positionals,
     policy,
-    predicateTypes: values.type.map((t) => toPredicateType(t, '--type')),
+    predicateTypes: ((values['type'] as string[] | undefined) ?? []).map((t) => toPredicateType(t, '--type')),
     requireSignature: !values['no-require-signature'],
-    trust: await loadTrustMaterial(values['trusted-root'], warn),
+    credentials: await registryCredentials(values),
+    trust: await loadTrustMaterial(str(values['trusted-root']), warn),
     http: new Http({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-cli' }),
   });
-  process.stdout.write((values.json ? JSON.stringify(verdicts, null, 2) : textReport(verdicts)) + '\n');
+  process.stdout.write((values['json'] ? JSON.stringify(verdicts, null, 2) : textReport(verdicts)) + '\n');
   const lines = failureLines(verdicts);
   for (const line of lines) process.stderr.write(`error: ${line}\n`);
   return lines.length === 0 ? 0 : 1;
 }
 
-async function verifyBundleCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      bundle: { type: 'string' },
-      'certificate-identity': { type: 'string' },
-      'certificate-oidc-issuer': { type: 'string' },
-      key: { type: 'string' },
-      'trusted-root': { type: 'string' },
-    },
-  });
+// Explicit flags win; without them the registry client reads docker config
+// (auths, credHelpers, credsStore) as the action does, then goes anonymous.
+async function registryCredentials(values: Record<string, unknown>): Promise<{ username?: string; password?: string } | undefined> {
+  const username = str(values['registry-username']);
+  let password = str(values['registry-password']);
+  if (values['registry-password-stdin']) {
+    if (password) throw new UsageError('verify: --registry-password and --registry-password-stdin are mutually exclusive; pass one', 'verify');
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+  }
+  if (password && !username) throw new UsageError('verify: a registry password needs --registry-username', 'verify');
+  return username || password ? { username, password } : undefined;
+}
+
+async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(spec, args);
   const [target, ...extra] = positionals;
-  if (!values.bundle || !target || extra.length > 0) throw new ActionError('INPUT', `verify-bundle: pass --bundle FILE and exactly one FILE_OR_DIGEST\n${USAGE}`);
+  const bundlePath = str(values['bundle']);
+  if (!bundlePath || !target || extra.length > 0) throw new UsageError('verify-bundle: pass --bundle FILE and exactly one FILE_OR_DIGEST', spec.name);
+  const key = str(values['key']);
   let signer: SignerCheck;
-  if (values.key) {
-    signer = { keyPEM: await readFile(values.key, 'utf8') };
+  if (key) {
+    signer = { keyPEM: await readFile(key, 'utf8') };
   } else {
     signer = {
       policy: identityPolicy(
-        { identity: values['certificate-identity'], issuer: values['certificate-oidc-issuer'] },
-        { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer' },
+        { identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) },
+        FLAG_NAMES,
       ),
     };
   }
   let bundleJSON: unknown;
   try {
-    bundleJSON = JSON.parse(await readFile(values.bundle, 'utf8'));
+    bundleJSON = JSON.parse(await readFile(bundlePath, 'utf8'));
   } catch (err) {
-    throw new ActionError('INPUT', `--bundle: cannot read "${values.bundle}" as JSON (${errorLine(err)})`);
+    throw new ActionError('INPUT', `--bundle: cannot read "${bundlePath}" as JSON (${errorLine(err)})`);
   }
-  const trust = await loadTrustMaterial(values['trusted-root'], warn);
+  const trust = await loadTrustMaterial(str(values['trusted-root']), warn);
   const verified = verifyArtifactBundle(trust, bundleJSON, await readArtifact(target), signer);
   process.stdout.write(`OK: verified${verified.signer.san ? ` (signed by ${verified.signer.san}, issuer ${verified.signer.issuer})` : ''}\n`);
   return 0;
 }
 
+const RUNNERS: Record<string, (spec: CommandSpec, args: string[]) => Promise<number>> = {
+  verify: verifyCommand,
+  'verify-bundle': verifyBundleCommand,
+};
+
 async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
-  switch (command) {
-    case 'verify':
-      return verifyCommand(rest);
-    case 'verify-bundle':
-      return verifyBundleCommand(rest);
-    case '-h':
-    case '--help':
-    case 'help':
-      process.stdout.write(USAGE + '\n');
-      return 0;
-    default:
-      process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
-      return 2;
+  const [first, ...rest] = argv;
+  const version = packageVersion();
+  if (first === undefined) {
+    process.stderr.write(overview(version) + '\n');
+    return 2;
   }
+  if (first === '-h' || first === '--help') {
+    process.stdout.write(overview(version) + '\n');
+    return 0;
+  }
+  if (first === '-v' || first === '--version' || first === 'version') {
+    process.stdout.write(`sign-attest ${version}\n`);
+    return 0;
+  }
+  if (first === 'help') {
+    const spec = rest[0] ? findCommand(rest[0]) : undefined;
+    if (rest[0] && !spec) throw new UsageError(`unknown command "${rest[0]}"`);
+    process.stdout.write((spec ? commandHelp(spec) : overview(version)) + '\n');
+    return 0;
+  }
+  const spec = findCommand(first);
+  if (!spec) throw new UsageError(`unknown command "${first}"`);
+  // --help anywhere after the command wins over everything else on the line.
+  if (rest.includes('--help') || rest.includes('-h')) {
+    process.stdout.write(commandHelp(spec) + '\n');
+    return 0;
+  }
+  return (RUNNERS[spec.name] as (s: CommandSpec, a: string[]) => Promise<number>)(spec, rest);
 }
 
 try {
   process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  process.stderr.write(`error: ${errorLine(err)}\n`);
-  process.exitCode = 1;
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\nrun "sign-attest ${err.command ? `${err.command} ` : ''}--help" for usage\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`error: ${errorLine(err)}\n`);
+    process.exitCode = 1;
+  }
 }

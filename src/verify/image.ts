@@ -2,7 +2,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { PREDICATE_TYPES } from '../attest.js';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
-import { registryClients, type RegistryClient } from '../oci/client.js';
+import { MEDIA, registryClients, type Manifest, type RegistryClient } from '../oci/client.js';
 import type { Credentials } from '../oci/credentials.js';
 import { formatReference, parseReference, repoName } from '../oci/reference.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
@@ -51,6 +51,8 @@ export interface Failure {
 export interface ImageVerdict {
   image: string;
   digest?: string;
+  // Set for a platform image verified as part of the index it is listed in.
+  platform?: string;
   verified: boolean;
   signer?: SignerIdentity;
   signatures: ItemResult[];
@@ -70,7 +72,11 @@ export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerd
   for (const image of opts.images) {
     const ref = parseReference(image);
     try {
-      verdicts.push(await verifyImage(await clientFor(ref.registry), ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts));
+      const client = await clientFor(ref.registry);
+      const { verdict, platforms } = await verifyImage(client, ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts);
+      verdicts.push(verdict);
+      // An index is verified with every platform image it lists: what a consumer pulls is one of those.
+      for (const p of platforms) verdicts.push({ ...(await verifyImage(client, ref.repository, repoName(ref), p.digest, opts)).verdict, platform: p.platform });
     } catch (err) {
       // The registry could not be read: a verdict, not a crash, so other images are still reported.
       const reason = err instanceof ActionError ? err.code : 'REGISTRY';
@@ -80,7 +86,13 @@ export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerd
   return verdicts;
 }
 
-async function verifyImage(client: RegistryClient, repo: string, name: string, reference: string, opts: VerifyImagesOptions): Promise<ImageVerdict> {
+async function verifyImage(
+  client: RegistryClient,
+  repo: string,
+  name: string,
+  reference: string,
+  opts: VerifyImagesOptions,
+): Promise<{ verdict: ImageVerdict; platforms: { digest: string; platform: string }[] }> {
   const manifest = await client.getManifest(repo, reference);
   if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `image ${reference} not found`);
   const digest = manifest.digest;
@@ -96,7 +108,15 @@ async function verifyImage(client: RegistryClient, repo: string, name: string, r
     ),
     ...referrers.map((r) => checkReferrer(r, digest, opts)),
   ];
-  return judge(`${name}@${digest}`, digest, items, opts);
+  return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
+}
+
+// The platform images an index lists (BuildKit's attestation manifests,
+// filed under unknown/unknown, are not images anyone pulls).
+function platformImages(m: Manifest): { digest: string; platform: string }[] {
+  return (m.manifests ?? [])
+    .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
+    .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
 }
 
 function checkReferrer(r: FoundReferrer, digest: string, opts: VerifyImagesOptions): ItemResult {

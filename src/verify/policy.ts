@@ -48,11 +48,23 @@ const INPUT_NAMES = {
 export function checkIdentity(policy: IdentityPolicy, signer: SignerIdentity): void {
   const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
   if (!sanOK) {
-    throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}`);
+    throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
   }
   if (signer.issuer !== policy.issuer) {
     throw new VerifyError('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
   }
+}
+
+// When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
+// for an expected `…@refs/heads/main`), says so and names the regexp that
+// accepts that workflow at any ref.
+export function refHint(expected: string | RegExp, actual: string): string {
+  if (typeof expected !== 'string') return '';
+  const at = (s: string) => s.lastIndexOf('@');
+  const [e, a] = [at(expected), at(actual)];
+  if (e < 0 || a < 0 || expected.slice(0, e) !== actual.slice(0, a)) return '';
+  const workflow = expected.slice(0, e + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return `; only the ref differs (${actual.slice(a + 1)}, not ${expected.slice(e + 1)}): to accept this workflow at any ref, pass certificate-identity-regexp '^${workflow}'`;
 }
 
 export function describeSAN(san: string | RegExp): string {

@@ -31,11 +31,17 @@ function row(i: ItemResult): string {
   return `| ${i.verified ? '✅' : '❌'} | ${what} | ${i.format} | ${code(i.source)} | ${i.logIndexes.join(', ')} | ${result} |`;
 }
 
-// A human-readable report for the terminal.
+// A human-readable report for the terminal: one verdict line per image
+// first, then each image's details.
 export function textReport(verdicts: ImageVerdict[]): string {
   const out: string[] = [];
+  const title = (v: ImageVerdict) => `${v.image}${v.platform ? ` (${v.platform})` : ''}`;
   for (const v of verdicts) {
-    out.push(`${v.verified ? 'VERIFIED' : 'FAILED'} ${v.image}`);
+    const problems = v.failures.length === 1 ? '1 problem' : `${v.failures.length} problems`;
+    out.push(`${v.verified ? 'VERIFIED' : 'FAILED  '} ${title(v)}${v.verified ? '' : `: ${problems}`}`);
+  }
+  for (const v of verdicts) {
+    out.push('', title(v));
     if (v.signer) out.push(`  signer: ${v.signer.san} (issuer ${v.signer.issuer})`);
     for (const i of [...v.signatures, ...v.attestations]) {
       const what = i.kind === 'signature' ? 'signature' : `attestation ${i.predicateType ?? '?'}`;
