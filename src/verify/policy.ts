@@ -63,6 +63,7 @@ export function refHint(expected: string | RegExp, actual: string): string {
   const at = (s: string) => s.lastIndexOf('@');
   const [e, a] = [at(expected), at(actual)];
   if (e < 0 || a < 0 || expected.slice(0, e) !== actual.slice(0, a)) return '';
+  if (!expected.startsWith('refs/', e + 1) || !actual.startsWith('refs/', a + 1)) return ''; // e-mail identities have no ref
   const workflow = expected.slice(0, e + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return `; only the ref differs (${actual.slice(a + 1)}, not ${expected.slice(e + 1)}): to accept this workflow at any ref, pass certificate-identity-regexp '^${workflow}'`;
 }
