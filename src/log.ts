@@ -100,7 +100,7 @@ const KIND_NAMES: Record<ArtifactResult['kind'], string> = {
 export function artifactLine(a: ArtifactResult): string {
   const where: string[] = [];
   if (a.tag) where.push(`cosign tag ${a.tag}`);
-  if (a.referrer) where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (via the referrers tag: the registry has no referrers API)' : ''}`);
+  if (a.referrer) where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
   const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
   return `${KIND_NAMES[a.kind]}: Rekor log index ${a.logIndex}, ${attached}`;
 }

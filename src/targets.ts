@@ -84,9 +84,16 @@ export async function expandTargets(targets: Target[]): Promise<Target[]> {
 
 // Probes each repository the run will write to, once, before anything is
 // signed: a token that may pull but not push fails here, not after signing.
+// An image's config blob, already in the repository, lets the probe be a
+// mount that writes nothing new.
 export async function checkPushAccess(targets: Target[]): Promise<void> {
-  const repos = new Map(targets.map((t) => [`${t.client.registry}/${t.ref.repository}`, t]));
-  await Promise.all([...repos.values()].map((t) => t.client.probePush(t.ref.repository)));
+  const repos = new Map<string, { t: Target; blob?: string }>();
+  for (const t of targets) {
+    const key = `${t.client.registry}/${t.ref.repository}`;
+    const blob = t.manifest.manifest.config?.digest;
+    if (!repos.get(key)?.blob) repos.set(key, { t, blob });
+  }
+  await Promise.all([...repos.values()].map(({ t, blob }) => t.client.probePush(t.ref.repository, blob)));
 }
 
 export function loggedImage(t: Target): LoggedImage {

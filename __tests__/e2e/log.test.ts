@@ -188,9 +188,11 @@ describe('NODE_OPTIONS from the workflow', () => {
 
 describe('a registry that refuses pushes', () => {
   // Forwards to the stack's registry, refusing every write with `status`
-  // (or forwarding all with no status); records what it saw.
-  async function proxy(status?: number) {
+  // (or forwarding all with no status), optionally as a registry that cannot
+  // mount blobs; records what it saw and the status it answered for writes.
+  async function proxy(status?: number, opts: { noMount?: boolean } = {}) {
     const seen: string[] = [];
+    const answered: number[] = [];
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
@@ -204,7 +206,9 @@ describe('a registry that refuses pushes', () => {
         const headers: Record<string, string> = {};
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
         headers['x-forwarded-host'] = req.headers.host ?? ''; // upload Locations then point back at the proxy
-        const up = await fetch(`${stack.registryURL}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+        const url = opts.noMount && req.method === 'POST' ? (req.url ?? '').replace(/\?mount=.*$/, '') : req.url;
+        const up = await fetch(`${stack.registryURL}${url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+        if (req.method !== 'GET' && req.method !== 'HEAD') answered.push(up.status);
         const out: Record<string, string> = {};
         up.headers.forEach((v, k) => {
           if (!['content-encoding', 'transfer-encoding', 'connection', 'content-length'].includes(k)) out[k] = v;
@@ -218,6 +222,7 @@ describe('a registry that refuses pushes', () => {
     const port = (server.address() as AddressInfo).port;
     return {
       seen,
+      answered,
       image: `127.0.0.1:${port}/${REPO}@${img.digest}`,
       close: async () => {
         server.closeAllConnections();
@@ -239,20 +244,37 @@ describe('a registry that refuses pushes', () => {
       expect(errorLines(r)[0]).toMatch(message);
       const stats = (await lib.getStats(stack)) as Record<string, number>;
       expect([stats['fulcio'], stats['rekorPost']]).toEqual([0, 0]);
-      // The probe is the only write attempted.
-      expect(p.seen.filter((s) => !s.startsWith('GET') && !s.startsWith('HEAD'))).toEqual([`POST /v2/${REPO}/blobs/uploads/`]);
+      // The probe is the only write attempted: a mount of the image's config blob.
+      const config = ((await getManifest(img.name, img.digest)) as { config: { digest: string } }).config.digest;
+      expect(p.seen.filter((s) => !s.startsWith('GET') && !s.startsWith('HEAD'))).toEqual([
+        `POST /v2/${REPO}/blobs/uploads/?mount=${encodeURIComponent(config)}&from=${encodeURIComponent(REPO)}`,
+      ]);
     } finally {
       await p.close();
     }
   });
 
-  it('a registry that accepts pushes: the probe upload is cancelled', async () => {
+  it('a registry that accepts pushes: the probe mounts a blob the repository already has, nothing to undo', async () => {
     const p = await proxy();
     try {
       const r = await run({ images: p.image, sbom: 'false', provenance: 'false' });
       expect(errorLines(r)).toEqual([]);
       const writes = p.seen.filter((s) => !s.startsWith('GET') && !s.startsWith('HEAD'));
-      expect(writes[0]).toBe(`POST /v2/${REPO}/blobs/uploads/`);
+      expect(writes[0]).toMatch(new RegExp(`^POST /v2/${REPO}/blobs/uploads/\\?mount=sha256%3A[0-9a-f]{64}&from=`));
+      expect(p.answered[0]).toBe(201);
+      expect(writes.filter((w) => w.startsWith('DELETE'))).toEqual([]);
+    } finally {
+      await p.close();
+    }
+  });
+
+  it('a registry that cannot mount: the probe upload session is cancelled', async () => {
+    const p = await proxy(undefined, { noMount: true });
+    try {
+      const r = await run({ images: p.image, sbom: 'false', provenance: 'false' });
+      expect(errorLines(r)).toEqual([]);
+      const writes = p.seen.filter((s) => !s.startsWith('GET') && !s.startsWith('HEAD'));
+      expect(p.answered[0]).toBe(202);
       expect(writes[1]).toMatch(new RegExp(`^DELETE /v2/${REPO}/blobs/uploads/[\\w-]+`));
     } finally {
       await p.close();

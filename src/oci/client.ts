@@ -150,16 +150,20 @@ export class RegistryClient {
   }
 
   // Checks, before anything is signed or logged, that these credentials may
-  // push to `repo`: a blob upload is started (writes nothing) and cancelled.
-  // A refusal names the permission to grant instead of surfacing after the
+  // push to `repo`, without writing anything: a blob upload is started as a
+  // mount of a blob the repository already has (`existingBlob`), which a
+  // registry answers by re-linking what is there (201); one that cannot
+  // mount opens an upload session instead (202), which is cancelled. A
+  // refusal names the permission to grant instead of surfacing after the
   // Rekor entries exist.
-  async probePush(repo: string): Promise<void> {
-    const res = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
+  async probePush(repo: string, existingBlob?: string): Promise<void> {
+    const mount = existingBlob ? `?mount=${encodeURIComponent(existingBlob)}&from=${encodeURIComponent(repo)}` : '';
+    const res = await this.send(repo, 'push', 'POST', `/blobs/uploads/${mount}`, {});
     if (res.ok) {
       await discard(res);
       const location = res.headers.get('location');
       // Cancelling is a courtesy (unfinished uploads are purged anyway), so its answer is not checked.
-      if (location) await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
+      if (res.status === 202 && location) await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
       return;
     }
     const detail = await errorText(res);
