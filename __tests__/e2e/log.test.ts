@@ -138,6 +138,7 @@ describe('the log of a multi-platform run', () => {
     expect(top).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^Signing as https:\/\/github\.com\/octo-org\/octo-repo\/\.github\/workflows\/release\.yml@refs\/heads\/main \(issuer /),
+        expect.stringMatching(/^Logged 12 entries in Rekor for 3 image\(s\) \(log indexes \d+–\d+\)$/),
         expect.stringMatching(/^Self-verified 12 bundles against the trusted root: each signed by https:\/\/github\.com\/octo-org\//),
         expect.stringMatching(/^Rekor: HTTP 503 on POST \/api\/v1\/log\/entries; attempt 2 in [\d.]+s \([\d.]+s of the 120s retry budget left\)$/),
       ]),
