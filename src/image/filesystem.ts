@@ -1,5 +1,5 @@
 import type { ContentSink, EntryInfo } from '../catalogers/types.js';
-import { TarWalker, type BodySink, type TarEntry } from './tar.js';
+import { readTar, type BodySink, type TarEntry } from './tar.js';
 
 // The final filesystem of an image, as a container runtime would assemble it,
 // but holding only the files somebody asked for. Layers are applied in order;
@@ -68,9 +68,8 @@ export class LayeredFs {
   // Applies one layer tar; returns the captures it added that are still present.
   async applyLayer(layerIndex: number, layer: string, chunks: AsyncIterable<Buffer>): Promise<{ entries: number; added: Capture[] }> {
     const added = new Set<Capture>();
-    const walker = new TarWalker((entry) => this.onEntry(entry, layerIndex, layer, added));
-    for await (const chunk of chunks) walker.write(chunk);
-    return { entries: walker.entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
+    const entries = await readTar(chunks, (entry) => this.onEntry(entry, layerIndex, layer, added));
+    return { entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
   }
 
   live(): Iterable<Capture> {
