@@ -487,9 +487,10 @@ class Reader {
       if (hdr.flag === PAX || hdr.flag === PAX_GLOBAL) {
         pax = parsePax(await this.special(physical));
         if (hdr.flag === PAX_GLOBAL) {
-          // Go returns it as an entry with no data; merge errors are ignored there.
-          const path = pax.get('path');
-          if (path) hdr.name = Buffer.from(path, 'latin1');
+          // Go returns it as an entry with no data and ignores merge errors;
+          // its path then depends on Go's map order, so take it only when all merge.
+          const merged = { ...hdr };
+          if (mergePax(merged, pax)) hdr.name = merged.name;
           return { entry: this.entry(hdr.name, Buffer.alloc(0), PAX_GLOBAL, 0n, hdr.mode), physical: 0 };
         }
         continue;

@@ -45,7 +45,7 @@ export function maybeGunzip(archive: Buffer): Buffer {
 class TooBig extends Error {}
 
 // Our reader, fed in chunks of chunkSize bytes (boundaries must not matter).
-export async function nodeList(archive: Buffer, chunkSize = 64 * 1024): Promise<string[]> {
+export async function nodeList(archive: Buffer, chunkSize = 64 * 1024, max = MAX_CONTENT): Promise<string[]> {
   const tarBytes = maybeGunzip(archive);
   const lines: string[] = [];
   const chunks = function* () {
@@ -53,7 +53,7 @@ export async function nodeList(archive: Buffer, chunkSize = 64 * 1024): Promise<
   };
   try {
     await readTar(Readable.from(chunks(), { objectMode: true }), (e) => {
-      if (!headerOnly(e.flag) && e.headerSize > BigInt(MAX_CONTENT)) {
+      if (!headerOnly(e.flag) && e.headerSize > BigInt(max)) {
         lines.push(`toobig\t${escape(encodeName(e.path))}\t${e.headerSize}`);
         throw new TooBig();
       }
@@ -76,8 +76,8 @@ export async function nodeList(archive: Buffer, chunkSize = 64 * 1024): Promise<
 }
 
 // Go's view of many archives in one process (spawning one per archive would dominate a fuzz run).
-export async function goListMany(archives: Buffer[]): Promise<string[][]> {
-  const child = spawn(goTarlist(), ['-batch', '-max', String(MAX_CONTENT)], { stdio: ['pipe', 'pipe', 'inherit'] });
+export async function goListMany(archives: Buffer[], max = MAX_CONTENT): Promise<string[][]> {
+  const child = spawn(goTarlist(), ['-batch', '-max', String(max)], { stdio: ['pipe', 'pipe', 'inherit'] });
   const out: Buffer[] = [];
   child.stdout.on('data', (c: Buffer) => out.push(c));
   const done = new Promise<number>((resolve, reject) => {
