@@ -87,7 +87,8 @@ export async function goListMany(archives: Buffer[], max = MAX_CONTENT): Promise
   for (const a of archives) {
     const len = Buffer.alloc(8);
     len.writeBigUInt64BE(BigInt(a.length));
-    if (!child.stdin.write(len) || !child.stdin.write(a)) await new Promise((r) => child.stdin.once('drain', r));
+    child.stdin.write(len);
+    if (!child.stdin.write(a)) await new Promise((r) => child.stdin.once('drain', r));
   }
   child.stdin.end();
   const code = await done;
