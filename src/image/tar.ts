@@ -583,7 +583,7 @@ class Reader {
 
     // 1.0: the map is newline-separated decimals at the start of the data, in whole blocks.
     const tokens: string[] = [];
-    let partial = '';
+    let partial: string[] = [];
     let read = 0;
     const feed = async (count: bigint): Promise<void> => {
       while (BigInt(tokens.length) < count) {
@@ -593,9 +593,14 @@ class Reader {
         const b = await this.src.read(BLOCK);
         if (b.length < BLOCK) fail(ERR_EOF);
         physical -= BLOCK;
-        const parts = (partial + b.toString('latin1')).split('\n');
-        partial = parts.pop()!;
-        tokens.push(...parts);
+        const parts = b.toString('latin1').split('\n');
+        if (parts.length === 1) {
+          partial.push(parts[0]!); // no newline: a token still growing
+          continue;
+        }
+        tokens.push(partial.join('') + parts[0]!);
+        for (let i = 1; i < parts.length - 1; i++) tokens.push(parts[i]!);
+        partial = [parts.at(-1)!];
       }
     };
     let at = 0;

@@ -20,6 +20,7 @@ const TOOL_DIR = join(process.cwd(), 'test/tools/tarlist');
 export function goTarlist(): string {
   const hash = createHash('sha256');
   for (const f of ['go.mod', 'main.go']) hash.update(readFileSync(join(TOOL_DIR, f)));
+  hash.update(execFileSync('go', ['version'], { env: { ...process.env, GOTOOLCHAIN: 'local' } })); // its archive/tar is what we compare with
   const dir = join(process.env.SIGN_ATTEST_TOOLS_CACHE ?? join(homedir(), '.cache/sign-attest-tools'), `tarlist-${hash.digest('hex').slice(0, 16)}`);
   const bin = join(dir, 'tarlist');
   if (existsSync(bin)) return bin;
@@ -28,6 +29,14 @@ export function goTarlist(): string {
   execFileSync('go', ['build', '-trimpath', '-o', tmp, '.'], { cwd: TOOL_DIR, env: { ...process.env, GOTOOLCHAIN: 'local', GOFLAGS: '-mod=mod' }, stdio: 'pipe' });
   renameSync(tmp, bin);
   return bin;
+}
+
+// The Go release the lister was built with, e.g. [1, 26].
+export function goVersion(): [number, number] {
+  const v = execFileSync(goTarlist(), ['-version'], { encoding: 'utf8' }).trim();
+  const m = /^go(\d+)\.(\d+)/.exec(v);
+  if (!m) throw new Error(`unexpected Go version ${v}`);
+  return [Number(m[1]), Number(m[2])];
 }
 
 function escape(b: Buffer): string {

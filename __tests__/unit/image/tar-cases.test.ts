@@ -2,7 +2,7 @@
 // archive/tar (what containerd and moby unpack with). Each case asserts that
 // our reader lists exactly what Go lists, and what that is.
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { comparable, goList, goTarlist, nodeList } from '../helpers/tarlist.js';
+import { comparable, goList, goTarlist, goVersion, nodeList } from '../helpers/tarlist.js';
 import { END, file, gnuLong, header, numeric, padded, pax, sparseExtension } from '../helpers/tarbuild.js';
 
 beforeAll(() => {
@@ -210,5 +210,31 @@ describe('GNU sparse files', () => {
     expect(await same(Buffer.concat([pax([['GNU.sparse.major', '0'], ['GNU.sparse.minor', '1'], ['GNU.sparse.numblocks', '0']]), header({ name: 'd/', flag: '5' }), END]))).toEqual(['error']);
     expect(await same(Buffer.concat([pax([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0']]), file('s', '3\n'), END]))).toEqual(['error']);
     expect(names(await same(Buffer.concat([pax([['GNU.sparse.major', '2'], ['GNU.sparse.minor', '0']]), file('unknown-version', 'x'), END])))).toEqual(['unknown-version', 'end']);
+  });
+
+  // Go bounds sparse maps at 1 MiB since the fix for CVE-2025-58183 (in 1.26;
+  // Debian's 1.19 reads them without limit). We refuse them as current Go
+  // does, and compare with Go only where the Go here is known to have the bound.
+  const boundedGo = () => {
+    const [major, minor] = goVersion();
+    return major > 1 || minor >= 26;
+  };
+
+  it('refuses an old GNU sparse map of more than 1 MiB of extension blocks', async () => {
+    const ext = sparseExtension([], true);
+    const archive = Buffer.concat([header({ name: 's', flag: 'S', format: 'gnu', size: 0, realSize: 0, extended: true }), ...Array(2048).fill(ext), sparseExtension([], false), END]);
+    const ours = comparable(await nodeList(archive));
+    expect(ours).toEqual(['error']);
+    if (boundedGo()) expect(comparable(await goList(archive))).toEqual(ours);
+    const fits = Buffer.concat([header({ name: 's', flag: 'S', format: 'gnu', size: 0, realSize: 0, extended: true }), ...Array(2046).fill(ext), sparseExtension([], false), END]);
+    expect(names(await same(fits, [65536]))).toEqual(['s', 'end']);
+  });
+
+  it('refuses a pax sparse 1.0 map of more than 1 MiB', async () => {
+    const map = Buffer.concat([Buffer.from('1\n'), Buffer.alloc(1 << 20, '0'), Buffer.from('\n0\n')]);
+    const archive = Buffer.concat([pax([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.realsize', '0']]), file('s', padded(map)), END]);
+    const ours = comparable(await nodeList(archive));
+    expect(ours).toEqual(['error']);
+    if (boundedGo()) expect(comparable(await goList(archive))).toEqual(ours);
   });
 });

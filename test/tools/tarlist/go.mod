@@ -1,3 +1,3 @@
 module tarlist
 
-go 1.22
+go 1.19

@@ -3,6 +3,7 @@
 // the first error. The differential tests compare this with our reader.
 //
 //	tarlist [-max N] [FILE]   (stdin without FILE; gzip is detected)
+//	tarlist -version          (the Go release, whose archive/tar this is)
 //	tarlist -batch [-max N]   (stdin: archives, each an 8-byte big-endian
 //	                           length then the bytes; a line "=" after each)
 //
@@ -24,6 +25,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime"
 	"strconv"
 )
 
@@ -51,7 +53,12 @@ func headerOnly(flag byte) bool {
 func main() {
 	max := flag.Int64("max", 64<<20, "largest entry content to hash")
 	batch := flag.Bool("batch", false, "list length-prefixed archives from stdin")
+	version := flag.Bool("version", false, "print the Go version whose archive/tar this is")
 	flag.Parse()
+	if *version {
+		fmt.Println(runtime.Version())
+		return
+	}
 	out := bufio.NewWriter(os.Stdout)
 	defer out.Flush()
 	if *batch {
