@@ -78,4 +78,12 @@ describe('a layer Go cannot read', () => {
     expect(json).toContain('pkg:apk/alpine/musl@1.2.3-r0');
     expect(json).not.toContain('hidden-after-end');
   });
+
+  it('catalogues a package hidden as the "data" of a directory header with a size, as the runtime installs it', async () => {
+    const apk = `C:Q1abc=\nP:hidden-behind-dir\nV:6.6.6-r0\nA:x86_64\nL:\nT:test\n\n`;
+    const db = file('lib/apk/db/installed', apk);
+    const layer = Buffer.concat([file('etc/os-release', 'ID=alpine\nVERSION_ID=3.19.1\n'), header({ name: 'lib/', flag: '5', size: db.length }), db, END]);
+    const { json } = await sbom(layer);
+    expect(json).toContain('pkg:apk/alpine/hidden-behind-dir@6.6.6-r0');
+  });
 });
