@@ -164,9 +164,15 @@ export class LayeredFs {
     const wanted = this.wants.filter((w) => w.match(path, info));
     if (wanted.length === 0) return undefined;
     const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info) : collect(MAX_CAPTURE)] as const);
+    // Past the capture limit the default sinks drop bytes: saying so lets the
+    // tar reader skip expanding a huge sparse hole for nothing.
+    const capped = wanted.every((w) => !w.sink);
+    let pushed = 0;
     return {
       push(chunk) {
         for (const [, s] of sinks) s.push(chunk);
+        pushed += chunk.length;
+        return !capped || pushed <= MAX_CAPTURE;
       },
       end: () => {
         const contents = new Map<FileWant, Buffer>();

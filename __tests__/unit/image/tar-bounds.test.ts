@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { ActionError } from '../../../src/errors.js';
 import { generateImageSbom } from '../../../src/sbom.js';
-import { END, file, header, padded } from '../helpers/tarbuild.js';
+import { END, file, header, padded, pax } from '../helpers/tarbuild.js';
 
 const LIMIT_MB = 350;
 
@@ -85,5 +85,14 @@ describe('a layer Go cannot read', () => {
     const layer = Buffer.concat([file('etc/os-release', 'ID=alpine\nVERSION_ID=3.19.1\n'), header({ name: 'lib/', flag: '5', size: db.length }), db, END]);
     const { json } = await sbom(layer);
     expect(json).toContain('pkg:apk/alpine/hidden-behind-dir@6.6.6-r0');
+  });
+
+  it('does not expand a 1 PiB sparse hole in a wanted file past the capture limit', async () => {
+    const hole = pax([['GNU.sparse.major', '0'], ['GNU.sparse.minor', '1'], ['GNU.sparse.numblocks', '0'], ['GNU.sparse.map', ''], ['GNU.sparse.size', String(2 ** 50)]]);
+    const layer = Buffer.concat([file('etc/os-release', 'ID=debian\nVERSION_ID=12\n'), hole, file('var/lib/dpkg/status'), END]);
+    const started = performance.now();
+    const { json } = await sbom(layer);
+    console.log(`tar bounds: 1 PiB sparse dpkg status: SBOM in ${((performance.now() - started) / 1000).toFixed(2)} s`);
+    expect(json).toContain('"name":"debian"');
   });
 });
