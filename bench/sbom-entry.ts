@@ -11,7 +11,7 @@ import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Http } from '../src/http.js';
 import { RegistryClient } from '../src/oci/client.js';
-import { TarWalker } from '../src/image/tar.js';
+import { readTar } from '../src/image/tar.js';
 import { generateImageSbom, type OpenBlob } from '../src/sbom.js';
 
 const [mode = '', ...args] = process.argv.slice(2);
@@ -45,12 +45,14 @@ if (mode === 'ours' || mode === 'registry') {
   bytes = result.json.length;
 } else {
   for (const digest of digests) {
-    const walker = new TarWalker(() => undefined);
     const gunzip = (await open(digest)).pipe(createGunzip({ chunkSize: 256 * 1024 }));
-    for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-      bytes += chunk.length;
-      walker.write(chunk);
-    }
+    const counted = (async function* () {
+      for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+        bytes += chunk.length;
+        yield chunk;
+      }
+    })();
+    await readTar(counted, () => undefined);
   }
 }
 const seconds = (performance.now() - started) / 1000;

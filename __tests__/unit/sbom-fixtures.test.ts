@@ -115,3 +115,23 @@ describe('fixture image details', () => {
     expect(log.filter((l) => /^layer \d\/4 .* MB → .* packages so far$/.test(l))).toHaveLength(4);
   });
 });
+
+// The tar reader sees each fixture layer (Python tarfile: pax, GNU long names,
+// plain; gzip, zstd, none) exactly as Go's archive/tar does.
+describe('fixture layers, read by Go and by our tar reader', () => {
+  it('list the same entries and content', async () => {
+    const { goListMany, nodeList, comparable } = await import('./helpers/tarlist.js');
+    const { zstdDecompressSync, gunzipSync } = await import('node:zlib');
+    const tars: Buffer[] = [];
+    for (const image of IMAGES) {
+      for (const l of results.get(image)!.layers) {
+        const raw = readFileSync(join(out, image, l.file));
+        tars.push(raw[0] === 0x1f ? gunzipSync(raw) : raw.readUInt32LE(0) === 0xfd2fb528 ? zstdDecompressSync(raw) : raw);
+      }
+    }
+    const go = await goListMany(tars);
+    for (const [i, t] of tars.entries()) expect(comparable(await nodeList(t))).toEqual(comparable(go[i]!));
+    expect(go.every((l) => l.at(-1) === 'end')).toBe(true);
+    console.log(`tar corpus: ${tars.length} fixture layers from build.py, ${go.reduce((n, l) => n + l.length - 1, 0)} entries, all equal`);
+  }, 120_000);
+});

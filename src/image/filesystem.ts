@@ -1,5 +1,5 @@
 import type { ContentSink, EntryInfo } from '../catalogers/types.js';
-import { TarWalker, type BodySink, type TarEntry } from './tar.js';
+import { readTar, type BodySink, type TarEntry } from './tar.js';
 
 // The final filesystem of an image, as a container runtime would assemble it,
 // but holding only the files somebody asked for. Layers are applied in order;
@@ -68,9 +68,8 @@ export class LayeredFs {
   // Applies one layer tar; returns the captures it added that are still present.
   async applyLayer(layerIndex: number, layer: string, chunks: AsyncIterable<Buffer>): Promise<{ entries: number; added: Capture[] }> {
     const added = new Set<Capture>();
-    const walker = new TarWalker((entry) => this.onEntry(entry, layerIndex, layer, added));
-    for await (const chunk of chunks) walker.write(chunk);
-    return { entries: walker.entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
+    const entries = await readTar(chunks, (entry) => this.onEntry(entry, layerIndex, layer, added));
+    return { entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
   }
 
   live(): Iterable<Capture> {
@@ -165,9 +164,15 @@ export class LayeredFs {
     const wanted = this.wants.filter((w) => w.match(path, info));
     if (wanted.length === 0) return undefined;
     const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info) : collect(MAX_CAPTURE)] as const);
+    // Past the capture limit the default sinks drop bytes: saying so lets the
+    // tar reader skip expanding a huge sparse hole for nothing.
+    const capped = wanted.every((w) => !w.sink);
+    let pushed = 0;
     return {
       push(chunk) {
         for (const [, s] of sinks) s.push(chunk);
+        pushed += chunk.length;
+        return !capped || pushed <= MAX_CAPTURE;
       },
       end: () => {
         const contents = new Map<FileWant, Buffer>();

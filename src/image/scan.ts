@@ -1,8 +1,10 @@
 import type { Readable } from 'node:stream';
 import { DISTRO_FILES, identifyDistro } from '../catalogers/distro.js';
 import type { Cataloger, CatalogResult, Distro, Pkg, Relationship } from '../catalogers/types.js';
+import { ActionError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
 import { LayeredFs, type Capture, type FileWant } from './filesystem.js';
+import { TarError } from './tar.js';
 
 // One streaming pass over an image's layers: decompress, walk the tar, keep
 // what catalogers asked for, and parse each kept file as soon as its layer is
@@ -26,6 +28,17 @@ const distroWant: FileWant = { name: 'distro', match: (path) => (DISTRO_FILES as
 
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+// A layer Go's archive/tar (containerd, moby) cannot read is one the runtime
+// would not unpack either: any SBOM of it would be untrue, so the run stops.
+function layerRefused(digest: string, err: unknown): unknown {
+  if (!(err instanceof TarError)) return err;
+  return new ActionError(
+    'SBOM',
+    `layer ${digest} is not a tar archive container runtimes can unpack (${err.message}); nothing was signed: rebuild the image with a standard tar writer and push it again`,
+    { cause: err },
+  );
 }
 
 interface Parsed {
@@ -73,7 +86,9 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
         yield chunk;
       }
     })();
-    const { entries, added } = await fs.applyLayer(i, layer.digest, counted);
+    const { entries, added } = await fs.applyLayer(i, layer.digest, counted).catch((err: unknown) => {
+      throw layerRefused(layer.digest, err);
+    });
     const distro = currentDistro();
     for (const capture of added) await parse(capture, distro);
     const live = new Set(fs.live());
