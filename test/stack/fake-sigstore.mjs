@@ -14,6 +14,7 @@ import { fulcioHandler, initializeCA, initializeCTLog, initializeTSA, tsaHandler
 import { HashAlgorithm, PublicKeyDetails, ServiceSelector, SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { HttpError, RekorLog, verifyMessage } from './rekor.mjs';
 import { buildTufRepo } from './tuf.mjs';
+import { parseTimeStampReq } from './tsq.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,6 +86,16 @@ const tsa = await initializeTSA(ecKey());
 // fractions such as ".1Z" fail about one time in ten, so stamp whole seconds.
 tsa.getCurrentTime = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 const tsaIssue = tsaHandler(tsa);
+// The mock writes the nonce as a JS number (it only knows the JSON form's);
+// echo a DER request's nonce byte for byte, whatever its size, or omit it.
+const mockTstInfo = tsa.tstInfo.bind(tsa);
+tsa.tstInfo = (req) => {
+  if (!('nonceDER' in req)) return mockTstInfo(req);
+  const info = mockTstInfo({ ...req, nonce: 0 });
+  const Integer = info.serialNumber.constructor; // asn1js.Integer, reached without importing it
+  info.nonce = req.nonceDER ? new Integer({ valueHex: req.nonceDER }) : undefined;
+  return info;
+};
 
 // ---------- test hooks: stats and failure injection ----------
 
@@ -130,11 +141,15 @@ async function issueToken(req, url) {
 
 const grpcError = (status, code, message) => Object.assign(new HttpError(status, message), { code });
 
-async function signingCert(body) {
+// Like real Fulcio, the token comes from the request's credentials or, as
+// sigstore-go (cosign v3) sends it, from an `Authorization: Bearer` header.
+const bearer = (req) => /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+
+async function signingCert(body, req) {
   const request = parseJSON(body);
   let verified;
   try {
-    ({ payload: verified } = await jose.jwtVerify(request?.credentials?.oidcIdentityToken ?? '', oidcKey.publicKey, {
+    ({ payload: verified } = await jose.jwtVerify(request?.credentials?.oidcIdentityToken ?? bearer(req) ?? '', oidcKey.publicKey, {
       issuer,
       audience: 'sigstore',
       algorithms: ['RS256'],
@@ -159,10 +174,23 @@ async function signingCert(body) {
   const token = `${enc({ alg: 'none' })}.${enc({ ...verified, [SAN_CLAIM]: `https://github.com/${verified.job_workflow_ref}` })}.`;
   const out = await fulcio.fn(JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } }));
   if (out.statusCode !== 201) throw grpcError(400, 3, String(out.response));
-  return { status: 201, body: out.response, type: 'application/json' };
+  // Fulcio's v2 API answers 200 (only the legacy v1 API says 201); sigstore-go insists on 200.
+  return { status: 200, body: out.response, type: 'application/json' };
 }
 
-async function timestamp(body) {
+async function timestamp(body, req) {
+  // Like the real timestamp authority: a DER TimeStampReq or its JSON form.
+  if (req.headers['content-type'] === 'application/timestamp-query') {
+    let tsq;
+    try {
+      tsq = parseTimeStampReq(body);
+    } catch (e) {
+      throw new HttpError(400, `invalid timestamp request: ${e.message}`);
+    }
+    const { nonce, ...rest } = tsq;
+    const reply = await tsa.timestamp({ policyOID: '1.3.6.1.4.1.57264.2', ...rest, nonceDER: nonce });
+    return { status: 201, body: reply, type: 'application/timestamp-reply' };
+  }
   const out = await tsaIssue.fn(body);
   if (out.statusCode !== 201) throw new HttpError(400, String(out.response));
   return { status: 201, body: out.response, type: 'application/timestamp-reply' };
@@ -208,7 +236,7 @@ const ROUTES = [
     },
   })],
   ['GET', '/.well-known/jwks', 'oidc', () => ({ json: { keys: [oidcJwk] } })],
-  ['POST', '/api/v2/signingCert', 'fulcio', ({ body }) => signingCert(body)],
+  ['POST', '/api/v2/signingCert', 'fulcio', ({ body, req }) => signingCert(body, req)],
   ['GET', '/api/v2/trustBundle', 'fulcio', () => ({ json: { chains: [{ certificates: [pemCert(ca.rootCertificate)] }] } })],
   ['POST', '/api/v1/log/entries', 'rekorPost', ({ body }) => entryResponse(rekor.add(parseJSON(body)), 201)],
   ['GET', '/api/v1/log/entries', 'rekorGet', ({ url }) => {
@@ -225,7 +253,7 @@ const ROUTES = [
   }],
   ['GET', '/api/v1/log', 'rekorLog', () => ({ json: rekor.info() })],
   ['GET', '/api/v1/log/publicKey', 'rekorLog', () => ({ body: rekor.publicKeyPEM, type: 'application/x-pem-file' })],
-  ['POST', '/api/v1/timestamp', 'tsa', ({ body }) => timestamp(body)],
+  ['POST', '/api/v1/timestamp', 'tsa', ({ body, req }) => timestamp(body, req)],
   ['GET', '/api/v1/timestamp/certchain', 'tsa', () => ({
     body: pemCert(tsa.intCertificate) + pemCert(tsa.rootCertificate),
     type: 'application/pem-certificate-chain',
