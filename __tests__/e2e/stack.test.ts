@@ -199,6 +199,30 @@ describe('offline integration stack', () => {
       expect(bad.status).toBe(400);
     });
 
+    it('serves the legacy v1 API cosign v2 calls: base64 PEM key in, 201 and a PEM chain out', async () => {
+      const certFor = async (token: string) => {
+        const key = newKey();
+        const pemKey = key.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+        const res = await fetch(`${stack.fulcioURL}/api/v1/signingCert`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            publicKey: { content: Buffer.from(pemKey).toString('base64') },
+            signedEmailAddress: crypto.sign('sha256', Buffer.from(String(jose.decodeJwt(token).sub)), key.privateKey).toString('base64'),
+          }),
+        });
+        return { status: res.status, type: res.headers.get('content-type'), text: await res.text(), pemKey };
+      };
+      const ok = await certFor(await lib.requestToken(stack));
+      expect([ok.status, ok.type]).toEqual([201, 'application/pem-certificate-chain']);
+      const [leaf, ...chain] = ok.text.split(/(?<=-----END CERTIFICATE-----)\n/);
+      expect(chain.length).toBeGreaterThanOrEqual(1);
+      const cert = new crypto.X509Certificate(leaf as string);
+      expect(cert.publicKey.export({ type: 'spki', format: 'pem' })).toBe(ok.pemKey);
+      expect(cert.subjectAltName).toBe(`URI:${SAN}`);
+      expect((await certFor(await lib.requestToken(stack, 'not-sigstore'))).status).toBe(401);
+    });
+
     it('takes the token from an Authorization header, as sigstore-go (cosign v3) sends it', async () => {
       const certFor = async (token: string) => {
         const key = newKey();

@@ -178,6 +178,25 @@ async function signingCert(body, req) {
   return { status: 200, body: out.response, type: 'application/json' };
 }
 
+// Fulcio's legacy v1 API, which cosign v2 still calls: the same issuance with
+// the key and proof under their old names (the key as base64 PEM), answered
+// 201 with the chain as PEM text (an embedded SCT, so no SCT header).
+async function legacySigningCert(body, req) {
+  const legacy = parseJSON(body);
+  const key = legacy?.certificateSigningRequest
+    ? { certificateSigningRequest: legacy.certificateSigningRequest }
+    : {
+        publicKeyRequest: {
+          publicKey: { algorithm: legacy?.publicKey?.algorithm, content: Buffer.from(String(legacy?.publicKey?.content ?? ''), 'base64').toString('utf8') },
+          proofOfPossession: legacy?.signedEmailAddress,
+        },
+      };
+  const out = await signingCert(Buffer.from(JSON.stringify(key)), req);
+  const issued = typeof out.body === 'string' ? JSON.parse(out.body) : out.body;
+  const pems = issued.signedCertificateEmbeddedSct.chain.certificates.map((c) => c.trim());
+  return { status: 201, body: pems.join('\n'), type: 'application/pem-certificate-chain' };
+}
+
 async function timestamp(body, req) {
   // Like the real timestamp authority: a DER TimeStampReq or its JSON form.
   if (req.headers['content-type'] === 'application/timestamp-query') {
@@ -237,6 +256,7 @@ const ROUTES = [
   })],
   ['GET', '/.well-known/jwks', 'oidc', () => ({ json: { keys: [oidcJwk] } })],
   ['POST', '/api/v2/signingCert', 'fulcio', ({ body, req }) => signingCert(body, req)],
+  ['POST', '/api/v1/signingCert', 'fulcio', ({ body, req }) => legacySigningCert(body, req)],
   ['GET', '/api/v2/trustBundle', 'fulcio', () => ({ json: { chains: [{ certificates: [pemCert(ca.rootCertificate)] }] } })],
   ['POST', '/api/v1/log/entries', 'rekorPost', ({ body }) => entryResponse(rekor.add(parseJSON(body)), 201)],
   ['GET', '/api/v1/log/entries', 'rekorGet', ({ url }) => {
