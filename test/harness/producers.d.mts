@@ -2,6 +2,8 @@ import type { StackInfo } from '../stack/stack.mjs';
 
 export type Cosign = 'cosign2' | 'cosign3';
 export declare const COSIGNS: Cosign[];
+export type Producer = 'cosign2' | 'cosign2-bundle' | 'cosign2-intoto' | 'cosign3' | 'cosign3-tags';
+export declare const PRODUCERS: Record<Producer, { bin: Cosign; format: 'cosign' | 'referrer'; signingConfig?: boolean; flags?: string[]; attestFlags?: string[] }>;
 export declare function cosignPath(name: Cosign): string | null;
 export interface CosignHome {
   dir: string;
@@ -16,8 +18,8 @@ export interface CosignRun {
   ms: number;
 }
 export declare function cosignSignAndAttest(
-  name: Cosign,
+  name: Producer,
   stack: StackInfo,
   ref: string,
   opts: { home: CosignHome; predicates?: Record<string, string>; tsa?: boolean },
-): Promise<{ name: Cosign; runs: CosignRun[] }>;
+): Promise<{ name: Producer; runs: CosignRun[] }>;

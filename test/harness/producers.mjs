@@ -11,6 +11,22 @@ import { ROOT } from './runner.mjs';
 
 export const COSIGNS = ['cosign2', 'cosign3'];
 
+/**
+ * Ways each cosign writes an image's signature and attestations. `format` is
+ * where our verifier finds them: `cosign` for the .sig/.att tags, `referrer`
+ * for Sigstore bundles. The first of each binary is its default.
+ */
+export const PRODUCERS = {
+  cosign2: { bin: 'cosign2', format: 'cosign' },
+  // v2's opt-in bundles, as OCI referrers (an older go-containerregistry writes their fallback index).
+  'cosign2-bundle': { bin: 'cosign2', format: 'referrer', signingConfig: true, flags: ['--new-bundle-format'] },
+  // v2's other Rekor entry type for attestations: intoto v0.0.1 instead of dsse.
+  'cosign2-intoto': { bin: 'cosign2', format: 'cosign', attestFlags: ['--rekor-entry-type', 'intoto'] },
+  cosign3: { bin: 'cosign3', format: 'referrer', signingConfig: true },
+  // v3's legacy tag format, services named one by one.
+  'cosign3-tags': { bin: 'cosign3', format: 'cosign', flags: ['--new-bundle-format=false', '--use-signing-config=false'] },
+};
+
 /** .tools/bin/NAME as scripts/install-tools.sh links it, or null when it is not installed. */
 export function cosignPath(name) {
   const path = join(ROOT, '.tools', 'bin', name);
@@ -72,22 +88,15 @@ export function writePredicates(dir) {
 }
 
 /**
- * The flags that point cosign at the stack. v3 takes every service URL from
- * the signing config and signs into a bundle; v2 takes the URLs one by one and
- * writes the tag format. Both check the certificate's SCT (and v3 the whole
- * bundle) against the stack's trusted root before they upload.
+ * The flags that point cosign at the stack: the signing config (every service
+ * URL; it names the TSA, so that always stamps), or the URLs one by one. Both
+ * check the certificate's SCT (and a bundle as a whole) against the stack's
+ * trusted root before they upload.
  */
-function stackFlags(name, stack, { tsa }) {
-  if (name === 'cosign3') {
-    // The signing config names the TSA, so v3 always asks it for a timestamp.
-    return ['--signing-config', stack.signingConfig, '--trusted-root', stack.trustedRoot];
-  }
-  return [
-    '--fulcio-url', stack.fulcioURL,
-    '--rekor-url', stack.rekorURL,
-    '--trusted-root', stack.trustedRoot,
-    ...(tsa ? ['--timestamp-server-url', stack.tsaTimestampURL] : []),
-  ];
+function stackFlags(producer, stack, { tsa }) {
+  const trust = ['--trusted-root', stack.trustedRoot];
+  if (producer.signingConfig) return ['--signing-config', stack.signingConfig, ...trust];
+  return ['--fulcio-url', stack.fulcioURL, '--rekor-url', stack.rekorURL, ...trust, ...(tsa ? ['--timestamp-server-url', stack.tsaTimestampURL] : [])];
 }
 
 function run(file, args, env) {
@@ -103,26 +112,33 @@ function run(file, args, env) {
 }
 
 /**
- * Signs `ref` and attests each predicate with the named cosign, as the stack's
- * current identity (a fresh token per call, as a workflow step gets one).
- * @param {'cosign2'|'cosign3'} name
+ * Signs `ref` and attests each predicate as the named producer (a PRODUCERS
+ * key), as the stack's current identity (a fresh token per call, as a
+ * workflow step gets one).
+ * @param {string} name  a PRODUCERS key, e.g. 'cosign2' or 'cosign3'
  * @param {object} stack  startStack() result
  * @param {string} ref  registry/repo@sha256:...
- * @param {{home: {env: object}, predicates: Record<string, string>, tsa?: boolean}} opts
- *   predicates: cosign --type name → predicate file
+ * @param {{home: {env: object}, predicates?: Record<string, string>, tsa?: boolean}} opts
+ *   predicates: cosign --type name → predicate file; tsa: stamp (URL-flag producers)
  * @returns {Promise<{name: string, runs: {what: string, code: number, out: string, ms: number}[]}>}
  *   throws when cosign fails, with its output
  */
 export async function cosignSignAndAttest(name, stack, ref, { home, predicates = {}, tsa = false }) {
-  const bin = cosignPath(name);
-  if (!bin) throw new Error(`${name} is not installed: run bash scripts/install-tools.sh ${name}`);
+  const producer = PRODUCERS[name];
+  if (!producer) throw new Error(`unknown producer ${name}`);
+  const bin = cosignPath(producer.bin);
+  if (!bin) throw new Error(`${producer.bin} is not installed: run bash scripts/install-tools.sh ${producer.bin}`);
+  const common = [...stackFlags(producer, stack, { tsa }), ...(producer.flags ?? [])];
+  const steps = [
+    ['sign', []],
+    ...Object.entries(predicates).map(([type, file]) => ['attest', [...(producer.attestFlags ?? []), '--type', type, '--predicate', file]]),
+  ];
   const runs = [];
-  const steps = [['sign', []], ...Object.entries(predicates).map(([type, file]) => ['attest', ['--type', type, '--predicate', file]])];
   for (const [command, extra] of steps) {
     const token = await requestToken(stack);
-    const args = [command, '--yes', '--identity-token', token, ...stackFlags(name, stack, { tsa }), ...extra, ref];
-    const result = await run(bin, args, home.env);
-    const what = `${name} ${command}${extra[1] ? ` --type ${extra[1]}` : ''}`;
+    const result = await run(bin, [command, '--yes', '--identity-token', token, ...common, ...extra, ref], home.env);
+    const type = extra[extra.indexOf('--type') + 1];
+    const what = `${name} ${command}${command === 'attest' ? ` --type ${type}` : ''}`;
     runs.push({ what, ...result });
     if (result.code !== 0) throw new Error(`${what} ${ref} exited ${result.code}:\n${result.out}`);
   }
