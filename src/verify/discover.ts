@@ -1,7 +1,7 @@
 import { BUNDLE_ANNOTATIONS, COSIGN } from '../attach.js';
 import { MEDIA, type Descriptor, type RegistryClient } from '../oci/client.js';
-import { digestTag } from '../oci/reference.js';
 import { resolveArtifactTypes } from './fallback-index.js';
+import { digestTag } from '../oci/reference.js';
 import type { ClassicLayer } from './classic.js';
 
 // Registry reads only: finds what is attached to an image digest in both
