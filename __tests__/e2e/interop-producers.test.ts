@@ -25,7 +25,9 @@ const EVIL = 'octo-org/octo-repo/.github/workflows/evil.yml@refs/heads/main';
 
 // Each cosign's default (v2 tags, v3 referrer bundles) and its other format,
 // plus v2's intoto Rekor entries for attestations.
-const PRODUCER_NAMES: Producer[] = ['cosign2', 'cosign3', 'cosign2-bundle', 'cosign3-tags'];
+const PRODUCER_NAMES: Producer[] = ['cosign2', 'cosign3', 'cosign2-bundle', 'cosign3-tags', 'cosign2-intoto'];
+// Tampered copies of intoto v0.0.1 attestations, whose log body our verifier binds itself.
+const INTOTO_TAMPERED = ['set', 'envelope', 'payload'];
 const FORMAT = (name: Producer) => PRODUCERS[name].format;
 
 interface Image {
@@ -51,6 +53,26 @@ const images: Record<string, Image> = {};
 const cosignMs: Record<string, number> = {};
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+
+async function getBlob(repo: string, digest: string): Promise<Buffer> {
+  return Buffer.from(await (await fetch(`${stack.registryURL}/v2/${repo}/blobs/${digest}`)).arrayBuffer());
+}
+
+async function putManifest(repo: string, ref: string, manifest: object): Promise<void> {
+  const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: JSON.stringify(manifest), headers: { 'content-type': OCI_MANIFEST } });
+  if (res.status !== 201) throw new Error(`manifest PUT ${res.status}: ${await res.text()}`);
+}
+
+// Rewrites the first layer of an image's .att manifest: new bytes and/or annotations.
+async function editAttestation(img: Image, edit: (bytes: Buffer, ann: Record<string, string>) => Buffer): Promise<void> {
+  const tag = `${img.digest.replace(':', '-')}.att`;
+  const manifest = await getJSON(img.repo, tag);
+  const layer = manifest.layers[0];
+  const bytes = edit(await getBlob(img.repo, layer.digest), layer.annotations);
+  layer.digest = await putBlob(img.repo, bytes);
+  layer.size = bytes.length;
+  await putManifest(img.repo, tag, manifest);
+}
 
 async function putBlob(repo: string, bytes: Buffer): Promise<string> {
   const digest = sha256(bytes);
@@ -146,6 +168,9 @@ beforeAll(async () => {
     await sign('good', { predicates });
     // The tag format is stamped only when asked; a signing config names the TSA, so bundles always are.
     if (name === 'cosign2') await sign('tsa', { tsa: true });
+    if (name === 'cosign2-intoto') {
+      for (const key of INTOTO_TAMPERED) await sign(key, { predicates: { slsaprovenance1: predicates.slsaprovenance1 } });
+    }
     await setClaims(stack, { job_workflow_ref: EVIL });
     try {
       await sign('evil', { predicates: { slsaprovenance1: predicates.slsaprovenance1 } });
@@ -257,4 +282,49 @@ describe.each(PRODUCER_NAMES)('images signed and attested by %s', (name) => {
       }
     });
   }
+});
+
+// @sigstore/verify cannot match an intoto v0.0.1 entry's body to an envelope,
+// so our verifier binds it (the logged envelope hash is the layer's, the
+// logged key the certificate's) and has the library check only its inclusion.
+// These prove that binding and that inclusion check still reject tampering.
+describe('cosign2 intoto v0.0.1 attestations, tampered', () => {
+  const img = (key: string) => images[`cosign2-intoto/${key}`] as Image;
+  const verifyAttestation = (key: string) => verifyAction(img(key), { 'predicate-types': 'slsaprovenance1', 'require-signature': 'false' });
+
+  it('each verifies before it is tampered with', async () => {
+    for (const key of INTOTO_TAMPERED) {
+      const run = await verifyAttestation(key);
+      expect(errorLines(run)).toEqual([]);
+    }
+  });
+
+  it('rejects a SET taken from another entry', async () => {
+    const sig = await getJSON(img('set').repo, `${img('set').digest.replace(':', '-')}.sig`);
+    const otherSET = JSON.parse(sig.layers[0].annotations['dev.sigstore.cosign/bundle']).SignedEntryTimestamp;
+    await editAttestation(img('set'), (bytes, ann) => {
+      const rekor = JSON.parse(ann['dev.sigstore.cosign/bundle'] as string);
+      expect(JSON.parse(Buffer.from(rekor.Payload.body, 'base64').toString()).kind).toBe('intoto');
+      rekor.SignedEntryTimestamp = otherSET;
+      ann['dev.sigstore.cosign/bundle'] = JSON.stringify(rekor);
+      return bytes;
+    });
+    expectRejected(await verifyAttestation('set'), /cosign attestation .*bad SET/);
+  });
+
+  it('rejects an envelope that is not byte for byte the logged one (same signature, re-serialised)', async () => {
+    await editAttestation(img('envelope'), (bytes) => Buffer.from(JSON.stringify(JSON.parse(bytes.toString()), null, 2)));
+    expectRejected(await verifyAttestation('envelope'), /cosign attestation .*not the envelope logged in Rekor/);
+  });
+
+  it('rejects an edited statement', async () => {
+    await editAttestation(img('payload'), (bytes) => {
+      const env = JSON.parse(bytes.toString());
+      const stmt = JSON.parse(Buffer.from(env.payload, 'base64').toString());
+      stmt.predicate.buildDefinition.buildType = 'https://example.com/forged';
+      env.payload = Buffer.from(JSON.stringify(stmt)).toString('base64');
+      return Buffer.from(JSON.stringify(env));
+    });
+    expectRejected(await verifyAttestation('payload'), /cosign attestation .*the signature does not verify over the signed payload/);
+  });
 });
