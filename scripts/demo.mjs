@@ -31,7 +31,13 @@ try {
     for (const tag of tags.sort()) {
       const m = await (await fetch(`${repo}/manifests/${tag}`, { headers: { accept: OCI } })).json();
       const items = m.layers ?? m.manifests ?? [];
-      const kinds = items.map((d) => d.annotations?.predicateType ?? d.annotations?.['dev.sigstore.bundle.predicateType'] ?? d.artifactType ?? d.mediaType);
+      const kinds = await Promise.all(items.map(async (d) => {
+        const named = d.annotations?.predicateType ?? d.annotations?.['dev.sigstore.bundle.predicateType'];
+        if (named || !m.manifests) return named ?? d.mediaType;
+        // cosign lists its referrers without annotations; the referrer manifest names the type.
+        const referrer = await (await fetch(`${repo}/manifests/${d.digest}`, { headers: { accept: OCI } })).json();
+        return referrer.annotations?.['dev.sigstore.bundle.predicateType'] ?? d.artifactType ?? d.mediaType;
+      }));
       console.log(`${name}:${tag}\n  ${kinds.join('\n  ')}`);
     }
   }
