@@ -188,6 +188,8 @@ afterAll(async () => {
 
 describe.each(PRODUCER_NAMES)('images signed and attested by %s', (name) => {
   const img = (key: string) => images[`${name}/${key}`] as Image;
+  // Policy checks that do not depend on the format run for each cosign's default only.
+  const itDefault = (title: string, fn: () => Promise<void>) => (name === 'cosign2' || name === 'cosign3') && it(title, fn);
 
   it('the verify action accepts the signature and both attestations under the signing identity', async () => {
     const run = await verifyAction(img('good'), { 'predicate-types': 'slsaprovenance1\ncyclonedx' });
@@ -205,7 +207,7 @@ describe.each(PRODUCER_NAMES)('images signed and attested by %s', (name) => {
     expect(v.predicateTypes.sort()).toEqual([CYCLONEDX, SLSA]);
   });
 
-  it('the verify action accepts an identity regexp and the full predicate type URIs', async () => {
+  itDefault('the verify action accepts an identity regexp and the full predicate type URIs', async () => {
     const run = await verifyAction(img('good'), {
       'certificate-identity': '',
       'certificate-identity-regexp': '^https://github\\.com/octo-org/octo-repo/\\.github/workflows/release\\.yml@refs/heads/main$',
@@ -225,14 +227,14 @@ describe.each(PRODUCER_NAMES)('images signed and attested by %s', (name) => {
     expect(r.stdout).toContain(`ok   ${FORMAT(name)} attestation ${CYCLONEDX}`);
   });
 
-  it('rejects another identity', async () => {
+  itDefault('rejects another identity', async () => {
     expectRejected(await verifyAction(img('good'), { 'certificate-identity': OTHER_IDENTITY, 'predicate-types': 'slsaprovenance1' }), /wrong identity/);
     const r = await cli(img('good'), { '--certificate-identity': OTHER_IDENTITY });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/wrong identity/);
   });
 
-  it('rejects another issuer', async () => {
+  itDefault('rejects another issuer', async () => {
     expectRejected(await verifyAction(img('good'), { 'certificate-oidc-issuer': OTHER_ISSUER }), /wrong issuer/);
     const r = await cli(img('good'), { '--certificate-oidc-issuer': OTHER_ISSUER });
     expect(r.code).toBe(1);
