@@ -357,6 +357,11 @@ const server = http.createServer((req, res) => {
     res.destroy();
   });
 });
+// Node closes idle keep-alive sockets after 5 s, about when fetch clients
+// (told "timeout=5") stop reusing them; on a loaded machine a request then
+// meets a socket closing under it ("other side closed"). Test runs rarely
+// leave a client idle for 30 s, so that race all but disappears.
+server.keepAliveTimeout = 30_000;
 await new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(Number(args.port), '127.0.0.1', resolve);
