@@ -19,6 +19,7 @@ import { resetClaims, setClaims, startStack, type Stack } from '../../test/stack
 
 const execFileP = promisify(execFile);
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const SLSA = 'https://slsa.dev/provenance/v1';
 const CYCLONEDX = 'https://cyclonedx.org/bom';
 const EVIL = 'octo-org/octo-repo/.github/workflows/evil.yml@refs/heads/main';
@@ -34,6 +35,7 @@ interface Image {
   repo: string;
   digest: string;
   ref: string;
+  size: number;
 }
 
 interface Verdict {
@@ -50,6 +52,7 @@ let stack: Stack;
 let work: string;
 let home: CosignHome;
 const images: Record<string, Image> = {};
+const indexes: Record<string, { index: Image; platforms: Image[] }> = {};
 const cosignMs: Record<string, number> = {};
 
 const sha256 = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
@@ -85,8 +88,8 @@ async function putBlob(repo: string, bytes: Buffer): Promise<string> {
 }
 
 // A distinct tiny image per case, so no case sees another's signatures.
-async function pushImage(repo: string): Promise<Image> {
-  const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: { Labels: { repo } }, rootfs: { type: 'layers', diff_ids: [] } }));
+async function pushImage(repo: string, architecture = 'amd64'): Promise<Image> {
+  const config = Buffer.from(JSON.stringify({ architecture, os: 'linux', config: { Labels: { repo } }, rootfs: { type: 'layers', diff_ids: [] } }));
   const configDigest = await putBlob(repo, config);
   const manifest = Buffer.from(JSON.stringify({
     schemaVersion: 2,
@@ -94,16 +97,32 @@ async function pushImage(repo: string): Promise<Image> {
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
     layers: [],
   }));
-  const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/latest`, { method: 'PUT', body: manifest, headers: { 'content-type': OCI_MANIFEST } });
+  const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/${architecture}`, { method: 'PUT', body: manifest, headers: { 'content-type': OCI_MANIFEST } });
   if (res.status !== 201) throw new Error(`manifest PUT ${res.status}`);
   const digest = sha256(manifest);
-  return { repo, digest, ref: `${stack.registry}/${repo}@${digest}` };
+  return { repo, digest, ref: `${stack.registry}/${repo}@${digest}`, size: manifest.length };
 }
 
 async function getJSON(repo: string, ref: string, kind: 'manifests' | 'blobs' = 'manifests'): Promise<any> {
   const res = await fetch(`${stack.registryURL}/v2/${repo}/${kind}/${ref}`, { headers: { accept: `${OCI_MANIFEST}, application/vnd.oci.image.index.v1+json` } });
   if (!res.ok) throw new Error(`${repo} ${kind}/${ref}: ${res.status}`);
   return res.json();
+}
+
+// A two-platform index: the index digest and each platform's.
+async function pushIndex(repo: string): Promise<{ index: Image; platforms: Image[] }> {
+  const platforms: Image[] = [];
+  const entries = [];
+  for (const architecture of ['amd64', 'arm64']) {
+    const img = await pushImage(repo, architecture);
+    platforms.push(img);
+    entries.push({ mediaType: OCI_MANIFEST, digest: img.digest, size: img.size, platform: { os: 'linux', architecture } });
+  }
+  const body = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: entries }));
+  const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/latest`, { method: 'PUT', body, headers: { 'content-type': OCI_INDEX } });
+  if (res.status !== 201) throw new Error(`index PUT ${res.status}`);
+  const digest = sha256(body);
+  return { index: { repo, digest, ref: `${stack.registry}/${repo}@${digest}`, size: body.length }, platforms };
 }
 
 const identity = () => stack.identity.subjectAlternativeName;
@@ -168,6 +187,11 @@ beforeAll(async () => {
     await sign('good', { predicates });
     // The tag format is stamped only when asked; a signing config names the TSA, so bundles always are.
     if (name === 'cosign2') await sign('tsa', { tsa: true });
+    if (name === 'cosign2' || name === 'cosign3') {
+      // A multi-platform index, signed with --recursive (the index and each platform).
+      const multi = (indexes[name] = await pushIndex(`interop/${name}-multi`));
+      await cosignSignAndAttest(name, stack, multi.index.ref, { home, signFlags: ['--recursive'] });
+    }
     if (name === 'cosign2-intoto') {
       for (const key of INTOTO_TAMPERED) await sign(key, { predicates: { slsaprovenance1: predicates.slsaprovenance1 } });
     }
@@ -262,6 +286,17 @@ describe.each(PRODUCER_NAMES)('images signed and attested by %s', (name) => {
     const evil = await verifyAction(img('evil'), { 'certificate-identity': `https://github.com/${EVIL}`, 'predicate-types': 'slsaprovenance1' });
     expect(errorLines(evil)).toEqual([]);
     expect(evil.code).toBe(0);
+  });
+
+  itDefault('accepts a multi-platform index signed with --recursive: the index digest and each platform digest', async () => {
+    const multi = indexes[name] as { index: Image; platforms: Image[] };
+    const run = await verifyAction(multi.index, { images: [multi.index, ...multi.platforms].map((i) => i.ref).join('\n') });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.code).toBe(0);
+    const verdicts = JSON.parse(run.outputs['verified'] as string) as Verdict[];
+    expect(verdicts.map((v) => [v.digest, v.verified, v.signatures.map((s) => s.format)])).toEqual(
+      [multi.index, ...multi.platforms].map((i) => [i.digest, true, [FORMAT(name)]]),
+    );
   });
 
   if (name === 'cosign2') {

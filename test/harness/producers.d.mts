@@ -21,5 +21,5 @@ export declare function cosignSignAndAttest(
   name: Producer,
   stack: StackInfo,
   ref: string,
-  opts: { home: CosignHome; predicates?: Record<string, string>; tsa?: boolean },
+  opts: { home: CosignHome; predicates?: Record<string, string>; tsa?: boolean; signFlags?: string[] },
 ): Promise<{ name: Producer; runs: CosignRun[] }>;

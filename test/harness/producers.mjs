@@ -118,19 +118,20 @@ function run(file, args, env) {
  * @param {string} name  a PRODUCERS key, e.g. 'cosign2' or 'cosign3'
  * @param {object} stack  startStack() result
  * @param {string} ref  registry/repo@sha256:...
- * @param {{home: {env: object}, predicates?: Record<string, string>, tsa?: boolean}} opts
- *   predicates: cosign --type name → predicate file; tsa: stamp (URL-flag producers)
+ * @param {{home: {env: object}, predicates?: Record<string, string>, tsa?: boolean, signFlags?: string[]}} opts
+ *   predicates: cosign --type name → predicate file; tsa: stamp (URL-flag producers);
+ *   signFlags: extra `cosign sign` flags, e.g. --recursive
  * @returns {Promise<{name: string, runs: {what: string, code: number, out: string, ms: number}[]}>}
  *   throws when cosign fails, with its output
  */
-export async function cosignSignAndAttest(name, stack, ref, { home, predicates = {}, tsa = false }) {
+export async function cosignSignAndAttest(name, stack, ref, { home, predicates = {}, tsa = false, signFlags = [] }) {
   const producer = PRODUCERS[name];
   if (!producer) throw new Error(`unknown producer ${name}`);
   const bin = cosignPath(producer.bin);
   if (!bin) throw new Error(`${producer.bin} is not installed: run bash scripts/install-tools.sh ${producer.bin}`);
   const common = [...stackFlags(producer, stack, { tsa }), ...(producer.flags ?? [])];
   const steps = [
-    ['sign', []],
+    ['sign', signFlags],
     ...Object.entries(predicates).map(([type, file]) => ['attest', [...(producer.attestFlags ?? []), '--type', type, '--predicate', file]]),
   ];
   const runs = [];
