@@ -174,8 +174,13 @@ async function signingCert(body, req) {
   const token = `${enc({ alg: 'none' })}.${enc({ ...verified, [SAN_CLAIM]: `https://github.com/${verified.job_workflow_ref}` })}.`;
   const out = await fulcio.fn(JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } }));
   if (out.statusCode !== 201) throw grpcError(400, 3, String(out.response));
+  // The mock writes each PEM on one line; real Fulcio uses Go's encoding/pem
+  // (64-column lines), and clients pass that text on to Rekor and cosign.
+  const response = JSON.parse(out.response);
+  const chain = response.signedCertificateEmbeddedSct.chain;
+  chain.certificates = chain.certificates.map((c) => new crypto.X509Certificate(c).toString());
   // Fulcio's v2 API answers 200 (only the legacy v1 API says 201); sigstore-go insists on 200.
-  return { status: 200, body: out.response, type: 'application/json' };
+  return { status: 200, json: response };
 }
 
 // Fulcio's legacy v1 API, which cosign v2 still calls: the same issuance with
@@ -192,8 +197,7 @@ async function legacySigningCert(body, req) {
         },
       };
   const out = await signingCert(Buffer.from(JSON.stringify(key)), req);
-  const issued = typeof out.body === 'string' ? JSON.parse(out.body) : out.body;
-  const pems = issued.signedCertificateEmbeddedSct.chain.certificates.map((c) => c.trim());
+  const pems = out.json.signedCertificateEmbeddedSct.chain.certificates.map((c) => c.trim());
   return { status: 201, body: pems.join('\n'), type: 'application/pem-certificate-chain' };
 }
 
