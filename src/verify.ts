@@ -5,7 +5,10 @@ import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { getTrustedRoot } from '@sigstore/tuf';
 import tufSeeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
-import { toSignedEntity, toTrustMaterial, Verifier, type TrustMaterial } from '@sigstore/verify';
+import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
+// Not in the package's index: the library's own SET and inclusion-proof check,
+// for entries whose body the caller binds (see verifyBundleMaterial).
+import { verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
 import { ActionError, errorLine } from './errors.js';
 import { toVerifyError, VerifyError } from './verify/error.js';
 import { checkIdentity, type IdentityPolicy, type SignerIdentity } from './verify/policy.js';
@@ -76,9 +79,23 @@ export function parseBundle(bundleJSON: unknown): Bundle {
 
 // Runs every cryptographic check on a bundle and returns who signed it,
 // without judging the identity. `artifact` is the signed bytes of a message
-// signature (unused for DSSE).
-export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artifact?: Buffer): VerifiedBundle {
+// signature (unused for DSSE). `bodyBoundByCaller`: @sigstore/verify matches
+// a log entry's body to the content only for the kinds it knows, and intoto
+// v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
+// inclusion (SET, proof) is still checked here, and the caller must bind the
+// logged body to the content itself, as cosign does.
+export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artifact?: Buffer, opts: { bodyBoundByCaller?: boolean } = {}): VerifiedBundle {
   const verifier = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+  if (opts.bodyBoundByCaller) {
+    // Replaces only the body comparison of the (private) log step; its other
+    // checks are these, and the timestamps still come from the same entries.
+    Object.assign(verifier, {
+      verifyTLogs: ({ tlogEntries }: SignedEntity) => {
+        if (tlogEntries.length < 1) throw new VerifyError('MALFORMED', 'no transparency log entry');
+        tlogEntries.forEach((entry) => verifyTLogInclusion(entry, trust.tlogs));
+      },
+    });
+  }
   try {
     const signer = verifier.verify(toSignedEntity(bundle, artifact));
     return {

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
+import { RFC3161Timestamp } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import {
   DSSEBundleBuilder,
@@ -62,7 +63,7 @@ async function requestCert(stack: Stack, key: crypto.KeyPairKeyObjectResult, tok
 
 async function leafCert(stack: Stack, key: crypto.KeyPairKeyObjectResult): Promise<string> {
   const { status, json } = await requestCert(stack, key, await lib.requestToken(stack));
-  expect(status).toBe(201);
+  expect(status).toBe(200);
   return json.signedCertificateEmbeddedSct.chain.certificates[0];
 }
 
@@ -198,9 +199,53 @@ describe('offline integration stack', () => {
       expect(bad.status).toBe(400);
     });
 
+    it('serves the legacy v1 API cosign v2 calls: base64 PEM key in, 201 and a PEM chain out', async () => {
+      const certFor = async (token: string) => {
+        const key = newKey();
+        const pemKey = key.publicKey.export({ type: 'spki', format: 'pem' }) as string;
+        const res = await fetch(`${stack.fulcioURL}/api/v1/signingCert`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            publicKey: { content: Buffer.from(pemKey).toString('base64') },
+            signedEmailAddress: crypto.sign('sha256', Buffer.from(String(jose.decodeJwt(token).sub)), key.privateKey).toString('base64'),
+          }),
+        });
+        return { status: res.status, type: res.headers.get('content-type'), text: await res.text(), pemKey };
+      };
+      const ok = await certFor(await lib.requestToken(stack));
+      expect([ok.status, ok.type]).toEqual([201, 'application/pem-certificate-chain']);
+      const [leaf, ...chain] = ok.text.split(/(?<=-----END CERTIFICATE-----)\n/);
+      expect(chain.length).toBeGreaterThanOrEqual(1);
+      const cert = new crypto.X509Certificate(leaf as string);
+      expect(cert.publicKey.export({ type: 'spki', format: 'pem' })).toBe(ok.pemKey);
+      expect(cert.subjectAltName).toBe(`URI:${SAN}`);
+      expect((await certFor(await lib.requestToken(stack, 'not-sigstore'))).status).toBe(401);
+    });
+
+    it('takes the token from an Authorization header, as sigstore-go (cosign v3) sends it', async () => {
+      const certFor = async (token: string) => {
+        const key = newKey();
+        const res = await fetch(`${stack.fulcioURL}/api/v2/signingCert`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+          body: JSON.stringify({
+            publicKeyRequest: {
+              publicKey: { algorithm: 'ECDSA', content: key.publicKey.export({ type: 'spki', format: 'pem' }) },
+              proofOfPossession: crypto.sign('sha256', Buffer.from(String(jose.decodeJwt(token).sub)), key.privateKey).toString('base64'),
+            },
+          }),
+        });
+        await res.arrayBuffer();
+        return res.status;
+      };
+      expect(await certFor(await lib.requestToken(stack))).toBe(200);
+      expect(await certFor(await lib.requestToken(stack, 'not-sigstore'))).toBe(401);
+    });
+
     it('issues a GitHub-style certificate for a good token', async () => {
       const { status, json } = await requestCert(stack, newKey(), await lib.requestToken(stack));
-      expect(status).toBe(201);
+      expect(status).toBe(200);
       const chain: string[] = json.signedCertificateEmbeddedSct.chain.certificates;
       expect(chain.length).toBeGreaterThanOrEqual(2);
       const leaf = new crypto.X509Certificate(chain[0]);
@@ -278,6 +323,30 @@ describe('offline integration stack', () => {
     });
   });
 
+  describe('TSA', () => {
+    it('answers a DER TimeStampReq (as cosign and sigstore-go send it), echoing a 20-byte nonce', async () => {
+      const der = (tag: number, body: Buffer) => Buffer.concat([Buffer.from([tag, body.length]), body]);
+      const hash = crypto.createHash('sha256').update('signature bytes').digest();
+      const nonce = Buffer.concat([Buffer.from([0x5a]), crypto.randomBytes(19)]);
+      const sha256OID = Buffer.from('608648016503040201', 'hex');
+      const tsq = der(0x30, Buffer.concat([
+        der(0x02, Buffer.from([1])),
+        der(0x30, Buffer.concat([der(0x30, Buffer.concat([der(0x06, sha256OID), Buffer.from([0x05, 0])])), der(0x04, hash)])),
+        der(0x02, nonce),
+        der(0x01, Buffer.from([0xff])),
+      ]));
+      const res = await fetch(stack.tsaTimestampURL, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: tsq });
+      expect(res.status).toBe(201);
+      expect(res.headers.get('content-type')).toBe('application/timestamp-reply');
+      const reply = RFC3161Timestamp.parse(Buffer.from(await res.arrayBuffer()));
+      expect(reply.status).toBe(0n);
+      expect(reply.tstInfo.messageImprintHashedMessage.equals(hash)).toBe(true);
+      expect(reply.tstInfo.raw.includes(der(0x02, nonce))).toBe(true);
+      const garbage = await fetch(stack.tsaTimestampURL, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: Buffer.from([0x30, 0x05, 1]) });
+      expect(garbage.status).toBe(400);
+    });
+  });
+
   describe('Rekor v1 API', () => {
     it('logs hashedrekord entries sequentially, with SETs, 409 on duplicates and lookups', async () => {
       const key = newKey();
@@ -342,7 +411,7 @@ describe('offline integration stack', () => {
       await lib.failService(stack, 'fulcio', { mode: 'down' });
       await expect(requestCert(stack, newKey(), await lib.requestToken(stack))).rejects.toThrow();
       await lib.clearFailures(stack);
-      expect((await requestCert(stack, newKey(), await lib.requestToken(stack))).status).toBe(201);
+      expect((await requestCert(stack, newKey(), await lib.requestToken(stack))).status).toBe(200);
     });
   });
 

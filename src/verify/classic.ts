@@ -40,7 +40,8 @@ export function verifyClassicLayer(trust: TrustMaterial, layer: ClassicLayer, di
   const { bundleJSON, body, certificateDER } = toClassicBundle(layer);
   const bundle = parseBundle(bundleJSON);
   const isSignature = layer.mediaType === COSIGN.simpleSigning;
-  const verified = verifyBundleMaterial(trust, bundle, isSignature ? layer.bytes : undefined);
+  // For an intoto v0.0.1 entry the library checks inclusion only; checkLoggedBody binds its body.
+  const verified = verifyBundleMaterial(trust, bundle, isSignature ? layer.bytes : undefined, { bodyBoundByCaller: `${body.kind} ${body.apiVersion}` === INTOTO_V001 });
   checkLoggedBody(body, layer.bytes, certificateDER);
   if (isSignature) {
     checkSimpleSigning(layer.bytes, digest);
@@ -97,6 +98,10 @@ function content(layer: ClassicLayer): object {
   throw new VerifyError('MALFORMED', `unsupported layer media type ${layer.mediaType}`);
 }
 
+// cosign attest --rekor-entry-type intoto (the default before dsse): Rekor
+// keeps only the envelope's hash, the payload's hash and the key.
+const INTOTO_V001 = 'intoto 0.0.1';
+
 // What cosign adds to the log checks: the logged key is this certificate, and
 // for attestations the logged envelope is byte-for-byte this layer.
 function checkLoggedBody(body: LoggedBody, layerBytes: Buffer, certificateDER: Buffer): void {
@@ -105,6 +110,8 @@ function checkLoggedBody(body: LoggedBody, layerBytes: Buffer, certificateDER: B
     signature?: { publicKey?: { content?: string } };
     envelopeHash?: { value?: string };
     signatures?: { verifier?: string }[];
+    content?: { hash?: { algorithm?: string; value?: string } };
+    publicKey?: string;
   };
   let loggedKeys: (string | undefined)[];
   switch (kindVersion) {
@@ -116,6 +123,12 @@ function checkLoggedBody(body: LoggedBody, layerBytes: Buffer, certificateDER: B
         throw new VerifyError('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
       }
       loggedKeys = (spec.signatures ?? []).map((s) => s.verifier);
+      break;
+    case INTOTO_V001:
+      if (spec.content?.hash?.algorithm !== 'sha256' || spec.content.hash.value !== sha256Hex(layerBytes)) {
+        throw new VerifyError('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
+      }
+      loggedKeys = [spec.publicKey];
       break;
     default:
       throw new VerifyError('MALFORMED', `unsupported Rekor entry kind ${kindVersion} in a classic layer`);

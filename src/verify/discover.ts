@@ -1,5 +1,6 @@
 import { BUNDLE_ANNOTATIONS, COSIGN } from '../attach.js';
 import { MEDIA, type Descriptor, type RegistryClient } from '../oci/client.js';
+import { resolveArtifactTypes } from './fallback-index.js';
 import { digestTag } from '../oci/reference.js';
 import type { ClassicLayer } from './classic.js';
 
@@ -49,7 +50,7 @@ export async function findReferrers(client: RegistryClient, repo: string, digest
 
 async function fallbackIndex(client: RegistryClient, repo: string, digest: string) {
   const found = await client.getManifest(repo, digestTag(digest));
-  return found?.mediaType === MEDIA.ociIndex ? found.manifest : undefined;
+  return found?.mediaType === MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest) : undefined;
 }
 
 async function readReferrer(client: RegistryClient, repo: string, d: Descriptor): Promise<FoundReferrer> {

@@ -11,9 +11,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as jose from 'jose';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTSA, tsaHandler } from '@sigstore/mock';
-import { HashAlgorithm, PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
+import { HashAlgorithm, PublicKeyDetails, ServiceSelector, SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { HttpError, RekorLog, verifyMessage } from './rekor.mjs';
 import { buildTufRepo } from './tuf.mjs';
+import { parseTimeStampReq } from './tsq.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -85,6 +86,16 @@ const tsa = await initializeTSA(ecKey());
 // fractions such as ".1Z" fail about one time in ten, so stamp whole seconds.
 tsa.getCurrentTime = () => new Date(Math.floor(Date.now() / 1000) * 1000);
 const tsaIssue = tsaHandler(tsa);
+// The mock writes the nonce as a JS number (it only knows the JSON form's);
+// echo a DER request's nonce byte for byte, whatever its size, or omit it.
+const mockTstInfo = tsa.tstInfo.bind(tsa);
+tsa.tstInfo = (req) => {
+  if (!('nonceDER' in req)) return mockTstInfo(req);
+  const info = mockTstInfo({ ...req, nonce: 0 });
+  const Integer = info.serialNumber.constructor; // asn1js.Integer, reached without importing it
+  info.nonce = req.nonceDER ? new Integer({ valueHex: req.nonceDER }) : undefined;
+  return info;
+};
 
 // ---------- test hooks: stats and failure injection ----------
 
@@ -130,11 +141,15 @@ async function issueToken(req, url) {
 
 const grpcError = (status, code, message) => Object.assign(new HttpError(status, message), { code });
 
-async function signingCert(body) {
+// Like real Fulcio, the token comes from the request's credentials or, as
+// sigstore-go (cosign v3) sends it, from an `Authorization: Bearer` header.
+const bearer = (req) => /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+
+async function signingCert(body, req) {
   const request = parseJSON(body);
   let verified;
   try {
-    ({ payload: verified } = await jose.jwtVerify(request?.credentials?.oidcIdentityToken ?? '', oidcKey.publicKey, {
+    ({ payload: verified } = await jose.jwtVerify(request?.credentials?.oidcIdentityToken ?? bearer(req) ?? '', oidcKey.publicKey, {
       issuer,
       audience: 'sigstore',
       algorithms: ['RS256'],
@@ -159,10 +174,46 @@ async function signingCert(body) {
   const token = `${enc({ alg: 'none' })}.${enc({ ...verified, [SAN_CLAIM]: `https://github.com/${verified.job_workflow_ref}` })}.`;
   const out = await fulcio.fn(JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } }));
   if (out.statusCode !== 201) throw grpcError(400, 3, String(out.response));
-  return { status: 201, body: out.response, type: 'application/json' };
+  // The mock writes each PEM on one line; real Fulcio uses Go's encoding/pem
+  // (64-column lines), and clients pass that text on to Rekor and cosign.
+  const response = JSON.parse(out.response);
+  const chain = response.signedCertificateEmbeddedSct.chain;
+  chain.certificates = chain.certificates.map((c) => new crypto.X509Certificate(c).toString());
+  // Fulcio's v2 API answers 200 (only the legacy v1 API says 201); sigstore-go insists on 200.
+  return { status: 200, json: response };
 }
 
-async function timestamp(body) {
+// Fulcio's legacy v1 API, which cosign v2 still calls: the same issuance with
+// the key and proof under their old names (the key as base64 PEM), answered
+// 201 with the chain as PEM text (an embedded SCT, so no SCT header).
+async function legacySigningCert(body, req) {
+  const legacy = parseJSON(body);
+  const key = legacy?.certificateSigningRequest
+    ? { certificateSigningRequest: legacy.certificateSigningRequest }
+    : {
+        publicKeyRequest: {
+          publicKey: { algorithm: legacy?.publicKey?.algorithm, content: Buffer.from(String(legacy?.publicKey?.content ?? ''), 'base64').toString('utf8') },
+          proofOfPossession: legacy?.signedEmailAddress,
+        },
+      };
+  const out = await signingCert(Buffer.from(JSON.stringify(key)), req);
+  const pems = out.json.signedCertificateEmbeddedSct.chain.certificates.map((c) => c.trim());
+  return { status: 201, body: pems.join('\n'), type: 'application/pem-certificate-chain' };
+}
+
+async function timestamp(body, req) {
+  // Like the real timestamp authority: a DER TimeStampReq or its JSON form.
+  if (req.headers['content-type'] === 'application/timestamp-query') {
+    let tsq;
+    try {
+      tsq = parseTimeStampReq(body);
+    } catch (e) {
+      throw new HttpError(400, `invalid timestamp request: ${e.message}`);
+    }
+    const { nonce, ...rest } = tsq;
+    const reply = await tsa.timestamp({ policyOID: '1.3.6.1.4.1.57264.2', ...rest, nonceDER: nonce });
+    return { status: 201, body: reply, type: 'application/timestamp-reply' };
+  }
   const out = await tsaIssue.fn(body);
   if (out.statusCode !== 201) throw new HttpError(400, String(out.response));
   return { status: 201, body: out.response, type: 'application/timestamp-reply' };
@@ -182,6 +233,7 @@ const pemCert = (der) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').
 
 let rekor; // created once the port (the checkpoint signer name) is known
 let trustedRootJSON;
+let signingConfigJSON;
 let tufFiles;
 
 function entryResponse(entry, status = 200) {
@@ -207,7 +259,8 @@ const ROUTES = [
     },
   })],
   ['GET', '/.well-known/jwks', 'oidc', () => ({ json: { keys: [oidcJwk] } })],
-  ['POST', '/api/v2/signingCert', 'fulcio', ({ body }) => signingCert(body)],
+  ['POST', '/api/v2/signingCert', 'fulcio', ({ body, req }) => signingCert(body, req)],
+  ['POST', '/api/v1/signingCert', 'fulcio', ({ body, req }) => legacySigningCert(body, req)],
   ['GET', '/api/v2/trustBundle', 'fulcio', () => ({ json: { chains: [{ certificates: [pemCert(ca.rootCertificate)] }] } })],
   ['POST', '/api/v1/log/entries', 'rekorPost', ({ body }) => entryResponse(rekor.add(parseJSON(body)), 201)],
   ['GET', '/api/v1/log/entries', 'rekorGet', ({ url }) => {
@@ -224,12 +277,13 @@ const ROUTES = [
   }],
   ['GET', '/api/v1/log', 'rekorLog', () => ({ json: rekor.info() })],
   ['GET', '/api/v1/log/publicKey', 'rekorLog', () => ({ body: rekor.publicKeyPEM, type: 'application/x-pem-file' })],
-  ['POST', '/api/v1/timestamp', 'tsa', ({ body }) => timestamp(body)],
+  ['POST', '/api/v1/timestamp', 'tsa', ({ body, req }) => timestamp(body, req)],
   ['GET', '/api/v1/timestamp/certchain', 'tsa', () => ({
     body: pemCert(tsa.intCertificate) + pemCert(tsa.rootCertificate),
     type: 'application/pem-certificate-chain',
   })],
   ['GET', '/trusted_root.json', 'trust', () => ({ body: trustedRootJSON, type: 'application/json' })],
+  ['GET', '/signing_config.json', 'trust', () => ({ body: signingConfigJSON, type: 'application/json' })],
   ['GET', /^\/tuf\/(.+)$/, 'tuf', ({ match }) => {
     const file = tufFiles.get(match[1]);
     if (!file) throw new HttpError(404, 'not found');
@@ -307,6 +361,11 @@ const server = http.createServer((req, res) => {
     res.destroy();
   });
 });
+// Node closes idle keep-alive sockets after 5 s, about when fetch clients
+// (told "timeout=5") stop reusing them; on a loaded machine a request then
+// meets a socket closing under it ("other side closed"). Test runs rarely
+// leave a client idle for 30 s, so that race all but disappears.
+server.keepAliveTimeout = 30_000;
 await new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(Number(args.port), '127.0.0.1', resolve);
@@ -343,7 +402,24 @@ function trustedRoot() {
   return Buffer.from(JSON.stringify(json, null, 2) + '\n');
 }
 
+// Where a signing client (cosign v3's --signing-config) finds each service:
+// base URLs for Fulcio and Rekor v1, the full URL for the TSA.
+function signingConfig() {
+  const service = (url) => ({ url, majorApiVersion: 1, validFor: { start: VALID_FROM }, operator: 'sigstore.mock' });
+  const json = SigningConfig.toJSON({
+    mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+    caUrls: [service(base)],
+    oidcUrls: [service(base)],
+    rekorTlogUrls: [service(base)],
+    rekorTlogConfig: { selector: ServiceSelector.ANY, count: 0 },
+    tsaUrls: [service(`${base}/api/v1/timestamp`)],
+    tsaConfig: { selector: ServiceSelector.ANY, count: 0 },
+  });
+  return Buffer.from(JSON.stringify(json, null, 2) + '\n');
+}
+
 trustedRootJSON = trustedRoot();
+signingConfigJSON = signingConfig();
 tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON });
 
 fs.mkdirSync(stateDir, { recursive: true });
@@ -358,6 +434,8 @@ const config = {
   issuer,
   trustedRoot: path.join(stateDir, 'trusted_root.json'),
   trustedRootURL: `${base}/trusted_root.json`,
+  signingConfig: path.join(stateDir, 'signing_config.v0.2.json'),
+  signingConfigURL: `${base}/signing_config.json`,
   tufMirrorURL: `${base}/tuf`,
   tufRootPath: path.join(stateDir, 'tuf-root.json'),
   rekorPublicKey: path.join(stateDir, 'rekor.pub'),
@@ -366,6 +444,7 @@ const config = {
   pid: process.pid,
 };
 fs.writeFileSync(config.trustedRoot, trustedRootJSON);
+fs.writeFileSync(config.signingConfig, signingConfigJSON);
 fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
 fs.writeFileSync(config.rekorPublicKey, rekor.publicKeyPEM);
 fs.writeFileSync(path.join(stateDir, 'sigstore.json'), JSON.stringify(config, null, 2) + '\n');
