@@ -6,13 +6,15 @@
 //   huge-manifest-length   the same with an honest Content-Length
 //   huge-sig               a .sig layer whose descriptor says 600 bytes; the blob streams `big` bytes
 //   huge-sig-declared      a .sig layer whose descriptor declares `big` bytes (and the blob streams them)
+//   huge-sig-tag           the .sig and .att tags are `big`-byte manifests (what a signer appends to)
 //   huge-bundle            one bundle referrer whose bundle blob streams `big` bytes
 //   huge-referrers         the referrers API answers with a `big`-byte index
 //   huge-fallback          no referrers API; the sha256-<hex> fallback index tag is `big` bytes
 //   many-sig               a .sig manifest with `count` distinct layers (each a small blob)
 //   many-referrers         the referrers API lists `count` bundle referrers (each listed twice)
 //   redirect-loop          every manifest GET redirects to itself
-// Plain JS so both jest tests and ad-hoc measurement scripts can start it.
+// Uploads (monolithic blob POST+PUT, manifest PUT) are accepted and stored,
+// so the signing side can be pointed at it too. Plain JS so both jest tests and ad-hoc measurement scripts can start it.
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 
@@ -29,6 +31,7 @@ export const SCENARIOS = [
   'huge-manifest-length',
   'huge-sig',
   'huge-sig-declared',
+  'huge-sig-tag',
   'huge-bundle',
   'huge-referrers',
   'huge-fallback',
@@ -134,6 +137,7 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
     }
     referrersIndex.set(`${image.repo}|${image.digest}`, Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: listed })));
   }
+  for (const suffix of ['.sig', '.att']) huge.set(`huge-sig-tag/app|manifests|${digestTag(imageOf('huge-sig-tag').digest, suffix)}`, { type: OCI_MANIFEST });
   huge.set(`huge-referrers/app|referrers|${imageOf('huge-referrers').digest}`, { type: OCI_INDEX });
   huge.set(`huge-fallback/app|manifests|${digestTag(imageOf('huge-fallback').digest)}`, { type: OCI_INDEX });
 
@@ -155,6 +159,7 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
 
   function answer(req, res, url) {
     if (url.pathname === '/v2/') return res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    if (req.method === 'POST' || req.method === 'PUT') return upload(req, res, url);
     const m = /^\/v2\/(.+)\/(manifests|blobs|referrers)\/([^/]+)$/.exec(url.pathname);
     if (!m) return notFound(res);
     const [, repo, kind, ref] = m;
@@ -180,6 +185,28 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
     if (repo.startsWith('huge-fallback/')) return notFound(res);
     res.writeHead(200, { 'content-type': OCI_INDEX, 'content-length': index.length });
     return res.end(index);
+  }
+
+  function upload(req, res, url) {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const start = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(url.pathname);
+      if (req.method === 'POST' && start) return res.writeHead(202, { location: `/v2/${start[1]}/blobs/uploads/${Math.random().toString(16).slice(2)}` }).end();
+      if (/\/blobs\/uploads\/[^/]+$/.test(url.pathname)) {
+        const blob = putBlob(body);
+        if (blob.digest !== url.searchParams.get('digest')) return res.writeHead(400).end('{"errors":[{"code":"DIGEST_INVALID"}]}');
+        return res.writeHead(201, { 'docker-content-digest': blob.digest }).end();
+      }
+      const put = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(url.pathname);
+      if (req.method === 'PUT' && put) {
+        const digest = sha256(body);
+        for (const ref of [digest, put[2]]) manifests.set(`${put[1]}|${ref}`, { bytes: body, type: req.headers['content-type'] ?? OCI_MANIFEST });
+        return res.writeHead(201, { 'docker-content-digest': digest }).end();
+      }
+      notFound(res);
+    });
   }
 
   // Streams `big` bytes of JSON-looking filler, honouring backpressure, and
