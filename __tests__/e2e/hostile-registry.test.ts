@@ -88,6 +88,7 @@ const CASES: { scenario: string; ref?: (r: HostileRegistry) => string; error: Re
   { scenario: 'huge-referrers', error: /the referrers index of sha256:[0-9a-f]{64} is larger than the 4 MiB limit for manifests/, huge: true },
   { scenario: 'huge-fallback', error: /app:sha256-[0-9a-f]{64} is larger than the 4 MiB limit for manifests/, huge: true },
   { scenario: 'many-sig', error: /\.sig has 5000 layers, over the limit of 1000 \(cosign's\); not one was checked/, huge: false },
+  { scenario: 'heavy-sig', error: /the signatures and attestations attached add up to more than 512 MiB, the limit per image/, huge: false },
   { scenario: 'many-referrers', error: /5000 bundle referrers are attached to sha256:[0-9a-f]{64}, over the limit of 1000/, huge: false },
   { scenario: 'redirect-loop', error: /The registry at http:\/\/127\.0\.0\.1:\d+ redirected more than 20 times \(a redirect loop\) on GET \/v2\/redirect-loop\/app\/manifests\//, huge: false },
 ];

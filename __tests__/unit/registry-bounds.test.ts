@@ -12,7 +12,7 @@ import { MANIFEST_LIMIT, RegistryClient, type FetchedManifest } from '../../src/
 import { parseReference } from '../../src/oci/reference.js';
 import { resolveTargets } from '../../src/targets.js';
 import { loadTrustMaterial } from '../../src/verify.js';
-import { DISCOVERY_LIMITS, listClassic, listReferrers } from '../../src/verify/discover.js';
+import { DISCOVERY_LIMITS, listClassic, listReferrers, ReadBudget } from '../../src/verify/discover.js';
 import { verifyImages } from '../../src/verify/image.js';
 import { mapConcurrent } from '../../src/verify/pool.js';
 import { failureLines, MAX_FAILURE_LINES } from '../../src/verify/report.js';
@@ -217,6 +217,23 @@ describe('attachment counts', () => {
     expect(few.stats().maxInFlight).toBeLessThanOrEqual(DISCOVERY_LIMITS.concurrency);
     expect(verdict?.signatures.map((s) => s.source)).toEqual(Array.from({ length: 300 }, (_, i) => `sha256-${few.image('many-sig').digest.slice(7)}.sig layer ${i}`));
     expect(verdict?.signatures.every((s) => !s.verified && /no certificate annotation/.test(s.error ?? ''))).toBe(true);
+  });
+
+  it('tags declaring more than 512 MiB in all are refused before any layer is read', async () => {
+    const { ref, repo } = reg.image('heavy-sig');
+    reg.resetStats();
+    const [verdict] = await verifyImages({ ...policy(), images: [ref] });
+    expect(verdict?.failures.map((f) => f.message).join('\n')).toMatch(
+      /heavy-sig\/app@sha256:[0-9a-f]{64}: the signatures and attestations attached add up to more than 512 MiB, the limit per image; reading stopped there/,
+    );
+    expect([...reg.stats().byPath.keys()].filter((p) => p.startsWith(`/v2/${repo}/blobs/`))).toEqual([]);
+  });
+
+  it('a read budget counts every read and stops past its limit', () => {
+    const budget = new ReadBudget('r/app@sha256:1', 1000);
+    budget.spend(600);
+    budget.spend(400);
+    expect(() => budget.spend(1)).toThrow('r/app@sha256:1: the signatures and attestations attached add up to more than 1000 bytes, the limit per image');
   });
 
   it('every hostile scenario ends as a failed verdict naming the limit', async () => {

@@ -1,5 +1,6 @@
 import { BUNDLE_ANNOTATIONS, COSIGN } from '../attach.js';
 import { ActionError } from '../errors.js';
+import { formatBytes } from '../http.js';
 import { MEDIA, type Descriptor, type RegistryClient } from '../oci/client.js';
 import { digestTag } from '../oci/reference.js';
 
@@ -26,7 +27,31 @@ export const DISCOVERY_LIMITS = {
   // Reads in flight per image, as go-containerregistry (cosign's registry
   // library) defaults to.
   concurrency: 4,
+  // All attachment blobs and referrer manifests read for one image: bounds
+  // the download and the time (1000 items at their per-item limits would be
+  // gigabytes), while a thousand signatures plus dozens of SBOM attestations
+  // stay far below it.
+  totalBytes: 512 * 1024 * 1024,
 } as const;
+
+// Counts what is read for one image's attachments and stops at the limit.
+export class ReadBudget {
+  private spent = 0;
+  constructor(
+    private readonly where: string,
+    private readonly limit: number = DISCOVERY_LIMITS.totalBytes,
+  ) {}
+
+  spend(bytes: number): void {
+    this.spent += bytes;
+    if (this.spent > this.limit) {
+      throw new ActionError(
+        'REGISTRY',
+        `${this.where}: the signatures and attestations attached add up to more than ${formatBytes(this.limit)}, the limit per image; reading stopped there, so not all were checked: remove stale signatures and attestations`,
+      );
+    }
+  }
+}
 
 // One layer of a `.sig` or `.att` manifest, not yet read.
 export interface ClassicEntry {
@@ -62,15 +87,17 @@ export async function listClassic(client: RegistryClient, repo: string, digest: 
   return layers.flatMap((descriptor, index) => (descriptor?.mediaType === wanted ? [{ tag, index, descriptor }] : []));
 }
 
+// The most a classic layer of this kind may be.
+export function layerLimit(descriptor: Descriptor): number {
+  return descriptor.mediaType === COSIGN.simpleSigning ? DISCOVERY_LIMITS.signaturePayload : DISCOVERY_LIMITS.envelope;
+}
+
 // Reads a classic layer's blob, within the limit for its kind.
-export function readClassicLayer(client: RegistryClient, repo: string, descriptor: Descriptor): Promise<Buffer> {
-  const signature = descriptor.mediaType === COSIGN.simpleSigning;
-  return client.getBlob(
-    repo,
-    descriptor,
-    signature ? DISCOVERY_LIMITS.signaturePayload : DISCOVERY_LIMITS.envelope,
-    signature ? 'signature layer' : 'attestation layer',
-  );
+export async function readClassicLayer(client: RegistryClient, repo: string, descriptor: Descriptor, budget: ReadBudget): Promise<Buffer> {
+  const what = descriptor.mediaType === COSIGN.simpleSigning ? 'signature layer' : 'attestation layer';
+  const bytes = await client.getBlob(repo, descriptor, layerLimit(descriptor), what);
+  budget.spend(bytes.length);
+  return bytes;
 }
 
 // Sigstore bundles attached as OCI 1.1 referrers: the referrers API when the
@@ -97,14 +124,17 @@ async function fallbackIndex(client: RegistryClient, repo: string, digest: strin
   return found?.mediaType === MEDIA.ociIndex ? found.manifest : undefined;
 }
 
-export async function readReferrer(client: RegistryClient, repo: string, d: Descriptor): Promise<FoundReferrer> {
+export async function readReferrer(client: RegistryClient, repo: string, d: Descriptor, budget: ReadBudget): Promise<FoundReferrer> {
   const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
   const found = await client.getManifest(repo, d.digest);
   if (!found) return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
+  budget.spend(found.bytes.length);
   const m = found.manifest;
   const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.[BUNDLE_ANNOTATIONS.predicateType] ?? predicateType };
   const layers = (Array.isArray(m.layers) ? m.layers : []).filter((l) => typeof l?.mediaType === 'string' && l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
   const layer = layers[0];
   if (layers.length !== 1 || !layer) return { ...base, problem: `expected exactly one bundle layer, found ${layers.length}` };
-  return { ...base, bundle: await client.getBlob(repo, layer, DISCOVERY_LIMITS.envelope, 'bundle') };
+  const bundle = await client.getBlob(repo, layer, DISCOVERY_LIMITS.envelope, 'bundle');
+  budget.spend(bundle.length);
+  return { ...base, bundle };
 }

@@ -8,7 +8,7 @@ import type { Credentials } from '../oci/credentials.js';
 import { formatReference, parseReference, repoName } from '../oci/reference.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { verifyClassicLayer } from './classic.js';
-import { DISCOVERY_LIMITS, listClassic, listReferrers, readClassicLayer, readReferrer, type ClassicEntry, type FoundReferrer } from './discover.js';
+import { DISCOVERY_LIMITS, layerLimit, listClassic, listReferrers, ReadBudget, readClassicLayer, readReferrer, type ClassicEntry, type FoundReferrer } from './discover.js';
 import { isPolicyReason, VerifyError, type VerifyReason } from './error.js';
 import { checkIdentity, describeSAN, type IdentityPolicy, type SignerIdentity } from './policy.js';
 import { mapConcurrent } from './pool.js';
@@ -94,17 +94,27 @@ async function verifyImage(client: RegistryClient, repo: string, name: string, r
   // Each task reads one blob and verifies what uses it at once, so only the
   // few blobs in flight are ever held; layers sharing a payload share a read.
   const classic = new Map<ClassicEntry, ItemResult>();
+  const groups = groupByBlob([...sigs, ...atts]);
+  // Layer sizes are declared up front: tags that declare too much in all are
+  // refused before any read (a layer over its own limit fails when read).
+  new ReadBudget(`${name}@${digest}`).spend(groups.reduce((sum, g) => sum + declaredSize(g[0] as ClassicEntry), 0));
+  const reading = new ReadBudget(`${name}@${digest}`);
   const tasks: (() => Promise<ItemResult[]>)[] = [
-    ...groupByBlob([...sigs, ...atts]).map((group) => async () => {
-      const bytes = await readClassicLayer(client, repo, (group[0] as ClassicEntry).descriptor);
+    ...groups.map((group) => async () => {
+      const bytes = await readClassicLayer(client, repo, (group[0] as ClassicEntry).descriptor, reading);
       for (const e of group) classic.set(e, checkClassic(e, bytes, digest, opts));
       return [];
     }),
-    ...referrers.map((d) => async () => [checkReferrer(await readReferrer(client, repo, d), digest, opts)]),
+    ...referrers.map((d) => async () => [checkReferrer(await readReferrer(client, repo, d, reading), digest, opts)]),
   ];
   const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
   const items = [...[...sigs, ...atts].map((e) => classic.get(e) as ItemResult), ...fromReferrers];
   return judge(`${name}@${digest}`, digest, items, opts);
+}
+
+function declaredSize(e: ClassicEntry): number {
+  const size = e.descriptor.size;
+  return Number.isSafeInteger(size) && size > 0 ? Math.min(size, layerLimit(e.descriptor)) : 0;
 }
 
 // Classic layers by blob digest, each group in the order first seen.

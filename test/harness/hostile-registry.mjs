@@ -11,6 +11,7 @@
 //   huge-referrers         the referrers API answers with a `big`-byte index
 //   huge-fallback          no referrers API; the sha256-<hex> fallback index tag is `big` bytes
 //   many-sig               a .sig manifest with `count` distinct layers (each a small blob)
+//   heavy-sig              a .sig manifest of 600 layers each declaring 1 MiB (no blob behind them)
 //   many-referrers         the referrers API lists `count` bundle referrers (each listed twice)
 //   redirect-loop          every manifest GET redirects to itself
 // Uploads (monolithic blob POST+PUT, manifest PUT) are accepted and stored,
@@ -36,6 +37,7 @@ export const SCENARIOS = [
   'huge-referrers',
   'huge-fallback',
   'many-sig',
+  'heavy-sig',
   'many-referrers',
   'redirect-loop',
 ];
@@ -101,6 +103,12 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
       const blob = putBlob(Buffer.from(`{"critical":{"image":{"docker-manifest-digest":"${digest}"}},"optional":{"n":${i}}}`));
       layers.push(sigLayer(blob.digest, blob.size, i));
     }
+    putManifest(repo, sigManifest(layers), OCI_MANIFEST, digestTag(digest, '.sig'));
+  }
+
+  {
+    const { repo, digest } = imageOf('heavy-sig');
+    const layers = Array.from({ length: 600 }, (_, i) => sigLayer(fakeDigest(`heavy ${i}`), 1024 * 1024, i));
     putManifest(repo, sigManifest(layers), OCI_MANIFEST, digestTag(digest, '.sig'));
   }
 
