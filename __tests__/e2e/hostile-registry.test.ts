@@ -132,6 +132,7 @@ describe('signing action against a hostile registry', () => {
   for (const [what, image, error] of [
     ['a huge image manifest', (r: HostileRegistry) => `${r.host}/huge-manifest/app:latest`, /huge-manifest\/app:latest is larger than the 4 MiB limit for manifests/],
     ['a redirect loop', (r: HostileRegistry) => r.image('redirect-loop').ref, /redirected more than 20 times \(a redirect loop\)/],
+    ['an index of 5000 platform images', (r: HostileRegistry) => r.image('many-platforms').ref, /the index lists 5000 platform images, over the limit of 64; nothing was signed/],
   ] as const) {
     it(`${what}: exit 1 with one error, bounded memory, nothing signed`, async () => {
       reg.resetStats();

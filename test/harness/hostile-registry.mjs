@@ -13,6 +13,7 @@
 //   many-sig               a .sig manifest with `count` distinct layers (each a small blob)
 //   heavy-sig              a .sig manifest of 600 layers each declaring 1 MiB (no blob behind them)
 //   many-referrers         the referrers API lists `count` bundle referrers (each listed twice)
+//   many-platforms         the image is an index listing `count` platform images
 //   redirect-loop          every manifest GET redirects to itself
 // Uploads (monolithic blob POST+PUT, manifest PUT) are accepted and stored,
 // so the signing side can be pointed at it too. Plain JS so both jest tests and ad-hoc measurement scripts can start it.
@@ -39,6 +40,7 @@ export const SCENARIOS = [
   'many-sig',
   'heavy-sig',
   'many-referrers',
+  'many-platforms',
   'redirect-loop',
 ];
 
@@ -74,6 +76,14 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
     images[scenario] = { repo, digest: image.digest, size: image.size };
   }
   const imageOf = (s) => images[s];
+  {
+    // Replaces the scenario's image by an index whose entries all name one platform image.
+    const repo = 'many-platforms/app';
+    const platform = { mediaType: OCI_MANIFEST, ...images['many-platforms'], platform: { os: 'linux', architecture: 'amd64' } };
+    delete platform.repo;
+    const index = putManifest(repo, { schemaVersion: 2, mediaType: OCI_INDEX, manifests: Array(count).fill(platform) }, OCI_INDEX, 'latest');
+    images['many-platforms'] = { repo, ...index };
+  }
 
   // Hostile bodies, by scenario.
   // The huge image manifests answer both the tag and the digest.
