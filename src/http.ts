@@ -166,6 +166,12 @@ export class Http {
         signal: ctl.signal,
       });
       if (opts.stream) return res;
+      // A HEAD's Content-Length describes the resource (a large blob), not a body.
+      const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
+      if (empty) {
+        await res.body?.cancel().catch(() => undefined);
+        return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+      }
       const limit = opts.maxBytes ?? MAX_BUFFERED_BYTES;
       const bytes = await readLimited(res, limit, (declared) => {
         const size = declared === undefined ? `more than ${formatBytes(limit)}` : `${formatBytes(declared)} (its Content-Length)`;
@@ -176,8 +182,7 @@ export class Http {
           declared,
         );
       });
-      const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
-      return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+      return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
     } finally {
       clearTimeout(timer);
     }

@@ -125,6 +125,18 @@ describe('blob reads are capped', () => {
     expect(reg.stats().bytesSent).toBeLessThan(READ_LITTLE);
   });
 
+  it('a HEAD of a blob larger than any limit is answered, not refused', async () => {
+    const { repo } = reg.image('huge-sig');
+    const sig = (await listClassic(clientOf(reg), repo, reg.image('huge-sig').digest, '.sig'))[0];
+    reg.resetStats();
+    // huge-sig's blob answers HEAD with no Content-Length; a 1 GiB declared one is huge-sig-declared's.
+    expect(await clientOf(reg).hasBlob(repo, sig?.descriptor.digest ?? '')).toBe(true);
+    const declared = (await listClassic(clientOf(reg), 'huge-sig-declared/app', reg.image('huge-sig-declared').digest, '.sig'))[0];
+    const res = await http().request(`http://${reg.host}/v2/huge-sig-declared/app/blobs/${declared?.descriptor.digest ?? ''}`, { service: 'registry', method: 'HEAD' });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-length')).toBe(String(GiB));
+  });
+
   it('every buffered answer has a default limit', async () => {
     const server = createServer((_req, res) => {
       res.writeHead(200);

@@ -102,7 +102,8 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
   for (const [scenario, declared] of [['huge-sig', 600], ['huge-sig-declared', big]]) {
     const { repo, digest } = imageOf(scenario);
     const layerDigest = fakeDigest(scenario);
-    huge.set(`${repo}|blobs|${layerDigest}`, {});
+    // The honest one also announces its length.
+    huge.set(`${repo}|blobs|${layerDigest}`, declared === big ? { length: big } : {});
     putManifest(repo, sigManifest([sigLayer(layerDigest, declared, 0)]), OCI_MANIFEST, digestTag(digest, '.sig'));
   }
 
