@@ -46,7 +46,8 @@ async function generatedSbom(target: Target, outDir: string, runLog: RunLog): Pr
         digest: target.manifest.digest,
         platform: target.platform,
         layers: target.manifest.manifest.layers ?? [],
-        openBlob: (digest) => target.client.openBlob(target.ref.repository, digest),
+        // The descriptor's size bounds each layer read (a longer blob is wrong content).
+        openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
         log: (line) => log.info(line),
         validate: 'auto',
       });

@@ -14,6 +14,8 @@ export interface RunOptions {
   inputs: Record<string, string>;
   env?: Record<string, string | undefined>;
   home?: string;
+  // SIGKILL the child after this long (a safety net; the run then has code -1).
+  killAfterMs?: number;
 }
 export declare function runAction(opts: RunOptions): Promise<ActionRun>;
 export declare function parseCommandFile(text: string): Record<string, string>;
