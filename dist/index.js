@@ -49880,7 +49880,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 /***/ 4876:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("punycode");
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("./punycode.cjs");
 
 /***/ }),
 
@@ -62854,7 +62854,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(646);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5579);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6378);
 
 
 
@@ -62989,7 +62989,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 5579:
+/***/ 6378:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63072,6 +63072,25 @@ const SERVICE_FIX = {
     tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
 };
+// No answer of any service is buffered beyond this unless the caller sets its
+// own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
+// a registry error) are kilobytes.
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+// A body over its limit. Permanent: a retry would get the same body. Callers
+// that know what was read (a manifest, a signature layer) rethrow it with
+// their own words.
+class BodyTooLargeError extends errors/* ActionError */.l {
+    limit;
+    declared;
+    constructor(code, message, limit, 
+    // The Content-Length the server announced, when it announced one.
+    declared) {
+        super(code, message);
+        this.limit = limit;
+        this.declared = declared;
+        this.name = 'BodyTooLargeError';
+    }
+}
 // 501 and 505 are answers, not outages; every other 5xx may pass.
 const isTransient = (status) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
@@ -63086,6 +63105,7 @@ class Http {
     timeoutMs;
     userAgent;
     debug;
+    onRetry;
     // Counts retries per service, for the log and for tests that inject faults.
     retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
     constructor(opts) {
@@ -63093,6 +63113,7 @@ class Http {
         this.timeoutMs = opts.timeoutMs ?? 30_000;
         this.userAgent = opts.userAgent ?? 'sign-attest-action';
         this.debug = opts.debug ?? (() => undefined);
+        this.onRetry = opts.onRetry;
     }
     // Sends a request, retrying transient failures. Any final status is returned
     // to the caller, which decides what it means; only exhausted retries throw.
@@ -63109,7 +63130,15 @@ class Http {
                 failure = `HTTP ${res.status}`;
             }
             catch (err) {
+                if (err instanceof errors/* ActionError */.l)
+                    throw err;
                 failure = networkReason(err);
+                // fetch follows at most 20 redirects; a loop, or a redirect to a
+                // non-HTTP(S) or malformed location, answers the same way every time.
+                if (PERMANENT_FETCH_FAILURES.has(failure)) {
+                    const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+                    throw new errors/* ActionError */.l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+                }
             }
             const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
             if (res)
@@ -63127,6 +63156,16 @@ class Http {
         }
         this.retries[f.service]++;
         this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+        this.onRetry?.({
+            service: f.service,
+            serviceName: SERVICE_NAMES[f.service],
+            what: f.what,
+            failure: f.failure,
+            attempt: f.attempt,
+            delayMs: delay,
+            budgetLeftMs: Math.max(0, this.deadline - Date.now() - delay),
+            budgetMs: this.retryBudgetMs,
+        });
         await sleep(delay);
     }
     // An attempt may not outlive the retry budget that is left (a service that
@@ -63152,14 +63191,60 @@ class Http {
             });
             if (opts.stream)
                 return res;
-            const bytes = Buffer.from(await res.arrayBuffer());
+            // A HEAD's Content-Length describes the resource (a large blob), not a body.
             const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
-            return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+            if (empty) {
+                await res.body?.cancel().catch(() => undefined);
+                return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+            }
+            const limit = opts.maxBytes ?? MAX_BUFFERED_BYTES;
+            const bytes = await readLimited(res, limit, (declared) => {
+                const size = declared === undefined ? `more than ${formatBytes(limit)}` : `${formatBytes(declared)} (its Content-Length)`;
+                return new BodyTooLargeError(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} answered ${method} ${pathOf(url)} with ${size}, over the ${formatBytes(limit)} limit`, limit, declared);
+            });
+            return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
+// Reads a body into memory, refusing a Content-Length over `limit` before
+// reading and cancelling the stream as soon as more than `limit` arrives.
+async function readLimited(res, limit, tooLarge) {
+    const header = res.headers.get('content-length');
+    const declared = header === null ? NaN : Number(header);
+    if (Number.isFinite(declared) && declared > limit) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge(declared);
+    }
+    if (!res.body)
+        return Buffer.alloc(0);
+    const chunks = [];
+    let total = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.length;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw tooLarge();
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
+function formatBytes(n) {
+    if (n >= 1024 * 1024 && n % (1024 * 1024) === 0)
+        return `${n / (1024 * 1024)} MiB`;
+    if (n >= 1024 * 1024)
+        return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+    if (n >= 1024 && n % 1024 === 0)
+        return `${n / 1024} KiB`;
+    return `${n} bytes`;
 }
 // Full jitter keeps concurrent runs from retrying in lock-step.
 function jitteredDelay(attempt) {
@@ -63269,6 +63354,97 @@ function claimString(claims, name) {
     return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/log.js
+
+const RUNNER_LOG = { info: (l) => core/* info */.pq(l), startGroup: (t) => core/* startGroup */.Oh(t), endGroup: () => core/* endGroup */.N4() };
+// One image's lines, each prefixed with a short label naming the image.
+class ImageLog {
+    title;
+    label;
+    live;
+    lines = [];
+    constructor(title, label, live) {
+        this.title = title;
+        this.label = label;
+        this.live = live;
+    }
+    info(line) {
+        const text = `${this.label}: ${line}`;
+        if (this.live)
+            this.live.info(text);
+        else
+            this.lines.push(text);
+    }
+}
+class RunLog {
+    sink;
+    images = new Map();
+    flushed = false;
+    constructor(images, sink = RUNNER_LOG) {
+        this.sink = sink;
+        const live = images.length === 1 ? sink : undefined;
+        for (const img of images)
+            this.images.set(key(img), new ImageLog(imageTitle(img), imageLabel(img), live));
+    }
+    // A run-level line, printed at once.
+    info(line) {
+        this.sink.info(line);
+    }
+    image(name, digest) {
+        const log = this.images.get(key({ name, digest }));
+        if (!log)
+            throw new Error(`no log for ${name}@${digest}`);
+        return log;
+    }
+    // Prints every held image's lines, one group per image, in image order.
+    // Called once at the end of the run, success or failure.
+    flush() {
+        if (this.flushed)
+            return;
+        this.flushed = true;
+        for (const log of this.images.values()) {
+            if (log.lines.length === 0)
+                continue;
+            this.sink.startGroup(log.title);
+            for (const line of log.lines)
+                this.sink.info(line);
+            this.sink.endGroup();
+        }
+    }
+}
+const key = (img) => `${img.name}@${img.digest}`;
+function imageTitle(img) {
+    const what = img.platform ? ` (${img.platform})` : img.platforms !== undefined ? ` (index of ${img.platforms} platform images)` : '';
+    return `${img.name}@${img.digest}${what}`;
+}
+// `app@1c40c07804eb linux/amd64`: enough to tell the images of a run apart.
+function imageLabel(img) {
+    const short = `${img.name.split('/').pop() ?? img.name}@${img.digest.replace(/^sha256:/, '').slice(0, 12)}`;
+    return img.platform ? `${short} ${img.platform}` : img.platforms !== undefined ? `${short} index` : short;
+}
+const KIND_NAMES = {
+    signature: 'signature',
+    signatureReferrer: 'signature bundle',
+    sbom: 'SBOM attestation',
+    provenance: 'provenance attestation',
+};
+// One line per artifact: what it is, its Rekor entry, and where it was attached.
+function artifactLine(a) {
+    const where = [];
+    if (a.tag)
+        where.push(`cosign tag ${a.tag}`);
+    if (a.referrer)
+        where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
+    const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
+    return `${KIND_NAMES[a.kind]}: Rekor log index ${a.logIndex}, ${attached}`;
+}
+// One line per retry: which service, what failed, which attempt comes next
+// and how much of the run's retry budget is left.
+function retryLine(r) {
+    const s = (ms) => `${Number((ms / 1000).toFixed(1))}s`;
+    return `${r.serviceName}: ${r.failure} on ${r.what}; attempt ${r.attempt + 1} in ${s(r.delayMs)} (${s(r.budgetLeftMs)} of the ${s(r.budgetMs)} retry budget left)`;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -63373,6 +63549,11 @@ const MEDIA = {
     empty: 'application/vnd.oci.empty.v1+json',
 };
 const BLOB_ATTEMPTS = 4;
+// The OCI distribution spec has registries accept manifests of at least
+// 4 MiB and lets them refuse larger ones (distribution, the reference
+// registry, does), so no image, index, .sig/.att manifest or referrers index
+// a registry stores for others is larger: nothing bigger is read.
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_ACCEPT = [MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerManifest, MEDIA.dockerList].join(', ');
 function sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
@@ -63397,7 +63578,9 @@ class RegistryClient {
     }
     // Returns the manifest, or undefined when the registry says it does not exist.
     async getManifest(repo, ref) {
-        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`);
+        });
         if (res.status === 404)
             return discard(res);
         await this.expectOk(res, repo, `manifest ${ref}`);
@@ -63476,8 +63659,53 @@ class RegistryClient {
         await this.expectOk(failed, repo, `blob ${digest}`);
         return desc;
     }
-    async getBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    // Checks, before anything is signed or logged, that these credentials may
+    // push to `repo`, without writing anything: a blob upload is started as a
+    // mount of a blob the repository already has (`existingBlob`), which a
+    // registry answers by re-linking what is there (201); one that cannot
+    // mount opens an upload session instead (202), which is cancelled. A
+    // refusal names the permission to grant instead of surfacing after the
+    // Rekor entries exist.
+    async probePush(repo, existingBlob) {
+        const mount = existingBlob ? `?mount=${encodeURIComponent(existingBlob)}&from=${encodeURIComponent(repo)}` : '';
+        const res = await this.send(repo, 'push', 'POST', `/blobs/uploads/${mount}`, {});
+        if (res.ok) {
+            await discard(res);
+            const location = res.headers.get('location');
+            // Cancelling is a courtesy (unfinished uploads are purged anyway), so its answer is not checked.
+            if (res.status === 202 && location)
+                await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
+            return;
+        }
+        const detail = await errorText(res);
+        const where = `${this.registry}/${repo}`;
+        const status = `${res.status}${detail ? `: ${detail}` : ''}`;
+        if (res.status === 401 || res.status === 403) {
+            const login = this.creds ? 'the credentials in use may read but not push' : 'no registry credentials were found';
+            throw new errors/* ActionError */.l('REGISTRY_AUTH', `${where}: the registry refuses pushes (${status}) and nothing was signed; ${login}: on GHCR give the job \`permissions: packages: write\` and log in with that GITHUB_TOKEN, elsewhere log in (docker/login-action or registry-username/registry-password) with a token whose scope allows push to ${repo}`);
+        }
+        if (res.status === 405) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry does not accept pushes to this repository (${status}) and nothing was signed; it may be a read-only mirror or cache: sign the image where it was pushed, or set attach: none to keep only Rekor entries and bundle files`);
+        }
+        await this.expectOk(res, repo, 'push check (blob upload)');
+    }
+    // Reads a small blob whole: at most `limit` bytes, and never more than its
+    // descriptor declares (a blob longer than its descriptor is wrong content,
+    // so it is not read past that). `what` names it in errors.
+    async getBlob(repo, desc, limit, what = 'blob') {
+        const { digest } = desc;
+        const where = `${this.registry}/${repo}: ${what} ${digest}`;
+        const size = Number.isSafeInteger(desc.size) && desc.size >= 0 ? desc.size : undefined;
+        if (size !== undefined && size > limit) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where} declares ${formatBytes(size)}, over the ${formatBytes(limit)} limit for a ${what}; it was not downloaded`);
+        }
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { maxBytes: size ?? limit }).catch((err) => {
+            if (!(err instanceof BodyTooLargeError))
+                throw err;
+            if (size !== undefined)
+                throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+            throw new errors/* ActionError */.l('REGISTRY', `${where} is larger than the ${formatBytes(limit)} limit for a ${what}; reading stopped there`);
+        });
         await this.expectOk(res, repo, `blob ${digest}`);
         const bytes = Buffer.from(await res.arrayBuffer());
         if (sha256Digest(bytes) !== digest)
@@ -63487,10 +63715,19 @@ class RegistryClient {
     // Streams a blob (layers can be large). A stream cut off mid-way resumes
     // from the last byte received (HTTP Range) within the run's retry budget,
     // and the bytes are checked against the digest once the stream ends.
-    async openBlob(repo, digest) {
+    // With `size` (the descriptor's), a blob that announces or streams more is
+    // cut off there as wrong content rather than read without end.
+    async openBlob(repo, digest, declaredSize) {
+        const size = Number.isSafeInteger(declaredSize) && declaredSize >= 0 ? declaredSize : undefined;
         const url = `${this.base}/v2/${repo}/blobs/${digest}`;
         const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
         await this.expectOk(first, repo, `blob ${digest}`);
+        const overrun = () => new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+        const declared = Number(first.headers.get('content-length') ?? NaN);
+        if (size !== undefined && Number.isFinite(declared) && declared > size) {
+            await discard(first);
+            throw overrun();
+        }
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let offset = 0;
         const chunks = async function* () {
@@ -63500,12 +63737,16 @@ class RegistryClient {
                 try {
                     for await (const chunk of res.body) {
                         offset += chunk.length;
+                        if (size !== undefined && offset > size)
+                            throw overrun();
                         hash.update(chunk);
                         yield Buffer.from(chunk);
                     }
                     break;
                 }
                 catch (err) {
+                    if (err instanceof errors/* ActionError */.l)
+                        throw err;
                     const failure = `stream cut off after ${offset} bytes (${err.message})`;
                     await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
                 }
@@ -63524,11 +63765,19 @@ class RegistryClient {
     // The OCI 1.1 referrers API, or undefined when the registry lacks it
     // (distribution 2.8 answers 404 with a text body; others 400 or 406).
     async referrers(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex });
+        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}: the referrers index of ${digest}`);
+        });
         const type = res.headers.get('content-type') ?? '';
         if (res.status !== 200 || !type.includes(MEDIA.ociIndex))
             return discard(res);
         return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+    }
+    manifestTooLarge(err, what) {
+        if (!(err instanceof BodyTooLargeError))
+            return err;
+        const size = err.declared === undefined ? 'is larger than' : `is ${formatBytes(err.declared)}, over`;
+        return new errors/* ActionError */.l('REGISTRY', `${what} ${size} the ${formatBytes(MANIFEST_LIMIT)} limit for manifests (the OCI distribution spec's; reading stopped there); no registry stores a larger manifest for a real image: check the reference and the registry`);
     }
     async expectOk(res, repo, what) {
         if (res.ok)
@@ -63561,6 +63810,7 @@ class RegistryClient {
                 headers: auth ? { ...headers, authorization: auth } : headers,
                 body: opts.body,
                 stream: opts.stream,
+                maxBytes: opts.maxBytes,
             });
         };
         let res = await call();
@@ -63915,9 +64165,17 @@ function platformsOf(index) {
         .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
         .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
 }
+// Far more platform images than any real index lists (the widest official
+// images have about a dozen); each one is read, signed and scanned, so an
+// index listing thousands is refused rather than expanded.
+const MAX_PLATFORMS = 64;
 async function platformTargets(index) {
     const out = [];
-    for (const { digest, platform } of platformsOf(index)) {
+    const platforms = platformsOf(index);
+    if (platforms.length > MAX_PLATFORMS) {
+        throw new errors/* ActionError */.l('REGISTRY', `${index.name}@${index.manifest.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`);
+    }
+    for (const { digest, platform } of platforms) {
         const manifest = await index.client.getManifest(index.ref.repository, digest);
         if (!manifest)
             throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
@@ -63946,6 +64204,23 @@ async function expandTargets(targets) {
     }
     return out;
 }
+// Probes each repository the run will write to, once, before anything is
+// signed: a token that may pull but not push fails here, not after signing.
+// An image's config blob, already in the repository, lets the probe be a
+// mount that writes nothing new.
+async function checkPushAccess(targets) {
+    const repos = new Map();
+    for (const t of targets) {
+        const key = `${t.client.registry}/${t.ref.repository}`;
+        const blob = t.manifest.manifest.config?.digest;
+        if (!repos.get(key)?.blob)
+            repos.set(key, { t, blob });
+    }
+    await Promise.all([...repos.values()].map(({ t, blob }) => t.client.probePush(t.ref.repository, blob)));
+}
+function loggedImage(t) {
+    return { name: t.name, digest: t.manifest.digest, platform: t.platform, platforms: isIndex(t) ? platformsOf(t).length : undefined };
+}
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var dist = __nccwpck_require__(1040);
@@ -63957,6 +64232,8 @@ var tuf_dist = __nccwpck_require__(4423);
 var seeds = __nccwpck_require__(8032);
 // EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
 var verify_dist = __nccwpck_require__(4187);
+// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/tlog/index.js
+var tlog = __nccwpck_require__(8218);
 ;// CONCATENATED MODULE: ./lib/verify/error.js
 
 
@@ -64055,11 +64332,26 @@ const INPUT_NAMES = {
 function checkIdentity(policy, signer) {
     const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
     if (!sanOK) {
-        throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}`);
+        throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
     }
     if (signer.issuer !== policy.issuer) {
         throw new VerifyError('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
     }
+}
+// When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
+// for an expected `…@refs/heads/main`), says so and names the regexp that
+// accepts that workflow at any ref.
+function refHint(expected, actual) {
+    if (typeof expected !== 'string')
+        return '';
+    const at = (s) => s.lastIndexOf('@');
+    const [e, a] = [at(expected), at(actual)];
+    if (e < 0 || a < 0 || expected.slice(0, e) !== actual.slice(0, a))
+        return '';
+    if (!expected.startsWith('refs/', e + 1) || !actual.startsWith('refs/', a + 1))
+        return ''; // e-mail identities have no ref
+    const workflow = expected.slice(0, e + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `; only the ref differs (${actual.slice(a + 1)}, not ${expected.slice(e + 1)}): to accept this workflow at any ref, pass certificate-identity-regexp '^${workflow}'`;
 }
 function describeSAN(san) {
     return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
@@ -64095,6 +64387,9 @@ function toPredicateType(value, inputName = 'predicate-types') {
 
 
 
+
+// Not in the package's index: the library's own SET and inclusion-proof check,
+// for entries whose body the caller binds (see verifyBundleMaterial).
 
 
 
@@ -64154,9 +64449,24 @@ function parseBundle(bundleJSON) {
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
 // without judging the identity. `artifact` is the signed bytes of a message
-// signature (unused for DSSE).
-function verifyBundleMaterial(trust, bundle, artifact) {
+// signature (unused for DSSE). `bodyBoundByCaller`: @sigstore/verify matches
+// a log entry's body to the content only for the kinds it knows, and intoto
+// v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
+// inclusion (SET, proof) is still checked here, and the caller must bind the
+// logged body to the content itself, as cosign does.
+function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    if (opts.bodyBoundByCaller) {
+        // Replaces only the body comparison of the (private) log step; its other
+        // checks are these, and the timestamps still come from the same entries.
+        Object.assign(verifier, {
+            verifyTLogs: ({ tlogEntries }) => {
+                if (tlogEntries.length < 1)
+                    throw new VerifyError('MALFORMED', 'no transparency log entry');
+                tlogEntries.forEach((entry) => (0,tlog.verifyTLogInclusion)(entry, trust.tlogs));
+            },
+        });
+    }
     try {
         const signer = verifier.verify((0,verify_dist/* toSignedEntity */.DC)(bundle, artifact));
         return {
@@ -64408,22 +64718,18 @@ function resultsJSON(images) {
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
-// Imported by sbom.ts before @cyclonedx/cyclonedx-library, to prepare what
-// that library needs when it loads inside the ncc ESM bundle:
-// - it finds its JSON schemas at `${__dirname}/../res`, and ESM has no
-//   __dirname, so this points it inside dist/ (scripts/postbuild-cyclonedx.sh
-//   copies the schemas to dist/cyclonedx/res/schema). Unbundled, the library
-//   is a real CommonJS module with its own __dirname and this is never read;
-// - on load it probes its optional validator plugins, which require Node's
-//   deprecated `punycode` and print a DEP0040 warning into every user's log.
-//   Deprecation warnings are off until sbom.ts restores the setting, right
-//   after the library has loaded.
+// Imported by sbom.ts before @cyclonedx/cyclonedx-library: the library finds
+// its JSON schemas at `${__dirname}/../res`, and ESM has no __dirname, so this
+// points it inside dist/ (scripts/postbuild-cyclonedx.sh copies the schemas to
+// dist/cyclonedx/res/schema). Unbundled, the library is a real CommonJS
+// module with its own __dirname and this is never read.
+// (Its JSON validator plugin requires `punycode`; the bundle is rewritten at
+// build time to load the userland package, not Node's deprecated built-in,
+// so no DEP0040 warning is printed and no process-wide flag is touched.)
 
 
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'cyclonedx', 'lib');
-const deprecationsBefore = process.noDeprecation;
-process.noDeprecation = true;
 
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
 var index_node = __nccwpck_require__(4567);
@@ -68420,177 +68726,690 @@ async function decompressLayer(raw, label) {
     return { compression, chunks, compressedBytes: () => compressed };
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./lib/image/tar.js
-// A minimal tar walker: one pass over decompressed bytes, no copies of bodies
-// nobody asked for. Handles ustar prefixes, pax `path`/`linkpath`/`size`
-// records and GNU long names (././@LongLink), which layer tars from BuildKit,
-// Docker and Kaniko all use for paths over 100 bytes.
-const BLOCK = 512;
-function cstring(buf, start, len) {
-    const end = buf.indexOf(0, start);
-    return buf.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
+
+class TarError extends Error {
 }
-function octal(buf, start, len) {
-    // GNU base-256 for values that do not fit in octal (files over 8 GiB).
-    if (buf[start] & 0x80) {
-        let value = buf[start] & 0x7f;
-        for (let i = start + 1; i < start + len; i++)
-            value = value * 256 + buf[i];
-        return value;
+const BLOCK = 512;
+const MAX_SPECIAL = 1 << 20; // Go's maxSpecialFileSize: pax, long-name and sparse-map bodies
+const MAX_SPARSE_ENTRIES = 1 << 20;
+const INT64_MAX = (1n << 63n) - 1n;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+const ZEROS = Buffer.alloc(1 << 20);
+const ERR_HEADER = 'archive/tar: invalid tar header';
+const ERR_EOF = 'unexpected EOF';
+const ERR_TOO_LONG = 'archive/tar: header field too long';
+const ERR_SPARSE_TOO_LONG = 'archive/tar: sparse map too long';
+const ERR_MISS_DATA = 'archive/tar: sparse file references non-existent data';
+const ERR_UNREF_DATA = 'archive/tar: sparse file contains unreferenced data';
+const fail = (message) => {
+    throw new TarError(message);
+};
+const T = (c) => c.charCodeAt(0);
+const REG = T('0');
+const REG_A = 0;
+const LINK = T('1');
+const SYMLINK = T('2');
+const DIR = T('5');
+const CONT = T('7');
+const PAX = T('x');
+const PAX_GLOBAL = T('g');
+const GNU_SPARSE = T('S');
+const GNU_LONGNAME = T('L');
+const GNU_LONGLINK = T('K');
+function isHeaderOnly(flag) {
+    return flag >= LINK && flag <= T('6') && flag !== CONT; // '1' link .. '6' FIFO
+}
+// ---- byte-level parsing, as Go's strconv.go/format.go ----
+function cstr(buf, start = 0, len = buf.length - start) {
+    const field = buf.subarray(start, start + len);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+// Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits, int64 range.
+function parseInt64(s) {
+    if (!/^[+-]?[0-9]+$/.test(s))
+        return undefined;
+    const v = BigInt(s);
+    return v > INT64_MAX || v < -INT64_MAX - 1n ? undefined : v;
+}
+class Fields {
+    bad = false;
+    octal(b) {
+        let s = 0;
+        let e = b.length;
+        while (s < e && (b[s] === 0x20 || b[s] === 0))
+            s++;
+        while (e > s && (b[e - 1] === 0x20 || b[e - 1] === 0))
+            e--;
+        if (s === e)
+            return 0n;
+        const text = cstr(b, s, e - s).toString('latin1');
+        if (!/^[0-7]+$/.test(text) || text.replace(/^0+/, '').length > 22 || BigInt('0o' + text) > (1n << 64n) - 1n) {
+            this.bad = true;
+            return 0n;
+        }
+        return BigInt.asIntN(64, BigInt('0o' + text));
     }
-    const text = cstring(buf, start, len).trim();
-    return text === '' ? 0 : parseInt(text, 8);
+    // Octal, or GNU base-256 (two's complement) when the top bit is set.
+    numeric(b) {
+        if (b.length === 0 || !(b[0] & 0x80))
+            return this.octal(b);
+        const inv = b[0] & 0x40 ? 0xff : 0;
+        let x = 0n;
+        for (let i = 0; i < b.length; i++) {
+            let c = b[i] ^ inv;
+            if (i === 0)
+                c &= 0x7f;
+            if (x >> 56n > 0n) {
+                this.bad = true;
+                return 0n;
+            }
+            x = (x << 8n) | BigInt(c);
+        }
+        if (x >> 63n > 0n) {
+            this.bad = true;
+            return 0n;
+        }
+        return inv ? -x - 1n : x;
+    }
+}
+var Format;
+(function (Format) {
+    Format[Format["V7"] = 0] = "V7";
+    Format[Format["USTAR"] = 1] = "USTAR";
+    Format[Format["STAR"] = 2] = "STAR";
+    Format[Format["GNU"] = 3] = "GNU";
+})(Format || (Format = {}));
+function headerFormat(blk) {
+    const f = new Fields();
+    const stored = f.octal(blk.subarray(148, 156));
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const c = i >= 148 && i < 156 ? 0x20 : blk[i];
+        unsigned += c;
+        signed += c < 0x80 ? c : c - 0x100;
+    }
+    if (f.bad || (stored !== BigInt(unsigned) && stored !== BigInt(signed)))
+        return undefined;
+    const magic = blk.toString('latin1', 257, 263);
+    if (magic === 'ustar\0')
+        return blk.toString('latin1', 508, 512) === 'tar\0' ? Format.STAR : Format.USTAR;
+    if (magic === 'ustar ' && blk[263] === 0x20 && blk[264] === 0)
+        return Format.GNU;
+    return Format.V7;
+}
+function parseHeader(blk) {
+    const format = headerFormat(blk);
+    if (format === undefined)
+        fail(ERR_HEADER);
+    const f = new Fields();
+    const hdr = {
+        flag: blk[156],
+        name: cstr(blk, 0, 100),
+        linkname: cstr(blk, 157, 100),
+        size: f.numeric(blk.subarray(124, 136)),
+        mode: f.numeric(blk.subarray(100, 108)),
+    };
+    f.numeric(blk.subarray(108, 116)); // uid
+    f.numeric(blk.subarray(116, 124)); // gid
+    f.numeric(blk.subarray(136, 148)); // mtime
+    if (format !== Format.V7) {
+        f.numeric(blk.subarray(329, 337)); // devmajor
+        f.numeric(blk.subarray(337, 345)); // devminor
+        let prefix = Buffer.alloc(0);
+        if (format === Format.USTAR)
+            prefix = cstr(blk, 345, 155);
+        else if (format === Format.STAR) {
+            prefix = cstr(blk, 345, 131);
+            f.numeric(blk.subarray(476, 488));
+            f.numeric(blk.subarray(488, 500));
+        }
+        else {
+            // GNU atime/ctime; when they do not parse, old Go writers put a ustar prefix there.
+            const times = new Fields();
+            if (blk[345] !== 0)
+                times.numeric(blk.subarray(345, 357));
+            if (blk[357] !== 0)
+                times.numeric(blk.subarray(357, 369));
+            if (times.bad) {
+                const s = cstr(blk, 345, 155);
+                if (s.every((c) => c < 0x80))
+                    prefix = s;
+            }
+        }
+        if (prefix.length > 0)
+            hdr.name = Buffer.concat([prefix, Buffer.from('/'), hdr.name]);
+    }
+    if (f.bad)
+        fail(ERR_HEADER);
+    return hdr;
+}
+// One pax record "<len> <key>=<value>\n", on a latin1 (byte) string.
+function parsePaxRecord(s) {
+    const sp = s.indexOf(' ');
+    if (sp === -1)
+        fail(ERR_HEADER);
+    const n = parseInt64(s.slice(0, sp));
+    if (n === undefined || n < 5n || n > BigInt(s.length))
+        fail(ERR_HEADER);
+    const rest = s.slice(sp + 1);
+    const m = Number(n) - (sp + 1);
+    if (m <= 0)
+        fail(ERR_HEADER);
+    if (rest[m - 1] !== '\n')
+        fail(ERR_HEADER);
+    const rec = rest.slice(0, m - 1);
+    const eq = rec.indexOf('=');
+    if (eq === -1)
+        fail(ERR_HEADER);
+    const k = rec.slice(0, eq);
+    const v = rec.slice(eq + 1);
+    if (k === '')
+        fail(ERR_HEADER);
+    const nulIn = ['path', 'linkpath', 'uname', 'gname'].includes(k) ? v : k;
+    if (nulIn.includes('\0'))
+        fail(ERR_HEADER);
+    return [k, v, rest.slice(m)];
+}
+function parsePax(body) {
+    let s = body.toString('latin1');
+    const records = new Map();
+    const sparseMap = []; // pax sparse 0.0 offset/numbytes pairs, joined into 0.1's map
+    while (s.length > 0) {
+        const [k, v, rest] = parsePaxRecord(s);
+        s = rest;
+        if (k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes') {
+            const want = sparseMap.length % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes';
+            if (k !== want || v.includes(','))
+                fail(ERR_HEADER);
+            sparseMap.push(v);
+        }
+        else
+            records.set(k, v);
+    }
+    if (sparseMap.length > 0)
+        records.set('GNU.sparse.map', sparseMap.join(','));
+    return records;
+}
+function validPaxTime(v) {
+    const dot = v.indexOf('.');
+    const secs = dot === -1 ? v : v.slice(0, dot);
+    return parseInt64(secs) !== undefined && (dot === -1 || /^[0-9]*$/.test(v.slice(dot + 1)));
+}
+// Go's mergePAX: returns false where Go returns ErrHeader.
+function mergePax(hdr, pax) {
+    for (const [k, v] of pax) {
+        if (v === '')
+            continue;
+        switch (k) {
+            case 'path':
+                hdr.name = Buffer.from(v, 'latin1');
+                break;
+            case 'linkpath':
+                hdr.linkname = Buffer.from(v, 'latin1');
+                break;
+            case 'uid':
+            case 'gid':
+                if (parseInt64(v) === undefined)
+                    return false;
+                break;
+            case 'atime':
+            case 'mtime':
+            case 'ctime':
+                if (!validPaxTime(v))
+                    return false;
+                break;
+            case 'size': {
+                const size = parseInt64(v);
+                if (size === undefined)
+                    return false;
+                hdr.size = size;
+                break;
+            }
+        }
+    }
+    hdr.pax = pax;
+    return true;
+}
+// Names are bytes in tar; UTF-8 decodes as usual, any other byte b becomes
+// U+DC00+b (never produced by valid UTF-8), so distinct names stay distinct.
+function decodeName(b) {
+    if ((0,external_node_buffer_.isUtf8)(b))
+        return b.toString('utf8');
+    let out = '';
+    for (let i = 0; i < b.length;) {
+        const c = b[i];
+        const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        if (n > 0 && i + n <= b.length && (0,external_node_buffer_.isUtf8)(b.subarray(i, i + n))) {
+            out += b.toString('utf8', i, i + n);
+            i += n;
+        }
+        else {
+            out += String.fromCharCode(0xdc00 + c);
+            i++;
+        }
+    }
+    return out;
+}
+// The inverse of decodeName (for tests that compare raw bytes).
+function encodeName(s) {
+    const parts = [];
+    let run = '';
+    for (const ch of s) {
+        const cp = ch.codePointAt(0);
+        if (cp >= 0xdc80 && cp <= 0xdcff) {
+            parts.push(Buffer.from(run, 'utf8'), Buffer.from([cp - 0xdc00]));
+            run = '';
+        }
+        else
+            run += ch;
+    }
+    parts.push(Buffer.from(run, 'utf8'));
+    return Buffer.concat(parts);
+}
+function pushFragment(list, offset, length) {
+    if (list.length >= MAX_SPARSE_ENTRIES)
+        fail(ERR_SPARSE_TOO_LONG);
+    list.push({ offset, length });
+}
+function validFragments(list, size) {
+    if (size < 0n)
+        return false;
+    let preEnd = 0n;
+    for (const { offset, length } of list) {
+        if (offset < 0n || length < 0n || offset > INT64_MAX - length || offset + length > size || preEnd > offset)
+            return false;
+        preEnd = offset + length;
+    }
+    return true;
+}
+// Data fragments → holes, always ending with the (possibly empty) hole up to size.
+function holesOf(data, size) {
+    const holes = [];
+    let pre = 0n;
+    for (const { offset, length } of data) {
+        if (length === 0n)
+            continue;
+        if (offset - pre > 0n)
+            holes.push({ offset: pre, length: offset - pre });
+        pre = offset + length;
+    }
+    holes.push({ offset: pre, length: size - pre });
+    return holes;
+}
+function sparse0x1(pax) {
+    const n = parseInt64(pax.get('GNU.sparse.numblocks') ?? '');
+    if (n === undefined || n < 0n || n >= 1n << 62n)
+        fail(ERR_HEADER);
+    const text = pax.get('GNU.sparse.map') ?? '';
+    const fields = text === '' ? [] : text.split(',');
+    if (BigInt(fields.length) !== 2n * n)
+        fail(ERR_HEADER);
+    const list = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const offset = parseInt64(fields[i]);
+        const length = parseInt64(fields[i + 1]);
+        if (offset === undefined || length === undefined)
+            fail(ERR_HEADER);
+        pushFragment(list, offset, length);
+    }
+    return list;
+}
+// ---- the byte source ----
+class Source {
+    it;
+    buf = Buffer.alloc(0);
+    pos = 0;
+    done = false;
+    constructor(it) {
+        this.it = it;
+    }
+    // Stops the stream after an error.
+    async close() {
+        if (!this.done)
+            await this.it.return?.();
+    }
+    async more() {
+        while (!this.done) {
+            const r = await this.it.next();
+            if (r.done)
+                this.done = true;
+            else if (r.value.length > 0) {
+                this.buf = r.value;
+                this.pos = 0;
+                return true;
+            }
+        }
+        return false;
+    }
+    // Up to n bytes; fewer only at the end of the stream.
+    async read(n) {
+        if (this.buf.length - this.pos >= n) {
+            this.pos += n;
+            return this.buf.subarray(this.pos - n, this.pos);
+        }
+        const out = Buffer.allocUnsafe(n);
+        let fill = 0;
+        while (fill < n && (this.pos < this.buf.length || (await this.more()))) {
+            const take = Math.min(n - fill, this.buf.length - this.pos);
+            this.buf.copy(out, fill, this.pos, this.pos + take);
+            fill += take;
+            this.pos += take;
+        }
+        return out.subarray(0, fill);
+    }
+    // Passes the next n bytes to fn (when given) without copying; returns how many there were.
+    async pass(n, fn) {
+        let left = n;
+        while (left > 0 && (this.pos < this.buf.length || (await this.more()))) {
+            const take = Math.min(left, this.buf.length - this.pos);
+            fn?.(this.buf.subarray(this.pos, this.pos + take));
+            this.pos += take;
+            left -= take;
+        }
+        return n - left;
+    }
+    // Reads what is left, so the layer's byte count and digest checks see the whole stream.
+    async drain() {
+        this.pos = this.buf.length;
+        while (await this.more())
+            this.pos = this.buf.length;
+    }
+}
+class Reader {
+    src;
+    pad = 0;
+    constructor(src) {
+        this.src = src;
+    }
+    async readBlock() {
+        const b = await this.src.read(BLOCK);
+        if (b.length === 0)
+            return undefined;
+        if (b.length < BLOCK)
+            fail(ERR_EOF);
+        return b;
+    }
+    // Go's readHeader: undefined at the end of the archive.
+    async readHeader() {
+        const b = await this.readBlock();
+        if (!b || !b.equals(ZERO_BLOCK))
+            return b;
+        const c = await this.readBlock();
+        if (!c || c.equals(ZERO_BLOCK))
+            return undefined;
+        return fail(ERR_HEADER);
+    }
+    dataSize(flag, size) {
+        const nb = isHeaderOnly(flag) ? 0n : size;
+        if (nb < 0n)
+            fail(ERR_HEADER);
+        // No archive holds 2^53 bytes: past that the stream ends first, as it would for Go.
+        const n = nb > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(nb);
+        this.pad = (BLOCK - (n % BLOCK)) % BLOCK;
+        return n;
+    }
+    async special(nb) {
+        if (nb > MAX_SPECIAL)
+            fail(ERR_TOO_LONG);
+        const body = await this.src.read(nb);
+        if (body.length < nb)
+            fail(ERR_EOF);
+        return body;
+    }
+    // Go's Reader.next: undefined at the end of the archive.
+    async next() {
+        let pax;
+        let longName;
+        let longLink;
+        for (;;) {
+            if (this.pad > 0 && (await this.src.pass(this.pad)) < this.pad)
+                return undefined; // Go: short padding is a clean end
+            this.pad = 0;
+            const blk = await this.readHeader();
+            if (!blk)
+                return undefined;
+            const hdr = parseHeader(blk);
+            let physical = this.dataSize(hdr.flag, hdr.size);
+            if (hdr.flag === PAX || hdr.flag === PAX_GLOBAL) {
+                pax = parsePax(await this.special(physical));
+                if (hdr.flag === PAX_GLOBAL) {
+                    // Go returns it as an entry with no data and ignores merge errors;
+                    // its path then depends on Go's map order, so take it only when all merge.
+                    const merged = { ...hdr };
+                    if (mergePax(merged, pax))
+                        hdr.name = merged.name;
+                    return { entry: this.entry(hdr.name, Buffer.alloc(0), PAX_GLOBAL, 0n, hdr.mode), physical: 0 };
+                }
+                continue;
+            }
+            if (hdr.flag === GNU_LONGNAME || hdr.flag === GNU_LONGLINK) {
+                const value = cstr(await this.special(physical));
+                if (hdr.flag === GNU_LONGNAME)
+                    longName = value;
+                else
+                    longLink = value;
+                continue;
+            }
+            if (pax && !mergePax(hdr, pax))
+                fail(ERR_HEADER);
+            if (longName?.length)
+                hdr.name = longName;
+            if (longLink?.length)
+                hdr.linkname = longLink;
+            if (hdr.flag === REG_A)
+                hdr.flag = hdr.name[hdr.name.length - 1] === 0x2f ? DIR : REG;
+            physical = this.dataSize(hdr.flag, hdr.size);
+            let data;
+            if (hdr.flag === GNU_SPARSE)
+                data = await this.oldGnuSparse(hdr, blk);
+            else if (hdr.pax) {
+                const sparse = await this.paxSparse(hdr, physical);
+                if (sparse)
+                    [data, physical] = sparse;
+            }
+            let holes;
+            if (data) {
+                if (isHeaderOnly(hdr.flag) || !validFragments(data, hdr.size))
+                    fail(ERR_HEADER);
+                holes = holesOf(data, hdr.size);
+            }
+            return { entry: this.entry(hdr.name, hdr.linkname, hdr.flag, hdr.size, hdr.mode), physical, holes };
+        }
+    }
+    entry(name, linkname, flag, size, mode) {
+        const content = isHeaderOnly(flag) || flag === PAX_GLOBAL ? 0 : Number(size);
+        return {
+            path: decodeName(name),
+            type: entryType(flag),
+            size: content,
+            mode: Number(BigInt.asUintN(32, mode)),
+            linkname: decodeName(linkname),
+            flag,
+            headerSize: size,
+        };
+    }
+    async oldGnuSparse(hdr, blk) {
+        if (headerFormat(blk) !== Format.GNU)
+            fail(ERR_HEADER);
+        const f = new Fields();
+        hdr.size = f.numeric(blk.subarray(483, 495));
+        if (f.bad)
+            fail(ERR_HEADER);
+        const list = [];
+        let s = blk.subarray(386, 386 + 24 * 4 + 1);
+        let total = s.length;
+        while (total < MAX_SPECIAL) {
+            const max = Math.floor(s.length / 24);
+            for (let i = 0; i < max; i++) {
+                if (s[i * 24] === 0)
+                    break; // GNU and BSD tar stop at an empty offset
+                const offset = f.numeric(s.subarray(i * 24, i * 24 + 12));
+                const length = f.numeric(s.subarray(i * 24 + 12, i * 24 + 24));
+                if (f.bad)
+                    fail(ERR_HEADER);
+                pushFragment(list, offset, length);
+            }
+            if (s[24 * max] === 0)
+                return list;
+            // Extension blocks follow the header, before the data.
+            const ext = await this.src.read(BLOCK);
+            if (ext.length < BLOCK)
+                fail(ERR_EOF);
+            s = ext;
+            total += ext.length;
+        }
+        return fail(ERR_SPARSE_TOO_LONG);
+    }
+    // Pax sparse formats; returns the data fragments and the data bytes left after a 1.0 map.
+    async paxSparse(hdr, physical) {
+        const pax = hdr.pax;
+        const major = pax.get('GNU.sparse.major') ?? '';
+        const minor = pax.get('GNU.sparse.minor') ?? '';
+        let v1 = false;
+        if (major === '0' && (minor === '0' || minor === '1'))
+            v1 = false;
+        else if (major === '1' && minor === '0')
+            v1 = true;
+        else if (major !== '' || minor !== '')
+            return undefined; // unknown version: a plain file
+        else if (!pax.get('GNU.sparse.map'))
+            return undefined;
+        const name = pax.get('GNU.sparse.name');
+        if (name)
+            hdr.name = Buffer.from(name, 'latin1');
+        const size = pax.get('GNU.sparse.size') || pax.get('GNU.sparse.realsize');
+        if (size) {
+            const n = parseInt64(size);
+            if (n === undefined)
+                fail(ERR_HEADER);
+            hdr.size = n;
+        }
+        if (!v1)
+            return [sparse0x1(pax), physical];
+        // 1.0: the map is newline-separated decimals at the start of the data, in whole blocks.
+        const tokens = [];
+        let partial = [];
+        let read = 0;
+        const feed = async (count) => {
+            while (BigInt(tokens.length) < count) {
+                read += BLOCK;
+                if (read > MAX_SPECIAL)
+                    fail(ERR_SPARSE_TOO_LONG);
+                if (physical < BLOCK)
+                    fail(ERR_EOF);
+                const b = await this.src.read(BLOCK);
+                if (b.length < BLOCK)
+                    fail(ERR_EOF);
+                physical -= BLOCK;
+                const parts = b.toString('latin1').split('\n');
+                if (parts.length === 1) {
+                    partial.push(parts[0]); // no newline: a token still growing
+                    continue;
+                }
+                tokens.push(partial.join('') + parts[0]);
+                for (let i = 1; i < parts.length - 1; i++)
+                    tokens.push(parts[i]);
+                partial = [parts.at(-1)];
+            }
+        };
+        let at = 0;
+        await feed(1n);
+        const n = parseInt64(tokens[at++]);
+        if (n === undefined || n < 0n || n >= 1n << 62n)
+            fail(ERR_HEADER);
+        await feed(1n + 2n * n);
+        const list = [];
+        for (let i = 0n; i < n; i++) {
+            const offset = parseInt64(tokens[at++]);
+            const length = parseInt64(tokens[at++]);
+            if (offset === undefined || length === undefined)
+                fail(ERR_HEADER);
+            pushFragment(list, offset, length);
+        }
+        return [list, physical];
+    }
+    // Streams one entry's content (holes as zeros) to sink; checks it as Go's
+    // reader does when the content is read.
+    async content(next, sink) {
+        let wanted = sink !== undefined;
+        const push = (chunk) => {
+            if (wanted && sink.push(chunk) === false)
+                wanted = false;
+        };
+        const { holes } = next;
+        let physical = next.physical;
+        if (!holes) {
+            if ((await this.src.pass(physical, sink && push)) < physical)
+                fail(ERR_EOF);
+        }
+        else {
+            let pos = 0n;
+            for (const hole of holes) {
+                const dataLen = hole.offset - pos;
+                if (dataLen > 0n) {
+                    const take = dataLen > BigInt(physical) ? physical : Number(dataLen);
+                    if ((await this.src.pass(take, sink && push)) < take)
+                        fail(ERR_EOF);
+                    physical -= take;
+                    if (BigInt(take) < dataLen)
+                        fail(ERR_MISS_DATA);
+                }
+                for (let z = hole.length; z > 0n && wanted;) {
+                    const n = z > BigInt(ZEROS.length) ? ZEROS.length : Number(z);
+                    push(ZEROS.subarray(0, n));
+                    z -= BigInt(n);
+                }
+                pos = hole.offset + hole.length;
+            }
+            if (physical > 0)
+                fail(ERR_UNREF_DATA);
+        }
+        sink?.end(); // the padding after the data was set when the header was read
+    }
+    drain() {
+        return this.src.drain();
+    }
+    close() {
+        return this.src.close();
+    }
 }
 function entryType(flag) {
     switch (flag) {
-        case 0: // pre-POSIX regular file
-        case 0x30: // '0'
-        case 0x37: // '7' contiguous file
+        case REG:
+        case CONT:
             return 'file';
-        case 0x31:
+        case LINK:
             return 'hardlink';
-        case 0x32:
+        case SYMLINK:
             return 'symlink';
-        case 0x35:
+        case DIR:
             return 'dir';
         default:
-            return 'other';
+            return 'other'; // devices, FIFOs, global pax headers, old GNU sparse ('S', which runtimes refuse), unknown
     }
 }
-function parsePax(body) {
-    const records = new Map();
-    let pos = 0;
-    while (pos < body.length) {
-        const space = body.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(body.toString('utf8', pos, space), 10);
-        if (!(len > 0))
-            break;
-        const record = body.toString('utf8', space + 1, pos + len - 1); // drop trailing \n
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            records.set(record.slice(0, eq), record.slice(eq + 1));
-        pos += len;
-    }
-    return records;
-}
-class TarWalker {
-    onEntry;
-    header = Buffer.alloc(BLOCK);
-    headerFill = 0;
-    remaining = 0; // body bytes left in the current entry
-    padding = 0;
-    sink;
-    meta;
-    pending = {};
-    entries = 0;
-    constructor(onEntry) {
-        this.onEntry = onEntry;
-    }
-    write(chunk) {
-        let pos = 0;
-        const len = chunk.length;
-        while (pos < len) {
-            if (this.remaining > 0) {
-                const take = Math.min(this.remaining, len - pos);
-                if (this.sink)
-                    this.sink.push(chunk.subarray(pos, pos + take));
-                else if (this.meta)
-                    this.meta.parts.push(Buffer.from(chunk.subarray(pos, pos + take)));
-                this.remaining -= take;
-                pos += take;
-                if (this.remaining === 0)
-                    this.finishBody();
-                continue;
-            }
-            if (this.padding > 0) {
-                const take = Math.min(this.padding, len - pos);
-                this.padding -= take;
-                pos += take;
-                continue;
-            }
-            const take = Math.min(BLOCK - this.headerFill, len - pos);
-            if (this.headerFill === 0 && take === BLOCK) {
-                this.onHeader(chunk.subarray(pos, pos + BLOCK));
-            }
-            else {
-                chunk.copy(this.header, this.headerFill, pos, pos + take);
-                this.headerFill += take;
-                if (this.headerFill === BLOCK) {
-                    this.headerFill = 0;
-                    this.onHeader(this.header);
-                }
-            }
-            pos += take;
+// Reads a whole tar stream, calling onEntry for each entry Go's Reader.Next
+// would return; resolves to the number of entries, or throws TarError.
+async function readTar(chunks, onEntry) {
+    const reader = new Reader(new Source(chunks[Symbol.asyncIterator]()));
+    let entries = 0;
+    try {
+        for (let next = await reader.next(); next; next = await reader.next()) {
+            entries++;
+            await reader.content(next, onEntry(next.entry));
         }
+        await reader.drain();
     }
-    onHeader(h) {
-        if (h[0] === 0 && h[156] === 0 && h.every((b) => b === 0))
-            return; // end-of-archive blocks
-        const flag = h[156];
-        // 'x' pax, 'g' global pax, 'L' GNU long name, 'K' GNU long link name
-        const isMeta = flag === 0x78 || flag === 0x67 || flag === 0x4c || flag === 0x4b;
-        const size = isMeta ? octal(h, 124, 12) : (this.pending.size ?? octal(h, 124, 12));
-        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
-        this.remaining = size;
-        if (isMeta) {
-            // Global pax headers carry defaults we do not need: their body is skipped.
-            const kind = flag === 0x4c ? 'longname' : flag === 0x4b ? 'longlink' : 'pax';
-            this.meta = flag === 0x67 ? undefined : { kind, parts: [] };
-            if (size === 0)
-                this.finishBody();
-            return;
-        }
-        let path = this.pending.path;
-        if (path === undefined) {
-            path = cstring(h, 0, 100);
-            // POSIX ustar ("ustar\0") splits long paths into prefix + name; GNU's
-            // "ustar  \0" uses those bytes for other fields.
-            if (h[257] === 0x75 && h[262] === 0 && h[345] !== 0)
-                path = `${cstring(h, 345, 155)}/${path}`;
-        }
-        const entry = {
-            path,
-            type: entryType(flag),
-            size: flag === 0x31 || flag === 0x32 || flag === 0x35 ? 0 : size,
-            mode: octal(h, 100, 8),
-            linkname: this.pending.linkname ?? cstring(h, 157, 100),
-        };
-        this.pending = {};
-        this.entries++;
-        this.sink = this.onEntry(entry);
-        if (size === 0)
-            this.finishBody();
+    catch (err) {
+        await reader.close().catch(() => { });
+        throw err;
     }
-    finishBody() {
-        if (this.sink) {
-            this.sink.end();
-            this.sink = undefined;
-            return;
-        }
-        const meta = this.meta;
-        if (!meta)
-            return;
-        this.meta = undefined;
-        const body = Buffer.concat(meta.parts);
-        if (meta.kind === 'longname')
-            this.pending.path = cstring(body, 0, body.length);
-        else if (meta.kind === 'longlink')
-            this.pending.linkname = cstring(body, 0, body.length);
-        else {
-            const pax = parsePax(body);
-            const p = pax.get('path');
-            const l = pax.get('linkpath');
-            const s = pax.get('size');
-            if (p !== undefined)
-                this.pending.path = p;
-            if (l !== undefined)
-                this.pending.linkname = l;
-            if (s !== undefined)
-                this.pending.size = Number(s);
-        }
-    }
+    return entries;
 }
 
 ;// CONCATENATED MODULE: ./lib/image/filesystem.js
@@ -68640,10 +69459,8 @@ class LayeredFs {
     // Applies one layer tar; returns the captures it added that are still present.
     async applyLayer(layerIndex, layer, chunks) {
         const added = new Set();
-        const walker = new TarWalker((entry) => this.onEntry(entry, layerIndex, layer, added));
-        for await (const chunk of chunks)
-            walker.write(chunk);
-        return { entries: walker.entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
+        const entries = await readTar(chunks, (entry) => this.onEntry(entry, layerIndex, layer, added));
+        return { entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
     }
     live() {
         return this.captures.values();
@@ -68744,10 +69561,16 @@ class LayeredFs {
         if (wanted.length === 0)
             return undefined;
         const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info) : collect(MAX_CAPTURE)]);
+        // Past the capture limit the default sinks drop bytes: saying so lets the
+        // tar reader skip expanding a huge sparse hole for nothing.
+        const capped = wanted.every((w) => !w.sink);
+        let pushed = 0;
         return {
             push(chunk) {
                 for (const [, s] of sinks)
                     s.push(chunk);
+                pushed += chunk.length;
+                return !capped || pushed <= MAX_CAPTURE;
             },
             end: () => {
                 const contents = new Map();
@@ -68795,9 +69618,18 @@ class LayeredFs {
 
 
 
+
+
 const distroWant = { name: 'distro', match: (path) => DISTRO_FILES.includes(path) };
 function mb(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+// A layer Go's archive/tar (containerd, moby) cannot read is one the runtime
+// would not unpack either: any SBOM of it would be untrue, so the run stops.
+function layerRefused(digest, err) {
+    if (!(err instanceof TarError))
+        return err;
+    return new errors/* ActionError */.l('SBOM', `layer ${digest} is not a tar archive container runtimes can unpack (${err.message}); nothing was signed: rebuild the image with a standard tar writer and push it again`, { cause: err });
 }
 async function scanImage(layers, catalogers, log = () => { }) {
     const fs = new LayeredFs([distroWant, ...catalogers]);
@@ -68839,7 +69671,9 @@ async function scanImage(layers, catalogers, log = () => { }) {
                 yield chunk;
             }
         })();
-        const { entries, added } = await fs.applyLayer(i, layer.digest, counted);
+        const { entries, added } = await fs.applyLayer(i, layer.digest, counted).catch((err) => {
+            throw layerRefused(layer.digest, err);
+        });
         const distro = currentDistro();
         for (const capture of added)
             await parse(capture, distro);
@@ -68880,7 +69714,6 @@ async function scanImage(layers, catalogers, log = () => { }) {
 
 
 
-process.noDeprecation = deprecationsBefore;
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
 const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const TOOL = 'sign-attest-action';
@@ -69047,7 +69880,7 @@ async function generateImageSbom(input) {
     return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE };
 }
 async function loadSbomFile(path) {
-    const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or leave sbom empty to generate one';
+    const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or set sbom: generate to catalog the image instead';
     let json;
     try {
         json = await (0,promises_.readFile)(path, 'utf8');
@@ -69081,40 +69914,53 @@ async function loadSbomFile(path) {
 
 
 
-
-// The SBOM predicate for each image, in target order: the user's file (read
-// once, attested on every image), or a document generated per image.
-async function sbomPredicates(targets, mode, outDir) {
+// The SBOM predicate for each image, in target order: a document generated
+// per image, or the user's file (read once). A supplied SBOM describes what
+// the user named, so it is attested only on the images named in `images`,
+// never on the platform images derived from a named index.
+async function sbomPredicates(targets, mode, outDir, log) {
     if (mode.kind === 'none')
         return targets.map(() => []);
     if (mode.kind === 'file') {
         const sbom = await loadSbomFile(mode.path);
         const predicate = { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
-        return targets.map(() => [predicate]);
+        return targets.map((t) => {
+            if (isDerived(t)) {
+                log.image(t.name, t.manifest.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
+                return [];
+            }
+            log.image(t.name, t.manifest.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
+            return [predicate];
+        });
     }
-    return Promise.all(targets.map(async (t) => [await generatedSbom(t, outDir)]));
+    return Promise.all(targets.map(async (t) => [await generatedSbom(t, outDir, log)]));
 }
+// A platform image found inside a named index, not named by the user.
+const isDerived = (t) => t.platform !== undefined;
 // A document generated by streaming the image's layers from the registry. An
 // index gets a document listing its platform images; each platform image
 // gets its own full SBOM.
-async function generatedSbom(target, outDir) {
-    const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
+async function generatedSbom(target, outDir, runLog) {
+    const log = runLog.image(target.name, target.manifest.digest);
+    const platforms = isIndex(target) ? platformsOf(target) : [];
     const sbom = isIndex(target)
-        ? generateIndexSbom({ name: target.name, digest: target.manifest.digest }, platformsOf(target).map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })))
-        : await core/* group */.Os(`SBOM for ${where}`, () => generateImageSbom({
+        ? generateIndexSbom({ name: target.name, digest: target.manifest.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })))
+        : await generateImageSbom({
             name: target.name,
             digest: target.manifest.digest,
             platform: target.platform,
             layers: target.manifest.manifest.layers ?? [],
-            openBlob: (digest) => target.client.openBlob(target.ref.repository, digest),
-            log: core/* info */.pq,
+            // The descriptor's size bounds each layer read (a longer blob is wrong content).
+            openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
+            log: (line) => log.info(line),
             validate: 'auto',
-        }));
+        });
     const dir = targetDir(outDir, target);
     await (0,promises_.mkdir)(dir, { recursive: true });
     const path = (0,external_node_path_.join)(dir, 'sbom.cdx.json');
     await (0,promises_.writeFile)(path, sbom.json);
-    core/* info */.pq(`SBOM for ${where}: ${sbom.componentCount} components → ${path}`);
+    // An image's generator has already logged its figures.
+    log.info(isIndex(target) ? `SBOM: index document listing ${platforms.length} platform images → ${path}` : `SBOM document → ${path}`);
     return { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path };
 }
 
@@ -69428,33 +70274,49 @@ function sh(s) {
 
 
 
+
 // The pipeline in one screen: inputs → identity → artifacts → signing →
 // verification → attaching → outputs and summary. Nothing is written to the
 // registry until every signature is logged and verified.
 async function run(inputs) {
+    let log;
     try {
         const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m));
-        const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz });
+        const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz, onRetry: (n) => core/* info */.pq(retryLine(n)) });
         const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
         const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
         const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
+        // A registry that will refuse our writes must say so before anything is logged in Rekor.
+        if (inputs.attach !== 'none')
+            await checkPushAccess(targets);
+        log = new RunLog(targets.map(loggedImage));
+        if (targets.length > 1)
+            log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
         const outDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sign-attest-'));
         const provenance = inputs.provenance
             ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
             : [];
-        const sboms = await sbomPredicates(targets, inputs.sbom, outDir);
+        const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
         const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
         const signer = await RunSigner.create(http, inputs, identity);
         core/* info */.pq(`Signing as ${signer.san} (issuer ${identity.issuer})`);
         const signed = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
         const policy = { san: signer.san, issuer: identity.issuer };
+        const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
+        const indexes = bundles.map((b) => b.entry.logIndex);
+        log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
         for (const st of signed)
             verifySigned(trust, st, policy);
+        log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
         const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         const results = await Promise.all(signed.map(async (st) => {
             const bundles = await writeBundles(outDir, st);
             return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
         }));
+        for (const r of results)
+            for (const a of r.artifacts)
+                log.image(r.name, r.digest).info(artifactLine(a));
+        log.flush();
         setOutputs(results);
         if (inputs.summary) {
             const md = renderSummary(results, {
@@ -69470,6 +70332,7 @@ async function run(inputs) {
         await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, 'results.json'), resultsJSON(results) + '\n');
     }
     catch (err) {
+        log?.flush();
         core/* setFailed */.C1((0,errors/* errorLine */.B)(err));
         if (err instanceof Error && err.cause)
             core/* debug */.Yz(`cause: ${(0,errors/* errorLine */.B)(err.cause)}`);
@@ -69601,18 +70464,19 @@ function digestTag(digest, suffix = '') {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ debug),
+  N4: () => (/* binding */ endGroup),
   V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
-  Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ setSecret),
+  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, error, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
