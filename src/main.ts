@@ -14,6 +14,7 @@ import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
 import { expandTargets, resolveTargets } from './targets.js';
+import { writeTrustFiles } from './trust-files.js';
 import { loadTrustMaterial } from './verify.js';
 
 // The pipeline in one screen: inputs → identity → artifacts → signing →
@@ -27,6 +28,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
     const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
+    const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot) : undefined;
 
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
@@ -56,7 +58,7 @@ export async function run(inputs: Inputs): Promise<void> {
         issuer: identity.issuer,
         repository: claimString(identity.claims, 'repository'),
         attach: inputs.attach,
-        customRoot: Boolean(inputs.trustedRoot),
+        trustFiles,
       });
       await core.summary.addRaw(md).write();
     }

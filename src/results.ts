@@ -30,7 +30,8 @@ export interface RunContext {
   issuer: string;
   repository?: string; // owner/repo, for gh commands
   attach: 'both' | 'referrers' | 'tags' | 'none';
-  customRoot: boolean;
+  // The custom trusted root as written next to the bundles (none for public good).
+  trustFiles?: { json: string; jsonl: string };
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

@@ -39,7 +39,7 @@ function verifyCommands(images: ImageResult[], ctx: RunContext): string[] {
   if (!first) return [];
   const ref = sh(`${first.name}@${first.digest}`);
   const identity = `--certificate-identity ${sh(ctx.san)} \\\n  --certificate-oidc-issuer ${sh(ctx.issuer)}`;
-  const root = ctx.customRoot ? ' \\\n  --trusted-root trusted_root.json' : '';
+  const root = ctx.trustFiles ? ` \\\n  --trusted-root ${sh(ctx.trustFiles.json)}` : '';
   const kinds = new Set(first.artifacts.map((a) => a.kind));
   const lines = ['### Verify', ''];
   if (ctx.attach === 'none') lines.push('Nothing was attached to the registry (`attach: none`); verify the bundle files from the `results` output.', '');
@@ -52,7 +52,7 @@ function verifyCommands(images: ImageResult[], ctx: RunContext): string[] {
     lines.push(`cosign verify-attestation --type ${type} ${ref} \\\n  ${identity}${root}`, '');
   }
   if (ctx.repository && (kinds.has('provenance') || kinds.has('sbom')) && ctx.attach !== 'tags' && ctx.attach !== 'none') {
-    const custom = ctx.customRoot ? ' \\\n  --custom-trusted-root trusted_root.jsonl' : '';
+    const custom = ctx.trustFiles ? ` \\\n  --custom-trusted-root ${sh(ctx.trustFiles.jsonl)}` : '';
     if (kinds.has('provenance')) lines.push(`gh attestation verify oci://${ref} --bundle-from-oci \\\n  --repo ${sh(ctx.repository)}${custom}`, '');
     if (kinds.has('sbom')) {
       const type = first.artifacts.find((a) => a.kind === 'sbom')?.predicateType ?? '';

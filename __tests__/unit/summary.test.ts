@@ -24,7 +24,7 @@ function image(name = 'ghcr.io/octo-org/octo-app', artifacts?: ArtifactResult[])
 }
 
 function ctx(over: Partial<RunContext> = {}): RunContext {
-  return { rekorURL: 'https://rekor.sigstore.dev', san: SAN, issuer: ISS, repository: 'octo-org/octo-app', attach: 'both', customRoot: false, ...over };
+  return { rekorURL: 'https://rekor.sigstore.dev', san: SAN, issuer: ISS, repository: 'octo-org/octo-app', attach: 'both', ...over };
 }
 
 // Table rows (excluding the header and separator rows).
@@ -88,8 +88,14 @@ describe('renderSummary', () => {
     expect(renderSummary([image()], ctx({ attach: 'tags' }))).not.toContain('gh attestation verify');
   });
 
-  it('adds --trusted-root to cosign commands for a custom root', () => {
-    expect(renderSummary([image()], ctx({ customRoot: true }))).toContain('--trusted-root trusted_root.json');
+  it('names the written trusted root files in cosign and gh commands for a custom root', () => {
+    const md = renderSummary([image()], ctx({ trustFiles: { json: '/tmp/run 1/trusted_root.json', jsonl: '/tmp/run 1/trusted_root.jsonl' } }));
+    expect(md.split('\n').filter((l) => l.includes("--trusted-root '/tmp/run 1/trusted_root.json'"))).toHaveLength(3);
+    expect(md.split('\n').filter((l) => l.includes("--custom-trusted-root '/tmp/run 1/trusted_root.jsonl'"))).toHaveLength(2);
+  });
+
+  it('names no trusted root file for the public-good root', () => {
+    expect(renderSummary([image()], ctx())).not.toMatch(/trusted.root/);
   });
 
   it('keeps markup in an image name inert (no raw <script> or table-breaking | outside code)', () => {
