@@ -11,10 +11,21 @@ bin="$PWD/.tools/bin"
 mkdir -p "$cache" "$bin"
 export GOTOOLCHAIN="$GO_TOOLCHAIN" GOFLAGS="-buildvcs=false -trimpath" CGO_ENABLED=0
 
+# Holds an exclusive lock on DIR.lock until the calling function returns, so
+# two clones (or two test runs) needing the same tool build it once: the
+# second waits, then finds it built.
+lock() {
+  exec {lock_fd}>"$1.lock"
+  flock "$lock_fd"
+}
+
 # go_tool NAME VERSION MODULE/CMD[@VERSION] [BINARY]: go install into the cache.
 go_tool() {
   local name=$1 version=$2 pkg=$3 binary=${4:-$(basename "${3%@*}")}
-  local dir="$cache/$name-$version"
+  local dir="$cache/$name-$version" lock_fd
+  if [ ! -x "$dir/bin/$binary" ]; then
+    lock "$dir"
+  fi
   if [ ! -x "$dir/bin/$binary" ]; then
     local t0=$SECONDS
     echo "tools: building $name $version"
@@ -23,11 +34,15 @@ go_tool() {
     rm -rf "$dir" && mv "$dir.tmp" "$dir"
     echo "tools: built $name $version in $((SECONDS - t0)) s"
   fi
+  [ -z "${lock_fd:-}" ] || exec {lock_fd}>&-
   ln -sfn "$dir/bin/$binary" "$bin/$name"
 }
 
 py_tool() {
-  local dir="$cache/sigstore-python-$SIGSTORE_PYTHON_VERSION"
+  local dir="$cache/sigstore-python-$SIGSTORE_PYTHON_VERSION" lock_fd
+  if [ ! -x "$dir/bin/sigstore" ]; then
+    lock "$dir"
+  fi
   if [ ! -x "$dir/bin/sigstore" ]; then
     local t0=$SECONDS
     echo "tools: installing sigstore-python $SIGSTORE_PYTHON_VERSION"
@@ -35,6 +50,7 @@ py_tool() {
     "$dir/bin/pip" install -q "sigstore==$SIGSTORE_PYTHON_VERSION"
     echo "tools: installed sigstore-python in $((SECONDS - t0)) s"
   fi
+  [ -z "${lock_fd:-}" ] || exec {lock_fd}>&-
   ln -sfn "$dir/bin/sigstore" "$bin/sigstore-python"
 }
 
