@@ -38,6 +38,32 @@ go_tool() {
   ln -sfn "$dir/bin/$binary" "$bin/$name"
 }
 
+# go_module_build NAME VERSION MODULE CMD_DIR [LDFLAGS]: builds CMD_DIR inside
+# the downloaded module, with the module's own go.mod and go.sum, exactly as
+# `go install MODULE/CMD_DIR@VERSION` would. For modules whose version list
+# the module proxy refuses (403): `go install pkg@version` reads that list to
+# look for a deprecation notice and stops when it cannot, while downloading
+# the pinned version itself works.
+go_module_build() {
+  local name=$1 version=$2 module=$3 cmd=$4 ldflags=${5:-}
+  local dir="$cache/$name-$version" lock_fd
+  if [ ! -x "$dir/bin/$name" ]; then
+    lock "$dir"
+  fi
+  if [ ! -x "$dir/bin/$name" ]; then
+    local t0=$SECONDS src
+    echo "tools: building $name $version"
+    rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/bin"
+    src=$(go mod download -json "$module@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [ -d "$src" ] || { echo "tools: go mod download $module@$version gave no source directory" >&2; return 1; }
+    (cd "$src" && go build -ldflags="-s -w $ldflags" -o "$dir.tmp/bin/$name" "./$cmd")
+    rm -rf "$dir" && mv "$dir.tmp" "$dir"
+    echo "tools: built $name $version in $((SECONDS - t0)) s"
+  fi
+  [ -z "${lock_fd:-}" ] || exec {lock_fd}>&-
+  ln -sfn "$dir/bin/$name" "$bin/$name"
+}
+
 py_tool() {
   local dir="$cache/sigstore-python-$SIGSTORE_PYTHON_VERSION" lock_fd
   if [ ! -x "$dir/bin/sigstore" ]; then
@@ -58,7 +84,8 @@ install_one() {
   case "$1" in
     cosign2) go_tool cosign2 "$COSIGN2_VERSION" github.com/sigstore/cosign/v2/cmd/cosign cosign ;;
     cosign3) go_tool cosign3 "$COSIGN3_VERSION" github.com/sigstore/cosign/v3/cmd/cosign cosign ;;
-    gh) go_tool gh "$GH_VERSION" github.com/cli/cli/v2/cmd/gh ;;
+    # The proxy refuses cli/cli's version list, which `go install` needs.
+    gh) go_module_build gh "$GH_VERSION" github.com/cli/cli/v2 cmd/gh "-X github.com/cli/cli/v2/internal/build.Version=${GH_VERSION#v}" ;;
     syft) go_tool syft "$SYFT_VERSION" github.com/anchore/syft/cmd/syft ;;
     sigstore-python) py_tool ;;
     fulcio) go_tool fulcio "$FULCIO_VERSION" github.com/sigstore/fulcio ;;
