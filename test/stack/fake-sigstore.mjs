@@ -159,7 +159,12 @@ async function signingCert(body) {
   const token = `${enc({ alg: 'none' })}.${enc({ ...verified, [SAN_CLAIM]: `https://github.com/${verified.job_workflow_ref}` })}.`;
   const out = await fulcio.fn(JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } }));
   if (out.statusCode !== 201) throw grpcError(400, 3, String(out.response));
-  return { status: 201, body: out.response, type: 'application/json' };
+  // The mock writes each PEM on one line; real Fulcio uses Go's encoding/pem
+  // (64-column lines), and clients pass that text on to Rekor and cosign.
+  const response = JSON.parse(out.response);
+  const chain = response.signedCertificateEmbeddedSct.chain;
+  chain.certificates = chain.certificates.map((c) => new crypto.X509Certificate(c).toString());
+  return { status: 201, json: response };
 }
 
 async function timestamp(body) {
