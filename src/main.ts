@@ -28,7 +28,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
     const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
-    const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot) : undefined;
+    const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
 
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
