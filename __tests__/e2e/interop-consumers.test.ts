@@ -112,9 +112,10 @@ interface Check {
 
 // What each tool prints when it rejects for the reason we caused.
 const REASONS: Record<Tool, Record<Mutation, RegExp>> = {
+  // Bundles: sigstore-go names the mismatch; tags: cosign's own message.
   cosign2: {
-    identity: /none of the expected identities matched|no matching CertificateIdentity/,
-    issuer: /none of the expected identities matched|no matching CertificateIdentity/,
+    identity: /no matching CertificateIdentity found, last error: expected SAN value|none of the expected identities matched/,
+    issuer: /no matching CertificateIdentity found, last error: expected issuer value|none of the expected identities matched/,
     type: /none of the attestations matched the predicate type/,
   },
   cosign3: {
