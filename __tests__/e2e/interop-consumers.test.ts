@@ -161,7 +161,7 @@ function checksFor(s: Scenario, live?: Live): Check[] {
     const build = (cmd: string[], san = SAN, issuer = ISSUER) => [...cmd, ...flags, ref, '--certificate-identity', san, '--certificate-oidc-issuer', issuer, ...rootArgs];
     const identityMutations = (cmd: string[]) => (m: Mutation) => (m === 'identity' ? build(cmd, OTHER_SAN) : build(cmd, SAN, OTHER_ISSUER));
     positives.push({ label: `${label}: ${flavour} verify`, tool, args: build(['verify']), env, mutations: ['identity', 'issuer'], mutate: identityMutations(['verify']) });
-    for (const [type, name] of [['slsaprovenance1', 'SLSA provenance'], [sbomType, 'SBOM']] as const) {
+    for (const type of ['slsaprovenance1', sbomType]) {
       const cmd = ['verify-attestation', '--type', type];
       positives.push({
         label: `${label}: ${flavour} verify-attestation --type ${type}`,
@@ -171,7 +171,6 @@ function checksFor(s: Scenario, live?: Live): Check[] {
         mutations: ['type', 'identity', 'issuer'],
         mutate: (m) => (m === 'type' ? build(['verify-attestation', '--type', absentType]) : identityMutations(cmd)(m)),
       });
-      void name;
     }
   };
 
