@@ -43,7 +43,8 @@ go_tool() {
 # `go install MODULE/CMD_DIR@VERSION` would. For modules whose version list
 # the module proxy refuses (403): `go install pkg@version` reads that list to
 # look for a deprecation notice and stops when it cannot, while downloading
-# the pinned version itself works.
+# the pinned version itself works; and for modules whose go.mod has replace
+# directives, which `go install pkg@version` refuses outright.
 go_module_build() {
   local name=$1 version=$2 module=$3 cmd=$4 ldflags=${5:-}
   local dir="$cache/$name-$version" lock_fd
@@ -96,7 +97,8 @@ install_one() {
     ct-server) go_tool ct-server "$CTGO_VERSION" github.com/google/certificate-transparency-go/trillian/ctfe/ct_server ct_server ;;
     timestamp-server) go_tool timestamp-server "$TSA_VERSION" github.com/sigstore/timestamp-authority/v2/cmd/timestamp-server ;;
     rekor-tiles) go_tool rekor-tiles "$REKOR_TILES_VERSION" github.com/sigstore/rekor-tiles/cmd/rekor-server rekor-server ;;
-    kyverno) go_tool kyverno "$KYVERNO_VERSION" github.com/kyverno/kyverno/cmd/cli/kubectl-kyverno ;;
+    # Kyverno's go.mod has a replace directive, which go install refuses.
+    kyverno) go_module_build kyverno "$KYVERNO_VERSION" github.com/kyverno/kyverno cmd/cli/kubectl-kyverno "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
     *) echo "tools: unknown tool $1" >&2; return 2 ;;
   esac
 }
