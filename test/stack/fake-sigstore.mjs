@@ -314,6 +314,11 @@ const server = http.createServer((req, res) => {
     res.destroy();
   });
 });
+// Node closes idle keep-alive sockets after 5 s; a client (undici) reusing
+// one just then sees "other side closed", which happened on a loaded machine
+// between two test requests. The real services sit behind load balancers
+// that keep idle connections far longer.
+server.keepAliveTimeout = 30_000;
 await new Promise((resolve, reject) => {
   server.once('error', reject);
   server.listen(Number(args.port), '127.0.0.1', resolve);
