@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DISTRO_FILES, identifyDistro } from '../catalogers/distro.js';
-import type { Cataloger, CatalogResult, Distro, Pkg, Relationship } from '../catalogers/types.js';
+import { MAX_COMPONENTS } from '../catalogers/limits.js';
+import { ScanLimitError, type Cataloger, type CatalogResult, type Distro, type Pkg, type Relationship, type ScanContext, type ScanProblem } from '../catalogers/types.js';
 import { decompressLayer } from './decompress.js';
 import { LayeredFs, type Capture, type FileWant } from './filesystem.js';
 
@@ -18,7 +19,7 @@ export interface ScanResult {
   distro?: Distro;
   packages: Pkg[];
   relationships: Relationship[];
-  warnings: string[];
+  warnings: ScanProblem[]; // what was skipped or truncated, in scan order
   uncompressedBytes: number;
 }
 
@@ -31,12 +32,15 @@ function mb(bytes: number): string {
 interface Parsed {
   distroKey: string;
   result: CatalogResult;
+  overLimit?: string; // the file alone broke a limit that makes the SBOM untrue if it stays
 }
 
 export async function scanImage(layers: LayerSource[], catalogers: readonly Cataloger[], log: (line: string) => void = () => {}): Promise<ScanResult> {
-  const fs = new LayeredFs([distroWant, ...catalogers]);
+  const warnings: ScanProblem[] = [];
+  let currentLayer: string | undefined;
+  const scan: ScanContext = { inflatedBytes: 0, warn: (path, message) => warnings.push({ path, layer: currentLayer, message }) };
+  const fs = new LayeredFs([distroWant, ...catalogers], scan);
   const parsed = new Map<Capture, Map<Cataloger, Parsed>>();
-  const warnings: string[] = [];
   const currentDistro = (): Distro | undefined => {
     const text = (path: string) => fs.read(path, distroWant)?.toString('utf8');
     return identifyDistro(text('/etc/os-release') ?? text('/usr/lib/os-release'), text('/etc/debian_version'));
@@ -49,13 +53,23 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     for (const cataloger of catalogers) {
       const content = capture.contents.get(cataloger);
       if (!content || byCataloger.get(cataloger)?.distroKey === key) continue;
+      // A file parsed again (the distro changed) reports its problems once.
+      const again = byCataloger.has(cataloger);
+      const warn = (message: string) => {
+        if (!again) warnings.push({ path: capture.path, layer: capture.layer, message: `${cataloger.name}: ${message}` });
+      };
       try {
-        const result = await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro });
+        const result = await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn });
         byCataloger.set(cataloger, { distroKey: key, result });
       } catch (err) {
+        const empty = { packages: [], relationships: [] };
+        if (err instanceof ScanLimitError) {
+          byCataloger.set(cataloger, { distroKey: key, result: empty, overLimit: err.message });
+          continue;
+        }
         // One bad file must not cost the rest of the SBOM.
-        warnings.push(`${cataloger.name}: ${capture.path}: ${err instanceof Error ? err.message : String(err)}`);
-        byCataloger.set(cataloger, { distroKey: key, result: { packages: [], relationships: [] } });
+        warn(`not read: ${err instanceof Error ? err.message : String(err)}`);
+        byCataloger.set(cataloger, { distroKey: key, result: empty });
       }
     }
   };
@@ -65,6 +79,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   let total = 0;
   for (const [i, layer] of layers.entries()) {
     const started = performance.now();
+    currentLayer = layer.digest;
     const source = await decompressLayer(await layer.open(), layer.digest);
     let bytes = 0;
     const counted = (async function* () {
@@ -87,9 +102,19 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     );
   }
 
+  currentLayer = undefined;
   const distro = currentDistro();
   for (const capture of fs.live()) await parse(capture, distro);
+  // A file still present that broke a limit, or too many components in all:
+  // leaving packages out would make the SBOM untrue, so there is none.
+  for (const capture of fs.live()) {
+    for (const p of parsed.get(capture)?.values() ?? []) {
+      if (p.overLimit) throw new ScanLimitError(`${capture.path} (layer ${capture.layer}) lists ${p.overLimit}`);
+    }
+  }
   const results = liveResults();
+  const found = results.reduce((n, r) => n + r.packages.length, 0);
+  if (found > MAX_COMPONENTS) throw new ScanLimitError(`the image holds ${found} packages, more than the SBOM component limit of ${MAX_COMPONENTS}`);
   const packages = results.flatMap((r) => r.packages);
   const relationships = results.flatMap((r) => r.relationships);
   for (const cataloger of catalogers) {
