@@ -6,7 +6,7 @@ export interface TarEntrySpec {
   link?: string;
 }
 export function tar(entries: TarEntrySpec[]): Buffer;
-export function zip(files: { name: string; body: Buffer | string; deflate?: boolean }[]): Buffer;
+export function zip(files: ({ name: string; body: Buffer | string; deflate?: boolean } | { name: string; deflated: Buffer; size: number })[]): Buffer;
 export function overlapBombJar(count?: number, size?: number): Buffer;
 export function fanOutNestedJar(levels?: number, fan?: number): Buffer;
 export function deepNestedJar(depth?: number): Buffer;
@@ -17,4 +17,4 @@ export function loopingBdb(values?: number, pages?: number, pageSize?: number): 
 export function dpkgStatus(n: number): string;
 export function whiteoutLayers(n: number): Buffer[];
 export const hostileLayers: Record<string, () => Buffer[]>;
-export const atLimitLayers: Record<string, () => Buffer[]>;
+export function dpkgLayer(n: number): Buffer;

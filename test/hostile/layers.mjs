@@ -75,17 +75,18 @@ function eocd(count, cdSize, cdOffset) {
   return e;
 }
 
-/** A well-formed zip: files = [{name, body, deflate?}] */
+/** A well-formed zip: files = [{name, body, deflate?}], or {name, deflated, size} for data deflated once and reused. */
 export function zip(files) {
   const locals = [];
   const centrals = [];
   let offset = 0;
   for (const f of files) {
-    const body = Buffer.from(f.body);
-    const data = f.deflate ? deflateRawSync(body) : body;
-    const method = f.deflate ? 8 : 0;
-    const l = local(f.name, method, data.length, body.length);
-    centrals.push(central(f.name, method, data.length, body.length, offset));
+    const body = Buffer.from(f.body ?? '');
+    const data = f.deflated ?? (f.deflate ? deflateRawSync(body) : body);
+    const method = f.deflate || f.deflated ? 8 : 0;
+    const size = f.size ?? body.length;
+    const l = local(f.name, method, data.length, size);
+    centrals.push(central(f.name, method, data.length, size, offset));
     locals.push(l, data);
     offset += l.length + data.length;
   }
@@ -201,7 +202,7 @@ export function ndbDatabase(blob) {
   return db;
 }
 
-/** A BerkeleyDB hash Packages whose overflow pages form a loop; `values` items all point into it. */
+/** A BerkeleyDB hash Packages whose overflow pages form a loop; `values` items (each claiming half the file) all point into it. */
 export function loopingBdb(values = 100, pages = 4096, pageSize = 4096) {
   const db = Buffer.alloc(pages * pageSize);
   db.writeUInt32LE(0x061561, 12); // hash magic
@@ -218,7 +219,7 @@ export function loopingBdb(values = 100, pages = 4096, pageSize = 4096) {
     const value = top;
     db[base + value] = 3; // H_OFFPAGE
     db.writeUInt32LE(2, base + value + 4); // first overflow page
-    db.writeUInt32LE(0xffffffff, base + value + 8); // claimed length
+    db.writeUInt32LE((pages * pageSize) / 2, base + value + 8); // claimed length
     top -= 5;
     const key = top;
     db[base + key] = 1; // H_KEYDATA
@@ -268,7 +269,5 @@ export function whiteoutLayers(n) {
   return [tar(lower), tar(upper)];
 }
 
-/** Not hostile: the largest inputs the limits still accept, to measure what a legitimate worst case costs. */
-export const atLimitLayers = {
-  'dpkg 25,000 stanzas (limit)': () => [tar([{ path: 'var/lib/dpkg/status', body: dpkgStatus(25_000) }])],
-};
+/** A dpkg status layer with n installed packages (at the component limit: a legitimate worst case). */
+export const dpkgLayer = (n) => tar([{ path: 'var/lib/dpkg/status', body: dpkgStatus(n) }]);
