@@ -37,3 +37,7 @@ export const MAX_METADATA_ENTRY = 1024 * 1024;
 // at most 65,535 index entries and a data store under 16 MiB.
 export const MAX_RPM_HEADER_TAGS = 0xffff;
 export const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
+
+// cargo-auditable's dependency JSON, inflated: the format's reference reader
+// (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
+export const MAX_AUDIT_JSON = 8 * 1024 * 1024;

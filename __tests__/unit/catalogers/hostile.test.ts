@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
-import { deflateRawSync } from 'node:zlib';
+import { deflateRawSync, deflateSync } from 'node:zlib';
 import { bdbValues } from '../../../src/catalogers/rpm/bdb.js';
 import { parseRpmHeader } from '../../../src/catalogers/rpm/header.js';
 import { ndbBlobs } from '../../../src/catalogers/rpm/ndb.js';
 import { dpkg } from '../../../src/catalogers/dpkg.js';
 import { archiveFacts, java } from '../../../src/catalogers/java.js';
 import {
+  MAX_AUDIT_JSON,
   MAX_COMPONENTS,
   MAX_INFLATED_PER_ARCHIVE,
   MAX_NESTED_ARCHIVE,
@@ -15,6 +16,7 @@ import {
   MAX_RPM_HEADER_TAGS,
 } from '../../../src/catalogers/limits.js';
 import { rpm } from '../../../src/catalogers/rpm.js';
+import { rust } from '../../../src/catalogers/rust.js';
 import { ScanLimitError, type ScanContext, type ScanProblem } from '../../../src/catalogers/types.js';
 import { readEntry, zipEntries, ZipError } from '../../../src/catalogers/zip.js';
 import { LayeredFs, type FileWant } from '../../../src/image/filesystem.js';
@@ -167,6 +169,13 @@ describe('rpm databases', () => {
     const db = loopingBdb(1, 4, 4096);
     db.writeUInt32LE(0, 20);
     expect(() => [...bdbValues(db)]).toThrow(/page size 0 is invalid/);
+  });
+});
+
+describe('cargo-auditable data', () => {
+  it(`stops inflating at ${MAX_AUDIT_JSON} bytes (a zlib bomb in .dep-v0)`, async () => {
+    const bomb = deflateSync(Buffer.alloc(MAX_AUDIT_JSON + 1, ' '));
+    await expect(parse(rust, '/usr/bin/app', bomb)).rejects.toThrow(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`);
   });
 });
 
