@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
-import { MAX_COMPONENTS } from '../../src/catalogers/limits.js';
+import { MAX_COMPONENTS, MAX_KEPT_FILES, MAX_SYMLINKS } from '../../src/catalogers/limits.js';
 import { dpkgLayer, hostileLayers, whiteoutLayers } from '../../test/hostile/layers.mjs';
 
 // Issue 15: each hostile layer class, pushed as an image and run through the
@@ -160,6 +160,20 @@ describe('hostile layers: bounded, and problems shown as annotations', () => {
     expect(m.run.outputs['sbom-bundle'] ?? '').toBe('');
     const after = await (await stackLib()).getStats(stack);
     expect([after['fulcio'], after['rekorPost']]).toEqual([before['fulcio'], before['rekorPost']]);
+  });
+
+  it('300,000 symbolic links: one ::error:: naming the layer and the limit', async () => {
+    const m = await scan('hostile/symlinks', layersOf('300,000 symlinks'));
+    endedWithin(m);
+    expect(m.run.code).toBe(1);
+    expect(errorLines(m.run)).toEqual([expect.stringMatching(new RegExp(String.raw`^::error::cannot generate a complete SBOM for .*: layer sha256:\w+: at /l/${MAX_SYMLINKS}, more than ${MAX_SYMLINKS} symbolic links`))]);
+  });
+
+  it('150,000 package.json files: one ::error:: naming the memory limit', async () => {
+    const m = await scan('hostile/pkgfiles', layersOf('150,000 package.json'));
+    endedWithin(m);
+    expect(m.run.code).toBe(1);
+    expect(errorLines(m.run)).toEqual([expect.stringMatching(new RegExp(String.raw`^::error::cannot generate a complete SBOM for .*: layer sha256:\w+: at /n/${MAX_KEPT_FILES}/package\.json, more than ${MAX_KEPT_FILES} package files`))]);
   });
 
   it('60,000 whiteouts over 120,000 lower paths (quadratic before): the one surviving package, no warning', async () => {

@@ -41,3 +41,13 @@ export const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
 // cargo-auditable's dependency JSON, inflated: the format's reference reader
 // (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
 export const MAX_AUDIT_JSON = 8 * 1024 * 1024;
+
+// What the scanner holds while layers stream past: files kept for catalogers
+// and symbolic links (for resolving paths). Real images keep a few thousand
+// files (package.json, METADATA, databases; under 100 MB in all) and a few
+// thousand links, but a layer of 512-byte tar headers, which compress to
+// almost nothing, can name millions. Exceeding either is an error: dropping
+// files or links would make the SBOM untrue.
+export const MAX_KEPT_FILES = 100_000;
+export const MAX_KEPT_BYTES = 128 * 1024 * 1024;
+export const MAX_SYMLINKS = 250_000;

@@ -1,4 +1,5 @@
-import type { ContentSink, EntryInfo, ScanContext, ScanProblem } from '../catalogers/types.js';
+import { MAX_KEPT_BYTES, MAX_KEPT_FILES, MAX_SYMLINKS } from '../catalogers/limits.js';
+import { ScanLimitError, type ContentSink, type EntryInfo, type ScanContext, type ScanProblem } from '../catalogers/types.js';
 import { TarWalker, type BodySink, type TarEntry } from './tar.js';
 
 // The final filesystem of an image, as a container runtime would assemble it,
@@ -61,19 +62,21 @@ function collect(limit: number): ContentSink {
 // component, each knowing the lowest layer of anything at or below it, so a
 // whiteout visits only what it removes (plus the path to it) instead of every
 // path in the image. 20,000 whiteouts over 40,000 paths were quadratic (20 s).
+// Only kept files and symlinks are in it (directories matter only for what
+// they hold), and leaves have no children map, so a path costs ~200 bytes.
 interface Node {
-  children: Map<string, Node>;
+  children?: Map<string, Node>;
   min: number; // lowest layer index at or below; may be stale low, never high
 }
 
-const newNode = (min: number): Node => ({ children: new Map(), min });
+const newNode = (min: number): Node => ({ min });
 const child = (dir: string, name: string) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 
 export class LayeredFs {
   private readonly captures = new Map<string, Capture>();
   private readonly symlinks = new Map<string, Symlink>();
-  private readonly dirs = new Map<string, number>(); // explicit directory entries → layer index
   private readonly tree = newNode(Infinity);
+  private keptBytes = 0;
   readonly warnings: ScanProblem[] = [];
 
   constructor(
@@ -139,6 +142,7 @@ export class LayeredFs {
     node.min = Math.min(node.min, layerIndex);
     for (const part of path.split('/')) {
       if (part === '') continue;
+      node.children ??= new Map();
       let next = node.children.get(part);
       if (!next) node.children.set(part, (next = newNode(layerIndex)));
       next.min = Math.min(next.min, layerIndex);
@@ -148,7 +152,7 @@ export class LayeredFs {
 
   private find(path: string): Node | undefined {
     let node: Node | undefined = this.tree;
-    for (const part of path.split('/')) if (part !== '' && node) node = node.children.get(part);
+    for (const part of path.split('/')) if (part !== '' && node) node = node.children?.get(part);
     return node;
   }
 
@@ -156,18 +160,39 @@ export class LayeredFs {
   // came from below `below` (when drop is set).
   private settle(path: string, below: number, drop: boolean): number {
     let min = Infinity;
-    for (const map of [this.captures, this.symlinks] as Map<string, { layerIndex: number }>[]) {
-      const hit = map.get(path);
-      if (!hit) continue;
-      if (drop && hit.layerIndex < below) map.delete(path);
-      else min = Math.min(min, hit.layerIndex);
+    const capture = this.captures.get(path);
+    if (capture) {
+      if (drop && capture.layerIndex < below) this.unkeep(path);
+      else min = capture.layerIndex;
     }
-    const dir = this.dirs.get(path);
-    if (dir !== undefined) {
-      if (drop && dir < below) this.dirs.delete(path);
-      else min = Math.min(min, dir);
+    const link = this.symlinks.get(path);
+    if (link) {
+      if (drop && link.layerIndex < below) this.symlinks.delete(path);
+      else min = Math.min(min, link.layerIndex);
     }
     return min;
+  }
+
+  // Everything kept is counted, so that a layer naming millions of small
+  // wanted files cannot make the scanner hold them all.
+  private keep(capture: Capture): void {
+    this.unkeep(capture.path);
+    const bytes = [...capture.contents.values()].reduce((n, b) => n + b.length, 0);
+    if (this.captures.size >= MAX_KEPT_FILES || this.keptBytes + bytes > MAX_KEPT_BYTES) {
+      throw new ScanLimitError(
+        `layer ${capture.layer}: at ${capture.path}, more than ${MAX_KEPT_FILES} package files or ${MAX_KEPT_BYTES} bytes of them to keep (the scanner's memory limit)`,
+      );
+    }
+    this.captures.set(capture.path, capture);
+    this.keptBytes += bytes;
+    this.note(capture.path, capture.layerIndex);
+  }
+
+  private unkeep(path: string): void {
+    const old = this.captures.get(path);
+    if (!old) return;
+    for (const b of old.contents.values()) this.keptBytes -= b.length;
+    this.captures.delete(path);
   }
 
   // Removes path and everything below it that came from layers below `below`.
@@ -190,13 +215,13 @@ export class LayeredFs {
           continue;
         }
         f.expanded = true;
-        for (const [name, c] of f.node.children) if (c.min < below) stack.push({ node: c, path: child(f.path, name), expanded: false });
+        for (const [name, c] of f.node.children ?? []) if (c.min < below) stack.push({ node: c, path: child(f.path, name), expanded: false });
         continue;
       }
       stack.pop();
       let min = this.settle(f.path, below, f.node !== top || self);
-      for (const [name, c] of f.node.children) {
-        if (c.children.size === 0 && this.settle(child(f.path, name), below, false) === Infinity) f.node.children.delete(name);
+      for (const [name, c] of f.node.children ?? []) {
+        if (!c.children?.size && this.settle(child(f.path, name), below, false) === Infinity) f.node.children!.delete(name);
         else min = Math.min(min, c.min);
       }
       f.node.min = min;
@@ -215,17 +240,19 @@ export class LayeredFs {
     }
     if (entry.type === 'dir') {
       // A directory replaces a lower file or symlink at the same path.
-      this.captures.delete(path);
+      this.unkeep(path);
       this.symlinks.delete(path);
-      this.dirs.set(path, layerIndex);
-      this.note(path, layerIndex);
       return undefined;
     }
-    // A non-directory replaces whatever was at path, including a whole lower directory.
-    if (this.dirs.has(path)) this.remove(path, layerIndex);
-    this.captures.delete(path);
+    // A non-directory replaces whatever was at path, including a whole lower
+    // directory (explicit or implied by its contents), as runtimes do.
+    this.remove(path, layerIndex);
+    this.unkeep(path);
     this.symlinks.delete(path);
     if (entry.type === 'symlink') {
+      if (this.symlinks.size >= MAX_SYMLINKS) {
+        throw new ScanLimitError(`layer ${layer}: at ${path}, more than ${MAX_SYMLINKS} symbolic links (the scanner's limit; paths through them could not be resolved)`);
+      }
       this.symlinks.set(path, { target: entry.linkname, layerIndex });
       this.note(path, layerIndex);
       return undefined;
@@ -252,8 +279,7 @@ export class LayeredFs {
         }
         if (contents.size === 0) return;
         const capture = { path, layer, layerIndex, info, contents };
-        this.captures.set(path, capture);
-        this.note(path, layerIndex);
+        this.keep(capture);
         added.add(capture);
       },
     };
@@ -277,8 +303,7 @@ export class LayeredFs {
       return;
     }
     const capture = { path, layer, layerIndex, info, contents };
-    this.captures.set(path, capture);
-    this.note(path, layerIndex);
+    this.keep(capture);
     added.add(capture);
   }
 }
