@@ -13,6 +13,9 @@
 // Exceeding it is an error, never a truncation: a signed SBOM with packages
 // cut off would be untrue.
 export const MAX_COMPONENTS = 10_000;
+// Packages held while layers are scanned (a later layer may still remove
+// files, so the component limit can only be applied at the end).
+export const MAX_HELD_PACKAGES = 4 * MAX_COMPONENTS;
 
 // Java archives. The zip central directory sits at the end, so a top-level
 // archive is buffered (up to MAX_ARCHIVE); nested archives are read from that

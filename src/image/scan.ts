@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { DISTRO_FILES, identifyDistro } from '../catalogers/distro.js';
-import { MAX_COMPONENTS } from '../catalogers/limits.js';
+import { MAX_COMPONENTS, MAX_HELD_PACKAGES } from '../catalogers/limits.js';
 import { ScanLimitError, type Cataloger, type CatalogResult, type Distro, type Pkg, type Relationship, type ScanContext, type ScanProblem } from '../catalogers/types.js';
 import { decompressLayer } from './decompress.js';
 import { LayeredFs, type Capture, type FileWant } from './filesystem.js';
@@ -41,6 +41,16 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   const scan: ScanContext = { inflatedBytes: 0, warn: (path, message) => warnings.push({ path, layer: currentLayer, message }) };
   const fs = new LayeredFs([distroWant, ...catalogers], scan);
   const parsed = new Map<Capture, Map<Cataloger, Parsed>>();
+  // Packages of every parsed file still held; a later layer may remove files,
+  // so the component limit is checked at the end, but what is held meanwhile
+  // is bounded too.
+  let held = 0;
+  const hold = (previous: Parsed | undefined, next: Parsed) => {
+    held += next.result.packages.length - (previous?.result.packages.length ?? 0);
+    if (held > MAX_HELD_PACKAGES) {
+      throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
+    }
+  };
   const currentDistro = (): Distro | undefined => {
     const text = (path: string) => fs.read(path, distroWant)?.toString('utf8');
     return identifyDistro(text('/etc/os-release') ?? text('/usr/lib/os-release'), text('/etc/debian_version'));
@@ -58,19 +68,21 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
       const warn = (message: string) => {
         if (!again) warnings.push({ path: capture.path, layer: capture.layer, message: `${cataloger.name}: ${message}` });
       };
+      const previous = byCataloger.get(cataloger);
+      let next: Parsed;
       try {
-        const result = await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn });
-        byCataloger.set(cataloger, { distroKey: key, result });
+        next = { distroKey: key, result: await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn }) };
       } catch (err) {
         const empty = { packages: [], relationships: [] };
-        if (err instanceof ScanLimitError) {
-          byCataloger.set(cataloger, { distroKey: key, result: empty, overLimit: err.message });
-          continue;
+        if (err instanceof ScanLimitError) next = { distroKey: key, result: empty, overLimit: err.message };
+        else {
+          // One bad file must not cost the rest of the SBOM.
+          warn(`not read: ${err instanceof Error ? err.message : String(err)}`);
+          next = { distroKey: key, result: empty };
         }
-        // One bad file must not cost the rest of the SBOM.
-        warn(`not read: ${err instanceof Error ? err.message : String(err)}`);
-        byCataloger.set(cataloger, { distroKey: key, result: empty });
       }
+      byCataloger.set(cataloger, next);
+      hold(previous, next);
     }
   };
   const liveResults = (): CatalogResult[] =>
@@ -92,7 +104,11 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     const distro = currentDistro();
     for (const capture of added) await parse(capture, distro);
     const live = new Set(fs.live());
-    for (const capture of parsed.keys()) if (!live.has(capture)) parsed.delete(capture);
+    for (const [capture, byCataloger] of parsed) {
+      if (live.has(capture)) continue;
+      for (const p of byCataloger.values()) held -= p.result.packages.length;
+      parsed.delete(capture);
+    }
     const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
     total += bytes;
     const seconds = (performance.now() - started) / 1000;

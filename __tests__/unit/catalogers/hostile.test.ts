@@ -9,6 +9,7 @@ import { archiveFacts, java } from '../../../src/catalogers/java.js';
 import {
   MAX_AUDIT_JSON,
   MAX_COMPONENTS,
+  MAX_HELD_PACKAGES,
   MAX_INFLATED_PER_ARCHIVE,
   MAX_NESTED_ARCHIVE,
   MAX_NESTED_ARCHIVES,
@@ -199,6 +200,15 @@ describe('component limit', () => {
       [dpkg],
     );
     expect(r.packages).toEqual([]);
+  });
+
+  it(`bounds what is held mid-scan at ${MAX_HELD_PACKAGES} packages, even if a later layer might remove them`, async () => {
+    const per = MAX_COMPONENTS - 1;
+    const n = Math.floor(MAX_HELD_PACKAGES / per) + 1;
+    const files = Array.from({ length: n }, (_, i) => ({ path: `var/lib/dpkg/status.d/p${i}`, body: dpkgStatus(per).replace(/Package: p/g, `Package: f${i}p`) }));
+    await expect(scanImage([layer(files), layer([{ path: 'var/lib/dpkg/.wh.status.d' }])], [dpkg])).rejects.toThrow(
+      `layer sha256:${n}: more than ${MAX_HELD_PACKAGES} packages held while scanning`,
+    );
   });
 
   it('fails the scan when files together exceed it', async () => {
