@@ -92,7 +92,8 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   for (const [i, layer] of layers.entries()) {
     const started = performance.now();
     currentLayer = layer.digest;
-    const source = await decompressLayer(await layer.open(), layer.digest);
+    const raw = await layer.open();
+    const source = await decompressLayer(raw, layer.digest);
     let bytes = 0;
     const counted = (async function* () {
       for await (const chunk of source.chunks) {
@@ -100,7 +101,16 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
         yield chunk;
       }
     })();
-    const { entries, added } = await fs.applyLayer(i, layer.digest, counted);
+    let walked: Awaited<ReturnType<LayeredFs['applyLayer']>>;
+    try {
+      walked = await fs.applyLayer(i, layer.digest, counted);
+    } catch (err) {
+      // A limit hit mid-layer leaves the rest of the blob unread: close it, or
+      // its open connection keeps the process alive after the error.
+      raw.destroy();
+      throw err;
+    }
+    const { entries, added } = walked;
     const distro = currentDistro();
     for (const capture of added) await parse(capture, distro);
     const live = new Set(fs.live());

@@ -18,7 +18,7 @@ import {
 } from '../../../src/catalogers/limits.js';
 import { rpm } from '../../../src/catalogers/rpm.js';
 import { rust } from '../../../src/catalogers/rust.js';
-import { ScanLimitError, type ScanContext, type ScanProblem } from '../../../src/catalogers/types.js';
+import { ScanLimitError, type Cataloger, type ScanContext, type ScanProblem } from '../../../src/catalogers/types.js';
 import { readEntry, zipEntries, ZipError } from '../../../src/catalogers/zip.js';
 import { LayeredFs, type FileWant } from '../../../src/image/filesystem.js';
 import { scanImage } from '../../../src/image/scan.js';
@@ -215,6 +215,26 @@ describe('component limit', () => {
     const half = Math.ceil((MAX_COMPONENTS + 1) / 2);
     const files = [0, 1].map((i) => ({ path: `var/lib/dpkg/status.d/p${i}`, body: dpkgStatus(half).replace(/Package: p/g, `Package: f${i}p`) }));
     await expect(scanImage([layer(files)], [dpkg])).rejects.toThrow(/the image holds \d+ packages, more than the SBOM component limit/);
+  });
+});
+
+describe('a limit hit mid-layer', () => {
+  it('closes the layer stream it stops reading (an open registry connection would keep the action alive)', async () => {
+    const boom: Cataloger = {
+      name: 'boom',
+      match: (p) => p === '/boom',
+      sink: () => ({
+        push() {
+          throw new ScanLimitError('boom');
+        },
+        end: () => undefined,
+      }),
+      parse: () => ({ packages: [], relationships: [] }),
+    };
+    const raw = new Readable({ read() {} }); // a blob whose rest never arrives
+    raw.push(tar([{ path: 'boom', body: 'x' }]).subarray(0, 1024));
+    await expect(scanImage([{ digest: 'sha256:l0', open: async () => raw }], [boom])).rejects.toThrow('boom');
+    expect(raw.destroyed).toBe(true);
   });
 });
 
