@@ -51,6 +51,6 @@ export const MAX_AUDIT_JSON = 8 * 1024 * 1024;
 // thousand links, but a layer of 512-byte tar headers, which compress to
 // almost nothing, can name millions. Exceeding either is an error: dropping
 // files or links would make the SBOM untrue.
-export const MAX_KEPT_FILES = 100_000;
+export const MAX_KEPT_FILES = 50_000;
 export const MAX_KEPT_BYTES = 128 * 1024 * 1024;
 export const MAX_SYMLINKS = 250_000;

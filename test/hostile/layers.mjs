@@ -250,7 +250,7 @@ export const hostileLayers = {
   'dpkg 400,000 stanzas': () => [tar([{ path: 'var/lib/dpkg/status', body: dpkgStatus(400_000) }])],
   '20,000 whiteouts': () => whiteoutLayers(20_000),
   '300,000 symlinks': () => [tar(Array.from({ length: 300_000 }, (_, i) => ({ path: `l/${i}`, type: 'symlink', link: `t/${i}` })))],
-  '150,000 package.json': () => [tar(Array.from({ length: 150_000 }, (_, i) => ({ path: `n/${i}/package.json`, body: '{}' })))],
+  '100,000 package.json': () => [tar(Array.from({ length: 100_000 }, (_, i) => ({ path: `n/${i}/package.json`, body: '{}' })))],
 };
 
 export function dpkgStatus(n) {
