@@ -9,7 +9,7 @@ import type { Readable } from 'node:stream';
 import { catalogers } from './catalogers/index.js';
 import { isSpdxExpression } from './catalogers/common.js';
 import { purl } from './catalogers/purl.js';
-import type { Distro, Pkg, Relationship } from './catalogers/types.js';
+import { ScanLimitError, type Distro, type Pkg, type Relationship, type ScanProblem } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
 
@@ -34,6 +34,7 @@ export interface SbomResult {
   componentCount: number;
   format: 'cyclonedx';
   predicateType: 'https://cyclonedx.org/bom';
+  problems: ScanProblem[]; // what the scanner skipped or truncated (also listed in the document)
 }
 
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
@@ -58,6 +59,17 @@ export interface SbomContent {
   packages: Pkg[];
   relationships: Relationship[];
   timestamp?: Date;
+  problems?: ScanProblem[];
+}
+
+// The signed document says what it did not read, so that it is not silently
+// incomplete: one metadata property per skipped file (the first ones), and a
+// count. Policies can refuse SBOMs that carry sign-attest:scan:incomplete.
+const MAX_PROBLEM_PROPERTIES = 100;
+
+export function problemLine(p: ScanProblem): string {
+  const where = p.path ? `${p.path}${p.layer ? ` (layer ${p.layer})` : ''}: ` : p.layer ? `layer ${p.layer}: ` : '';
+  return `${where}${p.message}`;
 }
 
 // CycloneDX allows one license *expression* per component and the library
@@ -110,6 +122,11 @@ export function buildSbomDocument(content: SbomContent): { document: Record<stri
   });
   if (image.platform) root.properties.add(new Models.Property('sign-attest:platform', image.platform));
   bom.metadata.component = root;
+  const problems = content.problems ?? [];
+  if (problems.length > 0) {
+    bom.metadata.properties.add(new Models.Property('sign-attest:scan:incomplete', String(problems.length)));
+    for (const p of problems.slice(0, MAX_PROBLEM_PROPERTIES)) bom.metadata.properties.add(new Models.Property('sign-attest:scan:skipped', problemLine(p)));
+  }
 
   if (distro) {
     const os = new Models.Component(Enums.ComponentType.OperatingSystem, distro.id, {
@@ -184,7 +201,7 @@ export function generateIndexSbom(index: SbomImage, platforms: SbomImage[]): Sbo
   }
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   const json = serializer.serialize(bom, { sortLists: true });
-  return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+  return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: [] };
 }
 
 export async function validateCycloneDx(json: string): Promise<string | undefined> {
@@ -195,14 +212,28 @@ export async function validateCycloneDx(json: string): Promise<string | undefine
 export async function generateImageSbom(input: ImageSbomInput): Promise<SbomResult> {
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
-  const scan = await scanImage(layers, catalogers, log);
-  for (const w of scan.warnings.slice(0, 20)) log(`warning: ${w}`);
-  if (scan.warnings.length > 20) log(`warning: ${scan.warnings.length - 20} more`);
+  let scan;
+  try {
+    scan = await scanImage(layers, catalogers, log);
+  } catch (err) {
+    // A component list cut short would be an untrue SBOM: refuse, sign nothing.
+    if (err instanceof ScanLimitError) {
+      throw new ActionError(
+        'SBOM',
+        `cannot generate a complete SBOM for ${input.name}@${input.digest}: ${err.message}; pass your own SBOM with the sbom input, or sbom: false`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  // Every problem in the log (the step's annotations show the first few).
+  for (const w of scan.warnings) log(`skipped: ${problemLine(w)}`);
   const built = buildSbomDocument({
     image: { name: input.name, digest: input.digest, platform: input.platform },
     distro: scan.distro,
     packages: scan.packages,
     relationships: scan.relationships,
+    problems: scan.warnings,
   });
   const mode = input.validate ?? 'auto';
   const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
@@ -213,7 +244,7 @@ export async function generateImageSbom(input: ImageSbomInput): Promise<SbomResu
     }
   }
   log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-  return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+  return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: scan.warnings };
 }
 
 export async function loadSbomFile(path: string): Promise<{

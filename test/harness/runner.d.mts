@@ -8,13 +8,15 @@ export interface ActionRun {
   summary: string;
   runnerTemp: string;
   ms: number;
+  /** true when killAfterMs ran out and the run was killed */
+  killed: boolean;
 }
 export interface RunOptions {
   action?: string;
   inputs: Record<string, string>;
   env?: Record<string, string | undefined>;
   home?: string;
-  // SIGKILL the child after this long (a safety net; the run then has code -1).
+  /** kill the action's process after this long (a bound, not an assertion on speed) */
   killAfterMs?: number;
 }
 export declare function runAction(opts: RunOptions): Promise<ActionRun>;

@@ -67,10 +67,16 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home, k
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
-  // A safety net only: a killed child closes with code -1.
-  const kill = killAfterMs ? setTimeout(() => child.kill('SIGKILL'), killAfterMs) : undefined;
+  // A run still going after killAfterMs is killed (code -1, killed: true).
+  let killed = false;
+  const timer = killAfterMs
+    ? setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, killAfterMs)
+    : undefined;
   const code = await new Promise((res) => child.on('close', (c) => res(c ?? -1)));
-  clearTimeout(kill);
+  clearTimeout(timer);
   return {
     code,
     stdout,
@@ -79,6 +85,7 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home, k
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     runnerTemp,
     ms: Date.now() - started,
+    killed,
   };
 }
 
