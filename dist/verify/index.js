@@ -43630,10 +43630,12 @@ function statement(subjects, predicateType, predicate) {
         predicate,
     }));
 }
-// What `cosign sign` v3 signs for an image: a statement with a nameless
-// digest subject and an empty predicate.
-function cosignSignStatement(digest) {
-    return statement([{ digest }], PREDICATE_TYPES.cosignSign, {});
+// What `cosign sign` v3 signs for an image: a digest subject and an empty
+// predicate. cosign leaves the subject nameless; we name the repository, as
+// in our other statements, because sigstore-python rejects a statement whose
+// subject has no "name" key (cosign checks only the digest).
+function cosignSignStatement(name, digest) {
+    return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
 }
 
 // EXTERNAL MODULE: ./lib/verify.js
