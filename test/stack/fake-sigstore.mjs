@@ -252,6 +252,16 @@ const ROUTES = [
     }
     return { json: claims };
   }],
+  // The real-services launcher hands over the real trusted root: serve it, and a
+  // new TUF repository for it (a new TUF root, rewritten to tuf-root.json).
+  ['POST', '/__trusted-root', null, ({ body }) => {
+    parseJSON(body);
+    trustedRootJSON = body;
+    tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON });
+    fs.writeFileSync(config.trustedRoot, trustedRootJSON);
+    fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
+    return { json: { trustedRoot: config.trustedRoot, tufRootPath: config.tufRootPath } };
+  }],
   ['POST', '/__claims/reset', null, () => {
     claims = { ...baseClaims };
     return { json: claims };

@@ -31,6 +31,18 @@ export interface StackInfo {
   env: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
   pids: Record<string, number>;
   logs: string;
+  /** Set when the real services run (startStack({real: true})); the fields below only then. */
+  real?: true;
+  /** Path of signing_config.json (v0.2: Fulcio, Rekor v1, TSA, OIDC). */
+  signingConfig?: string;
+  /** Same, listing Rekor v2 (rekor-tiles) instead of v1; null when rekor-tiles is not built. */
+  signingConfigRekorV2?: string | null;
+  rekorV2URL?: string | null;
+  ctlogURL?: string;
+  rekorMaxBodySize?: number;
+  trees?: { rekor: string; ctlog: string };
+  /** ms since the start of startRealSigstore at which each service was ready. */
+  timings?: Record<string, number>;
 }
 
 export interface Stack extends StackInfo {
@@ -44,6 +56,10 @@ export interface StartOptions {
   rekorPrefill?: number;
   claims?: Record<string, unknown>;
   detached?: boolean;
+  /** The real Sigstore services; default: env SIGN_ATTEST_REAL_SIGSTORE=1. */
+  real?: boolean;
+  /** With real: Rekor v1's --max_request_body_size in bytes. */
+  rekorMaxBodySize?: number;
 }
 
 export interface PushedImage {
@@ -76,3 +92,5 @@ export function setClaims(stack: StackInfo, claims: Record<string, unknown>): Pr
 export function resetClaims(stack: StackInfo): Promise<Record<string, unknown>>;
 export function tokenURL(stack: StackInfo, audience?: string): string;
 export function requestToken(stack: StackInfo, audience?: string): Promise<string>;
+
+export function missingRealTools(): string[];
