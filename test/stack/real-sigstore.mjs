@@ -264,7 +264,9 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
     const ctKey = crypto.generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
     const ctKeyFile = path.join(dir, 'ctlog.key');
     const ctPubFile = path.join(dir, 'ctlog.pub');
-    fs.writeFileSync(ctKeyFile, ctKey.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
+    // ct_server refuses a key without a password; it decrypts legacy (RFC 1423) PEM.
+    const ctKeyPassword = 'ct-log-key';
+    fs.writeFileSync(ctKeyFile, ctKey.privateKey.export({ format: 'pem', type: 'sec1', cipher: 'aes-256-cbc', passphrase: ctKeyPassword }), { mode: 0o600 });
     fs.writeFileSync(ctPubFile, ctKey.publicKey.export({ format: 'pem', type: 'spki' }));
     const fulcioConfig = path.join(dir, 'fulcio-config.json');
     fs.writeFileSync(fulcioConfig, JSON.stringify({ OIDCIssuers: { [issuer]: { IssuerURL: issuer, ClientID: 'sigstore', Type: 'github-workflow' } } }, null, 2));
@@ -291,7 +293,7 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
       `  log_id: ${ctTree}`,
       `  prefix: "${CT_PREFIX}"`,
       `  roots_pem_file: "${rootsFile}"`,
-      `  private_key { [type.googleapis.com/keyspb.PEMKeyFile] { path: "${ctKeyFile}" } }`,
+      `  private_key { [type.googleapis.com/keyspb.PEMKeyFile] { path: "${ctKeyFile}" password: "${ctKeyPassword}" } }`,
       '  ext_key_usages: "CodeSigning"',
       '}',
       '',

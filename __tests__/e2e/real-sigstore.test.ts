@@ -1,0 +1,248 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  fallbackReferrers,
+  getBlob,
+  getManifest,
+  loadTrust,
+  rekorEntry,
+  sha256,
+  sigstoreCLI,
+  sigstoreVerify,
+  tagFor,
+  verifySET,
+  type Trust,
+} from '../../test/harness/checks.js';
+import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
+import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+
+// The bundled action against the real Sigstore services (Fulcio with a CT log,
+// Rekor v1 on Trillian + MariaDB, the timestamp authority), then checked with
+// our own verifier, @sigstore/verify, the sigstore CLI and, when built, cosign.
+// Skipped only when the services are not built (.ci/run builds them).
+
+const execFileP = promisify(execFile);
+const lib = await stackLib();
+const missing = lib.missingRealTools();
+const describeReal = missing.length === 0 ? describe : describe.skip;
+if (missing.length > 0) {
+  console.warn(`real-sigstore e2e skipped: not built/installed: ${missing.join(', ')} (scripts/install-tools.sh, scripts/install-deps.sh)`);
+}
+
+// Fulcio's OIDs for the GitHub claims (docs/oid-info.md in Fulcio).
+const OID = {
+  issuerV2: '1.3.6.1.4.1.57264.1.8',
+  sourceRepositoryURI: '1.3.6.1.4.1.57264.1.12',
+  sourceRepositoryDigest: '1.3.6.1.4.1.57264.1.13',
+  buildSignerURI: '1.3.6.1.4.1.57264.1.9',
+  runnerEnvironment: '1.3.6.1.4.1.57264.1.11',
+  sct: '1.3.6.1.4.1.11129.2.4.2',
+};
+
+let stack: Stack;
+let trust: Trust;
+let work: string;
+
+function run(inputs: Record<string, string>): Promise<ActionRun> {
+  return runAction({ inputs: { ...stackInputs(stack), ...inputs }, env: stack.env });
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string }> {
+  try {
+    const { stdout, stderr } = await execFileP(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], { env: { ...process.env, HOME: work } });
+    return { code: 0, out: stdout + stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+/** Runs .tools/bin/NAME when it is built; undefined otherwise. */
+async function tool(name: string, args: string[]): Promise<{ code: number; out: string } | undefined> {
+  const bin = join(ROOT, '.tools/bin', name);
+  if (!existsSync(bin)) return undefined;
+  try {
+    const { stdout, stderr } = await execFileP(bin, args, { env: { ...process.env, HOME: work, SIGSTORE_NO_CACHE: '1' }, timeout: 60_000 });
+    return { code: 0, out: stdout + stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code ?? 1, out: `${e.stdout}${e.stderr}` };
+  }
+}
+
+// DER extension lookup by OID, enough to see that an extension is present and
+// read its UTF8String/IA5String value.
+function extension(cert: X509Certificate, oid: string): string | undefined {
+  const der = cert.raw;
+  const encoded = encodeOID(oid);
+  const at = der.indexOf(encoded);
+  if (at < 0) return undefined;
+  let i = at + encoded.length;
+  if (der[i] === 0x01) i += 3; // critical BOOLEAN
+  if (der[i] !== 0x04) return undefined; // OCTET STRING
+  const [len, off] = derLength(der, i + 1);
+  const inner = der.subarray(off, off + len);
+  if (inner[0] === 0x0c || inner[0] === 0x16) {
+    const [l, o] = derLength(inner, 1);
+    return inner.subarray(o, o + l).toString('utf8');
+  }
+  return inner.toString('utf8');
+}
+
+function encodeOID(oid: string): Buffer {
+  const parts = oid.split('.').map(Number);
+  const body = [40 * (parts[0] ?? 0) + (parts[1] ?? 0)];
+  for (const p of parts.slice(2)) {
+    const bytes = [p & 0x7f];
+    for (let v = p >> 7; v > 0; v >>= 7) bytes.unshift((v & 0x7f) | 0x80);
+    body.push(...bytes);
+  }
+  return Buffer.from([0x06, body.length, ...body]);
+}
+
+function derLength(buf: Buffer, i: number): [number, number] {
+  const first = buf[i] ?? 0;
+  if (first < 0x80) return [first, i + 1];
+  const n = first & 0x7f;
+  let len = 0;
+  for (let k = 0; k < n; k++) len = (len << 8) | (buf[i + 1 + k] ?? 0);
+  return [len, i + 1 + n];
+}
+
+describeReal('the action against the real Sigstore services', () => {
+  let img: PushedImage;
+  let signed: ActionRun;
+  let san: string;
+  let issuer: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'real-sigstore-e2e-'));
+    stack = await lib.startStack({ stateDir: join(work, 'stack'), real: true });
+    trust = loadTrust(stack.trustedRoot);
+    san = stack.identity.subjectAlternativeName;
+    issuer = stack.identity.issuer;
+    img = await lib.pushFixtureImage(stack, 'octo-org/real');
+    signed = await run({ images: img.ref, 'tsa-url': stack.tsaURL });
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('signs and attests (SBOM + provenance) with no error', () => {
+    expect(errorLines(signed)).toEqual([]);
+    expect(signed.code).toBe(0);
+    for (const k of ['signature-log-index', 'sbom-log-index', 'provenance-log-index']) expect(signed.outputs[k]).toMatch(/^\d+$/);
+  });
+
+  it('gets a real Fulcio certificate: GitHub extensions from the token, an SCT from the CT log', () => {
+    const bundle = JSON.parse(readFileSync(signed.outputs['provenance-bundle'] ?? '', 'utf8')) as Record<string, any>;
+    const cert = new X509Certificate(Buffer.from(bundle['verificationMaterial']['certificate']['rawBytes'], 'base64'));
+    expect(cert.subjectAltName).toBe(`URI:${san}`);
+    expect(extension(cert, OID.issuerV2)).toBe(issuer);
+    expect(extension(cert, OID.sourceRepositoryURI)).toBe('https://github.com/octo-org/octo-repo');
+    expect(extension(cert, OID.buildSignerURI)).toBe(san);
+    expect(extension(cert, OID.runnerEnvironment)).toBe('github-hosted');
+    expect(extension(cert, OID.sct)).toBeDefined();
+    const root = JSON.parse(readFileSync(stack.trustedRoot, 'utf8')) as Record<string, any>;
+    const caRoot = new X509Certificate(Buffer.from(root['certificateAuthorities'][0]['certChain']['certificates'].at(-1)['rawBytes'], 'base64'));
+    expect(cert.checkIssued(caRoot)).toBe(true);
+  });
+
+  it('logs entries the real Rekor serves back, with SETs from its key', async () => {
+    const sig = await getManifest(img.name, tagFor(img.digest, '.sig'));
+    const layer = sig!.layers![0]!;
+    const legacy = JSON.parse(layer.annotations?.['dev.sigstore.cosign/bundle'] ?? '{}') as { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } };
+    expect(verifySET(trust, legacy.Payload, legacy.SignedEntryTimestamp)).toBe(true);
+    const entry = await rekorEntry(stack.rekorURL, legacy.Payload.logIndex);
+    expect(entry.body['kind']).toBe('hashedrekord');
+    expect(entry.body['spec']['data']['hash']['value']).toBe(sha256(await getBlob(img.name, layer.digest)));
+    const prov = await rekorEntry(stack.rekorURL, Number(signed.outputs['provenance-log-index']));
+    expect(prov.body['kind']).toBe('dsse');
+  });
+
+  it('writes bundles with RFC 3161 timestamps that verify with @sigstore/verify', async () => {
+    const sig = await getManifest(img.name, tagFor(img.digest, '.sig'));
+    const payload = await getBlob(img.name, sig!.layers![0]!.digest); // what the message signature signs
+    for (const k of ['signature-bundle', 'sbom-bundle', 'provenance-bundle']) {
+      const bundle = JSON.parse(readFileSync(signed.outputs[k] ?? '', 'utf8')) as Record<string, any>;
+      expect(bundle['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
+      sigstoreVerify(trust, bundle, san, issuer, k === 'signature-bundle' ? payload : undefined);
+    }
+    const refs = await fallbackReferrers(img.name, img.digest);
+    expect(refs).toHaveLength(3);
+    for (const r of refs) sigstoreVerify(trust, r.bundle, san, issuer);
+  });
+
+  it('verifies with our CLI (cosign tags and referrers), and refuses another identity', async () => {
+    const policy = ['--certificate-identity', san, '--certificate-oidc-issuer', issuer, '--trusted-root', stack.trustedRoot];
+    const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
+    expect(ok.out).toMatch(/^VERIFIED /);
+    expect(ok.code).toBe(0);
+    const other = await cli(['verify', img.ref, '--certificate-identity', 'https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main', '--certificate-oidc-issuer', issuer, '--trusted-root', stack.trustedRoot]);
+    expect(other.code).toBe(1);
+    const bundle = await cli(['verify-bundle', '--bundle', signed.outputs['provenance-bundle'] ?? '', ...policy, img.digest]);
+    expect(bundle).toMatchObject({ code: 0 });
+  });
+
+  it('verifies with the verify action', async () => {
+    const v = await runAction({
+      action: 'verify',
+      inputs: { images: img.ref, 'certificate-identity': san, 'certificate-oidc-issuer': issuer, 'trusted-root': stack.trustedRoot },
+    });
+    expect(errorLines(v)).toEqual([]);
+    expect(v.code).toBe(0);
+  });
+
+  it('verifies with the sigstore CLI through the TUF mirror of the real trusted root', async () => {
+    const cache = mkdtempSync(join(work, 'tuf-'));
+    const r = await sigstoreCLI(stack, signed.outputs['provenance-bundle'] ?? '', san, cache);
+    expect(r).toMatchObject({ code: 0 });
+  });
+
+  it('verifies with cosign v3 and v2 when they are built', async () => {
+    const args = ['verify', '--trusted-root', stack.trustedRoot, '--certificate-identity', san, '--certificate-oidc-issuer', issuer, '--allow-http-registry', img.ref];
+    const results: Record<string, { code: number; out: string } | undefined> = {
+      cosign3: await tool('cosign3', args),
+      cosign2: await tool('cosign2', args),
+      'cosign3 attestation': await tool('cosign3', ['verify-attestation', '--type', 'slsaprovenance1', ...args.slice(1)]),
+    };
+    for (const [name, r] of Object.entries(results)) {
+      if (r === undefined) continue;
+      console.log(`${name}: exit ${r.code}\n${r.out}`);
+      expect({ name, ...r }).toMatchObject({ name, code: 0 });
+    }
+  });
+});
+
+describeReal('Rekor v1 refusing a body larger than --max_request_body_size', () => {
+  let small: Stack;
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'real-sigstore-limit-'));
+    small = await lib.startStack({ stateDir: join(work, 'stack'), real: true, rekorMaxBodySize: 8 * 1024 });
+  }, 300_000);
+
+  afterAll(async () => {
+    await small?.stop();
+  });
+
+  it('ends with one error naming the size, the limit and the ways out, and attaches nothing', async () => {
+    const img = await lib.pushFixtureImage(small, 'octo-org/big-sbom');
+    const sbom = join(work, 'big.cdx.json');
+    const components = Array.from({ length: 400 }, (_, i) => ({ type: 'library', name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0` }));
+    writeFileSync(sbom, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components }));
+    const r = await runAction({ inputs: { ...stackInputs(small), images: img.ref, sbom, provenance: 'false', sign: 'false' }, env: small.env });
+    expect(r.code).toBe(1);
+    const errors = errorLines(r);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/8192 bytes|8 KiB/);
+    expect(errors[0]).toMatch(/sbom: false/);
+    expect(await getManifest(img.name, tagFor(img.digest, '.att'))).toBeUndefined();
+    expect(await fallbackReferrers(img.name, img.digest)).toEqual([]);
+  });
+});
