@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { createHash, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +18,10 @@ import {
   verifySET,
   type Trust,
 } from '../../test/harness/checks.js';
+import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
+import { TrustedRoot } from '@sigstore/protobuf-specs';
+import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, TSAWitness } from '@sigstore/sign';
+import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
 
@@ -32,6 +36,8 @@ const missing = lib.missingRealTools();
 const describeReal = missing.length === 0 ? describe : describe.skip;
 if (missing.length > 0) {
   console.warn(`real-sigstore e2e skipped: not built/installed: ${missing.join(', ')} (scripts/install-tools.sh, scripts/install-deps.sh)`);
+} else if (!lib.hasRekorV2()) {
+  console.warn('real-sigstore e2e: Rekor v2 checks skipped: rekor-tiles not built (scripts/install-tools.sh rekor-tiles)');
 }
 
 // Fulcio's OIDs for the GitHub claims (docs/oid-info.md in Fulcio).
@@ -217,6 +223,44 @@ describeReal('the action against the real Sigstore services', () => {
       console.log(`${name}: exit ${r.code}\n${r.out}`);
       expect({ name, ...r }).toMatchObject({ name, code: 0 });
     }
+  });
+});
+
+// The stack's Rekor v2 (rekor-tiles on local tiles) and its entry in the
+// trusted root, proven with sigstore-js's own v2 client.
+const describeV2 = missing.length === 0 && lib.hasRekorV2() ? describe : describe.skip;
+describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), 'real-sigstore-v2-'));
+    stack = await lib.startStack({ stateDir: join(work, 'stack'), real: true });
+  }, 300_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const witnesses = () => [new RekorWitness({ rekorBaseURL: stack.rekorV2URL ?? '', majorApiVersion: 2 }), new TSAWitness({ tsaBaseURL: stack.tsaURL })];
+  const signer = () => new FulcioSigner({ fulcioBaseURL: stack.fulcioURL, identityProvider: { getToken: () => lib.requestToken(stack) } });
+
+  it('logs hashedrekord v0.0.2 entries whose bundles (proof + checkpoint, no SET) verify against the trusted root', async () => {
+    const config = JSON.parse(readFileSync(stack.signingConfigRekorV2 ?? '', 'utf8')) as Record<string, any>;
+    expect(config['rekorTlogUrls']).toEqual([expect.objectContaining({ url: stack.rekorV2URL, majorApiVersion: 2 })]);
+    const data = Buffer.from('rekor v2 from the real stack');
+    const bundle = bundleToJSON(await new MessageSignatureBundleBuilder({ signer: signer(), witnesses: witnesses() }).create({ data })) as Record<string, any>;
+    const entry = bundle['verificationMaterial']['tlogEntries'][0];
+    expect(entry['kindVersion']).toEqual({ kind: 'hashedrekord', version: '0.0.2' });
+    expect(entry['inclusionPromise']).toBeUndefined();
+    expect(entry['inclusionProof']['checkpoint']['envelope']).toContain(new URL(stack.rekorV2URL ?? '').host);
+    const root = TrustedRoot.fromJSON(JSON.parse(readFileSync(stack.trustedRoot, 'utf8')));
+    const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, tsaThreshold: 1 });
+    verifier.verify(toSignedEntity(bundleFromJSON(bundle), data), { subjectAlternativeName: stack.identity.subjectAlternativeName, extensions: { issuer: stack.identity.issuer } });
+    expect(() => verifier.verify(toSignedEntity(bundleFromJSON(bundle), Buffer.from('other')), { subjectAlternativeName: stack.identity.subjectAlternativeName })).toThrow();
+  });
+
+  it('refuses DSSE entries: rekor-tiles logs only hashedrekord', async () => {
+    const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: createHash('sha256').update('x').digest('hex') } }], predicateType: 'https://example.com/v1', predicate: {} };
+    const builder = new DSSEBundleBuilder({ signer: signer(), witnesses: witnesses() });
+    await expect(builder.create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' })).rejects.toThrow(/400.*must be hashedrekord/);
   });
 });
 

@@ -140,11 +140,13 @@ function keyDetails(spki) {
   throw new Error(`unsupported log key ${key.asymmetricKeyType} ${curve ?? ''}`);
 }
 
-// C2SP signed-note key ID: Ed25519 keys hash name || \n || 0x01 || key; ECDSA keys hash the SPKI.
-function checkpointKeyId(origin, spki) {
+// A Rekor v2 log's ID: for Ed25519 keys the C2SP signed-note hash of
+// name || \n || 0x01 || key, in full (its first 4 bytes are the checkpoint key
+// hint); for ECDSA keys the SPKI hash, as for Rekor v1.
+function noteLogId(origin, spki) {
   const key = crypto.createPublicKey({ key: spki, format: 'der', type: 'spki' });
-  if (key.asymmetricKeyType !== 'ed25519') return sha256(spki).subarray(0, 4);
-  return sha256(Buffer.concat([Buffer.from(`${origin}\n`), Buffer.from([1]), spki.subarray(-32)])).subarray(0, 4);
+  if (key.asymmetricKeyType !== 'ed25519') return sha256(spki);
+  return sha256(Buffer.concat([Buffer.from(`${origin}\n`), Buffer.from([1]), spki.subarray(-32)]));
 }
 
 function subjectOf(der) {
@@ -342,8 +344,8 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
       baseUrl,
       hashAlgorithm: HashAlgorithm.SHA2_256,
       publicKey: { rawBytes: spki, keyDetails: keyDetails(spki), validFor: { start: since } },
-      logId: { keyId: origin ? checkpointKeyId(origin, spki) : sha256(spki) },
-      ...(origin ? { checkpointKeyId: { keyId: checkpointKeyId(origin, spki) } } : {}),
+      // Bundles name the log by this full ID (rekor-tiles too), so no 4-byte checkpointKeyId.
+      logId: { keyId: origin ? noteLogId(origin, spki) : sha256(spki) },
     });
     const trustedRoot = TrustedRoot.toJSON({
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',

@@ -93,4 +93,7 @@ export function resetClaims(stack: StackInfo): Promise<Record<string, unknown>>;
 export function tokenURL(stack: StackInfo, audience?: string): string;
 export function requestToken(stack: StackInfo, audience?: string): Promise<string>;
 
+/** What is missing to run the real services (empty when they can run). */
 export function missingRealTools(): string[];
+/** Whether rekor-tiles (Rekor v2) is built into .tools/bin. */
+export function hasRekorV2(): boolean;

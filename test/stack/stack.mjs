@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { startRealSigstore } from './real-sigstore.mjs';
 import { REGISTRY_PASSWORD, REGISTRY_USER, requireTools, writeRegistryConfig } from './registry.mjs';
 
-export { missingRealTools } from './real-sigstore.mjs';
+export { hasRekorV2, missingRealTools } from './real-sigstore.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FAKE_SIGSTORE = path.join(HERE, 'fake-sigstore.mjs');
