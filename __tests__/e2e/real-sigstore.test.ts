@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +22,9 @@ import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, TSAWitness } from '@sigstore/sign';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
+import { Http } from '../../src/http.js';
+import { requestCertificate } from '../../src/sigstore/fulcio.js';
+import { createEntry, type ProposedEntry } from '../../src/sigstore/rekor.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
 
@@ -170,6 +173,35 @@ describeReal('the action against the real Sigstore services', () => {
     expect(entry.body['spec']['data']['hash']['value']).toBe(sha256(await getBlob(img.name, layer.digest)));
     const prov = await rekorEntry(stack.rekorURL, Number(signed.outputs['provenance-log-index']));
     expect(prov.body['kind']).toBe('dsse');
+  });
+
+  // A retried upload whose first response was lost: real Rekor answers 409 with
+  // a Location naming the 80-hex entry ID (tree ID + leaf hash), not the stand-in's 64-hex UUID.
+  it('reuses the existing entry when the real Rekor reports a duplicate (409)', async () => {
+    const http = new Http({ retryBudgetMs: 30_000 });
+    const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const token = await lib.requestToken(stack);
+    const sub = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { sub: string };
+    const [leaf] = await requestCertificate(http, stack.fulcioURL, {
+      token,
+      publicKeyPEM: key.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      proofOfPossession: sign('sha256', Buffer.from(sub.sub), key.privateKey),
+    });
+    const data = Buffer.from('logged twice');
+    const entry: ProposedEntry = {
+      apiVersion: '0.0.1',
+      kind: 'hashedrekord',
+      spec: {
+        signature: { content: sign('sha256', data, key.privateKey).toString('base64'), publicKey: { content: Buffer.from(leaf ?? '').toString('base64') } },
+        data: { hash: { algorithm: 'sha256', value: sha256(data) } },
+      },
+    };
+    const first = await createEntry(http, stack.rekorURL, entry);
+    const again = await createEntry(http, stack.rekorURL, entry);
+    expect(first.uuid).toMatch(/^[0-9a-f]{80}$/);
+    expect(again.uuid).toBe(first.uuid);
+    expect(again.logIndex).toBe(first.logIndex);
+    expect(again.body).toBe(first.body);
   });
 
   it('writes bundles with RFC 3161 timestamps that verify with @sigstore/verify', async () => {
