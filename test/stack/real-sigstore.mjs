@@ -8,7 +8,7 @@
 // signing_config.json from the running services' keys and URLs.
 //
 // Binaries come from .tools/bin (scripts/install-tools.sh); MariaDB from apt.
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -181,9 +181,9 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
   const children = [];
   const pids = {};
   const logOf = (name) => path.join(logs, `${name}.log`);
-  const start = (name, cmd, args, { pipeStdout = false } = {}) => {
+  const start = (name, cmd, args, { pipeStdout = false, env } = {}) => {
     const log = fs.openSync(logOf(name), 'a');
-    const child = spawn(cmd, args, { detached, stdio: ['ignore', pipeStdout ? 'pipe' : log, log] });
+    const child = spawn(cmd, args, { detached, stdio: ['ignore', pipeStdout ? 'pipe' : log, log], env: env && { ...process.env, ...env } });
     fs.closeSync(log);
     children.push(child);
     pids[name] = child.pid;
@@ -200,11 +200,17 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
     );
     const url = (port, p = '') => `http://127.0.0.1:${port}${p}`;
 
-    // GitHub OIDC stand-in. Fulcio fetches discovery from the issuer URL and requires
-    // the token's iss, the discovery issuer and its configured IssuerURL to be equal,
-    // so the issuer is the stand-in's own http://127.0.0.1:PORT.
-    const issuer = url(ports.oidc);
+    // GitHub OIDC stand-in. Fulcio requires the token's iss, its configured
+    // IssuerURL and the discovery document's issuer to be equal, and fetches
+    // discovery from that URL. To keep GitHub's issuer in the certificates, the
+    // stand-in also serves https://token.actions.githubusercontent.com (a
+    // throwaway certificate Fulcio trusts through SSL_CERT_FILE) behind a CONNECT
+    // proxy Fulcio uses (HTTPS_PROXY; loopback URLs bypass it). Without openssl,
+    // the issuer is the stand-in's plain http://127.0.0.1:PORT.
+    const tlsIssuer = issuerCertificate(dir);
+    const issuer = tlsIssuer ? GITHUB_ISSUER : url(ports.oidc);
     const oidcArgs = [FAKE_SIGSTORE, '--port', String(ports.oidc), '--issuer', issuer, '--state-dir', path.join(dir, 'oidc')];
+    if (tlsIssuer) oidcArgs.push('--issuer-tls-cert', tlsIssuer.cert, '--issuer-tls-key', tlsIssuer.key);
     if (claims) {
       const claimsFile = path.join(dir, 'claims.json');
       fs.writeFileSync(claimsFile, JSON.stringify(claims));
@@ -279,7 +285,7 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
       '--grpc-host', '127.0.0.1', '--grpc-port', String(ports.fulcioGrpc), '--metrics-port', String(ports.fulcioMetrics),
       '--legacy-unix-domain-socket', path.join(dir, 'fulcio-legacy.sock'), '--ct-log-url', ctURL,
       '--ct-log-public-key-path', ctPubFile, '--log_type', 'prod',
-    ]);
+    ], { env: tlsIssuer ? { HTTPS_PROXY: oidc.issuerProxyURL, SSL_CERT_FILE: tlsIssuer.cert } : undefined });
     const trustBundle = JSON.parse(
       (await waitFor('fulcio', fulcio, logOf('fulcio'), () => httpOK(`${fulcioURL}/api/v2/trustBundle`))).toString(),
     );
@@ -423,6 +429,22 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
     await stopProcesses(children);
     throw e;
   }
+}
+
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+
+/** A self-signed certificate for the issuer's host (openssl), or undefined without openssl. */
+function issuerCertificate(dir) {
+  const openssl = systemBinary('openssl');
+  if (!openssl) return undefined;
+  const cert = path.join(dir, 'issuer-tls.crt');
+  const key = path.join(dir, 'issuer-tls.key');
+  const host = new URL(GITHUB_ISSUER).hostname;
+  execFileSync(openssl, [
+    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
+    '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', key, '-out', cert,
+  ], { stdio: 'ignore' });
+  return { cert, key };
 }
 
 const METRICS_PORT = 2112;
