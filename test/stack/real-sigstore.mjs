@@ -12,6 +12,7 @@ import { execFile, execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -224,28 +225,11 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
     });
     tsaReady.catch(() => {}); // awaited below
 
-    // MariaDB with its own datadir, socket and port.
+    // MariaDB with its own datadir (a copy of a cached, initialised one), socket and port.
     const datadir = path.join(dir, 'mysql');
-    const socket = path.join(dir, 'mysql.sock');
-    await execFileP(systemBinary('mariadb-install-db'), [
-      '--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root',
-    ]);
-    const mysqlChild = start('mariadb', systemBinary('mariadbd'), [
-      '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${ports.mysql}`, '--bind-address=127.0.0.1',
-      `--pid-file=${path.join(dir, 'mysql.pid')}`, '--user=root', '--skip-name-resolve', '--innodb-buffer-pool-size=32M',
-      '--innodb-flush-log-at-trx-commit=2', '--skip-log-bin',
-    ]);
-    const sql = (statements, input) =>
-      new Promise((resolve, reject) => {
-        const c = spawn(systemBinary('mariadb'), ['--no-defaults', '-S', socket, '-uroot', '-e', statements], { stdio: [input ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
-        let err = '';
-        c.stderr.on('data', (d) => (err += d));
-        c.on('exit', (code) => (code === 0 ? resolve(true) : reject(new Error(err))));
-        if (input) c.stdin.end(input);
-      });
-    await waitFor('mariadb', mysqlChild, logOf('mariadb'), () => sql('SELECT 1'));
-    await sql('CREATE DATABASE trillian; CREATE DATABASE rekor;');
-    await sql('USE trillian; SOURCE ' + TRILLIAN_SCHEMA + ';');
+    fs.cpSync(await mariadbTemplate(), datadir, { recursive: true });
+    mark('mariadb-datadir');
+    await startMariaDB({ datadir, socket: path.join(dir, 'mysql.sock'), port: ports.mysql, pidFile: path.join(dir, 'mysql.pid'), launch: start, logFile: logOf('mariadb') });
     mark('mariadb');
     const dsn = (db) => `root@tcp(127.0.0.1:${ports.mysql})/${db}`;
 
@@ -447,6 +431,67 @@ function issuerCertificate(dir) {
   return { cert, key };
 }
 
+// A throwaway database: small buffers and redo log (the default 96 MB log file
+// dominates mariadb-install-db's time).
+const INNODB = ['--innodb-buffer-pool-size=32M', '--innodb-log-file-size=8M'];
+
+const sqlClient = (socket, statements) =>
+  new Promise((resolve, reject) => {
+    const c = spawn(systemBinary('mariadb'), ['--no-defaults', '-S', socket, '-uroot', '-e', statements], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    c.stderr.on('data', (d) => (err += d));
+    c.on('exit', (code) => (code === 0 ? resolve(true) : reject(new Error(err))));
+  });
+
+/** Starts mariadbd on DATADIR and waits until it answers; returns the child. */
+async function startMariaDB({ datadir, socket, port, pidFile, launch, logFile }) {
+  const child = launch('mariadb', systemBinary('mariadbd'), [
+    '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
+    `--pid-file=${pidFile}`, '--user=root', '--skip-name-resolve', ...INNODB, '--innodb-flush-log-at-trx-commit=2', '--skip-log-bin',
+  ]);
+  await waitFor('mariadb', child, logFile, () => sqlClient(socket, 'SELECT 1'));
+  return child;
+}
+
+// mariadb-install-db and the schema take seconds on a busy machine: do them
+// once per MariaDB version and schema into the tools cache, then copy the
+// datadir. Built in a private folder and renamed, so parallel stacks cannot clash.
+async function mariadbTemplate() {
+  const { stdout: version } = await execFileP(systemBinary('mariadbd'), ['--version']);
+  const key = sha256(Buffer.concat([Buffer.from(version + INNODB.join(' ')), fs.readFileSync(TRILLIAN_SCHEMA)])).toString('hex').slice(0, 16);
+  const cache = process.env.SIGN_ATTEST_TOOLS_CACHE ?? path.join(os.homedir(), '.cache/sign-attest-tools');
+  const template = path.join(cache, `mariadb-datadir-${key}`);
+  if (fs.existsSync(template)) return template;
+  const work = fs.mkdtempSync(`${template}.tmp-`);
+  const datadir = path.join(work, 'data');
+  const children = [];
+  try {
+    await execFileP(systemBinary('mariadb-install-db'), [
+      '--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root', ...INNODB,
+    ]);
+    const socket = path.join(work, 'sock');
+    const launch = (_name, cmd, args) => {
+      const log = fs.openSync(path.join(work, 'mariadb.log'), 'a');
+      const child = spawn(cmd, args, { stdio: ['ignore', log, log] });
+      fs.closeSync(log);
+      children.push(child);
+      return child;
+    };
+    await startMariaDB({ datadir, socket, port: await freePort(), pidFile: path.join(work, 'pid'), launch, logFile: path.join(work, 'mariadb.log') });
+    await sqlClient(socket, `CREATE DATABASE trillian; CREATE DATABASE rekor; USE trillian; SOURCE ${TRILLIAN_SCHEMA};`);
+    await stopProcesses(children, READY_TIMEOUT_MS); // a clean shutdown leaves a datadir that can be copied
+    try {
+      fs.renameSync(datadir, template);
+    } catch (e) {
+      if (!fs.existsSync(template)) throw e; // another stack made it first
+    }
+    return template;
+  } finally {
+    await stopProcesses(children);
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
 const METRICS_PORT = 2112;
 const portFree = (port) =>
   new Promise((resolve) => {
@@ -490,12 +535,12 @@ async function startRekorV2({ dir, ports, url, start, logOf }) {
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves when all have exited. */
-export async function stopProcesses(children) {
+export async function stopProcesses(children, graceMs = KILL_GRACE_MS) {
   await Promise.all(
     children.filter(isRunning).map(async (child) => {
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
       await exited;
       clearTimeout(timer);
     }),
