@@ -282,11 +282,30 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     const entry = bundle['verificationMaterial']['tlogEntries'][0];
     expect(entry['kindVersion']).toEqual({ kind: 'hashedrekord', version: '0.0.2' });
     expect(entry['inclusionPromise']).toBeUndefined();
-    expect(entry['inclusionProof']['checkpoint']['envelope']).toContain(new URL(stack.rekorV2URL ?? '').host);
+    expect(entry['inclusionProof']['checkpoint']['envelope']).toContain(new URL(stack.rekorV2URL ?? '').hostname);
     const root = TrustedRoot.fromJSON(JSON.parse(readFileSync(stack.trustedRoot, 'utf8')));
     const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, tsaThreshold: 1 });
     verifier.verify(toSignedEntity(bundleFromJSON(bundle), data), { subjectAlternativeName: stack.identity.subjectAlternativeName, extensions: { issuer: stack.identity.issuer } });
     expect(() => verifier.verify(toSignedEntity(bundleFromJSON(bundle), Buffer.from('other')), { subjectAlternativeName: stack.identity.subjectAlternativeName })).toThrow();
+  });
+
+  // Real cosign v3 reads the stack's signing config, logs to rekor-tiles
+  // (attestations as hashedrekord over the DSSE PAE) and our verifier reads it back.
+  it('what cosign v3 signs and attests through the Rekor v2 signing config verifies with our CLI', async () => {
+    if (!existsSync(join(ROOT, '.tools/bin/cosign3'))) return console.warn('cosign3 not built: cosign v3 on Rekor v2 not checked');
+    const img = await lib.pushFixtureImage(stack, 'octo-org/cosign-v2-log');
+    const predicate = join(work, 'predicate.json');
+    writeFileSync(predicate, JSON.stringify({ buildDefinition: { buildType: 'https://example.com/build/v1' } }));
+    const common = ['--yes', '--signing-config', stack.signingConfigRekorV2 ?? '', '--trusted-root', stack.trustedRoot, '--identity-token', await lib.requestToken(stack), '--allow-http-registry'];
+    expect(await tool('cosign3', ['sign', ...common, img.ref])).toMatchObject({ code: 0 });
+    expect(await tool('cosign3', ['attest', ...common, '--type', 'slsaprovenance1', '--predicate', predicate, img.ref])).toMatchObject({ code: 0 });
+    const kinds = (await fallbackReferrers(img.name, img.digest)).map((r) => (r.bundle as Record<string, any>)['verificationMaterial']['tlogEntries'][0]['kindVersion']);
+    expect(kinds).toEqual([{ kind: 'hashedrekord', version: '0.0.2' }, { kind: 'hashedrekord', version: '0.0.2' }]);
+    const policy = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
+    const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
+    expect(ok.out).toMatch(/^VERIFIED /);
+    expect(ok.out).toMatch(/ok +referrer attestation https:\/\/slsa\.dev\/provenance\/v1/);
+    expect(ok.code).toBe(0);
   });
 
   it('refuses DSSE entries: rekor-tiles logs only hashedrekord', async () => {

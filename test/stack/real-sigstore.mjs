@@ -367,8 +367,8 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
       });
     const files = {
       trustedRoot: path.join(dir, 'trusted_root.json'),
-      signingConfig: path.join(dir, 'signing_config.json'),
-      signingConfigV2: rekorV2Info ? path.join(dir, 'signing_config.rekor-v2.json') : null,
+      signingConfig: path.join(dir, 'signing_config.v0.2.json'),
+      signingConfigV2: rekorV2Info ? path.join(dir, 'signing_config.rekor-v2.v0.2.json') : null,
       rekorPublicKey: path.join(dir, 'rekor.pub'),
     };
     const trustedRootJSON = JSON.stringify(trustedRoot, null, 2) + '\n';
@@ -523,7 +523,9 @@ async function startRekorV2({ dir, ports, url, start, logOf }) {
   const key = crypto.generateKeyPairSync('ed25519');
   const keyFile = path.join(dir, 'rekor-v2.key');
   fs.writeFileSync(keyFile, key.privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-  const origin = `127.0.0.1:${ports.rekorV2}`;
+  // The checkpoint origin (note signer name): sigstore-go takes it to be the
+  // hostname of the log's baseUrl, without the port; sigstore-js a substring of it.
+  const origin = '127.0.0.1';
   const child = start('rekor-tiles', tool('rekor-tiles'), [
     'serve', '--http-address', '127.0.0.1', `--http-port=${ports.rekorV2}`, '--grpc-address', '127.0.0.1',
     `--grpc-port=${ports.rekorV2Grpc}`, `--http-metrics-port=${ports.rekorV2Metrics}`, `--hostname=${origin}`,

@@ -33,9 +33,8 @@ export interface StackInfo {
   logs: string;
   /** Set when the real services run (startStack({real: true})); the fields below only then. */
   real?: true;
-  /** Path of signing_config.json (v0.2: Fulcio, Rekor v1, TSA, OIDC). */
-  signingConfig?: string;
-  /** Same, listing Rekor v2 (rekor-tiles) instead of v1; null when rekor-tiles is not built. */
+  /** Like signingConfig (signing_config.v0.2.json: Fulcio, Rekor v1, TSA, OIDC), listing Rekor v2
+   *  (rekor-tiles) instead of v1; null when rekor-tiles is not built. */
   signingConfigRekorV2?: string | null;
   rekorV2URL?: string | null;
   ctlogURL?: string;
