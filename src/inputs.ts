@@ -18,6 +18,9 @@ export interface Inputs {
   replace: boolean;
   fulcioURL: string;
   rekorURL: string;
+  rekorVersion: 1 | 2;
+  // Set when Rekor v2 narrowed attach: both to referrers (said once in the log and summary).
+  referrersOnly?: string;
   tsaURL?: string;
   trustedRoot?: string;
   audience: string;
@@ -55,6 +58,7 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     replace: bool(get, 'replace', false),
     fulcioURL: url(get, 'fulcio-url', 'https://fulcio.sigstore.dev'),
     rekorURL: url(get, 'rekor-url', 'https://rekor.sigstore.dev'),
+    rekorVersion: 1,
     tsaURL: get('tsa-url') ? url(get, 'tsa-url', '') : undefined,
     trustedRoot,
     audience: get('oidc-audience') || 'sigstore',
@@ -64,10 +68,29 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     retryBudgetSeconds: budget,
     summary: bool(get, 'summary', true),
   };
+  applyRekorVersion(inputs, get('rekor-version').trim() || '1');
   if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance) {
     throw new ActionError('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
   }
   return inputs;
+}
+
+// Rekor v2 gives no signed entry timestamp: signing time comes from a TSA, and
+// cosign's .sig/.att tags (which carry a SET) cannot be written.
+function applyRekorVersion(inputs: Inputs, raw: string): void {
+  if (raw !== '1' && raw !== '2') throw new ActionError('INPUT', `rekor-version: "${raw}" is not 1 or 2`);
+  if (raw === '1') return;
+  inputs.rekorVersion = 2;
+  if (!inputs.tsaURL) {
+    throw new ActionError('INPUT', 'rekor-version: 2 needs tsa-url: Rekor v2 gives no signed entry timestamp, so a timestamp authority must vouch for the signing time');
+  }
+  if (inputs.attach === 'tags') {
+    throw new ActionError('INPUT', "attach: tags cannot be used with rekor-version: 2: cosign's .sig/.att tags need a signed entry timestamp, which Rekor v2 does not give; use attach: referrers");
+  }
+  if (inputs.attach === 'both') {
+    inputs.attach = 'referrers';
+    inputs.referrersOnly = "Rekor v2 gives no signed entry timestamp, which cosign's .sig/.att tags need: attached as OCI referrers (Sigstore bundles) only";
+  }
 }
 
 // `images` holds one or more references, newline- or comma-separated; a

@@ -34,6 +34,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const sboms = await sbomPredicates(targets, inputs.sbom, outDir);
     const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
 
+    if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
     const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
@@ -57,6 +58,8 @@ export async function run(inputs: Inputs): Promise<void> {
         repository: claimString(identity.claims, 'repository'),
         attach: inputs.attach,
         customRoot: Boolean(inputs.trustedRoot),
+        rekorVersion: inputs.rekorVersion,
+        note: inputs.referrersOnly,
       });
       await core.summary.addRaw(md).write();
     }

@@ -31,6 +31,8 @@ export interface RunContext {
   repository?: string; // owner/repo, for gh commands
   attach: 'both' | 'referrers' | 'tags' | 'none';
   customRoot: boolean;
+  rekorVersion?: 1 | 2;
+  note?: string; // shown once above the tables
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

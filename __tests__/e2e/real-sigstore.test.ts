@@ -308,6 +308,50 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     expect(ok.code).toBe(0);
   });
 
+  // Issue 10 §3: the action on Rekor v2: hashedrekord v0.0.2 for the signature and
+  // (over the DSSE PAE) every attestation, TSA timestamps, referrers only.
+  it('the action signs and attests on Rekor v2: proofs and checkpoints, timestamps, referrers only, said once', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/action-on-v2');
+    const r = await runAction({
+      inputs: { ...stackInputs(stack), images: img.ref, 'rekor-url': stack.rekorV2URL ?? '', 'rekor-version': '2', 'tsa-url': stack.tsaURL },
+      env: stack.env,
+    });
+    expect(errorLines(r)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('::notice::') && /Rekor v2/.test(l))).toHaveLength(1);
+    expect(r.summary).toContain('attached as OCI referrers (Sigstore bundles) only');
+    expect(await getManifest(img.name, tagFor(img.digest, '.sig'))).toBeUndefined();
+    expect(await getManifest(img.name, tagFor(img.digest, '.att'))).toBeUndefined();
+    const refs = await fallbackReferrers(img.name, img.digest);
+    expect(refs).toHaveLength(3);
+    for (const ref of refs) {
+      const vm = (ref.bundle as Record<string, any>)['verificationMaterial'];
+      expect(vm['tlogEntries'][0]['kindVersion']).toEqual({ kind: 'hashedrekord', version: '0.0.2' });
+      expect(vm['tlogEntries'][0]['inclusionPromise']).toBeUndefined();
+      expect(vm['tlogEntries'][0]['inclusionProof']['checkpoint']['envelope']).toBeDefined();
+      expect(vm['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
+    }
+    const policy = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
+    const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
+    expect(ok.out).toMatch(/^VERIFIED /);
+    expect(ok.code).toBe(0);
+    const args = ['--trusted-root', stack.trustedRoot, '--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--allow-http-registry', img.ref];
+    for (const [what, r2] of [
+      ['cosign3 verify', await tool('cosign3', ['verify', ...args])],
+      ['cosign3 verify-attestation', await tool('cosign3', ['verify-attestation', '--type', 'slsaprovenance1', ...args])],
+    ] as const) {
+      if (r2) expect({ what, ...r2 }).toMatchObject({ what, code: 0 });
+    }
+  });
+
+  it('the action refuses Rekor v2 without a TSA before signing anything', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/v2-no-tsa');
+    const r = await runAction({ inputs: { ...stackInputs(stack), images: img.ref, 'rekor-url': stack.rekorV2URL ?? '', 'rekor-version': '2' }, env: stack.env });
+    expect(r.code).toBe(1);
+    expect(errorLines(r)).toEqual([expect.stringMatching(/rekor-version: 2 needs tsa-url/)]);
+    expect(await fallbackReferrers(img.name, img.digest)).toEqual([]);
+  });
+
   it('refuses DSSE entries: rekor-tiles logs only hashedrekord', async () => {
     const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: createHash('sha256').update('x').digest('hex') } }], predicateType: 'https://example.com/v1', predicate: {} };
     const builder = new DSSEBundleBuilder({ signer: signer(), witnesses: witnesses() });

@@ -30,7 +30,7 @@ export async function createEntry(http: Http, rekorURL: string, entry: ProposedE
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body,
   });
-  if (res.status === 413) throw tooLarge(base, entry, Buffer.byteLength(body), await errorText(res));
+  if (res.status === 413) throw tooLarge(base, entry.kind, Buffer.byteLength(body), await errorText(res));
   if (res.status === 409) {
     const location = res.headers.get('location');
     await res.body?.cancel().catch(() => undefined);
@@ -47,12 +47,12 @@ export async function createEntry(http: Http, rekorURL: string, entry: ProposedE
 // A body over the log's size limit fails the same way on every attempt: one
 // error with the size, the limit when the log states it, and the ways out.
 // rekor-server answers "Request Entity Too Large. Limit set to N".
-export function tooLarge(base: string, entry: ProposedEntry, size: number, detail: string): ActionError {
+export function tooLarge(base: string, kind: string, size: number, detail: string): ActionError {
   const limit = /limit set to (\d+)/i.exec(detail)?.[1];
-  const what = entry.kind === 'dsse' ? 'an attestation' : 'a signature';
+  const what = kind === 'dsse' ? 'an attestation' : 'a signature';
   return new ActionError(
     'REKOR',
-    `Rekor at ${base} refused the ${size}-byte ${entry.kind} entry of ${what} as too large (HTTP 413, ` +
+    `Rekor at ${base} refused the ${size}-byte ${kind} entry of ${what} as too large (HTTP 413, ` +
       `${limit ? `limit ${limit} bytes` : 'over its request size limit'}); nothing was attached. ` +
       'An SBOM this large does not fit this Rekor v1 log: log to a Rekor v2 instance, set `sbom: false`, ' +
       'or pass a smaller SBOM with `sbom: <path>`',
