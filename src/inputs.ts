@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { ActionError } from './errors.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
+import { readSigningConfig, type SelectedServices } from './signing-config.js';
 
 // The only caller of core.getInput: every input parsed, checked and typed
 // once, with errors that name the input and the fix.
@@ -49,6 +50,8 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   if (trustedRoot && !existsSync(trustedRoot)) {
     throw new ActionError('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
   }
+  // URLs: the input, else the signing config's choice, else the public-good instance.
+  const config: SelectedServices = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : {};
   const inputs: Inputs = {
     images: parseImages(get('images'), get('digest')),
     sign: bool(get, 'sign', true),
@@ -56,10 +59,10 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     provenance: bool(get, 'provenance', true),
     attach: attach as AttachMode,
     replace: bool(get, 'replace', false),
-    fulcioURL: url(get, 'fulcio-url', 'https://fulcio.sigstore.dev'),
-    rekorURL: url(get, 'rekor-url', 'https://rekor.sigstore.dev'),
+    fulcioURL: url(get, 'fulcio-url', config.fulcioURL ?? 'https://fulcio.sigstore.dev'),
+    rekorURL: url(get, 'rekor-url', config.rekorURL ?? 'https://rekor.sigstore.dev'),
     rekorVersion: 1,
-    tsaURL: get('tsa-url') ? url(get, 'tsa-url', '') : undefined,
+    tsaURL: get('tsa-url') || config.tsaURL ? url(get, 'tsa-url', config.tsaURL ?? '') : undefined,
     trustedRoot,
     audience: get('oidc-audience') || 'sigstore',
     identityToken: token || undefined,
@@ -68,7 +71,9 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     retryBudgetSeconds: budget,
     summary: bool(get, 'summary', true),
   };
-  applyRekorVersion(inputs, get('rekor-version').trim() || '1');
+  // A rekor-url input names a v1 log unless rekor-version says otherwise.
+  const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;
+  applyRekorVersion(inputs, get('rekor-version').trim() || String(configVersion ?? 1));
   if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance) {
     throw new ActionError('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
   }

@@ -344,6 +344,23 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     }
   });
 
+  // Issue 10 §2: the services come from the instance's signing config alone.
+  for (const [name, log] of [['signing_config.v0.2.json', 'v1'], ['signing_config.rekor-v2.v0.2.json', 'v2']] as const) {
+    it(`takes Fulcio, Rekor ${log} and the TSA from ${name}, timestamping every signature`, async () => {
+      const img = await lib.pushFixtureImage(stack, `octo-org/config-${log}`);
+      const config = log === 'v1' ? stack.signingConfig : stack.signingConfigRekorV2;
+      const r = await runAction({ inputs: { images: img.ref, 'trusted-root': stack.trustedRoot, 'signing-config': config ?? '', sbom: 'false' }, env: stack.env });
+      expect(errorLines(r)).toEqual([]);
+      expect(r.code).toBe(0);
+      const bundles = ['signature-bundle', 'provenance-bundle'].map((k) => JSON.parse(readFileSync(r.outputs[k] ?? '', 'utf8')) as Record<string, any>);
+      for (const b of bundles) {
+        expect(b['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
+        expect(b['verificationMaterial']['tlogEntries'][0]['kindVersion']['version']).toBe(log === 'v1' ? '0.0.1' : '0.0.2');
+      }
+      expect(Boolean(await getManifest(img.name, tagFor(img.digest, '.sig')))).toBe(log === 'v1');
+    });
+  }
+
   it('the action refuses Rekor v2 without a TSA before signing anything', async () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/v2-no-tsa');
     const r = await runAction({ inputs: { ...stackInputs(stack), images: img.ref, 'rekor-url': stack.rekorV2URL ?? '', 'rekor-version': '2' }, env: stack.env });
