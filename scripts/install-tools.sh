@@ -2,7 +2,7 @@
 # Builds the pinned real tools (tools/versions.env) from their modules, once:
 # each lands in a version-keyed folder of a cache outside the clone, so a fresh
 # clone on the same machine reuses it, and is linked into .tools/bin.
-# Usage: scripts/install-tools.sh [name ...]   (default: every tool)
+# Usage: scripts/install-tools.sh [name ...]   (default: every tool but kyverno)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/versions.env
@@ -73,5 +73,6 @@ install_one() {
 }
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(cosign2 cosign3 gh sigstore-python syft)
+[ ${#tools[@]} -gt 0 ] || tools=(cosign2 cosign3 gh sigstore-python syft
+  fulcio trillian-log-server trillian-log-signer createtree rekor-server ct-server timestamp-server rekor-tiles)
 for t in "${tools[@]}"; do install_one "$t"; done
