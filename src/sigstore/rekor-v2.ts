@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ActionError } from '../errors.js';
 import { errorText, type Http } from '../http.js';
-import { tooLarge, type RekorEntry } from './rekor.js';
+import type { RekorEntry } from './rekor.js';
 
 // Rekor v2 (rekor-tiles): one entry type, hashedrekord v0.0.2, over a digest
 // and a signature with the signing certificate. A DSSE envelope is logged the
@@ -42,7 +42,6 @@ export async function createEntryV2(http: Http, rekorURL: string, req: HashedRek
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body,
   });
-  if (res.status === 413) throw tooLarge(base, 'hashedrekord', Buffer.byteLength(body), await errorText(res));
   if (!res.ok) {
     const detail = await errorText(res);
     throw new ActionError('REKOR', `Rekor v2 at ${base} rejected the hashedrekord entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url and rekor-version`);
