@@ -335,6 +335,36 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
     expect(ok.out).toMatch(/^VERIFIED /);
     expect(ok.code).toBe(0);
+    // The bundle file verifies on its own; with its checkpoint, proof index or TSA timestamp altered it does not.
+    const provenance = JSON.parse(readFileSync(r.outputs['provenance-bundle'] ?? '', 'utf8')) as Record<string, any>;
+    expect(await cli(['verify-bundle', '--bundle', r.outputs['provenance-bundle'] ?? '', ...policy, img.digest])).toMatchObject({ code: 0 });
+    const tampered = (edit: (b: Record<string, any>) => void) => {
+      const b = JSON.parse(JSON.stringify(provenance)) as Record<string, any>;
+      edit(b);
+      const file = join(work, `tampered-${Math.random().toString(36).slice(2)}.json`);
+      writeFileSync(file, JSON.stringify(b));
+      return cli(['verify-bundle', '--bundle', file, ...policy, img.digest]);
+    };
+    const flip = (b64: string) => {
+      const raw = Buffer.from(b64, 'base64');
+      raw[raw.length - 1] = (raw[raw.length - 1] ?? 0) ^ 1;
+      return raw.toString('base64');
+    };
+    const proof = (b: Record<string, any>) => b['verificationMaterial']['tlogEntries'][0]['inclusionProof'];
+    const outcomes = {
+      // (verifiers check the proof against the signed checkpoint's root, not the rootHash field)
+      checkpointRoot: await tampered((b) => {
+        const [origin, size, root, ...rest] = String(proof(b)['checkpoint']['envelope']).split('\n');
+        proof(b)['checkpoint']['envelope'] = [origin, size, flip(root ?? ''), ...rest].join('\n');
+      }),
+      leafIndex: await tampered((b) => (proof(b)['logIndex'] = String(Number(proof(b)['logIndex'] ?? 0) + 1))),
+      timestamp: await tampered((b) => {
+        const ts = b['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps'][0];
+        ts['signedTimestamp'] = flip(ts['signedTimestamp']);
+      }),
+      noTimestamp: await tampered((b) => delete b['verificationMaterial']['timestampVerificationData']),
+    };
+    for (const [what, o] of Object.entries(outcomes)) expect({ what, code: o.code, out: o.out }).toMatchObject({ what, code: 1 });
     const args = ['--trusted-root', stack.trustedRoot, '--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--allow-http-registry', img.ref];
     for (const [what, r2] of [
       ['cosign3 verify', await tool('cosign3', ['verify', ...args])],
