@@ -72,11 +72,11 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
 }
 
 /** Runs .tools/bin/NAME when it is built; undefined otherwise. */
-async function tool(name: string, args: string[]): Promise<{ code: number; out: string } | undefined> {
+async function tool(name: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; out: string } | undefined> {
   const bin = join(ROOT, '.tools/bin', name);
   if (!existsSync(bin)) return undefined;
   try {
-    const { stdout, stderr } = await execFileP(bin, args, { env: { ...process.env, HOME: work, SIGSTORE_NO_CACHE: '1' }, timeout: 60_000 });
+    const { stdout, stderr } = await execFileP(bin, args, { env: { ...process.env, HOME: work, SIGSTORE_NO_CACHE: '1', ...env }, timeout: 60_000 });
     return { code: 0, out: stdout + stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -241,6 +241,32 @@ describeReal('the action against the real Sigstore services', () => {
     const cache = mkdtempSync(join(work, 'tuf-'));
     const r = await sigstoreCLI(stack, signed.outputs['provenance-bundle'] ?? '', san, cache);
     expect(r).toMatchObject({ code: 0 });
+  });
+
+  // gh checks GitHub's Fulcio extensions (source repository, owner, workflow),
+  // which only the real Fulcio sets from the token's claims.
+  it('verifies with gh attestation verify and sigstore-python when they are built', async () => {
+    const jsonl = join(work, 'trusted_root.jsonl');
+    writeFileSync(jsonl, JSON.stringify(JSON.parse(readFileSync(stack.trustedRoot, 'utf8'))) + '\n');
+    const gh = (repo: string) => tool('gh', ['attestation', 'verify', `oci://${img.ref}`, '--bundle-from-oci', '--repo', repo, '--custom-trusted-root', jsonl], { GH_TOKEN: 'unused-offline' });
+    const ghOK = await gh('octo-org/octo-repo');
+    if (ghOK) {
+      expect({ tool: 'gh', ...ghOK }).toMatchObject({ tool: 'gh', code: 0 });
+      expect((await gh('evil-org/octo-repo'))?.code).toBe(1);
+    }
+    const conf = join(work, 'trust-config.json');
+    const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as unknown;
+    writeFileSync(conf, JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.clienttrustconfig.v0.1+json', trustedRoot: read(stack.trustedRoot), signingConfig: read(stack.signingConfig) }));
+    const sig = await getManifest(img.name, tagFor(img.digest, '.sig'));
+    const payload = join(work, 'payload.json');
+    writeFileSync(payload, await getBlob(img.name, sig!.layers![0]!.digest));
+    const py = (identity: string) => tool('sigstore-python', ['--trust-config', conf, 'verify', 'identity', '--bundle', signed.outputs['signature-bundle'] ?? '', '--cert-identity', identity, '--cert-oidc-issuer', issuer, payload]);
+    const pyOK = await py(san);
+    if (pyOK) {
+      if (pyOK.code !== 0) console.log(pyOK.out);
+      expect({ tool: 'sigstore-python', ...pyOK }).toMatchObject({ tool: 'sigstore-python', code: 0 });
+      expect((await py('https://github.com/evil-org/x/.github/workflows/x.yml@refs/heads/main'))?.code).not.toBe(0);
+    }
   });
 
   it('verifies with cosign v3 and v2 when they are built', async () => {

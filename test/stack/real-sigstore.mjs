@@ -153,7 +153,9 @@ function noteLogId(origin, spki) {
 function subjectOf(der) {
   const cert = new crypto.X509Certificate(der);
   const field = (k) => cert.subject.split('\n').find((l) => l.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
-  return { organization: field('O'), commonName: field('CN') };
+  // Fulcio's ephemeral CA has no CN; protobuf JSON drops an empty string and
+  // sigstore-python then refuses the root (commonName is required there).
+  return { organization: field('O'), commonName: field('CN') || field('O') || 'sigstore' };
 }
 
 /**
