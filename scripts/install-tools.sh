@@ -2,7 +2,7 @@
 # Builds the pinned real tools (tools/versions.env) from their modules, once:
 # each lands in a version-keyed folder of a cache outside the clone, so a fresh
 # clone on the same machine reuses it, and is linked into .tools/bin.
-# Usage: scripts/install-tools.sh [name ...]   (default: every tool)
+# Usage: scripts/install-tools.sh [name ...]   (default: every tool but kyverno)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source tools/versions.env
@@ -65,6 +65,18 @@ go_module_build() {
   ln -sfn "$dir/bin/$name" "$bin/$name"
 }
 
+# Trillian's MySQL schema ships only inside its module: keep a copy next to the
+# binary (the module cache may be cleaned) and link it as .tools/share/trillian-storage.sql.
+trillian_schema() {
+  local dir="$cache/trillian-log-server-$TRILLIAN_VERSION"
+  if [ ! -f "$dir/storage.sql" ]; then
+    go mod download github.com/google/trillian@"$TRILLIAN_VERSION"
+    cp "$(go env GOMODCACHE)/github.com/google/trillian@$TRILLIAN_VERSION/storage/mysql/schema/storage.sql" "$dir/storage.sql"
+  fi
+  mkdir -p "$PWD/.tools/share"
+  ln -sfn "$dir/storage.sql" "$PWD/.tools/share/trillian-storage.sql"
+}
+
 py_tool() {
   local dir="$cache/sigstore-python-$SIGSTORE_PYTHON_VERSION" lock_fd
   if [ ! -x "$dir/bin/sigstore" ]; then
@@ -91,12 +103,14 @@ install_one() {
     sigstore-python) py_tool ;;
     fulcio) go_tool fulcio "$FULCIO_VERSION" github.com/sigstore/fulcio ;;
     rekor-server) go_tool rekor-server "$REKOR_VERSION" github.com/sigstore/rekor/cmd/rekor-server ;;
-    trillian-log-server) go_tool trillian-log-server "$TRILLIAN_VERSION" github.com/google/trillian/cmd/trillian_log_server ;;
+    trillian-log-server) go_tool trillian-log-server "$TRILLIAN_VERSION" github.com/google/trillian/cmd/trillian_log_server
+      trillian_schema ;;
     trillian-log-signer) go_tool trillian-log-signer "$TRILLIAN_VERSION" github.com/google/trillian/cmd/trillian_log_signer ;;
     createtree) go_tool createtree "$TRILLIAN_VERSION" github.com/google/trillian/cmd/createtree ;;
     ct-server) go_tool ct-server "$CTGO_VERSION" github.com/google/certificate-transparency-go/trillian/ctfe/ct_server ct_server ;;
     timestamp-server) go_tool timestamp-server "$TSA_VERSION" github.com/sigstore/timestamp-authority/v2/cmd/timestamp-server ;;
-    rekor-tiles) go_tool rekor-tiles "$REKOR_TILES_VERSION" github.com/sigstore/rekor-tiles/cmd/rekor-server rekor-server ;;
+    # v2 is a separate module; its POSIX build keeps tiles on local disk (no cloud emulator).
+    rekor-tiles) go_tool rekor-tiles "$REKOR_TILES_VERSION" github.com/sigstore/rekor-tiles/v2/cmd/rekor-server/posix posix ;;
     # Kyverno's go.mod has a replace directive, which go install refuses.
     kyverno) go_module_build kyverno "$KYVERNO_VERSION" github.com/kyverno/kyverno cmd/cli/kubectl-kyverno "-X github.com/kyverno/kyverno/pkg/version.BuildVersion=$KYVERNO_VERSION" ;;
     *) echo "tools: unknown tool $1" >&2; return 2 ;;
@@ -104,5 +118,6 @@ install_one() {
 }
 
 tools=("$@")
-[ ${#tools[@]} -gt 0 ] || tools=(cosign2 cosign3 gh sigstore-python syft)
+[ ${#tools[@]} -gt 0 ] || tools=(cosign2 cosign3 gh sigstore-python syft
+  fulcio trillian-log-server trillian-log-signer createtree rekor-server ct-server timestamp-server rekor-tiles)
 for t in "${tools[@]}"; do install_one "$t"; done

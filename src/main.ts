@@ -42,6 +42,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
     const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
 
+    if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
     const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
@@ -71,6 +72,8 @@ export async function run(inputs: Inputs): Promise<void> {
         repository: claimString(identity.claims, 'repository'),
         attach: inputs.attach,
         trustFiles,
+        rekorVersion: inputs.rekorVersion,
+        note: inputs.referrersOnly,
       });
       await core.summary.addRaw(md).write();
     }

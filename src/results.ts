@@ -34,6 +34,8 @@ export interface RunContext {
   attach: 'both' | 'referrers' | 'tags' | 'none';
   // The custom trusted root as written next to the bundles (none for public good).
   trustFiles?: TrustFiles;
+  rekorVersion?: 1 | 2;
+  note?: string; // shown once above the tables
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

@@ -13,12 +13,14 @@ const LABELS: Record<ArtifactResult['kind'], string> = {
 
 export function renderSummary(images: ImageResult[], ctx: RunContext): string {
   const out: string[] = ['## Signed and attested images', ''];
+  if (ctx.note) out.push(`> ${html(ctx.note)}`, '');
   for (const img of images) {
     const ref = `${img.name}@${img.digest}`;
     out.push(`### \`${code(ref)}\`${img.platform ? ` (${html(img.platform)})` : ''}`, '');
     out.push('| Artifact | Rekor log index | Attached at |', '| --- | --- | --- |');
     for (const a of img.artifacts) {
-      const link = `<a href="${html(rekorEntryURL(ctx.rekorURL, a.logIndex))}">${a.logIndex}</a>`;
+      // Rekor v2 serves tiles, not entries by index: nothing to link to.
+      const link = ctx.rekorVersion === 2 ? String(a.logIndex) : `<a href="${html(rekorEntryURL(ctx.rekorURL, a.logIndex))}">${a.logIndex}</a>`;
       out.push(`| ${LABELS[a.kind]}${a.predicateType ? ` <br><sub>${html(a.predicateType)}</sub>` : ''} | ${link} | ${where(a)} |`);
     }
     out.push('');
