@@ -15,6 +15,7 @@ import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
 import { checkPushAccess, expandTargets, loggedImage, resolveTargets } from './targets.js';
+import { writeTrustFiles } from './trust-files.js';
 import { loadTrustMaterial } from './verify.js';
 
 // The pipeline in one screen: inputs → identity → artifacts → signing →
@@ -33,6 +34,7 @@ export async function run(inputs: Inputs): Promise<void> {
     log = new RunLog(targets.map(loggedImage));
     if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
+    const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
 
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
@@ -68,7 +70,7 @@ export async function run(inputs: Inputs): Promise<void> {
         issuer: identity.issuer,
         repository: claimString(identity.claims, 'repository'),
         attach: inputs.attach,
-        customRoot: Boolean(inputs.trustedRoot),
+        trustFiles,
       });
       await core.summary.addRaw(md).write();
     }

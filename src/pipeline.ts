@@ -37,7 +37,7 @@ export async function signTarget(signer: RunSigner, target: Target, sign: boolea
   const wantsReferrers = attach === 'both' || attach === 'referrers';
   const [signature, signatureReferrer, ...attestations] = await Promise.all([
     sign ? signer.signMessage(payload).then((s) => ({ ...s, payload })) : undefined,
-    sign && wantsReferrers ? signer.signStatement(cosignSignStatement(digest)) : undefined,
+    sign && wantsReferrers ? signer.signStatement(cosignSignStatement(target.name, digest)) : undefined,
     ...predicates.map((p) => signer.signStatement(statement(subject, p.predicateType, p.document)).then((s) => ({ ...s, predicate: p }))),
   ]);
   return {

@@ -1,3 +1,5 @@
+import type { TrustFiles } from './trust-files.js';
+
 // What one run produced, image by image: the data outputs and the summary
 // are both rendered from this.
 
@@ -30,7 +32,8 @@ export interface RunContext {
   issuer: string;
   repository?: string; // owner/repo, for gh commands
   attach: 'both' | 'referrers' | 'tags' | 'none';
-  customRoot: boolean;
+  // The custom trusted root as written next to the bundles (none for public good).
+  trustFiles?: TrustFiles;
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

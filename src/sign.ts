@@ -1,10 +1,10 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { bundleToJSON, envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle, type SerializedBundle } from '@sigstore/bundle';
+import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle, type SerializedBundle } from '@sigstore/bundle';
 import { dsse, pem, X509Certificate } from '@sigstore/core';
 import { ActionError } from './errors.js';
 import type { Http } from './http.js';
 import { claimString, type Identity } from './identity.js';
-import { toTlogEntry } from './sigstore/bundle.js';
+import { bundleJSON, toTlogEntry } from './sigstore/bundle.js';
 import { requestCertificate } from './sigstore/fulcio.js';
 import { createEntry, type ProposedEntry, type RekorEntry } from './sigstore/rekor.js';
 import { requestTimestamp } from './sigstore/tsa.js';
@@ -102,7 +102,7 @@ export class RunSigner {
       timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
       bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
     }
-    return { kind, bundle: bundleToJSON(bundle), entry, signature, timestamp };
+    return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
   }
 
   private certificateDER(): Buffer {

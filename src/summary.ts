@@ -39,20 +39,20 @@ function verifyCommands(images: ImageResult[], ctx: RunContext): string[] {
   if (!first) return [];
   const ref = sh(`${first.name}@${first.digest}`);
   const identity = `--certificate-identity ${sh(ctx.san)} \\\n  --certificate-oidc-issuer ${sh(ctx.issuer)}`;
-  const root = ctx.customRoot ? ' \\\n  --trusted-root trusted_root.json' : '';
+  const cosign = cosignCommand(ref, identity, ctx);
   const kinds = new Set(first.artifacts.map((a) => a.kind));
   const lines = ['### Verify', ''];
   if (ctx.attach === 'none') lines.push('Nothing was attached to the registry (`attach: none`); verify the bundle files from the `results` output.', '');
   lines.push('```sh');
-  if (kinds.has('signature')) lines.push(`cosign verify ${ref} \\\n  ${identity}${root}`, '');
-  if (kinds.has('provenance')) lines.push(`cosign verify-attestation --type slsaprovenance1 ${ref} \\\n  ${identity}${root}`, '');
+  if (kinds.has('signature')) lines.push(cosign('verify'), '');
+  if (kinds.has('provenance')) lines.push(cosign('verify-attestation --type slsaprovenance1'), '');
   if (kinds.has('sbom')) {
     const sbom = first.artifacts.find((a) => a.kind === 'sbom');
     const type = sbom?.predicateType === 'https://cyclonedx.org/bom' ? 'cyclonedx' : sh(sbom?.predicateType ?? '');
-    lines.push(`cosign verify-attestation --type ${type} ${ref} \\\n  ${identity}${root}`, '');
+    lines.push(cosign(`verify-attestation --type ${type}`), '');
   }
   if (ctx.repository && (kinds.has('provenance') || kinds.has('sbom')) && ctx.attach !== 'tags' && ctx.attach !== 'none') {
-    const custom = ctx.customRoot ? ' \\\n  --custom-trusted-root trusted_root.jsonl' : '';
+    const custom = ctx.trustFiles ? ` \\\n  --custom-trusted-root ${sh(ctx.trustFiles.jsonl)}` : '';
     if (kinds.has('provenance')) lines.push(`gh attestation verify oci://${ref} --bundle-from-oci \\\n  --repo ${sh(ctx.repository)}${custom}`, '');
     if (kinds.has('sbom')) {
       const type = first.artifacts.find((a) => a.kind === 'sbom')?.predicateType ?? '';
@@ -63,6 +63,23 @@ function verifyCommands(images: ImageResult[], ctx: RunContext): string[] {
   lines.push('```', '');
   if (images.length > 1) lines.push(`The same commands apply to the other ${images.length - 1} image(s) with their own digests (see the \`results\` output).`, '');
   return lines;
+}
+
+// A custom root goes to cosign as --trusted-root, except where only tags are
+// written: cosign 2 reads .sig/.att against a custom instance only from
+// PEM files named by environment variables (cosign 3 reads those as well).
+function cosignCommand(ref: string, identity: string, ctx: RunContext): (cmd: string) => string {
+  const legacy = ctx.attach === 'tags' ? ctx.trustFiles?.legacy : undefined;
+  if (legacy) {
+    const vars = [
+      `SIGSTORE_ROOT_FILE=${sh(legacy.roots)}`,
+      `SIGSTORE_REKOR_PUBLIC_KEY=${sh(legacy.rekorKey)}`,
+      ...(legacy.ctlogKey ? [`SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${sh(legacy.ctlogKey)}`] : []),
+    ];
+    return (cmd) => `${vars.join(' \\\n  ')} \\\n  cosign ${cmd} ${ref} \\\n  ${identity}`;
+  }
+  const root = ctx.trustFiles ? ` \\\n  --trusted-root ${sh(ctx.trustFiles.json)}` : '';
+  return (cmd) => `cosign ${cmd} ${ref} \\\n  ${identity}${root}`;
 }
 
 // HTML-escapes text placed in table cells and headings.

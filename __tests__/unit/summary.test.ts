@@ -24,7 +24,7 @@ function image(name = 'ghcr.io/octo-org/octo-app', artifacts?: ArtifactResult[])
 }
 
 function ctx(over: Partial<RunContext> = {}): RunContext {
-  return { rekorURL: 'https://rekor.sigstore.dev', san: SAN, issuer: ISS, repository: 'octo-org/octo-app', attach: 'both', customRoot: false, ...over };
+  return { rekorURL: 'https://rekor.sigstore.dev', san: SAN, issuer: ISS, repository: 'octo-org/octo-app', attach: 'both', ...over };
 }
 
 // Table rows (excluding the header and separator rows).
@@ -88,8 +88,25 @@ describe('renderSummary', () => {
     expect(renderSummary([image()], ctx({ attach: 'tags' }))).not.toContain('gh attestation verify');
   });
 
-  it('adds --trusted-root to cosign commands for a custom root', () => {
-    expect(renderSummary([image()], ctx({ customRoot: true }))).toContain('--trusted-root trusted_root.json');
+  it('names the written trusted root files in cosign and gh commands for a custom root', () => {
+    const md = renderSummary([image()], ctx({ trustFiles: { json: '/tmp/run 1/trusted_root.json', jsonl: '/tmp/run 1/trusted_root.jsonl' } }));
+    expect(md.split('\n').filter((l) => l.includes("--trusted-root '/tmp/run 1/trusted_root.json'"))).toHaveLength(3);
+    expect(md.split('\n').filter((l) => l.includes("--custom-trusted-root '/tmp/run 1/trusted_root.jsonl'"))).toHaveLength(2);
+  });
+
+  it('with only tags written, hands cosign the custom root as the PEM files its tag path reads', () => {
+    const legacy = { roots: '/t/fulcio_roots.pem', rekorKey: '/t/rekor.pub', ctlogKey: '/t/ctlog.pub' };
+    const md = renderSummary([image()], ctx({ attach: 'tags', trustFiles: { json: '/t/trusted_root.json', jsonl: '/t/trusted_root.jsonl', legacy } }));
+    const commands = (/```sh\n([\s\S]*?)\n```/.exec(md)?.[1] ?? '').split('\n\n');
+    expect(commands).toHaveLength(3);
+    for (const c of commands) {
+      expect(c).toMatch(/^SIGSTORE_ROOT_FILE=\/t\/fulcio_roots.pem \\\n {2}SIGSTORE_REKOR_PUBLIC_KEY=\/t\/rekor.pub \\\n {2}SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=\/t\/ctlog.pub \\\n {2}cosign verify/);
+      expect(c).not.toContain('--trusted-root');
+    }
+  });
+
+  it('names no trusted root file for the public-good root', () => {
+    expect(renderSummary([image()], ctx())).not.toMatch(/trusted.root/);
   });
 
   it('keeps markup in an image name inert (no raw <script> or table-breaking | outside code)', () => {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as jose from 'jose';
 import { fulcioHandler, initializeCA, initializeCTLog, initializeTSA, tsaHandler } from '@sigstore/mock';
-import { HashAlgorithm, PublicKeyDetails, TrustedRoot } from '@sigstore/protobuf-specs';
+import { HashAlgorithm, PublicKeyDetails, ServiceSelector, SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 import { HttpError, RekorLog, verifyMessage } from './rekor.mjs';
 import { buildTufRepo } from './tuf.mjs';
 
@@ -159,7 +159,12 @@ async function signingCert(body) {
   const token = `${enc({ alg: 'none' })}.${enc({ ...verified, [SAN_CLAIM]: `https://github.com/${verified.job_workflow_ref}` })}.`;
   const out = await fulcio.fn(JSON.stringify({ ...request, credentials: { oidcIdentityToken: token } }));
   if (out.statusCode !== 201) throw grpcError(400, 3, String(out.response));
-  return { status: 201, body: out.response, type: 'application/json' };
+  // The mock writes each PEM on one line; real Fulcio uses Go's encoding/pem
+  // (64-column lines), and clients pass that text on to Rekor and cosign.
+  const response = JSON.parse(out.response);
+  const chain = response.signedCertificateEmbeddedSct.chain;
+  chain.certificates = chain.certificates.map((c) => new crypto.X509Certificate(c).toString());
+  return { status: 201, json: response };
 }
 
 async function timestamp(body) {
@@ -182,6 +187,7 @@ const pemCert = (der) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').
 
 let rekor; // created once the port (the checkpoint signer name) is known
 let trustedRootJSON;
+let signingConfigJSON;
 let tufFiles;
 
 function entryResponse(entry, status = 200) {
@@ -230,6 +236,7 @@ const ROUTES = [
     type: 'application/pem-certificate-chain',
   })],
   ['GET', '/trusted_root.json', 'trust', () => ({ body: trustedRootJSON, type: 'application/json' })],
+  ['GET', '/signing_config.json', 'trust', () => ({ body: signingConfigJSON, type: 'application/json' })],
   ['GET', /^\/tuf\/(.+)$/, 'tuf', ({ match }) => {
     const file = tufFiles.get(match[1]);
     if (!file) throw new HttpError(404, 'not found');
@@ -343,7 +350,24 @@ function trustedRoot() {
   return Buffer.from(JSON.stringify(json, null, 2) + '\n');
 }
 
+// Where a signing client (cosign v3's --signing-config) finds each service:
+// base URLs for Fulcio and Rekor v1, the full URL for the TSA.
+function signingConfig() {
+  const service = (url) => ({ url, majorApiVersion: 1, validFor: { start: VALID_FROM }, operator: 'sigstore.mock' });
+  const json = SigningConfig.toJSON({
+    mediaType: 'application/vnd.dev.sigstore.signingconfig.v0.2+json',
+    caUrls: [service(base)],
+    oidcUrls: [service(base)],
+    rekorTlogUrls: [service(base)],
+    rekorTlogConfig: { selector: ServiceSelector.ANY, count: 0 },
+    tsaUrls: [service(`${base}/api/v1/timestamp`)],
+    tsaConfig: { selector: ServiceSelector.ANY, count: 0 },
+  });
+  return Buffer.from(JSON.stringify(json, null, 2) + '\n');
+}
+
 trustedRootJSON = trustedRoot();
+signingConfigJSON = signingConfig();
 tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON });
 
 fs.mkdirSync(stateDir, { recursive: true });
@@ -358,6 +382,8 @@ const config = {
   issuer,
   trustedRoot: path.join(stateDir, 'trusted_root.json'),
   trustedRootURL: `${base}/trusted_root.json`,
+  signingConfig: path.join(stateDir, 'signing_config.v0.2.json'),
+  signingConfigURL: `${base}/signing_config.json`,
   tufMirrorURL: `${base}/tuf`,
   tufRootPath: path.join(stateDir, 'tuf-root.json'),
   rekorPublicKey: path.join(stateDir, 'rekor.pub'),
@@ -366,6 +392,7 @@ const config = {
   pid: process.pid,
 };
 fs.writeFileSync(config.trustedRoot, trustedRootJSON);
+fs.writeFileSync(config.signingConfig, signingConfigJSON);
 fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
 fs.writeFileSync(config.rekorPublicKey, rekor.publicKeyPEM);
 fs.writeFileSync(path.join(stateDir, 'sigstore.json'), JSON.stringify(config, null, 2) + '\n');

@@ -90,6 +90,23 @@ function keyFromB64Pem(content, what) {
   }
 }
 
+/**
+ * The key material as Rekor stores it: parsed and re-encoded as Go's
+ * encoding/pem writes it (64-column lines, trailing newline), whatever line
+ * layout the client sent (rekor pkg/pki/x509 CanonicalValue). Verifiers such
+ * as sigstore-python rebuild this text from the bundle's certificate and
+ * compare it byte for byte.
+ */
+function canonicalB64Pem(content, what) {
+  const pem = b64(content, what).toString('utf8');
+  try {
+    const text = pem.includes('CERTIFICATE') ? new crypto.X509Certificate(pem).toString() : crypto.createPublicKey(pem).export({ type: 'spki', format: 'pem' });
+    return Buffer.from(text).toString('base64');
+  } catch (e) {
+    throw bad(`${what}: ${e.message}`);
+  }
+}
+
 function hashForKey(key) {
   if (key.asymmetricKeyType === 'ed25519') return null;
   if (key.asymmetricKeyType !== 'ec') return 'sha256';
@@ -133,7 +150,7 @@ function hashedrekord(spec) {
   if (!ok) throw bad('verifying signature: invalid signature when validating ASN.1 encoded signature');
   return {
     data: { hash: { algorithm, value } },
-    signature: { content: spec.signature.content, publicKey: { content: spec.signature.publicKey.content } },
+    signature: { content: spec.signature.content, publicKey: { content: canonicalB64Pem(spec.signature.publicKey.content, 'spec.signature.publicKey.content') } },
   };
 }
 
@@ -148,7 +165,7 @@ function dsse(spec) {
   const signatures = env.signatures.map(({ sig }) => {
     const match = keys.find(([, key]) => verifyMessage(key, pae(env.payloadType, payload), b64(sig, 'signature')));
     if (!match) throw bad('could not verify envelope signature with any verifier');
-    return { signature: sig, verifier: match[0] };
+    return { signature: sig, verifier: canonicalB64Pem(match[0], 'verifier') };
   });
   signatures.sort((a, b) => (a.signature < b.signature ? -1 : 1));
   return {
@@ -172,7 +189,7 @@ function intoto001(spec) {
       hash: { algorithm: 'sha256', value: hex(sha256(Buffer.from(envelope))) },
       payloadHash: { algorithm: 'sha256', value: hex(sha256(payload)) },
     },
-    publicKey: spec.publicKey,
+    publicKey: canonicalB64Pem(spec.publicKey, 'spec.publicKey'),
   };
 }
 
@@ -185,7 +202,7 @@ function intoto002(spec) {
     const key = keyFromB64Pem(publicKey, 'signatures[].publicKey');
     const raw = Buffer.from(b64(sig, 'signature').toString(), 'base64');
     if (!verifyMessage(key, pae(env.payloadType, payload), raw)) throw bad('envelope signature does not verify');
-    return { sig, publicKey };
+    return { sig, publicKey: canonicalB64Pem(publicKey, 'signatures[].publicKey') };
   });
   const hash = spec.content.hash ?? { algorithm: 'sha256', value: hex(sha256(Buffer.from(JSON.stringify(env)))) };
   return {

@@ -23,6 +23,9 @@ export interface StackInfo {
   /** Path of trusted_root.json. */
   trustedRoot: string;
   trustedRootURL: string;
+  /** Path of signing_config.v0.2.json naming this stack's Fulcio, Rekor v1 and TSA (cosign v3 --signing-config). */
+  signingConfig: string;
+  signingConfigURL: string;
   tufMirrorURL: string;
   tufRootPath: string;
   /** Path of the Rekor public key (PEM). */
