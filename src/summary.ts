@@ -19,7 +19,8 @@ const LABELS: Record<ArtifactResult['kind'], string> = {
 
 export function renderSummary(images: ImageResult[], ctx: RunContext): string {
   const out = verdict(images, ctx);
-  for (const img of images) out.push(...imageSection(img, ctx));
+  const explained = new Set<string>();
+  for (const img of images) out.push(...imageSection(img, ctx, explained));
   return out.join('\n') + '\n';
 }
 
@@ -44,7 +45,7 @@ function verdict(images: ImageResult[], ctx: RunContext): string[] {
   ];
 }
 
-function imageSection(img: ImageResult, ctx: RunContext): string[] {
+function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>): string[] {
   const what = img.platform ? ` (${text(img.platform)})` : img.platforms ? ` (multi-platform index${img.platforms.length ? `: ${text(img.platforms.join(', '))}` : ''})` : '';
   return [
     `### ${codeSpan(img.name)}${what}`,
@@ -52,7 +53,7 @@ function imageSection(img: ImageResult, ctx: RunContext): string[] {
     codeSpan(`${img.name}@${img.digest}`),
     '',
     ...artifactTable(img, ctx),
-    ...notes(img),
+    ...notes(img, explained),
     ...verifyDetails(img, ctx),
   ];
 }
@@ -76,8 +77,10 @@ function label(a: ArtifactResult): string {
   return format ? `SBOM (${format})` : LABELS.sbom;
 }
 
-// What a maintainer may wonder about the table, in words.
-function notes(img: ImageResult): string[] {
+// What a maintainer may wonder about the table, in words: each explanation
+// in full under the first image it concerns, in short under the next ones.
+function notes(img: ImageResult, explained: Set<string>): string[] {
+  const once = (key: string, full: string, short: string) => (explained.has(key) ? short : (explained.add(key), full));
   const out: string[] = [];
   const base = img.digest.replace(':', '-');
   const suffixes = [...new Set(img.artifacts.flatMap((a) => (a.tag ? [tagSuffix(a.tag, img.digest)] : [])))];
@@ -86,13 +89,16 @@ function notes(img: ImageResult): string[] {
   if (suffixes.length || fallback) {
     const parts = [
       ...(suffixes.length ? [`${suffixes.map((t) => codeSpan(t)).join(' and ')} hold the cosign format`] : []),
-      ...(fallback ? ['the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)'] : []),
+      ...(fallback
+        ? [once('fallback', 'the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)', 'the bare tag lists the OCI referrers')]
+        : []),
     ];
     out.push(`- **Tags**, named after the digest ${codeSpan(base)}: ${parts.join('; ')}.`);
   }
   if (referrers && !fallback) out.push('- **Referrers:** listed by the registry’s referrers API.');
   const sig = img.artifacts.find((a) => a.kind === 'signature');
-  if (sig && img.artifacts.some((a) => a.kind === 'signatureReferrer')) {
+  if (sig && img.artifacts.some((a) => a.kind === 'signatureReferrer') && !explained.has('two signatures')) {
+    explained.add('two signatures');
     out.push(
       `- **Why two signatures:** one per format verifiers read, each with its own Rekor entry: cosign’s classic signature${sig.tag ? ' (the `.sig` tag, read by cosign 2)' : ' (not attached with `attach: referrers`; its bundle file is in the `results` output)'} and a Sigstore bundle (the referrer, read by cosign 3).`,
     );

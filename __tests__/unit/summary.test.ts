@@ -142,8 +142,11 @@ describe('renderSummary', () => {
     const md = renderSummary(multiPlatform(), runContext());
     const text = visibleText(md);
     expect(text).not.toContain('(tag fallback)');
-    expect(text).toContain('Why two signatures: one per format verifiers read');
-    expect(text).toContain(`Tags, named after the digest sha256-${DIGESTS.amd64.slice(7)}: .sig and .att hold the cosign format; the bare tag lists the OCI referrers, as this registry has no referrers API`);
+    // Each explanation in full once, under the first image; short after that.
+    expect(text.match(/Why two signatures: one per format verifiers read/g)).toHaveLength(1);
+    expect(text).toContain(`Tags, named after the digest sha256-${DIGESTS.index.slice(7)}: .sig and .att hold the cosign format; the bare tag lists the OCI referrers, as this registry has no referrers API`);
+    expect(text).toContain(`Tags, named after the digest sha256-${DIGESTS.amd64.slice(7)}: .sig and .att hold the cosign format; the bare tag lists the OCI referrers.`);
+    expect(text.match(/no referrers API/g)).toHaveLength(1);
     expect(text).toContain('SBOM https://cyclonedx.org/bom with 140 components (92 deb, 41 npm, 6 golang, 1 operating-system)');
     expect(text).toContain('SBOM https://cyclonedx.org/bom with the 2 platform images of this index as its components');
     // A registry with the referrers API needs no fallback explanation.
