@@ -3,6 +3,8 @@
 // block as its <summary> line followed by its contents, links as
 // "text (url)", code spans and entities as the text they stand for. Handles
 // the markdown renderSummary writes, not markdown at large.
+// No imports and only erasable TypeScript: Node 24 runs this file as it is,
+// so plain .mjs scripts (the demo) can import it from src/ without a build.
 export function summaryText(md: string): string {
   const lines = md.replace(/\r\n?/g, '\n').split('\n');
   const out: string[] = [];

@@ -1,4 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { marked } from 'marked';
 import { renderSummary } from '../../src/summary.js';
 import { summaryText } from '../../src/summary-text.js';
@@ -63,6 +65,13 @@ describe('summaryText', () => {
     expect(lines).toContain('      --certificate-identity \\');
     expect(text).toContain(`      ${SAN} \\`);
     expect(lines).toContain('    - uses: OWNER/sign-attest-action/verify@v1');
+  });
+
+  it('runs in plain Node from src/, as a .mjs script imports it', () => {
+    const file = join(process.cwd(), 'src/summary-text.ts');
+    const script = `import { summaryText } from ${JSON.stringify(file)}; let md = ''; for await (const c of process.stdin) md += c; process.stdout.write(summaryText(md));`;
+    const env = { ...process.env, NODE_OPTIONS: '' };
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { input: md, env }).toString()).toBe(text);
   });
 
   it('decodes entities and backslash escapes in text and table cells', () => {
