@@ -22,6 +22,7 @@ import { loadTrustMaterial } from './verify.js';
 // verification → attaching → outputs and summary. Nothing is written to the
 // registry until every signature is logged and verified.
 export async function run(inputs: Inputs): Promise<void> {
+  const started = Date.now();
   let log: RunLog | undefined;
   try {
     const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
@@ -74,6 +75,8 @@ export async function run(inputs: Inputs): Promise<void> {
         trustFiles,
         rekorVersion: inputs.rekorVersion,
         note: inputs.referrersOnly,
+        elapsedMs: Date.now() - started,
+        verifyAction: verifyActionRef(),
       });
       await core.summary.addRaw(md).write();
     }
@@ -83,6 +86,14 @@ export async function run(inputs: Inputs): Promise<void> {
     core.setFailed(errorLine(err));
     if (err instanceof Error && err.cause) core.debug(`cause: ${errorLine(err.cause)}`);
   }
+}
+
+// The verify action from the same repository and ref as this one, when the
+// runner names them (it does not for a local `uses: ./`).
+function verifyActionRef(): string | undefined {
+  const repo = process.env['GITHUB_ACTION_REPOSITORY'];
+  const ref = process.env['GITHUB_ACTION_REF'];
+  return repo && ref ? `${repo}/verify@${ref}` : undefined;
 }
 
 // Single-value outputs describe the first image; `results` has them all.

@@ -17,12 +17,14 @@ export interface ArtifactResult {
   referrer?: string; // digest of our OCI 1.1 referrer manifest
   fallbackTag?: string; // referrers tag-schema index, when the registry lacks the API
   path?: string; // the SBOM document, for sbom
+  components?: Record<string, number>; // for sbom: component count per package URL type
 }
 
 export interface ImageResult {
   name: string; // registry/repository
   digest: string;
   platform?: string; // set for a platform manifest inside an index
+  platforms?: string[]; // set for an index: the platforms it lists
   artifacts: ArtifactResult[];
 }
 
@@ -36,6 +38,8 @@ export interface RunContext {
   trustFiles?: TrustFiles;
   rekorVersion?: 1 | 2;
   note?: string; // shown once above the tables
+  elapsedMs?: number; // the run's wall time, for the verdict line
+  verifyAction?: string; // `owner/repo/verify@ref` when the runner says where this action came from
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.
