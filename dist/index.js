@@ -62853,8 +62853,8 @@ function errorLine(err) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(646);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1790);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5744);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6465);
 
 
 
@@ -62872,40 +62872,109 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 646:
+/***/ 5744:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   K: () => (/* binding */ readInputs)
-/* harmony export */ });
-/* unused harmony export parseImages */
-/* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
-/* harmony import */ var _oci_reference_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(3940);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  K: () => (/* binding */ readInputs)
+});
+
+// UNUSED EXPORTS: parseImages
+
+// EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
+var core = __nccwpck_require__(7264);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/oci/reference.js
+var reference = __nccwpck_require__(3940);
+;// CONCATENATED MODULE: ./lib/signing-config.js
+
+
+const SIGNING_CONFIG_V02 = 'application/vnd.dev.sigstore.signingconfig.v0.2+json';
+function readSigningConfig(path, now = new Date()) {
+    let json;
+    try {
+        json = JSON.parse((0,external_node_fs_.readFileSync)(path, 'utf8'));
+    }
+    catch (e) {
+        throw new errors/* ActionError */.l('INPUT', `signing-config: "${path}" is not a readable JSON file (${e.message}); pass a signing_config.v0.2.json`);
+    }
+    return selectServices(json, now, `signing-config: ${path}`);
+}
+function selectServices(json, now, where) {
+    if (json.mediaType !== SIGNING_CONFIG_V02) {
+        throw new errors/* ActionError */.l('INPUT', `${where} has media type "${json.mediaType ?? ''}", not ${SIGNING_CONFIG_V02}`);
+    }
+    const ca = pick(json.caUrls, [1], now);
+    const [rekor] = selectMany(json.rekorTlogUrls, json.rekorTlogConfig, [1, 2], now, `${where}: rekorTlogUrls`);
+    const [tsa] = selectMany(json.tsaUrls, json.tsaConfig, [1], now, `${where}: tsaUrls`);
+    return {
+        fulcioURL: ca?.url,
+        rekorURL: rekor?.url,
+        rekorVersion: rekor ? rekor.majorApiVersion : undefined,
+        tsaURL: tsa?.url,
+    };
+}
+const time = (s, dflt) => (s ? Date.parse(s) : dflt);
+const valid = (s, now) => Boolean(s.url) && time(s.validFor?.start, -Infinity) <= now.getTime() && now.getTime() <= time(s.validFor?.end, Infinity);
+// Usable services of the highest supported version, newest start first.
+function candidates(services, versions, now) {
+    const usable = (services ?? []).filter((s) => valid(s, now) && versions.includes(s.majorApiVersion ?? 0));
+    const top = Math.max(...usable.map((s) => s.majorApiVersion ?? 0));
+    return usable
+        .filter((s) => s.majorApiVersion === top)
+        .sort((a, b) => time(b.validFor?.start, -Infinity) - time(a.validFor?.start, -Infinity));
+}
+const pick = (services, versions, now) => candidates(services, versions, now)[0];
+// One service per operator; ALL wants every operator, EXACT `count` of them.
+function selectMany(services, config, versions, now, where) {
+    const perOperator = new Map();
+    for (const s of candidates(services, versions, now))
+        if (!perOperator.has(s.operator ?? s.url ?? ''))
+            perOperator.set(s.operator ?? s.url ?? '', s);
+    const found = [...perOperator.values()];
+    const selector = config?.selector ?? 'ANY';
+    const wanted = selector === 'ALL' ? found.length : selector === 'EXACT' ? (config?.count ?? 0) : Math.min(1, found.length);
+    if (selector === 'EXACT' && found.length < wanted) {
+        throw new errors/* ActionError */.l('INPUT', `${where}: the config asks for exactly ${wanted} services, but only ${found.length} are valid now with a supported API version`);
+    }
+    if (wanted > 1) {
+        throw new errors/* ActionError */.l('INPUT', `${where}: the config asks for ${wanted} services (selector ${selector}); this action writes to one: pass a config that selects one, or set the URL input`);
+    }
+    return found.slice(0, wanted);
+}
+
+;// CONCATENATED MODULE: ./lib/inputs.js
+
 
 
 
 
 const ATTACH_MODES = ['both', 'referrers', 'tags', 'none'];
-function readInputs(get = (n) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .getInput */ .V4(n)) {
+function readInputs(get = (n) => core/* getInput */.V4(n)) {
     const password = get('registry-password');
     if (password)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(password);
+        core/* setSecret */.Pq(password);
     const token = get('identity-token');
     if (token)
-        _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(token);
+        core/* setSecret */.Pq(token);
     const attach = get('attach') || 'both';
     if (!ATTACH_MODES.includes(attach)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `attach: "${attach}" is not one of ${ATTACH_MODES.join(', ')}`);
+        throw new errors/* ActionError */.l('INPUT', `attach: "${attach}" is not one of ${ATTACH_MODES.join(', ')}`);
     }
     const budget = Number(get('retry-budget') || '120');
     if (!Number.isFinite(budget) || budget < 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `retry-budget: "${get('retry-budget')}" is not a number of seconds`);
+        throw new errors/* ActionError */.l('INPUT', `retry-budget: "${get('retry-budget')}" is not a number of seconds`);
     const trustedRoot = get('trusted-root') || undefined;
-    if (trustedRoot && !(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(trustedRoot)) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
+    if (trustedRoot && !(0,external_node_fs_.existsSync)(trustedRoot)) {
+        throw new errors/* ActionError */.l('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
     }
+    // URLs: the input, else the signing config's choice, else the public-good instance.
+    const config = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : {};
     const inputs = {
         images: parseImages(get('images'), get('digest')),
         sign: bool(get, 'sign', true),
@@ -62913,9 +62982,10 @@ function readInputs(get = (n) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .g
         provenance: bool(get, 'provenance', true),
         attach: attach,
         replace: bool(get, 'replace', false),
-        fulcioURL: url(get, 'fulcio-url', 'https://fulcio.sigstore.dev'),
-        rekorURL: url(get, 'rekor-url', 'https://rekor.sigstore.dev'),
-        tsaURL: get('tsa-url') ? url(get, 'tsa-url', '') : undefined,
+        fulcioURL: url(get, 'fulcio-url', config.fulcioURL ?? 'https://fulcio.sigstore.dev'),
+        rekorURL: url(get, 'rekor-url', config.rekorURL ?? 'https://rekor.sigstore.dev'),
+        rekorVersion: 1,
+        tsaURL: get('tsa-url') || config.tsaURL ? url(get, 'tsa-url', config.tsaURL ?? '') : undefined,
         trustedRoot,
         audience: get('oidc-audience') || 'sigstore',
         identityToken: token || undefined,
@@ -62924,10 +62994,32 @@ function readInputs(get = (n) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .g
         retryBudgetSeconds: budget,
         summary: bool(get, 'summary', true),
     };
+    // A rekor-url input names a v1 log unless rekor-version says otherwise.
+    const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;
+    applyRekorVersion(inputs, get('rekor-version').trim() || String(configVersion ?? 1));
     if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
+        throw new errors/* ActionError */.l('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
     }
     return inputs;
+}
+// Rekor v2 gives no signed entry timestamp: signing time comes from a TSA, and
+// cosign's .sig/.att tags (which carry a SET) cannot be written.
+function applyRekorVersion(inputs, raw) {
+    if (raw !== '1' && raw !== '2')
+        throw new errors/* ActionError */.l('INPUT', `rekor-version: "${raw}" is not 1 or 2`);
+    if (raw === '1')
+        return;
+    inputs.rekorVersion = 2;
+    if (!inputs.tsaURL) {
+        throw new errors/* ActionError */.l('INPUT', 'rekor-version: 2 needs tsa-url: Rekor v2 gives no signed entry timestamp, so a timestamp authority must vouch for the signing time');
+    }
+    if (inputs.attach === 'tags') {
+        throw new errors/* ActionError */.l('INPUT', "attach: tags cannot be used with rekor-version: 2: cosign's .sig/.att tags need a signed entry timestamp, which Rekor v2 does not give; use attach: referrers");
+    }
+    if (inputs.attach === 'both') {
+        inputs.attach = 'referrers';
+        inputs.referrersOnly = "Rekor v2 gives no signed entry timestamp, which cosign's .sig/.att tags need: attached as OCI referrers (Sigstore bundles) only";
+    }
 }
 // `images` holds one or more references, newline- or comma-separated; a
 // `digest` input completes a single tagless name.
@@ -62937,17 +63029,17 @@ function parseImages(raw, digest) {
         .map((s) => s.trim())
         .filter(Boolean);
     if (items.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'images: no image given; pass registry/repository@sha256:<digest> (for example the digest output of docker/build-push-action)');
-    const refs = items.map(_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .parseReference */ .F2);
+        throw new errors/* ActionError */.l('INPUT', 'images: no image given; pass registry/repository@sha256:<digest> (for example the digest output of docker/build-push-action)');
+    const refs = items.map(reference/* parseReference */.F2);
     const d = digest.trim();
     if (d) {
-        if (!(0,_oci_reference_js__WEBPACK_IMPORTED_MODULE_3__/* .isDigest */ .Bc)(d))
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `digest: "${d}" is not a sha256 digest; pass sha256:<64 lowercase hex>`);
+        if (!(0,reference/* isDigest */.Bc)(d))
+            throw new errors/* ActionError */.l('INPUT', `digest: "${d}" is not a sha256 digest; pass sha256:<64 lowercase hex>`);
         if (refs.length !== 1)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'digest: pairs with exactly one image name; put name@digest in images for several images');
+            throw new errors/* ActionError */.l('INPUT', 'digest: pairs with exactly one image name; put name@digest in images for several images');
         const [ref] = refs;
         if (ref.digest && ref.digest !== d)
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `digest: ${d} differs from the digest in images (${ref.digest}); pass only one`);
+            throw new errors/* ActionError */.l('INPUT', `digest: ${d} differs from the digest in images (${ref.digest}); pass only one`);
         ref.digest = d;
         ref.tag = undefined;
     }
@@ -62959,8 +63051,8 @@ function parseSbom(raw) {
         return { kind: 'generate' };
     if (v === 'false' || v === 'none')
         return { kind: 'none' };
-    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(v))
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `sbom: file "${v}" does not exist; pass generate, false, or the path of a CycloneDX/SPDX JSON file`);
+    if (!(0,external_node_fs_.existsSync)(v))
+        throw new errors/* ActionError */.l('INPUT', `sbom: file "${v}" does not exist; pass generate, false, or the path of a CycloneDX/SPDX JSON file`);
     return { kind: 'file', path: v };
 }
 function bool(get, name, dflt) {
@@ -62971,7 +63063,7 @@ function bool(get, name, dflt) {
         return true;
     if (v === 'false')
         return false;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `${name}: "${v}" is not true or false`);
+    throw new errors/* ActionError */.l('INPUT', `${name}: "${v}" is not true or false`);
 }
 function url(get, name, dflt) {
     const v = get(name).trim() || dflt;
@@ -62981,7 +63073,7 @@ function url(get, name, dflt) {
             throw new Error('scheme');
     }
     catch {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `${name}: "${v}" is not an http(s) URL`);
+        throw new errors/* ActionError */.l('INPUT', `${name}: "${v}" is not an http(s) URL`);
     }
     return v.replace(/\/+$/, '');
 }
@@ -62989,7 +63081,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 1790:
+/***/ 6465:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64087,6 +64179,40 @@ async function attachReferrers(client, repo, subject, artifacts, created) {
 }
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
+;// CONCATENATED MODULE: ./lib/sbom-figures.js
+// How many components an SBOM lists per ecosystem, for the step summary:
+// keyed by package URL type (deb, npm, golang, ...); components without a
+// package URL by their CycloneDX type, SPDX packages without one as "other".
+// Read from the attested document itself, so a supplied SBOM gets figures too.
+function componentCounts(document) {
+    const counts = new Map();
+    const add = (key) => counts.set(key, (counts.get(key) ?? 0) + 1);
+    const doc = document;
+    if (Array.isArray(doc.components)) {
+        // CycloneDX components nest (an assembly lists its parts).
+        const walk = (list) => {
+            for (const c of list) {
+                add(purlType(c?.purl) ?? (typeof c?.type === 'string' ? c.type : 'other'));
+                if (Array.isArray(c?.components))
+                    walk(c.components);
+            }
+        };
+        walk(doc.components);
+    }
+    else if (Array.isArray(doc.packages)) {
+        for (const p of doc.packages) {
+            const ref = Array.isArray(p?.externalRefs) ? p.externalRefs.find((r) => r?.referenceType === 'purl') : undefined;
+            add(purlType(ref?.referenceLocator) ?? 'other');
+        }
+    }
+    // Largest first, then by name, so the summary reads the same every run.
+    return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+function purlType(purl) {
+    const m = typeof purl === 'string' ? /^pkg:\/*([a-zA-Z][\w.+-]*)\//.exec(purl) : null;
+    return m?.[1]?.toLowerCase();
+}
+
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var dist = __nccwpck_require__(1040);
 ;// CONCATENATED MODULE: ./lib/sigstore/bundle.js
@@ -64514,6 +64640,7 @@ function verifyBundle(trust, bundleJSON, policy, artifact) {
 
 
 
+
 // Signs and logs everything for one image; the Rekor uploads are independent
 // and run concurrently.
 async function signTarget(signer, target, sign, attach, predicates) {
@@ -64648,6 +64775,7 @@ async function attachTarget(st, signer, opts) {
             referrer: w?.manifestDigest,
             fallbackTag: w?.fallbackTag,
             path: a.predicate.path,
+            ...(a.predicate.kind === 'sbom' ? { components: componentCounts(a.predicate.document) } : {}),
         }));
     }
     return rows;
@@ -64658,7 +64786,8 @@ function replaceable(st) {
     return (d) => types.has(d.annotations?.['predicateType'] ?? '');
 }
 function imageResult(st, artifacts) {
-    return { name: st.target.name, digest: st.target.manifest.digest, platform: st.target.platform, artifacts };
+    const platforms = isIndex(st.target) ? { platforms: platformsOf(st.target).map((p) => p.platform) } : {};
+    return { name: st.target.name, digest: st.target.manifest.digest, platform: st.target.platform, ...platforms, artifacts };
 }
 
 ;// CONCATENATED MODULE: ./lib/provenance.js
@@ -67873,12 +68002,15 @@ async function requestCertificate(http, fulcioURL, req) {
 // existing entry is fetched and reused.
 async function createEntry(http, rekorURL, entry) {
     const base = rekorURL.replace(/\/+$/, '');
+    const body = JSON.stringify(entry);
     const res = await http.request(`${base}/api/v1/log/entries`, {
         method: 'POST',
         service: 'rekor',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(entry),
+        body,
     });
+    if (res.status === 413)
+        throw tooLarge(base, entry.kind, Buffer.byteLength(body), await errorText(res));
     if (res.status === 409) {
         const location = res.headers.get('location');
         await res.body?.cancel().catch(() => undefined);
@@ -67891,6 +68023,17 @@ async function createEntry(http, rekorURL, entry) {
         throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} rejected the ${entry.kind} entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url`);
     }
     return firstEntry(await res.json(), base);
+}
+// A body over the log's size limit fails the same way on every attempt: one
+// error with the size, the limit when the log states it, and the ways out.
+// rekor-server answers "Request Entity Too Large. Limit set to N".
+function tooLarge(base, kind, size, detail) {
+    const limit = /limit set to (\d+)/i.exec(detail)?.[1];
+    const what = kind === 'dsse' ? 'an attestation' : 'a signature';
+    return new errors/* ActionError */.l('REKOR', `Rekor at ${base} refused the ${size}-byte ${kind} entry of ${what} as too large (HTTP 413, ` +
+        `${limit ? `limit ${limit} bytes` : 'over its request size limit'}); nothing was attached. ` +
+        'An SBOM this large does not fit this Rekor v1 log: log to a Rekor v2 instance, set `sbom: false`, ' +
+        'or pass a smaller SBOM with `sbom: <path>`');
 }
 async function getEntryByIndex(http, rekorURL, logIndex) {
     const base = rekorURL.replace(/\/+$/, '');
@@ -67910,6 +68053,57 @@ function firstEntry(json, base) {
         throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} returned a malformed entry; check that rekor-url points at a Rekor v1 API`);
     }
     return { ...entry, uuid };
+}
+
+;// CONCATENATED MODULE: ./lib/sigstore/rekor-v2.js
+
+
+
+const hex = (b64) => Buffer.from(b64 ?? '', 'base64').toString('hex');
+async function createEntryV2(http, rekorURL, req) {
+    const base = rekorURL.replace(/\/+$/, '');
+    const body = JSON.stringify({
+        hashedRekordRequestV002: {
+            digest: req.digest.toString('base64'),
+            signature: {
+                content: req.signature.toString('base64'),
+                verifier: { x509Certificate: { rawBytes: req.certificate.toString('base64') }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' },
+            },
+        },
+    });
+    const res = await http.request(`${base}/api/v2/log/entries`, {
+        method: 'POST',
+        service: 'rekor',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+    });
+    if (!res.ok) {
+        const detail = await errorText(res);
+        throw new errors/* ActionError */.l('REKOR', `Rekor v2 at ${base} rejected the hashedrekord entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url and rekor-version`);
+    }
+    const e = (await res.json());
+    const proof = e.inclusionProof;
+    if (!e.canonicalizedBody || !proof?.checkpoint?.envelope || !proof.rootHash || !e.logId?.keyId) {
+        throw new errors/* ActionError */.l('REKOR', `Rekor v2 at ${base} answered without an inclusion proof and checkpoint; check that rekor-url points at a Rekor v2 log`);
+    }
+    const canonical = Buffer.from(e.canonicalizedBody, 'base64');
+    return {
+        // RFC 6962 leaf hash, which is what a v1 entry UUID is as well.
+        uuid: (0,external_node_crypto_.createHash)('sha256').update(Buffer.concat([Buffer.from([0]), canonical])).digest('hex'),
+        body: e.canonicalizedBody,
+        integratedTime: Number(e.integratedTime ?? 0),
+        logID: hex(e.logId.keyId),
+        logIndex: Number(e.logIndex ?? 0),
+        verification: {
+            inclusionProof: {
+                logIndex: Number(proof.logIndex ?? 0),
+                rootHash: hex(proof.rootHash),
+                treeSize: Number(proof.treeSize ?? 0),
+                hashes: (proof.hashes ?? []).map(hex),
+                checkpoint: proof.checkpoint.envelope,
+            },
+        },
+    };
 }
 
 ;// CONCATENATED MODULE: ./lib/sigstore/tsa.js
@@ -67937,6 +68131,7 @@ async function requestTimestamp(http, tsaURL, signature) {
 }
 
 ;// CONCATENATED MODULE: ./lib/sign.js
+
 
 
 
@@ -67992,24 +68187,26 @@ class RunSigner {
                 signature: { content: signature.toString('base64'), publicKey: { content: this.certificateB64() } },
                 data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
             },
-        });
+        }, digest, signature);
         return this.finish('hashedrekord', bundle, entry, signature);
     }
     // Signs an in-toto statement as a DSSE envelope and logs a dsse entry.
     async signStatement(statement, payloadType = IN_TOTO_PAYLOAD_TYPE) {
-        const signature = (0,external_node_crypto_.sign)('sha256', core_dist.dsse.preAuthEncoding(payloadType, statement), this.key);
+        const pae = core_dist.dsse.preAuthEncoding(payloadType, statement);
+        const signature = (0,external_node_crypto_.sign)('sha256', pae, this.key);
         const bundle = (0,dist/* toDSSEBundle */.PR)({ artifact: statement, artifactType: payloadType, signature, certificate: this.certificateDER(), certificateChain: false });
         const envelopeJSON = JSON.stringify((0,dist/* envelopeToJSON */.Qe)(bundle.content.dsseEnvelope));
-        const entry = await this.log({
-            apiVersion: '0.0.1',
-            kind: 'dsse',
-            spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } },
-        });
+        const entry = await this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } }, (0,external_node_crypto_.createHash)('sha256').update(pae).digest(), signature);
         const signed = await this.finish('dsse', bundle, entry, signature);
         const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
         return { ...signed, envelopeJSON, envelopeTimestamp };
     }
-    log(entry) {
+    // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
+    // the signed bytes (for DSSE, the pre-authentication encoding).
+    log(entry, digest, signature) {
+        if (this.endpoints.rekorVersion === 2) {
+            return createEntryV2(this.http, this.endpoints.rekorURL, { digest, signature, certificate: this.certificateDER() });
+        }
         return createEntry(this.http, this.endpoints.rekorURL, entry);
     }
     async finish(kind, bundle, entry, signature) {
@@ -68042,78 +68239,187 @@ function challengeClaim(identity) {
 
 ;// CONCATENATED MODULE: ./lib/summary.js
 
-// Pure: results in, step-summary markdown out. Every value that came from a
-// user or a registry is escaped before it lands in HTML or a code span.
+// Pure: results in, step-summary markdown out. A verdict line, then per image
+// a table of what was logged and where it was attached, and its verify
+// commands folded in a <details> block. Every value that came from a user or
+// a registry lands in a code span, a shell-quoted argument or escaped text;
+// the only raw HTML is <details>/<summary>.
+const CYCLONEDX = 'https://cyclonedx.org/bom';
+const VERIFY_ACTION_PLACEHOLDER = 'OWNER/sign-attest-action/verify@v1';
 const LABELS = {
-    signature: 'Signature',
-    signatureReferrer: 'Signature (Sigstore bundle)',
-    sbom: 'SBOM attestation',
-    provenance: 'SLSA provenance attestation',
+    signature: 'Signature (cosign)',
+    signatureReferrer: 'Signature (bundle)',
+    sbom: 'SBOM',
+    provenance: 'SLSA provenance',
 };
 function renderSummary(images, ctx) {
-    const out = ['## Signed and attested images', ''];
-    for (const img of images) {
-        const ref = `${img.name}@${img.digest}`;
-        out.push(`### \`${code(ref)}\`${img.platform ? ` (${html(img.platform)})` : ''}`, '');
-        out.push('| Artifact | Rekor log index | Attached at |', '| --- | --- | --- |');
-        for (const a of img.artifacts) {
-            const link = `<a href="${html(rekorEntryURL(ctx.rekorURL, a.logIndex))}">${a.logIndex}</a>`;
-            out.push(`| ${LABELS[a.kind]}${a.predicateType ? ` <br><sub>${html(a.predicateType)}</sub>` : ''} | ${link} | ${where(a)} |`);
-        }
-        out.push('');
-    }
-    out.push(...verifyCommands(images, ctx));
+    const out = verdict(images, ctx);
+    if (ctx.note)
+        out.push(`> ${html(ctx.note)}`, '');
+    const explained = new Set();
+    for (const img of images)
+        out.push(...imageSection(img, ctx, explained));
     return out.join('\n') + '\n';
 }
-function where(a) {
-    const places = [];
-    if (a.tag)
-        places.push(`tag <code>${html(a.tag)}</code>`);
-    if (a.referrer)
-        places.push(`referrer <code>${html(a.referrer.slice(0, 19))}…</code>${a.fallbackTag ? ' (tag fallback)' : ''}`);
-    return places.length ? places.join('<br>') : 'not attached (bundle file only)';
+// The page at a glance: what happened, who signed, that it all verified.
+function verdict(images, ctx) {
+    const kinds = new Set(images.flatMap((i) => i.artifacts.map((a) => a.kind)));
+    const signed = kinds.has('signature') || kinds.has('signatureReferrer');
+    const attested = kinds.has('sbom') || kinds.has('provenance');
+    const what = signed && attested ? 'Signed and attested' : signed ? 'Signed' : 'Attested';
+    const platforms = images.filter((i) => i.platform).length;
+    const indexes = images.filter((i) => i.platforms).length;
+    const count = platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
+    const time = ctx.elapsedMs === undefined ? '' : ` in ${duration(ctx.elapsedMs)}`;
+    const entries = images.reduce((sum, i) => sum + i.artifacts.length, 0);
+    const root = ctx.trustFiles ? 'the custom trusted root' : 'the Sigstore public-good trusted root';
+    const attached = ctx.attach === 'none' ? ' Nothing was attached to the registry (`attach: none`): the bundle files are listed in the `results` output.' : '';
+    return [
+        `## ✅ ${what} ${count}${time}`,
+        '',
+        `Signed by ${codeSpan(ctx.san)} (issuer ${codeSpan(ctx.issuer)}). All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`,
+        '',
+    ];
 }
-function verifyCommands(images, ctx) {
-    const first = images[0];
-    if (!first)
-        return [];
-    const ref = sh(`${first.name}@${first.digest}`);
-    const identity = `--certificate-identity ${sh(ctx.san)} \\\n  --certificate-oidc-issuer ${sh(ctx.issuer)}`;
-    const cosign = cosignCommand(ref, identity, ctx);
-    const kinds = new Set(first.artifacts.map((a) => a.kind));
-    const lines = ['### Verify', ''];
-    if (ctx.attach === 'none')
-        lines.push('Nothing was attached to the registry (`attach: none`); verify the bundle files from the `results` output.', '');
-    lines.push('```sh');
-    if (kinds.has('signature'))
-        lines.push(cosign('verify'), '');
-    if (kinds.has('provenance'))
-        lines.push(cosign('verify-attestation --type slsaprovenance1'), '');
-    if (kinds.has('sbom')) {
-        const sbom = first.artifacts.find((a) => a.kind === 'sbom');
-        const type = sbom?.predicateType === 'https://cyclonedx.org/bom' ? 'cyclonedx' : sh(sbom?.predicateType ?? '');
-        lines.push(cosign(`verify-attestation --type ${type}`), '');
+function imageSection(img, ctx, explained) {
+    const what = img.platform ? ` (${summary_text(img.platform)})` : img.platforms ? ` (multi-platform index${img.platforms.length ? `: ${summary_text(img.platforms.join(', '))}` : ''})` : '';
+    return [
+        `### ${codeSpan(img.name)}${what}`,
+        '',
+        codeSpan(`${img.name}@${img.digest}`),
+        '',
+        ...artifactTable(img, ctx),
+        ...notes(img, explained),
+        ...verifyDetails(img, ctx),
+    ];
+}
+// One row per Rekor entry, three columns so that a full referrer digest
+// fits the page. cosign tags are named after the image digest, so a cell
+// shows only their suffix and the note below names them once.
+function artifactTable(img, ctx) {
+    const rows = img.artifacts.map((a) => {
+        const where = [...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []), ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : [])];
+        return [label(a), (ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
+    });
+    return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
+}
+// Predicate type URIs are listed under the table: in a cell they widen it
+// past the page next to a full digest.
+function label(a) {
+    if (a.kind !== 'sbom')
+        return LABELS[a.kind];
+    const format = a.predicateType === CYCLONEDX ? 'CycloneDX' : a.predicateType?.startsWith('https://spdx.dev/') ? 'SPDX' : undefined;
+    return format ? `SBOM (${format})` : LABELS.sbom;
+}
+// What a maintainer may wonder about the table, in words: each explanation
+// in full under the first image it concerns, in short under the next ones.
+function notes(img, explained) {
+    const once = (key, full, short) => (explained.has(key) ? short : (explained.add(key), full));
+    const out = [];
+    const base = img.digest.replace(':', '-');
+    const suffixes = [...new Set(img.artifacts.flatMap((a) => (a.tag ? [tagSuffix(a.tag, img.digest)] : [])))];
+    const fallback = img.artifacts.some((a) => a.fallbackTag);
+    const referrers = img.artifacts.some((a) => a.referrer);
+    if (suffixes.length || fallback) {
+        const parts = [
+            ...(suffixes.length ? [`${suffixes.map((t) => codeSpan(t)).join(' and ')} hold the cosign format`] : []),
+            ...(fallback
+                ? [once('fallback', 'the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)', 'the bare tag lists the OCI referrers')]
+                : []),
+        ];
+        out.push(`- **Tags**, named after the digest ${codeSpan(base)}: ${parts.join('; ')}.`);
     }
-    if (ctx.repository && (kinds.has('provenance') || kinds.has('sbom')) && ctx.attach !== 'tags' && ctx.attach !== 'none') {
-        const custom = ctx.trustFiles ? ` \\\n  --custom-trusted-root ${sh(ctx.trustFiles.jsonl)}` : '';
-        if (kinds.has('provenance'))
-            lines.push(`gh attestation verify oci://${ref} --bundle-from-oci \\\n  --repo ${sh(ctx.repository)}${custom}`, '');
-        if (kinds.has('sbom')) {
-            const type = first.artifacts.find((a) => a.kind === 'sbom')?.predicateType ?? '';
-            lines.push(`gh attestation verify oci://${ref} --bundle-from-oci \\\n  --repo ${sh(ctx.repository)} --predicate-type ${sh(type)}${custom}`, '');
-        }
+    if (referrers && !fallback)
+        out.push('- **Referrers:** listed by the registry’s referrers API.');
+    const sig = img.artifacts.find((a) => a.kind === 'signature');
+    if (sig && img.artifacts.some((a) => a.kind === 'signatureReferrer') && !explained.has('two signatures')) {
+        explained.add('two signatures');
+        out.push(`- **Why two signatures:** one per format verifiers read, each with its own Rekor entry: cosign’s classic signature${sig.tag ? ' (the `.sig` tag, read by cosign 2)' : ' (not attached with `attach: referrers`; its bundle file is in the `results` output)'} and a Sigstore bundle (the referrer, read by cosign 3).`);
     }
-    if (lines[lines.length - 1] === '')
-        lines.pop();
-    lines.push('```', '');
-    if (images.length > 1)
-        lines.push(`The same commands apply to the other ${images.length - 1} image(s) with their own digests (see the \`results\` output).`, '');
-    return lines;
+    const attestations = img.artifacts.filter((a) => a.kind === 'sbom' || a.kind === 'provenance');
+    if (attestations.length) {
+        const described = attestations.map((a) => {
+            const figures = a.kind === 'sbom' && a.components ? ` with ${sbomFigures(img, a.components)}` : '';
+            return `${a.kind === 'sbom' ? 'SBOM' : 'SLSA provenance'} ${codeSpan(a.predicateType ?? '')}${figures}`;
+        });
+        out.push(`- **Attestations:** ${described.join('; ')}.`);
+    }
+    return out.length ? [...out, ''] : [];
+}
+function sbomFigures(img, components) {
+    const counts = Object.entries(components);
+    const total = counts.reduce((sum, [, c]) => sum + c, 0);
+    if (img.platforms && counts.every(([type]) => type === 'oci')) {
+        return `the ${n(total, 'platform image')} of this index as its components (each platform's packages are in its own SBOM, below)`;
+    }
+    if (total === 0)
+        return 'no components';
+    return `${n(total, 'component')} (${counts.map(([type, c]) => `${c} ${summary_text(type)}`).join(', ')})`;
+}
+// The verify commands for one image, folded: cosign and gh, the verify
+// action, and the CLI. Each command runs verbatim in sh and bash.
+function verifyDetails(img, ctx) {
+    const subject = img.platform ? summary_text(img.platform) : img.platforms ? 'this index' : 'this image';
+    const out = ['<details>', `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : 'cosign, gh, the verify action, the sign-attest CLI'}</summary>`, ''];
+    const cli = 'the `sign-attest` CLI (in a checkout of sign-attest-action, after `npm ci`)';
+    if (ctx.attach === 'none') {
+        out.push(`Nothing is in the registry, so verify each attestation's bundle file against the image digest with ${cli}:`, '');
+        out.push('```sh', ...bundleCommands(img, ctx).join('\n\n').split('\n'), '```', '');
+    }
+    else {
+        const tools = cosignAndGh(img, ctx);
+        out.push(`With ${tools.some((c) => c.startsWith('gh ')) ? 'cosign and gh' : 'cosign'}:`, '', '```sh', ...tools.join('\n\n').split('\n'), '```', '');
+        const action = ctx.verifyAction ?? VERIFY_ACTION_PLACEHOLDER;
+        const where = ctx.verifyAction ? '' : ' (`OWNER/…@v1`: the repository and version you use the signing action from)';
+        out.push(`In a workflow, with the verify action${where}:`, '', '```yaml', ...verifyActionStep(img, ctx, action), '```', '');
+        out.push(`From a terminal, with ${cli}:`, '', '```sh', ...cliCommand(img, ctx).split('\n'), '```', '');
+    }
+    if (ctx.trustFiles)
+        out.push('These name the trusted root this run wrote on the runner; elsewhere, name your copy of the instance’s `trusted_root.json`.', '');
+    out.push('</details>', '');
+    return out;
+}
+// Code blocks show about this many columns before they scroll sideways.
+const WIDTH = 100;
+// A flag and its value on one line, or the value on the next when together
+// they would scroll (a long SAN); either way the shell reads the same words.
+const flag = (name, value) => (`  ${name} ${value} \\`.length > WIDTH ? `${name} \\\n    ${value}` : `${name} ${value}`);
+const identityLines = (ctx) => [flag('--certificate-identity', sh(ctx.san)), flag('--certificate-oidc-issuer', sh(ctx.issuer))];
+// One argument (or flag) per continuation line, so nothing scrolls sideways
+// but a single long argument such as the image reference itself.
+const command = (head, args) => [head, ...args.map((a) => `  ${a}`)].join(' \\\n');
+function cosignType(a) {
+    if (a.kind === 'provenance')
+        return 'slsaprovenance1';
+    return a.predicateType === CYCLONEDX ? 'cyclonedx' : sh(a.predicateType ?? '');
+}
+function cosignAndGh(img, ctx) {
+    const ref = sh(`${img.name}@${img.digest}`);
+    const cosign = cosignCommand(ref, ctx);
+    const find = (kind) => img.artifacts.find((a) => a.kind === kind);
+    const sbom = find('sbom');
+    const provenance = find('provenance');
+    const commands = [];
+    if (find('signature'))
+        commands.push(cosign('verify'));
+    if (provenance)
+        commands.push(cosign(`verify-attestation --type ${cosignType(provenance)}`));
+    if (sbom)
+        commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
+    if (ctx.repository && (provenance || sbom) && ctx.attach !== 'tags') {
+        const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
+        const gh = (extra) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
+        if (provenance)
+            commands.push(gh([]));
+        if (sbom)
+            commands.push(gh([`--predicate-type ${sh(sbom.predicateType ?? '')}`]));
+    }
+    return commands;
 }
 // A custom root goes to cosign as --trusted-root, except where only tags are
 // written: cosign 2 reads .sig/.att against a custom instance only from
 // PEM files named by environment variables (cosign 3 reads those as well).
-function cosignCommand(ref, identity, ctx) {
+function cosignCommand(ref, ctx) {
     const legacy = ctx.attach === 'tags' ? ctx.trustFiles?.legacy : undefined;
     if (legacy) {
         const vars = [
@@ -68121,18 +68427,98 @@ function cosignCommand(ref, identity, ctx) {
             `SIGSTORE_REKOR_PUBLIC_KEY=${sh(legacy.rekorKey)}`,
             ...(legacy.ctlogKey ? [`SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${sh(legacy.ctlogKey)}`] : []),
         ];
-        return (cmd) => `${vars.join(' \\\n  ')} \\\n  cosign ${cmd} ${ref} \\\n  ${identity}`;
+        return (cmd) => `${vars.join(' \\\n  ')} \\\n  ${command(`cosign ${cmd}`, [ref, ...identityLines(ctx)]).replace(/\n/g, '\n  ')}`;
     }
-    const root = ctx.trustFiles ? ` \\\n  --trusted-root ${sh(ctx.trustFiles.json)}` : '';
-    return (cmd) => `cosign ${cmd} ${ref} \\\n  ${identity}${root}`;
+    const root = ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : [];
+    return (cmd) => command(`cosign ${cmd}`, [ref, ...identityLines(ctx), ...root]);
 }
-// HTML-escapes text placed in table cells and headings.
+// Predicate types as the verify action and the CLI take them.
+function requiredTypes(img) {
+    return img.artifacts.filter((a) => a.kind === 'provenance' || a.kind === 'sbom').map((a) => (a.kind === 'provenance' ? 'slsaprovenance1' : a.predicateType === CYCLONEDX ? 'cyclonedx' : (a.predicateType ?? '')));
+}
+const hasSignature = (img) => img.artifacts.some((a) => a.kind === 'signature' || a.kind === 'signatureReferrer');
+function verifyActionStep(img, ctx, action) {
+    const types = requiredTypes(img);
+    const input = (key, value) => {
+        const line = `    ${key}: ${yaml(value)}`;
+        // Folded (>-) puts a long plain value on its own line; YAML reads the same string.
+        return line.length > WIDTH && yaml(value) === value ? `    ${key}: >-\n      ${value}` : line;
+    };
+    return [
+        `- uses: ${yaml(action)}`,
+        '  with:',
+        input('images', `${img.name}@${img.digest}`),
+        input('certificate-identity', ctx.san),
+        input('certificate-oidc-issuer', ctx.issuer),
+        ...(types.length ? [input('predicate-types', types.join(','))] : []),
+        ...(hasSignature(img) ? [] : ["    require-signature: 'false'"]),
+        ...(ctx.trustFiles ? [input('trusted-root', ctx.trustFiles.json)] : []),
+    ].flatMap((l) => l.split('\n'));
+}
+function cliCommand(img, ctx) {
+    const types = requiredTypes(img);
+    return command('npx sign-attest verify', [
+        sh(`${img.name}@${img.digest}`),
+        ...identityLines(ctx),
+        ...(types.length ? [types.map((t) => `--type ${sh(t)}`).join(' ')] : []),
+        ...(hasSignature(img) ? [] : ['--no-require-signature']),
+        ...(ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : []),
+    ]);
+}
+// With `attach: none`, each attestation bundle against the image digest.
+function bundleCommands(img, ctx) {
+    return img.artifacts
+        .filter((a) => (a.kind === 'sbom' || a.kind === 'provenance') && a.bundle)
+        .map((a) => command('npx sign-attest verify-bundle', [
+        `--bundle ${sh(a.bundle)}`,
+        ...identityLines(ctx),
+        ...(ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : []),
+        sh(img.digest),
+    ]));
+}
+// `sha256-<hex>.sig` → `.sig`: the digest part is the image's own.
+function tagSuffix(tag, digest) {
+    const base = digest.replace(':', '-');
+    return tag.startsWith(base) && tag.length > base.length ? tag.slice(base.length) : tag;
+}
+// Rekor v2 serves tiles, not entries by index, so its indexes are not linked.
+function rekorLink(rekorURL, logIndex) {
+    const url = rekorEntryURL(rekorURL, logIndex);
+    // Only web URLs become links; characters that end a markdown link or a table cell are percent-encoded.
+    if (!/^https?:\/\//i.test(url))
+        return String(logIndex);
+    return `[${logIndex}](${url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+}
+function duration(ms) {
+    const s = ms / 1000;
+    if (s < 10)
+        return `${s.toFixed(1)} s`;
+    if (s < 60)
+        return `${Math.round(s)} s`;
+    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+const n = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+// A code span that holds any text: a fence longer than any backtick run
+// inside, line breaks flattened, and pipes escaped inside a table cell
+// (GFM splits cells before it reads code spans).
+function codeSpan(s, inTable = false) {
+    let t = s.replace(/[\r\n]+/g, ' ');
+    if (inTable)
+        t = t.replace(/\|/g, '\\|');
+    const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
+    return `${fence}${pad}${t}${pad}${fence}`;
+}
+// Plain text in markdown or HTML: markup and markdown punctuation as entities.
 function html(s) {
-    return s.replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`);
+    return s.replace(/[&<>"'|`*_[\]\\~\r\n]/g, (c) => (c === '\r' || c === '\n' ? ' ' : `&#${c.charCodeAt(0)};`));
 }
-// Inside a code span only backticks and line breaks can break out.
-function code(s) {
-    return s.replace(/[`\r\n]/g, '');
+const summary_text = html;
+// A YAML scalar: plain when it cannot be misread, else double-quoted (JSON
+// strings are YAML double-quoted scalars).
+function yaml(s) {
+    return /^[A-Za-z0-9][\w@%+=:,./-]*$/.test(s) && !s.endsWith(':') ? s : JSON.stringify(s);
 }
 // Single-quotes a shell argument when it needs quoting.
 function sh(s) {
@@ -68198,6 +68584,7 @@ function pem(label, b64) {
 // verification → attaching → outputs and summary. Nothing is written to the
 // registry until every signature is logged and verified.
 async function run(inputs) {
+    const started = Date.now();
     let log;
     try {
         const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m));
@@ -68218,6 +68605,8 @@ async function run(inputs) {
             : [];
         const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
         const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
+        if (inputs.referrersOnly)
+            core/* notice */.lm(inputs.referrersOnly);
         const signer = await RunSigner.create(http, inputs, identity);
         core/* info */.pq(`Signing as ${signer.san} (issuer ${identity.issuer})`);
         const signed = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
@@ -68246,6 +68635,10 @@ async function run(inputs) {
                 repository: claimString(identity.claims, 'repository'),
                 attach: inputs.attach,
                 trustFiles,
+                rekorVersion: inputs.rekorVersion,
+                note: inputs.referrersOnly,
+                elapsedMs: Date.now() - started,
+                verifyAction: verifyActionRef(),
             });
             await core/* summary */.z.addRaw(md).write();
         }
@@ -68257,6 +68650,13 @@ async function run(inputs) {
         if (err instanceof Error && err.cause)
             core/* debug */.Yz(`cause: ${(0,errors/* errorLine */.B)(err.cause)}`);
     }
+}
+// The verify action from the same repository and ref as this one, when the
+// runner names them (it does not for a local `uses: ./`).
+function verifyActionRef() {
+    const repo = process.env['GITHUB_ACTION_REPOSITORY'];
+    const ref = process.env['GITHUB_ACTION_REF'];
+    return repo && ref ? `${repo}/verify@${ref}` : undefined;
 }
 // Single-value outputs describe the first image; `results` has them all.
 function setOutputs(results) {
@@ -68388,6 +68788,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
   pq: () => (/* binding */ info),
+  lm: () => (/* binding */ notice),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ setSecret),
@@ -68396,7 +68797,7 @@ __nccwpck_require__.d(__webpack_exports__, {
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, error, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, error, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);
@@ -68422,7 +68823,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -70107,7 +70508,7 @@ function debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -70115,7 +70516,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -70123,7 +70524,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.

@@ -1,10 +1,19 @@
 // The demo behind `npm run demo`: see scripts/demo.sh.
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
 import { errorLines, runAction } from '../test/harness/runner.mjs';
 import { COSIGNS, cosignHome, cosignPath, cosignSignAndAttest, writePredicates } from '../test/harness/producers.mjs';
+import { summaryText } from '../src/summary-text.ts';
+
+// --hold SECONDS keeps the stack up at the end so its registry and Sigstore
+// can be tried by hand (default: 60 s in a terminal, none otherwise).
+const holdArg = process.argv.indexOf('--hold');
+const holdSeconds = holdArg > 0 ? Number(process.argv[holdArg + 1]) : process.stdout.isTTY ? 60 : 0;
+// Temp folders this demo made (the stack's state, each action run's runner folder), removed at the end.
+const temps = [];
 
 const OCI = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json';
 // The real Sigstore services when they are built (scripts/install-tools.sh), else the stand-in;
@@ -13,6 +22,13 @@ const missing = missingRealTools();
 const real = process.env.SIGN_ATTEST_REAL_SIGSTORE !== '0' && missing.length === 0;
 if (!real && process.env.SIGN_ATTEST_REAL_SIGSTORE !== '0') console.log(`using the Sigstore stand-in (real services not built: ${missing.join(', ')})`);
 const stack = await startStack({ stateDir: mkdtempSync(join(tmpdir(), 'sign-attest-demo-')), real });
+temps.push(stack.stateDir);
+let stopping;
+const cleanup = () =>
+  (stopping ??= stack.stop().finally(() => {
+    for (const dir of temps) rmSync(dir, { recursive: true, force: true });
+  }));
+process.once('SIGINT', () => cleanup().then(() => process.exit(130)));
 try {
   console.log(
     real
@@ -31,13 +47,15 @@ try {
     },
     env: stack.env,
   });
+  temps.push(dirname(run.runnerTemp));
   const log = run.stdout.split('\n').filter((l) => l && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'));
   console.log(log.join('\n'));
   console.log(`\naction exited ${run.code} in ${run.ms} ms\n`);
-  console.log('--- step summary ---\n' + run.summary);
+  console.log('--- step summary (as text; on GitHub it is rendered markdown) ---\n' + summaryText(run.summary));
   console.log('--- outputs ---');
   for (const [k, v] of Object.entries(run.outputs)) console.log(`${k}: ${k === 'results' ? JSON.stringify(JSON.parse(v), null, 2) : v}`);
 
+  if (run.code === 0) await verifyWhatWasSigned(img.ref);
   const repos = ['demo/app', ...(await realCosignImages())];
   console.log('\n--- in the registry ---');
   for (const name of repos) {
@@ -57,8 +75,38 @@ try {
     }
   }
   if (run.code !== 0) process.exitCode = run.code;
+  if (holdSeconds > 0) {
+    console.log(`\nThe stack stays up for ${holdSeconds} s (Ctrl-C ends it now): registry http://${stack.registry}, trusted root ${stack.trustedRoot}`);
+    console.log(`  try: curl -s http://${stack.registry}/v2/demo/app/tags/list`);
+    await new Promise((res) => setTimeout(res, holdSeconds * 1000));
+  }
 } finally {
-  await stack.stop();
+  await cleanup();
+}
+
+// Our own verifier, as a downstream user runs it (the CLI), and the real
+// cosign v3 when it is built, on what the action just signed.
+async function verifyWhatWasSigned(ref) {
+  console.log('\n--- verifying what the action signed ---');
+  const identity = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
+  const cli = await runTool(process.execPath, [join(import.meta.dirname, '../dist/cli/index.js'), 'verify', ref, ...identity, '--type', 'slsaprovenance1', '--type', 'cyclonedx']);
+  console.log(`sign-attest verify: exit ${cli.code}\n${indent(cli.out)}`);
+  if (cli.code !== 0) process.exitCode = 1;
+  const cosign = cosignPath('cosign3');
+  if (!cosign) return console.log('cosign v3: skipped (not installed; bash scripts/install-tools.sh cosign3 builds it)');
+  for (const args of [['verify', ref], ['verify-attestation', '--type', 'slsaprovenance1', ref], ['verify-attestation', '--type', 'cyclonedx', ref]]) {
+    const r = await runTool(cosign, [...args.slice(0, -1), ...identity, args.at(-1)], { ...process.env, HOME: stack.stateDir });
+    console.log(`cosign v3 ${args.slice(0, -1).join(' ')}: exit ${r.code}${r.code === 0 ? ' (verified)' : `\n${indent(r.out)}`}`);
+    if (r.code !== 0) process.exitCode = 1;
+  }
+}
+
+function runTool(file, args, env = process.env) {
+  return new Promise((res) => execFile(file, args, { env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => res({ code: err ? (err.code ?? 1) : 0, out: `${stdout}${stderr}`.trim() })));
+}
+
+function indent(text) {
+  return text.split('\n').filter(Boolean).map((l) => `  ${l}`).join('\n');
 }
 
 // Images signed and attested by the real cosign v2 (tag format) and v3
@@ -96,6 +144,7 @@ async function realCosignImages() {
         'trusted-root': stack.trustedRoot,
       },
     });
+    temps.push(dirname(verify.runnerTemp));
     const [v] = JSON.parse(verify.outputs.verified ?? '[]');
     console.log(`  our verify action: exit ${verify.code}, ${v?.verified ? 'VERIFIED' : 'NOT VERIFIED'}`);
     for (const i of [...(v?.signatures ?? []), ...(v?.attestations ?? [])]) {

@@ -44008,15 +44008,27 @@ async function verifyImages(opts) {
     }
     const clientFor = registryClients(opts.http, opts.credentials, opts.mask ?? (() => undefined));
     const verdicts = [];
+    // One verdict per image: a platform image named next to its index (or two
+    // references to one digest) is verified and reported once.
+    const seen = new Set();
+    const first = (repo, digest) => !seen.has(`${repo}@${digest}`) && Boolean(seen.add(`${repo}@${digest}`));
     for (const image of opts.images) {
         const ref = parseReference(image);
+        const repo = `${ref.registry}/${ref.repository}`;
         try {
+            if (ref.digest && seen.has(`${repo}@${ref.digest}`))
+                continue;
             const client = await clientFor(ref.registry);
             const { verdict, platforms } = await verifyImage(client, ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts);
+            if (verdict.digest && !first(repo, verdict.digest))
+                continue;
             verdicts.push(verdict);
             // An index is verified with every platform image it lists: what a consumer pulls is one of those.
-            for (const p of platforms)
+            for (const p of platforms) {
+                if (!first(repo, p.digest))
+                    continue;
                 verdicts.push({ ...(await verifyImage(client, ref.repository, repoName(ref), p.digest, opts)).verdict, platform: p.platform });
+            }
         }
         catch (err) {
             // The registry could not be read: a verdict, not a crash, so other images are still reported.
