@@ -16,6 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort, isRunning, tail } from './process.mjs';
 import { HashAlgorithm, PublicKeyDetails, ServiceSelector, SigningConfig, TrustedRoot } from '@sigstore/protobuf-specs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -55,38 +56,20 @@ export function missingRealTools() {
 
 export const hasRekorV2 = () => executable(tool('rekor-tiles'));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-const tail = (file) => {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-15).join('\n');
-  } catch {
-    return '(no log)';
-  }
-};
-const isRunning = (child) => child.exitCode === null && child.signalCode === null;
 
 /** Polls `probe` until it returns a truthy value; fails early when `child` exits. */
 async function waitFor(name, child, logFile, probe, timeoutMs = READY_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    if (child && !isRunning(child)) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(logFile)}`);
+    if (child && !isRunning(child)) throw new Error(`${name} exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${tail(logFile, 15)}`);
     try {
       const value = await probe();
       if (value) return value;
     } catch {
       // not ready yet
     }
-    if (Date.now() > deadline) throw new Error(`${name} not ready after ${timeoutMs} ms:\n${tail(logFile)}`);
+    if (Date.now() > deadline) throw new Error(`${name} not ready after ${timeoutMs} ms:\n${tail(logFile, 15)}`);
     await sleep(25);
   }
 }
@@ -101,8 +84,8 @@ async function httpOK(url) {
 function readyLine(child, logFile) {
   return new Promise((resolve, reject) => {
     let buf = '';
-    const timer = setTimeout(() => done(new Error(`fake-sigstore not ready:\n${tail(logFile)}`)), READY_TIMEOUT_MS);
-    const onExit = (code, signal) => done(new Error(`fake-sigstore exited (${code ?? signal}):\n${tail(logFile)}`));
+    const timer = setTimeout(() => done(new Error(`fake-sigstore not ready:\n${tail(logFile, 15)}`)), READY_TIMEOUT_MS);
+    const onExit = (code, signal) => done(new Error(`fake-sigstore exited (${code ?? signal}):\n${tail(logFile, 15)}`));
     function done(err, value) {
       clearTimeout(timer);
       child.removeListener('exit', onExit);
@@ -515,7 +498,7 @@ async function startTSA({ port, start, logOf }) {
     try {
       return await waitFor('timestamp-server', child, logOf('timestamp-server'), () => httpOK(`http://127.0.0.1:${port}/api/v1/timestamp/certchain`));
     } catch (e) {
-      if (isRunning(child) || !/address already in use/.test(tail(logOf('timestamp-server'))) || Date.now() > deadline) throw e;
+      if (isRunning(child) || !/address already in use/.test(tail(logOf('timestamp-server'), 15)) || Date.now() > deadline) throw e;
     }
   }
 }

@@ -9,11 +9,11 @@
 // From tests: `const stack = await startStack({stateDir}); ...; await stack.stop()`.
 import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { freePort, isRunning, tail } from './process.mjs';
 import { startRealSigstore } from './real-sigstore.mjs';
 import { REGISTRY_PASSWORD, REGISTRY_USER, requireTools, writeRegistryConfig } from './registry.mjs';
 
@@ -30,26 +30,8 @@ const KILL_GRACE_MS = 3_000;
 const execFileP = promisify(execFile);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
-const tail = (file) => {
-  try {
-    return fs.readFileSync(file, 'utf8').split('\n').slice(-20).join('\n');
-  } catch {
-    return '(no log)';
-  }
-};
 
-const isRunning = (child) => child.exitCode === null && child.signalCode === null;
 
 function spawnLogged(cmd, args, logFile, { detached, pipeStdout = false }) {
   const log = fs.openSync(logFile, 'a');
