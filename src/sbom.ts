@@ -1,6 +1,7 @@
-// The only module that knows CycloneDX. generateImageSbom streams an image
-// through the catalogers; buildSbomDocument (pure) turns packages into a
-// CycloneDX 1.6 document; loadSbomFile accepts a user's own SBOM.
+// The only module that knows CycloneDX. generateImageSboms streams an image
+// through the catalogers once and writes each requested format from that one
+// package list: buildSbomDocument (pure) makes CycloneDX 1.6, sbom/spdx.ts
+// SPDX 2.3; loadSbomFile accepts a user's own SBOM.
 import './cyclonedx-preload.js'; // must run before the library loads (ncc ESM bundle)
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,6 +13,8 @@ import { purl } from './catalogers/purl.js';
 import type { Distro, Pkg, Relationship } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
+import type { SbomFormat } from './sbom/formats.js';
+import { buildSpdxDocument, buildSpdxIndexDocument, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
 
 export interface LayerRef {
   digest: string;
@@ -27,18 +30,20 @@ export interface ImageSbomInput {
   openBlob: OpenBlob;
   log?: (line: string) => void;
   validate?: 'always' | 'auto' | 'never';
+  tool?: SpdxTool; // names the generator in SPDX creationInfo
 }
+export { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
 export interface SbomResult {
   document: Record<string, unknown>;
   json: string;
   componentCount: number;
-  format: 'cyclonedx';
-  predicateType: 'https://cyclonedx.org/bom';
+  format: SbomFormat;
+  predicateType: string;
 }
 
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
-const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const TOOL = 'sign-attest-action';
+const DEFAULT_TOOL: SpdxTool = { name: TOOL, version: 'unknown' };
 // Runtime validation is for small images only: it is O(n²) in components
 // (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
 // validator adds ~35 MB to the peak memory of a large scan (measured on a
@@ -187,33 +192,58 @@ export function generateIndexSbom(index: SbomImage, platforms: SbomImage[]): Sbo
   return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE };
 }
 
+// The index document in each requested format.
+export function generateIndexSboms(index: SbomImage, platforms: SbomImage[], formats: readonly SbomFormat[], tool: SpdxTool = DEFAULT_TOOL): SbomResult[] {
+  return formats.map((format) => {
+    if (format === 'cyclonedx') return generateIndexSbom(index, platforms);
+    const spdx = buildSpdxIndexDocument(index, platforms, tool);
+    return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE };
+  });
+}
+
 export async function validateCycloneDx(json: string): Promise<string | undefined> {
   const errors: unknown = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(json);
   return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);
 }
 
 export async function generateImageSbom(input: ImageSbomInput): Promise<SbomResult> {
+  return (await generateImageSboms(input, ['cyclonedx']))[0]!;
+}
+
+// One scan of the image, then one document per format, in the order asked.
+export async function generateImageSboms(input: ImageSbomInput, formats: readonly SbomFormat[]): Promise<SbomResult[]> {
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
   const scan = await scanImage(layers, catalogers, log);
   for (const w of scan.warnings.slice(0, 20)) log(`warning: ${w}`);
   if (scan.warnings.length > 20) log(`warning: ${scan.warnings.length - 20} more`);
-  const built = buildSbomDocument({
+  const content: SbomContent = {
     image: { name: input.name, digest: input.digest, platform: input.platform },
     distro: scan.distro,
     packages: scan.packages,
     relationships: scan.relationships,
-  });
-  const mode = input.validate ?? 'auto';
-  const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
-  if (mode === 'always' || (mode === 'auto' && small)) {
-    const problem = await validateCycloneDx(built.json);
-    if (problem) {
-      throw new ActionError('SBOM', `the generated SBOM for ${input.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+  };
+  const results: SbomResult[] = [];
+  for (const format of formats) {
+    if (format === 'spdx') {
+      const spdx = buildSpdxDocument(content, input.tool ?? DEFAULT_TOOL);
+      log(`SBOM (SPDX 2.3): ${spdx.packageCount} packages, ${(spdx.json.length / 1e6).toFixed(2)} MB`);
+      results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE });
+      continue;
     }
+    const built = buildSbomDocument(content);
+    const mode = input.validate ?? 'auto';
+    const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
+    if (mode === 'always' || (mode === 'auto' && small)) {
+      const problem = await validateCycloneDx(built.json);
+      if (problem) {
+        throw new ActionError('SBOM', `the generated SBOM for ${input.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+      }
+    }
+    log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
+    results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE });
   }
-  log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-  return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+  return results;
 }
 
 export async function loadSbomFile(path: string): Promise<{
