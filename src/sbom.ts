@@ -212,35 +212,58 @@ export async function generateImageSbom(input: ImageSbomInput): Promise<SbomResu
 
 // One scan of the image, then one document per format, in the order asked.
 export async function generateImageSboms(input: ImageSbomInput, formats: readonly SbomFormat[]): Promise<SbomResult[]> {
+  const scanned = await catalogImage(input);
+  return renderSboms(scanned, formats, input);
+}
+
+export interface CatalogedImage {
+  content: SbomContent;
+  uncompressedBytes: number;
+}
+
+// Streams the layers once through the catalogers: the package list every
+// format is written from.
+export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImage> {
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
   const scan = await scanImage(layers, catalogers, log);
   for (const w of scan.warnings.slice(0, 20)) log(`warning: ${w}`);
   if (scan.warnings.length > 20) log(`warning: ${scan.warnings.length - 20} more`);
-  const content: SbomContent = {
-    image: { name: input.name, digest: input.digest, platform: input.platform },
-    distro: scan.distro,
-    packages: scan.packages,
-    relationships: scan.relationships,
+  return {
+    content: {
+      image: { name: input.name, digest: input.digest, platform: input.platform },
+      distro: scan.distro,
+      packages: scan.packages,
+      relationships: scan.relationships,
+    },
+    uncompressedBytes: scan.uncompressedBytes,
   };
+}
+
+export async function renderSboms(
+  { content, uncompressedBytes }: CatalogedImage,
+  formats: readonly SbomFormat[],
+  opts: Pick<ImageSbomInput, 'log' | 'validate' | 'tool'> = {},
+): Promise<SbomResult[]> {
+  const log = opts.log ?? (() => {});
   const results: SbomResult[] = [];
   for (const format of formats) {
     if (format === 'spdx') {
-      const spdx = buildSpdxDocument(content, input.tool ?? DEFAULT_TOOL);
+      const spdx = buildSpdxDocument(content, opts.tool ?? DEFAULT_TOOL);
       log(`SBOM (SPDX 2.3): ${spdx.packageCount} packages, ${(spdx.json.length / 1e6).toFixed(2)} MB`);
       results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE });
       continue;
     }
     const built = buildSbomDocument(content);
-    const mode = input.validate ?? 'auto';
-    const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
+    const mode = opts.validate ?? 'auto';
+    const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
     if (mode === 'always' || (mode === 'auto' && small)) {
       const problem = await validateCycloneDx(built.json);
       if (problem) {
-        throw new ActionError('SBOM', `the generated SBOM for ${input.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+        throw new ActionError('SBOM', `the generated SBOM for ${content.image.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
       }
     }
-    log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
+    log(`SBOM: ${built.componentCount} components, ${content.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
     results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE });
   }
   return results;
