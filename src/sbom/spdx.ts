@@ -131,7 +131,7 @@ export function buildSpdxDocument(content: SbomContent, tool: SpdxTool): { docum
       licenseConcluded: NOASSERTION,
       licenseDeclared: NOASSERTION,
       copyrightText: NOASSERTION,
-      primaryPackagePurpose: 'OPERATING-SYSTEM',
+      primaryPackagePurpose: 'OPERATING_SYSTEM',
       ...(distro.prettyName ? { sourceInfo: distro.prettyName } : {}),
     });
     rels.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
