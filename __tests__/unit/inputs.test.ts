@@ -177,3 +177,18 @@ describe('readInputs: URLs', () => {
     expect(inputError({ [name]: v }).message).toMatch(new RegExp(`^${name}: `));
   });
 });
+
+describe('readInputs: sbom-format', () => {
+  it('defaults to cyclonedx and accepts spdx, both, and the -json names in any case', () => {
+    expect(read({}).sbomFormats).toEqual(['cyclonedx']);
+    expect(read({ 'sbom-format': 'spdx' }).sbomFormats).toEqual(['spdx']);
+    expect(read({ 'sbom-format': 'cyclonedx,spdx' }).sbomFormats).toEqual(['cyclonedx', 'spdx']);
+    expect(read({ 'sbom-format': ' SPDX-json , cyclonedx , spdx ' }).sbomFormats).toEqual(['spdx', 'cyclonedx']);
+  });
+
+  it('names the accepted values for anything else', () => {
+    for (const bad of ['cdx', 'cyclonedx;spdx', 'spdx,xml']) {
+      expect(inputError({ 'sbom-format': bad }).message).toMatch(/^sbom-format: ".+" is not a known format; pass cyclonedx, spdx or both as cyclonedx,spdx$/);
+    }
+  });
+});
