@@ -9,18 +9,14 @@ import { Enums, Models, Serialize, Spec, Validation } from '@cyclonedx/cyclonedx
 import type { Readable } from 'node:stream';
 import { catalogers } from './catalogers/index.js';
 import { isSpdxExpression } from './catalogers/common.js';
-import { purl } from './catalogers/purl.js';
 import type { Distro, Pkg, Relationship } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
 import type { SbomFormat } from './sbom/formats.js';
-import { buildSpdxDocument, buildSpdxIndexDocument, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
+import { buildSpdxDocument, buildSpdxIndexDocument, imagePurl, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
+import type { LayerRef } from './image/source.js';
 
-export interface LayerRef {
-  digest: string;
-  mediaType: string;
-  size: number;
-}
+export type { LayerRef };
 export type OpenBlob = (digest: string) => Promise<Readable>; // raw (still-compressed) blob bytes
 export interface ImageSbomInput {
   name: string;
@@ -84,14 +80,6 @@ function licensesOf(declared: string[]): Models.License[] {
   return unique.map((l, i) => (valid[i] && /^[A-Za-z0-9.-]+$/.test(l) ? new Models.SpdxLicense(l) : new Models.NamedLicense(l)));
 }
 
-function imagePurl(image: SbomImage): string {
-  const repository = image.name.replace(/[:@][^/]*$/, '');
-  const arch = image.platform?.split('/')[1];
-  return purl('oci', undefined, repository.slice(repository.lastIndexOf('/') + 1).toLowerCase(), image.digest, {
-    arch,
-    repository_url: repository,
-  });
-}
 
 // Stable across runs for the same image and contents, so re-attesting an
 // unchanged image yields the same document apart from the timestamp.

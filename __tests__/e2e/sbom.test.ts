@@ -221,6 +221,8 @@ describe('the action with sbom-format: cyclonedx,spdx', () => {
     expect(json(cdx)['bomFormat']).toBe('CycloneDX');
     expect(spdxSchemaErrors(json(spdx))).toEqual([]);
     expect(spdxPurls(json(spdx))).toEqual(cdxPurls(json(cdx)));
+    // The step summary's artifact rows come from the same results.
+    expect(run.summary).toContain('https://spdx.dev/Document');
   });
 
   it('signs each format as its own attestation: two bundles, two log indexes, two predicate types', () => {

@@ -3,13 +3,14 @@ import { isSpdxExpression } from '../catalogers/common.js';
 import { purl } from '../catalogers/purl.js';
 import type { Pkg } from '../catalogers/types.js';
 import type { SbomContent, SbomImage } from '../sbom.js';
+import { PREDICATE_TYPE } from './formats.js';
 
 // Pure: the same package list the CycloneDX builder takes, out as an SPDX
 // 2.3 JSON document. The image is the one package the document DESCRIBES;
 // it CONTAINS every cataloged package (and the distro), and catalogers'
 // edges become DEPENDS_ON. Nothing here reads or writes anything.
 
-export const SPDX_PREDICATE = 'https://spdx.dev/Document';
+export const SPDX_PREDICATE = PREDICATE_TYPE.spdx;
 const NOASSERTION = 'NOASSERTION';
 // Our own namespace: SPDX requires a unique URI per document, not one that
 // resolves; `.invalid` (RFC 2606) can never point at someone else's site.
