@@ -22,6 +22,8 @@ let work: string;
 let img: PushedImage;
 let layoutDigest: string;
 let configDigest: string;
+let multi: string; // an index of two platform images, tagged multi
+let platforms: string[];
 
 interface Run {
   code: number;
@@ -67,6 +69,28 @@ beforeAll(async () => {
   execFileSync('skopeo', ['copy', '--quiet', `oci:${join(work, 'layout')}:v1`, `oci-archive:${join(work, 'oci.tar')}:v1`]);
   execFileSync('skopeo', ['copy', '--quiet', `oci:${join(work, 'layout')}:v1`, `docker-archive:${join(work, 'docker.tar')}:example.org/app:v1`]);
   configDigest = (json(join(work, 'layout/blobs/sha256', layoutDigest.slice(7)))['config'] as { digest: string }).digest;
+  const base = (await getManifest(img.name, img.digest)) as Record<string, unknown>;
+  const repo = 'octo-org/sbom';
+  const amd64Body = { ...base, annotations: { platform: 'amd64' } };
+  const arm64Body = { ...base, annotations: { platform: 'arm64' } };
+  const amd64 = await put(stack.registry, repo, 'amd64', amd64Body, OCI_MANIFEST);
+  const arm64 = await put(stack.registry, repo, 'arm64', arm64Body, OCI_MANIFEST);
+  platforms = [amd64, arm64];
+  const size = (b: object) => Buffer.byteLength(JSON.stringify(b));
+  multi = await put(
+    stack.registry,
+    repo,
+    'multi',
+    {
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [
+        { mediaType: OCI_MANIFEST, digest: amd64, size: size(amd64Body), platform: { os: 'linux', architecture: 'amd64' } },
+        { mediaType: OCI_MANIFEST, digest: arm64, size: size(arm64Body), platform: { os: 'linux', architecture: 'arm64' } },
+      ],
+    },
+    OCI_INDEX,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -166,27 +190,7 @@ describe('sign-attest sbom from registries', () => {
   });
 
   it('an index: --platform picks the platform image, and a missing platform lists those it has', async () => {
-    const base = (await getManifest(img.name, img.digest)) as Record<string, unknown>;
-    const repo = 'octo-org/sbom';
-    const amd64Body = { ...base, annotations: { platform: 'amd64' } };
-    const arm64Body = { ...base, annotations: { platform: 'arm64' } };
-    const amd64 = await put(stack.registry, repo, 'amd64', amd64Body, OCI_MANIFEST);
-    const arm64 = await put(stack.registry, repo, 'arm64', arm64Body, OCI_MANIFEST);
-    const size = (b: object) => Buffer.byteLength(JSON.stringify(b));
-    await put(
-      stack.registry,
-      repo,
-      'multi',
-      {
-        schemaVersion: 2,
-        mediaType: OCI_INDEX,
-        manifests: [
-          { mediaType: OCI_MANIFEST, digest: amd64, size: size(amd64Body), platform: { os: 'linux', architecture: 'amd64' } },
-          { mediaType: OCI_MANIFEST, digest: arm64, size: size(arm64Body), platform: { os: 'linux', architecture: 'arm64' } },
-        ],
-      },
-      OCI_INDEX,
-    );
+    const [, arm64] = platforms;
     const r = await cli(['sbom', `${img.name}:multi`, '--platform', 'linux/arm64', '-o', 'spdx-json']);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);
@@ -197,6 +201,28 @@ describe('sign-attest sbom from registries', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: --platform linux\/s390x: .* has no such image; it has linux\/amd64, linux\/arm64\n$/);
   });
+});
+
+describe('the action with sbom-format: spdx on an index', () => {
+  it('attests SPDX only: the index lists its platforms, each platform gets its own document, sbom-* outputs name it', async () => {
+    const run = await runAction({ inputs: { ...stackInputs(stack), images: `${img.name}@${multi}`, 'sbom-format': 'spdx', provenance: 'false' }, env: stack.env });
+    expect(errorLines(run)).toEqual([]);
+    expect(run.code).toBe(0);
+    expect(run.outputs['sbom-path']).toBe(run.outputs['sbom-spdx-path']);
+    expect(run.outputs['sbom-log-index']).toBe(run.outputs['sbom-spdx-log-index']);
+    const results = JSON.parse(run.outputs['results']!) as Record<string, any>[];
+    expect(results.map((r) => r['digest'])).toEqual([multi, ...platforms]);
+    for (const r of results) {
+      expect(r['sbom']).toEqual(r['sbomSpdx']);
+      expect(r['sbom'].predicateType).toBe('https://spdx.dev/Document');
+      const doc = json(r['sbom'].path);
+      expect(spdxSchemaErrors(doc)).toEqual([]);
+      expect(doc['packages'][0].versionInfo).toBe(r['digest']);
+    }
+    const index = json(results[0]!['sbom'].path);
+    expect(index['packages'].slice(1).map((p: { versionInfo: string }) => p.versionInfo)).toEqual(platforms);
+    expect(json(results[1]!['sbom'].path)['packages'].length).toBeGreaterThan(20);
+  }, 180_000);
 });
 
 describe('the action with sbom-format: cyclonedx,spdx', () => {
