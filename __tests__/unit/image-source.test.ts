@@ -42,6 +42,7 @@ describe('parseSource', () => {
     expect(parseSource('ghcr.io/org/app:v1')).toEqual({ kind: 'registry', target: 'ghcr.io/org/app:v1' });
     expect(parseSource('registry:ghcr.io/org/app:v1')).toEqual({ kind: 'registry', target: 'ghcr.io/org/app:v1' });
     expect(parseSource('docker://ghcr.io/org/app')).toEqual({ kind: 'registry', target: 'ghcr.io/org/app' });
+    expect(parseSource('registry:5000/org/app:v1')).toEqual({ kind: 'registry', target: 'registry:5000/org/app:v1' });
   });
 });
 

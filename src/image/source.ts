@@ -59,8 +59,11 @@ export function parseSource(arg: string): SourceSpec {
     const [target, ref] = splitPath(rest);
     return { kind: prefix as SourceKind, target, ref };
   }
-  const ref = prefix === 'registry' || prefix === 'docker' ? arg.slice(colon + 1).replace(/^\/\//, '') : arg;
-  return { kind: 'registry', target: ref };
+  // `registry:` (syft) and `docker://` (skopeo) name a registry reference,
+  // unless what follows is a port: `registry:5000/app` is a host.
+  const rest = arg.slice(colon + 1);
+  const scheme = (prefix === 'registry' || prefix === 'docker') && !/^\d+(\/|$)/.test(rest);
+  return { kind: 'registry', target: scheme ? rest.replace(/^\/\//, '') : arg };
 }
 
 // PATH[:REF], where PATH may itself hold colons: the longest prefix that
