@@ -49880,7 +49880,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 /***/ 4876:
 /***/ ((module) => {
 
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("punycode");
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("./punycode.cjs");
 
 /***/ }),
 
@@ -62854,7 +62854,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(646);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5579);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1790);
 
 
 
@@ -62989,7 +62989,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 5579:
+/***/ 1790:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63041,10 +63041,12 @@ function statement(subjects, predicateType, predicate) {
         predicate,
     }));
 }
-// What `cosign sign` v3 signs for an image: a statement with a nameless
-// digest subject and an empty predicate.
-function cosignSignStatement(digest) {
-    return statement([{ digest }], PREDICATE_TYPES.cosignSign, {});
+// What `cosign sign` v3 signs for an image: a digest subject and an empty
+// predicate. cosign leaves the subject nameless; we name the repository, as
+// in our other statements, because sigstore-python rejects a statement whose
+// subject has no "name" key (cosign checks only the digest).
+function cosignSignStatement(name, digest) {
+    return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
 }
 
 // EXTERNAL MODULE: ./lib/errors.js
@@ -63072,6 +63074,25 @@ const SERVICE_FIX = {
     tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
 };
+// No answer of any service is buffered beyond this unless the caller sets its
+// own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
+// a registry error) are kilobytes.
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+// A body over its limit. Permanent: a retry would get the same body. Callers
+// that know what was read (a manifest, a signature layer) rethrow it with
+// their own words.
+class BodyTooLargeError extends errors/* ActionError */.l {
+    limit;
+    declared;
+    constructor(code, message, limit, 
+    // The Content-Length the server announced, when it announced one.
+    declared) {
+        super(code, message);
+        this.limit = limit;
+        this.declared = declared;
+        this.name = 'BodyTooLargeError';
+    }
+}
 // 501 and 505 are answers, not outages; every other 5xx may pass.
 const isTransient = (status) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
@@ -63086,6 +63107,7 @@ class Http {
     timeoutMs;
     userAgent;
     debug;
+    onRetry;
     // Counts retries per service, for the log and for tests that inject faults.
     retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
     constructor(opts) {
@@ -63093,6 +63115,7 @@ class Http {
         this.timeoutMs = opts.timeoutMs ?? 30_000;
         this.userAgent = opts.userAgent ?? 'sign-attest-action';
         this.debug = opts.debug ?? (() => undefined);
+        this.onRetry = opts.onRetry;
     }
     // Sends a request, retrying transient failures. Any final status is returned
     // to the caller, which decides what it means; only exhausted retries throw.
@@ -63109,7 +63132,15 @@ class Http {
                 failure = `HTTP ${res.status}`;
             }
             catch (err) {
+                if (err instanceof errors/* ActionError */.l)
+                    throw err;
                 failure = networkReason(err);
+                // fetch follows at most 20 redirects; a loop, or a redirect to a
+                // non-HTTP(S) or malformed location, answers the same way every time.
+                if (PERMANENT_FETCH_FAILURES.has(failure)) {
+                    const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+                    throw new errors/* ActionError */.l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+                }
             }
             const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
             if (res)
@@ -63127,6 +63158,16 @@ class Http {
         }
         this.retries[f.service]++;
         this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+        this.onRetry?.({
+            service: f.service,
+            serviceName: SERVICE_NAMES[f.service],
+            what: f.what,
+            failure: f.failure,
+            attempt: f.attempt,
+            delayMs: delay,
+            budgetLeftMs: Math.max(0, this.deadline - Date.now() - delay),
+            budgetMs: this.retryBudgetMs,
+        });
         await sleep(delay);
     }
     // An attempt may not outlive the retry budget that is left (a service that
@@ -63152,14 +63193,60 @@ class Http {
             });
             if (opts.stream)
                 return res;
-            const bytes = Buffer.from(await res.arrayBuffer());
+            // A HEAD's Content-Length describes the resource (a large blob), not a body.
             const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
-            return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+            if (empty) {
+                await res.body?.cancel().catch(() => undefined);
+                return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+            }
+            const limit = opts.maxBytes ?? MAX_BUFFERED_BYTES;
+            const bytes = await readLimited(res, limit, (declared) => {
+                const size = declared === undefined ? `more than ${formatBytes(limit)}` : `${formatBytes(declared)} (its Content-Length)`;
+                return new BodyTooLargeError(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} answered ${method} ${pathOf(url)} with ${size}, over the ${formatBytes(limit)} limit`, limit, declared);
+            });
+            return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
+// Reads a body into memory, refusing a Content-Length over `limit` before
+// reading and cancelling the stream as soon as more than `limit` arrives.
+async function readLimited(res, limit, tooLarge) {
+    const header = res.headers.get('content-length');
+    const declared = header === null ? NaN : Number(header);
+    if (Number.isFinite(declared) && declared > limit) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge(declared);
+    }
+    if (!res.body)
+        return Buffer.alloc(0);
+    const chunks = [];
+    let total = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.length;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw tooLarge();
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
+function formatBytes(n) {
+    if (n >= 1024 * 1024 && n % (1024 * 1024) === 0)
+        return `${n / (1024 * 1024)} MiB`;
+    if (n >= 1024 * 1024)
+        return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+    if (n >= 1024 && n % 1024 === 0)
+        return `${n / 1024} KiB`;
+    return `${n} bytes`;
 }
 // Full jitter keeps concurrent runs from retrying in lock-step.
 function jitteredDelay(attempt) {
@@ -63269,6 +63356,97 @@ function claimString(claims, name) {
     return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
 }
 
+;// CONCATENATED MODULE: ./lib/log.js
+
+const RUNNER_LOG = { info: (l) => core/* info */.pq(l), startGroup: (t) => core/* startGroup */.Oh(t), endGroup: () => core/* endGroup */.N4() };
+// One image's lines, each prefixed with a short label naming the image.
+class ImageLog {
+    title;
+    label;
+    live;
+    lines = [];
+    constructor(title, label, live) {
+        this.title = title;
+        this.label = label;
+        this.live = live;
+    }
+    info(line) {
+        const text = `${this.label}: ${line}`;
+        if (this.live)
+            this.live.info(text);
+        else
+            this.lines.push(text);
+    }
+}
+class RunLog {
+    sink;
+    images = new Map();
+    flushed = false;
+    constructor(images, sink = RUNNER_LOG) {
+        this.sink = sink;
+        const live = images.length === 1 ? sink : undefined;
+        for (const img of images)
+            this.images.set(key(img), new ImageLog(imageTitle(img), imageLabel(img), live));
+    }
+    // A run-level line, printed at once.
+    info(line) {
+        this.sink.info(line);
+    }
+    image(name, digest) {
+        const log = this.images.get(key({ name, digest }));
+        if (!log)
+            throw new Error(`no log for ${name}@${digest}`);
+        return log;
+    }
+    // Prints every held image's lines, one group per image, in image order.
+    // Called once at the end of the run, success or failure.
+    flush() {
+        if (this.flushed)
+            return;
+        this.flushed = true;
+        for (const log of this.images.values()) {
+            if (log.lines.length === 0)
+                continue;
+            this.sink.startGroup(log.title);
+            for (const line of log.lines)
+                this.sink.info(line);
+            this.sink.endGroup();
+        }
+    }
+}
+const key = (img) => `${img.name}@${img.digest}`;
+function imageTitle(img) {
+    const what = img.platform ? ` (${img.platform})` : img.platforms !== undefined ? ` (index of ${img.platforms} platform images)` : '';
+    return `${img.name}@${img.digest}${what}`;
+}
+// `app@1c40c07804eb linux/amd64`: enough to tell the images of a run apart.
+function imageLabel(img) {
+    const short = `${img.name.split('/').pop() ?? img.name}@${img.digest.replace(/^sha256:/, '').slice(0, 12)}`;
+    return img.platform ? `${short} ${img.platform}` : img.platforms !== undefined ? `${short} index` : short;
+}
+const KIND_NAMES = {
+    signature: 'signature',
+    signatureReferrer: 'signature bundle',
+    sbom: 'SBOM attestation',
+    provenance: 'provenance attestation',
+};
+// One line per artifact: what it is, its Rekor entry, and where it was attached.
+function artifactLine(a) {
+    const where = [];
+    if (a.tag)
+        where.push(`cosign tag ${a.tag}`);
+    if (a.referrer)
+        where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
+    const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
+    return `${KIND_NAMES[a.kind]}: Rekor log index ${a.logIndex}, ${attached}`;
+}
+// One line per retry: which service, what failed, which attempt comes next
+// and how much of the run's retry budget is left.
+function retryLine(r) {
+    const s = (ms) => `${Number((ms / 1000).toFixed(1))}s`;
+    return `${r.serviceName}: ${r.failure} on ${r.what}; attempt ${r.attempt + 1} in ${s(r.delayMs)} (${s(r.budgetLeftMs)} of the ${s(r.budgetMs)} retry budget left)`;
+}
+
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
@@ -63373,6 +63551,11 @@ const MEDIA = {
     empty: 'application/vnd.oci.empty.v1+json',
 };
 const BLOB_ATTEMPTS = 4;
+// The OCI distribution spec has registries accept manifests of at least
+// 4 MiB and lets them refuse larger ones (distribution, the reference
+// registry, does), so no image, index, .sig/.att manifest or referrers index
+// a registry stores for others is larger: nothing bigger is read.
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_ACCEPT = [MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerManifest, MEDIA.dockerList].join(', ');
 function sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
@@ -63397,7 +63580,9 @@ class RegistryClient {
     }
     // Returns the manifest, or undefined when the registry says it does not exist.
     async getManifest(repo, ref) {
-        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`);
+        });
         if (res.status === 404)
             return discard(res);
         await this.expectOk(res, repo, `manifest ${ref}`);
@@ -63476,8 +63661,53 @@ class RegistryClient {
         await this.expectOk(failed, repo, `blob ${digest}`);
         return desc;
     }
-    async getBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    // Checks, before anything is signed or logged, that these credentials may
+    // push to `repo`, without writing anything: a blob upload is started as a
+    // mount of a blob the repository already has (`existingBlob`), which a
+    // registry answers by re-linking what is there (201); one that cannot
+    // mount opens an upload session instead (202), which is cancelled. A
+    // refusal names the permission to grant instead of surfacing after the
+    // Rekor entries exist.
+    async probePush(repo, existingBlob) {
+        const mount = existingBlob ? `?mount=${encodeURIComponent(existingBlob)}&from=${encodeURIComponent(repo)}` : '';
+        const res = await this.send(repo, 'push', 'POST', `/blobs/uploads/${mount}`, {});
+        if (res.ok) {
+            await discard(res);
+            const location = res.headers.get('location');
+            // Cancelling is a courtesy (unfinished uploads are purged anyway), so its answer is not checked.
+            if (res.status === 202 && location)
+                await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
+            return;
+        }
+        const detail = await errorText(res);
+        const where = `${this.registry}/${repo}`;
+        const status = `${res.status}${detail ? `: ${detail}` : ''}`;
+        if (res.status === 401 || res.status === 403) {
+            const login = this.creds ? 'the credentials in use may read but not push' : 'no registry credentials were found';
+            throw new errors/* ActionError */.l('REGISTRY_AUTH', `${where}: the registry refuses pushes (${status}) and nothing was signed; ${login}: on GHCR give the job \`permissions: packages: write\` and log in with that GITHUB_TOKEN, elsewhere log in (docker/login-action or registry-username/registry-password) with a token whose scope allows push to ${repo}`);
+        }
+        if (res.status === 405) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry does not accept pushes to this repository (${status}) and nothing was signed; it may be a read-only mirror or cache: sign the image where it was pushed, or set attach: none to keep only Rekor entries and bundle files`);
+        }
+        await this.expectOk(res, repo, 'push check (blob upload)');
+    }
+    // Reads a small blob whole: at most `limit` bytes, and never more than its
+    // descriptor declares (a blob longer than its descriptor is wrong content,
+    // so it is not read past that). `what` names it in errors.
+    async getBlob(repo, desc, limit, what = 'blob') {
+        const { digest } = desc;
+        const where = `${this.registry}/${repo}: ${what} ${digest}`;
+        const size = Number.isSafeInteger(desc.size) && desc.size >= 0 ? desc.size : undefined;
+        if (size !== undefined && size > limit) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where} declares ${formatBytes(size)}, over the ${formatBytes(limit)} limit for a ${what}; it was not downloaded`);
+        }
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { maxBytes: size ?? limit }).catch((err) => {
+            if (!(err instanceof BodyTooLargeError))
+                throw err;
+            if (size !== undefined)
+                throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+            throw new errors/* ActionError */.l('REGISTRY', `${where} is larger than the ${formatBytes(limit)} limit for a ${what}; reading stopped there`);
+        });
         await this.expectOk(res, repo, `blob ${digest}`);
         const bytes = Buffer.from(await res.arrayBuffer());
         if (sha256Digest(bytes) !== digest)
@@ -63487,10 +63717,19 @@ class RegistryClient {
     // Streams a blob (layers can be large). A stream cut off mid-way resumes
     // from the last byte received (HTTP Range) within the run's retry budget,
     // and the bytes are checked against the digest once the stream ends.
-    async openBlob(repo, digest) {
+    // With `size` (the descriptor's), a blob that announces or streams more is
+    // cut off there as wrong content rather than read without end.
+    async openBlob(repo, digest, declaredSize) {
+        const size = Number.isSafeInteger(declaredSize) && declaredSize >= 0 ? declaredSize : undefined;
         const url = `${this.base}/v2/${repo}/blobs/${digest}`;
         const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
         await this.expectOk(first, repo, `blob ${digest}`);
+        const overrun = () => new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+        const declared = Number(first.headers.get('content-length') ?? NaN);
+        if (size !== undefined && Number.isFinite(declared) && declared > size) {
+            await discard(first);
+            throw overrun();
+        }
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let offset = 0;
         const chunks = async function* () {
@@ -63500,12 +63739,16 @@ class RegistryClient {
                 try {
                     for await (const chunk of res.body) {
                         offset += chunk.length;
+                        if (size !== undefined && offset > size)
+                            throw overrun();
                         hash.update(chunk);
                         yield Buffer.from(chunk);
                     }
                     break;
                 }
                 catch (err) {
+                    if (err instanceof errors/* ActionError */.l)
+                        throw err;
                     const failure = `stream cut off after ${offset} bytes (${err.message})`;
                     await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
                 }
@@ -63524,11 +63767,19 @@ class RegistryClient {
     // The OCI 1.1 referrers API, or undefined when the registry lacks it
     // (distribution 2.8 answers 404 with a text body; others 400 or 406).
     async referrers(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex });
+        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}: the referrers index of ${digest}`);
+        });
         const type = res.headers.get('content-type') ?? '';
         if (res.status !== 200 || !type.includes(MEDIA.ociIndex))
             return discard(res);
         return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+    }
+    manifestTooLarge(err, what) {
+        if (!(err instanceof BodyTooLargeError))
+            return err;
+        const size = err.declared === undefined ? 'is larger than' : `is ${formatBytes(err.declared)}, over`;
+        return new errors/* ActionError */.l('REGISTRY', `${what} ${size} the ${formatBytes(MANIFEST_LIMIT)} limit for manifests (the OCI distribution spec's; reading stopped there); no registry stores a larger manifest for a real image: check the reference and the registry`);
     }
     async expectOk(res, repo, what) {
         if (res.ok)
@@ -63561,6 +63812,7 @@ class RegistryClient {
                 headers: auth ? { ...headers, authorization: auth } : headers,
                 body: opts.body,
                 stream: opts.stream,
+                maxBytes: opts.maxBytes,
             });
         };
         let res = await call();
@@ -63835,7 +64087,10 @@ async function attachReferrers(client, repo, subject, artifacts, created) {
 }
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var dist = __nccwpck_require__(1040);
 ;// CONCATENATED MODULE: ./lib/sigstore/bundle.js
+
 // Pure converters between Rekor v1 responses and the formats verifiers read.
 // A Rekor v1 entry as a bundle's tlog entry: inclusion promise (SET) and
 // inclusion proof, kind and version taken from the logged body itself.
@@ -63860,6 +64115,23 @@ function toTlogEntry(entry) {
             : undefined,
         canonicalizedBody: Buffer.from(entry.body, 'base64'),
     };
+}
+// The bundle as JSON, with the zero values proto3 JSON leaves out written
+// out: the first entry of a log or shard has logIndex 0 and an inclusion
+// proof without hashes, and sigstore-python (4.5) refuses a bundle missing
+// those keys. Parsers must accept defaults written out, so every verifier
+// reads these bytes.
+function bundleJSON(bundle) {
+    const json = (0,dist/* bundleToJSON */.ev)(bundle);
+    const entries = json.verificationMaterial.tlogEntries ?? [];
+    // Spreading over the defaults keeps proto field order: a key already
+    // present keeps its place, a missing one lands where proto3 JSON puts it.
+    const zero = { logIndex: '0' };
+    json.verificationMaterial.tlogEntries = entries.map((e) => {
+        const proof = e.inclusionProof && { ...zero, ...{ rootHash: e.inclusionProof.rootHash, treeSize: e.inclusionProof.treeSize, hashes: [] }, ...e.inclusionProof };
+        return { ...zero, ...e, ...(proof ? { inclusionProof: proof } : {}) };
+    });
+    return json;
 }
 // cosign's legacy `dev.sigstore.cosign/bundle` annotation. The outer keys are
 // capitalised (Go struct without JSON tags) and the inner order is Go's field
@@ -63915,9 +64187,17 @@ function platformsOf(index) {
         .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
         .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
 }
+// Far more platform images than any real index lists (the widest official
+// images have about a dozen); each one is read, signed and scanned, so an
+// index listing thousands is refused rather than expanded.
+const MAX_PLATFORMS = 64;
 async function platformTargets(index) {
     const out = [];
-    for (const { digest, platform } of platformsOf(index)) {
+    const platforms = platformsOf(index);
+    if (platforms.length > MAX_PLATFORMS) {
+        throw new errors/* ActionError */.l('REGISTRY', `${index.name}@${index.manifest.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`);
+    }
+    for (const { digest, platform } of platforms) {
         const manifest = await index.client.getManifest(index.ref.repository, digest);
         if (!manifest)
             throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
@@ -63946,9 +64226,24 @@ async function expandTargets(targets) {
     }
     return out;
 }
+// Probes each repository the run will write to, once, before anything is
+// signed: a token that may pull but not push fails here, not after signing.
+// An image's config blob, already in the repository, lets the probe be a
+// mount that writes nothing new.
+async function checkPushAccess(targets) {
+    const repos = new Map();
+    for (const t of targets) {
+        const key = `${t.client.registry}/${t.ref.repository}`;
+        const blob = t.manifest.manifest.config?.digest;
+        if (!repos.get(key)?.blob)
+            repos.set(key, { t, blob });
+    }
+    await Promise.all([...repos.values()].map(({ t, blob }) => t.client.probePush(t.ref.repository, blob)));
+}
+function loggedImage(t) {
+    return { name: t.name, digest: t.manifest.digest, platform: t.platform, platforms: isIndex(t) ? platformsOf(t).length : undefined };
+}
 
-// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var dist = __nccwpck_require__(1040);
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
 var protobuf_specs_dist = __nccwpck_require__(9654);
 // EXTERNAL MODULE: ./node_modules/@sigstore/tuf/dist/index.js
@@ -63957,6 +64252,8 @@ var tuf_dist = __nccwpck_require__(4423);
 var seeds = __nccwpck_require__(8032);
 // EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
 var verify_dist = __nccwpck_require__(4187);
+// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/tlog/index.js
+var tlog = __nccwpck_require__(8218);
 ;// CONCATENATED MODULE: ./lib/verify/error.js
 
 
@@ -64055,11 +64352,26 @@ const INPUT_NAMES = {
 function checkIdentity(policy, signer) {
     const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
     if (!sanOK) {
-        throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}`);
+        throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
     }
     if (signer.issuer !== policy.issuer) {
         throw new VerifyError('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
     }
+}
+// When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
+// for an expected `…@refs/heads/main`), says so and names the regexp that
+// accepts that workflow at any ref.
+function refHint(expected, actual) {
+    if (typeof expected !== 'string')
+        return '';
+    const at = (s) => s.lastIndexOf('@');
+    const [e, a] = [at(expected), at(actual)];
+    if (e < 0 || a < 0 || expected.slice(0, e) !== actual.slice(0, a))
+        return '';
+    if (!expected.startsWith('refs/', e + 1) || !actual.startsWith('refs/', a + 1))
+        return ''; // e-mail identities have no ref
+    const workflow = expected.slice(0, e + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `; only the ref differs (${actual.slice(a + 1)}, not ${expected.slice(e + 1)}): to accept this workflow at any ref, pass certificate-identity-regexp '^${workflow}'`;
 }
 function describeSAN(san) {
     return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
@@ -64095,6 +64407,9 @@ function toPredicateType(value, inputName = 'predicate-types') {
 
 
 
+
+// Not in the package's index: the library's own SET and inclusion-proof check,
+// for entries whose body the caller binds (see verifyBundleMaterial).
 
 
 
@@ -64154,9 +64469,24 @@ function parseBundle(bundleJSON) {
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
 // without judging the identity. `artifact` is the signed bytes of a message
-// signature (unused for DSSE).
-function verifyBundleMaterial(trust, bundle, artifact) {
+// signature (unused for DSSE). `bodyBoundByCaller`: @sigstore/verify matches
+// a log entry's body to the content only for the kinds it knows, and intoto
+// v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
+// inclusion (SET, proof) is still checked here, and the caller must bind the
+// logged body to the content itself, as cosign does.
+function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    if (opts.bodyBoundByCaller) {
+        // Replaces only the body comparison of the (private) log step; its other
+        // checks are these, and the timestamps still come from the same entries.
+        Object.assign(verifier, {
+            verifyTLogs: ({ tlogEntries }) => {
+                if (tlogEntries.length < 1)
+                    throw new VerifyError('MALFORMED', 'no transparency log entry');
+                tlogEntries.forEach((entry) => (0,tlog.verifyTLogInclusion)(entry, trust.tlogs));
+            },
+        });
+    }
     try {
         const signer = verifier.verify((0,verify_dist/* toSignedEntity */.DC)(bundle, artifact));
         return {
@@ -64193,7 +64523,7 @@ async function signTarget(signer, target, sign, attach, predicates) {
     const wantsReferrers = attach === 'both' || attach === 'referrers';
     const [signature, signatureReferrer, ...attestations] = await Promise.all([
         sign ? signer.signMessage(payload).then((s) => ({ ...s, payload })) : undefined,
-        sign && wantsReferrers ? signer.signStatement(cosignSignStatement(digest)) : undefined,
+        sign && wantsReferrers ? signer.signStatement(cosignSignStatement(target.name, digest)) : undefined,
         ...predicates.map((p) => signer.signStatement(statement(subject, p.predicateType, p.document)).then((s) => ({ ...s, predicate: p }))),
     ]);
     return {
@@ -64392,8 +64722,6 @@ function workflowPath(workflowRef, repository) {
 }
 
 ;// CONCATENATED MODULE: ./lib/results.js
-// What one run produced, image by image: the data outputs and the summary
-// are both rendered from this.
 // The `results` output: one object per image, artifacts keyed by kind.
 function resultsJSON(images) {
     return JSON.stringify(images.map((img) => ({
@@ -64408,22 +64736,18 @@ function resultsJSON(images) {
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
 ;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
-// Imported by sbom.ts before @cyclonedx/cyclonedx-library, to prepare what
-// that library needs when it loads inside the ncc ESM bundle:
-// - it finds its JSON schemas at `${__dirname}/../res`, and ESM has no
-//   __dirname, so this points it inside dist/ (scripts/postbuild-cyclonedx.sh
-//   copies the schemas to dist/cyclonedx/res/schema). Unbundled, the library
-//   is a real CommonJS module with its own __dirname and this is never read;
-// - on load it probes its optional validator plugins, which require Node's
-//   deprecated `punycode` and print a DEP0040 warning into every user's log.
-//   Deprecation warnings are off until sbom.ts restores the setting, right
-//   after the library has loaded.
+// Imported by sbom.ts before @cyclonedx/cyclonedx-library: the library finds
+// its JSON schemas at `${__dirname}/../res`, and ESM has no __dirname, so this
+// points it inside dist/ (scripts/postbuild-cyclonedx.sh copies the schemas to
+// dist/cyclonedx/res/schema). Unbundled, the library is a real CommonJS
+// module with its own __dirname and this is never read.
+// (Its JSON validator plugin requires `punycode`; the bundle is rewritten at
+// build time to load the userland package, not Node's deprecated built-in,
+// so no DEP0040 warning is printed and no process-wide flag is touched.)
 
 
 const g = globalThis;
 g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'cyclonedx', 'lib');
-const deprecationsBefore = process.noDeprecation;
-process.noDeprecation = true;
 
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
 var index_node = __nccwpck_require__(4567);
@@ -64498,13 +64822,22 @@ function dirname(path) {
 // RFC 822-style stanzas (dpkg status, Python METADATA headers): "Key: value"
 // with continuation lines starting with whitespace. Repeated keys accumulate.
 function parseStanzas(text) {
-    const stanzas = [];
+    return [...stanzas(text)];
+}
+// The same, one stanza at a time and one line at a time (no array of every
+// line of a big file), so a caller can stop early.
+function* stanzas(text) {
     let current = new Map();
     let last;
-    for (const line of text.split('\n')) {
+    for (let start = 0; start <= text.length;) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        const line = text.slice(start, end);
+        start = end + 1;
         if (line.trim() === '') {
             if (current.size > 0)
-                stanzas.push(current);
+                yield current;
             current = new Map();
             last = undefined;
             continue;
@@ -64525,8 +64858,7 @@ function parseStanzas(text) {
             current.set(key, (last = [value]));
     }
     if (current.size > 0)
-        stanzas.push(current);
-    return stanzas;
+        yield current;
 }
 function field(stanza, key) {
     return stanza.get(key)?.[0];
@@ -64574,7 +64906,74 @@ function purl(type, namespace, name, version, qualifiers = {}) {
     return new packageurl_js.PackageURL(type, namespace, name, version, Object.keys(q).length ? q : undefined, undefined).toString();
 }
 
+;// CONCATENATED MODULE: ./lib/catalogers/limits.js
+// Every bound the SBOM scanner puts on what an image may make it read, build
+// or hold. A layer is attacker-controlled input: a few hundred bytes of it
+// once cost gigabytes of memory or minutes of CPU. Each limit is documented in
+// README.md ("SBOM scanner limits"); hitting one is never silent (see
+// ScanProblem in types.ts and scan.ts).
+// Components in one SBOM. The whole action (scan, document, statement,
+// signing, self-verification, attaching) costs ~20 KB of peak memory per
+// component on top of ~110 MB: measured 295 MB at 10k with only the SBOM on,
+// 335 MB with signing, provenance and both attach formats, 455 MB at 20k. 10k
+// keeps the run within its 350 MB bound, and the document near 5 MB (~520
+// bytes per component), well under actions/attest's 16 MiB predicate cap.
+// Exceeding it is an error, never a truncation: a signed SBOM with packages
+// cut off would be untrue.
+const MAX_COMPONENTS = 10_000;
+// Packages held while layers are scanned (a later layer may still remove
+// files, so the component limit can only be applied at the end).
+const MAX_HELD_PACKAGES = 4 * MAX_COMPONENTS;
+// Java archives. The zip central directory sits at the end, so a top-level
+// archive is buffered (up to MAX_ARCHIVE); nested archives are read from that
+// buffer (stored ones without a copy).
+const MAX_ARCHIVE = 64 * 1024 * 1024;
+// Nesting: Spring Boot is 1 deep (BOOT-INF/lib), an ear's war's WEB-INF/lib 2.
+// Each level may hold an inflated copy of its parent's entry, so depth times
+// MAX_NESTED_ARCHIVE is memory held at once.
+const MAX_NESTING_DEPTH = 4;
+const MAX_NESTED_ARCHIVE = 32 * 1024 * 1024;
+// Inflated bytes for all nested archives and manifests of one top-level
+// archive, and for all archives of one image: inflating costs ~3 ms per MiB,
+// so these bound the time an image can make us spend in zlib.
+const MAX_INFLATED_PER_ARCHIVE = 512 * 1024 * 1024;
+const MAX_INFLATED_PER_IMAGE = 2 * 1024 * 1024 * 1024;
+// Nested archives opened under one top-level archive (fat jars hold hundreds).
+const MAX_NESTED_ARCHIVES = 5_000;
+// MANIFEST.MF and pom.properties are a few KiB; anything bigger is not one.
+const MAX_METADATA_ENTRY = 1024 * 1024;
+// rpm header blobs, as rpm's own header checks (lib/header_internal.h):
+// at most 65,535 index entries and a data store under 16 MiB.
+const MAX_RPM_HEADER_TAGS = 0xffff;
+const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
+// cargo-auditable's dependency JSON, inflated: the format's reference reader
+// (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
+const MAX_AUDIT_JSON = 8 * 1024 * 1024;
+// What the scanner holds while layers stream past: files kept for catalogers
+// and symbolic links (for resolving paths). Real images keep a few thousand
+// files (package.json, METADATA, databases; under 100 MB in all) and a few
+// thousand links, but a layer of 512-byte tar headers, which compress to
+// almost nothing, can name millions. Exceeding either is an error: dropping
+// files or links would make the SBOM untrue.
+const MAX_KEPT_FILES = 50_000;
+const MAX_KEPT_BYTES = 128 * 1024 * 1024;
+const MAX_SYMLINKS = 250_000;
+
+;// CONCATENATED MODULE: ./lib/catalogers/types.js
+// The cataloger contract: a cataloger names the files it needs (match), may
+// reduce a large file while it streams past (sink), and turns each file that
+// survives to the final filesystem into packages (parse). Catalogers know
+// nothing of CycloneDX; src/sbom.ts turns Pkg into components.
+// A bound was exceeded where carrying on would make the SBOM untrue (e.g. a
+// component list cut short): the scan stops and nothing is signed.
+class ScanLimitError extends Error {
+    name = 'ScanLimitError';
+}
+const emptyResult = () => ({ packages: [], relationships: [] });
+
 ;// CONCATENATED MODULE: ./lib/catalogers/apk.js
+
+
 
 
 
@@ -64600,6 +64999,8 @@ const apk = {
             const version = f.get('V');
             if (!name || !version)
                 continue;
+            if (packages.length >= MAX_COMPONENTS)
+                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
             const license = f.get('L')?.trim();
             const origin = f.get('o');
             packages.push({
@@ -64670,6 +65071,8 @@ const dotnet = {
 
 
 
+
+
 // /var/lib/dpkg/status, and distroless images' status.d/<pkg> (one stanza per
 // file, with <pkg>.md5sums alongside, which is not a package).
 const STATUS = /\/lib\/dpkg\/status$/;
@@ -64692,11 +65095,14 @@ const dpkg = {
     match: (path) => STATUS.test(path) || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
     parse(file, ctx) {
         const packages = [];
-        for (const s of parseStanzas(file.content.toString('utf8'))) {
+        for (const s of stanzas(file.content.toString('utf8'))) {
             const name = field(s, 'package');
             const version = field(s, 'version');
             if (!name || !version)
                 continue;
+            // Stop before building more packages than an SBOM may hold.
+            if (packages.length >= MAX_COMPONENTS)
+                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
             // "deinstall ok config-files" and friends: the package is not on disk.
             const status = field(s, 'status') ?? 'install ok installed';
             if (/deinstall|purge|not-installed|config-files/.test(status))
@@ -64924,2721 +65330,152 @@ const go = {
     },
 };
 
-;// CONCATENATED MODULE: external "module"
-const external_module_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("module");
-;// CONCATENATED MODULE: ./node_modules/fflate/esm/index.mjs
+// EXTERNAL MODULE: external "node:zlib"
+var external_node_zlib_ = __nccwpck_require__(8522);
+;// CONCATENATED MODULE: ./lib/catalogers/zip.js
 
-var esm_require = (0,external_module_namespaceObject.createRequire)('/');
-// DEFLATE is a complex format; to read this code, you should probably check the RFC first:
-// https://tools.ietf.org/html/rfc1951
-// You may also wish to take a look at the guide I made about this program:
-// https://gist.github.com/101arrowz/253f31eb5abc3d9275ab943003ffecad
-// Some of the following code is similar to that of UZIP.js:
-// https://github.com/photopea/UZIP.js
-// However, the vast majority of the codebase has diverged from UZIP.js to increase performance and reduce bundle size.
-// Sometimes 0 will appear where -1 would be more appropriate. This is because using a uint
-// is better for memory in most engines (I *think*).
-var _a;
-// Mediocre shim
-var Worker;
-var isMarkedAsUntransferable;
-var workerAdd = ";var __w=require('worker_threads');__w.parentPort.on('message',function(m){onmessage({data:m})}),postMessage=function(m,t){__w.parentPort.postMessage(m,t)},close=process.exit;self=global";
-try {
-    (_a = esm_require('worker_threads'), Worker = _a.Worker, isMarkedAsUntransferable = _a.isMarkedAsUntransferable);
+// A zip reader for archives that may be hostile: it trusts no count, size or
+// offset it has not checked against the bytes it holds (APPNOTE 6.3 layout;
+// the count check as Go's archive/zip does it). Entries are read from the
+// central directory one at a time; only the ones asked for are inflated, by
+// zlib with an output cap, so no entry can inflate past its declared size.
+const EOCD = 0x06054b50;
+const EOCD_LEN = 22;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const CENTRAL_LEN = 46;
+const LOCAL = 0x04034b50;
+const LOCAL_LEN = 30;
+const MAX_COMMENT = 0xffff;
+class ZipError extends Error {
 }
-catch (e) {
+function u64(buf, at) {
+    const v = buf.readBigUInt64LE(at);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new ZipError('zip64 field out of range');
+    return Number(v);
 }
-var wk = (/* unused pure expression or super */ null && (Worker ? function (c, _, msg, transfer, cb) {
-    var done = false;
-    var w = new Worker(c + workerAdd, { eval: true })
-        .on('error', function (e) { return cb(e, null); })
-        .on('message', function (m) { return cb(null, m); })
-        .on('exit', function (c) {
-        if (c && !done)
-            cb(new Error('exited with code ' + c), null);
-    });
-    if (isMarkedAsUntransferable)
-        transfer = transfer.filter(function (t) { return !isMarkedAsUntransferable(t); });
-    w.postMessage(msg, transfer);
-    w.terminate = function () {
-        done = true;
-        return Worker.prototype.terminate.call(w);
-    };
-    return w;
-} : function (_, __, ___, ____, cb) {
-    setImmediate(function () { return cb(new Error('async operations unsupported - update to Node 12+ (or Node 10-11 with the --experimental-worker CLI flag)'), null); });
-    var NOP = function () { };
-    return {
-        terminate: NOP,
-        postMessage: NOP
-    };
-}));
-
-// aliases for shorter compressed code (most minifers don't do this)
-var u8 = Uint8Array, u16 = Uint16Array, i32 = Int32Array;
-// fixed length extra bits
-var fleb = new u8([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4, 5, 5, 5, 5, 0, /* unused */ 0, 0, /* impossible */ 0]);
-// fixed distance extra bits
-var fdeb = new u8([0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13, /* unused */ 0, 0]);
-// code length index map
-var clim = new u8([16, 17, 18, 0, 8, 7, 9, 6, 10, 5, 11, 4, 12, 3, 13, 2, 14, 1, 15]);
-// get base, reverse index map from extra bits
-var freb = function (eb, start) {
-    var b = new u16(31);
-    for (var i = 0; i < 31; ++i) {
-        b[i] = start += 1 << eb[i - 1];
-    }
-    // numbers here are at max 18 bits
-    var r = new i32(b[30]);
-    for (var i = 1; i < 30; ++i) {
-        for (var j = b[i]; j < b[i + 1]; ++j) {
-            r[j] = ((j - b[i]) << 5) | i;
+function directory(zip) {
+    let eocd = -1;
+    for (let at = zip.length - EOCD_LEN; at >= 0 && at >= zip.length - EOCD_LEN - MAX_COMMENT; at--) {
+        if (zip.readUInt32LE(at) === EOCD) {
+            eocd = at;
+            break;
         }
     }
-    return { b: b, r: r };
-};
-var _a = freb(fleb, 2), fl = _a.b, revfl = _a.r;
-// we can ignore the fact that the other numbers are wrong; they never happen anyway
-fl[28] = 258, revfl[258] = 28;
-var _b = freb(fdeb, 0), fd = _b.b, revfd = _b.r;
-// map of value to reverse (assuming 16 bits)
-var rev = new u16(32768);
-for (var i = 0; i < 32768; ++i) {
-    // reverse table algorithm from SO
-    var x = ((i & 0xAAAA) >> 1) | ((i & 0x5555) << 1);
-    x = ((x & 0xCCCC) >> 2) | ((x & 0x3333) << 2);
-    x = ((x & 0xF0F0) >> 4) | ((x & 0x0F0F) << 4);
-    rev[i] = (((x & 0xFF00) >> 8) | ((x & 0x00FF) << 8)) >> 1;
+    if (eocd < 0)
+        throw new ZipError('no end of central directory record');
+    let count = zip.readUInt16LE(eocd + 10);
+    let size = zip.readUInt32LE(eocd + 12);
+    let offset = zip.readUInt32LE(eocd + 16);
+    let end = eocd;
+    const locator = eocd - 20;
+    if (locator >= 0 && zip.readUInt32LE(locator) === ZIP64_LOCATOR) {
+        const record = u64(zip, locator + 8);
+        if (record + 56 > locator || zip.readUInt32LE(record) !== ZIP64_EOCD)
+            throw new ZipError('bad zip64 end of central directory record');
+        count = u64(zip, record + 32);
+        size = u64(zip, record + 40);
+        offset = u64(zip, record + 48);
+        end = record;
+    }
+    if (offset + size > end)
+        throw new ZipError(`central directory (${size} bytes at ${offset}) lies outside the ${zip.length}-byte archive`);
+    // Each directory record is at least 46 bytes: a count the directory cannot
+    // hold is a lie (Go's archive/zip refuses it the same way).
+    if (count > size / CENTRAL_LEN)
+        throw new ZipError(`claims ${count} entries, but its ${size}-byte central directory holds at most ${Math.floor(size / CENTRAL_LEN)}`);
+    return { count, offset, size, end };
 }
-// create huffman tree from u8 "map": index -> code length for code index
-// mb (max bits) must be at most 15
-// TODO: optimize/split up?
-var hMap = (function (cd, mb, r) {
-    var s = cd.length;
-    // index
-    var i = 0;
-    // u16 "map": index -> # of codes with bit length = index
-    var l = new u16(mb);
-    // length of cd must be 288 (total # of codes)
-    for (; i < s; ++i) {
-        if (cd[i])
-            ++l[cd[i] - 1];
-    }
-    // u16 "map": index -> minimum code for bit length = index
-    var le = new u16(mb);
-    for (i = 1; i < mb; ++i) {
-        le[i] = (le[i - 1] + l[i - 1]) << 1;
-    }
-    var co;
-    if (r) {
-        // u16 "map": index -> number of actual bits, symbol for code
-        co = new u16(1 << mb);
-        // bits to remove for reverser
-        var rvb = 15 - mb;
-        for (i = 0; i < s; ++i) {
-            // ignore 0 lengths
-            if (cd[i]) {
-                // num encoding both symbol and bits read
-                var sv = (i << 4) | cd[i];
-                // free bits
-                var r_1 = mb - cd[i];
-                // start value
-                var v = le[cd[i] - 1]++ << r_1;
-                // m is end value
-                for (var m = v | ((1 << r_1) - 1); v <= m; ++v) {
-                    // every 16 bit value starting with the code yields the same result
-                    co[rev[v] >> rvb] = sv;
-                }
-            }
-        }
-    }
-    else {
-        co = new u16(s);
-        for (i = 0; i < s; ++i) {
-            if (cd[i]) {
-                co[i] = rev[le[cd[i] - 1]++] >> (15 - cd[i]);
-            }
-        }
-    }
-    return co;
-});
-// fixed length tree
-var flt = new u8(288);
-for (var i = 0; i < 144; ++i)
-    flt[i] = 8;
-for (var i = 144; i < 256; ++i)
-    flt[i] = 9;
-for (var i = 256; i < 280; ++i)
-    flt[i] = 7;
-for (var i = 280; i < 288; ++i)
-    flt[i] = 8;
-// fixed distance tree
-var fdt = new u8(32);
-for (var i = 0; i < 32; ++i)
-    fdt[i] = 5;
-// fixed length map
-var flm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(flt, 9, 0))), flrm = /*#__PURE__*/ hMap(flt, 9, 1);
-// fixed distance map
-var fdm = /*#__PURE__*/ (/* unused pure expression or super */ null && (hMap(fdt, 5, 0))), fdrm = /*#__PURE__*/ hMap(fdt, 5, 1);
-// find max of array
-var max = function (a) {
-    var m = a[0];
-    for (var i = 1; i < a.length; ++i) {
-        if (a[i] > m)
-            m = a[i];
-    }
-    return m;
-};
-// read d, starting at bit p and mask with m
-var bits = function (d, p, m) {
-    var o = (p / 8) | 0;
-    return ((d[o] | (d[o + 1] << 8)) >> (p & 7)) & m;
-};
-// read d, starting at bit p continuing for at least 16 bits
-var bits16 = function (d, p) {
-    var o = (p / 8) | 0;
-    return ((d[o] | (d[o + 1] << 8) | (d[o + 2] << 16)) >> (p & 7));
-};
-// get end of byte
-var shft = function (p) { return ((p + 7) / 8) | 0; };
-// typed array slice - allows garbage collector to free original reference,
-// while being more compatible than .slice
-var slc = function (v, s, e) {
-    if (s == null || s < 0)
-        s = 0;
-    if (e == null || e > v.length)
-        e = v.length;
-    // can't use .constructor in case user-supplied
-    return new u8(v.subarray(s, e));
-};
-/**
- * Codes for errors generated within this library
- */
-var FlateErrorCode = {
-    UnexpectedEOF: 0,
-    InvalidBlockType: 1,
-    InvalidLengthLiteral: 2,
-    InvalidDistance: 3,
-    StreamFinished: 4,
-    NoStreamHandler: 5,
-    InvalidHeader: 6,
-    NoCallback: 7,
-    InvalidUTF8: 8,
-    ExtraFieldTooLong: 9,
-    InvalidDate: 10,
-    FilenameTooLong: 11,
-    StreamFinishing: 12,
-    InvalidZipData: 13,
-    UnknownCompressionMethod: 14
-};
-// error codes
-var ec = [
-    'unexpected EOF',
-    'invalid block type',
-    'invalid length/literal',
-    'invalid distance',
-    'stream finished',
-    'no stream handler',
-    , // determined by compression function
-    'no callback',
-    'invalid UTF-8 data',
-    'extra field too long',
-    'date not in range 1980-2099',
-    'filename too long',
-    'stream finishing',
-    'invalid zip data'
-    // determined by unknown compression method
-];
-;
-var err = function (ind, msg, nt) {
-    var e = new Error(msg || ec[ind]);
-    e.code = ind;
-    if (Error.captureStackTrace)
-        Error.captureStackTrace(e, err);
-    if (!nt)
-        throw e;
-    return e;
-};
-// expands raw DEFLATE data
-var inflt = function (dat, st, buf, dict) {
-    // source length       dict length
-    var sl = dat.length, dl = dict ? dict.length : 0;
-    if (!sl || st.f && !st.l)
-        return buf || new u8(0);
-    var noBuf = !buf;
-    // have to estimate size
-    var resize = noBuf || st.i != 2;
-    // no state
-    var noSt = st.i;
-    // Assumes roughly 33% compression ratio average
-    if (noBuf)
-        buf = new u8(sl * 3);
-    // ensure buffer can fit at least l elements
-    var cbuf = function (l) {
-        var bl = buf.length;
-        // need to increase size to fit
-        if (l > bl) {
-            // Double or set to necessary, whichever is greater
-            var nbuf = new u8(Math.max(bl * 2, l));
-            nbuf.set(buf);
-            buf = nbuf;
-        }
-    };
-    //  last chunk         bitpos           bytes
-    var final = st.f || 0, pos = st.p || 0, bt = st.b || 0, lm = st.l, dm = st.d, lbt = st.m, dbt = st.n;
-    // total bits
-    var tbts = sl * 8;
-    do {
-        if (!lm) {
-            // BFINAL - this is only 1 when last chunk is next
-            final = bits(dat, pos, 1);
-            // type: 0 = no compression, 1 = fixed huffman, 2 = dynamic huffman
-            var type = bits(dat, pos + 1, 3);
-            pos += 3;
-            if (!type) {
-                // go to end of byte boundary
-                var s = shft(pos) + 4, l = dat[s - 4] | (dat[s - 3] << 8), t = s + l;
-                if (t > sl) {
-                    if (noSt)
-                        err(0);
+// All entries, validated: every record inside the directory, every local
+// header and its data before the directory, and no two entries' bytes
+// overlapping (the overlap is how a few KiB "zip bomb" names one deflated
+// kernel thousands of times).
+function zipEntries(zip) {
+    const dir = directory(zip);
+    const entries = [];
+    const starts = new Float64Array(dir.count);
+    const ends = new Float64Array(dir.count);
+    let at = dir.offset;
+    for (let i = 0; i < dir.count; i++) {
+        if (at + CENTRAL_LEN > dir.offset + dir.size || zip.readUInt32LE(at) !== CENTRAL)
+            throw new ZipError(`central directory record ${i} is malformed`);
+        const method = zip.readUInt16LE(at + 10);
+        let compressedSize = zip.readUInt32LE(at + 20);
+        let size = zip.readUInt32LE(at + 24);
+        const nameLen = zip.readUInt16LE(at + 28);
+        const extraLen = zip.readUInt16LE(at + 30);
+        const commentLen = zip.readUInt16LE(at + 32);
+        let local = zip.readUInt32LE(at + 42);
+        const next = at + CENTRAL_LEN + nameLen + extraLen + commentLen;
+        if (next > dir.offset + dir.size)
+            throw new ZipError(`central directory record ${i} runs past the directory`);
+        const name = zip.toString('utf8', at + CENTRAL_LEN, at + CENTRAL_LEN + nameLen);
+        // zip64 extra field (id 1): the 64-bit values, in this order, for the fields saturated above.
+        if (size === 0xffffffff || compressedSize === 0xffffffff || local === 0xffffffff) {
+            for (let x = at + CENTRAL_LEN + nameLen; x + 4 <= at + CENTRAL_LEN + nameLen + extraLen;) {
+                const id = zip.readUInt16LE(x);
+                const len = zip.readUInt16LE(x + 2);
+                if (id === 1) {
+                    let f = x + 4;
+                    const take = () => {
+                        if (f + 8 > x + 4 + len)
+                            throw new ZipError(`zip64 extra field of ${name} is short`);
+                        const v = u64(zip, f);
+                        f += 8;
+                        return v;
+                    };
+                    if (size === 0xffffffff)
+                        size = take();
+                    if (compressedSize === 0xffffffff)
+                        compressedSize = take();
+                    if (local === 0xffffffff)
+                        local = take();
                     break;
                 }
-                // ensure size
-                if (resize)
-                    cbuf(bt + l);
-                // Copy over uncompressed data
-                buf.set(dat.subarray(s, t), bt);
-                // Get new bitpos, update byte count
-                st.b = bt += l, st.p = pos = t * 8, st.f = final;
-                continue;
-            }
-            else if (type == 1)
-                lm = flrm, dm = fdrm, lbt = 9, dbt = 5;
-            else if (type == 2) {
-                //  literal                            lengths
-                var hLit = bits(dat, pos, 31) + 257, hcLen = bits(dat, pos + 10, 15) + 4;
-                var tl = hLit + bits(dat, pos + 5, 31) + 1;
-                pos += 14;
-                // length+distance tree
-                var ldt = new u8(tl);
-                // code length tree
-                var clt = new u8(19);
-                for (var i = 0; i < hcLen; ++i) {
-                    // use index map to get real code
-                    clt[clim[i]] = bits(dat, pos + i * 3, 7);
-                }
-                pos += hcLen * 3;
-                // code lengths bits
-                var clb = max(clt), clbmsk = (1 << clb) - 1;
-                // code lengths map
-                var clm = hMap(clt, clb, 1);
-                for (var i = 0; i < tl;) {
-                    var r = clm[bits(dat, pos, clbmsk)];
-                    // bits read
-                    pos += r & 15;
-                    // symbol
-                    var s = r >> 4;
-                    // code length to copy
-                    if (s < 16) {
-                        ldt[i++] = s;
-                    }
-                    else {
-                        //  copy   count
-                        var c = 0, n = 0;
-                        if (s == 16)
-                            n = 3 + bits(dat, pos, 3), pos += 2, c = ldt[i - 1];
-                        else if (s == 17)
-                            n = 3 + bits(dat, pos, 7), pos += 3;
-                        else if (s == 18)
-                            n = 11 + bits(dat, pos, 127), pos += 7;
-                        while (n--)
-                            ldt[i++] = c;
-                    }
-                }
-                //    length tree                 distance tree
-                var lt = ldt.subarray(0, hLit), dt = ldt.subarray(hLit);
-                // max length bits
-                lbt = max(lt);
-                // max dist bits
-                dbt = max(dt);
-                lm = hMap(lt, lbt, 1);
-                dm = hMap(dt, dbt, 1);
-            }
-            else
-                err(1);
-            if (pos > tbts) {
-                if (noSt)
-                    err(0);
-                break;
+                x += 4 + len;
             }
         }
-        // Make sure the buffer can hold this + the largest possible addition
-        // Maximum chunk size (practically, theoretically infinite) is 2^17
-        if (resize)
-            cbuf(bt + 131072);
-        var lms = (1 << lbt) - 1, dms = (1 << dbt) - 1;
-        var lpos = pos;
-        for (;; lpos = pos) {
-            // bits read, code
-            var c = lm[bits16(dat, pos) & lms], sym = c >> 4;
-            pos += c & 15;
-            if (pos > tbts) {
-                if (noSt)
-                    err(0);
-                break;
-            }
-            if (!c)
-                err(2);
-            if (sym < 256)
-                buf[bt++] = sym;
-            else if (sym == 256) {
-                lpos = pos, lm = null;
-                break;
-            }
-            else {
-                var add = sym - 254;
-                // no extra bits needed if less
-                if (sym > 264) {
-                    // index
-                    var i = sym - 257, b = fleb[i];
-                    add = bits(dat, pos, (1 << b) - 1) + fl[i];
-                    pos += b;
-                }
-                // dist
-                var d = dm[bits16(dat, pos) & dms], dsym = d >> 4;
-                if (!d)
-                    err(3);
-                pos += d & 15;
-                var dt = fd[dsym];
-                if (dsym > 3) {
-                    var b = fdeb[dsym];
-                    dt += bits16(dat, pos) & (1 << b) - 1, pos += b;
-                }
-                if (pos > tbts) {
-                    if (noSt)
-                        err(0);
-                    break;
-                }
-                if (resize)
-                    cbuf(bt + 131072);
-                var end = bt + add;
-                if (bt < dt) {
-                    var shift = dl - dt, dend = Math.min(dt, end);
-                    if (shift + bt < 0)
-                        err(3);
-                    for (; bt < dend; ++bt)
-                        buf[bt] = dict[shift + bt];
-                }
-                for (; bt < end; ++bt)
-                    buf[bt] = buf[bt - dt];
-            }
-        }
-        st.l = lm, st.p = lpos, st.b = bt, st.f = final;
-        if (lm)
-            final = 1, st.m = lbt, st.d = dm, st.n = dbt;
-    } while (!final);
-    // don't reallocate for streams or user buffers
-    return bt != buf.length && noBuf ? slc(buf, 0, bt) : buf.subarray(0, bt);
-};
-// starting at p, write the minimum number of bits that can hold v to d
-var wbits = function (d, p, v) {
-    v <<= p & 7;
-    var o = (p / 8) | 0;
-    d[o] |= v;
-    d[o + 1] |= v >> 8;
-};
-// starting at p, write the minimum number of bits (>8) that can hold v to d
-var wbits16 = function (d, p, v) {
-    v <<= p & 7;
-    var o = (p / 8) | 0;
-    d[o] |= v;
-    d[o + 1] |= v >> 8;
-    d[o + 2] |= v >> 16;
-};
-// creates code lengths from a frequency table
-var hTree = function (d, mb) {
-    // Need extra info to make a tree
-    var t = [];
-    for (var i = 0; i < d.length; ++i) {
-        if (d[i])
-            t.push({ s: i, f: d[i] });
+        if (local + LOCAL_LEN > dir.offset || zip.readUInt32LE(local) !== LOCAL)
+            throw new ZipError(`entry ${name}: no local header at ${local}`);
+        const dataStart = local + LOCAL_LEN + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+        if (dataStart + compressedSize > dir.offset)
+            throw new ZipError(`entry ${name}: data runs into the central directory`);
+        starts[i] = local;
+        ends[i] = dataStart + compressedSize;
+        entries.push({ name, method, compressedSize, size, dataStart });
+        at = next;
     }
-    var s = t.length;
-    var t2 = t.slice();
-    if (!s)
-        return { t: et, l: 0 };
-    if (s == 1) {
-        var v = new u8(t[0].s + 1);
-        v[t[0].s] = 1;
-        return { t: v, l: 1 };
+    const order = Array.from(starts.keys()).sort((a, b) => starts[a] - starts[b]);
+    for (let k = 1; k < order.length; k++) {
+        const prev = order[k - 1];
+        const cur = order[k];
+        if (starts[cur] < ends[prev])
+            throw new ZipError(`entries ${entries[prev].name} and ${entries[cur].name} overlap`);
     }
-    t.sort(function (a, b) { return a.f - b.f; });
-    // after i2 reaches last ind, will be stopped
-    // freq must be greater than largest possible number of symbols
-    t.push({ s: -1, f: 25001 });
-    var l = t[0], r = t[1], i0 = 0, i1 = 1, i2 = 2;
-    t[0] = { s: -1, f: l.f + r.f, l: l, r: r };
-    // efficient algorithm from UZIP.js
-    // i0 is lookbehind, i2 is lookahead - after processing two low-freq
-    // symbols that combined have high freq, will start processing i2 (high-freq,
-    // non-composite) symbols instead
-    // see https://reddit.com/r/photopea/comments/ikekht/uzipjs_questions/
-    while (i1 != s - 1) {
-        l = t[t[i0].f < t[i2].f ? i0++ : i2++];
-        r = t[i0 != i1 && t[i0].f < t[i2].f ? i0++ : i2++];
-        t[i1++] = { s: -1, f: l.f + r.f, l: l, r: r };
-    }
-    var maxSym = t2[0].s;
-    for (var i = 1; i < s; ++i) {
-        if (t2[i].s > maxSym)
-            maxSym = t2[i].s;
-    }
-    // code lengths
-    var tr = new u16(maxSym + 1);
-    // max bits in tree
-    var mbt = ln(t[i1 - 1], tr, 0);
-    if (mbt > mb) {
-        // more algorithms from UZIP.js
-        // TODO: find out how this code works (debt)
-        //  ind    debt
-        var i = 0, dt = 0;
-        //    left            cost
-        var lft = mbt - mb, cst = 1 << lft;
-        t2.sort(function (a, b) { return tr[b.s] - tr[a.s] || a.f - b.f; });
-        for (; i < s; ++i) {
-            var i2_1 = t2[i].s;
-            if (tr[i2_1] > mb) {
-                dt += cst - (1 << (mbt - tr[i2_1]));
-                tr[i2_1] = mb;
-            }
-            else
-                break;
-        }
-        dt >>= lft;
-        while (dt > 0) {
-            var i2_2 = t2[i].s;
-            if (tr[i2_2] < mb)
-                dt -= 1 << (mb - tr[i2_2]++ - 1);
-            else
-                ++i;
-        }
-        for (; i >= 0 && dt; --i) {
-            var i2_3 = t2[i].s;
-            if (tr[i2_3] == mb) {
-                --tr[i2_3];
-                ++dt;
-            }
-        }
-        mbt = mb;
-    }
-    return { t: new u8(tr), l: mbt };
-};
-// get the max length and assign length codes
-var ln = function (n, l, d) {
-    return n.s == -1
-        ? Math.max(ln(n.l, l, d + 1), ln(n.r, l, d + 1))
-        : (l[n.s] = d);
-};
-// length codes generation
-var lc = function (c) {
-    var s = c.length;
-    // Note that the semicolon was intentional
-    while (s && !c[--s])
-        ;
-    var cl = new u16(++s);
-    //  ind      num         streak
-    var cli = 0, cln = c[0], cls = 1;
-    var w = function (v) { cl[cli++] = v; };
-    for (var i = 1; i <= s; ++i) {
-        if (c[i] == cln && i != s)
-            ++cls;
-        else {
-            if (!cln && cls > 2) {
-                for (; cls > 138; cls -= 138)
-                    w(32754);
-                if (cls > 2) {
-                    w(cls > 10 ? ((cls - 11) << 5) | 28690 : ((cls - 3) << 5) | 12305);
-                    cls = 0;
-                }
-            }
-            else if (cls > 3) {
-                w(cln), --cls;
-                for (; cls > 6; cls -= 6)
-                    w(8304);
-                if (cls > 2)
-                    w(((cls - 3) << 5) | 8208), cls = 0;
-            }
-            while (cls--)
-                w(cln);
-            cls = 1;
-            cln = c[i];
-        }
-    }
-    return { c: cl.subarray(0, cli), n: s };
-};
-// calculate the length of output from tree, code lengths
-var clen = function (cf, cl) {
-    var l = 0;
-    for (var i = 0; i < cl.length; ++i)
-        l += cf[i] * cl[i];
-    return l;
-};
-// writes a fixed block
-// returns the new bit pos
-var wfblk = function (out, pos, dat) {
-    // no need to write 00 as type: TypedArray defaults to 0
-    var s = dat.length;
-    var o = shft(pos + 2);
-    out[o] = s & 255;
-    out[o + 1] = s >> 8;
-    out[o + 2] = out[o] ^ 255;
-    out[o + 3] = out[o + 1] ^ 255;
-    for (var i = 0; i < s; ++i)
-        out[o + i + 4] = dat[i];
-    return (o + 4 + s) * 8;
-};
-// writes a block
-var wblk = function (dat, out, final, syms, lf, df, eb, li, bs, bl, p) {
-    wbits(out, p++, final);
-    ++lf[256];
-    var _a = hTree(lf, 15), dlt = _a.t, mlb = _a.l;
-    var _b = hTree(df, 15), ddt = _b.t, mdb = _b.l;
-    var _c = lc(dlt), lclt = _c.c, nlc = _c.n;
-    var _d = lc(ddt), lcdt = _d.c, ndc = _d.n;
-    var lcfreq = new u16(19);
-    for (var i = 0; i < lclt.length; ++i)
-        ++lcfreq[lclt[i] & 31];
-    for (var i = 0; i < lcdt.length; ++i)
-        ++lcfreq[lcdt[i] & 31];
-    var _e = hTree(lcfreq, 7), lct = _e.t, mlcb = _e.l;
-    var nlcc = 19;
-    for (; nlcc > 4 && !lct[clim[nlcc - 1]]; --nlcc)
-        ;
-    var flen = (bl + 5) << 3;
-    var ftlen = clen(lf, flt) + clen(df, fdt) + eb;
-    var dtlen = clen(lf, dlt) + clen(df, ddt) + eb + 14 + 3 * nlcc + clen(lcfreq, lct) + 2 * lcfreq[16] + 3 * lcfreq[17] + 7 * lcfreq[18];
-    if (bs >= 0 && flen <= ftlen && flen <= dtlen)
-        return wfblk(out, p, dat.subarray(bs, bs + bl));
-    var lm, ll, dm, dl;
-    wbits(out, p, 1 + (dtlen < ftlen)), p += 2;
-    if (dtlen < ftlen) {
-        lm = hMap(dlt, mlb, 0), ll = dlt, dm = hMap(ddt, mdb, 0), dl = ddt;
-        var llm = hMap(lct, mlcb, 0);
-        wbits(out, p, nlc - 257);
-        wbits(out, p + 5, ndc - 1);
-        wbits(out, p + 10, nlcc - 4);
-        p += 14;
-        for (var i = 0; i < nlcc; ++i)
-            wbits(out, p + 3 * i, lct[clim[i]]);
-        p += 3 * nlcc;
-        var lcts = [lclt, lcdt];
-        for (var it = 0; it < 2; ++it) {
-            var clct = lcts[it];
-            for (var i = 0; i < clct.length; ++i) {
-                var len = clct[i] & 31;
-                wbits(out, p, llm[len]), p += lct[len];
-                if (len > 15)
-                    wbits(out, p, (clct[i] >> 5) & 127), p += clct[i] >> 12;
-            }
-        }
-    }
-    else {
-        lm = flm, ll = flt, dm = fdm, dl = fdt;
-    }
-    for (var i = 0; i < li; ++i) {
-        var sym = syms[i];
-        if (sym > 255) {
-            var len = (sym >> 18) & 31;
-            wbits16(out, p, lm[len + 257]), p += ll[len + 257];
-            if (len > 7)
-                wbits(out, p, (sym >> 23) & 31), p += fleb[len];
-            var dst = sym & 31;
-            wbits16(out, p, dm[dst]), p += dl[dst];
-            if (dst > 3)
-                wbits16(out, p, (sym >> 5) & 8191), p += fdeb[dst];
-        }
-        else {
-            wbits16(out, p, lm[sym]), p += ll[sym];
-        }
-    }
-    wbits16(out, p, lm[256]);
-    return p + ll[256];
-};
-// deflate options (nice << 13) | chain
-var deo = /*#__PURE__*/ new i32([65540, 131080, 131088, 131104, 262176, 1048704, 1048832, 2114560, 2117632]);
-// empty
-var et = /*#__PURE__*/ new u8(0);
-// compresses data into a raw DEFLATE buffer
-var dflt = function (dat, lvl, plvl, pre, post, st) {
-    var s = st.z || dat.length;
-    var o = new u8(pre + s + 5 * (1 + Math.ceil(s / 7000)) + post);
-    // writing to this writes to the output buffer
-    var w = o.subarray(pre, o.length - post);
-    var lst = st.l;
-    var pos = (st.r || 0) & 7;
-    if (lvl) {
-        if (pos)
-            w[0] = st.r >> 3;
-        var opt = deo[lvl - 1];
-        var n = opt >> 13, c = opt & 8191;
-        var msk_1 = (1 << plvl) - 1;
-        //    prev 2-byte val map    curr 2-byte val map
-        var prev = st.p || new u16(32768), head = st.h || new u16(msk_1 + 1);
-        var bs1_1 = Math.ceil(plvl / 3), bs2_1 = 2 * bs1_1;
-        var hsh = function (i) { return (dat[i] ^ (dat[i + 1] << bs1_1) ^ (dat[i + 2] << bs2_1)) & msk_1; };
-        // 24576 is an arbitrary number of maximum symbols per block
-        // 424 buffer for last block
-        var syms = new i32(25000);
-        // length/literal freq   distance freq
-        var lf = new u16(288), df = new u16(32);
-        //  l/lcnt  exbits  index          l/lind  waitdx          blkpos
-        var lc_1 = 0, eb = 0, i = st.i || 0, li = 0, wi = st.w || 0, bs = 0;
-        for (; i + 2 < s; ++i) {
-            // hash value
-            var hv = hsh(i);
-            // index mod 32768    previous index mod
-            var imod = i & 32767, pimod = head[hv];
-            prev[imod] = pimod;
-            head[hv] = imod;
-            // We always should modify head and prev, but only add symbols if
-            // this data is not yet processed ("wait" for wait index)
-            if (wi <= i) {
-                // bytes remaining
-                var rem = s - i;
-                if ((lc_1 > 7000 || li > 24576) && (rem > 423 || !lst)) {
-                    pos = wblk(dat, w, 0, syms, lf, df, eb, li, bs, i - bs, pos);
-                    li = lc_1 = eb = 0, bs = i;
-                    for (var j = 0; j < 286; ++j)
-                        lf[j] = 0;
-                    for (var j = 0; j < 30; ++j)
-                        df[j] = 0;
-                }
-                //  len    dist   chain
-                var l = 2, d = 0, ch_1 = c, dif = imod - pimod & 32767;
-                if (rem > 2 && hv == hsh(i - dif)) {
-                    var maxn = Math.min(n, rem) - 1;
-                    var maxd = Math.min(32767, i);
-                    // max possible length
-                    // not capped at dif because decompressors implement "rolling" index population
-                    var ml = Math.min(258, rem);
-                    while (dif <= maxd && --ch_1 && imod != pimod) {
-                        if (dat[i + l] == dat[i + l - dif]) {
-                            var nl = 0;
-                            for (; nl < ml && dat[i + nl] == dat[i + nl - dif]; ++nl)
-                                ;
-                            if (nl > l) {
-                                l = nl, d = dif;
-                                // break out early when we reach "nice" (we are satisfied enough)
-                                if (nl > maxn)
-                                    break;
-                                // now, find the rarest 2-byte sequence within this
-                                // length of literals and search for that instead.
-                                // Much faster than just using the start
-                                var mmd = Math.min(dif, nl - 2);
-                                var md = 0;
-                                for (var j = 0; j < mmd; ++j) {
-                                    var ti = i - dif + j & 32767;
-                                    var pti = prev[ti];
-                                    var cd = ti - pti & 32767;
-                                    if (cd > md)
-                                        md = cd, pimod = ti;
-                                }
-                            }
-                        }
-                        // check the previous match
-                        imod = pimod, pimod = prev[imod];
-                        dif += imod - pimod & 32767;
-                    }
-                }
-                // d will be nonzero only when a match was found
-                if (d) {
-                    // store both dist and len data in one int32
-                    // Make sure this is recognized as a len/dist with 28th bit (2^28)
-                    syms[li++] = 268435456 | (revfl[l] << 18) | revfd[d];
-                    var lin = revfl[l] & 31, din = revfd[d] & 31;
-                    eb += fleb[lin] + fdeb[din];
-                    ++lf[257 + lin];
-                    ++df[din];
-                    wi = i + l;
-                    ++lc_1;
-                }
-                else {
-                    syms[li++] = dat[i];
-                    ++lf[dat[i]];
-                }
-            }
-        }
-        for (i = Math.max(i, wi); i < s; ++i) {
-            syms[li++] = dat[i];
-            ++lf[dat[i]];
-        }
-        pos = wblk(dat, w, lst, syms, lf, df, eb, li, bs, i - bs, pos);
-        if (!lst) {
-            st.r = (pos & 7) | w[(pos / 8) | 0] << 3;
-            // shft(pos) now 1 less if pos & 7 != 0
-            pos -= 7;
-            st.h = head, st.p = prev, st.i = i, st.w = wi;
-        }
-    }
-    else {
-        for (var i = st.w || 0; i < s + lst; i += 65535) {
-            // end
-            var e = i + 65535;
-            if (e >= s) {
-                // write final block
-                w[(pos / 8) | 0] = lst;
-                e = s;
-            }
-            pos = wfblk(w, pos + 1, dat.subarray(i, e));
-        }
-        st.i = s;
-    }
-    return slc(o, 0, pre + shft(pos) + post);
-};
-// CRC32 table
-var crct = /*#__PURE__*/ (/* unused pure expression or super */ null && ((function () {
-    var t = new Int32Array(256);
-    for (var i = 0; i < 256; ++i) {
-        var c = i, k = 9;
-        while (--k)
-            c = ((c & 1) && -306674912) ^ (c >>> 1);
-        t[i] = c;
-    }
-    return t;
-})()));
-// CRC32
-var crc = function () {
-    var c = -1;
-    return {
-        p: function (d) {
-            // closures have awful performance
-            var cr = c;
-            for (var i = 0; i < d.length; ++i)
-                cr = crct[(cr & 255) ^ d[i]] ^ (cr >>> 8);
-            c = cr;
-        },
-        d: function () { return ~c; }
-    };
-};
-// Adler32
-var adler = function () {
-    var a = 1, b = 0;
-    return {
-        p: function (d) {
-            // closures have awful performance
-            var n = a, m = b;
-            var l = d.length | 0;
-            for (var i = 0; i != l;) {
-                var e = Math.min(i + 2655, l);
-                for (; i < e; ++i)
-                    m += n += d[i];
-                n = (n & 65535) + 15 * (n >> 16), m = (m & 65535) + 15 * (m >> 16);
-            }
-            a = n, b = m;
-        },
-        d: function () {
-            a %= 65521, b %= 65521;
-            return (a & 255) << 24 | (a & 0xFF00) << 8 | (b & 255) << 8 | (b >> 8);
-        }
-    };
-};
-;
-// deflate with opts
-var dopt = function (dat, opt, pre, post, st) {
-    if (!st) {
-        st = { l: 1 };
-        if (opt.dictionary) {
-            var dict = opt.dictionary.subarray(-32768);
-            var newDat = new u8(dict.length + dat.length);
-            newDat.set(dict);
-            newDat.set(dat, dict.length);
-            dat = newDat;
-            st.w = dict.length;
-        }
-    }
-    return dflt(dat, opt.level == null ? 6 : opt.level, opt.mem == null ? (st.l ? Math.ceil(Math.max(8, Math.min(13, Math.log(dat.length))) * 1.5) : 20) : (12 + opt.mem), pre, post, st);
-};
-// Walmart object spread
-var mrg = function (a, b) {
-    var o = {};
-    for (var k in a)
-        o[k] = a[k];
-    for (var k in b)
-        o[k] = b[k];
-    return o;
-};
-// worker clone
-// This is possibly the craziest part of the entire codebase, despite how simple it may seem.
-// The only parameter to this function is a closure that returns an array of variables outside of the function scope.
-// We're going to try to figure out the variable names used in the closure as strings because that is crucial for workerization.
-// We will return an object mapping of true variable name to value (basically, the current scope as a JS object).
-// The reason we can't just use the original variable names is minifiers mangling the toplevel scope.
-// This took me three weeks to figure out how to do.
-var wcln = function (fn, fnStr, td) {
-    var dt = fn();
-    var st = fn.toString();
-    var ks = st.slice(st.indexOf('[') + 1, st.lastIndexOf(']')).replace(/\s+/g, '').split(',');
-    for (var i = 0; i < dt.length; ++i) {
-        var v = dt[i], k = ks[i];
-        if (typeof v == 'function') {
-            fnStr += ';' + k + '=';
-            var st_1 = v.toString();
-            if (v.prototype) {
-                // for global objects
-                if (st_1.indexOf('[native code]') != -1) {
-                    var spInd = st_1.indexOf(' ', 8) + 1;
-                    fnStr += st_1.slice(spInd, st_1.indexOf('(', spInd));
-                }
-                else {
-                    fnStr += st_1;
-                    for (var t in v.prototype)
-                        fnStr += ';' + k + '.prototype.' + t + '=' + v.prototype[t].toString();
-                }
-            }
-            else
-                fnStr += st_1;
-        }
-        else
-            td[k] = v;
-    }
-    return fnStr;
-};
-var ch = (/* unused pure expression or super */ null && ([]));
-// clone bufs
-var cbfs = function (v) {
-    var tl = [];
-    for (var k in v) {
-        if (v[k].buffer) {
-            tl.push((v[k] = new v[k].constructor(v[k])).buffer);
-        }
-    }
-    return tl;
-};
-// use a worker to execute code
-var wrkr = function (fns, init, id, cb) {
-    if (!ch[id]) {
-        var fnStr = '', td_1 = {}, m = fns.length - 1;
-        for (var i = 0; i < m; ++i)
-            fnStr = wcln(fns[i], fnStr, td_1);
-        ch[id] = { c: wcln(fns[m], fnStr, td_1), e: td_1 };
-    }
-    var td = mrg({}, ch[id].e);
-    return wk(ch[id].c + ';onmessage=function(e){for(var k in e.data)self[k]=e.data[k];onmessage=' + init.toString() + '}', id, td, cbfs(td), cb);
-};
-// base async inflate fn
-var bInflt = function () { return [u8, u16, i32, fleb, fdeb, clim, fl, fd, flrm, fdrm, rev, ec, hMap, max, bits, bits16, shft, slc, err, inflt, inflateSync, pbf, gopt]; };
-var bDflt = function () { return [u8, u16, i32, fleb, fdeb, clim, revfl, revfd, flm, flt, fdm, fdt, rev, deo, et, hMap, wbits, wbits16, hTree, ln, lc, clen, wfblk, wblk, shft, slc, dflt, dopt, deflateSync, pbf]; };
-// gzip extra
-var gze = function () { return [gzh, gzhl, wbytes, crc, crct]; };
-// gunzip extra
-var guze = function () { return [gzs, gzl]; };
-// zlib extra
-var zle = function () { return [zlh, wbytes, adler]; };
-// unzlib extra
-var zule = function () { return [zls]; };
-// post buf
-var pbf = function (msg) { return postMessage(msg, [msg.buffer]); };
-// get opts
-var gopt = function (o) { return o && {
-    out: o.size && new u8(o.size),
-    dictionary: o.dictionary
-}; };
-// async helper
-var cbify = function (dat, opts, fns, init, id, cb) {
-    var w = wrkr(fns, init, id, function (err, dat) {
-        w.terminate();
-        cb(err, dat);
-    });
-    w.postMessage([dat, opts], opts.consume ? [dat.buffer] : []);
-    return function () { w.terminate(); };
-};
-// auto stream
-var astrm = function (strm) {
-    strm.ondata = function (dat, final) { return postMessage([dat, final], [dat.buffer]); };
-    return function (ev) {
-        if (ev.data[0]) {
-            strm.push(ev.data[0], ev.data[1]);
-            postMessage([ev.data[0].length]);
-        }
-        else
-            strm.flush(ev.data[1]);
-    };
-};
-// async stream attach
-var astrmify = function (fns, strm, opts, init, id, flush, ext) {
-    var t;
-    var w = wrkr(fns, init, id, function (err, dat) {
-        if (err)
-            w.terminate(), strm.ondata.call(strm, err);
-        else if (!Array.isArray(dat))
-            ext(dat);
-        else if (dat.length == 1) {
-            strm.queuedSize -= dat[0];
-            if (strm.ondrain)
-                strm.ondrain(dat[0]);
-        }
-        else {
-            if (dat[1])
-                w.terminate();
-            strm.ondata.call(strm, err, dat[0], dat[1]);
-        }
-    });
-    w.postMessage(opts);
-    strm.queuedSize = 0;
-    strm.push = function (d, f) {
-        if (!strm.ondata)
-            err(5);
-        if (t)
-            strm.ondata(err(4, 0, 1), null, !!f);
-        strm.queuedSize += d.length;
-        // can fail for cross-realm Uint8Array, but ok - only a small performance penalty
-        w.postMessage([d, t = f], d.buffer instanceof ArrayBuffer ? [d.buffer] : []);
-    };
-    strm.terminate = function () { w.terminate(); };
-    if (flush) {
-        strm.flush = function (sync) { w.postMessage([0, sync]); };
-    }
-};
-// read 2 bytes
-var b2 = function (d, b) { return d[b] | (d[b + 1] << 8); };
-// read 4 bytes
-var b4 = function (d, b) { return (d[b] | (d[b + 1] << 8) | (d[b + 2] << 16) | (d[b + 3] << 24)) >>> 0; };
-// read 8 bytes
-var b8 = function (d, b) { return b4(d, b) + (b4(d, b + 4) * 4294967296); };
-// write bytes
-var wbytes = function (d, b, v) {
-    for (; v; ++b)
-        d[b] = v, v >>>= 8;
-};
-// gzip header
-var gzh = function (c, o) {
-    var fn = o.filename;
-    c[0] = 31, c[1] = 139, c[2] = 8, c[8] = o.level < 2 ? 4 : o.level == 9 ? 2 : 0, c[9] = 3; // assume Unix
-    if (o.mtime != 0)
-        wbytes(c, 4, Math.floor(new Date(o.mtime || Date.now()) / 1000));
-    if (fn) {
-        c[3] = 8;
-        for (var i = 0; i <= fn.length; ++i)
-            c[i + 10] = fn.charCodeAt(i);
-    }
-};
-// gzip footer: -8 to -4 = CRC, -4 to -0 is length
-// gzip start
-var gzs = function (d) {
-    if (d[0] != 31 || d[1] != 139 || d[2] != 8)
-        err(6, 'invalid gzip data');
-    var flg = d[3];
-    var st = 10;
-    if (flg & 4)
-        st += (d[10] | d[11] << 8) + 2;
-    for (var zs = (flg >> 3 & 1) + (flg >> 4 & 1); zs > 0; zs -= !d[st++])
-        ;
-    return st + (flg & 2);
-};
-// gzip length
-var gzl = function (d) {
-    var l = d.length;
-    return (d[l - 4] | d[l - 3] << 8 | d[l - 2] << 16 | d[l - 1] << 24) >>> 0;
-};
-// gzip header length
-var gzhl = function (o) { return 10 + (o.filename ? o.filename.length + 1 : 0); };
-// zlib header
-var zlh = function (c, o) {
-    var lv = o.level, fl = lv == 0 ? 0 : lv < 6 ? 1 : lv == 9 ? 3 : 2;
-    c[0] = 120, c[1] = (fl << 6) | (o.dictionary && 32);
-    c[1] |= 31 - ((c[0] << 8) | c[1]) % 31;
-    if (o.dictionary) {
-        var h = adler();
-        h.p(o.dictionary);
-        wbytes(c, 2, h.d());
-    }
-};
-// zlib start
-var zls = function (d, dict) {
-    if ((d[0] & 15) != 8 || (d[0] >> 4) > 7 || ((d[0] << 8 | d[1]) % 31))
-        err(6, 'invalid zlib data');
-    if ((d[1] >> 5 & 1) == +!dict)
-        err(6, 'invalid zlib data: ' + (d[1] & 32 ? 'need' : 'unexpected') + ' dictionary');
-    return (d[1] >> 3 & 4) + 2;
-};
-function StrmOpt(opts, cb) {
-    if (typeof opts == 'function')
-        cb = opts, opts = {};
-    this.ondata = cb;
-    return opts;
+    return entries;
 }
-/**
- * Streaming DEFLATE compression
- */
-var Deflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Deflate(opts, cb) {
-        if (typeof opts == 'function')
-            cb = opts, opts = {};
-        this.ondata = cb;
-        this.o = opts || {};
-        this.s = { l: 0, i: 32768, w: 32768, z: 32768 };
-        // Buffer length must always be 0 mod 32768 for index calculations to be correct when modifying head and prev
-        // 98304 = 32768 (lookback) + 65536 (common chunk size)
-        this.b = new u8(98304);
-        if (this.o.dictionary) {
-            var dict = this.o.dictionary.subarray(-32768);
-            this.b.set(dict, 32768 - dict.length);
-            this.s.i = 32768 - dict.length;
-        }
+// The entry's bytes: stored ones as a view (no copy), deflated ones inflated
+// with zlib's output cap at the declared size (which the caller has bounded).
+function readEntry(zip, entry) {
+    const data = zip.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
+    if (entry.method === 0)
+        return data;
+    if (entry.method !== 8)
+        throw new ZipError(`entry ${entry.name}: compression method ${entry.method} is not supported`);
+    try {
+        return (0,external_node_zlib_.inflateRawSync)(data, { maxOutputLength: Math.max(entry.size, 1) });
     }
-    Deflate.prototype.p = function (c, f) {
-        this.ondata(dopt(c, this.o, 0, 0, this.s), f);
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Deflate.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (this.s.l)
-            err(4);
-        var endLen = chunk.length + this.s.z;
-        if (endLen > this.b.length) {
-            if (endLen > 2 * this.b.length - 32768) {
-                var newBuf = new u8(endLen & -32768);
-                newBuf.set(this.b.subarray(0, this.s.z));
-                this.b = newBuf;
-            }
-            var split = this.b.length - this.s.z;
-            this.b.set(chunk.subarray(0, split), this.s.z);
-            this.s.z = this.b.length;
-            this.p(this.b, false);
-            this.b.set(this.b.subarray(-32768));
-            this.b.set(chunk.subarray(split), 32768);
-            this.s.z = chunk.length - split + 32768;
-            this.s.i = 32766, this.s.w = 32768;
-        }
-        else {
-            this.b.set(chunk, this.s.z);
-            this.s.z += chunk.length;
-        }
-        this.s.l = final & 1;
-        if (this.s.z > this.s.w + 8191 || final) {
-            this.p(this.b, final || false);
-            this.s.w = this.s.i, this.s.i -= 2;
-        }
-        if (final) {
-            // cleanup unneeded buffers/state to reduce memory usage
-            this.s = this.o = {};
-            this.b = et;
-        }
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * deflated output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible. A separate DEFLATE stream may be concatenated
-     *             with the current output after a sync flush.
-     */
-    Deflate.prototype.flush = function (sync) {
-        if (!this.ondata)
-            err(5);
-        if (this.s.l)
-            err(4);
-        this.p(this.b, false);
-        this.s.w = this.s.i, this.s.i -= 2;
-        // could technically skip writing the type-0 block for (this.s.r & 7) == 0,
-        // but the deterministic trailer (00 00 FF FF) is useful in some situations
-        if (sync) {
-            var c = new u8(6);
-            c[0] = this.s.r >> 3;
-            // write empty, non-final type-0 block
-            var ep = wfblk(c, this.s.r, et);
-            this.s.r = 0;
-            this.ondata(c.subarray(0, ep >> 3), false);
-        }
-    };
-    return Deflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE compression
- */
-var AsyncDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncDeflate(opts, cb) {
-        astrmify([
-            bDflt,
-            function () { return [astrm, Deflate]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Deflate(ev.data);
-            onmessage = astrm(strm);
-        }, 6, 1);
+    catch (err) {
+        if (err.code === 'ERR_BUFFER_TOO_LARGE')
+            throw new ZipError(`entry ${entry.name} inflates past its declared ${entry.size} bytes`);
+        throw new ZipError(`entry ${entry.name}: ${err.message}`);
     }
-    return AsyncDeflate;
-}())));
-
-function deflate(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-    ], function (ev) { return pbf(deflateSync(ev.data[0], ev.data[1])); }, 0, cb);
-}
-/**
- * Compresses data with DEFLATE without any wrapper
- * @param data The data to compress
- * @param opts The compression options
- * @returns The deflated version of the data
- */
-function deflateSync(data, opts) {
-    return dopt(data, opts || {}, 0, 0);
-}
-/**
- * Streaming DEFLATE decompression
- */
-var Inflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Inflate(opts, cb) {
-        // no StrmOpt here to avoid adding to workerizer
-        if (typeof opts == 'function')
-            cb = opts, opts = {};
-        this.ondata = cb;
-        var dict = opts && opts.dictionary && opts.dictionary.subarray(-32768);
-        this.s = { i: 0, b: dict ? dict.length : 0 };
-        this.o = new u8(32768);
-        this.p = new u8(0);
-        if (dict)
-            this.o.set(dict);
-    }
-    Inflate.prototype.e = function (c) {
-        if (!this.ondata)
-            err(5);
-        if (this.d)
-            err(4);
-        if (!this.p.length)
-            this.p = c;
-        else if (c.length) {
-            var n = new u8(this.p.length + c.length);
-            n.set(this.p), n.set(c, this.p.length), this.p = n;
-        }
-    };
-    Inflate.prototype.c = function (final) {
-        this.s.i = +(this.d = final || false);
-        var bts = this.s.b;
-        var dt = inflt(this.p, this.s, this.o);
-        this.ondata(slc(dt, bts, this.s.b), this.d);
-        this.o = slc(dt, this.s.b - 32768), this.s.b = this.o.length;
-        this.p = slc(this.p, (this.s.p / 8) | 0), this.s.p &= 7;
-    };
-    /**
-     * Pushes a chunk to be inflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the final chunk
-     */
-    Inflate.prototype.push = function (chunk, final) {
-        this.e(chunk), this.c(final);
-    };
-    return Inflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE decompression
- */
-var AsyncInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncInflate(opts, cb) {
-        astrmify([
-            bInflt,
-            function () { return [astrm, Inflate]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Inflate(ev.data);
-            onmessage = astrm(strm);
-        }, 7, 0);
-    }
-    return AsyncInflate;
-}())));
-
-function inflate(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt
-    ], function (ev) { return pbf(inflateSync(ev.data[0], gopt(ev.data[1]))); }, 1, cb);
-}
-function inflateSync(data, opts) {
-    return inflt(data, { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-// before you yell at me for not just using extends, my reason is that TS inheritance is hard to workerize.
-/**
- * Streaming GZIP compression
- */
-var Gzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Gzip(opts, cb) {
-        this.c = crc();
-        this.l = 0;
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be GZIPped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Gzip.prototype.push = function (chunk, final) {
-        this.c.p(chunk);
-        this.l += chunk.length;
-        Deflate.prototype.push.call(this, chunk, final);
-    };
-    Gzip.prototype.p = function (c, f) {
-        var raw = dopt(c, this.o, this.v && gzhl(this.o), f && 8, this.s);
-        if (this.v)
-            gzh(raw, this.o), this.v = 0;
-        if (f)
-            wbytes(raw, raw.length - 8, this.c.d()), wbytes(raw, raw.length - 4, this.l);
-        this.ondata(raw, f);
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * GZIPped output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible.
-     */
-    Gzip.prototype.flush = function (sync) {
-        Deflate.prototype.flush.call(this, sync);
-    };
-    return Gzip;
-}())));
-
-/**
- * Asynchronous streaming GZIP compression
- */
-var AsyncGzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncGzip(opts, cb) {
-        astrmify([
-            bDflt,
-            gze,
-            function () { return [astrm, Deflate, Gzip]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Gzip(ev.data);
-            onmessage = astrm(strm);
-        }, 8, 1);
-    }
-    return AsyncGzip;
-}())));
-
-function gzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-        gze,
-        function () { return [gzipSync]; }
-    ], function (ev) { return pbf(gzipSync(ev.data[0], ev.data[1])); }, 2, cb);
-}
-/**
- * Compresses data with GZIP
- * @param data The data to compress
- * @param opts The compression options
- * @returns The gzipped version of the data
- */
-function gzipSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var c = crc(), l = data.length;
-    c.p(data);
-    var d = dopt(data, opts, gzhl(opts), 8), s = d.length;
-    return gzh(d, opts), wbytes(d, s - 8, c.d()), wbytes(d, s - 4, l), d;
-}
-/**
- * Streaming single or multi-member GZIP decompression
- */
-var Gunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Gunzip(opts, cb) {
-        this.v = 1;
-        this.r = 0;
-        Inflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be GUNZIPped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Gunzip.prototype.push = function (chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        this.r += chunk.length;
-        if (this.v) {
-            var p = this.p.subarray(this.v - 1);
-            var s = p.length > 3 ? gzs(p) : 4;
-            if (s > p.length) {
-                if (!final)
-                    return;
-            }
-            else if (this.v > 1 && this.onmember) {
-                this.onmember(this.r - p.length);
-            }
-            this.p = p.subarray(s), this.v = 0;
-        }
-        // necessary to prevent TS from using the closure value
-        // This allows for workerization to function correctly
-        Inflate.prototype.c.call(this, 0);
-        // process concatenated GZIP
-        if (this.s.f && !this.s.l) {
-            this.v = shft(this.s.p) + 9;
-            this.s = { i: 0 };
-            this.o = new u8(0);
-            this.push(new u8(0), final);
-        }
-        else if (final) {
-            Inflate.prototype.c.call(this, final);
-        }
-    };
-    return Gunzip;
-}())));
-
-/**
- * Asynchronous streaming single or multi-member GZIP decompression
- */
-var AsyncGunzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncGunzip(opts, cb) {
-        var _this = this;
-        astrmify([
-            bInflt,
-            guze,
-            function () { return [astrm, Inflate, Gunzip]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Gunzip(ev.data);
-            strm.onmember = function (offset) { return postMessage(offset); };
-            onmessage = astrm(strm);
-        }, 9, 0, function (offset) { return _this.onmember && _this.onmember(offset); });
-    }
-    return AsyncGunzip;
-}())));
-
-function gunzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt,
-        guze,
-        function () { return [gunzipSync]; }
-    ], function (ev) { return pbf(gunzipSync(ev.data[0], ev.data[1])); }, 3, cb);
-}
-function gunzipSync(data, opts) {
-    var st = gzs(data);
-    if (st + 8 > data.length)
-        err(6, 'invalid gzip data');
-    return inflt(data.subarray(st, -8), { i: 2 }, opts && opts.out || new u8(gzl(data)), opts && opts.dictionary);
-}
-/**
- * Streaming Zlib compression
- */
-var Zlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Zlib(opts, cb) {
-        this.c = adler();
-        this.v = 1;
-        Deflate.call(this, opts, cb);
-    }
-    /**
-     * Pushes a chunk to be zlibbed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Zlib.prototype.push = function (chunk, final) {
-        this.c.p(chunk);
-        Deflate.prototype.push.call(this, chunk, final);
-    };
-    Zlib.prototype.p = function (c, f) {
-        var raw = dopt(c, this.o, this.v && (this.o.dictionary ? 6 : 2), f && 4, this.s);
-        if (this.v)
-            zlh(raw, this.o), this.v = 0;
-        if (f)
-            wbytes(raw, raw.length - 4, this.c.d());
-        this.ondata(raw, f);
-    };
-    /**
-     * Flushes buffered uncompressed data. Useful to immediately retrieve the
-     * zlibbed output for small inputs.
-     * @param sync Whether to flush to a byte boundary. A sync flush takes 4-5
-     *             extra bytes, but guarantees all pushed data is immediately
-     *             decompressible.
-     */
-    Zlib.prototype.flush = function (sync) {
-        Deflate.prototype.flush.call(this, sync);
-    };
-    return Zlib;
-}())));
-
-/**
- * Asynchronous streaming Zlib compression
- */
-var AsyncZlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncZlib(opts, cb) {
-        astrmify([
-            bDflt,
-            zle,
-            function () { return [astrm, Deflate, Zlib]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Zlib(ev.data);
-            onmessage = astrm(strm);
-        }, 10, 1);
-    }
-    return AsyncZlib;
-}())));
-
-function zlib(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bDflt,
-        zle,
-        function () { return [zlibSync]; }
-    ], function (ev) { return pbf(zlibSync(ev.data[0], ev.data[1])); }, 4, cb);
-}
-/**
- * Compress data with Zlib
- * @param data The data to compress
- * @param opts The compression options
- * @returns The zlib-compressed version of the data
- */
-function zlibSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var a = adler();
-    a.p(data);
-    var d = dopt(data, opts, opts.dictionary ? 6 : 2, 4);
-    return zlh(d, opts), wbytes(d, d.length - 4, a.d()), d;
-}
-/**
- * Streaming Zlib decompression
- */
-var Unzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Unzlib(opts, cb) {
-        Inflate.call(this, opts, cb);
-        this.v = opts && opts.dictionary ? 2 : 1;
-    }
-    /**
-     * Pushes a chunk to be unzlibbed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Unzlib.prototype.push = function (chunk, final) {
-        Inflate.prototype.e.call(this, chunk);
-        if (this.v) {
-            if (this.p.length < 6 && !final)
-                return;
-            this.p = this.p.subarray(zls(this.p, this.v - 1)), this.v = 0;
-        }
-        if (final) {
-            if (this.p.length < 4)
-                err(6, 'invalid zlib data');
-            this.p = this.p.subarray(0, -4);
-        }
-        // necessary to prevent TS from using the closure value
-        // This allows for workerization to function correctly
-        Inflate.prototype.c.call(this, final);
-    };
-    return Unzlib;
-}())));
-
-/**
- * Asynchronous streaming Zlib decompression
- */
-var AsyncUnzlib = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncUnzlib(opts, cb) {
-        astrmify([
-            bInflt,
-            zule,
-            function () { return [astrm, Inflate, Unzlib]; }
-        ], this, StrmOpt.call(this, opts, cb), function (ev) {
-            var strm = new Unzlib(ev.data);
-            onmessage = astrm(strm);
-        }, 11, 0);
-    }
-    return AsyncUnzlib;
-}())));
-
-function unzlib(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return cbify(data, opts, [
-        bInflt,
-        zule,
-        function () { return [unzlibSync]; }
-    ], function (ev) { return pbf(unzlibSync(ev.data[0], gopt(ev.data[1]))); }, 5, cb);
-}
-function unzlibSync(data, opts) {
-    return inflt(data.subarray(zls(data, opts && opts.dictionary), -4), { i: 2 }, opts && opts.out, opts && opts.dictionary);
-}
-// Default algorithm for compression (used because having a known output size allows faster decompression)
-
-
-/**
- * Streaming GZIP, Zlib, or raw DEFLATE decompression
- */
-var Decompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function Decompress(opts, cb) {
-        this.o = StrmOpt.call(this, opts, cb) || {};
-        this.G = Gunzip;
-        this.I = Inflate;
-        this.Z = Unzlib;
-    }
-    // init substream
-    // overriden by AsyncDecompress
-    Decompress.prototype.i = function () {
-        var _this = this;
-        this.s.ondata = function (dat, final) {
-            _this.ondata(dat, final);
-        };
-    };
-    /**
-     * Pushes a chunk to be decompressed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Decompress.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (!this.s) {
-            if (this.p && this.p.length) {
-                var n = new u8(this.p.length + chunk.length);
-                n.set(this.p), n.set(chunk, this.p.length);
-            }
-            else
-                this.p = chunk;
-            if (this.p.length > 2) {
-                this.s = (this.p[0] == 31 && this.p[1] == 139 && this.p[2] == 8)
-                    ? new this.G(this.o)
-                    : ((this.p[0] & 15) != 8 || (this.p[0] >> 4) > 7 || ((this.p[0] << 8 | this.p[1]) % 31))
-                        ? new this.I(this.o)
-                        : new this.Z(this.o);
-                this.i();
-                this.s.push(this.p, final);
-                this.p = null;
-            }
-        }
-        else
-            this.s.push(chunk, final);
-    };
-    return Decompress;
-}())));
-
-/**
- * Asynchronous streaming GZIP, Zlib, or raw DEFLATE decompression
- */
-var AsyncDecompress = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function AsyncDecompress(opts, cb) {
-        Decompress.call(this, opts, cb);
-        this.queuedSize = 0;
-        this.G = AsyncGunzip;
-        this.I = AsyncInflate;
-        this.Z = AsyncUnzlib;
-    }
-    AsyncDecompress.prototype.i = function () {
-        var _this = this;
-        this.s.ondata = function (err, dat, final) {
-            _this.ondata(err, dat, final);
-        };
-        this.s.ondrain = function (size) {
-            _this.queuedSize -= size;
-            if (_this.ondrain)
-                _this.ondrain(size);
-        };
-    };
-    /**
-     * Pushes a chunk to be decompressed
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    AsyncDecompress.prototype.push = function (chunk, final) {
-        this.queuedSize += chunk.length;
-        Decompress.prototype.push.call(this, chunk, final);
-    };
-    return AsyncDecompress;
-}())));
-
-function decompress(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
-        ? gunzip(data, opts, cb)
-        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
-            ? inflate(data, opts, cb)
-            : unzlib(data, opts, cb);
-}
-/**
- * Expands compressed GZIP, Zlib, or raw DEFLATE data, automatically detecting the format
- * @param data The data to decompress
- * @param opts The decompression options
- * @returns The decompressed version of the data
- */
-function decompressSync(data, opts) {
-    return (data[0] == 31 && data[1] == 139 && data[2] == 8)
-        ? gunzipSync(data, opts)
-        : ((data[0] & 15) != 8 || (data[0] >> 4) > 7 || ((data[0] << 8 | data[1]) % 31))
-            ? inflateSync(data, opts)
-            : unzlibSync(data, opts);
-}
-// flatten a directory structure
-var fltn = function (d, p, t, o) {
-    for (var k in d) {
-        var val = d[k], n = p + k, op = o;
-        if (Array.isArray(val))
-            op = mrg(o, val[1]), val = val[0];
-        if (ArrayBuffer.isView(val))
-            t[n] = [val, op];
-        else {
-            t[n += '/'] = [new u8(0), op];
-            fltn(val, n, t, o);
-        }
-    }
-};
-// text encoder
-var te = typeof TextEncoder != 'undefined' && /*#__PURE__*/ new TextEncoder();
-// text decoder
-var td = typeof TextDecoder != 'undefined' && /*#__PURE__*/ new TextDecoder();
-// text decoder stream
-var tds = 0;
-try {
-    td.decode(et, { stream: true });
-    tds = 1;
-}
-catch (e) { }
-// decode UTF8
-var dutf8 = function (d) {
-    for (var r = '', i = 0;;) {
-        var c = d[i++];
-        var eb = (c > 127) + (c > 223) + (c > 239);
-        if (i + eb > d.length)
-            return { s: r, r: slc(d, i - 1) };
-        if (!eb)
-            r += String.fromCharCode(c);
-        else if (eb == 3) {
-            c = ((c & 15) << 18 | (d[i++] & 63) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63)) - 65536,
-                r += String.fromCharCode(55296 | (c >> 10), 56320 | (c & 1023));
-        }
-        else if (eb & 1)
-            r += String.fromCharCode((c & 31) << 6 | (d[i++] & 63));
-        else
-            r += String.fromCharCode((c & 15) << 12 | (d[i++] & 63) << 6 | (d[i++] & 63));
-    }
-};
-/**
- * Streaming UTF-8 decoding
- */
-var DecodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a UTF-8 decoding stream
-     * @param cb The callback to call whenever data is decoded
-     */
-    function DecodeUTF8(cb) {
-        this.ondata = cb;
-        if (tds)
-            this.t = new TextDecoder();
-        else
-            this.p = et;
-    }
-    /**
-     * Pushes a chunk to be decoded from UTF-8 binary
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    DecodeUTF8.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        final = !!final;
-        if (this.t) {
-            this.ondata(this.t.decode(chunk, { stream: true }), final);
-            if (final) {
-                if (this.t.decode().length)
-                    err(8);
-                this.t = null;
-            }
-            return;
-        }
-        if (!this.p)
-            err(4);
-        var dat = new u8(this.p.length + chunk.length);
-        dat.set(this.p);
-        dat.set(chunk, this.p.length);
-        var _a = dutf8(dat), s = _a.s, r = _a.r;
-        if (final) {
-            if (r.length)
-                err(8);
-            this.p = null;
-        }
-        else
-            this.p = r;
-        this.ondata(s, final);
-    };
-    return DecodeUTF8;
-}())));
-
-/**
- * Streaming UTF-8 encoding
- */
-var EncodeUTF8 = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a UTF-8 decoding stream
-     * @param cb The callback to call whenever data is encoded
-     */
-    function EncodeUTF8(cb) {
-        this.ondata = cb;
-    }
-    /**
-     * Pushes a chunk to be encoded to UTF-8
-     * @param chunk The string data to push
-     * @param final Whether this is the last chunk
-     */
-    EncodeUTF8.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        if (this.d)
-            err(4);
-        this.ondata(strToU8(chunk), this.d = final || false);
-    };
-    return EncodeUTF8;
-}())));
-
-/**
- * Converts a string into a Uint8Array for use with compression/decompression methods
- * @param str The string to encode
- * @param latin1 Whether or not to interpret the data as Latin-1. This should
- *               not need to be true unless decoding a binary string.
- * @returns The string encoded in UTF-8/Latin-1 binary
- */
-function strToU8(str, latin1) {
-    if (latin1) {
-        var ar_1 = new u8(str.length);
-        for (var i = 0; i < str.length; ++i)
-            ar_1[i] = str.charCodeAt(i);
-        return ar_1;
-    }
-    if (te)
-        return te.encode(str);
-    var l = str.length;
-    var ar = new u8(str.length + (str.length >> 1));
-    var ai = 0;
-    var w = function (v) { ar[ai++] = v; };
-    for (var i = 0; i < l; ++i) {
-        if (ai + 5 > ar.length) {
-            var n = new u8(ai + 8 + ((l - i) << 1));
-            n.set(ar);
-            ar = n;
-        }
-        var c = str.charCodeAt(i);
-        if (c < 128 || latin1)
-            w(c);
-        else if (c < 2048)
-            w(192 | (c >> 6)), w(128 | (c & 63));
-        else if (c > 55295 && c < 57344)
-            c = 65536 + (c & 1023 << 10) | (str.charCodeAt(++i) & 1023),
-                w(240 | (c >> 18)), w(128 | ((c >> 12) & 63)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
-        else
-            w(224 | (c >> 12)), w(128 | ((c >> 6) & 63)), w(128 | (c & 63));
-    }
-    return slc(ar, 0, ai);
-}
-/**
- * Converts a Uint8Array to a string
- * @param dat The data to decode to string
- * @param latin1 Whether or not to interpret the data as Latin-1. This should
- *               not need to be true unless encoding to binary string.
- * @returns The original UTF-8/Latin-1 string
- */
-function strFromU8(dat, latin1) {
-    if (latin1) {
-        var r = '';
-        for (var i = 0; i < dat.length; i += 16384)
-            r += String.fromCharCode.apply(null, dat.subarray(i, i + 16384));
-        return r;
-    }
-    else if (td) {
-        return td.decode(dat);
-    }
-    else {
-        var _a = dutf8(dat), s = _a.s, r = _a.r;
-        if (r.length)
-            err(8);
-        return s;
-    }
-}
-;
-// deflate bit flag
-var dbf = function (l) { return l == 1 ? 3 : l < 6 ? 2 : l == 9 ? 1 : 0; };
-// skip local zip header
-var slzh = function (d, b) { return b + 30 + b2(d, b + 26) + b2(d, b + 28); };
-// read zip header
-var zh = function (d, b, z) {
-    var fnl = b2(d, b + 28), efl = b2(d, b + 30), fn = strFromU8(d.subarray(b + 46, b + 46 + fnl), !(b2(d, b + 8) & 2048)), es = b + 46 + fnl;
-    var _a = z64hs(d, es, efl, z, b4(d, b + 20), b4(d, b + 24), b4(d, b + 42)), sc = _a[0], su = _a[1], off = _a[2];
-    return [b2(d, b + 10), sc, su, fn, es + efl + b2(d, b + 32), off];
-};
-// read zip64 header sizes
-var z64hs = function (d, b, l, z, sc, su, off) {
-    var nsc = sc == 4294967295, nsu = su == 4294967295, noff = off == 4294967295, e = b + l;
-    var nf = nsc + nsu + noff;
-    if (z && nf) {
-        for (; b + 4 < e; b += 4 + b2(d, b + 2)) {
-            if (b2(d, b) == 1) {
-                return [
-                    nsc ? b8(d, b + 4 + 8 * nsu) : sc,
-                    nsu ? b8(d, b + 4) : su,
-                    noff ? b8(d, b + 4 + 8 * (nsu + nsc)) : off,
-                    1
-                ];
-            }
-        }
-        // z == 2 for unknown whether or not zip64
-        if (z < 2)
-            err(13);
-    }
-    return [sc, su, off, 0];
-};
-// extra field length
-var exfl = function (ex) {
-    var le = 0;
-    if (ex) {
-        for (var k in ex) {
-            var l = ex[k].length;
-            if (l > 65535)
-                err(9);
-            le += l + 4;
-        }
-    }
-    return le;
-};
-// write zip header
-var wzh = function (d, b, f, fn, u, c, ce, co) {
-    var fl = fn.length, ex = f.extra, col = co && co.length;
-    var exl = exfl(ex);
-    wbytes(d, b, ce != null ? 0x2014B50 : 0x4034B50), b += 4;
-    if (ce != null)
-        d[b++] = 20, d[b++] = f.os;
-    d[b] = 20, b += 2; // spec compliance? what's that?
-    d[b++] = (f.flag << 1) | (c < 0 && 8), d[b++] = u && 8;
-    d[b++] = f.compression & 255, d[b++] = f.compression >> 8;
-    var dt = new Date(f.mtime == null ? Date.now() : f.mtime), y = dt.getFullYear() - 1980;
-    if (y < 0 || y > 119)
-        err(10);
-    wbytes(d, b, (y << 25) | ((dt.getMonth() + 1) << 21) | (dt.getDate() << 16) | (dt.getHours() << 11) | (dt.getMinutes() << 5) | (dt.getSeconds() >> 1)), b += 4;
-    if (c != -1) {
-        wbytes(d, b, f.crc);
-        wbytes(d, b + 4, c < 0 ? -c - 2 : c);
-        wbytes(d, b + 8, f.size);
-    }
-    wbytes(d, b + 12, fl);
-    wbytes(d, b + 14, exl), b += 16;
-    if (ce != null) {
-        wbytes(d, b, col);
-        wbytes(d, b + 6, f.attrs);
-        wbytes(d, b + 10, ce), b += 14;
-    }
-    d.set(fn, b);
-    b += fl;
-    if (exl) {
-        for (var k in ex) {
-            var exf = ex[k], l = exf.length;
-            wbytes(d, b, +k);
-            wbytes(d, b + 2, l);
-            d.set(exf, b + 4), b += 4 + l;
-        }
-    }
-    if (col)
-        d.set(co, b), b += col;
-    return b;
-};
-// write zip footer (end of central directory)
-var wzf = function (o, b, c, d, e) {
-    wbytes(o, b, 0x6054B50); // skip disk
-    wbytes(o, b + 8, c);
-    wbytes(o, b + 10, c);
-    wbytes(o, b + 12, d);
-    wbytes(o, b + 16, e);
-};
-/**
- * A pass-through stream to keep data uncompressed in a ZIP archive.
- */
-var ZipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a pass-through stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     */
-    function ZipPassThrough(filename) {
-        this.filename = filename;
-        this.c = crc();
-        this.size = 0;
-        this.compression = 0;
-    }
-    /**
-     * Processes a chunk and pushes to the output stream. You can override this
-     * method in a subclass for custom behavior, but by default this passes
-     * the data through. You must call this.ondata(err, chunk, final) at some
-     * point in this method.
-     * @param chunk The chunk to process
-     * @param final Whether this is the last chunk
-     */
-    ZipPassThrough.prototype.process = function (chunk, final) {
-        this.ondata(null, chunk, final);
-    };
-    /**
-     * Pushes a chunk to be added. If you are subclassing this with a custom
-     * compression algorithm, note that you must push data from the source
-     * file only, pre-compression.
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    ZipPassThrough.prototype.push = function (chunk, final) {
-        if (!this.ondata)
-            err(5);
-        this.c.p(chunk);
-        this.size += chunk.length;
-        if (final)
-            this.crc = this.c.d();
-        // we shouldn't really do this cast, but properly handling ArrayBufferLike
-        // makes the API unergonomic with Buffer
-        this.process(chunk, final || false);
-    };
-    return ZipPassThrough;
-}())));
-
-// I don't extend because TypeScript extension adds 1kB of runtime bloat
-/**
- * Streaming DEFLATE compression for ZIP archives. Prefer using AsyncZipDeflate
- * for better performance
- */
-var ZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     * @param opts The compression options
-     */
-    function ZipDeflate(filename, opts) {
-        var _this = this;
-        if (!opts)
-            opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new Deflate(opts, function (dat, final) {
-            _this.ondata(null, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-    }
-    ZipDeflate.prototype.process = function (chunk, final) {
-        try {
-            this.d.push(chunk, final);
-        }
-        catch (e) {
-            this.ondata(e, null, final);
-        }
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    ZipDeflate.prototype.push = function (chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-    };
-    return ZipDeflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE compression for ZIP archives
- */
-var AsyncZipDeflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates an asynchronous DEFLATE stream that can be added to ZIP archives
-     * @param filename The filename to associate with this data stream
-     * @param opts The compression options
-     */
-    function AsyncZipDeflate(filename, opts) {
-        var _this = this;
-        if (!opts)
-            opts = {};
-        ZipPassThrough.call(this, filename);
-        this.d = new AsyncDeflate(opts, function (err, dat, final) {
-            _this.ondata(err, dat, final);
-        });
-        this.compression = 8;
-        this.flag = dbf(opts.level);
-        this.terminate = this.d.terminate;
-    }
-    AsyncZipDeflate.prototype.process = function (chunk, final) {
-        this.d.push(chunk, final);
-    };
-    /**
-     * Pushes a chunk to be deflated
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    AsyncZipDeflate.prototype.push = function (chunk, final) {
-        ZipPassThrough.prototype.push.call(this, chunk, final);
-    };
-    return AsyncZipDeflate;
-}())));
-
-// TODO: Better tree shaking
-/**
- * A zippable archive to which files can incrementally be added
- */
-var Zip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates an empty ZIP archive to which files can be added
-     * @param cb The callback to call whenever data for the generated ZIP archive
-     *           is available
-     */
-    function Zip(cb) {
-        this.ondata = cb;
-        this.u = [];
-        this.d = 1;
-    }
-    /**
-     * Adds a file to the ZIP archive
-     * @param file The file stream to add
-     */
-    Zip.prototype.add = function (file) {
-        var _this = this;
-        if (!this.ondata)
-            err(5);
-        // finishing or finished
-        if (this.d & 2)
-            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, false);
-        else {
-            var f = strToU8(file.filename), fl_1 = f.length;
-            var com = file.comment, o = com && strToU8(com);
-            var u = fl_1 != file.filename.length || (o && (com.length != o.length));
-            var hl_1 = fl_1 + exfl(file.extra) + 30;
-            if (fl_1 > 65535)
-                this.ondata(err(11, 0, 1), null, false);
-            var header = new u8(hl_1);
-            wzh(header, 0, file, f, u, -1);
-            var chks_1 = [header];
-            var pAll_1 = function () {
-                for (var _i = 0, chks_2 = chks_1; _i < chks_2.length; _i++) {
-                    var chk = chks_2[_i];
-                    _this.ondata(null, chk, false);
-                }
-                chks_1 = [];
-            };
-            var tr_1 = this.d;
-            this.d = 0;
-            var ind_1 = this.u.length;
-            var uf_1 = mrg(file, {
-                f: f,
-                u: u,
-                o: o,
-                t: function () {
-                    if (file.terminate)
-                        file.terminate();
-                },
-                r: function () {
-                    pAll_1();
-                    if (tr_1) {
-                        var nxt = _this.u[ind_1 + 1];
-                        if (nxt)
-                            nxt.r();
-                        else
-                            _this.d = 1;
-                    }
-                    tr_1 = 1;
-                }
-            });
-            var cl_1 = 0;
-            file.ondata = function (err, dat, final) {
-                if (err) {
-                    _this.ondata(err, dat, final);
-                    _this.terminate();
-                }
-                else {
-                    cl_1 += dat.length;
-                    chks_1.push(dat);
-                    if (final) {
-                        var dd = new u8(16);
-                        wbytes(dd, 0, 0x8074B50);
-                        wbytes(dd, 4, file.crc);
-                        wbytes(dd, 8, cl_1);
-                        wbytes(dd, 12, file.size);
-                        chks_1.push(dd);
-                        uf_1.c = cl_1, uf_1.b = hl_1 + cl_1 + 16, uf_1.crc = file.crc, uf_1.size = file.size;
-                        if (tr_1)
-                            uf_1.r();
-                        tr_1 = 1;
-                    }
-                    else if (tr_1)
-                        pAll_1();
-                }
-            };
-            this.u.push(uf_1);
-        }
-    };
-    /**
-     * Ends the process of adding files and prepares to emit the final chunks.
-     * This *must* be called after adding all desired files for the resulting
-     * ZIP file to work properly.
-     */
-    Zip.prototype.end = function () {
-        var _this = this;
-        if (this.d & 2) {
-            this.ondata(err(4 + (this.d & 1) * 8, 0, 1), null, true);
-            return;
-        }
-        if (this.d)
-            this.e();
-        else
-            this.u.push({
-                r: function () {
-                    if (!(_this.d & 1))
-                        return;
-                    _this.u.splice(-1, 1);
-                    _this.e();
-                },
-                t: function () { }
-            });
-        this.d = 3;
-    };
-    Zip.prototype.e = function () {
-        var bt = 0, l = 0, tl = 0;
-        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
-            var f = _a[_i];
-            tl += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0);
-        }
-        var out = new u8(tl + 22);
-        for (var _b = 0, _c = this.u; _b < _c.length; _b++) {
-            var f = _c[_b];
-            wzh(out, bt, f, f.f, f.u, -f.c - 2, l, f.o);
-            bt += 46 + f.f.length + exfl(f.extra) + (f.o ? f.o.length : 0), l += f.b;
-        }
-        wzf(out, bt, this.u.length, tl, l);
-        this.ondata(null, out, true);
-        this.d = 2;
-    };
-    /**
-     * A method to terminate any internal workers used by the stream. Subsequent
-     * calls to add() will fail.
-     */
-    Zip.prototype.terminate = function () {
-        for (var _i = 0, _a = this.u; _i < _a.length; _i++) {
-            var f = _a[_i];
-            f.t();
-        }
-        this.d = 2;
-    };
-    return Zip;
-}())));
-
-function zip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    var r = {};
-    fltn(data, '', r, opts);
-    var k = Object.keys(r);
-    var lft = k.length, o = 0, tot = 0;
-    var slft = lft, files = new Array(lft);
-    var term = [];
-    var tAll = function () {
-        for (var i = 0; i < term.length; ++i)
-            term[i]();
-    };
-    var cbd = function (a, b) {
-        mt(function () { cb(a, b); });
-    };
-    mt(function () { cbd = cb; });
-    var cbf = function () {
-        var out = new u8(tot + 22), oe = o, cdl = tot - o;
-        tot = 0;
-        for (var i = 0; i < slft; ++i) {
-            var f = files[i];
-            try {
-                var l = f.c.length;
-                wzh(out, tot, f, f.f, f.u, l);
-                var badd = 30 + f.f.length + exfl(f.extra);
-                var loc = tot + badd;
-                out.set(f.c, loc);
-                wzh(out, o, f, f.f, f.u, l, tot, f.m), o += 16 + badd + (f.m ? f.m.length : 0), tot = loc + l;
-            }
-            catch (e) {
-                return cbd(e, null);
-            }
-        }
-        wzf(out, o, files.length, cdl, oe);
-        cbd(null, out);
-    };
-    if (!lft)
-        cbf();
-    var _loop_1 = function (i) {
-        var fn = k[i];
-        var _a = r[fn], file = _a[0], p = _a[1];
-        var c = crc(), size = file.length;
-        c.p(file);
-        var f = strToU8(fn), s = f.length;
-        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-        var exl = exfl(p.extra);
-        var compression = p.level == 0 ? 0 : 8;
-        var cbl = function (e, d) {
-            if (e) {
-                tAll();
-                cbd(e, null);
-            }
-            else {
-                var l = d.length;
-                files[i] = mrg(p, {
-                    size: size,
-                    crc: c.d(),
-                    c: d,
-                    f: f,
-                    m: m,
-                    u: s != fn.length || (m && (com.length != ms)),
-                    compression: compression
-                });
-                o += 30 + s + exl + l;
-                tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-                if (!--lft)
-                    cbf();
-            }
-        };
-        if (s > 65535)
-            cbl(err(11, 0, 1), null);
-        if (!compression)
-            cbl(null, file);
-        else if (size < 160000) {
-            try {
-                cbl(null, deflateSync(file, p));
-            }
-            catch (e) {
-                cbl(e, null);
-            }
-        }
-        else
-            term.push(deflate(file, p, cbl));
-    };
-    // Cannot use lft because it can decrease
-    for (var i = 0; i < slft; ++i) {
-        _loop_1(i);
-    }
-    return tAll;
-}
-/**
- * Synchronously creates a ZIP file. Prefer using `zip` for better performance
- * with more than one file.
- * @param data The directory structure for the ZIP archive
- * @param opts The main options, merged with per-file options
- * @returns The generated ZIP archive
- */
-function zipSync(data, opts) {
-    if (!opts)
-        opts = {};
-    var r = {};
-    var files = [];
-    fltn(data, '', r, opts);
-    var o = 0;
-    var tot = 0;
-    for (var fn in r) {
-        var _a = r[fn], file = _a[0], p = _a[1];
-        var compression = p.level == 0 ? 0 : 8;
-        var f = strToU8(fn), s = f.length;
-        var com = p.comment, m = com && strToU8(com), ms = m && m.length;
-        var exl = exfl(p.extra);
-        if (s > 65535)
-            err(11);
-        var d = compression ? deflateSync(file, p) : file, l = d.length;
-        var c = crc();
-        c.p(file);
-        files.push(mrg(p, {
-            size: file.length,
-            crc: c.d(),
-            c: d,
-            f: f,
-            m: m,
-            u: s != fn.length || (m && (com.length != ms)),
-            o: o,
-            compression: compression
-        }));
-        o += 30 + s + exl + l;
-        tot += 76 + 2 * (s + exl) + (ms || 0) + l;
-    }
-    var out = new u8(tot + 22), oe = o, cdl = tot - o;
-    for (var i = 0; i < files.length; ++i) {
-        var f = files[i];
-        wzh(out, f.o, f, f.f, f.u, f.c.length);
-        var badd = 30 + f.f.length + exfl(f.extra);
-        out.set(f.c, f.o + badd);
-        wzh(out, o, f, f.f, f.u, f.c.length, f.o, f.m), o += 16 + badd + (f.m ? f.m.length : 0);
-    }
-    wzf(out, o, files.length, cdl, oe);
-    return out;
-}
-/**
- * Streaming pass-through decompression for ZIP archives
- */
-var UnzipPassThrough = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    function UnzipPassThrough() {
-    }
-    UnzipPassThrough.prototype.push = function (chunk, final) {
-        // same as ZipPassThrough: cast to retain Buffer ergonomics
-        this.ondata(null, chunk, final);
-    };
-    UnzipPassThrough.compression = 0;
-    return UnzipPassThrough;
-}())));
-
-/**
- * Streaming DEFLATE decompression for ZIP archives. Prefer AsyncZipInflate for
- * better performance.
- */
-var UnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE decompression that can be used in ZIP archives
-     */
-    function UnzipInflate() {
-        var _this = this;
-        this.i = new Inflate(function (dat, final) {
-            _this.ondata(null, dat, final);
-        });
-    }
-    UnzipInflate.prototype.push = function (chunk, final) {
-        try {
-            this.i.push(chunk, final);
-        }
-        catch (e) {
-            this.ondata(e, null, final);
-        }
-    };
-    UnzipInflate.compression = 8;
-    return UnzipInflate;
-}())));
-
-/**
- * Asynchronous streaming DEFLATE decompression for ZIP archives
- */
-var AsyncUnzipInflate = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a DEFLATE decompression that can be used in ZIP archives
-     */
-    function AsyncUnzipInflate(_, sz) {
-        var _this = this;
-        if (sz < 320000) {
-            this.i = new Inflate(function (dat, final) {
-                _this.ondata(null, dat, final);
-            });
-        }
-        else {
-            this.i = new AsyncInflate(function (err, dat, final) {
-                _this.ondata(err, dat, final);
-            });
-            this.terminate = this.i.terminate;
-        }
-    }
-    AsyncUnzipInflate.prototype.push = function (chunk, final) {
-        if (this.i.terminate)
-            chunk = slc(chunk, 0);
-        this.i.push(chunk, final);
-    };
-    AsyncUnzipInflate.compression = 8;
-    return AsyncUnzipInflate;
-}())));
-
-/**
- * A ZIP archive decompression stream that emits files as they are discovered
- */
-var Unzip = /*#__PURE__*/ ((/* unused pure expression or super */ null && (function () {
-    /**
-     * Creates a ZIP decompression stream
-     * @param cb The callback to call whenever a file in the ZIP archive is found
-     */
-    function Unzip(cb) {
-        this.onfile = cb;
-        this.k = [];
-        this.o = {
-            0: UnzipPassThrough
-        };
-        this.p = et;
-    }
-    /**
-     * Pushes a chunk to be unzipped
-     * @param chunk The chunk to push
-     * @param final Whether this is the last chunk
-     */
-    Unzip.prototype.push = function (chunk, final) {
-        var _this = this;
-        if (!this.onfile)
-            err(5);
-        if (!this.p)
-            err(4);
-        if (this.c > 0) {
-            var len = Math.min(this.c, chunk.length);
-            var toAdd = chunk.subarray(0, len);
-            this.c -= len;
-            if (this.d)
-                this.d.push(toAdd, !this.c);
-            else
-                this.k[0].push(toAdd);
-            chunk = chunk.subarray(len);
-            if (chunk.length)
-                return this.push(chunk, final);
-        }
-        else {
-            var f = 0, i = 0, is = void 0, buf = void 0;
-            if (!this.p.length)
-                buf = chunk;
-            else if (!chunk.length)
-                buf = this.p;
-            else {
-                buf = new u8(this.p.length + chunk.length);
-                buf.set(this.p), buf.set(chunk, this.p.length);
-            }
-            var l = buf.length, oc = this.c, add = oc && this.d;
-            var _loop_2 = function () {
-                var sig = b4(buf, i);
-                if (sig == 0x4034B50) {
-                    f = 1, is = i;
-                    this_1.d = null;
-                    this_1.c = 0;
-                    var bf = b2(buf, i + 6), cmp_1 = b2(buf, i + 8), u = bf & 2048, dd = bf & 8, fnl = b2(buf, i + 26), es = b2(buf, i + 28);
-                    if (l > i + 30 + fnl + es) {
-                        var chks_3 = [];
-                        this_1.k.unshift(chks_3);
-                        f = 2;
-                        var lsc = b4(buf, i + 18), lsu = b4(buf, i + 22);
-                        var fn_1 = strFromU8(buf.subarray(i + 30, i += 30 + fnl), !u);
-                        var _a = z64hs(buf, i, es, 2, lsc, lsu, 0), sc_1 = _a[0], su_1 = _a[1], z64 = _a[3];
-                        if (dd)
-                            sc_1 = -1 - z64;
-                        i += es;
-                        this_1.c = sc_1;
-                        var d_1;
-                        var file_1 = {
-                            name: fn_1,
-                            compression: cmp_1,
-                            start: function () {
-                                if (!file_1.ondata)
-                                    err(5);
-                                if (!sc_1)
-                                    file_1.ondata(null, et, true);
-                                else {
-                                    var ctr = _this.o[cmp_1];
-                                    if (!ctr)
-                                        file_1.ondata(err(14, 'unknown compression type ' + cmp_1, 1), null, false);
-                                    d_1 = sc_1 < 0 ? new ctr(fn_1) : new ctr(fn_1, sc_1, su_1);
-                                    d_1.ondata = function (err, dat, final) { file_1.ondata(err, dat, final); };
-                                    for (var _i = 0, chks_4 = chks_3; _i < chks_4.length; _i++) {
-                                        var dat = chks_4[_i];
-                                        d_1.push(dat, false);
-                                    }
-                                    if (_this.k[0] == chks_3 && _this.c)
-                                        _this.d = d_1;
-                                    else
-                                        d_1.push(et, true);
-                                }
-                            },
-                            terminate: function () {
-                                if (d_1 && d_1.terminate)
-                                    d_1.terminate();
-                            }
-                        };
-                        if (sc_1 >= 0)
-                            file_1.size = sc_1, file_1.originalSize = su_1;
-                        this_1.onfile(file_1);
-                    }
-                    return "break";
-                }
-                else if (oc) {
-                    if (sig == 0x8074B50) {
-                        is = i += 12 + (oc == -2 && 8), f = 3, this_1.c = 0;
-                        return "break";
-                    }
-                    else if (sig == 0x2014B50) {
-                        is = i -= 4, f = 3, this_1.c = 0;
-                        return "break";
-                    }
-                }
-            };
-            var this_1 = this;
-            for (; i < l - 4; ++i) {
-                var state_1 = _loop_2();
-                if (state_1 === "break")
-                    break;
-            }
-            this.p = et;
-            if (oc < 0) {
-                var dat = f ? buf.subarray(0, is - 12 - (oc == -2 && 8) - (b4(buf, is - 16) == 0x8074B50 && 4)) : buf.subarray(0, i);
-                if (add)
-                    add.push(dat, !!f);
-                else
-                    this.k[+(f == 2)].push(dat);
-            }
-            if (f & 2)
-                return this.push(buf.subarray(i), final);
-            this.p = buf.subarray(i);
-        }
-        if (final) {
-            if (this.c)
-                err(13);
-            this.p = null;
-        }
-    };
-    /**
-     * Registers a decoder with the stream, allowing for files compressed with
-     * the compression type provided to be expanded correctly
-     * @param decoder The decoder constructor
-     */
-    Unzip.prototype.register = function (decoder) {
-        this.o[decoder.compression] = decoder;
-    };
-    return Unzip;
-}())));
-
-var mt = typeof queueMicrotask == 'function' ? queueMicrotask : typeof setTimeout == 'function' ? setTimeout : function (fn) { fn(); };
-function unzip(data, opts, cb) {
-    if (!cb)
-        cb = opts, opts = {};
-    if (typeof cb != 'function')
-        err(7);
-    var term = [];
-    var tAll = function () {
-        for (var i = 0; i < term.length; ++i)
-            term[i]();
-    };
-    var files = {};
-    var cbd = function (a, b) {
-        mt(function () { cb(a, b); });
-    };
-    mt(function () { cbd = cb; });
-    var e = data.length - 22;
-    for (; b4(data, e) != 0x6054B50; --e) {
-        if (!e || data.length - e > 65558) {
-            cbd(err(13, 0, 1), null);
-            return tAll;
-        }
-    }
-    ;
-    var lft = b2(data, e + 8);
-    if (lft) {
-        var c = lft;
-        var o = b4(data, e + 16);
-        var z = b4(data, e - 20) == 0x7064B50;
-        if (z) {
-            var ze = b4(data, e - 12);
-            z = b4(data, ze) == 0x6064B50;
-            if (z) {
-                c = lft = b4(data, ze + 32);
-                o = b4(data, ze + 48);
-            }
-        }
-        var fltr = opts && opts.filter;
-        var _loop_3 = function (i) {
-            var _a = zh(data, o, z), c_1 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
-            o = no;
-            var cbl = function (e, d) {
-                if (e) {
-                    tAll();
-                    cbd(e, null);
-                }
-                else {
-                    if (d)
-                        files[fn] = d;
-                    if (!--lft)
-                        cbd(null, files);
-                }
-            };
-            if (!fltr || fltr({
-                name: fn,
-                size: sc,
-                originalSize: su,
-                compression: c_1
-            })) {
-                if (!c_1)
-                    cbl(null, slc(data, b, b + sc));
-                else if (c_1 == 8) {
-                    var infl = data.subarray(b, b + sc);
-                    // Synchronously decompress under 512KB, or barely-compressed data
-                    if (su < 524288 || sc > 0.8 * su) {
-                        try {
-                            cbl(null, inflateSync(infl, { out: new u8(su) }));
-                        }
-                        catch (e) {
-                            cbl(e, null);
-                        }
-                    }
-                    else
-                        term.push(inflate(infl, { size: su }, cbl));
-                }
-                else
-                    cbl(err(14, 'unknown compression type ' + c_1, 1), null);
-            }
-            else
-                cbl(null, null);
-        };
-        for (var i = 0; i < c; ++i) {
-            _loop_3(i);
-        }
-    }
-    else
-        cbd(null, {});
-    return tAll;
-}
-/**
- * Synchronously decompresses a ZIP archive. Prefer using `unzip` for better
- * performance with more than one file.
- * @param data The raw compressed ZIP file
- * @param opts The ZIP extraction options
- * @returns The decompressed files
- */
-function unzipSync(data, opts) {
-    var files = {};
-    var e = data.length - 22;
-    for (; b4(data, e) != 0x6054B50; --e) {
-        if (!e || data.length - e > 65558)
-            err(13);
-    }
-    ;
-    var c = b2(data, e + 8);
-    if (!c)
-        return {};
-    var o = b4(data, e + 16);
-    var z = b4(data, e - 20) == 0x7064B50;
-    if (z) {
-        var ze = b4(data, e - 12);
-        z = b4(data, ze) == 0x6064B50;
-        if (z) {
-            c = b4(data, ze + 32);
-            o = b4(data, ze + 48);
-        }
-    }
-    var fltr = opts && opts.filter;
-    for (var i = 0; i < c; ++i) {
-        var _a = zh(data, o, z), c_2 = _a[0], sc = _a[1], su = _a[2], fn = _a[3], no = _a[4], off = _a[5], b = slzh(data, off);
-        o = no;
-        if (!fltr || fltr({
-            name: fn,
-            size: sc,
-            originalSize: su,
-            compression: c_2
-        })) {
-            if (!c_2)
-                files[fn] = slc(data, b, b + sc);
-            else if (c_2 == 8)
-                files[fn] = inflateSync(data.subarray(b, b + sc), { out: new u8(su) });
-            else
-                err(14, 'unknown compression type ' + c_2);
-        }
-    }
-    return files;
 }
 
 ;// CONCATENATED MODULE: ./lib/catalogers/java.js
+
 
 
 
@@ -67646,33 +65483,78 @@ function unzipSync(data, opts) {
 // buffered, and reduced as soon as it has streamed past to the few small
 // entries that identify packages: MANIFEST.MF, pom.properties and, recursively,
 // nested archives (Spring Boot's BOOT-INF/lib, WEB-INF/lib, ear modules).
+// Every archive is validated before anything in it is inflated (zip.ts), and
+// depth, counts and inflated bytes are bounded (limits.ts); what a bound
+// leaves unread is reported, naming the archive.
 const ARCHIVE = /\.(?:jar|war|ear|par|sar|nar|jpi|hpi|kar|rar)$/i;
-const MAX_ARCHIVE = 64 * 1024 * 1024;
-const MAX_DEPTH = 4;
-function archiveFacts(name, zip, depth = 0) {
-    const entries = unzipSync(zip, {
-        filter: (f) => f.name === 'META-INF/MANIFEST.MF' ||
-            (f.name.startsWith('META-INF/maven/') && f.name.endsWith('/pom.properties')) ||
-            (depth < MAX_DEPTH && ARCHIVE.test(f.name) && f.originalSize <= MAX_ARCHIVE),
-    });
+function take(walk, bytes) {
+    if (walk.inflated + bytes > MAX_INFLATED_PER_ARCHIVE)
+        return false;
+    if (walk.scan && walk.scan.inflatedBytes + bytes > MAX_INFLATED_PER_IMAGE)
+        return false;
+    walk.inflated += bytes;
+    if (walk.scan)
+        walk.scan.inflatedBytes += bytes;
+    return true;
+}
+function archiveFactsIn(name, zip, walk, depth, where) {
     const facts = { name, poms: [], nested: [] };
-    for (const [path, bytes] of Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))) {
-        if (path === 'META-INF/MANIFEST.MF')
-            facts.manifest = Buffer.from(bytes).toString('utf8');
-        else if (path.endsWith('/pom.properties'))
-            facts.poms.push(Buffer.from(bytes).toString('utf8'));
+    const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+        const metadata = entry.name === 'META-INF/MANIFEST.MF' || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+        const nested = !metadata && ARCHIVE.test(entry.name);
+        if (!metadata && !nested)
+            continue;
+        const at = `${where}!/${entry.name}`;
+        if (nested && depth >= MAX_NESTING_DEPTH) {
+            walk.problems.push(`${at}: nested deeper than ${MAX_NESTING_DEPTH} archives, not read`);
+            continue;
+        }
+        if (nested && ++walk.archives > MAX_NESTED_ARCHIVES) {
+            walk.problems.push(`${where}: more than ${MAX_NESTED_ARCHIVES} nested archives, the rest not read`);
+            break;
+        }
+        const cap = metadata ? MAX_METADATA_ENTRY : MAX_NESTED_ARCHIVE;
+        if (entry.size > cap) {
+            walk.problems.push(`${at}: ${entry.size} bytes, over the ${cap}-byte limit for ${metadata ? 'a metadata file' : 'a nested archive'}, not read`);
+            continue;
+        }
+        if (entry.method !== 0 && !take(walk, entry.size)) {
+            walk.problems.push(`${at}: inflate limit reached (${MAX_INFLATED_PER_ARCHIVE} bytes per archive, ${MAX_INFLATED_PER_IMAGE} per image), not read`);
+            continue;
+        }
+        let bytes;
+        try {
+            bytes = readEntry(zip, entry);
+        }
+        catch (err) {
+            walk.problems.push(`${at}: ${err.message}`);
+            continue;
+        }
+        if (entry.name === 'META-INF/MANIFEST.MF')
+            facts.manifest = bytes.toString('utf8');
+        else if (metadata)
+            facts.poms.push(bytes.toString('utf8'));
         else {
             try {
-                facts.nested.push(archiveFacts(basename(path), bytes, depth + 1));
+                facts.nested.push(archiveFactsIn(basename(entry.name), bytes, walk, depth + 1, at));
             }
-            catch {
-                // a corrupt nested archive does not spoil its parent
+            catch (err) {
+                // A corrupt nested archive does not spoil its parent, but is reported.
+                walk.problems.push(`${at}: ${err.message}`);
             }
         }
     }
     return facts;
 }
-function archiveSink(path) {
+// Facts of one archive and what could not be read in it. Throws ZipError when
+// the archive itself is not a valid zip.
+function archiveFacts(name, zip, scan) {
+    const walk = { inflated: 0, archives: 0, problems: [], scan };
+    const facts = archiveFactsIn(name, zip, walk, 0, name);
+    return { facts, problems: walk.problems };
+}
+function archiveSink(path, scan) {
     const parts = [];
     let size = 0;
     return {
@@ -67682,13 +65564,27 @@ function archiveSink(path) {
                 parts.push(chunk);
         },
         end() {
-            if (size > MAX_ARCHIVE || size === 0)
+            if (size === 0)
                 return undefined;
-            try {
-                return Buffer.from(JSON.stringify(archiveFacts(basename(path), Buffer.concat(parts, size))));
+            if (size > MAX_ARCHIVE) {
+                scan?.warn(path, `${size} bytes, over the ${MAX_ARCHIVE}-byte limit for a Java archive, not read`);
+                return undefined;
             }
-            catch {
-                return undefined; // not a zip after all
+            try {
+                const { facts, problems } = archiveFacts(basename(path), Buffer.concat(parts, size), scan);
+                parts.length = 0;
+                // Inner paths start with the archive's own name; the scan names the file.
+                for (const p of problems.slice(0, 20))
+                    scan?.warn(path, p.startsWith(facts.name) ? p.slice(facts.name.length).replace(/^!\//, '') : p);
+                if (problems.length > 20)
+                    scan?.warn(path, `${problems.length - 20} more problems in this archive`);
+                return Buffer.from(JSON.stringify(facts));
+            }
+            catch (err) {
+                // Not a zip at all is common (a .rar that is RAR); an invalid zip is worth a word.
+                if (err instanceof ZipError && !/no end of central directory/.test(err.message))
+                    scan?.warn(path, `not read: ${err.message}`);
+                return undefined;
             }
         },
     };
@@ -67751,7 +65647,7 @@ function packagesOf(facts, make) {
 const java = {
     name: 'java-archive-cataloger',
     match: (path) => ARCHIVE.test(path),
-    sink: (path) => archiveSink(path),
+    sink: (path, _entry, scan) => archiveSink(path, scan),
     parse(file) {
         const facts = JSON.parse(file.content.toString('utf8'));
         const make = (name, version, group, license) => ({
@@ -67942,6 +65838,7 @@ const python = {
 // Page fields are in the byte order of the machine that wrote the file.
 const HASH_MAGIC = 0x061561;
 const P_HASH_UNSORTED = 2;
+const P_OVERFLOW = 7;
 const P_HASH = 13;
 const P_HASHMETA = 8;
 const H_KEYDATA = 1;
@@ -67950,7 +65847,11 @@ const PAGE_HEADER = 26;
 function isBdbHash(db) {
     return db.length >= 512 && (db.readUInt32LE(12) === HASH_MAGIC || db.readUInt32BE(12) === HASH_MAGIC);
 }
-function bdbValues(db) {
+// Values, one at a time. An overflow page belongs to exactly one value in a
+// real database, so a page seen twice (a chain that loops, or two values
+// sharing pages) is refused: the values together are then at most the file's
+// size. A bad value is reported through `skip` and the scan goes on.
+function* bdbValues(db, skip = () => { }) {
     if (!isBdbHash(db))
         throw new Error('not a BerkeleyDB hash database');
     const le = db.readUInt32LE(12) === HASH_MAGIC;
@@ -67959,45 +65860,62 @@ function bdbValues(db) {
     if (db[25] !== P_HASHMETA)
         throw new Error('BerkeleyDB database is not a hash');
     const pageSize = u32(20);
+    // BerkeleyDB page sizes are powers of two from 512 to 64 KiB.
+    if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0)
+        throw new Error(`BerkeleyDB page size ${pageSize} is invalid`);
     const lastPage = Math.min(u32(32), Math.floor(db.length / pageSize) - 1);
+    const used = new Uint8Array(lastPage + 1); // overflow pages already part of a value
     const overflow = (first, total) => {
+        if (total > db.length)
+            throw new Error(`overflow value claims ${total} bytes, more than the file holds`);
         const parts = [];
         let size = 0;
-        for (let page = first, hops = 0; page !== 0 && size < total && hops <= lastPage; hops++) {
+        for (let page = first; page !== 0 && size < total;) {
+            if (page > lastPage)
+                throw new Error(`overflow chain points past the last page (${page})`);
+            if (used[page])
+                throw new Error(`overflow chain revisits page ${page} (a loop, or pages shared by two values)`);
+            used[page] = 1;
             const base = page * pageSize;
-            const len = u16(base + 22); // hf_offset holds the byte count on overflow pages
+            if (db[base + 25] !== P_OVERFLOW)
+                throw new Error(`overflow chain reaches page ${page}, which is not an overflow page`);
+            const len = Math.min(u16(base + 22), pageSize - PAGE_HEADER); // hf_offset holds the byte count on overflow pages
             parts.push(db.subarray(base + PAGE_HEADER, base + PAGE_HEADER + len));
             size += len;
             page = u32(base + 16); // next_pgno
         }
-        return Buffer.concat(parts).subarray(0, total);
+        return Buffer.concat(parts, size).subarray(0, total);
     };
-    const values = [];
     for (let page = 1; page <= lastPage; page++) {
         const base = page * pageSize;
         const type = db[base + 25];
         if (type !== P_HASH && type !== P_HASH_UNSORTED)
             continue;
-        const entries = u16(base + 20);
+        const entries = Math.min(u16(base + 20), (pageSize - PAGE_HEADER) / 2);
         // Items alternate key, value; each index is an offset into the page, and
         // items are packed from the page end downwards.
         for (let i = 1; i < entries; i += 2) {
             const offset = u16(base + PAGE_HEADER + i * 2);
             const previous = u16(base + PAGE_HEADER + (i - 1) * 2);
+            if (offset >= pageSize || previous > pageSize)
+                continue;
             const item = base + offset;
-            if (db[item] === H_OFFPAGE)
-                values.push(overflow(u32(item + 4), u32(item + 8)));
+            if (db[item] === H_OFFPAGE) {
+                try {
+                    yield overflow(u32(item + 4), u32(item + 8));
+                }
+                catch (err) {
+                    skip(`page ${page} item ${i}: ${err.message}`);
+                }
+            }
             else if (db[item] === H_KEYDATA)
-                values.push(db.subarray(item + 1, base + previous));
+                yield db.subarray(item + 1, base + previous);
         }
     }
-    return values;
 }
 
 ;// CONCATENATED MODULE: ./lib/catalogers/rpm/header.js
-// An rpm header blob as rpmdb stores it (no lead, no header magic): index
-// count and data length, then 16-byte index entries, then the data store.
-// Everything is big-endian whatever the database's own byte order.
+
 const TAG = {
     name: 1000,
     version: 1001,
@@ -68014,13 +65932,20 @@ const INT32 = 4;
 const STRING = 6;
 const STRING_ARRAY = 8;
 const I18NSTRING = 9;
+const WANTED = new Set(Object.values(TAG));
+// Only the tags above are decoded, each at most once, and every count is
+// checked against the data it claims (a string needs at least its NUL): a
+// header may repeat a tag 65k times or claim 4 billion strings, and rpm
+// itself would refuse both.
 function parseRpmHeader(blob) {
     if (blob.length < 8)
         throw new Error('rpm header blob too short');
     const il = blob.readUInt32BE(0);
     const dl = blob.readUInt32BE(4);
+    if (il > MAX_RPM_HEADER_TAGS || dl > MAX_RPM_HEADER_DATA)
+        throw new Error(`rpm header claims ${il} tags and ${dl} data bytes, over rpm's limits (${MAX_RPM_HEADER_TAGS}, ${MAX_RPM_HEADER_DATA})`);
     const dataStart = 8 + il * 16;
-    if (il > 100_000 || dataStart + dl > blob.length)
+    if (dataStart + dl > blob.length)
         throw new Error('rpm header blob is truncated or not a header');
     const data = blob.subarray(dataStart, dataStart + dl);
     const strings = new Map();
@@ -68028,6 +65953,8 @@ function parseRpmHeader(blob) {
     for (let i = 0; i < il; i++) {
         const at = 8 + i * 16;
         const tag = blob.readUInt32BE(at);
+        if (!WANTED.has(tag) || strings.has(tag) || ints.has(tag))
+            continue;
         const type = blob.readUInt32BE(at + 4);
         const offset = blob.readUInt32BE(at + 8);
         const count = blob.readUInt32BE(at + 12);
@@ -68036,15 +65963,18 @@ function parseRpmHeader(blob) {
         if (type === INT32 && count > 0 && offset + 4 <= data.length)
             ints.set(tag, data.readInt32BE(offset));
         else if (type === STRING || type === STRING_ARRAY || type === I18NSTRING) {
-            const values = [];
-            let pos = offset;
             // I18N strings hold one translation per locale; the first is the default.
             const n = type === STRING ? 1 : count;
-            for (let k = 0; k < n && pos < data.length; k++) {
+            if (n > data.length - offset)
+                throw new Error(`rpm header tag ${tag} claims ${n} strings in ${data.length - offset} bytes`);
+            const values = [];
+            let pos = offset;
+            for (let k = 0; k < n; k++) {
                 const end = data.indexOf(0, pos);
-                const stop = end === -1 ? data.length : end;
-                values.push(data.toString('utf8', pos, stop));
-                pos = stop + 1;
+                if (end === -1)
+                    throw new Error(`rpm header tag ${tag}: string ${k} is not terminated`);
+                values.push(data.toString('utf8', pos, end));
+                pos = end + 1;
             }
             strings.set(tag, values);
         }
@@ -68077,13 +66007,17 @@ function parseRpmHeader(blob) {
 const PAGE = 4096;
 const SLOT = 16;
 const BLK = 16;
+const BLOB_HEAD = 16;
 const HEADER_MAGIC = 0x506d7052; // "RpmP"
 const SLOT_MAGIC = 0x746f6c53; // "Slot"
 const BLOB_MAGIC = 0x53626c42; // "BlbS"
 function isNdb(db) {
     return db.length >= 32 && db.readUInt32LE(0) === HEADER_MAGIC;
 }
-function ndbBlobs(db) {
+// Header blobs, one at a time (views into db, no copies). Every blob must lie
+// inside the file and no two may overlap, so the blobs together are at most
+// the file's size whatever the slots claim.
+function* ndbBlobs(db) {
     if (!isNdb(db))
         throw new Error('not an rpm ndb database');
     const slotPages = db.readUInt32LE(12);
@@ -68096,12 +66030,21 @@ function ndbBlobs(db) {
         if (blkoff === 0)
             continue; // free slot
         const at = blkoff * BLK;
-        if (at + 16 > db.length || db.readUInt32LE(at) !== BLOB_MAGIC)
+        if (at < end || at + BLOB_HEAD > db.length || db.readUInt32LE(at) !== BLOB_MAGIC)
             throw new Error(`bad ndb blob at block ${blkoff}`);
         const length = db.readUInt32LE(at + 12);
-        blobs.push(db.subarray(at + 16, at + 16 + length));
+        if (at + BLOB_HEAD + length > db.length)
+            throw new Error(`ndb blob at block ${blkoff} claims ${length} bytes past the end of the file`);
+        blobs.push({ at, length });
     }
-    return blobs;
+    blobs.sort((a, b) => a.at - b.at);
+    for (let i = 1; i < blobs.length; i++) {
+        const prev = blobs[i - 1];
+        if (blobs[i].at < prev.at + BLOB_HEAD + prev.length)
+            throw new Error(`ndb blobs at bytes ${prev.at} and ${blobs[i].at} overlap`);
+    }
+    for (const { at, length } of blobs)
+        yield db.subarray(at + BLOB_HEAD, at + BLOB_HEAD + length);
 }
 
 // EXTERNAL MODULE: external "node:fs"
@@ -68133,27 +66076,34 @@ async function loadSqlJs() {
 function isSqlite(db) {
     return db.length >= 16 && db.toString('latin1', 0, 16) === 'SQLite format 3\0';
 }
+// Rows one at a time (each blob is copied out of the wasm heap as it is read).
 async function sqliteBlobs(db) {
     sqlJs ??= loadSqlJs();
     const SQL = await sqlJs;
-    const database = new SQL.Database(db);
-    try {
-        const stmt = database.prepare('SELECT blob FROM Packages');
-        const blobs = [];
-        while (stmt.step()) {
-            const [blob] = stmt.get();
-            if (blob instanceof Uint8Array)
-                blobs.push(Buffer.from(blob));
+    return (function* () {
+        const database = new SQL.Database(db);
+        try {
+            const stmt = database.prepare('SELECT blob FROM Packages');
+            try {
+                while (stmt.step()) {
+                    const [blob] = stmt.get();
+                    if (blob instanceof Uint8Array)
+                        yield Buffer.from(blob);
+                }
+            }
+            finally {
+                stmt.free();
+            }
         }
-        stmt.free();
-        return blobs;
-    }
-    finally {
-        database.close();
-    }
+        finally {
+            database.close();
+        }
+    })();
 }
 
 ;// CONCATENATED MODULE: ./lib/catalogers/rpm.js
+
+
 
 
 
@@ -68173,25 +66123,50 @@ function namespace(distro) {
         return 'opensuse';
     return distro.id;
 }
-async function headerBlobs(db) {
+// Header blobs one at a time, so a database is never held twice.
+async function headerBlobs(db, skip) {
     if (isSqlite(db))
         return sqliteBlobs(db);
     if (isNdb(db))
         return ndbBlobs(db);
     if (isBdbHash(db))
-        return bdbValues(db);
+        return bdbValues(db, skip);
     throw new Error('unrecognised rpm database format');
+}
+// A few reports per database; then one line counting the rest.
+function reporter(warn) {
+    let n = 0;
+    return {
+        skip(why) {
+            if (++n <= 10)
+                warn?.(`record skipped: ${why}`);
+        },
+        done() {
+            if (n > 10)
+                warn?.(`${n - 10} more records skipped`);
+        },
+    };
 }
 const rpm = {
     name: 'rpm-db-cataloger',
     match: (path) => DB.test(path),
     async parse(file, ctx) {
         const packages = [];
-        for (const blob of await headerBlobs(file.content)) {
+        const report = reporter(ctx.warn);
+        for (const blob of await headerBlobs(file.content, report.skip)) {
             // BerkeleyDB also stores a few bookkeeping records that are not headers.
             if (blob.length < 16)
                 continue;
-            const h = parseRpmHeader(blob);
+            let h;
+            try {
+                h = parseRpmHeader(blob);
+            }
+            catch (err) {
+                report.skip(err.message);
+                continue;
+            }
+            if (packages.length >= MAX_COMPONENTS)
+                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
             // Imported signing keys are pseudo-packages, not software.
             if (h.name === 'gpg-pubkey')
                 continue;
@@ -68214,6 +66189,7 @@ const rpm = {
                 provides: h.provides,
             });
         }
+        report.done();
         return { packages, relationships: [] };
     },
     relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
@@ -68250,9 +66226,9 @@ const ruby = {
     },
 };
 
-// EXTERNAL MODULE: external "node:zlib"
-var external_node_zlib_ = __nccwpck_require__(8522);
 ;// CONCATENATED MODULE: ./lib/catalogers/rust.js
+
+
 
 
 
@@ -68319,8 +66295,19 @@ const rust = {
     match: isExecutable,
     sink: () => auditableSink(),
     parse(file) {
-        const json = JSON.parse((0,external_node_zlib_.inflateSync)(file.content).toString('utf8'));
+        let text;
+        try {
+            text = (0,external_node_zlib_.inflateSync)(file.content, { maxOutputLength: MAX_AUDIT_JSON }).toString('utf8');
+        }
+        catch (err) {
+            if (err.code === 'ERR_BUFFER_TOO_LARGE')
+                throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`);
+            throw err;
+        }
+        const json = JSON.parse(text);
         const entries = Array.isArray(json.packages) ? json.packages : [];
+        if (entries.length > MAX_COMPONENTS)
+            throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
         const packages = entries.map((p) => typeof p.name === 'string' && typeof p.version === 'string'
             ? {
                 name: p.name,
@@ -68420,180 +66407,695 @@ async function decompressLayer(raw, label) {
     return { compression, chunks, compressedBytes: () => compressed };
 }
 
+// EXTERNAL MODULE: external "node:buffer"
+var external_node_buffer_ = __nccwpck_require__(4573);
 ;// CONCATENATED MODULE: ./lib/image/tar.js
-// A minimal tar walker: one pass over decompressed bytes, no copies of bodies
-// nobody asked for. Handles ustar prefixes, pax `path`/`linkpath`/`size`
-// records and GNU long names (././@LongLink), which layer tars from BuildKit,
-// Docker and Kaniko all use for paths over 100 bytes.
-const BLOCK = 512;
-function cstring(buf, start, len) {
-    const end = buf.indexOf(0, start);
-    return buf.toString('utf8', start, end === -1 || end > start + len ? start + len : end);
+
+class TarError extends Error {
 }
-function octal(buf, start, len) {
-    // GNU base-256 for values that do not fit in octal (files over 8 GiB).
-    if (buf[start] & 0x80) {
-        let value = buf[start] & 0x7f;
-        for (let i = start + 1; i < start + len; i++)
-            value = value * 256 + buf[i];
-        return value;
+const BLOCK = 512;
+const MAX_SPECIAL = 1 << 20; // Go's maxSpecialFileSize: pax, long-name and sparse-map bodies
+const MAX_SPARSE_ENTRIES = 1 << 20;
+const INT64_MAX = (1n << 63n) - 1n;
+const ZERO_BLOCK = Buffer.alloc(BLOCK);
+const ZEROS = Buffer.alloc(1 << 20);
+const ERR_HEADER = 'archive/tar: invalid tar header';
+const ERR_EOF = 'unexpected EOF';
+const ERR_TOO_LONG = 'archive/tar: header field too long';
+const ERR_SPARSE_TOO_LONG = 'archive/tar: sparse map too long';
+const ERR_MISS_DATA = 'archive/tar: sparse file references non-existent data';
+const ERR_UNREF_DATA = 'archive/tar: sparse file contains unreferenced data';
+const fail = (message) => {
+    throw new TarError(message);
+};
+const T = (c) => c.charCodeAt(0);
+const REG = T('0');
+const REG_A = 0;
+const LINK = T('1');
+const SYMLINK = T('2');
+const DIR = T('5');
+const CONT = T('7');
+const PAX = T('x');
+const PAX_GLOBAL = T('g');
+const GNU_SPARSE = T('S');
+const GNU_LONGNAME = T('L');
+const GNU_LONGLINK = T('K');
+function isHeaderOnly(flag) {
+    return flag >= LINK && flag <= T('6') && flag !== CONT; // '1' link .. '6' FIFO
+}
+// ---- byte-level parsing, as Go's strconv.go/format.go ----
+function cstr(buf, start = 0, len = buf.length - start) {
+    const field = buf.subarray(start, start + len);
+    const nul = field.indexOf(0);
+    return nul === -1 ? field : field.subarray(0, nul);
+}
+// Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits, int64 range.
+function parseInt64(s) {
+    if (!/^[+-]?[0-9]+$/.test(s))
+        return undefined;
+    const v = BigInt(s);
+    return v > INT64_MAX || v < -INT64_MAX - 1n ? undefined : v;
+}
+class Fields {
+    bad = false;
+    octal(b) {
+        let s = 0;
+        let e = b.length;
+        while (s < e && (b[s] === 0x20 || b[s] === 0))
+            s++;
+        while (e > s && (b[e - 1] === 0x20 || b[e - 1] === 0))
+            e--;
+        if (s === e)
+            return 0n;
+        const text = cstr(b, s, e - s).toString('latin1');
+        if (!/^[0-7]+$/.test(text) || text.replace(/^0+/, '').length > 22 || BigInt('0o' + text) > (1n << 64n) - 1n) {
+            this.bad = true;
+            return 0n;
+        }
+        return BigInt.asIntN(64, BigInt('0o' + text));
     }
-    const text = cstring(buf, start, len).trim();
-    return text === '' ? 0 : parseInt(text, 8);
+    // Octal, or GNU base-256 (two's complement) when the top bit is set.
+    numeric(b) {
+        if (b.length === 0 || !(b[0] & 0x80))
+            return this.octal(b);
+        const inv = b[0] & 0x40 ? 0xff : 0;
+        let x = 0n;
+        for (let i = 0; i < b.length; i++) {
+            let c = b[i] ^ inv;
+            if (i === 0)
+                c &= 0x7f;
+            if (x >> 56n > 0n) {
+                this.bad = true;
+                return 0n;
+            }
+            x = (x << 8n) | BigInt(c);
+        }
+        if (x >> 63n > 0n) {
+            this.bad = true;
+            return 0n;
+        }
+        return inv ? -x - 1n : x;
+    }
+}
+var Format;
+(function (Format) {
+    Format[Format["V7"] = 0] = "V7";
+    Format[Format["USTAR"] = 1] = "USTAR";
+    Format[Format["STAR"] = 2] = "STAR";
+    Format[Format["GNU"] = 3] = "GNU";
+})(Format || (Format = {}));
+function headerFormat(blk) {
+    const f = new Fields();
+    const stored = f.octal(blk.subarray(148, 156));
+    let unsigned = 0;
+    let signed = 0;
+    for (let i = 0; i < BLOCK; i++) {
+        const c = i >= 148 && i < 156 ? 0x20 : blk[i];
+        unsigned += c;
+        signed += c < 0x80 ? c : c - 0x100;
+    }
+    if (f.bad || (stored !== BigInt(unsigned) && stored !== BigInt(signed)))
+        return undefined;
+    const magic = blk.toString('latin1', 257, 263);
+    if (magic === 'ustar\0')
+        return blk.toString('latin1', 508, 512) === 'tar\0' ? Format.STAR : Format.USTAR;
+    if (magic === 'ustar ' && blk[263] === 0x20 && blk[264] === 0)
+        return Format.GNU;
+    return Format.V7;
+}
+function parseHeader(blk) {
+    const format = headerFormat(blk);
+    if (format === undefined)
+        fail(ERR_HEADER);
+    const f = new Fields();
+    const hdr = {
+        flag: blk[156],
+        name: cstr(blk, 0, 100),
+        linkname: cstr(blk, 157, 100),
+        size: f.numeric(blk.subarray(124, 136)),
+        mode: f.numeric(blk.subarray(100, 108)),
+    };
+    f.numeric(blk.subarray(108, 116)); // uid
+    f.numeric(blk.subarray(116, 124)); // gid
+    f.numeric(blk.subarray(136, 148)); // mtime
+    if (format !== Format.V7) {
+        f.numeric(blk.subarray(329, 337)); // devmajor
+        f.numeric(blk.subarray(337, 345)); // devminor
+        let prefix = Buffer.alloc(0);
+        if (format === Format.USTAR)
+            prefix = cstr(blk, 345, 155);
+        else if (format === Format.STAR) {
+            prefix = cstr(blk, 345, 131);
+            f.numeric(blk.subarray(476, 488));
+            f.numeric(blk.subarray(488, 500));
+        }
+        else {
+            // GNU atime/ctime; when they do not parse, old Go writers put a ustar prefix there.
+            const times = new Fields();
+            if (blk[345] !== 0)
+                times.numeric(blk.subarray(345, 357));
+            if (blk[357] !== 0)
+                times.numeric(blk.subarray(357, 369));
+            if (times.bad) {
+                const s = cstr(blk, 345, 155);
+                if (s.every((c) => c < 0x80))
+                    prefix = s;
+            }
+        }
+        if (prefix.length > 0)
+            hdr.name = Buffer.concat([prefix, Buffer.from('/'), hdr.name]);
+    }
+    if (f.bad)
+        fail(ERR_HEADER);
+    return hdr;
+}
+// One pax record "<len> <key>=<value>\n", on a latin1 (byte) string.
+function parsePaxRecord(s) {
+    const sp = s.indexOf(' ');
+    if (sp === -1)
+        fail(ERR_HEADER);
+    const n = parseInt64(s.slice(0, sp));
+    if (n === undefined || n < 5n || n > BigInt(s.length))
+        fail(ERR_HEADER);
+    const rest = s.slice(sp + 1);
+    const m = Number(n) - (sp + 1);
+    if (m <= 0)
+        fail(ERR_HEADER);
+    if (rest[m - 1] !== '\n')
+        fail(ERR_HEADER);
+    const rec = rest.slice(0, m - 1);
+    const eq = rec.indexOf('=');
+    if (eq === -1)
+        fail(ERR_HEADER);
+    const k = rec.slice(0, eq);
+    const v = rec.slice(eq + 1);
+    if (k === '')
+        fail(ERR_HEADER);
+    const nulIn = ['path', 'linkpath', 'uname', 'gname'].includes(k) ? v : k;
+    if (nulIn.includes('\0'))
+        fail(ERR_HEADER);
+    return [k, v, rest.slice(m)];
+}
+function parsePax(body) {
+    let s = body.toString('latin1');
+    const records = new Map();
+    const sparseMap = []; // pax sparse 0.0 offset/numbytes pairs, joined into 0.1's map
+    while (s.length > 0) {
+        const [k, v, rest] = parsePaxRecord(s);
+        s = rest;
+        if (k === 'GNU.sparse.offset' || k === 'GNU.sparse.numbytes') {
+            const want = sparseMap.length % 2 === 0 ? 'GNU.sparse.offset' : 'GNU.sparse.numbytes';
+            if (k !== want || v.includes(','))
+                fail(ERR_HEADER);
+            sparseMap.push(v);
+        }
+        else
+            records.set(k, v);
+    }
+    if (sparseMap.length > 0)
+        records.set('GNU.sparse.map', sparseMap.join(','));
+    return records;
+}
+function validPaxTime(v) {
+    const dot = v.indexOf('.');
+    const secs = dot === -1 ? v : v.slice(0, dot);
+    return parseInt64(secs) !== undefined && (dot === -1 || /^[0-9]*$/.test(v.slice(dot + 1)));
+}
+// Go's mergePAX: returns false where Go returns ErrHeader.
+function mergePax(hdr, pax) {
+    for (const [k, v] of pax) {
+        if (v === '')
+            continue;
+        switch (k) {
+            case 'path':
+                hdr.name = Buffer.from(v, 'latin1');
+                break;
+            case 'linkpath':
+                hdr.linkname = Buffer.from(v, 'latin1');
+                break;
+            case 'uid':
+            case 'gid':
+                if (parseInt64(v) === undefined)
+                    return false;
+                break;
+            case 'atime':
+            case 'mtime':
+            case 'ctime':
+                if (!validPaxTime(v))
+                    return false;
+                break;
+            case 'size': {
+                const size = parseInt64(v);
+                if (size === undefined)
+                    return false;
+                hdr.size = size;
+                break;
+            }
+        }
+    }
+    hdr.pax = pax;
+    return true;
+}
+// Names are bytes in tar; UTF-8 decodes as usual, any other byte b becomes
+// U+DC00+b (never produced by valid UTF-8), so distinct names stay distinct.
+function decodeName(b) {
+    if ((0,external_node_buffer_.isUtf8)(b))
+        return b.toString('utf8');
+    let out = '';
+    for (let i = 0; i < b.length;) {
+        const c = b[i];
+        const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+        if (n > 0 && i + n <= b.length && (0,external_node_buffer_.isUtf8)(b.subarray(i, i + n))) {
+            out += b.toString('utf8', i, i + n);
+            i += n;
+        }
+        else {
+            out += String.fromCharCode(0xdc00 + c);
+            i++;
+        }
+    }
+    return out;
+}
+// The inverse of decodeName (for tests that compare raw bytes).
+function encodeName(s) {
+    const parts = [];
+    let run = '';
+    for (const ch of s) {
+        const cp = ch.codePointAt(0);
+        if (cp >= 0xdc80 && cp <= 0xdcff) {
+            parts.push(Buffer.from(run, 'utf8'), Buffer.from([cp - 0xdc00]));
+            run = '';
+        }
+        else
+            run += ch;
+    }
+    parts.push(Buffer.from(run, 'utf8'));
+    return Buffer.concat(parts);
+}
+function pushFragment(list, offset, length) {
+    if (list.length >= MAX_SPARSE_ENTRIES)
+        fail(ERR_SPARSE_TOO_LONG);
+    list.push({ offset, length });
+}
+function validFragments(list, size) {
+    if (size < 0n)
+        return false;
+    let preEnd = 0n;
+    for (const { offset, length } of list) {
+        if (offset < 0n || length < 0n || offset > INT64_MAX - length || offset + length > size || preEnd > offset)
+            return false;
+        preEnd = offset + length;
+    }
+    return true;
+}
+// Data fragments → holes, always ending with the (possibly empty) hole up to size.
+function holesOf(data, size) {
+    const holes = [];
+    let pre = 0n;
+    for (const { offset, length } of data) {
+        if (length === 0n)
+            continue;
+        if (offset - pre > 0n)
+            holes.push({ offset: pre, length: offset - pre });
+        pre = offset + length;
+    }
+    holes.push({ offset: pre, length: size - pre });
+    return holes;
+}
+function sparse0x1(pax) {
+    const n = parseInt64(pax.get('GNU.sparse.numblocks') ?? '');
+    if (n === undefined || n < 0n || n >= 1n << 62n)
+        fail(ERR_HEADER);
+    const text = pax.get('GNU.sparse.map') ?? '';
+    const fields = text === '' ? [] : text.split(',');
+    if (BigInt(fields.length) !== 2n * n)
+        fail(ERR_HEADER);
+    const list = [];
+    for (let i = 0; i + 1 < fields.length; i += 2) {
+        const offset = parseInt64(fields[i]);
+        const length = parseInt64(fields[i + 1]);
+        if (offset === undefined || length === undefined)
+            fail(ERR_HEADER);
+        pushFragment(list, offset, length);
+    }
+    return list;
+}
+// ---- the byte source ----
+class Source {
+    it;
+    buf = Buffer.alloc(0);
+    pos = 0;
+    done = false;
+    constructor(it) {
+        this.it = it;
+    }
+    // Stops the stream after an error.
+    async close() {
+        if (!this.done)
+            await this.it.return?.();
+    }
+    async more() {
+        while (!this.done) {
+            const r = await this.it.next();
+            if (r.done)
+                this.done = true;
+            else if (r.value.length > 0) {
+                this.buf = r.value;
+                this.pos = 0;
+                return true;
+            }
+        }
+        return false;
+    }
+    // Up to n bytes; fewer only at the end of the stream.
+    async read(n) {
+        if (this.buf.length - this.pos >= n) {
+            this.pos += n;
+            return this.buf.subarray(this.pos - n, this.pos);
+        }
+        const out = Buffer.allocUnsafe(n);
+        let fill = 0;
+        while (fill < n && (this.pos < this.buf.length || (await this.more()))) {
+            const take = Math.min(n - fill, this.buf.length - this.pos);
+            this.buf.copy(out, fill, this.pos, this.pos + take);
+            fill += take;
+            this.pos += take;
+        }
+        return out.subarray(0, fill);
+    }
+    // Passes the next n bytes to fn (when given) without copying; returns how many there were.
+    async pass(n, fn) {
+        let left = n;
+        while (left > 0 && (this.pos < this.buf.length || (await this.more()))) {
+            const take = Math.min(left, this.buf.length - this.pos);
+            fn?.(this.buf.subarray(this.pos, this.pos + take));
+            this.pos += take;
+            left -= take;
+        }
+        return n - left;
+    }
+    // Reads what is left, so the layer's byte count and digest checks see the whole stream.
+    async drain() {
+        this.pos = this.buf.length;
+        while (await this.more())
+            this.pos = this.buf.length;
+    }
+}
+class Reader {
+    src;
+    pad = 0;
+    constructor(src) {
+        this.src = src;
+    }
+    async readBlock() {
+        const b = await this.src.read(BLOCK);
+        if (b.length === 0)
+            return undefined;
+        if (b.length < BLOCK)
+            fail(ERR_EOF);
+        return b;
+    }
+    // Go's readHeader: undefined at the end of the archive.
+    async readHeader() {
+        const b = await this.readBlock();
+        if (!b || !b.equals(ZERO_BLOCK))
+            return b;
+        const c = await this.readBlock();
+        if (!c || c.equals(ZERO_BLOCK))
+            return undefined;
+        return fail(ERR_HEADER);
+    }
+    dataSize(flag, size) {
+        const nb = isHeaderOnly(flag) ? 0n : size;
+        if (nb < 0n)
+            fail(ERR_HEADER);
+        // No archive holds 2^53 bytes: past that the stream ends first, as it would for Go.
+        const n = nb > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(nb);
+        this.pad = (BLOCK - (n % BLOCK)) % BLOCK;
+        return n;
+    }
+    async special(nb) {
+        if (nb > MAX_SPECIAL)
+            fail(ERR_TOO_LONG);
+        const body = await this.src.read(nb);
+        if (body.length < nb)
+            fail(ERR_EOF);
+        return body;
+    }
+    // Go's Reader.next: undefined at the end of the archive.
+    async next() {
+        let pax;
+        let longName;
+        let longLink;
+        for (;;) {
+            if (this.pad > 0 && (await this.src.pass(this.pad)) < this.pad)
+                return undefined; // Go: short padding is a clean end
+            this.pad = 0;
+            const blk = await this.readHeader();
+            if (!blk)
+                return undefined;
+            const hdr = parseHeader(blk);
+            let physical = this.dataSize(hdr.flag, hdr.size);
+            if (hdr.flag === PAX || hdr.flag === PAX_GLOBAL) {
+                pax = parsePax(await this.special(physical));
+                if (hdr.flag === PAX_GLOBAL) {
+                    // Go returns it as an entry with no data and ignores merge errors;
+                    // its path then depends on Go's map order, so take it only when all merge.
+                    const merged = { ...hdr };
+                    if (mergePax(merged, pax))
+                        hdr.name = merged.name;
+                    return { entry: this.entry(hdr.name, Buffer.alloc(0), PAX_GLOBAL, 0n, hdr.mode), physical: 0 };
+                }
+                continue;
+            }
+            if (hdr.flag === GNU_LONGNAME || hdr.flag === GNU_LONGLINK) {
+                const value = cstr(await this.special(physical));
+                if (hdr.flag === GNU_LONGNAME)
+                    longName = value;
+                else
+                    longLink = value;
+                continue;
+            }
+            if (pax && !mergePax(hdr, pax))
+                fail(ERR_HEADER);
+            if (longName?.length)
+                hdr.name = longName;
+            if (longLink?.length)
+                hdr.linkname = longLink;
+            if (hdr.flag === REG_A)
+                hdr.flag = hdr.name[hdr.name.length - 1] === 0x2f ? DIR : REG;
+            physical = this.dataSize(hdr.flag, hdr.size);
+            let data;
+            if (hdr.flag === GNU_SPARSE)
+                data = await this.oldGnuSparse(hdr, blk);
+            else if (hdr.pax) {
+                const sparse = await this.paxSparse(hdr, physical);
+                if (sparse)
+                    [data, physical] = sparse;
+            }
+            let holes;
+            if (data) {
+                if (isHeaderOnly(hdr.flag) || !validFragments(data, hdr.size))
+                    fail(ERR_HEADER);
+                holes = holesOf(data, hdr.size);
+            }
+            return { entry: this.entry(hdr.name, hdr.linkname, hdr.flag, hdr.size, hdr.mode), physical, holes };
+        }
+    }
+    entry(name, linkname, flag, size, mode) {
+        const content = isHeaderOnly(flag) || flag === PAX_GLOBAL ? 0 : Number(size);
+        return {
+            path: decodeName(name),
+            type: entryType(flag),
+            size: content,
+            mode: Number(BigInt.asUintN(32, mode)),
+            linkname: decodeName(linkname),
+            flag,
+            headerSize: size,
+        };
+    }
+    async oldGnuSparse(hdr, blk) {
+        if (headerFormat(blk) !== Format.GNU)
+            fail(ERR_HEADER);
+        const f = new Fields();
+        hdr.size = f.numeric(blk.subarray(483, 495));
+        if (f.bad)
+            fail(ERR_HEADER);
+        const list = [];
+        let s = blk.subarray(386, 386 + 24 * 4 + 1);
+        let total = s.length;
+        while (total < MAX_SPECIAL) {
+            const max = Math.floor(s.length / 24);
+            for (let i = 0; i < max; i++) {
+                if (s[i * 24] === 0)
+                    break; // GNU and BSD tar stop at an empty offset
+                const offset = f.numeric(s.subarray(i * 24, i * 24 + 12));
+                const length = f.numeric(s.subarray(i * 24 + 12, i * 24 + 24));
+                if (f.bad)
+                    fail(ERR_HEADER);
+                pushFragment(list, offset, length);
+            }
+            if (s[24 * max] === 0)
+                return list;
+            // Extension blocks follow the header, before the data.
+            const ext = await this.src.read(BLOCK);
+            if (ext.length < BLOCK)
+                fail(ERR_EOF);
+            s = ext;
+            total += ext.length;
+        }
+        return fail(ERR_SPARSE_TOO_LONG);
+    }
+    // Pax sparse formats; returns the data fragments and the data bytes left after a 1.0 map.
+    async paxSparse(hdr, physical) {
+        const pax = hdr.pax;
+        const major = pax.get('GNU.sparse.major') ?? '';
+        const minor = pax.get('GNU.sparse.minor') ?? '';
+        let v1 = false;
+        if (major === '0' && (minor === '0' || minor === '1'))
+            v1 = false;
+        else if (major === '1' && minor === '0')
+            v1 = true;
+        else if (major !== '' || minor !== '')
+            return undefined; // unknown version: a plain file
+        else if (!pax.get('GNU.sparse.map'))
+            return undefined;
+        const name = pax.get('GNU.sparse.name');
+        if (name)
+            hdr.name = Buffer.from(name, 'latin1');
+        const size = pax.get('GNU.sparse.size') || pax.get('GNU.sparse.realsize');
+        if (size) {
+            const n = parseInt64(size);
+            if (n === undefined)
+                fail(ERR_HEADER);
+            hdr.size = n;
+        }
+        if (!v1)
+            return [sparse0x1(pax), physical];
+        // 1.0: the map is newline-separated decimals at the start of the data, in whole blocks.
+        const tokens = [];
+        let partial = [];
+        let read = 0;
+        const feed = async (count) => {
+            while (BigInt(tokens.length) < count) {
+                read += BLOCK;
+                if (read > MAX_SPECIAL)
+                    fail(ERR_SPARSE_TOO_LONG);
+                if (physical < BLOCK)
+                    fail(ERR_EOF);
+                const b = await this.src.read(BLOCK);
+                if (b.length < BLOCK)
+                    fail(ERR_EOF);
+                physical -= BLOCK;
+                const parts = b.toString('latin1').split('\n');
+                if (parts.length === 1) {
+                    partial.push(parts[0]); // no newline: a token still growing
+                    continue;
+                }
+                tokens.push(partial.join('') + parts[0]);
+                for (let i = 1; i < parts.length - 1; i++)
+                    tokens.push(parts[i]);
+                partial = [parts.at(-1)];
+            }
+        };
+        let at = 0;
+        await feed(1n);
+        const n = parseInt64(tokens[at++]);
+        if (n === undefined || n < 0n || n >= 1n << 62n)
+            fail(ERR_HEADER);
+        await feed(1n + 2n * n);
+        const list = [];
+        for (let i = 0n; i < n; i++) {
+            const offset = parseInt64(tokens[at++]);
+            const length = parseInt64(tokens[at++]);
+            if (offset === undefined || length === undefined)
+                fail(ERR_HEADER);
+            pushFragment(list, offset, length);
+        }
+        return [list, physical];
+    }
+    // Streams one entry's content (holes as zeros) to sink; checks it as Go's
+    // reader does when the content is read.
+    async content(next, sink) {
+        let wanted = sink !== undefined;
+        const push = (chunk) => {
+            if (wanted && sink.push(chunk) === false)
+                wanted = false;
+        };
+        const { holes } = next;
+        let physical = next.physical;
+        if (!holes) {
+            if ((await this.src.pass(physical, sink && push)) < physical)
+                fail(ERR_EOF);
+        }
+        else {
+            let pos = 0n;
+            for (const hole of holes) {
+                const dataLen = hole.offset - pos;
+                if (dataLen > 0n) {
+                    const take = dataLen > BigInt(physical) ? physical : Number(dataLen);
+                    if ((await this.src.pass(take, sink && push)) < take)
+                        fail(ERR_EOF);
+                    physical -= take;
+                    if (BigInt(take) < dataLen)
+                        fail(ERR_MISS_DATA);
+                }
+                for (let z = hole.length; z > 0n && wanted;) {
+                    const n = z > BigInt(ZEROS.length) ? ZEROS.length : Number(z);
+                    push(ZEROS.subarray(0, n));
+                    z -= BigInt(n);
+                }
+                pos = hole.offset + hole.length;
+            }
+            if (physical > 0)
+                fail(ERR_UNREF_DATA);
+        }
+        sink?.end(); // the padding after the data was set when the header was read
+    }
+    drain() {
+        return this.src.drain();
+    }
+    close() {
+        return this.src.close();
+    }
 }
 function entryType(flag) {
     switch (flag) {
-        case 0: // pre-POSIX regular file
-        case 0x30: // '0'
-        case 0x37: // '7' contiguous file
+        case REG:
+        case CONT:
             return 'file';
-        case 0x31:
+        case LINK:
             return 'hardlink';
-        case 0x32:
+        case SYMLINK:
             return 'symlink';
-        case 0x35:
+        case DIR:
             return 'dir';
         default:
-            return 'other';
+            return 'other'; // devices, FIFOs, global pax headers, old GNU sparse ('S', which runtimes refuse), unknown
     }
 }
-function parsePax(body) {
-    const records = new Map();
-    let pos = 0;
-    while (pos < body.length) {
-        const space = body.indexOf(0x20, pos);
-        if (space === -1)
-            break;
-        const len = parseInt(body.toString('utf8', pos, space), 10);
-        if (!(len > 0))
-            break;
-        const record = body.toString('utf8', space + 1, pos + len - 1); // drop trailing \n
-        const eq = record.indexOf('=');
-        if (eq > 0)
-            records.set(record.slice(0, eq), record.slice(eq + 1));
-        pos += len;
-    }
-    return records;
-}
-class TarWalker {
-    onEntry;
-    header = Buffer.alloc(BLOCK);
-    headerFill = 0;
-    remaining = 0; // body bytes left in the current entry
-    padding = 0;
-    sink;
-    meta;
-    pending = {};
-    entries = 0;
-    constructor(onEntry) {
-        this.onEntry = onEntry;
-    }
-    write(chunk) {
-        let pos = 0;
-        const len = chunk.length;
-        while (pos < len) {
-            if (this.remaining > 0) {
-                const take = Math.min(this.remaining, len - pos);
-                if (this.sink)
-                    this.sink.push(chunk.subarray(pos, pos + take));
-                else if (this.meta)
-                    this.meta.parts.push(Buffer.from(chunk.subarray(pos, pos + take)));
-                this.remaining -= take;
-                pos += take;
-                if (this.remaining === 0)
-                    this.finishBody();
-                continue;
-            }
-            if (this.padding > 0) {
-                const take = Math.min(this.padding, len - pos);
-                this.padding -= take;
-                pos += take;
-                continue;
-            }
-            const take = Math.min(BLOCK - this.headerFill, len - pos);
-            if (this.headerFill === 0 && take === BLOCK) {
-                this.onHeader(chunk.subarray(pos, pos + BLOCK));
-            }
-            else {
-                chunk.copy(this.header, this.headerFill, pos, pos + take);
-                this.headerFill += take;
-                if (this.headerFill === BLOCK) {
-                    this.headerFill = 0;
-                    this.onHeader(this.header);
-                }
-            }
-            pos += take;
+// Reads a whole tar stream, calling onEntry for each entry Go's Reader.Next
+// would return; resolves to the number of entries, or throws TarError.
+async function readTar(chunks, onEntry) {
+    const reader = new Reader(new Source(chunks[Symbol.asyncIterator]()));
+    let entries = 0;
+    try {
+        for (let next = await reader.next(); next; next = await reader.next()) {
+            entries++;
+            await reader.content(next, onEntry(next.entry));
         }
+        await reader.drain();
     }
-    onHeader(h) {
-        if (h[0] === 0 && h[156] === 0 && h.every((b) => b === 0))
-            return; // end-of-archive blocks
-        const flag = h[156];
-        // 'x' pax, 'g' global pax, 'L' GNU long name, 'K' GNU long link name
-        const isMeta = flag === 0x78 || flag === 0x67 || flag === 0x4c || flag === 0x4b;
-        const size = isMeta ? octal(h, 124, 12) : (this.pending.size ?? octal(h, 124, 12));
-        this.padding = (BLOCK - (size % BLOCK)) % BLOCK;
-        this.remaining = size;
-        if (isMeta) {
-            // Global pax headers carry defaults we do not need: their body is skipped.
-            const kind = flag === 0x4c ? 'longname' : flag === 0x4b ? 'longlink' : 'pax';
-            this.meta = flag === 0x67 ? undefined : { kind, parts: [] };
-            if (size === 0)
-                this.finishBody();
-            return;
-        }
-        let path = this.pending.path;
-        if (path === undefined) {
-            path = cstring(h, 0, 100);
-            // POSIX ustar ("ustar\0") splits long paths into prefix + name; GNU's
-            // "ustar  \0" uses those bytes for other fields.
-            if (h[257] === 0x75 && h[262] === 0 && h[345] !== 0)
-                path = `${cstring(h, 345, 155)}/${path}`;
-        }
-        const entry = {
-            path,
-            type: entryType(flag),
-            size: flag === 0x31 || flag === 0x32 || flag === 0x35 ? 0 : size,
-            mode: octal(h, 100, 8),
-            linkname: this.pending.linkname ?? cstring(h, 157, 100),
-        };
-        this.pending = {};
-        this.entries++;
-        this.sink = this.onEntry(entry);
-        if (size === 0)
-            this.finishBody();
+    catch (err) {
+        await reader.close().catch(() => { });
+        throw err;
     }
-    finishBody() {
-        if (this.sink) {
-            this.sink.end();
-            this.sink = undefined;
-            return;
-        }
-        const meta = this.meta;
-        if (!meta)
-            return;
-        this.meta = undefined;
-        const body = Buffer.concat(meta.parts);
-        if (meta.kind === 'longname')
-            this.pending.path = cstring(body, 0, body.length);
-        else if (meta.kind === 'longlink')
-            this.pending.linkname = cstring(body, 0, body.length);
-        else {
-            const pax = parsePax(body);
-            const p = pax.get('path');
-            const l = pax.get('linkpath');
-            const s = pax.get('size');
-            if (p !== undefined)
-                this.pending.path = p;
-            if (l !== undefined)
-                this.pending.linkname = l;
-            if (s !== undefined)
-                this.pending.size = Number(s);
-        }
-    }
+    return entries;
 }
 
 ;// CONCATENATED MODULE: ./lib/image/filesystem.js
+
+
 
 // Files above this are not buffered by the default sink (package databases and
 // manifests are far smaller); catalogers that need big files bring their own sink.
@@ -68628,22 +67130,25 @@ function collect(limit) {
         end: () => (size <= limit ? Buffer.concat(parts, size) : undefined),
     };
 }
+const newNode = (min) => ({ min });
+const child = (dir, name) => (dir === '/' ? `/${name}` : `${dir}/${name}`);
 class LayeredFs {
     wants;
+    scan;
     captures = new Map();
     symlinks = new Map();
-    dirs = new Map(); // explicit directory entries → layer index
+    tree = newNode(Infinity);
+    keptBytes = 0;
     warnings = [];
-    constructor(wants) {
+    constructor(wants, scan) {
         this.wants = wants;
+        this.scan = scan;
     }
     // Applies one layer tar; returns the captures it added that are still present.
     async applyLayer(layerIndex, layer, chunks) {
         const added = new Set();
-        const walker = new TarWalker((entry) => this.onEntry(entry, layerIndex, layer, added));
-        for await (const chunk of chunks)
-            walker.write(chunk);
-        return { entries: walker.entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
+        const entries = await readTar(chunks, (entry) => this.onEntry(entry, layerIndex, layer, added));
+        return { entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
     }
     live() {
         return this.captures.values();
@@ -68688,22 +67193,98 @@ class LayeredFs {
         }
         return path;
     }
-    // Removes path and everything below it that came from layers below `below`.
-    remove(path, below, self = true) {
-        const prefix = path === '/' ? '/' : path + '/';
-        for (const map of [this.captures, this.symlinks]) {
-            if (self) {
-                const hit = map.get(path);
-                if (hit && hit.layerIndex < below)
-                    map.delete(path);
-            }
-            for (const [p, v] of map)
-                if (v.layerIndex < below && p.startsWith(prefix))
-                    map.delete(p);
+    note(path, layerIndex) {
+        let node = this.tree;
+        node.min = Math.min(node.min, layerIndex);
+        for (const part of path.split('/')) {
+            if (part === '')
+                continue;
+            node.children ??= new Map();
+            let next = node.children.get(part);
+            if (!next)
+                node.children.set(part, (next = newNode(layerIndex)));
+            next.min = Math.min(next.min, layerIndex);
+            node = next;
         }
-        for (const [p, l] of this.dirs)
-            if (l < below && (p.startsWith(prefix) || (self && p === path)))
-                this.dirs.delete(p);
+    }
+    find(path) {
+        let node = this.tree;
+        for (const part of path.split('/'))
+            if (part !== '' && node)
+                node = node.children?.get(part);
+        return node;
+    }
+    // The lowest layer of what is at exactly this path, after dropping what
+    // came from below `below` (when drop is set).
+    settle(path, below, drop) {
+        let min = Infinity;
+        const capture = this.captures.get(path);
+        if (capture) {
+            if (drop && capture.layerIndex < below)
+                this.unkeep(path);
+            else
+                min = capture.layerIndex;
+        }
+        const link = this.symlinks.get(path);
+        if (link) {
+            if (drop && link.layerIndex < below)
+                this.symlinks.delete(path);
+            else
+                min = Math.min(min, link.layerIndex);
+        }
+        return min;
+    }
+    // Everything kept is counted, so that a layer naming millions of small
+    // wanted files cannot make the scanner hold them all.
+    keep(capture) {
+        this.unkeep(capture.path);
+        const bytes = [...capture.contents.values()].reduce((n, b) => n + b.length, 0);
+        if (this.captures.size >= MAX_KEPT_FILES || this.keptBytes + bytes > MAX_KEPT_BYTES) {
+            throw new ScanLimitError(`layer ${capture.layer}: at ${capture.path}, more than ${MAX_KEPT_FILES} package files or ${MAX_KEPT_BYTES} bytes of them to keep (the scanner's memory limit)`);
+        }
+        this.captures.set(capture.path, capture);
+        this.keptBytes += bytes;
+        this.note(capture.path, capture.layerIndex);
+    }
+    unkeep(path) {
+        const old = this.captures.get(path);
+        if (!old)
+            return;
+        for (const b of old.contents.values())
+            this.keptBytes -= b.length;
+        this.captures.delete(path);
+    }
+    // Removes path and everything below it that came from layers below `below`.
+    // Iterative (paths can be thousands of components deep); each removed path
+    // is visited once, subtrees with nothing from lower layers not at all.
+    remove(path, below, self = true) {
+        const top = this.find(path);
+        if (!top)
+            return;
+        const stack = [{ node: top, path, expanded: false }];
+        while (stack.length > 0) {
+            const f = stack[stack.length - 1];
+            if (!f.expanded) {
+                if (f.node.min >= below) {
+                    stack.pop();
+                    continue;
+                }
+                f.expanded = true;
+                for (const [name, c] of f.node.children ?? [])
+                    if (c.min < below)
+                        stack.push({ node: c, path: child(f.path, name), expanded: false });
+                continue;
+            }
+            stack.pop();
+            let min = this.settle(f.path, below, f.node !== top || self);
+            for (const [name, c] of f.node.children ?? []) {
+                if (!c.children?.size && this.settle(child(f.path, name), below, false) === Infinity)
+                    f.node.children.delete(name);
+                else
+                    min = Math.min(min, c.min);
+            }
+            f.node.min = min;
+        }
     }
     onEntry(entry, layerIndex, layer, added) {
         const path = this.canonical(entry.path);
@@ -68719,18 +67300,21 @@ class LayeredFs {
         }
         if (entry.type === 'dir') {
             // A directory replaces a lower file or symlink at the same path.
-            this.captures.delete(path);
+            this.unkeep(path);
             this.symlinks.delete(path);
-            this.dirs.set(path, layerIndex);
             return undefined;
         }
-        // A non-directory replaces whatever was at path, including a whole lower directory.
-        if (this.dirs.has(path))
-            this.remove(path, layerIndex);
-        this.captures.delete(path);
+        // A non-directory replaces whatever was at path, including a whole lower
+        // directory (explicit or implied by its contents), as runtimes do.
+        this.remove(path, layerIndex);
+        this.unkeep(path);
         this.symlinks.delete(path);
         if (entry.type === 'symlink') {
+            if (this.symlinks.size >= MAX_SYMLINKS) {
+                throw new ScanLimitError(`layer ${layer}: at ${path}, more than ${MAX_SYMLINKS} symbolic links (the scanner's limit; paths through them could not be resolved)`);
+            }
             this.symlinks.set(path, { target: entry.linkname, layerIndex });
+            this.note(path, layerIndex);
             return undefined;
         }
         if (entry.type === 'hardlink') {
@@ -68743,11 +67327,17 @@ class LayeredFs {
         const wanted = this.wants.filter((w) => w.match(path, info));
         if (wanted.length === 0)
             return undefined;
-        const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info) : collect(MAX_CAPTURE)]);
+        const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info, this.scan) : collect(MAX_CAPTURE)]);
+        // Past the capture limit the default sinks drop bytes: saying so lets the
+        // tar reader skip expanding a huge sparse hole for nothing.
+        const capped = wanted.every((w) => !w.sink);
+        let pushed = 0;
         return {
             push(chunk) {
                 for (const [, s] of sinks)
                     s.push(chunk);
+                pushed += chunk.length;
+                return !capped || pushed <= MAX_CAPTURE;
             },
             end: () => {
                 const contents = new Map();
@@ -68756,12 +67346,12 @@ class LayeredFs {
                     if (content)
                         contents.set(w, content);
                     else if (!w.sink)
-                        this.warnings.push(`${path}: larger than ${MAX_CAPTURE} bytes, not read`);
+                        this.warnings.push({ path, layer, message: `larger than the ${MAX_CAPTURE}-byte limit for a package database or manifest, not read` });
                 }
                 if (contents.size === 0)
                     return;
                 const capture = { path, layer, layerIndex, info, contents };
-                this.captures.set(path, capture);
+                this.keep(capture);
                 added.add(capture);
             },
         };
@@ -68782,11 +67372,11 @@ class LayeredFs {
                 contents.set(w, content);
         }
         if (contents.size === 0) {
-            this.warnings.push(`${path}: hardlink to ${target}, whose content was not kept`);
+            this.warnings.push({ path, layer, message: `hardlink to ${target}, whose content was not kept` });
             return;
         }
         const capture = { path, layer, layerIndex, info, contents };
-        this.captures.set(path, capture);
+        this.keep(capture);
         added.add(capture);
     }
 }
@@ -68795,14 +67385,37 @@ class LayeredFs {
 
 
 
+
+
+
+
 const distroWant = { name: 'distro', match: (path) => DISTRO_FILES.includes(path) };
 function mb(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
+// A layer Go's archive/tar (containerd, moby) cannot read is one the runtime
+// would not unpack either: any SBOM of it would be untrue, so the run stops.
+function layerRefused(digest, err) {
+    if (!(err instanceof TarError))
+        return err;
+    return new errors/* ActionError */.l('SBOM', `layer ${digest} is not a tar archive container runtimes can unpack (${err.message}); nothing was signed: rebuild the image with a standard tar writer and push it again`, { cause: err });
+}
 async function scanImage(layers, catalogers, log = () => { }) {
-    const fs = new LayeredFs([distroWant, ...catalogers]);
-    const parsed = new Map();
     const warnings = [];
+    let currentLayer;
+    const scan = { inflatedBytes: 0, warn: (path, message) => warnings.push({ path, layer: currentLayer, message }) };
+    const fs = new LayeredFs([distroWant, ...catalogers], scan);
+    const parsed = new Map();
+    // Packages of every parsed file still held; a later layer may remove files,
+    // so the component limit is checked at the end, but what is held meanwhile
+    // is bounded too.
+    let held = 0;
+    const hold = (previous, next) => {
+        held += next.result.packages.length - (previous?.result.packages.length ?? 0);
+        if (held > MAX_HELD_PACKAGES) {
+            throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
+        }
+    };
     const currentDistro = () => {
         const text = (path) => fs.read(path, distroWant)?.toString('utf8');
         return identifyDistro(text('/etc/os-release') ?? text('/usr/lib/os-release'), text('/etc/debian_version'));
@@ -68816,22 +67429,38 @@ async function scanImage(layers, catalogers, log = () => { }) {
             const content = capture.contents.get(cataloger);
             if (!content || byCataloger.get(cataloger)?.distroKey === key)
                 continue;
+            // A file parsed again (the distro changed) reports its problems once.
+            const again = byCataloger.has(cataloger);
+            const warn = (message) => {
+                if (!again)
+                    warnings.push({ path: capture.path, layer: capture.layer, message: `${cataloger.name}: ${message}` });
+            };
+            const previous = byCataloger.get(cataloger);
+            let next;
             try {
-                const result = await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro });
-                byCataloger.set(cataloger, { distroKey: key, result });
+                next = { distroKey: key, result: await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn }) };
             }
             catch (err) {
-                // One bad file must not cost the rest of the SBOM.
-                warnings.push(`${cataloger.name}: ${capture.path}: ${err instanceof Error ? err.message : String(err)}`);
-                byCataloger.set(cataloger, { distroKey: key, result: { packages: [], relationships: [] } });
+                const empty = { packages: [], relationships: [] };
+                if (err instanceof ScanLimitError)
+                    next = { distroKey: key, result: empty, overLimit: err.message };
+                else {
+                    // One bad file must not cost the rest of the SBOM.
+                    warn(`not read: ${err instanceof Error ? err.message : String(err)}`);
+                    next = { distroKey: key, result: empty };
+                }
             }
+            byCataloger.set(cataloger, next);
+            hold(previous, next);
         }
     };
     const liveResults = () => [...fs.live()].flatMap((c) => [...(parsed.get(c)?.values() ?? [])].map((p) => p.result));
     let total = 0;
     for (const [i, layer] of layers.entries()) {
         const started = performance.now();
-        const source = await decompressLayer(await layer.open(), layer.digest);
+        currentLayer = layer.digest;
+        const raw = await layer.open();
+        const source = await decompressLayer(raw, layer.digest);
         let bytes = 0;
         const counted = (async function* () {
             for await (const chunk of source.chunks) {
@@ -68839,24 +67468,50 @@ async function scanImage(layers, catalogers, log = () => { }) {
                 yield chunk;
             }
         })();
-        const { entries, added } = await fs.applyLayer(i, layer.digest, counted);
+        let walked;
+        try {
+            walked = await fs.applyLayer(i, layer.digest, counted);
+        }
+        catch (err) {
+            // A limit hit mid-layer leaves the rest of the blob unread: close it, or
+            // its open connection keeps the process alive after the error.
+            raw.destroy();
+            throw layerRefused(layer.digest, err);
+        }
+        const { entries, added } = walked;
         const distro = currentDistro();
         for (const capture of added)
             await parse(capture, distro);
         const live = new Set(fs.live());
-        for (const capture of parsed.keys())
-            if (!live.has(capture))
-                parsed.delete(capture);
+        for (const [capture, byCataloger] of parsed) {
+            if (live.has(capture))
+                continue;
+            for (const p of byCataloger.values())
+                held -= p.result.packages.length;
+            parsed.delete(capture);
+        }
         const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
         total += bytes;
         const seconds = (performance.now() - started) / 1000;
         log(`layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
             `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`);
     }
+    currentLayer = undefined;
     const distro = currentDistro();
     for (const capture of fs.live())
         await parse(capture, distro);
+    // A file still present that broke a limit, or too many components in all:
+    // leaving packages out would make the SBOM untrue, so there is none.
+    for (const capture of fs.live()) {
+        for (const p of parsed.get(capture)?.values() ?? []) {
+            if (p.overLimit)
+                throw new ScanLimitError(`${capture.path} (layer ${capture.layer}) lists ${p.overLimit}`);
+        }
+    }
     const results = liveResults();
+    const found = results.reduce((n, r) => n + r.packages.length, 0);
+    if (found > MAX_COMPONENTS)
+        throw new ScanLimitError(`the image holds ${found} packages, more than the SBOM component limit of ${MAX_COMPONENTS}`);
     const packages = results.flatMap((r) => r.packages);
     const relationships = results.flatMap((r) => r.relationships);
     for (const cataloger of catalogers) {
@@ -68880,7 +67535,7 @@ async function scanImage(layers, catalogers, log = () => { }) {
 
 
 
-process.noDeprecation = deprecationsBefore;
+
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
 const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const TOOL = 'sign-attest-action';
@@ -68890,6 +67545,14 @@ const TOOL = 'sign-attest-action';
 // 1 GB image: 210 MB with it, 177 MB without). Tests validate every document.
 const AUTO_VALIDATE_MAX_COMPONENTS = 2000;
 const AUTO_VALIDATE_MAX_BYTES = 256e6;
+// The signed document says what it did not read, so that it is not silently
+// incomplete: one metadata property per skipped file (the first ones), and a
+// count. Policies can refuse SBOMs that carry sign-attest:scan:incomplete.
+const MAX_PROBLEM_PROPERTIES = 100;
+function problemLine(p) {
+    const where = p.path ? `${p.path}${p.layer ? ` (layer ${p.layer})` : ''}: ` : p.layer ? `layer ${p.layer}: ` : '';
+    return `${where}${p.message}`;
+}
 // CycloneDX allows one license *expression* per component and the library
 // silently drops all but the first, so several declared licenses are merged
 // here: all SPDX-valid → one AND expression; otherwise each becomes an id or a
@@ -68940,6 +67603,12 @@ function buildSbomDocument(content) {
     if (image.platform)
         root.properties.add(new index_node.Models.Property('sign-attest:platform', image.platform));
     bom.metadata.component = root;
+    const problems = content.problems ?? [];
+    if (problems.length > 0) {
+        bom.metadata.properties.add(new index_node.Models.Property('sign-attest:scan:incomplete', String(problems.length)));
+        for (const p of problems.slice(0, MAX_PROBLEM_PROPERTIES))
+            bom.metadata.properties.add(new index_node.Models.Property('sign-attest:scan:skipped', problemLine(p)));
+    }
     if (distro) {
         const os = new index_node.Models.Component(index_node.Enums.ComponentType.OperatingSystem, distro.id, {
             version: distro.versionId ?? distro.buildId,
@@ -69015,7 +67684,7 @@ function generateIndexSbom(index, platforms) {
     }
     const serializer = new index_node.Serialize.JsonSerializer(new index_node.Serialize.JSON.Normalize.Factory(index_node.Spec.Spec1dot6));
     const json = serializer.serialize(bom, { sortLists: true });
-    return { document: JSON.parse(json), json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+    return { document: JSON.parse(json), json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: [] };
 }
 async function validateCycloneDx(json) {
     const errors = await new index_node.Validation.JsonStrictValidator(index_node.Spec.Version.v1dot6).validate(json);
@@ -69024,16 +67693,26 @@ async function validateCycloneDx(json) {
 async function generateImageSbom(input) {
     const log = input.log ?? (() => { });
     const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
-    const scan = await scanImage(layers, catalogers, log);
-    for (const w of scan.warnings.slice(0, 20))
-        log(`warning: ${w}`);
-    if (scan.warnings.length > 20)
-        log(`warning: ${scan.warnings.length - 20} more`);
+    let scan;
+    try {
+        scan = await scanImage(layers, catalogers, log);
+    }
+    catch (err) {
+        // A component list cut short would be an untrue SBOM: refuse, sign nothing.
+        if (err instanceof ScanLimitError) {
+            throw new errors/* ActionError */.l('SBOM', `cannot generate a complete SBOM for ${input.name}@${input.digest}: ${err.message}; pass your own SBOM with the sbom input, or sbom: false`, { cause: err });
+        }
+        throw err;
+    }
+    // Every problem in the log (the step's annotations show the first few).
+    for (const w of scan.warnings)
+        log(`skipped: ${problemLine(w)}`);
     const built = buildSbomDocument({
         image: { name: input.name, digest: input.digest, platform: input.platform },
         distro: scan.distro,
         packages: scan.packages,
         relationships: scan.relationships,
+        problems: scan.warnings,
     });
     const mode = input.validate ?? 'auto';
     const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
@@ -69044,10 +67723,10 @@ async function generateImageSbom(input) {
         }
     }
     log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-    return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+    return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: scan.warnings };
 }
 async function loadSbomFile(path) {
-    const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or leave sbom empty to generate one';
+    const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or set sbom: generate to catalog the image instead';
     let json;
     try {
         json = await (0,promises_.readFile)(path, 'utf8');
@@ -69082,40 +67761,73 @@ async function loadSbomFile(path) {
 
 
 
-// The SBOM predicate for each image, in target order: the user's file (read
-// once, attested on every image), or a document generated per image.
-async function sbomPredicates(targets, mode, outDir) {
+// The SBOM predicate for each image, in target order: a document generated
+// per image, or the user's file (read once). A supplied SBOM describes what
+// the user named, so it is attested only on the images named in `images`,
+// never on the platform images derived from a named index.
+async function sbomPredicates(targets, mode, outDir, log) {
     if (mode.kind === 'none')
         return targets.map(() => []);
     if (mode.kind === 'file') {
         const sbom = await loadSbomFile(mode.path);
         const predicate = { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
-        return targets.map(() => [predicate]);
+        return targets.map((t) => {
+            if (isDerived(t)) {
+                log.image(t.name, t.manifest.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
+                return [];
+            }
+            log.image(t.name, t.manifest.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
+            return [predicate];
+        });
     }
-    return Promise.all(targets.map(async (t) => [await generatedSbom(t, outDir)]));
+    const generated = await Promise.all(targets.map((t) => generatedSbom(t, outDir, log)));
+    annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
+    return generated.map((g) => [g.predicate]);
 }
+// Annotations a run shows for scanner problems; the rest are counted in one
+// more, and all of them are in the log and in the SBOM's metadata.
+const MAX_PROBLEM_ANNOTATIONS = 10;
+// One ::warning:: per skipped or truncated file, unreadable database or limit
+// hit, so they show on the run's page instead of inside a collapsed group.
+function annotateProblems(problems, warn = core/* warning */.$e) {
+    for (const { where, problem } of problems.slice(0, MAX_PROBLEM_ANNOTATIONS)) {
+        warn(`SBOM for ${where}: ${problemLine(problem)}`, { title: problem.path ? `SBOM scan: ${problem.path}` : 'SBOM scan' });
+    }
+    const rest = problems.length - MAX_PROBLEM_ANNOTATIONS;
+    if (rest > 0) {
+        warn(`${rest} more SBOM scanner problem${rest === 1 ? '' : 's'} not shown here; all are in the log of the SBOM step and in each SBOM's sign-attest:scan:skipped properties`, {
+            title: 'SBOM scan',
+        });
+    }
+}
+// A platform image found inside a named index, not named by the user.
+const isDerived = (t) => t.platform !== undefined;
 // A document generated by streaming the image's layers from the registry. An
 // index gets a document listing its platform images; each platform image
 // gets its own full SBOM.
-async function generatedSbom(target, outDir) {
+async function generatedSbom(target, outDir, runLog) {
     const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
+    const log = runLog.image(target.name, target.manifest.digest);
+    const platforms = isIndex(target) ? platformsOf(target) : [];
     const sbom = isIndex(target)
-        ? generateIndexSbom({ name: target.name, digest: target.manifest.digest }, platformsOf(target).map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })))
-        : await core/* group */.Os(`SBOM for ${where}`, () => generateImageSbom({
+        ? generateIndexSbom({ name: target.name, digest: target.manifest.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })))
+        : await generateImageSbom({
             name: target.name,
             digest: target.manifest.digest,
             platform: target.platform,
             layers: target.manifest.manifest.layers ?? [],
-            openBlob: (digest) => target.client.openBlob(target.ref.repository, digest),
-            log: core/* info */.pq,
+            // The descriptor's size bounds each layer read (a longer blob is wrong content).
+            openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
+            log: (line) => log.info(line),
             validate: 'auto',
-        }));
+        });
     const dir = targetDir(outDir, target);
     await (0,promises_.mkdir)(dir, { recursive: true });
     const path = (0,external_node_path_.join)(dir, 'sbom.cdx.json');
     await (0,promises_.writeFile)(path, sbom.json);
-    core/* info */.pq(`SBOM for ${where}: ${sbom.componentCount} components → ${path}`);
-    return { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path };
+    // An image's generator has already logged its figures.
+    log.info(isIndex(target) ? `SBOM: index document listing ${platforms.length} platform images → ${path}` : `SBOM document → ${path}`);
+    return { predicate: { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path }, problems: sbom.problems, where };
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
@@ -69307,7 +68019,7 @@ class RunSigner {
             timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
             bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
         }
-        return { kind, bundle: (0,dist/* bundleToJSON */.ev)(bundle), entry, signature, timestamp };
+        return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
     }
     certificateDER() {
         return core_dist.pem.toDER(this.certificatePEM);
@@ -69367,23 +68079,23 @@ function verifyCommands(images, ctx) {
         return [];
     const ref = sh(`${first.name}@${first.digest}`);
     const identity = `--certificate-identity ${sh(ctx.san)} \\\n  --certificate-oidc-issuer ${sh(ctx.issuer)}`;
-    const root = ctx.customRoot ? ' \\\n  --trusted-root trusted_root.json' : '';
+    const cosign = cosignCommand(ref, identity, ctx);
     const kinds = new Set(first.artifacts.map((a) => a.kind));
     const lines = ['### Verify', ''];
     if (ctx.attach === 'none')
         lines.push('Nothing was attached to the registry (`attach: none`); verify the bundle files from the `results` output.', '');
     lines.push('```sh');
     if (kinds.has('signature'))
-        lines.push(`cosign verify ${ref} \\\n  ${identity}${root}`, '');
+        lines.push(cosign('verify'), '');
     if (kinds.has('provenance'))
-        lines.push(`cosign verify-attestation --type slsaprovenance1 ${ref} \\\n  ${identity}${root}`, '');
+        lines.push(cosign('verify-attestation --type slsaprovenance1'), '');
     if (kinds.has('sbom')) {
         const sbom = first.artifacts.find((a) => a.kind === 'sbom');
         const type = sbom?.predicateType === 'https://cyclonedx.org/bom' ? 'cyclonedx' : sh(sbom?.predicateType ?? '');
-        lines.push(`cosign verify-attestation --type ${type} ${ref} \\\n  ${identity}${root}`, '');
+        lines.push(cosign(`verify-attestation --type ${type}`), '');
     }
     if (ctx.repository && (kinds.has('provenance') || kinds.has('sbom')) && ctx.attach !== 'tags' && ctx.attach !== 'none') {
-        const custom = ctx.customRoot ? ' \\\n  --custom-trusted-root trusted_root.jsonl' : '';
+        const custom = ctx.trustFiles ? ` \\\n  --custom-trusted-root ${sh(ctx.trustFiles.jsonl)}` : '';
         if (kinds.has('provenance'))
             lines.push(`gh attestation verify oci://${ref} --bundle-from-oci \\\n  --repo ${sh(ctx.repository)}${custom}`, '');
         if (kinds.has('sbom')) {
@@ -69398,6 +68110,22 @@ function verifyCommands(images, ctx) {
         lines.push(`The same commands apply to the other ${images.length - 1} image(s) with their own digests (see the \`results\` output).`, '');
     return lines;
 }
+// A custom root goes to cosign as --trusted-root, except where only tags are
+// written: cosign 2 reads .sig/.att against a custom instance only from
+// PEM files named by environment variables (cosign 3 reads those as well).
+function cosignCommand(ref, identity, ctx) {
+    const legacy = ctx.attach === 'tags' ? ctx.trustFiles?.legacy : undefined;
+    if (legacy) {
+        const vars = [
+            `SIGSTORE_ROOT_FILE=${sh(legacy.roots)}`,
+            `SIGSTORE_REKOR_PUBLIC_KEY=${sh(legacy.rekorKey)}`,
+            ...(legacy.ctlogKey ? [`SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${sh(legacy.ctlogKey)}`] : []),
+        ];
+        return (cmd) => `${vars.join(' \\\n  ')} \\\n  cosign ${cmd} ${ref} \\\n  ${identity}`;
+    }
+    const root = ctx.trustFiles ? ` \\\n  --trusted-root ${sh(ctx.trustFiles.json)}` : '';
+    return (cmd) => `cosign ${cmd} ${ref} \\\n  ${identity}${root}`;
+}
 // HTML-escapes text placed in table cells and headings.
 function html(s) {
     return s.replace(/[&<>"'|`]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -69411,7 +68139,45 @@ function sh(s) {
     return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
+;// CONCATENATED MODULE: ./lib/trust-files.js
+
+
+async function writeTrustFiles(dir, trustedRoot, opts) {
+    const text = await (0,promises_.readFile)(trustedRoot, 'utf8');
+    const root = JSON.parse(text);
+    const files = { json: (0,external_node_path_.join)(dir, 'trusted_root.json'), jsonl: (0,external_node_path_.join)(dir, 'trusted_root.jsonl') };
+    await (0,promises_.writeFile)(files.json, text.endsWith('\n') ? text : `${text}\n`);
+    await (0,promises_.writeFile)(files.jsonl, JSON.stringify(root) + '\n');
+    if (opts.legacy)
+        files.legacy = await writeLegacy(dir, root, opts.rekorURL);
+    return files;
+}
+async function writeLegacy(dir, root, rekorURL) {
+    const certs = (root.certificateAuthorities ?? []).flatMap((ca) => ca.certChain?.certificates ?? []).map((c) => c.rawBytes ?? '');
+    // cosign takes one key per variable: the open shard of the log this run
+    // wrote to, and the CT log that is still open.
+    const tlog = current((root.tlogs ?? []).filter((t) => sameURL(t.baseUrl, rekorURL))) ?? current(root.tlogs);
+    const ctlog = current(root.ctlogs);
+    if (!tlog?.publicKey?.rawBytes || certs.length === 0)
+        return undefined;
+    const out = { roots: (0,external_node_path_.join)(dir, 'fulcio_roots.pem'), rekorKey: (0,external_node_path_.join)(dir, 'rekor.pub') };
+    await (0,promises_.writeFile)(out.roots, certs.map((c) => pem('CERTIFICATE', c)).join(''));
+    await (0,promises_.writeFile)(out.rekorKey, pem('PUBLIC KEY', tlog.publicKey.rawBytes));
+    if (ctlog?.publicKey?.rawBytes) {
+        out.ctlogKey = (0,external_node_path_.join)(dir, 'ctlog.pub');
+        await (0,promises_.writeFile)(out.ctlogKey, pem('PUBLIC KEY', ctlog.publicKey.rawBytes));
+    }
+    return out;
+}
+const current = (entries) => [...(entries ?? [])].reverse().find((e) => !e.publicKey?.validFor?.end || Date.parse(e.publicKey.validFor.end) > Date.now());
+const sameURL = (a, b) => a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
+function pem(label, b64) {
+    return `-----BEGIN ${label}-----\n${(b64.match(/.{1,64}/g) ?? []).join('\n')}\n-----END ${label}-----\n`;
+}
+
 ;// CONCATENATED MODULE: ./lib/main.js
+
+
 
 
 
@@ -69432,29 +68198,45 @@ function sh(s) {
 // verification → attaching → outputs and summary. Nothing is written to the
 // registry until every signature is logged and verified.
 async function run(inputs) {
+    let log;
     try {
         const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m));
-        const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz });
+        const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz, onRetry: (n) => core/* info */.pq(retryLine(n)) });
         const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
         const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
         const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
+        // A registry that will refuse our writes must say so before anything is logged in Rekor.
+        if (inputs.attach !== 'none')
+            await checkPushAccess(targets);
+        log = new RunLog(targets.map(loggedImage));
+        if (targets.length > 1)
+            log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
         const outDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sign-attest-'));
+        const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
         const provenance = inputs.provenance
             ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
             : [];
-        const sboms = await sbomPredicates(targets, inputs.sbom, outDir);
+        const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
         const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
         const signer = await RunSigner.create(http, inputs, identity);
         core/* info */.pq(`Signing as ${signer.san} (issuer ${identity.issuer})`);
         const signed = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
         const policy = { san: signer.san, issuer: identity.issuer };
+        const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
+        const indexes = bundles.map((b) => b.entry.logIndex);
+        log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
         for (const st of signed)
             verifySigned(trust, st, policy);
+        log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
         const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
         const results = await Promise.all(signed.map(async (st) => {
             const bundles = await writeBundles(outDir, st);
             return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
         }));
+        for (const r of results)
+            for (const a of r.artifacts)
+                log.image(r.name, r.digest).info(artifactLine(a));
+        log.flush();
         setOutputs(results);
         if (inputs.summary) {
             const md = renderSummary(results, {
@@ -69463,13 +68245,14 @@ async function run(inputs) {
                 issuer: identity.issuer,
                 repository: claimString(identity.claims, 'repository'),
                 attach: inputs.attach,
-                customRoot: Boolean(inputs.trustedRoot),
+                trustFiles,
             });
             await core/* summary */.z.addRaw(md).write();
         }
         await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, 'results.json'), resultsJSON(results) + '\n');
     }
     catch (err) {
+        log?.flush();
         core/* setFailed */.C1((0,errors/* errorLine */.B)(err));
         if (err instanceof Error && err.cause)
             core/* debug */.Yz(`cause: ${(0,errors/* errorLine */.B)(err.cause)}`);
@@ -69601,18 +68384,19 @@ function digestTag(digest, suffix = '') {
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
   Yz: () => (/* binding */ debug),
+  N4: () => (/* binding */ endGroup),
   V9: () => (/* binding */ getIDToken),
   V4: () => (/* binding */ getInput),
-  Os: () => (/* binding */ group),
   pq: () => (/* binding */ info),
   C1: () => (/* binding */ setFailed),
   uH: () => (/* binding */ setOutput),
   Pq: () => (/* binding */ setSecret),
+  Oh: () => (/* binding */ startGroup),
   z: () => (/* reexport */ summary),
   $e: () => (/* binding */ warning)
 });
 
-// UNUSED EXPORTS: ExitCode, addPath, endGroup, error, exportVariable, getBooleanInput, getMultilineInput, getState, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, startGroup, toPlatformPath, toPosixPath, toWin32Path
+// UNUSED EXPORTS: ExitCode, addPath, error, exportVariable, getBooleanInput, getMultilineInput, getState, group, isDebug, markdownSummary, notice, platform, saveState, setCommandEcho, toPlatformPath, toPosixPath, toWin32Path
 
 // EXTERNAL MODULE: external "os"
 var external_os_ = __nccwpck_require__(857);

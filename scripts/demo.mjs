@@ -2,18 +2,33 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pushFixtureImage, startStack } from '../test/stack/stack.mjs';
+import { missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
 import { errorLines, runAction } from '../test/harness/runner.mjs';
 import { COSIGNS, cosignHome, cosignPath, cosignSignAndAttest, writePredicates } from '../test/harness/producers.mjs';
 
 const OCI = 'application/vnd.oci.image.manifest.v1+json, application/vnd.oci.image.index.v1+json';
-const stack = await startStack({ stateDir: mkdtempSync(join(tmpdir(), 'sign-attest-demo-')) });
+// The real Sigstore services when they are built (scripts/install-tools.sh), else the stand-in;
+// SIGN_ATTEST_REAL_SIGSTORE=0 forces the stand-in.
+const missing = missingRealTools();
+const real = process.env.SIGN_ATTEST_REAL_SIGSTORE !== '0' && missing.length === 0;
+if (!real && process.env.SIGN_ATTEST_REAL_SIGSTORE !== '0') console.log(`using the Sigstore stand-in (real services not built: ${missing.join(', ')})`);
+const stack = await startStack({ stateDir: mkdtempSync(join(tmpdir(), 'sign-attest-demo-')), real });
 try {
-  console.log(`stack up: registry http://${stack.registry}, Sigstore stand-in ${stack.url}`);
+  console.log(
+    real
+      ? `stack up in ${stack.timings?.ready} ms: registry http://${stack.registry}, real Fulcio ${stack.fulcioURL}, Rekor ${stack.rekorURL}, TSA ${stack.tsaURL}`
+      : `stack up: registry http://${stack.registry}, Sigstore stand-in ${stack.url}`,
+  );
   const img = await pushFixtureImage(stack, 'demo/app', 'v1');
   console.log(`pushed ${img.tagRef} (${img.digest})\n`);
   const run = await runAction({
-    inputs: { images: img.ref, 'fulcio-url': stack.fulcioURL, 'rekor-url': stack.rekorURL, 'trusted-root': stack.trustedRoot },
+    inputs: {
+      images: img.ref,
+      'fulcio-url': stack.fulcioURL,
+      'rekor-url': stack.rekorURL,
+      'trusted-root': stack.trustedRoot,
+      ...(real ? { 'tsa-url': stack.tsaURL } : {}),
+    },
     env: stack.env,
   });
   const log = run.stdout.split('\n').filter((l) => l && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'));

@@ -8,5 +8,9 @@ bash scripts/install-deps.sh
 export PATH="$PWD/node_modules/.bin:$PATH"
 case "$(node --version)" in v24.*) ;; *) echo "tests need Node 24 (node_modules/.bin/node)" >&2; exit 1 ;; esac
 [ -f dist/index.js ] || bash scripts/build.sh
+# The real verifiers the interop suite runs (pinned in tools/versions.env):
+# built once into a cache outside the clone, so this only links them when
+# they are there already.
+bash scripts/install-tools.sh cosign2 cosign3 gh sigstore-python
 export NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=DEP0040"
 exec jest "$@"

@@ -46,8 +46,10 @@ export function statement(subjects: Subject[], predicateType: string, predicate:
   );
 }
 
-// What `cosign sign` v3 signs for an image: a statement with a nameless
-// digest subject and an empty predicate.
-export function cosignSignStatement(digest: string): Buffer {
-  return statement([{ digest }], PREDICATE_TYPES.cosignSign, {});
+// What `cosign sign` v3 signs for an image: a digest subject and an empty
+// predicate. cosign leaves the subject nameless; we name the repository, as
+// in our other statements, because sigstore-python rejects a statement whose
+// subject has no "name" key (cosign checks only the digest).
+export function cosignSignStatement(name: string, digest: string): Buffer {
+  return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
 }

@@ -60,6 +60,31 @@ export interface RequestOptions {
   // Hand back the live body (large blobs); otherwise the body is read inside
   // the retry loop, so a response cut off mid-body is retried like any fault.
   stream?: boolean;
+  // The most bytes a buffered body may have (default MAX_BUFFERED_BYTES): a
+  // larger Content-Length is refused before reading, and reading stops at
+  // the limit, so a hostile server cannot make the run buffer gigabytes.
+  maxBytes?: number;
+}
+
+// No answer of any service is buffered beyond this unless the caller sets its
+// own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
+// a registry error) are kilobytes.
+export const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+
+// A body over its limit. Permanent: a retry would get the same body. Callers
+// that know what was read (a manifest, a signature layer) rethrow it with
+// their own words.
+export class BodyTooLargeError extends ActionError {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    readonly limit: number,
+    // The Content-Length the server announced, when it announced one.
+    readonly declared?: number,
+  ) {
+    super(code, message);
+    this.name = 'BodyTooLargeError';
+  }
 }
 
 // 501 and 505 are answers, not outages; every other 5xx may pass.
@@ -102,7 +127,14 @@ export class Http {
         if (!isTransient(res.status)) return res;
         failure = `HTTP ${res.status}`;
       } catch (err) {
+        if (err instanceof ActionError) throw err;
         failure = networkReason(err);
+        // fetch follows at most 20 redirects; a loop, or a redirect to a
+        // non-HTTP(S) or malformed location, answers the same way every time.
+        if (PERMANENT_FETCH_FAILURES.has(failure)) {
+          const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+          throw new ActionError(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+        }
       }
       const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
       if (res) await res.body?.cancel().catch(() => undefined);
@@ -159,13 +191,62 @@ export class Http {
         signal: ctl.signal,
       });
       if (opts.stream) return res;
-      const bytes = Buffer.from(await res.arrayBuffer());
+      // A HEAD's Content-Length describes the resource (a large blob), not a body.
       const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
-      return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+      if (empty) {
+        await res.body?.cancel().catch(() => undefined);
+        return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+      }
+      const limit = opts.maxBytes ?? MAX_BUFFERED_BYTES;
+      const bytes = await readLimited(res, limit, (declared) => {
+        const size = declared === undefined ? `more than ${formatBytes(limit)}` : `${formatBytes(declared)} (its Content-Length)`;
+        return new BodyTooLargeError(
+          SERVICE_CODES[opts.service],
+          `${SERVICE_NAMES[opts.service]} at ${origin(url)} answered ${method} ${pathOf(url)} with ${size}, over the ${formatBytes(limit)} limit`,
+          limit,
+          declared,
+        );
+      });
+      return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
     } finally {
       clearTimeout(timer);
     }
   }
+}
+
+const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
+
+// Reads a body into memory, refusing a Content-Length over `limit` before
+// reading and cancelling the stream as soon as more than `limit` arrives.
+export async function readLimited(res: Response, limit: number, tooLarge: (declared?: number) => Error): Promise<Buffer> {
+  const header = res.headers.get('content-length');
+  const declared = header === null ? NaN : Number(header);
+  if (Number.isFinite(declared) && declared > limit) {
+    await res.body?.cancel().catch(() => undefined);
+    throw tooLarge(declared);
+  }
+  if (!res.body) return Buffer.alloc(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.length;
+    if (total > limit) {
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks, total);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
 }
 
 // Full jitter keeps concurrent runs from retrying in lock-step.

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { ActionError } from './errors.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
 import { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
+import { readSigningConfig, type SelectedServices } from './signing-config.js';
 
 // The only caller of core.getInput: every input parsed, checked and typed
 // once, with errors that name the input and the fix.
@@ -20,6 +21,9 @@ export interface Inputs {
   replace: boolean;
   fulcioURL: string;
   rekorURL: string;
+  rekorVersion: 1 | 2;
+  // Set when Rekor v2 narrowed attach: both to referrers (said once in the log and summary).
+  referrersOnly?: string;
   tsaURL?: string;
   trustedRoot?: string;
   audience: string;
@@ -48,6 +52,8 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   if (trustedRoot && !existsSync(trustedRoot)) {
     throw new ActionError('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
   }
+  // URLs: the input, else the signing config's choice, else the public-good instance.
+  const config: SelectedServices = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : {};
   const inputs: Inputs = {
     images: parseImages(get('images'), get('digest')),
     sign: bool(get, 'sign', true),
@@ -56,9 +62,10 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     provenance: bool(get, 'provenance', true),
     attach: attach as AttachMode,
     replace: bool(get, 'replace', false),
-    fulcioURL: url(get, 'fulcio-url', 'https://fulcio.sigstore.dev'),
-    rekorURL: url(get, 'rekor-url', 'https://rekor.sigstore.dev'),
-    tsaURL: get('tsa-url') ? url(get, 'tsa-url', '') : undefined,
+    fulcioURL: url(get, 'fulcio-url', config.fulcioURL ?? 'https://fulcio.sigstore.dev'),
+    rekorURL: url(get, 'rekor-url', config.rekorURL ?? 'https://rekor.sigstore.dev'),
+    rekorVersion: 1,
+    tsaURL: get('tsa-url') || config.tsaURL ? url(get, 'tsa-url', config.tsaURL ?? '') : undefined,
     trustedRoot,
     audience: get('oidc-audience') || 'sigstore',
     identityToken: token || undefined,
@@ -67,10 +74,31 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     retryBudgetSeconds: budget,
     summary: bool(get, 'summary', true),
   };
+  // A rekor-url input names a v1 log unless rekor-version says otherwise.
+  const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;
+  applyRekorVersion(inputs, get('rekor-version').trim() || String(configVersion ?? 1));
   if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance) {
     throw new ActionError('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
   }
   return inputs;
+}
+
+// Rekor v2 gives no signed entry timestamp: signing time comes from a TSA, and
+// cosign's .sig/.att tags (which carry a SET) cannot be written.
+function applyRekorVersion(inputs: Inputs, raw: string): void {
+  if (raw !== '1' && raw !== '2') throw new ActionError('INPUT', `rekor-version: "${raw}" is not 1 or 2`);
+  if (raw === '1') return;
+  inputs.rekorVersion = 2;
+  if (!inputs.tsaURL) {
+    throw new ActionError('INPUT', 'rekor-version: 2 needs tsa-url: Rekor v2 gives no signed entry timestamp, so a timestamp authority must vouch for the signing time');
+  }
+  if (inputs.attach === 'tags') {
+    throw new ActionError('INPUT', "attach: tags cannot be used with rekor-version: 2: cosign's .sig/.att tags need a signed entry timestamp, which Rekor v2 does not give; use attach: referrers");
+  }
+  if (inputs.attach === 'both') {
+    inputs.attach = 'referrers';
+    inputs.referrersOnly = "Rekor v2 gives no signed entry timestamp, which cosign's .sig/.att tags need: attached as OCI referrers (Sigstore bundles) only";
+  }
 }
 
 // `images` holds one or more references, newline- or comma-separated; a

@@ -15,12 +15,14 @@ import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
 import { checkPushAccess, expandTargets, loggedImage, resolveTargets } from './targets.js';
+import { writeTrustFiles } from './trust-files.js';
 import { loadTrustMaterial } from './verify.js';
 
 // The pipeline in one screen: inputs → identity → artifacts → signing →
 // verification → attaching → outputs and summary. Nothing is written to the
 // registry until every signature is logged and verified.
 export async function run(inputs: Inputs): Promise<void> {
+  const started = Date.now();
   let log: RunLog | undefined;
   try {
     const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
@@ -33,6 +35,7 @@ export async function run(inputs: Inputs): Promise<void> {
     log = new RunLog(targets.map(loggedImage));
     if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
+    const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
 
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
@@ -40,6 +43,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log, inputs.sbomFormats);
     const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
 
+    if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
     const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
@@ -68,7 +72,11 @@ export async function run(inputs: Inputs): Promise<void> {
         issuer: identity.issuer,
         repository: claimString(identity.claims, 'repository'),
         attach: inputs.attach,
-        customRoot: Boolean(inputs.trustedRoot),
+        trustFiles,
+        rekorVersion: inputs.rekorVersion,
+        note: inputs.referrersOnly,
+        elapsedMs: Date.now() - started,
+        verifyAction: verifyActionRef(),
       });
       await core.summary.addRaw(md).write();
     }
@@ -78,6 +86,14 @@ export async function run(inputs: Inputs): Promise<void> {
     core.setFailed(errorLine(err));
     if (err instanceof Error && err.cause) core.debug(`cause: ${errorLine(err.cause)}`);
   }
+}
+
+// The verify action from the same repository and ref as this one, when the
+// runner names them (it does not for a local `uses: ./`).
+function verifyActionRef(): string | undefined {
+  const repo = process.env['GITHUB_ACTION_REPOSITORY'];
+  const ref = process.env['GITHUB_ACTION_REF'];
+  return repo && ref ? `${repo}/verify@${ref}` : undefined;
 }
 
 // Single-value outputs describe the first image; `results` has them all.

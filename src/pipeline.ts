@@ -6,9 +6,10 @@ import { appendCosignLayers, attachReferrers, BUNDLE_ANNOTATIONS, BUNDLE_MEDIA_T
 import { ActionError, errorLine } from './errors.js';
 import type { AttachMode } from './inputs.js';
 import type { ArtifactResult, ImageResult } from './results.js';
+import { componentCounts } from './sbom-figures.js';
 import { cosignRekorBundle } from './sigstore/bundle.js';
 import type { RunSigner, SignedResult } from './sign.js';
-import { targetDir, type Target } from './targets.js';
+import { isIndex, platformsOf, targetDir, type Target } from './targets.js';
 import { verifyBundle, type IdentityPolicy } from './verify.js';
 
 // The stages after identity: sign and log every artifact, verify what was
@@ -38,7 +39,7 @@ export async function signTarget(signer: RunSigner, target: Target, sign: boolea
   const wantsReferrers = attach === 'both' || attach === 'referrers';
   const [signature, signatureReferrer, ...attestations] = await Promise.all([
     sign ? signer.signMessage(payload).then((s) => ({ ...s, payload })) : undefined,
-    sign && wantsReferrers ? signer.signStatement(cosignSignStatement(digest)) : undefined,
+    sign && wantsReferrers ? signer.signStatement(cosignSignStatement(target.name, digest)) : undefined,
     ...predicates.map((p) => signer.signStatement(statement(subject, p.predicateType, p.document)).then((s) => ({ ...s, predicate: p }))),
   ]);
   return {
@@ -197,6 +198,7 @@ export async function attachTarget(
         fallbackTag: w?.fallbackTag,
         path: a.predicate.path,
         ...(a.predicate.format ? { format: a.predicate.format } : {}),
+        ...(a.predicate.kind === 'sbom' ? { components: componentCounts(a.predicate.document) } : {}),
       }),
     );
   }
@@ -210,5 +212,6 @@ function replaceable(st: SignedTarget) {
 }
 
 export function imageResult(st: SignedTarget, artifacts: ArtifactResult[]): ImageResult {
-  return { name: st.target.name, digest: st.target.manifest.digest, platform: st.target.platform, artifacts };
+  const platforms = isIndex(st.target) ? { platforms: platformsOf(st.target).map((p) => p.platform) } : {};
+  return { name: st.target.name, digest: st.target.manifest.digest, platform: st.target.platform, ...platforms, artifacts };
 }

@@ -1,3 +1,5 @@
+import type { TrustFiles } from './trust-files.js';
+
 // What one run produced, image by image: the data outputs and the summary
 // are both rendered from this.
 
@@ -16,12 +18,14 @@ export interface ArtifactResult {
   fallbackTag?: string; // referrers tag-schema index, when the registry lacks the API
   path?: string; // the SBOM document, for sbom
   format?: 'cyclonedx' | 'spdx'; // for sbom: which document this attestation carries
+  components?: Record<string, number>; // for sbom: component count per package URL type
 }
 
 export interface ImageResult {
   name: string; // registry/repository
   digest: string;
   platform?: string; // set for a platform manifest inside an index
+  platforms?: string[]; // set for an index: the platforms it lists
   artifacts: ArtifactResult[];
 }
 
@@ -31,7 +35,12 @@ export interface RunContext {
   issuer: string;
   repository?: string; // owner/repo, for gh commands
   attach: 'both' | 'referrers' | 'tags' | 'none';
-  customRoot: boolean;
+  // The custom trusted root as written next to the bundles (none for public good).
+  trustFiles?: TrustFiles;
+  rekorVersion?: 1 | 2;
+  note?: string; // shown once above the tables
+  elapsedMs?: number; // the run's wall time, for the verdict line
+  verifyAction?: string; // `owner/repo/verify@ref` when the runner says where this action came from
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

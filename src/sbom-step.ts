@@ -1,10 +1,12 @@
+import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { packageVersion } from './cli/version.js';
 import type { SbomMode } from './inputs.js';
 import type { RunLog } from './log.js';
 import type { Predicate } from './pipeline.js';
-import { generateImageSboms, generateIndexSboms, loadSbomFile, type SbomFormat } from './sbom.js';
+import type { ScanProblem } from './catalogers/types.js';
+import { generateImageSboms, generateIndexSboms, loadSbomFile, problemLine, type SbomFormat } from './sbom.js';
 import { isIndex, platformsOf, targetDir, type Target } from './targets.js';
 
 // The SBOM predicates for each image, in target order: one document per
@@ -25,7 +27,27 @@ export async function sbomPredicates(targets: Target[], mode: SbomMode, outDir: 
       return [predicate];
     });
   }
-  return Promise.all(targets.map((t) => generatedSboms(t, outDir, log, formats)));
+  const generated = await Promise.all(targets.map((t) => generatedSboms(t, outDir, log, formats)));
+  annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
+  return generated.map((g) => g.predicates);
+}
+
+// Annotations a run shows for scanner problems; the rest are counted in one
+// more, and all of them are in the log and in the SBOM's metadata.
+export const MAX_PROBLEM_ANNOTATIONS = 10;
+
+// One ::warning:: per skipped or truncated file, unreadable database or limit
+// hit, so they show on the run's page instead of inside a collapsed group.
+export function annotateProblems(problems: { where: string; problem: ScanProblem }[], warn: typeof core.warning = core.warning): void {
+  for (const { where, problem } of problems.slice(0, MAX_PROBLEM_ANNOTATIONS)) {
+    warn(`SBOM for ${where}: ${problemLine(problem)}`, { title: problem.path ? `SBOM scan: ${problem.path}` : 'SBOM scan' });
+  }
+  const rest = problems.length - MAX_PROBLEM_ANNOTATIONS;
+  if (rest > 0) {
+    warn(`${rest} more SBOM scanner problem${rest === 1 ? '' : 's'} not shown here; all are in the log of the SBOM step and in each SBOM's sign-attest:scan:skipped properties`, {
+      title: 'SBOM scan',
+    });
+  }
 }
 
 // A platform image found inside a named index, not named by the user.
@@ -36,7 +58,13 @@ const isDerived = (t: Target) => t.platform !== undefined;
 // image gets its own full SBOM.
 const FILE_NAMES: Record<SbomFormat, string> = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
 
-async function generatedSboms(target: Target, outDir: string, runLog: RunLog, formats: readonly SbomFormat[]): Promise<Predicate[]> {
+async function generatedSboms(
+  target: Target,
+  outDir: string,
+  runLog: RunLog,
+  formats: readonly SbomFormat[],
+): Promise<{ predicates: Predicate[]; problems: ScanProblem[]; where: string }> {
+  const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
   const log = runLog.image(target.name, target.manifest.digest);
   const platforms = isIndex(target) ? platformsOf(target) : [];
   const tool = { name: 'sign-attest-action', version: packageVersion() };
@@ -53,7 +81,8 @@ async function generatedSboms(target: Target, outDir: string, runLog: RunLog, fo
           digest: target.manifest.digest,
           platform: target.platform,
           layers: target.manifest.manifest.layers ?? [],
-          openBlob: (digest) => target.client.openBlob(target.ref.repository, digest),
+          // The descriptor's size bounds each layer read (a longer blob is wrong content).
+          openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
           log: (line) => log.info(line),
           validate: 'auto',
           tool,
@@ -62,7 +91,7 @@ async function generatedSboms(target: Target, outDir: string, runLog: RunLog, fo
       );
   const dir = targetDir(outDir, target);
   await mkdir(dir, { recursive: true });
-  return Promise.all(
+  const predicates = await Promise.all(
     sboms.map(async (sbom): Promise<Predicate> => {
       const path = join(dir, FILE_NAMES[sbom.format]);
       await writeFile(path, sbom.json);
@@ -71,4 +100,6 @@ async function generatedSboms(target: Target, outDir: string, runLog: RunLog, fo
       return { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path };
     }),
   );
+  // Both formats come from one scan: its problems are reported once.
+  return { predicates, problems: sboms[0]?.problems ?? [], where };
 }

@@ -9,13 +9,14 @@ import { Enums, Models, Serialize, Spec, Validation } from '@cyclonedx/cyclonedx
 import type { Readable } from 'node:stream';
 import { catalogers } from './catalogers/index.js';
 import { isSpdxExpression } from './catalogers/common.js';
-import type { Distro, Pkg, Relationship } from './catalogers/types.js';
+import { ScanLimitError, type Distro, type Pkg, type Relationship, type ScanProblem } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
+import type { LayerRef } from './image/source.js';
 import type { SbomFormat } from './sbom/formats.js';
 import { buildSpdxDocument, buildSpdxIndexDocument, imagePurl, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
-import type { LayerRef } from './image/source.js';
 
+export { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
 export type { LayerRef };
 export type OpenBlob = (digest: string) => Promise<Readable>; // raw (still-compressed) blob bytes
 export interface ImageSbomInput {
@@ -28,13 +29,13 @@ export interface ImageSbomInput {
   validate?: 'always' | 'auto' | 'never';
   tool?: SpdxTool; // names the generator in SPDX creationInfo
 }
-export { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
 export interface SbomResult {
   document: Record<string, unknown>;
   json: string;
   componentCount: number;
   format: SbomFormat;
   predicateType: string;
+  problems: ScanProblem[]; // what the scanner skipped or truncated (also listed in the document)
 }
 
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
@@ -59,6 +60,17 @@ export interface SbomContent {
   packages: Pkg[];
   relationships: Relationship[];
   timestamp?: Date;
+  problems?: ScanProblem[];
+}
+
+// The signed document says what it did not read, so that it is not silently
+// incomplete: one metadata property per skipped file (the first ones), and a
+// count. Policies can refuse SBOMs that carry sign-attest:scan:incomplete.
+const MAX_PROBLEM_PROPERTIES = 100;
+
+export function problemLine(p: ScanProblem): string {
+  const where = p.path ? `${p.path}${p.layer ? ` (layer ${p.layer})` : ''}: ` : p.layer ? `layer ${p.layer}: ` : '';
+  return `${where}${p.message}`;
 }
 
 // CycloneDX allows one license *expression* per component and the library
@@ -79,7 +91,6 @@ function licensesOf(declared: string[]): Models.License[] {
   // SpdxLicense ids the schema does not know are written as names by the library.
   return unique.map((l, i) => (valid[i] && /^[A-Za-z0-9.-]+$/.test(l) ? new Models.SpdxLicense(l) : new Models.NamedLicense(l)));
 }
-
 
 // Stable across runs for the same image and contents, so re-attesting an
 // unchanged image yields the same document apart from the timestamp.
@@ -103,6 +114,11 @@ export function buildSbomDocument(content: SbomContent): { document: Record<stri
   });
   if (image.platform) root.properties.add(new Models.Property('sign-attest:platform', image.platform));
   bom.metadata.component = root;
+  const problems = content.problems ?? [];
+  if (problems.length > 0) {
+    bom.metadata.properties.add(new Models.Property('sign-attest:scan:incomplete', String(problems.length)));
+    for (const p of problems.slice(0, MAX_PROBLEM_PROPERTIES)) bom.metadata.properties.add(new Models.Property('sign-attest:scan:skipped', problemLine(p)));
+  }
 
   if (distro) {
     const os = new Models.Component(Enums.ComponentType.OperatingSystem, distro.id, {
@@ -177,7 +193,7 @@ export function generateIndexSbom(index: SbomImage, platforms: SbomImage[]): Sbo
   }
   const serializer = new Serialize.JsonSerializer(new Serialize.JSON.Normalize.Factory(Spec.Spec1dot6));
   const json = serializer.serialize(bom, { sortLists: true });
-  return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE };
+  return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: [] };
 }
 
 // The index document in each requested format.
@@ -185,7 +201,7 @@ export function generateIndexSboms(index: SbomImage, platforms: SbomImage[], for
   return formats.map((format) => {
     if (format === 'cyclonedx') return generateIndexSbom(index, platforms);
     const spdx = buildSpdxIndexDocument(index, platforms, tool);
-    return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE };
+    return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems: [] };
   });
 }
 
@@ -214,15 +230,29 @@ export interface CatalogedImage {
 export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImage> {
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
-  const scan = await scanImage(layers, catalogers, log);
-  for (const w of scan.warnings.slice(0, 20)) log(`warning: ${w}`);
-  if (scan.warnings.length > 20) log(`warning: ${scan.warnings.length - 20} more`);
+  let scan;
+  try {
+    scan = await scanImage(layers, catalogers, log);
+  } catch (err) {
+    // A component list cut short would be an untrue SBOM: refuse, sign nothing.
+    if (err instanceof ScanLimitError) {
+      throw new ActionError(
+        'SBOM',
+        `cannot generate a complete SBOM for ${input.name}@${input.digest}: ${err.message}; pass your own SBOM with the sbom input, or sbom: false`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  // Every problem in the log (the step's annotations show the first few).
+  for (const w of scan.warnings) log(`skipped: ${problemLine(w)}`);
   return {
     content: {
       image: { name: input.name, digest: input.digest, platform: input.platform },
       distro: scan.distro,
       packages: scan.packages,
       relationships: scan.relationships,
+      problems: scan.warnings,
     },
     uncompressedBytes: scan.uncompressedBytes,
   };
@@ -234,12 +264,13 @@ export async function renderSboms(
   opts: Pick<ImageSbomInput, 'log' | 'validate' | 'tool'> = {},
 ): Promise<SbomResult[]> {
   const log = opts.log ?? (() => {});
+  const problems = content.problems ?? [];
   const results: SbomResult[] = [];
   for (const format of formats) {
     if (format === 'spdx') {
       const spdx = buildSpdxDocument(content, opts.tool ?? DEFAULT_TOOL);
       log(`SBOM (SPDX 2.3): ${spdx.packageCount} packages, ${(spdx.json.length / 1e6).toFixed(2)} MB`);
-      results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE });
+      results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems });
       continue;
     }
     const built = buildSbomDocument(content);
@@ -252,7 +283,7 @@ export async function renderSboms(
       }
     }
     log(`SBOM: ${built.componentCount} components, ${content.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-    results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE });
+    results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems });
   }
   return results;
 }

@@ -1,12 +1,13 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { bundleToJSON, envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle, type SerializedBundle } from '@sigstore/bundle';
+import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle, type SerializedBundle } from '@sigstore/bundle';
 import { dsse, pem, X509Certificate } from '@sigstore/core';
 import { ActionError } from './errors.js';
 import type { Http } from './http.js';
 import { claimString, type Identity } from './identity.js';
-import { toTlogEntry } from './sigstore/bundle.js';
+import { bundleJSON, toTlogEntry } from './sigstore/bundle.js';
 import { requestCertificate } from './sigstore/fulcio.js';
 import { createEntry, type ProposedEntry, type RekorEntry } from './sigstore/rekor.js';
+import { createEntryV2 } from './sigstore/rekor-v2.js';
 import { requestTimestamp } from './sigstore/tsa.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
@@ -14,6 +15,8 @@ export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 export interface SigstoreEndpoints {
   fulcioURL: string;
   rekorURL: string;
+  // 2: rekor-tiles (hashedrekord v0.0.2 only, no SET; a TSA is required).
+  rekorVersion?: 1 | 2;
   tsaURL?: string;
 }
 
@@ -65,33 +68,43 @@ export class RunSigner {
     const digest = createHash('sha256').update(payload).digest();
     const signature = sign('sha256', payload, this.key);
     const bundle = toMessageSignatureBundle({ digest, signature, certificate: this.certificateDER(), certificateChain: false });
-    const entry = await this.log({
-      apiVersion: '0.0.1',
-      kind: 'hashedrekord',
-      spec: {
-        signature: { content: signature.toString('base64'), publicKey: { content: this.certificateB64() } },
-        data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+    const entry = await this.log(
+      {
+        apiVersion: '0.0.1',
+        kind: 'hashedrekord',
+        spec: {
+          signature: { content: signature.toString('base64'), publicKey: { content: this.certificateB64() } },
+          data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+        },
       },
-    });
+      digest,
+      signature,
+    );
     return this.finish('hashedrekord', bundle, entry, signature);
   }
 
   // Signs an in-toto statement as a DSSE envelope and logs a dsse entry.
   async signStatement(statement: Buffer, payloadType = IN_TOTO_PAYLOAD_TYPE): Promise<SignedResult> {
-    const signature = sign('sha256', dsse.preAuthEncoding(payloadType, statement), this.key);
+    const pae = dsse.preAuthEncoding(payloadType, statement);
+    const signature = sign('sha256', pae, this.key);
     const bundle = toDSSEBundle({ artifact: statement, artifactType: payloadType, signature, certificate: this.certificateDER(), certificateChain: false });
     const envelopeJSON = JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope));
-    const entry = await this.log({
-      apiVersion: '0.0.1',
-      kind: 'dsse',
-      spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } },
-    });
+    const entry = await this.log(
+      { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } },
+      createHash('sha256').update(pae).digest(),
+      signature,
+    );
     const signed = await this.finish('dsse', bundle, entry, signature);
     const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
     return { ...signed, envelopeJSON, envelopeTimestamp };
   }
 
-  private log(entry: ProposedEntry): Promise<RekorEntry> {
+  // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
+  // the signed bytes (for DSSE, the pre-authentication encoding).
+  private log(entry: ProposedEntry, digest: Buffer, signature: Buffer): Promise<RekorEntry> {
+    if (this.endpoints.rekorVersion === 2) {
+      return createEntryV2(this.http, this.endpoints.rekorURL, { digest, signature, certificate: this.certificateDER() });
+    }
     return createEntry(this.http, this.endpoints.rekorURL, entry);
   }
 
@@ -102,7 +115,7 @@ export class RunSigner {
       timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
       bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
     }
-    return { kind, bundle: bundleToJSON(bundle), entry, signature, timestamp };
+    return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
   }
 
   private certificateDER(): Buffer {

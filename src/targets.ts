@@ -49,9 +49,21 @@ export function platformsOf(index: Target): { digest: string; platform: string }
     .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
 }
 
+// Far more platform images than any real index lists (the widest official
+// images have about a dozen); each one is read, signed and scanned, so an
+// index listing thousands is refused rather than expanded.
+export const MAX_PLATFORMS = 64;
+
 export async function platformTargets(index: Target): Promise<Target[]> {
   const out: Target[] = [];
-  for (const { digest, platform } of platformsOf(index)) {
+  const platforms = platformsOf(index);
+  if (platforms.length > MAX_PLATFORMS) {
+    throw new ActionError(
+      'REGISTRY',
+      `${index.name}@${index.manifest.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`,
+    );
+  }
+  for (const { digest, platform } of platforms) {
     const manifest = await index.client.getManifest(index.ref.repository, digest);
     if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
     out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, manifest, platform });

@@ -168,7 +168,7 @@ describe('sign + SBOM + provenance, attached both ways', () => {
     expect(first.summary).toContain(`logIndex=${first.outputs['provenance-log-index']}`);
     expect(first.summary).toContain('cosign verify-attestation --type cyclonedx');
     expect(first.summary).toContain('cosign verify-attestation --type slsaprovenance1');
-    expect(first.summary).toContain(`gh attestation verify oci://${img.name}@${img.digest} --bundle-from-oci`);
+    expect(first.summary).toContain(`gh attestation verify \\\n  oci://${img.name}@${img.digest} \\\n  --bundle-from-oci`);
   });
 
   it('a second run adds its attestations without losing the first run\'s', async () => {

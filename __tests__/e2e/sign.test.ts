@@ -153,8 +153,8 @@ describe('signing a pushed image (sbom: false)', () => {
     const s = first.summary;
     expect(s).toContain(`${img.name}@${img.digest}`);
     expect(s).toContain(`${stack.rekorURL}/api/v1/log/entries?logIndex=${first.outputs['signature-log-index']}`);
-    expect(s).toContain(`cosign verify ${img.name}@${img.digest}`);
-    expect(s).toContain(`--certificate-identity ${SAN}`);
+    expect(s).toContain(`cosign verify \\\n  ${img.name}@${img.digest}`);
+    expect(s).toContain(`--certificate-identity \\\n    ${SAN}`);
     expect(s).toContain(`--certificate-oidc-issuer ${ISSUER}`);
     expect(s).toContain('cosign verify-attestation --type slsaprovenance1');
   });

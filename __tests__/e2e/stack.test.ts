@@ -256,6 +256,15 @@ describe('offline integration stack', () => {
       expect(leaf.raw.includes(Buffer.from('https://github.com/octo-org/octo-repo'))).toBe(true);
     });
 
+    it('writes each certificate as real Fulcio does: PEM in 64-column lines', async () => {
+      const { json } = await requestCert(stack, newKey(), await lib.requestToken(stack));
+      for (const pem of json.signedCertificateEmbeddedSct.chain.certificates as string[]) {
+        const body = pem.trim().split('\n').slice(1, -1);
+        expect(body.slice(0, -1).every((l) => l.length === 64)).toBe(true);
+        expect(pem).toBe(new crypto.X509Certificate(pem).toString());
+      }
+    });
+
     it('follows per-test claim overrides', async () => {
       const other = 'octo-org/octo-repo/.github/workflows/other.yml@refs/tags/v1';
       await lib.setClaims(stack, { job_workflow_ref: other });
@@ -348,6 +357,29 @@ describe('offline integration stack', () => {
   });
 
   describe('Rekor v1 API', () => {
+    // Real Rekor parses the key material and stores it re-encoded
+    // (pkg/pki/x509 CanonicalValue); sigstore-python compares a dsse entry's
+    // verifier with the PEM it rebuilds from the bundle, byte for byte.
+    it('stores certificates re-encoded as Go writes PEM, whatever line layout was sent', async () => {
+      const key = newKey();
+      const cert = await leafCert(stack, key);
+      const oneLine = `-----BEGIN CERTIFICATE-----\n${new crypto.X509Certificate(cert).raw.toString('base64')}\n-----END CERTIFICATE-----\n`;
+      const hr = await postJSON(`${stack.rekorURL}/api/v1/log/entries`, hashedrekord(Buffer.from('pem layout'), key, oneLine));
+      const envelope = { payloadType: 'application/vnd.in-toto+json', payload: Buffer.from('{}').toString('base64'), signatures: [] as { sig: string }[] };
+      const pae = Buffer.from(`DSSEv1 ${envelope.payloadType.length} ${envelope.payloadType} 2 {}`);
+      envelope.signatures.push({ sig: crypto.sign('sha256', pae, key.privateKey).toString('base64') });
+      const ds = await postJSON(`${stack.rekorURL}/api/v1/log/entries`, {
+        apiVersion: '0.0.1',
+        kind: 'dsse',
+        spec: { proposedContent: { envelope: JSON.stringify(envelope), verifiers: [Buffer.from(oneLine).toString('base64')] } },
+      });
+      expect([hr.status, ds.status]).toEqual([201, 201]);
+      const body = (r: { json: Json }) => JSON.parse(Buffer.from((Object.values(r.json)[0] as Json).body, 'base64').toString('utf8'));
+      const canonical = Buffer.from(new crypto.X509Certificate(cert).toString()).toString('base64');
+      expect(body(hr).spec.signature.publicKey.content).toBe(canonical);
+      expect(body(ds).spec.signatures[0].verifier).toBe(canonical);
+    });
+
     it('logs hashedrekord entries sequentially, with SETs, 409 on duplicates and lookups', async () => {
       const key = newKey();
       const cert = await leafCert(stack, key);

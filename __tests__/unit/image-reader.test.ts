@@ -146,7 +146,7 @@ describe('LayeredFs', () => {
       ],
     ]);
     expect(fs.read('/b/p.json', json)?.toString()).toBe('content');
-    expect(fs.warnings).toEqual([expect.stringContaining('/b/q.json: hardlink to /a/not-kept.txt')]);
+    expect(fs.warnings).toEqual([{ path: '/b/q.json', layer: 'sha256:l1', message: expect.stringContaining('hardlink to /a/not-kept.txt') }]);
   });
 
   it('gives each want its own sink', async () => {

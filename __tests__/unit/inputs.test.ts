@@ -192,3 +192,26 @@ describe('readInputs: sbom-format', () => {
     }
   });
 });
+
+describe('readInputs: rekor-version', () => {
+  it('defaults to Rekor v1 and keeps attach as given', () => {
+    const i = read({});
+    expect(i.rekorVersion).toBe(1);
+    expect(i.attach).toBe('both');
+    expect(i.referrersOnly).toBeUndefined();
+  });
+
+  it('with 2, attaches referrers only and says why once', () => {
+    const i = read({ 'rekor-version': '2', 'tsa-url': 'http://127.0.0.1:1' });
+    expect(i.rekorVersion).toBe(2);
+    expect(i.attach).toBe('referrers');
+    expect(i.referrersOnly).toMatch(/signed entry timestamp.*referrers/);
+    expect(read({ 'rekor-version': '2', 'tsa-url': 'http://127.0.0.1:1', attach: 'none' }).attach).toBe('none');
+  });
+
+  it('with 2, requires a TSA and refuses tags-only attachment, naming the fix', () => {
+    expect(inputError({ 'rekor-version': '2' }).message).toMatch(/rekor-version: 2 needs tsa-url/);
+    expect(inputError({ 'rekor-version': '2', 'tsa-url': 'http://127.0.0.1:1', attach: 'tags' }).message).toMatch(/use attach: referrers/);
+    expect(inputError({ 'rekor-version': 'v2' }).message).toMatch(/rekor-version: "v2" is not 1 or 2/);
+  });
+});

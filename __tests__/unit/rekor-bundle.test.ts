@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { cosignRekorBundle, rekorEntryURL, toTlogEntry } from '../../src/sigstore/bundle.js';
+import { bundleFromJSON, bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
+import { bundleJSON, cosignRekorBundle, rekorEntryURL, toTlogEntry } from '../../src/sigstore/bundle.js';
 import type { RekorEntry } from '../../src/sigstore/rekor.js';
 
 const LOG_ID = 'c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d';
@@ -93,5 +94,33 @@ describe('rekorEntryURL', () => {
   it('uses the v1 API for any other Rekor', () => {
     expect(rekorEntryURL('http://127.0.0.1:3000/', 7)).toBe('http://127.0.0.1:3000/api/v1/log/entries?logIndex=7');
     expect(rekorEntryURL('https://rekor.example.com', 7)).toBe('https://rekor.example.com/api/v1/log/entries?logIndex=7');
+  });
+});
+
+describe('bundleJSON', () => {
+  const bundleFor = (e: RekorEntry) => {
+    const b = toMessageSignatureBundle({ digest: Buffer.alloc(32, 1), signature: Buffer.from('sig'), certificate: Buffer.from('cert'), certificateChain: false });
+    b.verificationMaterial.tlogEntries = [toTlogEntry(e)];
+    return b;
+  };
+
+  // The first entry of a log (or of a new shard): proto3 JSON would drop
+  // these zero values, and sigstore-python refuses the bundle without them.
+  it('writes logIndex 0, proof logIndex 0 and an empty hashes list out', () => {
+    const first = entry({
+      logIndex: 0,
+      verification: { signedEntryTimestamp: SET, inclusionProof: { logIndex: 0, rootHash: 'ab'.repeat(32), treeSize: 1, hashes: [], checkpoint: CHECKPOINT } },
+    });
+    const plain = bundleToJSON(bundleFor(first)).verificationMaterial.tlogEntries[0] as unknown as Record<string, unknown>;
+    expect('logIndex' in plain).toBe(false);
+    const t = bundleJSON(bundleFor(first)).verificationMaterial.tlogEntries[0]!;
+    expect(t.logIndex).toBe('0');
+    expect(t.inclusionProof).toMatchObject({ logIndex: '0', treeSize: '1', hashes: [] });
+    expect(Object.keys(t)[0]).toBe('logIndex');
+    expect(bundleFromJSON(JSON.parse(JSON.stringify(bundleJSON(bundleFor(first))))).verificationMaterial.tlogEntries[0]?.logIndex).toBe('0');
+  });
+
+  it('leaves every other entry exactly as proto3 JSON writes it', () => {
+    expect(JSON.stringify(bundleJSON(bundleFor(entry())))).toBe(JSON.stringify(bundleToJSON(bundleFor(entry()))));
   });
 });

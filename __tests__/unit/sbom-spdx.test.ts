@@ -128,6 +128,18 @@ describe('buildSpdxDocument', () => {
   });
 });
 
+describe('an incomplete scan', () => {
+  it('says what was skipped in the document comment, and stays schema-valid', () => {
+    const problems = [{ path: '/usr/lib/big.jar', layer: LAYER, message: 'archive over 64 MiB, not read' }, ...Array.from({ length: 25 }, (_, i) => ({ message: `problem ${i}` }))];
+    const built = buildSpdxDocument({ ...content, problems }, TOOL);
+    expect(spdxSchemaErrors(built.document)).toEqual([]);
+    const comment = (built.document as { comment?: string }).comment ?? '';
+    expect(comment).toMatch(/^sign-attest:scan:incomplete: 26 skipped: \/usr\/lib\/big\.jar: archive over 64 MiB, not read; problem 0;/);
+    expect(comment).toMatch(/; and 6 more$/);
+    expect((buildSpdxDocument(content, TOOL).document as { comment?: string }).comment).toBeUndefined();
+  });
+});
+
 describe('buildSpdxIndexDocument', () => {
   it('lists each platform image of an index, and is schema-valid', () => {
     const index = { name: 'ghcr.io/org/app', digest: DIGEST };

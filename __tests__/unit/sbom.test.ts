@@ -82,7 +82,12 @@ describe('generateImageSbom', () => {
     });
     expect(result).toMatchObject({ componentCount: 1, format: 'cyclonedx', predicateType: 'https://cyclonedx.org/bom' });
     expect(JSON.parse(result.json)).toEqual(result.document);
-    expect(log.some((l) => l.startsWith('warning: javascript-package-cataloger: /app/node_modules/bad/package.json'))).toBe(true);
+    expect(log.some((l) => l.startsWith('skipped: /app/node_modules/bad/package.json (layer sha256:one): javascript-package-cataloger: not read:'))).toBe(true);
+    expect(result.problems).toEqual([{ path: '/app/node_modules/bad/package.json', layer: 'sha256:one', message: expect.stringContaining('not read') }]);
+    // the signed document says what it did not read
+    const props = (result.document as any).metadata.properties as { name: string; value: string }[];
+    expect(props).toContainEqual({ name: 'sign-attest:scan:incomplete', value: '1' });
+    expect(props.find((p) => p.name === 'sign-attest:scan:skipped')?.value).toMatch(/^\/app\/node_modules\/bad\/package.json \(layer sha256:one\): /);
   });
 });
 

@@ -10687,13 +10687,6 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
 
 /***/ }),
 
-/***/ 7975:
-/***/ ((module) => {
-
-module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
-
-/***/ }),
-
 /***/ 857:
 /***/ ((module) => {
 
@@ -13749,14 +13742,16 @@ exports.unescape = unescape;
 
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_util__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7975);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4247);
-/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(6510);
-/* harmony import */ var _verify_artifact_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(3139);
-/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3077);
-/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9431);
-/* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9779);
+/* harmony import */ var _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(9513);
+/* harmony import */ var _cli_version_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5877);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(452);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4247);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(6510);
+/* harmony import */ var _verify_artifact_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(3139);
+/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(3821);
+/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9431);
+/* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(9779);
+
 
 
 
@@ -13767,108 +13762,301 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 
 
 // `sign-attest`: the verify action's logic from a terminal, plus the Sigstore
-// conformance protocol's `verify-bundle`. Exit 0 only when verified.
-const USAGE = `usage:
-  sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE)
-      --certificate-oidc-issuer URL [--type T]... [--no-require-signature] [--trusted-root FILE] [--json]
-  sign-attest verify-bundle --bundle FILE (--certificate-identity ID --certificate-oidc-issuer URL | --key PEM)
-      [--trusted-root FILE] FILE_OR_DIGEST`;
+// conformance protocol's `verify-bundle`. Exit 0 only when verified, 1 when
+// verification fails, 2 when the command line is wrong.
 const RETRY_BUDGET_MS = 60_000;
+const FLAG_NAMES = { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer' };
 const warn = (message) => process.stderr.write(`warning: ${message}\n`);
-async function verifyCommand(args) {
-    const { values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.parseArgs)({
-        args,
-        allowPositionals: true,
-        options: {
-            'certificate-identity': { type: 'string' },
-            'certificate-identity-regexp': { type: 'string' },
-            'certificate-oidc-issuer': { type: 'string' },
-            type: { type: 'string', multiple: true, default: [] },
-            'no-require-signature': { type: 'boolean', default: false },
-            'trusted-root': { type: 'string' },
-            json: { type: 'boolean', default: false },
-        },
-    });
+const str = (v) => (typeof v === 'string' ? v : undefined);
+async function verifyCommand(spec, args) {
+    const { values, positionals } = (0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .parseCommand */ .RM)(spec, args);
     if (positionals.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'verify: pass at least one IMAGE');
-    const policy = (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_7__/* .identityPolicy */ .rP)({ identity: values['certificate-identity'], identityRegexp: values['certificate-identity-regexp'], issuer: values['certificate-oidc-issuer'] }, { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer' });
-    const verdicts = await (0,_verify_image_js__WEBPACK_IMPORTED_MODULE_6__/* .verifyImages */ .O)({
+        throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb('verify: pass at least one IMAGE (registry/repository@sha256:<hex> or registry/repository:tag)', spec.name);
+    const policy = (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_8__/* .identityPolicy */ .rP)({ identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) }, FLAG_NAMES);
+    const verdicts = await (0,_verify_image_js__WEBPACK_IMPORTED_MODULE_7__/* .verifyImages */ .O)({
         images: positionals,
         policy,
-        predicateTypes: values.type.map((t) => (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_7__/* .toPredicateType */ .ZA)(t, '--type')),
+        predicateTypes: (values['type'] ?? []).map((t) => (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_8__/* .toPredicateType */ .ZA)(t, '--type')),
         requireSignature: !values['no-require-signature'],
-        trust: await (0,_verify_js__WEBPACK_IMPORTED_MODULE_4__/* .loadTrustMaterial */ .ak)(values['trusted-root'], warn),
-        http: new _http_js__WEBPACK_IMPORTED_MODULE_3__/* .Http */ .lw({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-cli' }),
+        credentials: await registryCredentials(values),
+        trust: await (0,_verify_js__WEBPACK_IMPORTED_MODULE_5__/* .loadTrustMaterial */ .ak)(str(values['trusted-root']), warn),
+        http: new _http_js__WEBPACK_IMPORTED_MODULE_4__/* .Http */ .lw({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-cli' }),
     });
-    process.stdout.write((values.json ? JSON.stringify(verdicts, null, 2) : (0,_verify_report_js__WEBPACK_IMPORTED_MODULE_8__/* .textReport */ .Mf)(verdicts)) + '\n');
-    const lines = (0,_verify_report_js__WEBPACK_IMPORTED_MODULE_8__/* .failureLines */ .w7)(verdicts);
+    process.stdout.write((values['json'] ? JSON.stringify(verdicts, null, 2) : (0,_verify_report_js__WEBPACK_IMPORTED_MODULE_9__/* .textReport */ .Mf)(verdicts)) + '\n');
+    const lines = (0,_verify_report_js__WEBPACK_IMPORTED_MODULE_9__/* .failureLines */ .w7)(verdicts);
     for (const line of lines)
         process.stderr.write(`error: ${line}\n`);
     return lines.length === 0 ? 0 : 1;
 }
-async function verifyBundleCommand(args) {
-    const { values, positionals } = (0,node_util__WEBPACK_IMPORTED_MODULE_1__.parseArgs)({
-        args,
-        allowPositionals: true,
-        options: {
-            bundle: { type: 'string' },
-            'certificate-identity': { type: 'string' },
-            'certificate-oidc-issuer': { type: 'string' },
-            key: { type: 'string' },
-            'trusted-root': { type: 'string' },
-        },
-    });
+// Explicit flags win; without them the registry client reads docker config
+// (auths, credHelpers, credsStore) as the action does, then goes anonymous.
+async function registryCredentials(values) {
+    const username = str(values['registry-username']);
+    let password = str(values['registry-password']);
+    if (values['registry-password-stdin']) {
+        if (password)
+            throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb('verify: --registry-password and --registry-password-stdin are mutually exclusive; pass one', 'verify');
+        const chunks = [];
+        for await (const chunk of process.stdin)
+            chunks.push(chunk);
+        password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    }
+    if (password && !username)
+        throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb('verify: a registry password needs --registry-username', 'verify');
+    return username || password ? { username, password } : undefined;
+}
+async function verifyBundleCommand(spec, args) {
+    const { values, positionals } = (0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .parseCommand */ .RM)(spec, args);
     const [target, ...extra] = positionals;
-    if (!values.bundle || !target || extra.length > 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `verify-bundle: pass --bundle FILE and exactly one FILE_OR_DIGEST\n${USAGE}`);
+    const bundlePath = str(values['bundle']);
+    if (!bundlePath || !target || extra.length > 0)
+        throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb('verify-bundle: pass --bundle FILE and exactly one FILE_OR_DIGEST', spec.name);
+    const key = str(values['key']);
     let signer;
-    if (values.key) {
-        signer = { keyPEM: await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(values.key, 'utf8') };
+    if (key) {
+        signer = { keyPEM: await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(key, 'utf8') };
     }
     else {
         signer = {
-            policy: (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_7__/* .identityPolicy */ .rP)({ identity: values['certificate-identity'], issuer: values['certificate-oidc-issuer'] }, { identity: '--certificate-identity', identityRegexp: '--certificate-identity-regexp', issuer: '--certificate-oidc-issuer' }),
+            policy: (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_8__/* .identityPolicy */ .rP)({ identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) }, FLAG_NAMES),
         };
     }
     let bundleJSON;
     try {
-        bundleJSON = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(values.bundle, 'utf8'));
+        bundleJSON = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(bundlePath, 'utf8'));
     }
     catch (err) {
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `--bundle: cannot read "${values.bundle}" as JSON (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorLine */ .B)(err)})`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_3__/* .ActionError */ .l('INPUT', `--bundle: cannot read "${bundlePath}" as JSON (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorLine */ .B)(err)})`);
     }
-    const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_4__/* .loadTrustMaterial */ .ak)(values['trusted-root'], warn);
-    const verified = (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_5__/* .verifyArtifactBundle */ .Q)(trust, bundleJSON, await (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_5__/* .readArtifact */ .R)(target), signer);
+    const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_5__/* .loadTrustMaterial */ .ak)(str(values['trusted-root']), warn);
+    const verified = (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_6__/* .verifyArtifactBundle */ .Q)(trust, bundleJSON, await (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_6__/* .readArtifact */ .R)(target), signer);
     process.stdout.write(`OK: verified${verified.signer.san ? ` (signed by ${verified.signer.san}, issuer ${verified.signer.issuer})` : ''}\n`);
     return 0;
 }
+const RUNNERS = {
+    verify: verifyCommand,
+    'verify-bundle': verifyBundleCommand,
+};
 async function main(argv) {
-    const [command, ...rest] = argv;
-    switch (command) {
-        case 'verify':
-            return verifyCommand(rest);
-        case 'verify-bundle':
-            return verifyBundleCommand(rest);
-        case '-h':
-        case '--help':
-        case 'help':
-            process.stdout.write(USAGE + '\n');
-            return 0;
-        default:
-            process.stderr.write(`${command ? `unknown command "${command}"\n` : ''}${USAGE}\n`);
-            return 2;
+    const [first, ...rest] = argv;
+    const version = (0,_cli_version_js__WEBPACK_IMPORTED_MODULE_2__/* .packageVersion */ .T)();
+    if (first === undefined) {
+        process.stderr.write((0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .overview */ .M0)(version) + '\n');
+        return 2;
     }
+    if (first === '-h' || first === '--help') {
+        process.stdout.write((0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .overview */ .M0)(version) + '\n');
+        return 0;
+    }
+    if (first === '-v' || first === '--version' || first === 'version') {
+        process.stdout.write(`sign-attest ${version}\n`);
+        return 0;
+    }
+    if (first === 'help') {
+        const spec = rest[0] ? (0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .findCommand */ .Zv)(rest[0]) : undefined;
+        if (rest[0] && !spec)
+            throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`unknown command "${rest[0]}"`);
+        process.stdout.write((spec ? (0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .commandHelp */ .bD)(spec) : (0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .overview */ .M0)(version)) + '\n');
+        return 0;
+    }
+    const spec = (0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .findCommand */ .Zv)(first);
+    if (!spec)
+        throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb(`unknown command "${first}"`);
+    // --help anywhere after the command wins over everything else on the line.
+    if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write((0,_cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .commandHelp */ .bD)(spec) + '\n');
+        return 0;
+    }
+    return RUNNERS[spec.name](spec, rest);
 }
 try {
     process.exitCode = await main(process.argv.slice(2));
 }
 catch (err) {
-    process.stderr.write(`error: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorLine */ .B)(err)}\n`);
-    process.exitCode = 1;
+    if (err instanceof _cli_usage_js__WEBPACK_IMPORTED_MODULE_1__/* .UsageError */ .eb) {
+        process.stderr.write(`error: ${err.message}\nrun "sign-attest ${err.command ? `${err.command} ` : ''}--help" for usage\n`);
+        process.exitCode = 2;
+    }
+    else {
+        process.stderr.write(`error: ${(0,_errors_js__WEBPACK_IMPORTED_MODULE_3__/* .errorLine */ .B)(err)}\n`);
+        process.exitCode = 1;
+    }
 }
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
+
+/***/ }),
+
+/***/ 9513:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  eb: () => (/* binding */ UsageError),
+  bD: () => (/* binding */ commandHelp),
+  Zv: () => (/* binding */ findCommand),
+  M0: () => (/* binding */ overview),
+  RM: () => (/* binding */ parseCommand)
+});
+
+// UNUSED EXPORTS: COMMANDS
+
+;// CONCATENATED MODULE: external "node:util"
+const external_node_util_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util");
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+;// CONCATENATED MODULE: ./lib/cli/usage.js
+
+
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+const IDENTITY_OPTIONS = {
+    'certificate-identity': { type: 'string', value: 'ID', help: 'the exact signer identity, e.g. https://github.com/OWNER/REPO/.github/workflows/FILE.yml@refs/heads/main' },
+    'certificate-identity-regexp': { type: 'string', value: 'RE', help: 'a regular expression the signer identity must match (instead of --certificate-identity)' },
+    'certificate-oidc-issuer': { type: 'string', value: 'URL', help: `the OIDC issuer of the signer's certificate (GitHub Actions: ${GITHUB_ISSUER})` },
+};
+const COMMON_OPTIONS = {
+    'trusted-root': { type: 'string', value: 'FILE', help: 'a trusted_root.json to verify against (default: the Sigstore public-good root)' },
+    help: { type: 'boolean', short: 'h', help: 'show this help' },
+};
+const COMMANDS = [
+    {
+        name: 'verify',
+        summary: 'verify the signatures and attestations attached to images in a registry (an index: every platform image too)',
+        usage: 'sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options]',
+        options: {
+            ...IDENTITY_OPTIONS,
+            type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, or a URI); repeatable' },
+            'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
+            'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
+            'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
+            'registry-password-stdin': { type: 'boolean', help: 'read the registry password or token from standard input' },
+            json: { type: 'boolean', help: 'print the verdicts as JSON instead of text' },
+            ...COMMON_OPTIONS,
+        },
+        examples: [
+            `sign-attest verify ghcr.io/org/app@sha256:<hex> \\
+    --certificate-identity-regexp '^https://github\\.com/org/app/\\.github/workflows/release\\.yml@' \\
+    --certificate-oidc-issuer ${GITHUB_ISSUER} --type slsaprovenance1 --type cyclonedx`,
+        ],
+    },
+    {
+        name: 'verify-bundle',
+        summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol)',
+        usage: 'sign-attest verify-bundle --bundle FILE (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options] FILE_OR_DIGEST\n       sign-attest verify-bundle --bundle FILE --key PEM [options] FILE_OR_DIGEST',
+        options: {
+            bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (.sigstore.json) to verify' },
+            ...IDENTITY_OPTIONS,
+            key: { type: 'string', value: 'PEM', help: 'a public key file that must have signed (instead of an identity)' },
+            ...COMMON_OPTIONS,
+        },
+        examples: [
+            `sign-attest verify-bundle --bundle provenance.sigstore.json \\
+    --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
+    --certificate-oidc-issuer ${GITHUB_ISSUER} sha256:<hex>`,
+        ],
+    },
+];
+function findCommand(name) {
+    return COMMANDS.find((c) => c.name === name);
+}
+function overview(version) {
+    const width = Math.max(...COMMANDS.map((c) => c.name.length));
+    return [
+        `sign-attest ${version}: verify what sign-attest-action (or cosign) signed and attested`,
+        '',
+        'usage: sign-attest COMMAND [options]',
+        '',
+        'commands:',
+        ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+        '',
+        'options:',
+        '  -h, --help     show help (also: sign-attest COMMAND --help)',
+        '  -v, --version  print the version',
+        '',
+        'examples:',
+        ...COMMANDS.map((c) => `  ${c.examples[0]}`),
+    ].join('\n');
+}
+function commandHelp(c) {
+    const flag = (name, o) => `${o.short ? `-${o.short}, ` : ''}--${name}${o.value ? ` ${o.value}` : ''}`;
+    const entries = Object.entries(c.options);
+    const width = Math.max(...entries.map(([n, o]) => flag(n, o).length));
+    return [
+        `sign-attest ${c.name}: ${c.summary}`,
+        '',
+        `usage: ${c.usage}`,
+        '',
+        'options:',
+        ...entries.map(([n, o]) => `  ${flag(n, o).padEnd(width)}  ${o.help}`),
+        '',
+        'example:',
+        ...c.examples.map((e) => `  ${e}`),
+    ].join('\n');
+}
+// A mistake in how the CLI was called: printed with a pointer to --help, exit 2.
+class UsageError extends errors/* ActionError */.l {
+    command;
+    constructor(message, command) {
+        super('INPUT', message);
+        this.command = command;
+        this.name = 'UsageError';
+    }
+}
+// parseArgs with the command's table; its errors become one-line usage errors.
+function parseCommand(c, args) {
+    const options = Object.fromEntries(Object.entries(c.options).map(([n, o]) => [n, { type: o.type, ...(o.multiple ? { multiple: true } : {}), ...(o.short ? { short: o.short } : {}) }]));
+    try {
+        return (0,external_node_util_namespaceObject.parseArgs)({ args, options, allowPositionals: true, strict: true });
+    }
+    catch (err) {
+        const e = err;
+        const text = (e.message ?? String(err)).split('\n')[0]?.replace(/\. To specify a positional argument.*$/, '') ?? '';
+        throw new UsageError(`${c.name}: ${text.replace(/^Unknown option '([^']+)'\.?/, 'unknown option $1')}`, c.name);
+    }
+}
+
+
+/***/ }),
+
+/***/ 5877:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  T: () => (/* binding */ packageVersion)
+});
+
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+;// CONCATENATED MODULE: external "node:url"
+const external_node_url_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url");
+;// CONCATENATED MODULE: ./lib/cli/version.js
+
+
+
+// The version in this project's package.json, found by walking up from the
+// running file (dist/cli/index.js in a checkout or an installed package;
+// src/cli/ under tests). dist/*/package.json only sets the module type.
+function packageVersion(from = (0,external_node_path_.dirname)((0,external_node_url_namespaceObject.fileURLToPath)(import.meta.url))) {
+    for (let dir = from;; dir = (0,external_node_path_.dirname)(dir)) {
+        try {
+            const pkg = JSON.parse((0,external_node_fs_namespaceObject.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
+            if (pkg.name === 'sign-attest-action' && pkg.version)
+                return pkg.version;
+        }
+        catch {
+            // no package.json here
+        }
+        if ((0,external_node_path_.dirname)(dir) === dir)
+            return 'unknown';
+    }
+}
+
 
 /***/ }),
 
@@ -13900,10 +14088,12 @@ function errorLine(err) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Au: () => (/* binding */ BodyTooLargeError),
 /* harmony export */   kc: () => (/* binding */ errorText),
-/* harmony export */   lw: () => (/* binding */ Http)
+/* harmony export */   lw: () => (/* binding */ Http),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony export retryAfterMs */
+/* unused harmony exports MAX_BUFFERED_BYTES, readLimited, retryAfterMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
 
 const SERVICE_NAMES = {
@@ -13927,6 +14117,25 @@ const SERVICE_FIX = {
     tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
 };
+// No answer of any service is buffered beyond this unless the caller sets its
+// own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
+// a registry error) are kilobytes.
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+// A body over its limit. Permanent: a retry would get the same body. Callers
+// that know what was read (a manifest, a signature layer) rethrow it with
+// their own words.
+class BodyTooLargeError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l {
+    limit;
+    declared;
+    constructor(code, message, limit, 
+    // The Content-Length the server announced, when it announced one.
+    declared) {
+        super(code, message);
+        this.limit = limit;
+        this.declared = declared;
+        this.name = 'BodyTooLargeError';
+    }
+}
 // 501 and 505 are answers, not outages; every other 5xx may pass.
 const isTransient = (status) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
@@ -13941,6 +14150,7 @@ class Http {
     timeoutMs;
     userAgent;
     debug;
+    onRetry;
     // Counts retries per service, for the log and for tests that inject faults.
     retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
     constructor(opts) {
@@ -13948,6 +14158,7 @@ class Http {
         this.timeoutMs = opts.timeoutMs ?? 30_000;
         this.userAgent = opts.userAgent ?? 'sign-attest-action';
         this.debug = opts.debug ?? (() => undefined);
+        this.onRetry = opts.onRetry;
     }
     // Sends a request, retrying transient failures. Any final status is returned
     // to the caller, which decides what it means; only exhausted retries throw.
@@ -13964,7 +14175,15 @@ class Http {
                 failure = `HTTP ${res.status}`;
             }
             catch (err) {
+                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l)
+                    throw err;
                 failure = networkReason(err);
+                // fetch follows at most 20 redirects; a loop, or a redirect to a
+                // non-HTTP(S) or malformed location, answers the same way every time.
+                if (PERMANENT_FETCH_FAILURES.has(failure)) {
+                    const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+                }
             }
             const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
             if (res)
@@ -13982,6 +14201,16 @@ class Http {
         }
         this.retries[f.service]++;
         this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+        this.onRetry?.({
+            service: f.service,
+            serviceName: SERVICE_NAMES[f.service],
+            what: f.what,
+            failure: f.failure,
+            attempt: f.attempt,
+            delayMs: delay,
+            budgetLeftMs: Math.max(0, this.deadline - Date.now() - delay),
+            budgetMs: this.retryBudgetMs,
+        });
         await sleep(delay);
     }
     // An attempt may not outlive the retry budget that is left (a service that
@@ -14007,14 +14236,60 @@ class Http {
             });
             if (opts.stream)
                 return res;
-            const bytes = Buffer.from(await res.arrayBuffer());
+            // A HEAD's Content-Length describes the resource (a large blob), not a body.
             const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
-            return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+            if (empty) {
+                await res.body?.cancel().catch(() => undefined);
+                return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+            }
+            const limit = opts.maxBytes ?? MAX_BUFFERED_BYTES;
+            const bytes = await readLimited(res, limit, (declared) => {
+                const size = declared === undefined ? `more than ${formatBytes(limit)}` : `${formatBytes(declared)} (its Content-Length)`;
+                return new BodyTooLargeError(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} answered ${method} ${pathOf(url)} with ${size}, over the ${formatBytes(limit)} limit`, limit, declared);
+            });
+            return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
+// Reads a body into memory, refusing a Content-Length over `limit` before
+// reading and cancelling the stream as soon as more than `limit` arrives.
+async function readLimited(res, limit, tooLarge) {
+    const header = res.headers.get('content-length');
+    const declared = header === null ? NaN : Number(header);
+    if (Number.isFinite(declared) && declared > limit) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge(declared);
+    }
+    if (!res.body)
+        return Buffer.alloc(0);
+    const chunks = [];
+    let total = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.length;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw tooLarge();
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
+function formatBytes(n) {
+    if (n >= 1024 * 1024 && n % (1024 * 1024) === 0)
+        return `${n / (1024 * 1024)} MiB`;
+    if (n >= 1024 * 1024)
+        return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+    if (n >= 1024 && n % 1024 === 0)
+        return `${n / 1024} KiB`;
+    return `${n} bytes`;
 }
 // Full jitter keeps concurrent runs from retrying in lock-step.
 function jitteredDelay(attempt) {
@@ -14090,9 +14365,10 @@ async function errorText(res) {
 /* harmony import */ var _sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4423);
 /* harmony import */ var _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8032);
 /* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4187);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(452);
-/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2535);
-/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9431);
+/* harmony import */ var _sigstore_verify_dist_tlog_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(452);
+/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2535);
+/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9431);
 
 
 
@@ -14100,6 +14376,9 @@ async function errorText(res) {
 
 
 
+
+// Not in the package's index: the library's own SET and inclusion-proof check,
+// for entries whose body the caller binds (see verifyBundleMaterial).
 
 
 
@@ -14113,19 +14392,19 @@ async function loadTrustMaterial(trustedRootPath, onFallback) {
             json = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(trustedRootPath, 'utf8'));
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
         }
         let root;
         try {
             root = _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(json);
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`);
         }
         // fromJSON accepts any object; a root that trusts no CA or log would only
         // fail later, after the certificate and log entries were already made.
         if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
         }
         return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(root);
     }
@@ -14136,7 +14415,7 @@ async function loadTrustMaterial(trustedRootPath, onFallback) {
         return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(await (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__.getTrustedRoot)({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
     }
     catch (err) {
-        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`);
+        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`);
         return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(_sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(embeddedTrustedRoot()));
     }
 }
@@ -14145,7 +14424,7 @@ const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 function embeddedTrustedRoot() {
     const target = _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
     if (!target)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
     return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }
 // Parses a serialized bundle, validating it against the rules of its media type.
@@ -14154,14 +14433,29 @@ function parseBundle(bundleJSON) {
         return (0,_sigstore_bundle__WEBPACK_IMPORTED_MODULE_3__/* .bundleFromJSON */ .vw)(bundleJSON);
     }
     catch (err) {
-        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_9__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`, { cause: err });
+        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`, { cause: err });
     }
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
 // without judging the identity. `artifact` is the signed bytes of a message
-// signature (unused for DSSE).
-function verifyBundleMaterial(trust, bundle, artifact) {
+// signature (unused for DSSE). `bodyBoundByCaller`: @sigstore/verify matches
+// a log entry's body to the content only for the kinds it knows, and intoto
+// v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
+// inclusion (SET, proof) is still checked here, and the caller must bind the
+// logged body to the content itself, as cosign does.
+function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     const verifier = new _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .Verifier */ .BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    if (opts.bodyBoundByCaller) {
+        // Replaces only the body comparison of the (private) log step; its other
+        // checks are these, and the timestamps still come from the same entries.
+        Object.assign(verifier, {
+            verifyTLogs: ({ tlogEntries }) => {
+                if (tlogEntries.length < 1)
+                    throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .VerifyError */ .Gz('MALFORMED', 'no transparency log entry');
+                tlogEntries.forEach((entry) => (0,_sigstore_verify_dist_tlog_index_js__WEBPACK_IMPORTED_MODULE_8__.verifyTLogInclusion)(entry, trust.tlogs));
+            },
+        });
+    }
     try {
         const signer = verifier.verify((0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toSignedEntity */ .DC)(bundle, artifact));
         return {
@@ -14170,7 +14464,7 @@ function verifyBundleMaterial(trust, bundle, artifact) {
         };
     }
     catch (err) {
-        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_9__/* .toVerifyError */ .Zw)(err);
+        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .toVerifyError */ .Zw)(err);
     }
 }
 // Verifies one serialized bundle and its signer's identity.
@@ -14339,7 +14633,7 @@ function toVerifyError(err) {
 
 /***/ }),
 
-/***/ 3077:
+/***/ 3821:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -14347,47 +14641,6 @@ function toVerifyError(err) {
 __nccwpck_require__.d(__webpack_exports__, {
   O: () => (/* binding */ verifyImages)
 });
-
-;// CONCATENATED MODULE: ./lib/attest.js
-// Pure builders for what gets signed: cosign simple-signing payloads and
-// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
-const PREDICATE_TYPES = {
-    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
-    slsaProvenance: 'https://slsa.dev/provenance/v1',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
-};
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-// cosign's Simple Signing payload, keys in Go's field order so the bytes
-// match what cosign itself would sign for the same image.
-function simpleSigningPayload(repository, digest) {
-    return Buffer.from(JSON.stringify({
-        critical: {
-            identity: { 'docker-reference': repository },
-            image: { 'docker-manifest-digest': digest },
-            type: 'cosign container image signature',
-        },
-        optional: null,
-    }));
-}
-// An in-toto v1 statement with exactly the four top-level fields: cosign
-// parses statements strictly and rejects unknown fields.
-function statement(subjects, predicateType, predicate) {
-    return Buffer.from(JSON.stringify({
-        _type: STATEMENT_TYPE,
-        subject: subjects.map((s) => ({
-            ...(s.name ? { name: s.name } : {}),
-            digest: { sha256: s.digest.replace(/^sha256:/, '') },
-        })),
-        predicateType,
-        predicate,
-    }));
-}
-// What `cosign sign` v3 signs for an image: a statement with a nameless
-// digest subject and an empty predicate.
-function cosignSignStatement(digest) {
-    return statement([{ digest }], PREDICATE_TYPES.cosignSign, {});
-}
 
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
@@ -15720,6 +15973,11 @@ const client_MEDIA = {
     empty: 'application/vnd.oci.empty.v1+json',
 };
 const BLOB_ATTEMPTS = 4;
+// The OCI distribution spec has registries accept manifests of at least
+// 4 MiB and lets them refuse larger ones (distribution, the reference
+// registry, does), so no image, index, .sig/.att manifest or referrers index
+// a registry stores for others is larger: nothing bigger is read.
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_ACCEPT = [client_MEDIA.ociManifest, client_MEDIA.ociIndex, client_MEDIA.dockerManifest, client_MEDIA.dockerList].join(', ');
 function client_sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
@@ -15744,7 +16002,9 @@ class RegistryClient {
     }
     // Returns the manifest, or undefined when the registry says it does not exist.
     async getManifest(repo, ref) {
-        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`);
+        });
         if (res.status === 404)
             return discard(res);
         await this.expectOk(res, repo, `manifest ${ref}`);
@@ -15823,8 +16083,53 @@ class RegistryClient {
         await this.expectOk(failed, repo, `blob ${digest}`);
         return desc;
     }
-    async getBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    // Checks, before anything is signed or logged, that these credentials may
+    // push to `repo`, without writing anything: a blob upload is started as a
+    // mount of a blob the repository already has (`existingBlob`), which a
+    // registry answers by re-linking what is there (201); one that cannot
+    // mount opens an upload session instead (202), which is cancelled. A
+    // refusal names the permission to grant instead of surfacing after the
+    // Rekor entries exist.
+    async probePush(repo, existingBlob) {
+        const mount = existingBlob ? `?mount=${encodeURIComponent(existingBlob)}&from=${encodeURIComponent(repo)}` : '';
+        const res = await this.send(repo, 'push', 'POST', `/blobs/uploads/${mount}`, {});
+        if (res.ok) {
+            await discard(res);
+            const location = res.headers.get('location');
+            // Cancelling is a courtesy (unfinished uploads are purged anyway), so its answer is not checked.
+            if (res.status === 202 && location)
+                await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
+            return;
+        }
+        const detail = await (0,http/* errorText */.kc)(res);
+        const where = `${this.registry}/${repo}`;
+        const status = `${res.status}${detail ? `: ${detail}` : ''}`;
+        if (res.status === 401 || res.status === 403) {
+            const login = this.creds ? 'the credentials in use may read but not push' : 'no registry credentials were found';
+            throw new errors/* ActionError */.l('REGISTRY_AUTH', `${where}: the registry refuses pushes (${status}) and nothing was signed; ${login}: on GHCR give the job \`permissions: packages: write\` and log in with that GITHUB_TOKEN, elsewhere log in (docker/login-action or registry-username/registry-password) with a token whose scope allows push to ${repo}`);
+        }
+        if (res.status === 405) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry does not accept pushes to this repository (${status}) and nothing was signed; it may be a read-only mirror or cache: sign the image where it was pushed, or set attach: none to keep only Rekor entries and bundle files`);
+        }
+        await this.expectOk(res, repo, 'push check (blob upload)');
+    }
+    // Reads a small blob whole: at most `limit` bytes, and never more than its
+    // descriptor declares (a blob longer than its descriptor is wrong content,
+    // so it is not read past that). `what` names it in errors.
+    async getBlob(repo, desc, limit, what = 'blob') {
+        const { digest } = desc;
+        const where = `${this.registry}/${repo}: ${what} ${digest}`;
+        const size = Number.isSafeInteger(desc.size) && desc.size >= 0 ? desc.size : undefined;
+        if (size !== undefined && size > limit) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where} declares ${(0,http/* formatBytes */.z3)(size)}, over the ${(0,http/* formatBytes */.z3)(limit)} limit for a ${what}; it was not downloaded`);
+        }
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { maxBytes: size ?? limit }).catch((err) => {
+            if (!(err instanceof http/* BodyTooLargeError */.Au))
+                throw err;
+            if (size !== undefined)
+                throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+            throw new errors/* ActionError */.l('REGISTRY', `${where} is larger than the ${(0,http/* formatBytes */.z3)(limit)} limit for a ${what}; reading stopped there`);
+        });
         await this.expectOk(res, repo, `blob ${digest}`);
         const bytes = Buffer.from(await res.arrayBuffer());
         if (client_sha256Digest(bytes) !== digest)
@@ -15834,10 +16139,19 @@ class RegistryClient {
     // Streams a blob (layers can be large). A stream cut off mid-way resumes
     // from the last byte received (HTTP Range) within the run's retry budget,
     // and the bytes are checked against the digest once the stream ends.
-    async openBlob(repo, digest) {
+    // With `size` (the descriptor's), a blob that announces or streams more is
+    // cut off there as wrong content rather than read without end.
+    async openBlob(repo, digest, declaredSize) {
+        const size = Number.isSafeInteger(declaredSize) && declaredSize >= 0 ? declaredSize : undefined;
         const url = `${this.base}/v2/${repo}/blobs/${digest}`;
         const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
         await this.expectOk(first, repo, `blob ${digest}`);
+        const overrun = () => new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+        const declared = Number(first.headers.get('content-length') ?? NaN);
+        if (size !== undefined && Number.isFinite(declared) && declared > size) {
+            await discard(first);
+            throw overrun();
+        }
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let offset = 0;
         const chunks = async function* () {
@@ -15847,12 +16161,16 @@ class RegistryClient {
                 try {
                     for await (const chunk of res.body) {
                         offset += chunk.length;
+                        if (size !== undefined && offset > size)
+                            throw overrun();
                         hash.update(chunk);
                         yield Buffer.from(chunk);
                     }
                     break;
                 }
                 catch (err) {
+                    if (err instanceof errors/* ActionError */.l)
+                        throw err;
                     const failure = `stream cut off after ${offset} bytes (${err.message})`;
                     await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
                 }
@@ -15871,11 +16189,19 @@ class RegistryClient {
     // The OCI 1.1 referrers API, or undefined when the registry lacks it
     // (distribution 2.8 answers 404 with a text body; others 400 or 406).
     async referrers(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: client_MEDIA.ociIndex });
+        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: client_MEDIA.ociIndex, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}: the referrers index of ${digest}`);
+        });
         const type = res.headers.get('content-type') ?? '';
         if (res.status !== 200 || !type.includes(client_MEDIA.ociIndex))
             return discard(res);
         return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+    }
+    manifestTooLarge(err, what) {
+        if (!(err instanceof http/* BodyTooLargeError */.Au))
+            return err;
+        const size = err.declared === undefined ? 'is larger than' : `is ${(0,http/* formatBytes */.z3)(err.declared)}, over`;
+        return new errors/* ActionError */.l('REGISTRY', `${what} ${size} the ${(0,http/* formatBytes */.z3)(MANIFEST_LIMIT)} limit for manifests (the OCI distribution spec's; reading stopped there); no registry stores a larger manifest for a real image: check the reference and the registry`);
     }
     async expectOk(res, repo, what) {
         if (res.ok)
@@ -15908,6 +16234,7 @@ class RegistryClient {
                 headers: auth ? { ...headers, authorization: auth } : headers,
                 body: opts.body,
                 stream: opts.stream,
+                maxBytes: opts.maxBytes,
             });
         };
         let res = await call();
@@ -16022,10 +16349,6 @@ async function discard(res) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./lib/verify.js
-var verify = __nccwpck_require__(6510);
-// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
-var dist = __nccwpck_require__(3917);
 ;// CONCATENATED MODULE: ./lib/attach.js
 
 
@@ -16186,6 +16509,53 @@ async function attachReferrers(client, repo, subject, artifacts, created) {
 }
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
+;// CONCATENATED MODULE: ./lib/attest.js
+// Pure builders for what gets signed: cosign simple-signing payloads and
+// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
+const PREDICATE_TYPES = {
+    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
+    slsaProvenance: 'https://slsa.dev/provenance/v1',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdx: 'https://spdx.dev/Document',
+};
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+// cosign's Simple Signing payload, keys in Go's field order so the bytes
+// match what cosign itself would sign for the same image.
+function simpleSigningPayload(repository, digest) {
+    return Buffer.from(JSON.stringify({
+        critical: {
+            identity: { 'docker-reference': repository },
+            image: { 'docker-manifest-digest': digest },
+            type: 'cosign container image signature',
+        },
+        optional: null,
+    }));
+}
+// An in-toto v1 statement with exactly the four top-level fields: cosign
+// parses statements strictly and rejects unknown fields.
+function statement(subjects, predicateType, predicate) {
+    return Buffer.from(JSON.stringify({
+        _type: STATEMENT_TYPE,
+        subject: subjects.map((s) => ({
+            ...(s.name ? { name: s.name } : {}),
+            digest: { sha256: s.digest.replace(/^sha256:/, '') },
+        })),
+        predicateType,
+        predicate,
+    }));
+}
+// What `cosign sign` v3 signs for an image: a digest subject and an empty
+// predicate. cosign leaves the subject nameless; we name the repository, as
+// in our other statements, because sigstore-python rejects a statement whose
+// subject has no "name" key (cosign checks only the digest).
+function cosignSignStatement(name, digest) {
+    return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
+}
+
+// EXTERNAL MODULE: ./lib/verify.js
+var verify = __nccwpck_require__(6510);
+// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
+var dist = __nccwpck_require__(3917);
 // EXTERNAL MODULE: ./lib/verify/error.js
 var error = __nccwpck_require__(2535);
 // EXTERNAL MODULE: ./lib/verify/subject.js
@@ -16207,7 +16577,8 @@ function verifyClassicLayer(trust, layer, digest) {
     const { bundleJSON, body, certificateDER } = toClassicBundle(layer);
     const bundle = (0,verify/* parseBundle */.QN)(bundleJSON);
     const isSignature = layer.mediaType === COSIGN.simpleSigning;
-    const verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, isSignature ? layer.bytes : undefined);
+    // For an intoto v0.0.1 entry the library checks inclusion only; checkLoggedBody binds its body.
+    const verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, isSignature ? layer.bytes : undefined, { bodyBoundByCaller: `${body.kind} ${body.apiVersion}` === INTOTO_V001 });
     checkLoggedBody(body, layer.bytes, certificateDER);
     if (isSignature) {
         (0,subject/* checkSimpleSigning */.Qx)(layer.bytes, digest);
@@ -16265,6 +16636,9 @@ function content(layer) {
         return { dsseEnvelope: parseJSON(layer.bytes.toString('utf8'), 'the .att layer (a DSSE envelope)') };
     throw new error/* VerifyError */.Gz('MALFORMED', `unsupported layer media type ${layer.mediaType}`);
 }
+// cosign attest --rekor-entry-type intoto (the default before dsse): Rekor
+// keeps only the envelope's hash, the payload's hash and the key.
+const INTOTO_V001 = 'intoto 0.0.1';
 // What cosign adds to the log checks: the logged key is this certificate, and
 // for attestations the logged envelope is byte-for-byte this layer.
 function checkLoggedBody(body, layerBytes, certificateDER) {
@@ -16280,6 +16654,12 @@ function checkLoggedBody(body, layerBytes, certificateDER) {
                 throw new error/* VerifyError */.Gz('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
             }
             loggedKeys = (spec.signatures ?? []).map((s) => s.verifier);
+            break;
+        case INTOTO_V001:
+            if (spec.content?.hash?.algorithm !== 'sha256' || spec.content.hash.value !== (0,subject/* sha256Hex */.fg)(layerBytes)) {
+                throw new error/* VerifyError */.Gz('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
+            }
+            loggedKeys = [spec.publicKey];
             break;
         default:
             throw new error/* VerifyError */.Gz('MALFORMED', `unsupported Rekor entry kind ${kindVersion} in a classic layer`);
@@ -16307,56 +16687,177 @@ function parseJSON(text, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/verify/fallback-index.js
+
+// The `sha256-<hex>` fallback index is written by clients, not the registry,
+// and cosign v2's go-containerregistry records a referrer's config media type
+// (the empty type) there as its artifactType, while the referrer manifest
+// itself names the bundle type. cosign reads every listed manifest for that
+// reason; here only such entries are read, for the artifactType their own
+// manifest gives (its artifactType, else its config media type, as the OCI
+// referrers API reports it). Nothing is trusted: bundles are verified later.
+// cosign's bound on signatures per image; entries past it stay unresolved.
+const MAX_RESOLVED = 1000;
+const IN_FLIGHT = 4;
+const unresolved = (artifactType) => !artifactType || artifactType === client_MEDIA.empty;
+async function resolveArtifactTypes(client, repo, index) {
+    const manifests = Array.isArray(index.manifests) ? [...index.manifests] : [];
+    const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, MAX_RESOLVED);
+    for (let start = 0; start < todo.length; start += IN_FLIGHT) {
+        await Promise.all(todo.slice(start, start + IN_FLIGHT).map(async (i) => {
+            const d = manifests[i];
+            if (!d)
+                return;
+            const found = await client.getManifest(repo, d.digest);
+            const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
+            if (artifactType && artifactType !== d.artifactType)
+                manifests[i] = { ...d, artifactType };
+        }));
+    }
+    return { ...index, manifests };
+}
+
 ;// CONCATENATED MODULE: ./lib/verify/discover.js
+
+
+
 
 
 
 // Registry reads only: finds what is attached to an image digest in both
 // layouts. Nothing here is trusted; every byte is verified by the caller.
+// Every read is bounded: manifests by the client's 4 MiB limit, the number of
+// items by MAX_ITEMS, and each signature layer or bundle by its own limit.
 const BUNDLE_ARTIFACT_PREFIX = 'application/vnd.dev.sigstore.bundle';
+const DISCOVERY_LIMITS = {
+    // cosign refuses a .sig/.att manifest with more than 1000 layers (and our
+    // signing side never writes more); the same bound caps bundle referrers.
+    // Over it the image fails: checking only some items could pass an image
+    // with a forged one among the rest.
+    items: 1000,
+    // A simple-signing payload is a digest, a reference and optional
+    // annotations: a few hundred bytes. 1 MiB is thousands of times that.
+    signaturePayload: 1024 * 1024,
+    // A DSSE envelope or bundle carries a whole statement, SBOMs included
+    // (base64 in the envelope): 16 MiB holds a ~12 MB CycloneDX document, far
+    // beyond typical image SBOMs, while 4 reads in flight stay ~64 MiB.
+    envelope: 16 * 1024 * 1024,
+    // Reads in flight per image, as go-containerregistry (cosign's registry
+    // library) defaults to.
+    concurrency: 4,
+    // All attachment blobs and referrer manifests read for one image: bounds
+    // the download and the time (1000 items at their per-item limits would be
+    // gigabytes), while a thousand signatures plus dozens of SBOM attestations
+    // stay far below it.
+    totalBytes: 512 * 1024 * 1024,
+};
+// Counts what is read for one image's attachments and stops at the limit.
+class ReadBudget {
+    where;
+    limit;
+    spent = 0;
+    constructor(where, limit = DISCOVERY_LIMITS.totalBytes) {
+        this.where = where;
+        this.limit = limit;
+    }
+    spend(bytes) {
+        this.spent += bytes;
+        if (this.spent > this.limit) {
+            throw new errors/* ActionError */.l('REGISTRY', `${this.where}: the signatures and attestations attached add up to more than ${(0,http/* formatBytes */.z3)(this.limit)}, the limit per image; reading stopped there, so not all were checked: remove stale signatures and attestations`);
+        }
+    }
+}
 // The layers of `sha256-<hex>.sig` or `.att` with the media type cosign uses there.
-async function findClassic(client, repo, digest, suffix) {
+async function listClassic(client, repo, digest, suffix) {
     const tag = reference_digestTag(digest, suffix);
     const found = await client.getManifest(repo, tag);
     if (!found)
         return [];
-    const wanted = suffix === '.sig' ? COSIGN.simpleSigning : COSIGN.dsseEnvelope;
-    const out = [];
-    for (const [index, d] of (found.manifest.layers ?? []).entries()) {
-        if (d.mediaType !== wanted)
-            continue;
-        out.push({ tag, index, layer: { mediaType: d.mediaType, bytes: await client.getBlob(repo, d.digest), annotations: d.annotations ?? {} } });
+    const layers = Array.isArray(found.manifest.layers) ? found.manifest.layers : [];
+    if (layers.length > DISCOVERY_LIMITS.items) {
+        throw new errors/* ActionError */.l('REGISTRY', `${client.registry}/${repo}:${tag} has ${layers.length} layers, over the limit of ${DISCOVERY_LIMITS.items} (cosign's); not one was checked, since any could be forged: remove old signatures from that tag`);
     }
-    return out;
+    const wanted = suffix === '.sig' ? COSIGN.simpleSigning : COSIGN.dsseEnvelope;
+    return layers.flatMap((descriptor, index) => (descriptor?.mediaType === wanted ? [{ tag, index, descriptor }] : []));
+}
+// The most a classic layer of this kind may be.
+function layerLimit(descriptor) {
+    return descriptor.mediaType === COSIGN.simpleSigning ? DISCOVERY_LIMITS.signaturePayload : DISCOVERY_LIMITS.envelope;
+}
+// Reads a classic layer's blob, within the limit for its kind.
+async function readClassicLayer(client, repo, descriptor, budget) {
+    const what = descriptor.mediaType === COSIGN.simpleSigning ? 'signature layer' : 'attestation layer';
+    const bytes = await client.getBlob(repo, descriptor, layerLimit(descriptor), what);
+    budget.spend(bytes.length);
+    return bytes;
 }
 // Sigstore bundles attached as OCI 1.1 referrers: the referrers API when the
-// registry has it, else the `sha256-<hex>` fallback index tag.
-async function findReferrers(client, repo, digest) {
+// registry has it, else the `sha256-<hex>` fallback index tag. Each manifest
+// is listed once however often the index repeats it.
+async function listReferrers(client, repo, digest) {
     const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest));
-    const bundles = (index?.manifests ?? []).filter((d) => (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX));
-    return Promise.all(bundles.map((d) => readReferrer(client, repo, d)));
+    const listed = Array.isArray(index?.manifests) ? index.manifests : [];
+    const unique = new Map();
+    for (const d of listed) {
+        if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest))
+            unique.set(d.digest, d);
+    }
+    if (unique.size > DISCOVERY_LIMITS.items) {
+        throw new errors/* ActionError */.l('REGISTRY', `${client.registry}/${repo}: ${unique.size} bundle referrers are attached to ${digest}, over the limit of ${DISCOVERY_LIMITS.items}; not one was checked, since any could be forged: delete stale referrers`);
+    }
+    return [...unique.values()];
 }
 async function fallbackIndex(client, repo, digest) {
     const found = await client.getManifest(repo, reference_digestTag(digest));
-    return found?.mediaType === client_MEDIA.ociIndex ? found.manifest : undefined;
+    return found?.mediaType === client_MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest) : undefined;
 }
-async function readReferrer(client, repo, d) {
+async function readReferrer(client, repo, d, budget) {
     const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
     const found = await client.getManifest(repo, d.digest);
     if (!found)
         return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
+    budget.spend(found.bytes.length);
     const m = found.manifest;
     const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.[BUNDLE_ANNOTATIONS.predicateType] ?? predicateType };
-    const layers = (m.layers ?? []).filter((l) => l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
+    const layers = (Array.isArray(m.layers) ? m.layers : []).filter((l) => typeof l?.mediaType === 'string' && l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
     const layer = layers[0];
     if (layers.length !== 1 || !layer)
         return { ...base, problem: `expected exactly one bundle layer, found ${layers.length}` };
-    return { ...base, bundle: await client.getBlob(repo, layer.digest) };
+    const bundle = await client.getBlob(repo, layer, DISCOVERY_LIMITS.envelope, 'bundle');
+    budget.spend(bundle.length);
+    return { ...base, bundle };
 }
 
 // EXTERNAL MODULE: ./lib/verify/policy.js
 var verify_policy = __nccwpck_require__(9431);
+;// CONCATENATED MODULE: ./lib/verify/pool.js
+// Runs `fn` over `items` with at most `limit` calls in flight, results in
+// input order. On the first failure no new call starts; the ones in flight
+// are awaited before rejecting, so no request outlives the call.
+async function mapConcurrent(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (err) {
+                failed ??= { err };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failed)
+        throw failed.err;
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./lib/verify/image.js
+
+
 
 
 
@@ -16376,7 +16877,12 @@ async function verifyImages(opts) {
     for (const image of opts.images) {
         const ref = parseReference(image);
         try {
-            verdicts.push(await verifyImage(await clientFor(ref.registry), ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts));
+            const client = await clientFor(ref.registry);
+            const { verdict, platforms } = await verifyImage(client, ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts);
+            verdicts.push(verdict);
+            // An index is verified with every platform image it lists: what a consumer pulls is one of those.
+            for (const p of platforms)
+                verdicts.push({ ...(await verifyImage(client, ref.repository, repoName(ref), p.digest, opts)).verdict, platform: p.platform });
         }
         catch (err) {
             // The registry could not be read: a verdict, not a crash, so other images are still reported.
@@ -16392,16 +16898,59 @@ async function verifyImage(client, repo, name, reference, opts) {
         throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `image ${reference} not found`);
     const digest = manifest.digest;
     const [sigs, atts, referrers] = await Promise.all([
-        findClassic(client, repo, digest, '.sig'),
-        findClassic(client, repo, digest, '.att'),
-        findReferrers(client, repo, digest),
+        listClassic(client, repo, digest, '.sig'),
+        listClassic(client, repo, digest, '.att'),
+        listReferrers(client, repo, digest),
     ]);
-    const items = [
-        ...sigs.map((f) => check('signature', 'cosign', `${f.tag} layer ${f.index}`, undefined, opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest))),
-        ...atts.map((f) => check('attestation', 'cosign', `${f.tag} layer ${f.index}`, f.layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest))),
-        ...referrers.map((r) => checkReferrer(r, digest, opts)),
+    // Each task reads one blob and verifies what uses it at once, so only the
+    // few blobs in flight are ever held; layers sharing a payload share a read.
+    const classic = new Map();
+    const groups = groupByBlob([...sigs, ...atts]);
+    // Layer sizes are declared up front: tags that declare too much in all are
+    // refused before any read (a layer over its own limit fails when read).
+    new ReadBudget(`${name}@${digest}`).spend(groups.reduce((sum, g) => sum + declaredSize(g[0]), 0));
+    const reading = new ReadBudget(`${name}@${digest}`);
+    const tasks = [
+        ...groups.map((group) => async () => {
+            const bytes = await readClassicLayer(client, repo, group[0].descriptor, reading);
+            for (const e of group)
+                classic.set(e, checkClassic(e, bytes, digest, opts));
+            return [];
+        }),
+        ...referrers.map((d) => async () => [checkReferrer(await readReferrer(client, repo, d, reading), digest, opts)]),
     ];
-    return judge(`${name}@${digest}`, digest, items, opts);
+    const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
+    const items = [...[...sigs, ...atts].map((e) => classic.get(e)), ...fromReferrers];
+    return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
+}
+// The platform images an index lists (BuildKit's attestation manifests,
+// filed under unknown/unknown, are not images anyone pulls).
+function platformImages(m) {
+    return (m.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === client_MEDIA.ociManifest || d.mediaType === client_MEDIA.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+}
+function declaredSize(e) {
+    const size = e.descriptor.size;
+    return Number.isSafeInteger(size) && size > 0 ? Math.min(size, layerLimit(e.descriptor)) : 0;
+}
+// Classic layers by blob digest, each group in the order first seen.
+function groupByBlob(entries) {
+    const groups = new Map();
+    for (const e of entries) {
+        const key = `${e.descriptor.mediaType}|${e.descriptor.digest}`;
+        const group = groups.get(key);
+        if (group)
+            group.push(e);
+        else
+            groups.set(key, [e]);
+    }
+    return [...groups.values()];
+}
+function checkClassic(e, bytes, digest, opts) {
+    const layer = { mediaType: e.descriptor.mediaType, bytes, annotations: e.descriptor.annotations ?? {} };
+    const signature = layer.mediaType === COSIGN.simpleSigning;
+    return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, layer, digest));
 }
 function checkReferrer(r, digest, opts) {
     const kind = r.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
@@ -16506,7 +17055,7 @@ function emptyVerdict(image) {
 /* harmony export */   ep: () => (/* binding */ describeSAN),
 /* harmony export */   rP: () => (/* binding */ identityPolicy)
 /* harmony export */ });
-/* unused harmony export PREDICATE_TYPE_NAMES */
+/* unused harmony exports refHint, PREDICATE_TYPE_NAMES */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
 /* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2535);
 
@@ -16546,11 +17095,26 @@ const INPUT_NAMES = {
 function checkIdentity(policy, signer) {
     const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
     if (!sanOK) {
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}`);
+        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
     }
     if (signer.issuer !== policy.issuer) {
         throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
     }
+}
+// When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
+// for an expected `…@refs/heads/main`), says so and names the regexp that
+// accepts that workflow at any ref.
+function refHint(expected, actual) {
+    if (typeof expected !== 'string')
+        return '';
+    const at = (s) => s.lastIndexOf('@');
+    const [e, a] = [at(expected), at(actual)];
+    if (e < 0 || a < 0 || expected.slice(0, e) !== actual.slice(0, a))
+        return '';
+    if (!expected.startsWith('refs/', e + 1) || !actual.startsWith('refs/', a + 1))
+        return ''; // e-mail identities have no ref
+    const workflow = expected.slice(0, e + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `; only the ref differs (${actual.slice(a + 1)}, not ${expected.slice(e + 1)}): to accept this workflow at any ref, pass certificate-identity-regexp '^${workflow}'`;
 }
 function describeSAN(san) {
     return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
@@ -16588,12 +17152,21 @@ function toPredicateType(value, inputName = 'predicate-types') {
 /* harmony export */   Mf: () => (/* binding */ textReport),
 /* harmony export */   w7: () => (/* binding */ failureLines)
 /* harmony export */ });
-/* unused harmony export summaryMarkdown */
+/* unused harmony exports MAX_FAILURE_LINES, summaryMarkdown */
 // Pure renderers of verdicts: the failure lines, the step summary and the
 // terminal report. Registry content is attacker-controlled, so every value
 // placed in the summary's Markdown/HTML is escaped.
+// At most this many error lines per image: a registry holding hundreds of
+// forged items must not flood the log; the `verified` output lists them all.
+const MAX_FAILURE_LINES = 10;
 function failureLines(verdicts) {
-    return verdicts.flatMap((v) => v.failures.map((f) => f.message));
+    return verdicts.flatMap((v) => {
+        const lines = v.failures.map((f) => f.message);
+        if (lines.length <= MAX_FAILURE_LINES)
+            return lines;
+        const rest = lines.length - (MAX_FAILURE_LINES - 1);
+        return [...lines.slice(0, MAX_FAILURE_LINES - 1), `${v.image}: ${rest} more failures not shown here; the full report lists every item`];
+    });
 }
 function summaryMarkdown(verdicts) {
     const out = ['## Image verification', ''];
@@ -16620,11 +17193,17 @@ function row(i) {
     const result = i.verified ? 'verified' : escape(i.error ?? 'not verified');
     return `| ${i.verified ? '✅' : '❌'} | ${what} | ${i.format} | ${code(i.source)} | ${i.logIndexes.join(', ')} | ${result} |`;
 }
-// A human-readable report for the terminal.
+// A human-readable report for the terminal: one verdict line per image
+// first, then each image's details.
 function textReport(verdicts) {
     const out = [];
+    const title = (v) => `${v.image}${v.platform ? ` (${v.platform})` : ''}`;
     for (const v of verdicts) {
-        out.push(`${v.verified ? 'VERIFIED' : 'FAILED'} ${v.image}`);
+        const problems = v.failures.length === 1 ? '1 problem' : `${v.failures.length} problems`;
+        out.push(`${v.verified ? 'VERIFIED' : 'FAILED  '} ${title(v)}${v.verified ? '' : `: ${problems}`}`);
+    }
+    for (const v of verdicts) {
+        out.push('', title(v));
         if (v.signer)
             out.push(`  signer: ${v.signer.san} (issuer ${v.signer.issuer})`);
         for (const i of [...v.signatures, ...v.attestations]) {

@@ -42315,10 +42315,12 @@ function errorLine(err) {
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 /* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Au: () => (/* binding */ BodyTooLargeError),
 /* harmony export */   kc: () => (/* binding */ errorText),
-/* harmony export */   lw: () => (/* binding */ Http)
+/* harmony export */   lw: () => (/* binding */ Http),
+/* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony export retryAfterMs */
+/* unused harmony exports MAX_BUFFERED_BYTES, readLimited, retryAfterMs */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
 
 const SERVICE_NAMES = {
@@ -42342,6 +42344,25 @@ const SERVICE_FIX = {
     tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
 };
+// No answer of any service is buffered beyond this unless the caller sets its
+// own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
+// a registry error) are kilobytes.
+const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
+// A body over its limit. Permanent: a retry would get the same body. Callers
+// that know what was read (a manifest, a signature layer) rethrow it with
+// their own words.
+class BodyTooLargeError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l {
+    limit;
+    declared;
+    constructor(code, message, limit, 
+    // The Content-Length the server announced, when it announced one.
+    declared) {
+        super(code, message);
+        this.limit = limit;
+        this.declared = declared;
+        this.name = 'BodyTooLargeError';
+    }
+}
 // 501 and 505 are answers, not outages; every other 5xx may pass.
 const isTransient = (status) => status === 408 || status === 429 || (status >= 500 && status !== 501 && status !== 505);
 const BASE_DELAY_MS = 250;
@@ -42356,6 +42377,7 @@ class Http {
     timeoutMs;
     userAgent;
     debug;
+    onRetry;
     // Counts retries per service, for the log and for tests that inject faults.
     retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
     constructor(opts) {
@@ -42363,6 +42385,7 @@ class Http {
         this.timeoutMs = opts.timeoutMs ?? 30_000;
         this.userAgent = opts.userAgent ?? 'sign-attest-action';
         this.debug = opts.debug ?? (() => undefined);
+        this.onRetry = opts.onRetry;
     }
     // Sends a request, retrying transient failures. Any final status is returned
     // to the caller, which decides what it means; only exhausted retries throw.
@@ -42379,7 +42402,15 @@ class Http {
                 failure = `HTTP ${res.status}`;
             }
             catch (err) {
+                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l)
+                    throw err;
                 failure = networkReason(err);
+                // fetch follows at most 20 redirects; a loop, or a redirect to a
+                // non-HTTP(S) or malformed location, answers the same way every time.
+                if (PERMANENT_FETCH_FAILURES.has(failure)) {
+                    const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+                }
             }
             const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
             if (res)
@@ -42397,6 +42428,16 @@ class Http {
         }
         this.retries[f.service]++;
         this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
+        this.onRetry?.({
+            service: f.service,
+            serviceName: SERVICE_NAMES[f.service],
+            what: f.what,
+            failure: f.failure,
+            attempt: f.attempt,
+            delayMs: delay,
+            budgetLeftMs: Math.max(0, this.deadline - Date.now() - delay),
+            budgetMs: this.retryBudgetMs,
+        });
         await sleep(delay);
     }
     // An attempt may not outlive the retry budget that is left (a service that
@@ -42422,14 +42463,60 @@ class Http {
             });
             if (opts.stream)
                 return res;
-            const bytes = Buffer.from(await res.arrayBuffer());
+            // A HEAD's Content-Length describes the resource (a large blob), not a body.
             const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
-            return new Response(empty ? null : bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
+            if (empty) {
+                await res.body?.cancel().catch(() => undefined);
+                return new Response(null, { status: res.status, statusText: res.statusText, headers: res.headers });
+            }
+            const limit = opts.maxBytes ?? MAX_BUFFERED_BYTES;
+            const bytes = await readLimited(res, limit, (declared) => {
+                const size = declared === undefined ? `more than ${formatBytes(limit)}` : `${formatBytes(declared)} (its Content-Length)`;
+                return new BodyTooLargeError(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} answered ${method} ${pathOf(url)} with ${size}, over the ${formatBytes(limit)} limit`, limit, declared);
+            });
+            return new Response(bytes, { status: res.status, statusText: res.statusText, headers: res.headers });
         }
         finally {
             clearTimeout(timer);
         }
     }
+}
+const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
+// Reads a body into memory, refusing a Content-Length over `limit` before
+// reading and cancelling the stream as soon as more than `limit` arrives.
+async function readLimited(res, limit, tooLarge) {
+    const header = res.headers.get('content-length');
+    const declared = header === null ? NaN : Number(header);
+    if (Number.isFinite(declared) && declared > limit) {
+        await res.body?.cancel().catch(() => undefined);
+        throw tooLarge(declared);
+    }
+    if (!res.body)
+        return Buffer.alloc(0);
+    const chunks = [];
+    let total = 0;
+    const reader = res.body.getReader();
+    for (;;) {
+        const { done, value } = await reader.read();
+        if (done)
+            break;
+        total += value.length;
+        if (total > limit) {
+            await reader.cancel().catch(() => undefined);
+            throw tooLarge();
+        }
+        chunks.push(value);
+    }
+    return Buffer.concat(chunks, total);
+}
+function formatBytes(n) {
+    if (n >= 1024 * 1024 && n % (1024 * 1024) === 0)
+        return `${n / (1024 * 1024)} MiB`;
+    if (n >= 1024 * 1024)
+        return `${(n / (1024 * 1024)).toFixed(1)} MiB`;
+    if (n >= 1024 && n % 1024 === 0)
+        return `${n / 1024} KiB`;
+    return `${n} bytes`;
 }
 // Full jitter keeps concurrent runs from retrying in lock-step.
 function jitteredDelay(attempt) {
@@ -42499,7 +42586,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4247);
 /* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6510);
-/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(8175);
+/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7481);
 /* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9431);
 /* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9779);
 
@@ -42582,9 +42669,10 @@ __webpack_async_result__();
 /* harmony import */ var _sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4423);
 /* harmony import */ var _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8032);
 /* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4187);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(452);
-/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(2535);
-/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(9431);
+/* harmony import */ var _sigstore_verify_dist_tlog_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8218);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(452);
+/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2535);
+/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9431);
 
 
 
@@ -42592,6 +42680,9 @@ __webpack_async_result__();
 
 
 
+
+// Not in the package's index: the library's own SET and inclusion-proof check,
+// for entries whose body the caller binds (see verifyBundleMaterial).
 
 
 
@@ -42605,19 +42696,19 @@ async function loadTrustMaterial(trustedRootPath, onFallback) {
             json = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(trustedRootPath, 'utf8'));
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
         }
         let root;
         try {
             root = _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(json);
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`);
         }
         // fromJSON accepts any object; a root that trusts no CA or log would only
         // fail later, after the certificate and log entries were already made.
         if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
         }
         return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(root);
     }
@@ -42628,7 +42719,7 @@ async function loadTrustMaterial(trustedRootPath, onFallback) {
         return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(await (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__.getTrustedRoot)({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
     }
     catch (err) {
-        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`);
+        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`);
         return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(_sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(embeddedTrustedRoot()));
     }
 }
@@ -42637,7 +42728,7 @@ const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 function embeddedTrustedRoot() {
     const target = _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
     if (!target)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_8__/* .ActionError */ .l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
     return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }
 // Parses a serialized bundle, validating it against the rules of its media type.
@@ -42646,14 +42737,29 @@ function parseBundle(bundleJSON) {
         return (0,_sigstore_bundle__WEBPACK_IMPORTED_MODULE_3__/* .bundleFromJSON */ .vw)(bundleJSON);
     }
     catch (err) {
-        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_9__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_8__/* .errorLine */ .B)(err)})`, { cause: err });
+        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`, { cause: err });
     }
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
 // without judging the identity. `artifact` is the signed bytes of a message
-// signature (unused for DSSE).
-function verifyBundleMaterial(trust, bundle, artifact) {
+// signature (unused for DSSE). `bodyBoundByCaller`: @sigstore/verify matches
+// a log entry's body to the content only for the kinds it knows, and intoto
+// v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
+// inclusion (SET, proof) is still checked here, and the caller must bind the
+// logged body to the content itself, as cosign does.
+function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     const verifier = new _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .Verifier */ .BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    if (opts.bodyBoundByCaller) {
+        // Replaces only the body comparison of the (private) log step; its other
+        // checks are these, and the timestamps still come from the same entries.
+        Object.assign(verifier, {
+            verifyTLogs: ({ tlogEntries }) => {
+                if (tlogEntries.length < 1)
+                    throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .VerifyError */ .Gz('MALFORMED', 'no transparency log entry');
+                tlogEntries.forEach((entry) => (0,_sigstore_verify_dist_tlog_index_js__WEBPACK_IMPORTED_MODULE_8__.verifyTLogInclusion)(entry, trust.tlogs));
+            },
+        });
+    }
     try {
         const signer = verifier.verify((0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toSignedEntity */ .DC)(bundle, artifact));
         return {
@@ -42662,7 +42768,7 @@ function verifyBundleMaterial(trust, bundle, artifact) {
         };
     }
     catch (err) {
-        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_9__/* .toVerifyError */ .Zw)(err);
+        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .toVerifyError */ .Zw)(err);
     }
 }
 // Verifies one serialized bundle and its signer's identity.
@@ -42747,7 +42853,7 @@ function toVerifyError(err) {
 
 /***/ }),
 
-/***/ 8175:
+/***/ 7481:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42755,47 +42861,6 @@ function toVerifyError(err) {
 __nccwpck_require__.d(__webpack_exports__, {
   O: () => (/* binding */ verifyImages)
 });
-
-;// CONCATENATED MODULE: ./lib/attest.js
-// Pure builders for what gets signed: cosign simple-signing payloads and
-// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
-const PREDICATE_TYPES = {
-    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
-    slsaProvenance: 'https://slsa.dev/provenance/v1',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
-};
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-// cosign's Simple Signing payload, keys in Go's field order so the bytes
-// match what cosign itself would sign for the same image.
-function simpleSigningPayload(repository, digest) {
-    return Buffer.from(JSON.stringify({
-        critical: {
-            identity: { 'docker-reference': repository },
-            image: { 'docker-manifest-digest': digest },
-            type: 'cosign container image signature',
-        },
-        optional: null,
-    }));
-}
-// An in-toto v1 statement with exactly the four top-level fields: cosign
-// parses statements strictly and rejects unknown fields.
-function statement(subjects, predicateType, predicate) {
-    return Buffer.from(JSON.stringify({
-        _type: STATEMENT_TYPE,
-        subject: subjects.map((s) => ({
-            ...(s.name ? { name: s.name } : {}),
-            digest: { sha256: s.digest.replace(/^sha256:/, '') },
-        })),
-        predicateType,
-        predicate,
-    }));
-}
-// What `cosign sign` v3 signs for an image: a statement with a nameless
-// digest subject and an empty predicate.
-function cosignSignStatement(digest) {
-    return statement([{ digest }], PREDICATE_TYPES.cosignSign, {});
-}
 
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
@@ -42994,6 +43059,11 @@ const client_MEDIA = {
     empty: 'application/vnd.oci.empty.v1+json',
 };
 const BLOB_ATTEMPTS = 4;
+// The OCI distribution spec has registries accept manifests of at least
+// 4 MiB and lets them refuse larger ones (distribution, the reference
+// registry, does), so no image, index, .sig/.att manifest or referrers index
+// a registry stores for others is larger: nothing bigger is read.
+const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_ACCEPT = [client_MEDIA.ociManifest, client_MEDIA.ociIndex, client_MEDIA.dockerManifest, client_MEDIA.dockerList].join(', ');
 function client_sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
@@ -43018,7 +43088,9 @@ class RegistryClient {
     }
     // Returns the manifest, or undefined when the registry says it does not exist.
     async getManifest(repo, ref) {
-        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+        const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`);
+        });
         if (res.status === 404)
             return discard(res);
         await this.expectOk(res, repo, `manifest ${ref}`);
@@ -43097,8 +43169,53 @@ class RegistryClient {
         await this.expectOk(failed, repo, `blob ${digest}`);
         return desc;
     }
-    async getBlob(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+    // Checks, before anything is signed or logged, that these credentials may
+    // push to `repo`, without writing anything: a blob upload is started as a
+    // mount of a blob the repository already has (`existingBlob`), which a
+    // registry answers by re-linking what is there (201); one that cannot
+    // mount opens an upload session instead (202), which is cancelled. A
+    // refusal names the permission to grant instead of surfacing after the
+    // Rekor entries exist.
+    async probePush(repo, existingBlob) {
+        const mount = existingBlob ? `?mount=${encodeURIComponent(existingBlob)}&from=${encodeURIComponent(repo)}` : '';
+        const res = await this.send(repo, 'push', 'POST', `/blobs/uploads/${mount}`, {});
+        if (res.ok) {
+            await discard(res);
+            const location = res.headers.get('location');
+            // Cancelling is a courtesy (unfinished uploads are purged anyway), so its answer is not checked.
+            if (res.status === 202 && location)
+                await this.send(repo, 'push', 'DELETE', new URL(location, this.base).toString(), {}).then(discard, () => undefined);
+            return;
+        }
+        const detail = await (0,http/* errorText */.kc)(res);
+        const where = `${this.registry}/${repo}`;
+        const status = `${res.status}${detail ? `: ${detail}` : ''}`;
+        if (res.status === 401 || res.status === 403) {
+            const login = this.creds ? 'the credentials in use may read but not push' : 'no registry credentials were found';
+            throw new errors/* ActionError */.l('REGISTRY_AUTH', `${where}: the registry refuses pushes (${status}) and nothing was signed; ${login}: on GHCR give the job \`permissions: packages: write\` and log in with that GITHUB_TOKEN, elsewhere log in (docker/login-action or registry-username/registry-password) with a token whose scope allows push to ${repo}`);
+        }
+        if (res.status === 405) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry does not accept pushes to this repository (${status}) and nothing was signed; it may be a read-only mirror or cache: sign the image where it was pushed, or set attach: none to keep only Rekor entries and bundle files`);
+        }
+        await this.expectOk(res, repo, 'push check (blob upload)');
+    }
+    // Reads a small blob whole: at most `limit` bytes, and never more than its
+    // descriptor declares (a blob longer than its descriptor is wrong content,
+    // so it is not read past that). `what` names it in errors.
+    async getBlob(repo, desc, limit, what = 'blob') {
+        const { digest } = desc;
+        const where = `${this.registry}/${repo}: ${what} ${digest}`;
+        const size = Number.isSafeInteger(desc.size) && desc.size >= 0 ? desc.size : undefined;
+        if (size !== undefined && size > limit) {
+            throw new errors/* ActionError */.l('REGISTRY', `${where} declares ${(0,http/* formatBytes */.z3)(size)}, over the ${(0,http/* formatBytes */.z3)(limit)} limit for a ${what}; it was not downloaded`);
+        }
+        const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { maxBytes: size ?? limit }).catch((err) => {
+            if (!(err instanceof http/* BodyTooLargeError */.Au))
+                throw err;
+            if (size !== undefined)
+                throw new errors/* ActionError */.l('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+            throw new errors/* ActionError */.l('REGISTRY', `${where} is larger than the ${(0,http/* formatBytes */.z3)(limit)} limit for a ${what}; reading stopped there`);
+        });
         await this.expectOk(res, repo, `blob ${digest}`);
         const bytes = Buffer.from(await res.arrayBuffer());
         if (client_sha256Digest(bytes) !== digest)
@@ -43108,10 +43225,19 @@ class RegistryClient {
     // Streams a blob (layers can be large). A stream cut off mid-way resumes
     // from the last byte received (HTTP Range) within the run's retry budget,
     // and the bytes are checked against the digest once the stream ends.
-    async openBlob(repo, digest) {
+    // With `size` (the descriptor's), a blob that announces or streams more is
+    // cut off there as wrong content rather than read without end.
+    async openBlob(repo, digest, declaredSize) {
+        const size = Number.isSafeInteger(declaredSize) && declaredSize >= 0 ? declaredSize : undefined;
         const url = `${this.base}/v2/${repo}/blobs/${digest}`;
         const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
         await this.expectOk(first, repo, `blob ${digest}`);
+        const overrun = () => new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+        const declared = Number(first.headers.get('content-length') ?? NaN);
+        if (size !== undefined && Number.isFinite(declared) && declared > size) {
+            await discard(first);
+            throw overrun();
+        }
         const hash = (0,external_node_crypto_.createHash)('sha256');
         let offset = 0;
         const chunks = async function* () {
@@ -43121,12 +43247,16 @@ class RegistryClient {
                 try {
                     for await (const chunk of res.body) {
                         offset += chunk.length;
+                        if (size !== undefined && offset > size)
+                            throw overrun();
                         hash.update(chunk);
                         yield Buffer.from(chunk);
                     }
                     break;
                 }
                 catch (err) {
+                    if (err instanceof errors/* ActionError */.l)
+                        throw err;
                     const failure = `stream cut off after ${offset} bytes (${err.message})`;
                     await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
                 }
@@ -43145,11 +43275,19 @@ class RegistryClient {
     // The OCI 1.1 referrers API, or undefined when the registry lacks it
     // (distribution 2.8 answers 404 with a text body; others 400 or 406).
     async referrers(repo, digest) {
-        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: client_MEDIA.ociIndex });
+        const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: client_MEDIA.ociIndex, maxBytes: MANIFEST_LIMIT }).catch((err) => {
+            throw this.manifestTooLarge(err, `${this.registry}/${repo}: the referrers index of ${digest}`);
+        });
         const type = res.headers.get('content-type') ?? '';
         if (res.status !== 200 || !type.includes(client_MEDIA.ociIndex))
             return discard(res);
         return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+    }
+    manifestTooLarge(err, what) {
+        if (!(err instanceof http/* BodyTooLargeError */.Au))
+            return err;
+        const size = err.declared === undefined ? 'is larger than' : `is ${(0,http/* formatBytes */.z3)(err.declared)}, over`;
+        return new errors/* ActionError */.l('REGISTRY', `${what} ${size} the ${(0,http/* formatBytes */.z3)(MANIFEST_LIMIT)} limit for manifests (the OCI distribution spec's; reading stopped there); no registry stores a larger manifest for a real image: check the reference and the registry`);
     }
     async expectOk(res, repo, what) {
         if (res.ok)
@@ -43182,6 +43320,7 @@ class RegistryClient {
                 headers: auth ? { ...headers, authorization: auth } : headers,
                 body: opts.body,
                 stream: opts.stream,
+                maxBytes: opts.maxBytes,
             });
         };
         let res = await call();
@@ -43296,10 +43435,6 @@ async function discard(res) {
     return undefined;
 }
 
-// EXTERNAL MODULE: ./lib/verify.js
-var verify = __nccwpck_require__(6510);
-// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
-var dist = __nccwpck_require__(3917);
 ;// CONCATENATED MODULE: ./lib/attach.js
 
 
@@ -43460,6 +43595,53 @@ async function attachReferrers(client, repo, subject, artifacts, created) {
 }
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 
+;// CONCATENATED MODULE: ./lib/attest.js
+// Pure builders for what gets signed: cosign simple-signing payloads and
+// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
+const PREDICATE_TYPES = {
+    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
+    slsaProvenance: 'https://slsa.dev/provenance/v1',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdx: 'https://spdx.dev/Document',
+};
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+// cosign's Simple Signing payload, keys in Go's field order so the bytes
+// match what cosign itself would sign for the same image.
+function simpleSigningPayload(repository, digest) {
+    return Buffer.from(JSON.stringify({
+        critical: {
+            identity: { 'docker-reference': repository },
+            image: { 'docker-manifest-digest': digest },
+            type: 'cosign container image signature',
+        },
+        optional: null,
+    }));
+}
+// An in-toto v1 statement with exactly the four top-level fields: cosign
+// parses statements strictly and rejects unknown fields.
+function statement(subjects, predicateType, predicate) {
+    return Buffer.from(JSON.stringify({
+        _type: STATEMENT_TYPE,
+        subject: subjects.map((s) => ({
+            ...(s.name ? { name: s.name } : {}),
+            digest: { sha256: s.digest.replace(/^sha256:/, '') },
+        })),
+        predicateType,
+        predicate,
+    }));
+}
+// What `cosign sign` v3 signs for an image: a digest subject and an empty
+// predicate. cosign leaves the subject nameless; we name the repository, as
+// in our other statements, because sigstore-python rejects a statement whose
+// subject has no "name" key (cosign checks only the digest).
+function cosignSignStatement(name, digest) {
+    return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
+}
+
+// EXTERNAL MODULE: ./lib/verify.js
+var verify = __nccwpck_require__(6510);
+// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
+var dist = __nccwpck_require__(3917);
 // EXTERNAL MODULE: ./lib/verify/error.js
 var error = __nccwpck_require__(2535);
 ;// CONCATENATED MODULE: ./lib/verify/subject.js
@@ -43529,7 +43711,8 @@ function verifyClassicLayer(trust, layer, digest) {
     const { bundleJSON, body, certificateDER } = toClassicBundle(layer);
     const bundle = (0,verify/* parseBundle */.QN)(bundleJSON);
     const isSignature = layer.mediaType === COSIGN.simpleSigning;
-    const verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, isSignature ? layer.bytes : undefined);
+    // For an intoto v0.0.1 entry the library checks inclusion only; checkLoggedBody binds its body.
+    const verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, isSignature ? layer.bytes : undefined, { bodyBoundByCaller: `${body.kind} ${body.apiVersion}` === INTOTO_V001 });
     checkLoggedBody(body, layer.bytes, certificateDER);
     if (isSignature) {
         checkSimpleSigning(layer.bytes, digest);
@@ -43587,6 +43770,9 @@ function content(layer) {
         return { dsseEnvelope: parseJSON(layer.bytes.toString('utf8'), 'the .att layer (a DSSE envelope)') };
     throw new error/* VerifyError */.Gz('MALFORMED', `unsupported layer media type ${layer.mediaType}`);
 }
+// cosign attest --rekor-entry-type intoto (the default before dsse): Rekor
+// keeps only the envelope's hash, the payload's hash and the key.
+const INTOTO_V001 = 'intoto 0.0.1';
 // What cosign adds to the log checks: the logged key is this certificate, and
 // for attestations the logged envelope is byte-for-byte this layer.
 function checkLoggedBody(body, layerBytes, certificateDER) {
@@ -43602,6 +43788,12 @@ function checkLoggedBody(body, layerBytes, certificateDER) {
                 throw new error/* VerifyError */.Gz('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
             }
             loggedKeys = (spec.signatures ?? []).map((s) => s.verifier);
+            break;
+        case INTOTO_V001:
+            if (spec.content?.hash?.algorithm !== 'sha256' || spec.content.hash.value !== sha256Hex(layerBytes)) {
+                throw new error/* VerifyError */.Gz('TLOG_BODY', 'the .att layer is not the envelope logged in Rekor (envelope hash differs)');
+            }
+            loggedKeys = [spec.publicKey];
             break;
         default:
             throw new error/* VerifyError */.Gz('MALFORMED', `unsupported Rekor entry kind ${kindVersion} in a classic layer`);
@@ -43629,56 +43821,177 @@ function parseJSON(text, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/verify/fallback-index.js
+
+// The `sha256-<hex>` fallback index is written by clients, not the registry,
+// and cosign v2's go-containerregistry records a referrer's config media type
+// (the empty type) there as its artifactType, while the referrer manifest
+// itself names the bundle type. cosign reads every listed manifest for that
+// reason; here only such entries are read, for the artifactType their own
+// manifest gives (its artifactType, else its config media type, as the OCI
+// referrers API reports it). Nothing is trusted: bundles are verified later.
+// cosign's bound on signatures per image; entries past it stay unresolved.
+const MAX_RESOLVED = 1000;
+const IN_FLIGHT = 4;
+const unresolved = (artifactType) => !artifactType || artifactType === client_MEDIA.empty;
+async function resolveArtifactTypes(client, repo, index) {
+    const manifests = Array.isArray(index.manifests) ? [...index.manifests] : [];
+    const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, MAX_RESOLVED);
+    for (let start = 0; start < todo.length; start += IN_FLIGHT) {
+        await Promise.all(todo.slice(start, start + IN_FLIGHT).map(async (i) => {
+            const d = manifests[i];
+            if (!d)
+                return;
+            const found = await client.getManifest(repo, d.digest);
+            const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
+            if (artifactType && artifactType !== d.artifactType)
+                manifests[i] = { ...d, artifactType };
+        }));
+    }
+    return { ...index, manifests };
+}
+
 ;// CONCATENATED MODULE: ./lib/verify/discover.js
+
+
+
 
 
 
 // Registry reads only: finds what is attached to an image digest in both
 // layouts. Nothing here is trusted; every byte is verified by the caller.
+// Every read is bounded: manifests by the client's 4 MiB limit, the number of
+// items by MAX_ITEMS, and each signature layer or bundle by its own limit.
 const BUNDLE_ARTIFACT_PREFIX = 'application/vnd.dev.sigstore.bundle';
+const DISCOVERY_LIMITS = {
+    // cosign refuses a .sig/.att manifest with more than 1000 layers (and our
+    // signing side never writes more); the same bound caps bundle referrers.
+    // Over it the image fails: checking only some items could pass an image
+    // with a forged one among the rest.
+    items: 1000,
+    // A simple-signing payload is a digest, a reference and optional
+    // annotations: a few hundred bytes. 1 MiB is thousands of times that.
+    signaturePayload: 1024 * 1024,
+    // A DSSE envelope or bundle carries a whole statement, SBOMs included
+    // (base64 in the envelope): 16 MiB holds a ~12 MB CycloneDX document, far
+    // beyond typical image SBOMs, while 4 reads in flight stay ~64 MiB.
+    envelope: 16 * 1024 * 1024,
+    // Reads in flight per image, as go-containerregistry (cosign's registry
+    // library) defaults to.
+    concurrency: 4,
+    // All attachment blobs and referrer manifests read for one image: bounds
+    // the download and the time (1000 items at their per-item limits would be
+    // gigabytes), while a thousand signatures plus dozens of SBOM attestations
+    // stay far below it.
+    totalBytes: 512 * 1024 * 1024,
+};
+// Counts what is read for one image's attachments and stops at the limit.
+class ReadBudget {
+    where;
+    limit;
+    spent = 0;
+    constructor(where, limit = DISCOVERY_LIMITS.totalBytes) {
+        this.where = where;
+        this.limit = limit;
+    }
+    spend(bytes) {
+        this.spent += bytes;
+        if (this.spent > this.limit) {
+            throw new errors/* ActionError */.l('REGISTRY', `${this.where}: the signatures and attestations attached add up to more than ${(0,http/* formatBytes */.z3)(this.limit)}, the limit per image; reading stopped there, so not all were checked: remove stale signatures and attestations`);
+        }
+    }
+}
 // The layers of `sha256-<hex>.sig` or `.att` with the media type cosign uses there.
-async function findClassic(client, repo, digest, suffix) {
+async function listClassic(client, repo, digest, suffix) {
     const tag = reference_digestTag(digest, suffix);
     const found = await client.getManifest(repo, tag);
     if (!found)
         return [];
-    const wanted = suffix === '.sig' ? COSIGN.simpleSigning : COSIGN.dsseEnvelope;
-    const out = [];
-    for (const [index, d] of (found.manifest.layers ?? []).entries()) {
-        if (d.mediaType !== wanted)
-            continue;
-        out.push({ tag, index, layer: { mediaType: d.mediaType, bytes: await client.getBlob(repo, d.digest), annotations: d.annotations ?? {} } });
+    const layers = Array.isArray(found.manifest.layers) ? found.manifest.layers : [];
+    if (layers.length > DISCOVERY_LIMITS.items) {
+        throw new errors/* ActionError */.l('REGISTRY', `${client.registry}/${repo}:${tag} has ${layers.length} layers, over the limit of ${DISCOVERY_LIMITS.items} (cosign's); not one was checked, since any could be forged: remove old signatures from that tag`);
     }
-    return out;
+    const wanted = suffix === '.sig' ? COSIGN.simpleSigning : COSIGN.dsseEnvelope;
+    return layers.flatMap((descriptor, index) => (descriptor?.mediaType === wanted ? [{ tag, index, descriptor }] : []));
+}
+// The most a classic layer of this kind may be.
+function layerLimit(descriptor) {
+    return descriptor.mediaType === COSIGN.simpleSigning ? DISCOVERY_LIMITS.signaturePayload : DISCOVERY_LIMITS.envelope;
+}
+// Reads a classic layer's blob, within the limit for its kind.
+async function readClassicLayer(client, repo, descriptor, budget) {
+    const what = descriptor.mediaType === COSIGN.simpleSigning ? 'signature layer' : 'attestation layer';
+    const bytes = await client.getBlob(repo, descriptor, layerLimit(descriptor), what);
+    budget.spend(bytes.length);
+    return bytes;
 }
 // Sigstore bundles attached as OCI 1.1 referrers: the referrers API when the
-// registry has it, else the `sha256-<hex>` fallback index tag.
-async function findReferrers(client, repo, digest) {
+// registry has it, else the `sha256-<hex>` fallback index tag. Each manifest
+// is listed once however often the index repeats it.
+async function listReferrers(client, repo, digest) {
     const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest));
-    const bundles = (index?.manifests ?? []).filter((d) => (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX));
-    return Promise.all(bundles.map((d) => readReferrer(client, repo, d)));
+    const listed = Array.isArray(index?.manifests) ? index.manifests : [];
+    const unique = new Map();
+    for (const d of listed) {
+        if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest))
+            unique.set(d.digest, d);
+    }
+    if (unique.size > DISCOVERY_LIMITS.items) {
+        throw new errors/* ActionError */.l('REGISTRY', `${client.registry}/${repo}: ${unique.size} bundle referrers are attached to ${digest}, over the limit of ${DISCOVERY_LIMITS.items}; not one was checked, since any could be forged: delete stale referrers`);
+    }
+    return [...unique.values()];
 }
 async function fallbackIndex(client, repo, digest) {
     const found = await client.getManifest(repo, reference_digestTag(digest));
-    return found?.mediaType === client_MEDIA.ociIndex ? found.manifest : undefined;
+    return found?.mediaType === client_MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest) : undefined;
 }
-async function readReferrer(client, repo, d) {
+async function readReferrer(client, repo, d, budget) {
     const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
     const found = await client.getManifest(repo, d.digest);
     if (!found)
         return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
+    budget.spend(found.bytes.length);
     const m = found.manifest;
     const base = { manifestDigest: d.digest, subjectDigest: m.subject?.digest, predicateType: m.annotations?.[BUNDLE_ANNOTATIONS.predicateType] ?? predicateType };
-    const layers = (m.layers ?? []).filter((l) => l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
+    const layers = (Array.isArray(m.layers) ? m.layers : []).filter((l) => typeof l?.mediaType === 'string' && l.mediaType.startsWith(BUNDLE_ARTIFACT_PREFIX));
     const layer = layers[0];
     if (layers.length !== 1 || !layer)
         return { ...base, problem: `expected exactly one bundle layer, found ${layers.length}` };
-    return { ...base, bundle: await client.getBlob(repo, layer.digest) };
+    const bundle = await client.getBlob(repo, layer, DISCOVERY_LIMITS.envelope, 'bundle');
+    budget.spend(bundle.length);
+    return { ...base, bundle };
 }
 
 // EXTERNAL MODULE: ./lib/verify/policy.js
 var verify_policy = __nccwpck_require__(9431);
+;// CONCATENATED MODULE: ./lib/verify/pool.js
+// Runs `fn` over `items` with at most `limit` calls in flight, results in
+// input order. On the first failure no new call starts; the ones in flight
+// are awaited before rejecting, so no request outlives the call.
+async function mapConcurrent(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (err) {
+                failed ??= { err };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failed)
+        throw failed.err;
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./lib/verify/image.js
+
+
 
 
 
@@ -43698,7 +44011,12 @@ async function verifyImages(opts) {
     for (const image of opts.images) {
         const ref = parseReference(image);
         try {
-            verdicts.push(await verifyImage(await clientFor(ref.registry), ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts));
+            const client = await clientFor(ref.registry);
+            const { verdict, platforms } = await verifyImage(client, ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts);
+            verdicts.push(verdict);
+            // An index is verified with every platform image it lists: what a consumer pulls is one of those.
+            for (const p of platforms)
+                verdicts.push({ ...(await verifyImage(client, ref.repository, repoName(ref), p.digest, opts)).verdict, platform: p.platform });
         }
         catch (err) {
             // The registry could not be read: a verdict, not a crash, so other images are still reported.
@@ -43714,16 +44032,59 @@ async function verifyImage(client, repo, name, reference, opts) {
         throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `image ${reference} not found`);
     const digest = manifest.digest;
     const [sigs, atts, referrers] = await Promise.all([
-        findClassic(client, repo, digest, '.sig'),
-        findClassic(client, repo, digest, '.att'),
-        findReferrers(client, repo, digest),
+        listClassic(client, repo, digest, '.sig'),
+        listClassic(client, repo, digest, '.att'),
+        listReferrers(client, repo, digest),
     ]);
-    const items = [
-        ...sigs.map((f) => check('signature', 'cosign', `${f.tag} layer ${f.index}`, undefined, opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest))),
-        ...atts.map((f) => check('attestation', 'cosign', `${f.tag} layer ${f.index}`, f.layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest))),
-        ...referrers.map((r) => checkReferrer(r, digest, opts)),
+    // Each task reads one blob and verifies what uses it at once, so only the
+    // few blobs in flight are ever held; layers sharing a payload share a read.
+    const classic = new Map();
+    const groups = groupByBlob([...sigs, ...atts]);
+    // Layer sizes are declared up front: tags that declare too much in all are
+    // refused before any read (a layer over its own limit fails when read).
+    new ReadBudget(`${name}@${digest}`).spend(groups.reduce((sum, g) => sum + declaredSize(g[0]), 0));
+    const reading = new ReadBudget(`${name}@${digest}`);
+    const tasks = [
+        ...groups.map((group) => async () => {
+            const bytes = await readClassicLayer(client, repo, group[0].descriptor, reading);
+            for (const e of group)
+                classic.set(e, checkClassic(e, bytes, digest, opts));
+            return [];
+        }),
+        ...referrers.map((d) => async () => [checkReferrer(await readReferrer(client, repo, d, reading), digest, opts)]),
     ];
-    return judge(`${name}@${digest}`, digest, items, opts);
+    const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
+    const items = [...[...sigs, ...atts].map((e) => classic.get(e)), ...fromReferrers];
+    return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
+}
+// The platform images an index lists (BuildKit's attestation manifests,
+// filed under unknown/unknown, are not images anyone pulls).
+function platformImages(m) {
+    return (m.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === client_MEDIA.ociManifest || d.mediaType === client_MEDIA.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+}
+function declaredSize(e) {
+    const size = e.descriptor.size;
+    return Number.isSafeInteger(size) && size > 0 ? Math.min(size, layerLimit(e.descriptor)) : 0;
+}
+// Classic layers by blob digest, each group in the order first seen.
+function groupByBlob(entries) {
+    const groups = new Map();
+    for (const e of entries) {
+        const key = `${e.descriptor.mediaType}|${e.descriptor.digest}`;
+        const group = groups.get(key);
+        if (group)
+            group.push(e);
+        else
+            groups.set(key, [e]);
+    }
+    return [...groups.values()];
+}
+function checkClassic(e, bytes, digest, opts) {
+    const layer = { mediaType: e.descriptor.mediaType, bytes, annotations: e.descriptor.annotations ?? {} };
+    const signature = layer.mediaType === COSIGN.simpleSigning;
+    return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, layer, digest));
 }
 function checkReferrer(r, digest, opts) {
     const kind = r.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
@@ -43828,7 +44189,7 @@ function emptyVerdict(image) {
 /* harmony export */   ep: () => (/* binding */ describeSAN),
 /* harmony export */   rP: () => (/* binding */ identityPolicy)
 /* harmony export */ });
-/* unused harmony export PREDICATE_TYPE_NAMES */
+/* unused harmony exports refHint, PREDICATE_TYPE_NAMES */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
 /* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2535);
 
@@ -43868,11 +44229,26 @@ const INPUT_NAMES = {
 function checkIdentity(policy, signer) {
     const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
     if (!sanOK) {
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}`);
+        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
     }
     if (signer.issuer !== policy.issuer) {
         throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
     }
+}
+// When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
+// for an expected `…@refs/heads/main`), says so and names the regexp that
+// accepts that workflow at any ref.
+function refHint(expected, actual) {
+    if (typeof expected !== 'string')
+        return '';
+    const at = (s) => s.lastIndexOf('@');
+    const [e, a] = [at(expected), at(actual)];
+    if (e < 0 || a < 0 || expected.slice(0, e) !== actual.slice(0, a))
+        return '';
+    if (!expected.startsWith('refs/', e + 1) || !actual.startsWith('refs/', a + 1))
+        return ''; // e-mail identities have no ref
+    const workflow = expected.slice(0, e + 1).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    return `; only the ref differs (${actual.slice(a + 1)}, not ${expected.slice(e + 1)}): to accept this workflow at any ref, pass certificate-identity-regexp '^${workflow}'`;
 }
 function describeSAN(san) {
     return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
@@ -43910,12 +44286,21 @@ function toPredicateType(value, inputName = 'predicate-types') {
 /* harmony export */   eH: () => (/* binding */ summaryMarkdown),
 /* harmony export */   w7: () => (/* binding */ failureLines)
 /* harmony export */ });
-/* unused harmony export textReport */
+/* unused harmony exports MAX_FAILURE_LINES, textReport */
 // Pure renderers of verdicts: the failure lines, the step summary and the
 // terminal report. Registry content is attacker-controlled, so every value
 // placed in the summary's Markdown/HTML is escaped.
+// At most this many error lines per image: a registry holding hundreds of
+// forged items must not flood the log; the `verified` output lists them all.
+const MAX_FAILURE_LINES = 10;
 function failureLines(verdicts) {
-    return verdicts.flatMap((v) => v.failures.map((f) => f.message));
+    return verdicts.flatMap((v) => {
+        const lines = v.failures.map((f) => f.message);
+        if (lines.length <= MAX_FAILURE_LINES)
+            return lines;
+        const rest = lines.length - (MAX_FAILURE_LINES - 1);
+        return [...lines.slice(0, MAX_FAILURE_LINES - 1), `${v.image}: ${rest} more failures not shown here; the full report lists every item`];
+    });
 }
 function summaryMarkdown(verdicts) {
     const out = ['## Image verification', ''];
@@ -43942,11 +44327,17 @@ function row(i) {
     const result = i.verified ? 'verified' : escape(i.error ?? 'not verified');
     return `| ${i.verified ? '✅' : '❌'} | ${what} | ${i.format} | ${code(i.source)} | ${i.logIndexes.join(', ')} | ${result} |`;
 }
-// A human-readable report for the terminal.
+// A human-readable report for the terminal: one verdict line per image
+// first, then each image's details.
 function textReport(verdicts) {
     const out = [];
+    const title = (v) => `${v.image}${v.platform ? ` (${v.platform})` : ''}`;
     for (const v of verdicts) {
-        out.push(`${v.verified ? 'VERIFIED' : 'FAILED'} ${v.image}`);
+        const problems = v.failures.length === 1 ? '1 problem' : `${v.failures.length} problems`;
+        out.push(`${v.verified ? 'VERIFIED' : 'FAILED  '} ${title(v)}${v.verified ? '' : `: ${problems}`}`);
+    }
+    for (const v of verdicts) {
+        out.push('', title(v));
         if (v.signer)
             out.push(`  signer: ${v.signer.san} (issuer ${v.signer.issuer})`);
         for (const i of [...v.signatures, ...v.attestations]) {

@@ -1,7 +1,8 @@
 import { distroQualifier } from './distro.js';
 import { dirname, isSpdxExpression, relateByName } from './common.js';
 import { purl } from './purl.js';
-import type { Cataloger, Pkg } from './types.js';
+import { MAX_COMPONENTS } from './limits.js';
+import { ScanLimitError, type Cataloger, type Pkg } from './types.js';
 
 // apk's installed database: blank-line separated records of one-letter fields
 // (P name, V version, A arch, L license, o origin, D depends, p provides).
@@ -24,6 +25,7 @@ export const apk: Cataloger = {
       const name = f.get('P');
       const version = f.get('V');
       if (!name || !version) continue;
+      if (packages.length >= MAX_COMPONENTS) throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
       const license = f.get('L')?.trim();
       const origin = f.get('o');
       packages.push({

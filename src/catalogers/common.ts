@@ -22,12 +22,21 @@ export function dirname(path: string): string {
 // RFC 822-style stanzas (dpkg status, Python METADATA headers): "Key: value"
 // with continuation lines starting with whitespace. Repeated keys accumulate.
 export function parseStanzas(text: string): Map<string, string[]>[] {
-  const stanzas: Map<string, string[]>[] = [];
+  return [...stanzas(text)];
+}
+
+// The same, one stanza at a time and one line at a time (no array of every
+// line of a big file), so a caller can stop early.
+export function* stanzas(text: string): Generator<Map<string, string[]>> {
   let current = new Map<string, string[]>();
   let last: string[] | undefined;
-  for (const line of text.split('\n')) {
+  for (let start = 0; start <= text.length; ) {
+    let end = text.indexOf('\n', start);
+    if (end === -1) end = text.length;
+    const line = text.slice(start, end);
+    start = end + 1;
     if (line.trim() === '') {
-      if (current.size > 0) stanzas.push(current);
+      if (current.size > 0) yield current;
       current = new Map();
       last = undefined;
       continue;
@@ -44,8 +53,7 @@ export function parseStanzas(text: string): Map<string, string[]>[] {
     if (last) last.push(value);
     else current.set(key, (last = [value]));
   }
-  if (current.size > 0) stanzas.push(current);
-  return stanzas;
+  if (current.size > 0) yield current;
 }
 
 export function field(stanza: Map<string, string[]>, key: string): string | undefined {

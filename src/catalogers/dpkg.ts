@@ -1,7 +1,8 @@
 import { distroQualifier } from './distro.js';
-import { basename, dirname, field, parseStanzas, relateByName } from './common.js';
+import { basename, dirname, field, relateByName, stanzas } from './common.js';
+import { MAX_COMPONENTS } from './limits.js';
 import { purl } from './purl.js';
-import type { Cataloger, Pkg } from './types.js';
+import { ScanLimitError, type Cataloger, type Pkg } from './types.js';
 
 // /var/lib/dpkg/status, and distroless images' status.d/<pkg> (one stanza per
 // file, with <pkg>.md5sums alongside, which is not a package).
@@ -27,10 +28,12 @@ export const dpkg: Cataloger = {
   match: (path) => STATUS.test(path) || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
   parse(file, ctx) {
     const packages: Pkg[] = [];
-    for (const s of parseStanzas(file.content.toString('utf8'))) {
+    for (const s of stanzas(file.content.toString('utf8'))) {
       const name = field(s, 'package');
       const version = field(s, 'version');
       if (!name || !version) continue;
+      // Stop before building more packages than an SBOM may hold.
+      if (packages.length >= MAX_COMPONENTS) throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
       // "deinstall ok config-files" and friends: the package is not on disk.
       const status = field(s, 'status') ?? 'install ok installed';
       if (/deinstall|purge|not-installed|config-files/.test(status)) continue;

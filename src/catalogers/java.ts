@@ -1,15 +1,25 @@
-import { unzipSync } from 'fflate';
 import { basename } from './common.js';
+import {
+  MAX_ARCHIVE,
+  MAX_INFLATED_PER_ARCHIVE,
+  MAX_INFLATED_PER_IMAGE,
+  MAX_METADATA_ENTRY,
+  MAX_NESTED_ARCHIVE,
+  MAX_NESTED_ARCHIVES,
+  MAX_NESTING_DEPTH,
+} from './limits.js';
 import { purl } from './purl.js';
-import type { Cataloger, ContentSink, Pkg } from './types.js';
+import type { Cataloger, ContentSink, Pkg, ScanContext } from './types.js';
+import { readEntry, zipEntries, ZipError } from './zip.js';
 
 // Java archives need the zip central directory (at the end), so the archive is
 // buffered, and reduced as soon as it has streamed past to the few small
 // entries that identify packages: MANIFEST.MF, pom.properties and, recursively,
 // nested archives (Spring Boot's BOOT-INF/lib, WEB-INF/lib, ear modules).
+// Every archive is validated before anything in it is inflated (zip.ts), and
+// depth, counts and inflated bytes are bounded (limits.ts); what a bound
+// leaves unread is reported, naming the archive.
 const ARCHIVE = /\.(?:jar|war|ear|par|sar|nar|jpi|hpi|kar|rar)$/i;
-const MAX_ARCHIVE = 64 * 1024 * 1024;
-const MAX_DEPTH = 4;
 
 interface ArchiveFacts {
   name: string; // file name inside its parent, for version/name fallbacks
@@ -18,29 +28,77 @@ interface ArchiveFacts {
   nested: ArchiveFacts[];
 }
 
-export function archiveFacts(name: string, zip: Uint8Array, depth = 0): ArchiveFacts {
-  const entries = unzipSync(zip, {
-    filter: (f) =>
-      f.name === 'META-INF/MANIFEST.MF' ||
-      (f.name.startsWith('META-INF/maven/') && f.name.endsWith('/pom.properties')) ||
-      (depth < MAX_DEPTH && ARCHIVE.test(f.name) && f.originalSize <= MAX_ARCHIVE),
-  });
+// Shared by one top-level archive and everything nested in it.
+interface Walk {
+  inflated: number;
+  archives: number;
+  problems: string[]; // what was not read, "inner/path.jar: why"
+  scan?: ScanContext; // the image-wide inflate budget
+}
+
+function take(walk: Walk, bytes: number): boolean {
+  if (walk.inflated + bytes > MAX_INFLATED_PER_ARCHIVE) return false;
+  if (walk.scan && walk.scan.inflatedBytes + bytes > MAX_INFLATED_PER_IMAGE) return false;
+  walk.inflated += bytes;
+  if (walk.scan) walk.scan.inflatedBytes += bytes;
+  return true;
+}
+
+function archiveFactsIn(name: string, zip: Buffer, walk: Walk, depth: number, where: string): ArchiveFacts {
   const facts: ArchiveFacts = { name, poms: [], nested: [] };
-  for (const [path, bytes] of Object.entries(entries).sort(([a], [b]) => a.localeCompare(b))) {
-    if (path === 'META-INF/MANIFEST.MF') facts.manifest = Buffer.from(bytes).toString('utf8');
-    else if (path.endsWith('/pom.properties')) facts.poms.push(Buffer.from(bytes).toString('utf8'));
+  const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const metadata = entry.name === 'META-INF/MANIFEST.MF' || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+    const nested = !metadata && ARCHIVE.test(entry.name);
+    if (!metadata && !nested) continue;
+    const at = `${where}!/${entry.name}`;
+    if (nested && depth >= MAX_NESTING_DEPTH) {
+      walk.problems.push(`${at}: nested deeper than ${MAX_NESTING_DEPTH} archives, not read`);
+      continue;
+    }
+    if (nested && ++walk.archives > MAX_NESTED_ARCHIVES) {
+      walk.problems.push(`${where}: more than ${MAX_NESTED_ARCHIVES} nested archives, the rest not read`);
+      break;
+    }
+    const cap = metadata ? MAX_METADATA_ENTRY : MAX_NESTED_ARCHIVE;
+    if (entry.size > cap) {
+      walk.problems.push(`${at}: ${entry.size} bytes, over the ${cap}-byte limit for ${metadata ? 'a metadata file' : 'a nested archive'}, not read`);
+      continue;
+    }
+    if (entry.method !== 0 && !take(walk, entry.size)) {
+      walk.problems.push(`${at}: inflate limit reached (${MAX_INFLATED_PER_ARCHIVE} bytes per archive, ${MAX_INFLATED_PER_IMAGE} per image), not read`);
+      continue;
+    }
+    let bytes: Buffer;
+    try {
+      bytes = readEntry(zip, entry);
+    } catch (err) {
+      walk.problems.push(`${at}: ${(err as Error).message}`);
+      continue;
+    }
+    if (entry.name === 'META-INF/MANIFEST.MF') facts.manifest = bytes.toString('utf8');
+    else if (metadata) facts.poms.push(bytes.toString('utf8'));
     else {
       try {
-        facts.nested.push(archiveFacts(basename(path), bytes, depth + 1));
-      } catch {
-        // a corrupt nested archive does not spoil its parent
+        facts.nested.push(archiveFactsIn(basename(entry.name), bytes, walk, depth + 1, at));
+      } catch (err) {
+        // A corrupt nested archive does not spoil its parent, but is reported.
+        walk.problems.push(`${at}: ${(err as Error).message}`);
       }
     }
   }
   return facts;
 }
 
-function archiveSink(path: string): ContentSink {
+// Facts of one archive and what could not be read in it. Throws ZipError when
+// the archive itself is not a valid zip.
+export function archiveFacts(name: string, zip: Buffer, scan?: ScanContext): { facts: ArchiveFacts; problems: string[] } {
+  const walk: Walk = { inflated: 0, archives: 0, problems: [], scan };
+  const facts = archiveFactsIn(name, zip, walk, 0, name);
+  return { facts, problems: walk.problems };
+}
+
+function archiveSink(path: string, scan?: ScanContext): ContentSink {
   const parts: Buffer[] = [];
   let size = 0;
   return {
@@ -49,11 +107,22 @@ function archiveSink(path: string): ContentSink {
       if (size <= MAX_ARCHIVE) parts.push(chunk);
     },
     end() {
-      if (size > MAX_ARCHIVE || size === 0) return undefined;
+      if (size === 0) return undefined;
+      if (size > MAX_ARCHIVE) {
+        scan?.warn(path, `${size} bytes, over the ${MAX_ARCHIVE}-byte limit for a Java archive, not read`);
+        return undefined;
+      }
       try {
-        return Buffer.from(JSON.stringify(archiveFacts(basename(path), Buffer.concat(parts, size))));
-      } catch {
-        return undefined; // not a zip after all
+        const { facts, problems } = archiveFacts(basename(path), Buffer.concat(parts, size), scan);
+        parts.length = 0;
+        // Inner paths start with the archive's own name; the scan names the file.
+        for (const p of problems.slice(0, 20)) scan?.warn(path, p.startsWith(facts.name) ? p.slice(facts.name.length).replace(/^!\//, '') : p);
+        if (problems.length > 20) scan?.warn(path, `${problems.length - 20} more problems in this archive`);
+        return Buffer.from(JSON.stringify(facts));
+      } catch (err) {
+        // Not a zip at all is common (a .rar that is RAR); an invalid zip is worth a word.
+        if (err instanceof ZipError && !/no end of central directory/.test(err.message)) scan?.warn(path, `not read: ${err.message}`);
+        return undefined;
       }
     },
   };
@@ -114,7 +183,7 @@ function packagesOf(facts: ArchiveFacts, make: (name: string, version: string, g
 export const java: Cataloger = {
   name: 'java-archive-cataloger',
   match: (path) => ARCHIVE.test(path),
-  sink: (path) => archiveSink(path),
+  sink: (path, _entry, scan) => archiveSink(path, scan),
   parse(file) {
     const facts = JSON.parse(file.content.toString('utf8')) as ArchiveFacts;
     const make = (name: string, version: string, group?: string, license?: string): Pkg => ({

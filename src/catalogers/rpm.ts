@@ -5,7 +5,8 @@ import { bdbValues, isBdbHash } from './rpm/bdb.js';
 import { parseRpmHeader } from './rpm/header.js';
 import { isNdb, ndbBlobs } from './rpm/ndb.js';
 import { isSqlite, sqliteBlobs } from './rpm/sqlite.js';
-import type { Cataloger, Distro, Pkg } from './types.js';
+import { MAX_COMPONENTS } from './limits.js';
+import { ScanLimitError, type Cataloger, type Distro, type Pkg } from './types.js';
 
 // The rpm database in all three backends; the file's magic picks the reader.
 const DB = /\/(?:var\/lib|usr\/share|usr\/lib\/sysimage)\/rpm\/(?:Packages|Packages\.db|rpmdb\.sqlite)$/;
@@ -18,11 +19,25 @@ function namespace(distro: Distro | undefined): string | undefined {
   return distro.id;
 }
 
-async function headerBlobs(db: Buffer): Promise<Buffer[]> {
+// Header blobs one at a time, so a database is never held twice.
+async function headerBlobs(db: Buffer, skip: (why: string) => void): Promise<Iterable<Buffer>> {
   if (isSqlite(db)) return sqliteBlobs(db);
   if (isNdb(db)) return ndbBlobs(db);
-  if (isBdbHash(db)) return bdbValues(db);
+  if (isBdbHash(db)) return bdbValues(db, skip);
   throw new Error('unrecognised rpm database format');
+}
+
+// A few reports per database; then one line counting the rest.
+function reporter(warn: ((message: string) => void) | undefined): { skip(why: string): void; done(): void } {
+  let n = 0;
+  return {
+    skip(why) {
+      if (++n <= 10) warn?.(`record skipped: ${why}`);
+    },
+    done() {
+      if (n > 10) warn?.(`${n - 10} more records skipped`);
+    },
+  };
 }
 
 export const rpm: Cataloger = {
@@ -30,10 +45,18 @@ export const rpm: Cataloger = {
   match: (path) => DB.test(path),
   async parse(file, ctx) {
     const packages: Pkg[] = [];
-    for (const blob of await headerBlobs(file.content)) {
+    const report = reporter(ctx.warn);
+    for (const blob of await headerBlobs(file.content, report.skip)) {
       // BerkeleyDB also stores a few bookkeeping records that are not headers.
       if (blob.length < 16) continue;
-      const h = parseRpmHeader(blob);
+      let h;
+      try {
+        h = parseRpmHeader(blob);
+      } catch (err) {
+        report.skip((err as Error).message);
+        continue;
+      }
+      if (packages.length >= MAX_COMPONENTS) throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
       // Imported signing keys are pseudo-packages, not software.
       if (h.name === 'gpg-pubkey') continue;
       const vr = `${h.version}-${h.release}`;
@@ -55,6 +78,7 @@ export const rpm: Cataloger = {
         provides: h.provides,
       });
     }
+    report.done();
     return { packages, relationships: [] };
   },
   relate: (packages) => relateByName(packages, (p) => dirname(p.path)),

@@ -1,7 +1,8 @@
 import { inflateSync } from 'node:zlib';
 import { Chunks, isExecutable } from './binary.js';
 import { purl } from './purl.js';
-import type { Cataloger, ContentSink, Pkg, Relationship } from './types.js';
+import { MAX_AUDIT_JSON, MAX_COMPONENTS } from './limits.js';
+import { ScanLimitError, type Cataloger, type ContentSink, type Pkg, type Relationship } from './types.js';
 
 // cargo-auditable stores the dependency tree as zlib-compressed JSON in an ELF
 // section named .dep-v0. Section headers sit at the end of the file and the
@@ -67,8 +68,16 @@ export const rust: Cataloger = {
   match: isExecutable,
   sink: () => auditableSink(),
   parse(file) {
-    const json = JSON.parse(inflateSync(file.content).toString('utf8')) as { packages?: AuditPackage[] };
+    let text: string;
+    try {
+      text = inflateSync(file.content, { maxOutputLength: MAX_AUDIT_JSON }).toString('utf8');
+    } catch (err) {
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`);
+      throw err;
+    }
+    const json = JSON.parse(text) as { packages?: AuditPackage[] };
     const entries = Array.isArray(json.packages) ? json.packages : [];
+    if (entries.length > MAX_COMPONENTS) throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
     const packages: (Pkg | undefined)[] = entries.map((p) =>
       typeof p.name === 'string' && typeof p.version === 'string'
         ? {

@@ -32,6 +32,29 @@ export interface Distro {
 
 export interface ParseContext {
   distro?: Distro;
+  // Something in the file was skipped or could not be read, but the rest of
+  // it was: reported as a warning naming the file (throw for the whole file).
+  warn?(message: string): void;
+}
+
+// One image scan's shared state, handed to sinks: a budget that spans files,
+// and the way to report what was not read while a file streams past.
+export interface ScanContext {
+  inflatedBytes: number;
+  warn(path: string, message: string): void;
+}
+
+// Something the scanner skipped or truncated: one warning annotation each.
+export interface ScanProblem {
+  path?: string; // file in the image
+  layer?: string; // digest of the layer it came from
+  message: string;
+}
+
+// A bound was exceeded where carrying on would make the SBOM untrue (e.g. a
+// component list cut short): the scan stops and nothing is signed.
+export class ScanLimitError extends Error {
+  override name = 'ScanLimitError';
 }
 
 export type PkgType =
@@ -74,7 +97,7 @@ export interface CatalogResult {
 export interface Cataloger {
   name: string;
   match(path: string, entry: EntryInfo): boolean;
-  sink?(path: string, entry: EntryInfo): ContentSink;
+  sink?(path: string, entry: EntryInfo, scan?: ScanContext): ContentSink;
   parse(file: CapturedFile, ctx: ParseContext): CatalogResult | Promise<CatalogResult>;
   // Edges that span files (npm's node_modules lookup, python's Requires-Dist),
   // resolved once over everything this cataloger found.

@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DISTRO_FILES, identifyDistro } from '../catalogers/distro.js';
-import type { Cataloger, CatalogResult, Distro, Pkg, Relationship } from '../catalogers/types.js';
+import { MAX_COMPONENTS, MAX_HELD_PACKAGES } from '../catalogers/limits.js';
+import { ScanLimitError, type Cataloger, type CatalogResult, type Distro, type Pkg, type Relationship, type ScanContext, type ScanProblem } from '../catalogers/types.js';
 import { ActionError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
 import { LayeredFs, type Capture, type FileWant } from './filesystem.js';
@@ -20,7 +21,7 @@ export interface ScanResult {
   distro?: Distro;
   packages: Pkg[];
   relationships: Relationship[];
-  warnings: string[];
+  warnings: ScanProblem[]; // what was skipped or truncated, in scan order
   uncompressedBytes: number;
 }
 
@@ -44,12 +45,25 @@ function layerRefused(digest: string, err: unknown): unknown {
 interface Parsed {
   distroKey: string;
   result: CatalogResult;
+  overLimit?: string; // the file alone broke a limit that makes the SBOM untrue if it stays
 }
 
 export async function scanImage(layers: LayerSource[], catalogers: readonly Cataloger[], log: (line: string) => void = () => {}): Promise<ScanResult> {
-  const fs = new LayeredFs([distroWant, ...catalogers]);
+  const warnings: ScanProblem[] = [];
+  let currentLayer: string | undefined;
+  const scan: ScanContext = { inflatedBytes: 0, warn: (path, message) => warnings.push({ path, layer: currentLayer, message }) };
+  const fs = new LayeredFs([distroWant, ...catalogers], scan);
   const parsed = new Map<Capture, Map<Cataloger, Parsed>>();
-  const warnings: string[] = [];
+  // Packages of every parsed file still held; a later layer may remove files,
+  // so the component limit is checked at the end, but what is held meanwhile
+  // is bounded too.
+  let held = 0;
+  const hold = (previous: Parsed | undefined, next: Parsed) => {
+    held += next.result.packages.length - (previous?.result.packages.length ?? 0);
+    if (held > MAX_HELD_PACKAGES) {
+      throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
+    }
+  };
   const currentDistro = (): Distro | undefined => {
     const text = (path: string) => fs.read(path, distroWant)?.toString('utf8');
     return identifyDistro(text('/etc/os-release') ?? text('/usr/lib/os-release'), text('/etc/debian_version'));
@@ -62,14 +76,26 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     for (const cataloger of catalogers) {
       const content = capture.contents.get(cataloger);
       if (!content || byCataloger.get(cataloger)?.distroKey === key) continue;
+      // A file parsed again (the distro changed) reports its problems once.
+      const again = byCataloger.has(cataloger);
+      const warn = (message: string) => {
+        if (!again) warnings.push({ path: capture.path, layer: capture.layer, message: `${cataloger.name}: ${message}` });
+      };
+      const previous = byCataloger.get(cataloger);
+      let next: Parsed;
       try {
-        const result = await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro });
-        byCataloger.set(cataloger, { distroKey: key, result });
+        next = { distroKey: key, result: await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn }) };
       } catch (err) {
-        // One bad file must not cost the rest of the SBOM.
-        warnings.push(`${cataloger.name}: ${capture.path}: ${err instanceof Error ? err.message : String(err)}`);
-        byCataloger.set(cataloger, { distroKey: key, result: { packages: [], relationships: [] } });
+        const empty = { packages: [], relationships: [] };
+        if (err instanceof ScanLimitError) next = { distroKey: key, result: empty, overLimit: err.message };
+        else {
+          // One bad file must not cost the rest of the SBOM.
+          warn(`not read: ${err instanceof Error ? err.message : String(err)}`);
+          next = { distroKey: key, result: empty };
+        }
       }
+      byCataloger.set(cataloger, next);
+      hold(previous, next);
     }
   };
   const liveResults = (): CatalogResult[] =>
@@ -78,7 +104,9 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   let total = 0;
   for (const [i, layer] of layers.entries()) {
     const started = performance.now();
-    const source = await decompressLayer(await layer.open(), layer.digest);
+    currentLayer = layer.digest;
+    const raw = await layer.open();
+    const source = await decompressLayer(raw, layer.digest);
     let bytes = 0;
     const counted = (async function* () {
       for await (const chunk of source.chunks) {
@@ -86,13 +114,24 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
         yield chunk;
       }
     })();
-    const { entries, added } = await fs.applyLayer(i, layer.digest, counted).catch((err: unknown) => {
+    let walked: Awaited<ReturnType<LayeredFs['applyLayer']>>;
+    try {
+      walked = await fs.applyLayer(i, layer.digest, counted);
+    } catch (err) {
+      // A limit hit mid-layer leaves the rest of the blob unread: close it, or
+      // its open connection keeps the process alive after the error.
+      raw.destroy();
       throw layerRefused(layer.digest, err);
-    });
+    }
+    const { entries, added } = walked;
     const distro = currentDistro();
     for (const capture of added) await parse(capture, distro);
     const live = new Set(fs.live());
-    for (const capture of parsed.keys()) if (!live.has(capture)) parsed.delete(capture);
+    for (const [capture, byCataloger] of parsed) {
+      if (live.has(capture)) continue;
+      for (const p of byCataloger.values()) held -= p.result.packages.length;
+      parsed.delete(capture);
+    }
     const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
     total += bytes;
     const seconds = (performance.now() - started) / 1000;
@@ -102,9 +141,19 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     );
   }
 
+  currentLayer = undefined;
   const distro = currentDistro();
   for (const capture of fs.live()) await parse(capture, distro);
+  // A file still present that broke a limit, or too many components in all:
+  // leaving packages out would make the SBOM untrue, so there is none.
+  for (const capture of fs.live()) {
+    for (const p of parsed.get(capture)?.values() ?? []) {
+      if (p.overLimit) throw new ScanLimitError(`${capture.path} (layer ${capture.layer}) lists ${p.overLimit}`);
+    }
+  }
   const results = liveResults();
+  const found = results.reduce((n, r) => n + r.packages.length, 0);
+  if (found > MAX_COMPONENTS) throw new ScanLimitError(`the image holds ${found} packages, more than the SBOM component limit of ${MAX_COMPONENTS}`);
   const packages = results.flatMap((r) => r.packages);
   const relationships = results.flatMap((r) => r.relationships);
   for (const cataloger of catalogers) {

@@ -47,6 +47,9 @@ export interface SourceOptions {
   mask?: (secret: string) => void;
 }
 
+// Image configs are a few KB; the bound keeps a hostile registry from
+// making us hold an arbitrary blob.
+const MAX_CONFIG_BYTES = 4 << 20;
 const PREFIXES: SourceKind[] = ['oci-dir', 'oci-archive', 'docker-archive'];
 const FIX = 'pass a registry reference (registry/repository:tag or @sha256:…), oci-dir:PATH[:TAG], oci-archive:PATH[:TAG] or docker-archive:PATH';
 
@@ -98,7 +101,7 @@ export async function openImage(spec: SourceSpec, opts: SourceOptions = {}): Pro
 // Blobs of an OCI layout, read from a directory or an archive, each
 // checked against its digest.
 interface BlobStore {
-  read(digest: string): Promise<Buffer | undefined>;
+  read(digest: string, size?: number): Promise<Buffer | undefined>;
   open(digest: string): Promise<Readable>;
   readIndex(): Promise<Buffer | undefined>;
 }
@@ -231,7 +234,7 @@ async function fromManifest(store: BlobStore, where: string, digest: string, nam
 
 async function configPlatform(store: BlobStore, manifest: Manifest): Promise<string | undefined> {
   if (!manifest.config?.digest) return undefined;
-  const bytes = await store.read(manifest.config.digest).catch(() => undefined);
+  const bytes = await store.read(manifest.config.digest, manifest.config.size).catch(() => undefined);
   if (!bytes) return undefined;
   const c = parseJSON<{ os?: string; architecture?: string; variant?: string }>(bytes, 'image config');
   return c.os && c.architecture ? platformString({ os: c.os, architecture: c.architecture, variant: c.variant }) : undefined;
@@ -288,8 +291,9 @@ async function openRegistry(reference: string, opts: SourceOptions): Promise<Ope
   const manifest = fetched.manifest;
   const store: BlobStore = {
     readIndex: async () => undefined,
-    read: async (digest) => client.getBlob(ref.repository, digest),
-    open: (digest) => client.openBlob(ref.repository, digest),
+    read: async (digest, size) => client.getBlob(ref.repository, { digest, size }, MAX_CONFIG_BYTES, 'image config'),
+    // The descriptor's size bounds each layer read (a longer blob is wrong content).
+    open: (digest) => client.openBlob(ref.repository, digest, manifest.layers?.find((l) => l.digest === digest)?.size),
   };
   return {
     name,

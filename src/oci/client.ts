@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { ActionError } from '../errors.js';
-import { errorText, type Http } from '../http.js';
+import { BodyTooLargeError, errorText, formatBytes, type Http } from '../http.js';
 import { resolveCredentials, type Credentials } from './credentials.js';
 import { registryBaseURL } from './reference.js';
 
@@ -15,6 +15,11 @@ export const MEDIA = {
 } as const;
 
 const BLOB_ATTEMPTS = 4;
+// The OCI distribution spec has registries accept manifests of at least
+// 4 MiB and lets them refuse larger ones (distribution, the reference
+// registry, does), so no image, index, .sig/.att manifest or referrers index
+// a registry stores for others is larger: nothing bigger is read.
+export const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_ACCEPT = [MEDIA.ociManifest, MEDIA.ociIndex, MEDIA.dockerManifest, MEDIA.dockerList].join(', ');
 
 export interface Descriptor {
@@ -72,7 +77,9 @@ export class RegistryClient {
 
   // Returns the manifest, or undefined when the registry says it does not exist.
   async getManifest(repo: string, ref: string): Promise<FetchedManifest | undefined> {
-    const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT });
+    const res = await this.send(repo, 'pull', 'GET', `/manifests/${ref}`, { accept: MANIFEST_ACCEPT, maxBytes: MANIFEST_LIMIT }).catch((err: unknown) => {
+      throw this.manifestTooLarge(err, `${this.registry}/${repo}${ref.startsWith('sha256:') ? '@' : ':'}${ref}`);
+    });
     if (res.status === 404) return discard(res);
     await this.expectOk(res, repo, `manifest ${ref}`);
     const bytes = Buffer.from(await res.arrayBuffer());
@@ -185,8 +192,21 @@ export class RegistryClient {
     await this.expectOk(res, repo, 'push check (blob upload)');
   }
 
-  async getBlob(repo: string, digest: string): Promise<Buffer> {
-    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, {});
+  // Reads a small blob whole: at most `limit` bytes, and never more than its
+  // descriptor declares (a blob longer than its descriptor is wrong content,
+  // so it is not read past that). `what` names it in errors.
+  async getBlob(repo: string, desc: { digest: string; size?: number }, limit: number, what = 'blob'): Promise<Buffer> {
+    const { digest } = desc;
+    const where = `${this.registry}/${repo}: ${what} ${digest}`;
+    const size = Number.isSafeInteger(desc.size) && (desc.size as number) >= 0 ? (desc.size as number) : undefined;
+    if (size !== undefined && size > limit) {
+      throw new ActionError('REGISTRY', `${where} declares ${formatBytes(size)}, over the ${formatBytes(limit)} limit for a ${what}; it was not downloaded`);
+    }
+    const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { maxBytes: size ?? limit }).catch((err: unknown) => {
+      if (!(err instanceof BodyTooLargeError)) throw err;
+      if (size !== undefined) throw new ActionError('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+      throw new ActionError('REGISTRY', `${where} is larger than the ${formatBytes(limit)} limit for a ${what}; reading stopped there`);
+    });
     await this.expectOk(res, repo, `blob ${digest}`);
     const bytes = Buffer.from(await res.arrayBuffer());
     if (sha256Digest(bytes) !== digest) throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check`);
@@ -196,10 +216,19 @@ export class RegistryClient {
   // Streams a blob (layers can be large). A stream cut off mid-way resumes
   // from the last byte received (HTTP Range) within the run's retry budget,
   // and the bytes are checked against the digest once the stream ends.
-  async openBlob(repo: string, digest: string): Promise<Readable> {
+  // With `size` (the descriptor's), a blob that announces or streams more is
+  // cut off there as wrong content rather than read without end.
+  async openBlob(repo: string, digest: string, declaredSize?: number): Promise<Readable> {
+    const size = Number.isSafeInteger(declaredSize) && (declaredSize as number) >= 0 ? declaredSize : undefined;
     const url = `${this.base}/v2/${repo}/blobs/${digest}`;
     const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
     await this.expectOk(first, repo, `blob ${digest}`);
+    const overrun = () => new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+    const declared = Number(first.headers.get('content-length') ?? NaN);
+    if (size !== undefined && Number.isFinite(declared) && declared > size) {
+      await discard(first);
+      throw overrun();
+    }
     const hash = createHash('sha256');
     let offset = 0;
     const chunks = async function* (this: RegistryClient): AsyncGenerator<Buffer> {
@@ -209,11 +238,13 @@ export class RegistryClient {
         try {
           for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
             offset += chunk.length;
+            if (size !== undefined && offset > size) throw overrun();
             hash.update(chunk);
             yield Buffer.from(chunk);
           }
           break;
         } catch (err) {
+          if (err instanceof ActionError) throw err;
           const failure = `stream cut off after ${offset} bytes (${(err as Error).message})`;
           await this.http.backoff({ service: 'registry', url, what: `GET blob ${digest}`, failure, attempt, started });
         }
@@ -233,10 +264,21 @@ export class RegistryClient {
   // The OCI 1.1 referrers API, or undefined when the registry lacks it
   // (distribution 2.8 answers 404 with a text body; others 400 or 406).
   async referrers(repo: string, digest: string): Promise<Manifest | undefined> {
-    const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex });
+    const res = await this.send(repo, 'pull', 'GET', `/referrers/${digest}`, { accept: MEDIA.ociIndex, maxBytes: MANIFEST_LIMIT }).catch((err: unknown) => {
+      throw this.manifestTooLarge(err, `${this.registry}/${repo}: the referrers index of ${digest}`);
+    });
     const type = res.headers.get('content-type') ?? '';
     if (res.status !== 200 || !type.includes(MEDIA.ociIndex)) return discard(res);
     return parseManifest(Buffer.from(await res.arrayBuffer()), `${this.registry}/${repo} referrers`);
+  }
+
+  private manifestTooLarge(err: unknown, what: string): unknown {
+    if (!(err instanceof BodyTooLargeError)) return err;
+    const size = err.declared === undefined ? 'is larger than' : `is ${formatBytes(err.declared)}, over`;
+    return new ActionError(
+      'REGISTRY',
+      `${what} ${size} the ${formatBytes(MANIFEST_LIMIT)} limit for manifests (the OCI distribution spec's; reading stopped there); no registry stores a larger manifest for a real image: check the reference and the registry`,
+    );
   }
 
   private async expectOk(res: Response, repo: string, what: string): Promise<void> {
@@ -260,7 +302,7 @@ export class RegistryClient {
     action: 'pull' | 'push',
     method: string,
     pathOrURL: string,
-    opts: { accept?: string; 'content-type'?: string; body?: Buffer; stream?: boolean; range?: string },
+    opts: { accept?: string; 'content-type'?: string; body?: Buffer; stream?: boolean; range?: string; maxBytes?: number },
   ): Promise<Response> {
     const url = pathOrURL.startsWith('http') ? pathOrURL : `${this.base}/v2/${repo}${pathOrURL}`;
     const scope = `repository:${repo}:${action === 'push' ? 'pull,push' : 'pull'}`;
@@ -276,6 +318,7 @@ export class RegistryClient {
         headers: auth ? { ...headers, authorization: auth } : headers,
         body: opts.body,
         stream: opts.stream,
+        maxBytes: opts.maxBytes,
       });
     };
     let res = await call();

@@ -94,13 +94,24 @@ function imagePackage(id: string, image: SbomImage): SpdxPackage {
   };
 }
 
-function envelope(image: SbomImage, tool: SpdxTool, created: Date, packages: SpdxPackage[], relationships: Relationship[], extracted: Map<string, string>) {
+// The document says what the scan did not read, so it is not silently
+// incomplete (CycloneDX carries the same as sign-attest:scan:* properties).
+const MAX_PROBLEMS_LISTED = 20;
+function problemsComment(problems: SbomContent['problems']): { comment?: string } {
+  if (!problems?.length) return {};
+  const lines = problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `${p.path ? `${p.path}: ` : p.layer ? `layer ${p.layer}: ` : ''}${p.message}`);
+  const more = problems.length > MAX_PROBLEMS_LISTED ? `; and ${problems.length - MAX_PROBLEMS_LISTED} more` : '';
+  return { comment: `sign-attest:scan:incomplete: ${problems.length} skipped: ${lines.join('; ')}${more}` };
+}
+
+function envelope(image: SbomImage, tool: SpdxTool, created: Date, packages: SpdxPackage[], relationships: Relationship[], extracted: Map<string, string>, problems?: SbomContent['problems']) {
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
     SPDXID: 'SPDXRef-DOCUMENT',
     name: `${image.name}@${image.digest}`,
     documentNamespace: documentNamespace(image),
+    ...problemsComment(problems),
     creationInfo: {
       created: created.toISOString().replace(/\.\d+Z$/, 'Z'),
       creators: [`Tool: ${tool.name}-${tool.version}`],
@@ -177,7 +188,7 @@ export function buildSpdxDocument(content: SbomContent, tool: SpdxTool): { docum
     seen.add(`${a} ${b}`);
     rels.push({ spdxElementId: a, relationshipType: 'DEPENDS_ON', relatedSpdxElement: b });
   }
-  const document = envelope(image, tool, content.timestamp ?? new Date(), out, rels, extracted);
+  const document = envelope(image, tool, content.timestamp ?? new Date(), out, rels, extracted, content.problems);
   return { document, json: JSON.stringify(document), packageCount: out.length - 1 };
 }
 

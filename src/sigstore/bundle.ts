@@ -1,4 +1,4 @@
-import type { TransparencyLogEntry } from '@sigstore/bundle';
+import { bundleToJSON, type Bundle, type SerializedBundle, type TransparencyLogEntry } from '@sigstore/bundle';
 import type { RekorEntry } from './rekor.js';
 
 // Pure converters between Rekor v1 responses and the formats verifiers read.
@@ -26,6 +26,24 @@ export function toTlogEntry(entry: RekorEntry): TransparencyLogEntry {
       : undefined,
     canonicalizedBody: Buffer.from(entry.body, 'base64'),
   };
+}
+
+// The bundle as JSON, with the zero values proto3 JSON leaves out written
+// out: the first entry of a log or shard has logIndex 0 and an inclusion
+// proof without hashes, and sigstore-python (4.5) refuses a bundle missing
+// those keys. Parsers must accept defaults written out, so every verifier
+// reads these bytes.
+export function bundleJSON(bundle: Bundle): SerializedBundle {
+  const json = bundleToJSON(bundle);
+  const entries = json.verificationMaterial.tlogEntries ?? [];
+  // Spreading over the defaults keeps proto field order: a key already
+  // present keeps its place, a missing one lands where proto3 JSON puts it.
+  const zero = { logIndex: '0' };
+  json.verificationMaterial.tlogEntries = entries.map((e) => {
+    const proof = e.inclusionProof && { ...zero, ...{ rootHash: e.inclusionProof.rootHash, treeSize: e.inclusionProof.treeSize, hashes: [] }, ...e.inclusionProof };
+    return { ...zero, ...e, ...(proof ? { inclusionProof: proof } : {}) };
+  });
+  return json;
 }
 
 // cosign's legacy `dev.sigstore.cosign/bundle` annotation. The outer keys are

@@ -23,12 +23,14 @@ export type ProposedEntry =
 // existing entry is fetched and reused.
 export async function createEntry(http: Http, rekorURL: string, entry: ProposedEntry): Promise<RekorEntry> {
   const base = rekorURL.replace(/\/+$/, '');
+  const body = JSON.stringify(entry);
   const res = await http.request(`${base}/api/v1/log/entries`, {
     method: 'POST',
     service: 'rekor',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
-    body: JSON.stringify(entry),
+    body,
   });
+  if (res.status === 413) throw tooLarge(base, entry.kind, Buffer.byteLength(body), await errorText(res));
   if (res.status === 409) {
     const location = res.headers.get('location');
     await res.body?.cancel().catch(() => undefined);
@@ -40,6 +42,21 @@ export async function createEntry(http: Http, rekorURL: string, entry: ProposedE
     throw new ActionError('REKOR', `Rekor at ${base} rejected the ${entry.kind} entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url`);
   }
   return firstEntry(await res.json(), base);
+}
+
+// A body over the log's size limit fails the same way on every attempt: one
+// error with the size, the limit when the log states it, and the ways out.
+// rekor-server answers "Request Entity Too Large. Limit set to N".
+export function tooLarge(base: string, kind: string, size: number, detail: string): ActionError {
+  const limit = /limit set to (\d+)/i.exec(detail)?.[1];
+  const what = kind === 'dsse' ? 'an attestation' : 'a signature';
+  return new ActionError(
+    'REKOR',
+    `Rekor at ${base} refused the ${size}-byte ${kind} entry of ${what} as too large (HTTP 413, ` +
+      `${limit ? `limit ${limit} bytes` : 'over its request size limit'}); nothing was attached. ` +
+      'An SBOM this large does not fit this Rekor v1 log: log to a Rekor v2 instance, set `sbom: false`, ' +
+      'or pass a smaller SBOM with `sbom: <path>`',
+  );
 }
 
 export async function getEntryByIndex(http: Http, rekorURL: string, logIndex: number): Promise<RekorEntry> {

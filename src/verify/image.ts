@@ -1,4 +1,5 @@
 import type { TrustMaterial } from '@sigstore/verify';
+import { COSIGN } from '../attach.js';
 import { PREDICATE_TYPES } from '../attest.js';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
@@ -7,9 +8,10 @@ import type { Credentials } from '../oci/credentials.js';
 import { formatReference, parseReference, repoName } from '../oci/reference.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { verifyClassicLayer } from './classic.js';
-import { findClassic, findReferrers, type FoundReferrer } from './discover.js';
+import { DISCOVERY_LIMITS, layerLimit, listClassic, listReferrers, ReadBudget, readClassicLayer, readReferrer, type ClassicEntry, type FoundReferrer } from './discover.js';
 import { isPolicyReason, VerifyError, type VerifyReason } from './error.js';
 import { checkIdentity, describeSAN, type IdentityPolicy, type SignerIdentity } from './policy.js';
+import { mapConcurrent } from './pool.js';
 import { checkStatementSubject, statementOf, type Statement } from './subject.js';
 
 // Verifies what is attached to each image against one policy. Every item
@@ -69,14 +71,24 @@ export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerd
   }
   const clientFor = registryClients(opts.http, opts.credentials, opts.mask ?? (() => undefined));
   const verdicts: ImageVerdict[] = [];
+  // One verdict per image: a platform image named next to its index (or two
+  // references to one digest) is verified and reported once.
+  const seen = new Set<string>();
+  const first = (repo: string, digest: string) => !seen.has(`${repo}@${digest}`) && Boolean(seen.add(`${repo}@${digest}`));
   for (const image of opts.images) {
     const ref = parseReference(image);
+    const repo = `${ref.registry}/${ref.repository}`;
     try {
+      if (ref.digest && seen.has(`${repo}@${ref.digest}`)) continue;
       const client = await clientFor(ref.registry);
       const { verdict, platforms } = await verifyImage(client, ref.repository, repoName(ref), ref.digest ?? ref.tag ?? 'latest', opts);
+      if (verdict.digest && !first(repo, verdict.digest)) continue;
       verdicts.push(verdict);
       // An index is verified with every platform image it lists: what a consumer pulls is one of those.
-      for (const p of platforms) verdicts.push({ ...(await verifyImage(client, ref.repository, repoName(ref), p.digest, opts)).verdict, platform: p.platform });
+      for (const p of platforms) {
+        if (!first(repo, p.digest)) continue;
+        verdicts.push({ ...(await verifyImage(client, ref.repository, repoName(ref), p.digest, opts)).verdict, platform: p.platform });
+      }
     } catch (err) {
       // The registry could not be read: a verdict, not a crash, so other images are still reported.
       const reason = err instanceof ActionError ? err.code : 'REGISTRY';
@@ -97,17 +109,28 @@ async function verifyImage(
   if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `image ${reference} not found`);
   const digest = manifest.digest;
   const [sigs, atts, referrers] = await Promise.all([
-    findClassic(client, repo, digest, '.sig'),
-    findClassic(client, repo, digest, '.att'),
-    findReferrers(client, repo, digest),
+    listClassic(client, repo, digest, '.sig'),
+    listClassic(client, repo, digest, '.att'),
+    listReferrers(client, repo, digest),
   ]);
-  const items: ItemResult[] = [
-    ...sigs.map((f) => check('signature', 'cosign', `${f.tag} layer ${f.index}`, undefined, opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest))),
-    ...atts.map((f) =>
-      check('attestation', 'cosign', `${f.tag} layer ${f.index}`, f.layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, f.layer, digest)),
-    ),
-    ...referrers.map((r) => checkReferrer(r, digest, opts)),
+  // Each task reads one blob and verifies what uses it at once, so only the
+  // few blobs in flight are ever held; layers sharing a payload share a read.
+  const classic = new Map<ClassicEntry, ItemResult>();
+  const groups = groupByBlob([...sigs, ...atts]);
+  // Layer sizes are declared up front: tags that declare too much in all are
+  // refused before any read (a layer over its own limit fails when read).
+  new ReadBudget(`${name}@${digest}`).spend(groups.reduce((sum, g) => sum + declaredSize(g[0] as ClassicEntry), 0));
+  const reading = new ReadBudget(`${name}@${digest}`);
+  const tasks: (() => Promise<ItemResult[]>)[] = [
+    ...groups.map((group) => async () => {
+      const bytes = await readClassicLayer(client, repo, (group[0] as ClassicEntry).descriptor, reading);
+      for (const e of group) classic.set(e, checkClassic(e, bytes, digest, opts));
+      return [];
+    }),
+    ...referrers.map((d) => async () => [checkReferrer(await readReferrer(client, repo, d, reading), digest, opts)]),
   ];
+  const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
+  const items = [...[...sigs, ...atts].map((e) => classic.get(e) as ItemResult), ...fromReferrers];
   return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
 }
 
@@ -117,6 +140,31 @@ function platformImages(m: Manifest): { digest: string; platform: string }[] {
   return (m.manifests ?? [])
     .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
     .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+}
+
+function declaredSize(e: ClassicEntry): number {
+  const size = e.descriptor.size;
+  return Number.isSafeInteger(size) && size > 0 ? Math.min(size, layerLimit(e.descriptor)) : 0;
+}
+
+// Classic layers by blob digest, each group in the order first seen.
+function groupByBlob(entries: ClassicEntry[]): ClassicEntry[][] {
+  const groups = new Map<string, ClassicEntry[]>();
+  for (const e of entries) {
+    const key = `${e.descriptor.mediaType}|${e.descriptor.digest}`;
+    const group = groups.get(key);
+    if (group) group.push(e);
+    else groups.set(key, [e]);
+  }
+  return [...groups.values()];
+}
+
+function checkClassic(e: ClassicEntry, bytes: Buffer, digest: string, opts: VerifyImagesOptions): ItemResult {
+  const layer = { mediaType: e.descriptor.mediaType, bytes, annotations: e.descriptor.annotations ?? {} };
+  const signature = layer.mediaType === COSIGN.simpleSigning;
+  return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () =>
+    verifyClassicLayer(opts.trust, layer, digest),
+  );
 }
 
 function checkReferrer(r: FoundReferrer, digest: string, opts: VerifyImagesOptions): ItemResult {

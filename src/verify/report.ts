@@ -4,8 +4,17 @@ import type { ImageVerdict, ItemResult } from './image.js';
 // terminal report. Registry content is attacker-controlled, so every value
 // placed in the summary's Markdown/HTML is escaped.
 
+// At most this many error lines per image: a registry holding hundreds of
+// forged items must not flood the log; the `verified` output lists them all.
+export const MAX_FAILURE_LINES = 10;
+
 export function failureLines(verdicts: ImageVerdict[]): string[] {
-  return verdicts.flatMap((v) => v.failures.map((f) => f.message));
+  return verdicts.flatMap((v) => {
+    const lines = v.failures.map((f) => f.message);
+    if (lines.length <= MAX_FAILURE_LINES) return lines;
+    const rest = lines.length - (MAX_FAILURE_LINES - 1);
+    return [...lines.slice(0, MAX_FAILURE_LINES - 1), `${v.image}: ${rest} more failures not shown here; the full report lists every item`];
+  });
 }
 
 export function summaryMarkdown(verdicts: ImageVerdict[]): string {

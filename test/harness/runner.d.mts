@@ -8,12 +8,16 @@ export interface ActionRun {
   summary: string;
   runnerTemp: string;
   ms: number;
+  /** true when killAfterMs ran out and the run was killed */
+  killed: boolean;
 }
 export interface RunOptions {
   action?: string;
   inputs: Record<string, string>;
   env?: Record<string, string | undefined>;
   home?: string;
+  /** kill the action's process after this long (a bound, not an assertion on speed) */
+  killAfterMs?: number;
 }
 export declare function runAction(opts: RunOptions): Promise<ActionRun>;
 export declare function parseCommandFile(text: string): Record<string, string>;

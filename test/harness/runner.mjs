@@ -14,7 +14,7 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FAKE_GITHUB_TOKEN = 'ghs_fakeGitHubTokenForTests0123456789';
 const COMMAND_FILES = ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_PATH'];
 
-export async function runAction({ action = '.', inputs, env: extra = {}, home }) {
+export async function runAction({ action = '.', inputs, env: extra = {}, home, killAfterMs }) {
   const actionDir = join(ROOT, action);
   const meta = yaml.load(readFileSync(join(actionDir, 'action.yml'), 'utf8'));
   if (meta.runs.using !== 'node24') throw new Error(`action.yml runs.using is ${meta.runs.using}`);
@@ -67,7 +67,16 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home })
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => (stderr += d));
+  // A run still going after killAfterMs is killed (code -1, killed: true).
+  let killed = false;
+  const timer = killAfterMs
+    ? setTimeout(() => {
+        killed = true;
+        child.kill('SIGKILL');
+      }, killAfterMs)
+    : undefined;
   const code = await new Promise((res) => child.on('close', (c) => res(c ?? -1)));
+  clearTimeout(timer);
   return {
     code,
     stdout,
@@ -76,6 +85,7 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home })
     summary: readFileSync(files.GITHUB_STEP_SUMMARY, 'utf8'),
     runnerTemp,
     ms: Date.now() - started,
+    killed,
   };
 }
 

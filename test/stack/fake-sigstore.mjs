@@ -7,6 +7,8 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
+import https from 'node:https';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as jose from 'jose';
@@ -24,6 +26,8 @@ const { values: args } = parseArgs({
     claims: { type: 'string' },
     'request-token': { type: 'string', default: 'fake-request-token' },
     'rekor-prefill': { type: 'string', default: '0' },
+    'issuer-tls-cert': { type: 'string' },
+    'issuer-tls-key': { type: 'string' },
   },
 });
 if (!args['state-dir']) {
@@ -306,6 +310,16 @@ const ROUTES = [
     }
     return { json: claims };
   }],
+  // The real-services launcher hands over the real trusted root: serve it, and a
+  // new TUF repository for it (a new TUF root, rewritten to tuf-root.json).
+  ['POST', '/__trusted-root', null, ({ body }) => {
+    parseJSON(body);
+    trustedRootJSON = body;
+    tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON });
+    fs.writeFileSync(config.trustedRoot, trustedRootJSON);
+    fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
+    return { json: { trustedRoot: config.trustedRoot, tufRootPath: config.tufRootPath } };
+  }],
   ['POST', '/__claims/reset', null, () => {
     claims = { ...baseClaims };
     return { json: claims };
@@ -373,6 +387,32 @@ await new Promise((resolve, reject) => {
 const host = `127.0.0.1:${server.address().port}`;
 const base = `http://${host}`;
 
+// With --issuer-tls-cert/--issuer-tls-key: the issuer's own https origin (e.g.
+// GitHub's), served here and reached through an HTTP CONNECT proxy, so a real
+// Fulcio (HTTPS_PROXY=issuerProxyURL) fetches discovery from the issuer URL itself.
+let issuerProxyURL = null;
+if (args['issuer-tls-cert'] && args['issuer-tls-key']) {
+  const tlsServer = https.createServer({ cert: fs.readFileSync(args['issuer-tls-cert']), key: fs.readFileSync(args['issuer-tls-key']) }, (req, res) => {
+    handle(req, res).catch(() => res.destroy());
+  });
+  const issuerURL = new URL(issuer);
+  const authority = `${issuerURL.hostname}:${issuerURL.port || 443}`;
+  const proxy = http.createServer((_req, res) => res.writeHead(405).end());
+  proxy.on('connect', (req, socket, head) => {
+    if (req.url !== authority) return socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
+    const upstream = net.connect(tlsServer.address().port, '127.0.0.1', () => {
+      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    upstream.on('error', () => socket.destroy());
+    socket.on('error', () => upstream.destroy());
+  });
+  for (const srv of [tlsServer, proxy]) await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  issuerProxyURL = `http://127.0.0.1:${proxy.address().port}`;
+}
+
 rekor = new RekorLog({ host, keyPair: ecKey(), prefill: Number(args['rekor-prefill']) });
 
 function trustedRoot() {
@@ -430,6 +470,7 @@ const config = {
   tsaURL: base,
   tsaTimestampURL: `${base}/api/v1/timestamp`,
   tokenURL: `${base}/_apis/actions/oidc/token?api-version=2.0`,
+  issuerProxyURL,
   requestToken,
   issuer,
   trustedRoot: path.join(stateDir, 'trusted_root.json'),

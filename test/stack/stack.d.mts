@@ -34,6 +34,17 @@ export interface StackInfo {
   env: { ACTIONS_ID_TOKEN_REQUEST_URL: string; ACTIONS_ID_TOKEN_REQUEST_TOKEN: string };
   pids: Record<string, number>;
   logs: string;
+  /** Set when the real services run (startStack({real: true})); the fields below only then. */
+  real?: true;
+  /** Like signingConfig (signing_config.v0.2.json: Fulcio, Rekor v1, TSA, OIDC), listing Rekor v2
+   *  (rekor-tiles) instead of v1; null when rekor-tiles is not built. */
+  signingConfigRekorV2?: string | null;
+  rekorV2URL?: string | null;
+  ctlogURL?: string;
+  rekorMaxBodySize?: number;
+  trees?: { rekor: string; ctlog: string };
+  /** ms since the start of startRealSigstore at which each service was ready. */
+  timings?: Record<string, number>;
 }
 
 export interface Stack extends StackInfo {
@@ -47,6 +58,10 @@ export interface StartOptions {
   rekorPrefill?: number;
   claims?: Record<string, unknown>;
   detached?: boolean;
+  /** The real Sigstore services; default: env SIGN_ATTEST_REAL_SIGSTORE=1. */
+  real?: boolean;
+  /** With real: Rekor v1's --max_request_body_size in bytes. */
+  rekorMaxBodySize?: number;
 }
 
 export interface PushedImage {
@@ -79,3 +94,8 @@ export function setClaims(stack: StackInfo, claims: Record<string, unknown>): Pr
 export function resetClaims(stack: StackInfo): Promise<Record<string, unknown>>;
 export function tokenURL(stack: StackInfo, audience?: string): string;
 export function requestToken(stack: StackInfo, audience?: string): Promise<string>;
+
+/** What is missing to run the real services (empty when they can run). */
+export function missingRealTools(): string[];
+/** Whether rekor-tiles (Rekor v2) is built into .tools/bin. */
+export function hasRekorV2(): boolean;

@@ -2,7 +2,8 @@
 // Launcher for the offline integration stack: one or two `docker-registry`
 // processes plus fake-sigstore.mjs, all on free 127.0.0.1 ports.
 //
-//   node test/stack/stack.mjs up DIR [--auth]   # prints stack.json, leaves it running
+//   node test/stack/stack.mjs up DIR [--auth] [--real]   # prints stack.json, leaves it running
+//     (--real: the real Sigstore services of real-sigstore.mjs instead of the stand-in)
 //   node test/stack/stack.mjs down DIR          # stops the PIDs in DIR/pids.json
 //
 // From tests: `const stack = await startStack({stateDir}); ...; await stack.stop()`.
@@ -13,7 +14,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { startRealSigstore } from './real-sigstore.mjs';
 import { REGISTRY_PASSWORD, REGISTRY_USER, requireTools, writeRegistryConfig } from './registry.mjs';
+
+export { hasRekorV2, missingRealTools } from './real-sigstore.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const FAKE_SIGSTORE = path.join(HERE, 'fake-sigstore.mjs');
@@ -121,11 +125,14 @@ const pidAlive = (pid) => {
   }
 };
 
+// The real services' processes (real-sigstore.mjs), by executable name.
+const REAL_SERVICE = /(^|\/)(mariadbd|fulcio|trillian-log-server|trillian-log-signer|rekor-server|ct-server|timestamp-server|rekor-tiles)\0/;
+
 // Guards against PID reuse: only signal processes that are still ours.
 const isStackProcess = (pid) => {
   try {
     const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-    return cmd.includes('docker-registry') || cmd.includes('fake-sigstore.mjs');
+    return cmd.includes('docker-registry') || cmd.includes('fake-sigstore.mjs') || REAL_SERVICE.test(cmd);
   } catch {
     return false;
   }
@@ -147,9 +154,20 @@ function readPids(stateDir) {
  * @param {number} [o.rekorPrefill]  global logIndex of the first Rekor entry (default 0)
  * @param {object} [o.claims]  OIDC claims merged over GitHub-like defaults for every token
  * @param {boolean} [o.detached]  let the processes outlive this one (the CLI `up`)
+ * @param {boolean} [o.real]  the real Sigstore services (real-sigstore.mjs) instead of the
+ *   stand-in; default: env SIGN_ATTEST_REAL_SIGSTORE=1. Fault hooks then reach only the OIDC stand-in.
+ * @param {number} [o.rekorMaxBodySize]  with real: Rekor v1's --max_request_body_size
  * @returns {Promise<object>} the stack.json fields plus `stop()`
  */
-export async function startStack({ stateDir, auth = false, rekorPrefill = 0, claims, detached = false }) {
+export async function startStack({
+  stateDir,
+  auth = false,
+  rekorPrefill = 0,
+  claims,
+  detached = false,
+  real = process.env.SIGN_ATTEST_REAL_SIGSTORE === '1',
+  rekorMaxBodySize,
+}) {
   if (!stateDir) throw new Error('startStack: stateDir is required');
   requireTools();
   stateDir = path.resolve(stateDir);
@@ -174,18 +192,30 @@ export async function startStack({ stateDir, auth = false, rekorPrefill = 0, cla
       reg.child = start(reg.name, 'docker-registry', ['serve', config]);
     }
 
-    const sigstoreArgs = [FAKE_SIGSTORE, '--port', '0', '--state-dir', stateDir, '--rekor-prefill', String(rekorPrefill)];
-    if (claims) {
-      const claimsFile = path.join(stateDir, 'claims.json');
-      fs.writeFileSync(claimsFile, JSON.stringify(claims, null, 2));
-      sigstoreArgs.push('--claims', claimsFile);
+    let sigstore;
+    if (real) {
+      const registriesUp = registries.map((r) => waitForRegistry(`http://${r.host}`, r.child, path.join(logs, `${r.name}.log`)));
+      registriesUp.forEach((p) => p.catch(() => {})); // awaited below; the real services may fail first
+      const { children: realChildren, pids: realPids, ...info } = await startRealSigstore({ stateDir, detached, claims, rekorMaxBodySize });
+      children.push(...realChildren);
+      Object.assign(pids, realPids);
+      await Promise.all(registriesUp);
+      sigstore = info;
+    } else {
+      const sigstoreArgs = [FAKE_SIGSTORE, '--port', '0', '--state-dir', stateDir, '--rekor-prefill', String(rekorPrefill)];
+      if (claims) {
+        const claimsFile = path.join(stateDir, 'claims.json');
+        fs.writeFileSync(claimsFile, JSON.stringify(claims, null, 2));
+        sigstoreArgs.push('--claims', claimsFile);
+      }
+      const sigstoreChild = start('fake-sigstore', process.execPath, sigstoreArgs, { pipeStdout: true });
+      const [ready] = await Promise.all([
+        readyLine(sigstoreChild, path.join(logs, 'fake-sigstore.log')),
+        ...registries.map((r) => waitForRegistry(`http://${r.host}`, r.child, path.join(logs, `${r.name}.log`))),
+      ]);
+      const { ready: _, pid: __, ...fake } = ready;
+      sigstore = fake;
     }
-    const sigstoreChild = start('fake-sigstore', process.execPath, sigstoreArgs, { pipeStdout: true });
-    const [ready] = await Promise.all([
-      readyLine(sigstoreChild, path.join(logs, 'fake-sigstore.log')),
-      ...registries.map((r) => waitForRegistry(`http://${r.host}`, r.child, path.join(logs, `${r.name}.log`))),
-    ]);
-    const { ready: _, pid: __, ...sigstore } = ready;
     const authReg = registries[1];
 
     const info = {
@@ -313,7 +343,7 @@ export async function requestToken(stack, audience = 'sigstore') {
 
 async function main([command, dir, ...rest]) {
   if (!['up', 'down'].includes(command) || !dir) {
-    console.error('usage: stack.mjs up DIR [--auth] | down DIR');
+    console.error('usage: stack.mjs up DIR [--auth] [--real] | down DIR');
     process.exit(2);
   }
   if (command === 'down') {
@@ -321,7 +351,8 @@ async function main([command, dir, ...rest]) {
     console.log(JSON.stringify({ stopped }));
     return;
   }
-  const { stop: _, ...info } = await startStack({ stateDir: dir, auth: rest.includes('--auth'), detached: true });
+  const real = rest.includes('--real') || undefined;
+  const { stop: _, ...info } = await startStack({ stateDir: dir, auth: rest.includes('--auth'), detached: true, real });
   console.log(JSON.stringify(info, null, 2));
 }
 

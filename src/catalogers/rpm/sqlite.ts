@@ -29,20 +29,24 @@ export function isSqlite(db: Buffer): boolean {
   return db.length >= 16 && db.toString('latin1', 0, 16) === 'SQLite format 3\0';
 }
 
-export async function sqliteBlobs(db: Buffer): Promise<Buffer[]> {
+// Rows one at a time (each blob is copied out of the wasm heap as it is read).
+export async function sqliteBlobs(db: Buffer): Promise<Iterable<Buffer>> {
   sqlJs ??= loadSqlJs();
   const SQL = await sqlJs;
-  const database = new SQL.Database(db);
-  try {
-    const stmt = database.prepare('SELECT blob FROM Packages');
-    const blobs: Buffer[] = [];
-    while (stmt.step()) {
-      const [blob] = stmt.get();
-      if (blob instanceof Uint8Array) blobs.push(Buffer.from(blob));
+  return (function* () {
+    const database = new SQL.Database(db);
+    try {
+      const stmt = database.prepare('SELECT blob FROM Packages');
+      try {
+        while (stmt.step()) {
+          const [blob] = stmt.get();
+          if (blob instanceof Uint8Array) yield Buffer.from(blob);
+        }
+      } finally {
+        stmt.free();
+      }
+    } finally {
+      database.close();
     }
-    stmt.free();
-    return blobs;
-  } finally {
-    database.close();
-  }
+  })();
 }

@@ -1,0 +1,31 @@
+// How many components an SBOM lists per ecosystem, for the step summary:
+// keyed by package URL type (deb, npm, golang, ...); components without a
+// package URL by their CycloneDX type, SPDX packages without one as "other".
+// Read from the attested document itself, so a supplied SBOM gets figures too.
+export function componentCounts(document: object): Record<string, number> {
+  const counts = new Map<string, number>();
+  const add = (key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+  const doc = document as { components?: unknown; packages?: unknown };
+  if (Array.isArray(doc.components)) {
+    // CycloneDX components nest (an assembly lists its parts).
+    const walk = (list: unknown[]) => {
+      for (const c of list as { purl?: unknown; type?: unknown; components?: unknown }[]) {
+        add(purlType(c?.purl) ?? (typeof c?.type === 'string' ? c.type : 'other'));
+        if (Array.isArray(c?.components)) walk(c.components);
+      }
+    };
+    walk(doc.components);
+  } else if (Array.isArray(doc.packages)) {
+    for (const p of doc.packages as { externalRefs?: { referenceType?: unknown; referenceLocator?: unknown }[] }[]) {
+      const ref = Array.isArray(p?.externalRefs) ? p.externalRefs.find((r) => r?.referenceType === 'purl') : undefined;
+      add(purlType(ref?.referenceLocator) ?? 'other');
+    }
+  }
+  // Largest first, then by name, so the summary reads the same every run.
+  return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
+function purlType(purl: unknown): string | undefined {
+  const m = typeof purl === 'string' ? /^pkg:\/*([a-zA-Z][\w.+-]*)\//.exec(purl) : null;
+  return m?.[1]?.toLowerCase();
+}
