@@ -16,13 +16,26 @@ export function componentCounts(document: object): Record<string, number> {
     };
     walk(doc.components);
   } else if (Array.isArray(doc.packages)) {
-    for (const p of doc.packages as { externalRefs?: { referenceType?: unknown; referenceLocator?: unknown }[] }[]) {
+    // The package the document DESCRIBES is the image itself (as CycloneDX's
+    // metadata.component, which is not counted either).
+    const described = describedIds(document);
+    for (const p of doc.packages as { SPDXID?: unknown; externalRefs?: { referenceType?: unknown; referenceLocator?: unknown }[] }[]) {
+      if (typeof p?.SPDXID === 'string' && described.has(p.SPDXID)) continue;
       const ref = Array.isArray(p?.externalRefs) ? p.externalRefs.find((r) => r?.referenceType === 'purl') : undefined;
       add(purlType(ref?.referenceLocator) ?? 'other');
     }
   }
   // Largest first, then by name, so the summary reads the same every run.
   return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+
+function describedIds(document: object): Set<string> {
+  const doc = document as { documentDescribes?: unknown; relationships?: unknown };
+  const ids = new Set<string>(Array.isArray(doc.documentDescribes) ? doc.documentDescribes.filter((x): x is string => typeof x === 'string') : []);
+  for (const r of Array.isArray(doc.relationships) ? (doc.relationships as { spdxElementId?: unknown; relationshipType?: unknown; relatedSpdxElement?: unknown }[]) : []) {
+    if (r?.spdxElementId === 'SPDXRef-DOCUMENT' && r.relationshipType === 'DESCRIBES' && typeof r.relatedSpdxElement === 'string') ids.add(r.relatedSpdxElement);
+  }
+  return ids;
 }
 
 function purlType(purl: unknown): string | undefined {
