@@ -1,6 +1,7 @@
 // How many components an SBOM lists per ecosystem, for the step summary:
 // keyed by package URL type (deb, npm, golang, ...); components without a
-// package URL by their CycloneDX type, SPDX packages without one as "other".
+// package URL by their CycloneDX type, SPDX packages without one by their
+// primaryPackagePurpose, else as "other".
 // Read from the attested document itself, so a supplied SBOM gets figures too.
 export function componentCounts(document: object): Record<string, number> {
   const counts = new Map<string, number>();
@@ -19,10 +20,12 @@ export function componentCounts(document: object): Record<string, number> {
     // The package the document DESCRIBES is the image itself (as CycloneDX's
     // metadata.component, which is not counted either).
     const described = describedIds(document);
-    for (const p of doc.packages as { SPDXID?: unknown; externalRefs?: { referenceType?: unknown; referenceLocator?: unknown }[] }[]) {
+    for (const p of doc.packages as { SPDXID?: unknown; primaryPackagePurpose?: unknown; externalRefs?: { referenceType?: unknown; referenceLocator?: unknown }[] }[]) {
       if (typeof p?.SPDXID === 'string' && described.has(p.SPDXID)) continue;
       const ref = Array.isArray(p?.externalRefs) ? p.externalRefs.find((r) => r?.referenceType === 'purl') : undefined;
-      add(purlType(ref?.referenceLocator) ?? 'other');
+      // Without a purl, the purpose names it as CycloneDX's type would (OPERATING_SYSTEM → operating-system).
+      const purpose = typeof p?.primaryPackagePurpose === 'string' ? p.primaryPackagePurpose.toLowerCase().replace(/_/g, '-') : undefined;
+      add(purlType(ref?.referenceLocator) ?? purpose ?? 'other');
     }
   }
   // Largest first, then by name, so the summary reads the same every run.

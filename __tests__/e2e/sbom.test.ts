@@ -264,6 +264,9 @@ describe('the action with sbom-format: cyclonedx,spdx', () => {
     const [result] = JSON.parse(run.outputs['results']!);
     expect(result.sbom).toMatchObject({ format: 'cyclonedx', predicateType: 'https://cyclonedx.org/bom', path: run.outputs['sbom-path'] });
     expect(result.sbomSpdx).toMatchObject({ format: 'spdx', predicateType: 'https://spdx.dev/Document', path: run.outputs['sbom-spdx-path'] });
+    // The summary's per-ecosystem figures read the same from either document.
+    expect(result.sbomSpdx.components).toEqual(result.sbom.components);
+    expect(result.sbom.components.deb).toBeGreaterThan(10);
     expect(existsSync(result.sbomSpdx.bundle)).toBe(true);
     expect(result.sbomSpdx.referrer).toMatch(/^sha256:/);
     expect(result.sbomSpdx.tag).toMatch(/\.att$/);
