@@ -117,6 +117,8 @@ describe('sign-attest sbom: every source, every format, one scan', () => {
     expect(r.stdout).toMatch(/^bash +5\.2\.15-2\+b8 +deb$/m);
     expect(r.stderr).toMatch(/^layer 1\/2 sha256:[0-9a-f]{12} /m);
     expect(r.stderr).toMatch(/^layer 2\/2 /m);
+    // Three outputs, one scan: each layer is read once.
+    expect(r.stderr.match(/^layer 1\/2 \S+ (gzip|zstd|none): /gm)).toHaveLength(1);
     expect(r.stderr).toContain(`wrote spdx document to ${spdx}`);
 
     const c = json(cdx);
