@@ -11,9 +11,10 @@ build() { # entry (under lib/) → output dir
 build index.js dist
 [ -f lib/verify-action.js ] && build verify-action.js dist/verify
 [ -f lib/cli.js ] && build cli.js dist/cli
-# Only the signing action generates SBOMs: it alone needs the CycloneDX
-# schemas and the sql.js wasm beside its bundle.
+# The signing action and the CLI (`sign-attest sbom`) generate SBOMs: each
+# needs the CycloneDX schemas and the sql.js wasm beside its bundle.
 bash scripts/postbuild-cyclonedx.sh dist
+[ -f dist/cli/index.js ] && bash scripts/postbuild-cyclonedx.sh dist/cli
 node scripts/licenses.mjs dist/licenses.txt
 rm -rf lib
 echo "built dist/"

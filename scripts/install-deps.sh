@@ -21,3 +21,5 @@ if [ "${1:-}" = "--npm" ] || [ ! -x node_modules/.bin/node ]; then
   npm ci --no-audit --no-fund --loglevel=error 2>&1 | grep -v -E 'nodedir|EBADENGINE|install-scripts' || true
 fi
 [ -x node_modules/.bin/node ] || { echo "node_modules/.bin/node is missing after npm ci" >&2; exit 1; }
+# The official SPDX 2.3 JSON schema the tests validate SPDX output against (cached).
+bash scripts/spdx-schema.sh >/dev/null

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises';
+import { parseOutputs, runSbom } from './cli/sbom.js';
 import { commandHelp, findCommand, overview, parseCommand, UsageError, type CommandSpec } from './cli/usage.js';
 import { packageVersion } from './cli/version.js';
 import { ActionError, errorLine } from './errors.js';
@@ -32,7 +33,7 @@ async function verifyCommand(spec: CommandSpec, args: string[]): Promise<number>
     policy,
     predicateTypes: ((values['type'] as string[] | undefined) ?? []).map((t) => toPredicateType(t, '--type')),
     requireSignature: !values['no-require-signature'],
-    credentials: await registryCredentials(values),
+    credentials: await registryCredentials(values, spec.name),
     trust: await loadTrustMaterial(str(values['trusted-root']), warn),
     http: new Http({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-cli' }),
   });
@@ -44,16 +45,16 @@ async function verifyCommand(spec: CommandSpec, args: string[]): Promise<number>
 
 // Explicit flags win; without them the registry client reads docker config
 // (auths, credHelpers, credsStore) as the action does, then goes anonymous.
-async function registryCredentials(values: Record<string, unknown>): Promise<{ username?: string; password?: string } | undefined> {
+async function registryCredentials(values: Record<string, unknown>, command: string): Promise<{ username?: string; password?: string } | undefined> {
   const username = str(values['registry-username']);
   let password = str(values['registry-password']);
   if (values['registry-password-stdin']) {
-    if (password) throw new UsageError('verify: --registry-password and --registry-password-stdin are mutually exclusive; pass one', 'verify');
+    if (password) throw new UsageError(`${command}: --registry-password and --registry-password-stdin are mutually exclusive; pass one`, command);
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
   }
-  if (password && !username) throw new UsageError('verify: a registry password needs --registry-username', 'verify');
+  if (password && !username) throw new UsageError(`${command}: a registry password needs --registry-username`, command);
   return username || password ? { username, password } : undefined;
 }
 
@@ -86,8 +87,36 @@ async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<n
   return 0;
 }
 
+async function sbomCommand(spec: CommandSpec, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommand(spec, args);
+  if (positionals.length !== 1) throw new UsageError('sbom: pass exactly one SOURCE (registry/repository:tag, oci-dir:PATH[:TAG], oci-archive:PATH, docker-archive:PATH)', spec.name);
+  let outputs;
+  try {
+    outputs = parseOutputs((values['output'] as string[] | undefined) ?? []);
+  } catch (err) {
+    throw new UsageError(`sbom: ${errorLine(err)}`, spec.name);
+  }
+  const platform = str(values['platform']);
+  if (platform !== undefined && !/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(platform)) {
+    throw new UsageError(`sbom: --platform "${platform}" is not os/arch[/variant], e.g. linux/amd64 or linux/arm/v7`, spec.name);
+  }
+  await runSbom({
+    source: positionals[0] as string,
+    outputs,
+    platform,
+    quiet: Boolean(values['quiet']),
+    tool: { name: 'sign-attest', version: packageVersion() },
+    open: {
+      http: new Http({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-cli' }),
+      credentials: await registryCredentials(values, spec.name),
+    },
+  });
+  return 0;
+}
+
 const RUNNERS: Record<string, (spec: CommandSpec, args: string[]) => Promise<number>> = {
   verify: verifyCommand,
+  sbom: sbomCommand,
   'verify-bundle': verifyBundleCommand,
 };
 

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { ActionError } from './errors.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
+import { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
 import { readSigningConfig, type SelectedServices } from './signing-config.js';
 
 // The only caller of core.getInput: every input parsed, checked and typed
@@ -14,6 +15,7 @@ export interface Inputs {
   images: Reference[];
   sign: boolean;
   sbom: SbomMode;
+  sbomFormats: SbomFormat[]; // generated SBOMs: one signed attestation per format
   provenance: boolean;
   attach: AttachMode;
   replace: boolean;
@@ -56,6 +58,7 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     images: parseImages(get('images'), get('digest')),
     sign: bool(get, 'sign', true),
     sbom: parseSbom(get('sbom')),
+    sbomFormats: parseSbomFormats(get('sbom-format')),
     provenance: bool(get, 'provenance', true),
     attach: attach as AttachMode,
     replace: bool(get, 'replace', false),
@@ -125,6 +128,23 @@ function parseSbom(raw: string): SbomMode {
   if (v === 'false' || v === 'none') return { kind: 'none' };
   if (!existsSync(v)) throw new ActionError('INPUT', `sbom: file "${v}" does not exist; pass generate, false, or the path of a CycloneDX/SPDX JSON file`);
   return { kind: 'file', path: v };
+}
+
+// `cyclonedx` (default), `spdx`, or both comma-separated.
+export function parseSbomFormats(raw: string): SbomFormat[] {
+  const items = raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  if (items.length === 0) return ['cyclonedx'];
+  const aliases: Record<string, SbomFormat> = { cyclonedx: 'cyclonedx', 'cyclonedx-json': 'cyclonedx', spdx: 'spdx', 'spdx-json': 'spdx' };
+  const out: SbomFormat[] = [];
+  for (const item of items) {
+    const f = aliases[item];
+    if (!f) throw new ActionError('INPUT', `sbom-format: "${item}" is not a known format; pass ${SBOM_FORMATS.join(', ')} or both as cyclonedx,spdx`);
+    if (!out.includes(f)) out.push(f);
+  }
+  return out;
 }
 
 function bool(get: (n: string) => string, name: string, dflt: boolean): boolean {

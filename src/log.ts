@@ -102,7 +102,7 @@ export function artifactLine(a: ArtifactResult): string {
   if (a.tag) where.push(`cosign tag ${a.tag}`);
   if (a.referrer) where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
   const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
-  return `${KIND_NAMES[a.kind]}: Rekor log index ${a.logIndex}, ${attached}`;
+  return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: Rekor log index ${a.logIndex}, ${attached}`;
 }
 
 // One line per retry: which service, what failed, which attempt comes next

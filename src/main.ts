@@ -10,7 +10,7 @@ import type { Inputs } from './inputs.js';
 import { artifactLine, retryLine, RunLog } from './log.js';
 import { attachTarget, imageResult, signTarget, verifySigned, writeBundles, type Predicate, type SignedTarget } from './pipeline.js';
 import { buildProvenance } from './provenance.js';
-import { resultsJSON, type ImageResult } from './results.js';
+import { primarySbom, resultsJSON, type ImageResult } from './results.js';
 import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
@@ -40,7 +40,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const provenance: Predicate[] = inputs.provenance
       ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
       : [];
-    const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
+    const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log, inputs.sbomFormats);
     const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
 
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
@@ -100,7 +100,8 @@ function verifyActionRef(): string | undefined {
 function setOutputs(results: ImageResult[]): void {
   const first = results[0];
   if (!first) return;
-  const find = (kind: string) => first.artifacts.find((a) => a.kind === kind);
+  const find = (kind: string) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
+  const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
   core.setOutput('digest', first.digest);
   core.setOutput('signature-log-index', find('signature')?.logIndex ?? '');
   core.setOutput('sbom-log-index', find('sbom')?.logIndex ?? '');
@@ -109,5 +110,8 @@ function setOutputs(results: ImageResult[]): void {
   core.setOutput('sbom-bundle', find('sbom')?.bundle ?? '');
   core.setOutput('provenance-bundle', find('provenance')?.bundle ?? '');
   core.setOutput('sbom-path', find('sbom')?.path ?? '');
+  core.setOutput('sbom-spdx-log-index', spdx?.logIndex ?? '');
+  core.setOutput('sbom-spdx-bundle', spdx?.bundle ?? '');
+  core.setOutput('sbom-spdx-path', spdx?.path ?? '');
   core.setOutput('results', resultsJSON(results));
 }

@@ -17,6 +17,7 @@ import { verifyBundle, type IdentityPolicy } from './verify.js';
 
 export interface Predicate {
   kind: 'sbom' | 'provenance';
+  format?: 'cyclonedx' | 'spdx'; // for sbom: each format is its own attestation
   predicateType: string;
   document: object;
   path?: string; // where the SBOM document was written
@@ -88,7 +89,7 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
   const named: [string, SignedResult | undefined][] = [
     ['signature', st.signature],
     ['signature-referrer', st.signatureReferrer],
-    ...st.attestations.map((a): [string, SignedResult] => [a.predicate.kind, a]),
+    ...st.attestations.map((a): [string, SignedResult] => [bundleName(a.predicate), a]),
   ];
   for (const [name, s] of named) {
     if (!s) continue;
@@ -97,6 +98,11 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
     paths.set(s, path);
   }
   return paths;
+}
+
+// `sbom` for CycloneDX (as before SPDX existed), `sbom-spdx` for SPDX.
+function bundleName(p: Predicate): string {
+  return p.kind === 'sbom' && p.format === 'spdx' ? 'sbom-spdx' : p.kind;
 }
 
 // Attaches per `attach` and returns one result row per logged artifact.
@@ -191,6 +197,7 @@ export async function attachTarget(
         referrer: w?.manifestDigest,
         fallbackTag: w?.fallbackTag,
         path: a.predicate.path,
+        ...(a.predicate.format ? { format: a.predicate.format } : {}),
         ...(a.predicate.kind === 'sbom' ? { components: componentCounts(a.predicate.document) } : {}),
       }),
     );

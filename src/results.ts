@@ -17,6 +17,7 @@ export interface ArtifactResult {
   referrer?: string; // digest of our OCI 1.1 referrer manifest
   fallbackTag?: string; // referrers tag-schema index, when the registry lacks the API
   path?: string; // the SBOM document, for sbom
+  format?: 'cyclonedx' | 'spdx'; // for sbom: which document this attestation carries
   components?: Record<string, number>; // for sbom: component count per package URL type
 }
 
@@ -43,14 +44,31 @@ export interface RunContext {
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.
+// With two SBOM formats, `sbom` is the CycloneDX one (what it always meant)
+// and `sbomSpdx` the SPDX one; an SPDX-only run has it under both keys.
 export function resultsJSON(images: ImageResult[]): string {
   return JSON.stringify(
-    images.map((img) => ({
-      image: `${img.name}@${img.digest}`,
-      name: img.name,
-      digest: img.digest,
-      ...(img.platform ? { platform: img.platform } : {}),
-      ...Object.fromEntries(img.artifacts.map(({ kind, ...rest }) => [kind, rest])),
-    })),
+    images.map((img) => {
+      const primary = primarySbom(img.artifacts);
+      const entries = img.artifacts.flatMap((a) => {
+        const { kind, ...rest } = a;
+        if (kind !== 'sbom') return [[kind, rest]];
+        return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
+      });
+      return {
+        image: `${img.name}@${img.digest}`,
+        name: img.name,
+        digest: img.digest,
+        ...(img.platform ? { platform: img.platform } : {}),
+        ...Object.fromEntries(entries),
+      };
+    }),
   );
+}
+
+// The SBOM attestation the single `sbom-*` outputs and the `sbom` key
+// describe: CycloneDX when the run made one, else the only SBOM.
+export function primarySbom(artifacts: ArtifactResult[]): ArtifactResult | undefined {
+  const sboms = artifacts.filter((a) => a.kind === 'sbom');
+  return sboms.find((a) => a.format !== 'spdx') ?? sboms[0];
 }

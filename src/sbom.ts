@@ -1,6 +1,7 @@
-// The only module that knows CycloneDX. generateImageSbom streams an image
-// through the catalogers; buildSbomDocument (pure) turns packages into a
-// CycloneDX 1.6 document; loadSbomFile accepts a user's own SBOM.
+// The only module that knows CycloneDX. generateImageSboms streams an image
+// through the catalogers once and writes each requested format from that one
+// package list: buildSbomDocument (pure) makes CycloneDX 1.6, sbom/spdx.ts
+// SPDX 2.3; loadSbomFile accepts a user's own SBOM.
 import './cyclonedx-preload.js'; // must run before the library loads (ncc ESM bundle)
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -8,16 +9,15 @@ import { Enums, Models, Serialize, Spec, Validation } from '@cyclonedx/cyclonedx
 import type { Readable } from 'node:stream';
 import { catalogers } from './catalogers/index.js';
 import { isSpdxExpression } from './catalogers/common.js';
-import { purl } from './catalogers/purl.js';
 import { ScanLimitError, type Distro, type Pkg, type Relationship, type ScanProblem } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
+import type { LayerRef } from './image/source.js';
+import type { SbomFormat } from './sbom/formats.js';
+import { buildSpdxDocument, buildSpdxIndexDocument, imagePurl, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
 
-export interface LayerRef {
-  digest: string;
-  mediaType: string;
-  size: number;
-}
+export { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
+export type { LayerRef };
 export type OpenBlob = (digest: string) => Promise<Readable>; // raw (still-compressed) blob bytes
 export interface ImageSbomInput {
   name: string;
@@ -27,19 +27,20 @@ export interface ImageSbomInput {
   openBlob: OpenBlob;
   log?: (line: string) => void;
   validate?: 'always' | 'auto' | 'never';
+  tool?: SpdxTool; // names the generator in SPDX creationInfo
 }
 export interface SbomResult {
   document: Record<string, unknown>;
   json: string;
   componentCount: number;
-  format: 'cyclonedx';
-  predicateType: 'https://cyclonedx.org/bom';
+  format: SbomFormat;
+  predicateType: string;
   problems: ScanProblem[]; // what the scanner skipped or truncated (also listed in the document)
 }
 
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
-const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const TOOL = 'sign-attest-action';
+const DEFAULT_TOOL: SpdxTool = { name: TOOL, version: 'unknown' };
 // Runtime validation is for small images only: it is O(n²) in components
 // (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
 // validator adds ~35 MB to the peak memory of a large scan (measured on a
@@ -89,15 +90,6 @@ function licensesOf(declared: string[]): Models.License[] {
   }
   // SpdxLicense ids the schema does not know are written as names by the library.
   return unique.map((l, i) => (valid[i] && /^[A-Za-z0-9.-]+$/.test(l) ? new Models.SpdxLicense(l) : new Models.NamedLicense(l)));
-}
-
-function imagePurl(image: SbomImage): string {
-  const repository = image.name.replace(/[:@][^/]*$/, '');
-  const arch = image.platform?.split('/')[1];
-  return purl('oci', undefined, repository.slice(repository.lastIndexOf('/') + 1).toLowerCase(), image.digest, {
-    arch,
-    repository_url: repository,
-  });
 }
 
 // Stable across runs for the same image and contents, so re-attesting an
@@ -204,12 +196,38 @@ export function generateIndexSbom(index: SbomImage, platforms: SbomImage[]): Sbo
   return { document: JSON.parse(json) as Record<string, unknown>, json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: [] };
 }
 
+// The index document in each requested format.
+export function generateIndexSboms(index: SbomImage, platforms: SbomImage[], formats: readonly SbomFormat[], tool: SpdxTool = DEFAULT_TOOL): SbomResult[] {
+  return formats.map((format) => {
+    if (format === 'cyclonedx') return generateIndexSbom(index, platforms);
+    const spdx = buildSpdxIndexDocument(index, platforms, tool);
+    return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems: [] };
+  });
+}
+
 export async function validateCycloneDx(json: string): Promise<string | undefined> {
   const errors: unknown = await new Validation.JsonStrictValidator(Spec.Version.v1dot6).validate(json);
   return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);
 }
 
 export async function generateImageSbom(input: ImageSbomInput): Promise<SbomResult> {
+  return (await generateImageSboms(input, ['cyclonedx']))[0]!;
+}
+
+// One scan of the image, then one document per format, in the order asked.
+export async function generateImageSboms(input: ImageSbomInput, formats: readonly SbomFormat[]): Promise<SbomResult[]> {
+  const scanned = await catalogImage(input);
+  return renderSboms(scanned, formats, input);
+}
+
+export interface CatalogedImage {
+  content: SbomContent;
+  uncompressedBytes: number;
+}
+
+// Streams the layers once through the catalogers: the package list every
+// format is written from.
+export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImage> {
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
   let scan;
@@ -228,23 +246,46 @@ export async function generateImageSbom(input: ImageSbomInput): Promise<SbomResu
   }
   // Every problem in the log (the step's annotations show the first few).
   for (const w of scan.warnings) log(`skipped: ${problemLine(w)}`);
-  const built = buildSbomDocument({
-    image: { name: input.name, digest: input.digest, platform: input.platform },
-    distro: scan.distro,
-    packages: scan.packages,
-    relationships: scan.relationships,
-    problems: scan.warnings,
-  });
-  const mode = input.validate ?? 'auto';
-  const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
-  if (mode === 'always' || (mode === 'auto' && small)) {
-    const problem = await validateCycloneDx(built.json);
-    if (problem) {
-      throw new ActionError('SBOM', `the generated SBOM for ${input.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+  return {
+    content: {
+      image: { name: input.name, digest: input.digest, platform: input.platform },
+      distro: scan.distro,
+      packages: scan.packages,
+      relationships: scan.relationships,
+      problems: scan.warnings,
+    },
+    uncompressedBytes: scan.uncompressedBytes,
+  };
+}
+
+export async function renderSboms(
+  { content, uncompressedBytes }: CatalogedImage,
+  formats: readonly SbomFormat[],
+  opts: Pick<ImageSbomInput, 'log' | 'validate' | 'tool'> = {},
+): Promise<SbomResult[]> {
+  const log = opts.log ?? (() => {});
+  const problems = content.problems ?? [];
+  const results: SbomResult[] = [];
+  for (const format of formats) {
+    if (format === 'spdx') {
+      const spdx = buildSpdxDocument(content, opts.tool ?? DEFAULT_TOOL);
+      log(`SBOM (SPDX 2.3): ${spdx.packageCount} packages, ${(spdx.json.length / 1e6).toFixed(2)} MB`);
+      results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems });
+      continue;
     }
+    const built = buildSbomDocument(content);
+    const mode = opts.validate ?? 'auto';
+    const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
+    if (mode === 'always' || (mode === 'auto' && small)) {
+      const problem = await validateCycloneDx(built.json);
+      if (problem) {
+        throw new ActionError('SBOM', `the generated SBOM for ${content.image.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+      }
+    }
+    log(`SBOM: ${built.componentCount} components, ${content.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
+    results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems });
   }
-  log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-  return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: scan.warnings };
+  return results;
 }
 
 export async function loadSbomFile(path: string): Promise<{

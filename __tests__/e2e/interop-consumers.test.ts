@@ -79,6 +79,7 @@ const SCENARIOS: Scenario[] = [
     sbom: 'spdx',
     runs: [({ dir }) => ({ sbom: join(dir, 'sbom.spdx.json') })],
   },
+  { id: 'spdx-generated', title: 'a generated SPDX SBOM (sbom-format: spdx)', attach: 'both', sbom: 'spdx', runs: [{ 'sbom-format': 'spdx' }] },
   { id: 'tsa', title: 'tsa-url set', attach: 'both', sbom: 'cyclonedx', runs: [({ stack }) => ({ 'tsa-url': stack.tsaURL })], tsa: true },
   { id: 'auth', title: 'an image in a registry that needs credentials (docker config auths)', attach: 'both', sbom: 'cyclonedx', runs: [{}], auth: true },
 ];

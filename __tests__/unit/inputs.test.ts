@@ -178,6 +178,21 @@ describe('readInputs: URLs', () => {
   });
 });
 
+describe('readInputs: sbom-format', () => {
+  it('defaults to cyclonedx and accepts spdx, both, and the -json names in any case', () => {
+    expect(read({}).sbomFormats).toEqual(['cyclonedx']);
+    expect(read({ 'sbom-format': 'spdx' }).sbomFormats).toEqual(['spdx']);
+    expect(read({ 'sbom-format': 'cyclonedx,spdx' }).sbomFormats).toEqual(['cyclonedx', 'spdx']);
+    expect(read({ 'sbom-format': ' SPDX-json , cyclonedx , spdx ' }).sbomFormats).toEqual(['spdx', 'cyclonedx']);
+  });
+
+  it('names the accepted values for anything else', () => {
+    for (const bad of ['cdx', 'cyclonedx;spdx', 'spdx,xml']) {
+      expect(inputError({ 'sbom-format': bad }).message).toMatch(/^sbom-format: ".+" is not a known format; pass cyclonedx, spdx or both as cyclonedx,spdx$/);
+    }
+  });
+});
+
 describe('readInputs: rekor-version', () => {
   it('defaults to Rekor v1 and keeps attach as given', () => {
     const i = read({});

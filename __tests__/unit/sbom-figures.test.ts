@@ -34,6 +34,23 @@ describe('componentCounts', () => {
     expect(componentCounts(doc)).toEqual({ other: 2, pypi: 1 });
   });
 
+  it('does not count the package an SPDX document DESCRIBES (the image), as CycloneDX metadata.component is not; names a purl-less package by its purpose', () => {
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      packages: [
+        { SPDXID: 'SPDXRef-Image', name: 'app', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:oci/app@sha256:ab' }] },
+        { SPDXID: 'SPDXRef-a', name: 'a', externalRefs: [{ referenceType: 'purl', referenceLocator: 'pkg:npm/a@1' }] },
+        { SPDXID: 'SPDXRef-os', name: 'debian', primaryPackagePurpose: 'OPERATING_SYSTEM' },
+      ],
+      relationships: [
+        { spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: 'SPDXRef-Image' },
+        { spdxElementId: 'SPDXRef-Image', relationshipType: 'CONTAINS', relatedSpdxElement: 'SPDXRef-a' },
+      ],
+    };
+    expect(componentCounts(doc)).toEqual({ npm: 1, 'operating-system': 1 });
+    expect(componentCounts({ ...doc, relationships: [], documentDescribes: ['SPDXRef-Image'] })).toEqual({ npm: 1, 'operating-system': 1 });
+  });
+
   it('gives nothing for an empty or odd document', () => {
     expect(componentCounts({})).toEqual({});
     expect(componentCounts({ components: [null, 'x', { purl: 'not a purl' }] })).toEqual({ other: 3 });

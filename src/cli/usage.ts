@@ -41,7 +41,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options]',
     options: {
       ...IDENTITY_OPTIONS,
-      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, or a URI); repeatable' },
+      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, or a URI); repeatable' },
       'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
       'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
       'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
@@ -53,6 +53,31 @@ export const COMMANDS: CommandSpec[] = [
       `sign-attest verify ghcr.io/org/app@sha256:<hex> \\
     --certificate-identity-regexp '^https://github\\.com/org/app/\\.github/workflows/release\\.yml@' \\
     --certificate-oidc-issuer ${GITHUB_ISSUER} --type slsaprovenance1 --type cyclonedx`,
+    ],
+  },
+  {
+    name: 'sbom',
+    summary: 'catalog an image (registry, OCI layout, OCI or docker archive) and write CycloneDX 1.6, SPDX 2.3 or a table',
+    usage: 'sign-attest sbom SOURCE [-o FORMAT[=FILE]]... [options]\n       SOURCE: registry/repository[:tag|@sha256:<hex>], oci-dir:PATH[:TAG], oci-archive:PATH[:TAG], docker-archive:PATH[:NAME:TAG]',
+    options: {
+      output: {
+        type: 'string',
+        multiple: true,
+        short: 'o',
+        value: 'FORMAT[=FILE]',
+        help: 'cyclonedx-json, spdx-json or table (default: table on stdout); FORMAT=FILE writes a file; repeat for several formats from one scan (at most one to stdout)',
+      },
+      platform: { type: 'string', value: 'OS/ARCH[/VARIANT]', help: 'the platform image to catalog when SOURCE is a multi-platform index (default: the only one, else this host\'s)' },
+      quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr (errors are still printed)' },
+      'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
+      'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
+      'registry-password-stdin': { type: 'boolean', help: 'read the registry password or token from standard input' },
+      help: { type: 'boolean', short: 'h', help: 'show this help' },
+    },
+    examples: [
+      `sign-attest sbom ghcr.io/org/app:v1 -o cyclonedx-json=app.cdx.json -o spdx-json=app.spdx.json -o table`,
+      `sign-attest sbom oci-archive:app.tar --platform linux/arm64 -o spdx-json > app.spdx.json`,
+      `sign-attest sbom docker-archive:app.tar -q -o cyclonedx-json`,
     ],
   },
   {
@@ -80,7 +105,7 @@ export function findCommand(name: string): CommandSpec | undefined {
 export function overview(version: string): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
   return [
-    `sign-attest ${version}: verify what sign-attest-action (or cosign) signed and attested`,
+    `sign-attest ${version}: verify what sign-attest-action (or cosign) signed and attested, and make SBOMs of images`,
     '',
     'usage: sign-attest COMMAND [options]',
     '',
