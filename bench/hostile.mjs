@@ -2,7 +2,7 @@
 // Hostile-layer measurements (not a test): for each class in
 // test/hostile/layers.mjs, runs the SBOM generator bundled as the action
 // bundles it (bench/sbom-entry.ts, mode "ours") in a child process and prints
-// wall time, peak RSS (VmHWM: at exit via test/hostile/rss-probe.mjs, polled for a killed child), components, SBOM size and how it ended.
+// wall time, peak RSS (VmHWM: at exit via test/harness/peak-rss.mjs, polled for a killed child), components, SBOM size and how it ended.
 // A child still running after KILL_S seconds is killed.
 // Usage: node_modules/.bin/node bench/hostile.mjs [name-substring]
 import { execFileSync, spawn } from 'node:child_process';
@@ -39,7 +39,7 @@ for (const [name, make] of Object.entries({ ...hostileLayers, ...atLimit, ...whi
   const started = performance.now();
   const probe = join(work, `${slug}.rss`);
   rmSync(probe, { force: true });
-  const r = await measure(join(bin, 'node'), [join(dist, 'index.js'), 'ours', ...files], { NODE_OPTIONS: `--import=${join(root, 'test/hostile/rss-probe.mjs')}`, RSS_PROBE_FILE: probe });
+  const r = await measure(join(bin, 'node'), [join(dist, 'index.js'), 'ours', ...files], { NODE_OPTIONS: `--import=${join(root, 'test/harness/peak-rss.mjs')}`, PEAK_RSS_FILE: probe });
   if (existsSync(probe)) r.hwmKB = Math.max(r.hwmKB, Number(readFileSync(probe, 'utf8')));
   const seconds = (performance.now() - started) / 1000;
   const stderr = r.stderr.trim().split('\n');

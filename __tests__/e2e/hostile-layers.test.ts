@@ -68,7 +68,7 @@ async function scan(repo: string, tars: Buffer[]): Promise<Measured> {
   const probe = join(work, `${repo.replace(/\W/g, '_')}.rss`);
   const run = await runAction({
     inputs: { ...stackInputs(stack), images: ref, sign: 'false', provenance: 'false', sbom: 'generate', attach: 'none' },
-    env: { ...stack.env, NODE_OPTIONS: `--import=${join(ROOT, 'test/hostile/rss-probe.mjs')}`, RSS_PROBE_FILE: probe },
+    env: { ...stack.env, NODE_OPTIONS: `--import=${join(ROOT, 'test/harness/peak-rss.mjs')}`, PEAK_RSS_FILE: probe },
     killAfterMs: KILL_MS,
   });
   const rssMB = existsSync(probe) ? Number(readFileSync(probe, 'utf8')) / 1024 : NaN;
