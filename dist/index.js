@@ -62854,14 +62854,14 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5744);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6465);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7845);
 
 
 
 
 // Entry point: inputs are read (and validated) once, then the pipeline runs.
 try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .K)());
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .Ko)());
 }
 catch (err) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorLine */ .B)(err));
@@ -62878,10 +62878,10 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  K: () => (/* binding */ readInputs)
+  Ko: () => (/* binding */ readInputs)
 });
 
-// UNUSED EXPORTS: parseImages
+// UNUSED EXPORTS: parseImages, parseSbomFormats
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
 var core = __nccwpck_require__(7264);
@@ -62891,6 +62891,8 @@ var external_node_fs_ = __nccwpck_require__(3024);
 var errors = __nccwpck_require__(452);
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var reference = __nccwpck_require__(3940);
+// EXTERNAL MODULE: ./lib/sbom/formats.js
+var formats = __nccwpck_require__(5917);
 ;// CONCATENATED MODULE: ./lib/signing-config.js
 
 
@@ -62954,6 +62956,7 @@ function selectMany(services, config, versions, now, where) {
 
 
 
+
 const ATTACH_MODES = ['both', 'referrers', 'tags', 'none'];
 function readInputs(get = (n) => core/* getInput */.V4(n)) {
     const password = get('registry-password');
@@ -62979,6 +62982,7 @@ function readInputs(get = (n) => core/* getInput */.V4(n)) {
         images: parseImages(get('images'), get('digest')),
         sign: bool(get, 'sign', true),
         sbom: parseSbom(get('sbom')),
+        sbomFormats: parseSbomFormats(get('sbom-format')),
         provenance: bool(get, 'provenance', true),
         attach: attach,
         replace: bool(get, 'replace', false),
@@ -63055,6 +63059,25 @@ function parseSbom(raw) {
         throw new errors/* ActionError */.l('INPUT', `sbom: file "${v}" does not exist; pass generate, false, or the path of a CycloneDX/SPDX JSON file`);
     return { kind: 'file', path: v };
 }
+// `cyclonedx` (default), `spdx`, or both comma-separated.
+function parseSbomFormats(raw) {
+    const items = raw
+        .split(',')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean);
+    if (items.length === 0)
+        return ['cyclonedx'];
+    const aliases = { cyclonedx: 'cyclonedx', 'cyclonedx-json': 'cyclonedx', spdx: 'spdx', 'spdx-json': 'spdx' };
+    const out = [];
+    for (const item of items) {
+        const f = aliases[item];
+        if (!f)
+            throw new errors/* ActionError */.l('INPUT', `sbom-format: "${item}" is not a known format; pass ${formats/* SBOM_FORMATS */.z.join(', ')} or both as cyclonedx,spdx`);
+        if (!out.includes(f))
+            out.push(f);
+    }
+    return out;
+}
 function bool(get, name, dflt) {
     const v = get(name).trim().toLowerCase();
     if (v === '')
@@ -63081,7 +63104,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 6465:
+/***/ 7845:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63530,7 +63553,7 @@ function artifactLine(a) {
     if (a.referrer)
         where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
     const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
-    return `${KIND_NAMES[a.kind]}: Rekor log index ${a.logIndex}, ${attached}`;
+    return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: Rekor log index ${a.logIndex}, ${attached}`;
 }
 // One line per retry: which service, what failed, which attempt comes next
 // and how much of the run's retry budget is left.
@@ -64182,7 +64205,8 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 ;// CONCATENATED MODULE: ./lib/sbom-figures.js
 // How many components an SBOM lists per ecosystem, for the step summary:
 // keyed by package URL type (deb, npm, golang, ...); components without a
-// package URL by their CycloneDX type, SPDX packages without one as "other".
+// package URL by their CycloneDX type, SPDX packages without one by their
+// primaryPackagePurpose, else as "other".
 // Read from the attested document itself, so a supplied SBOM gets figures too.
 function componentCounts(document) {
     const counts = new Map();
@@ -64200,13 +64224,29 @@ function componentCounts(document) {
         walk(doc.components);
     }
     else if (Array.isArray(doc.packages)) {
+        // The package the document DESCRIBES is the image itself (as CycloneDX's
+        // metadata.component, which is not counted either).
+        const described = describedIds(document);
         for (const p of doc.packages) {
+            if (typeof p?.SPDXID === 'string' && described.has(p.SPDXID))
+                continue;
             const ref = Array.isArray(p?.externalRefs) ? p.externalRefs.find((r) => r?.referenceType === 'purl') : undefined;
-            add(purlType(ref?.referenceLocator) ?? 'other');
+            // Without a purl, the purpose names it as CycloneDX's type would (OPERATING_SYSTEM → operating-system).
+            const purpose = typeof p?.primaryPackagePurpose === 'string' ? p.primaryPackagePurpose.toLowerCase().replace(/_/g, '-') : undefined;
+            add(purlType(ref?.referenceLocator) ?? purpose ?? 'other');
         }
     }
     // Largest first, then by name, so the summary reads the same every run.
     return Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])));
+}
+function describedIds(document) {
+    const doc = document;
+    const ids = new Set(Array.isArray(doc.documentDescribes) ? doc.documentDescribes.filter((x) => typeof x === 'string') : []);
+    for (const r of Array.isArray(doc.relationships) ? doc.relationships : []) {
+        if (r?.spdxElementId === 'SPDXRef-DOCUMENT' && r.relationshipType === 'DESCRIBES' && typeof r.relatedSpdxElement === 'string')
+            ids.add(r.relatedSpdxElement);
+    }
+    return ids;
 }
 function purlType(purl) {
     const m = typeof purl === 'string' ? /^pkg:\/*([a-zA-Z][\w.+-]*)\//.exec(purl) : null;
@@ -64696,7 +64736,7 @@ async function writeBundles(dir, st) {
     const named = [
         ['signature', st.signature],
         ['signature-referrer', st.signatureReferrer],
-        ...st.attestations.map((a) => [a.predicate.kind, a]),
+        ...st.attestations.map((a) => [bundleName(a.predicate), a]),
     ];
     for (const [name, s] of named) {
         if (!s)
@@ -64706,6 +64746,10 @@ async function writeBundles(dir, st) {
         paths.set(s, path);
     }
     return paths;
+}
+// `sbom` for CycloneDX (as before SPDX existed), `sbom-spdx` for SPDX.
+function bundleName(p) {
+    return p.kind === 'sbom' && p.format === 'spdx' ? 'sbom-spdx' : p.kind;
 }
 // Attaches per `attach` and returns one result row per logged artifact.
 async function attachTarget(st, signer, opts) {
@@ -64775,6 +64819,7 @@ async function attachTarget(st, signer, opts) {
             referrer: w?.manifestDigest,
             fallbackTag: w?.fallbackTag,
             path: a.predicate.path,
+            ...(a.predicate.format ? { format: a.predicate.format } : {}),
             ...(a.predicate.kind === 'sbom' ? { components: componentCounts(a.predicate.document) } : {}),
         }));
     }
@@ -64852,18 +64897,59 @@ function workflowPath(workflowRef, repository) {
 
 ;// CONCATENATED MODULE: ./lib/results.js
 // The `results` output: one object per image, artifacts keyed by kind.
+// With two SBOM formats, `sbom` is the CycloneDX one (what it always meant)
+// and `sbomSpdx` the SPDX one; an SPDX-only run has it under both keys.
 function resultsJSON(images) {
-    return JSON.stringify(images.map((img) => ({
-        image: `${img.name}@${img.digest}`,
-        name: img.name,
-        digest: img.digest,
-        ...(img.platform ? { platform: img.platform } : {}),
-        ...Object.fromEntries(img.artifacts.map(({ kind, ...rest }) => [kind, rest])),
-    })));
+    return JSON.stringify(images.map((img) => {
+        const primary = primarySbom(img.artifacts);
+        const entries = img.artifacts.flatMap((a) => {
+            const { kind, ...rest } = a;
+            if (kind !== 'sbom')
+                return [[kind, rest]];
+            return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
+        });
+        return {
+            image: `${img.name}@${img.digest}`,
+            name: img.name,
+            digest: img.digest,
+            ...(img.platform ? { platform: img.platform } : {}),
+            ...Object.fromEntries(entries),
+        };
+    }));
+}
+// The SBOM attestation the single `sbom-*` outputs and the `sbom` key
+// describe: CycloneDX when the run made one, else the only SBOM.
+function primarySbom(artifacts) {
+    const sboms = artifacts.filter((a) => a.kind === 'sbom');
+    return sboms.find((a) => a.format !== 'spdx') ?? sboms[0];
 }
 
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:url"
 var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./lib/cli/version.js
+
+
+
+// The version in this project's package.json, found by walking up from the
+// running file (dist/cli/index.js in a checkout or an installed package;
+// src/cli/ under tests). dist/*/package.json only sets the module type.
+function packageVersion(from = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url))) {
+    for (let dir = from;; dir = (0,external_node_path_.dirname)(dir)) {
+        try {
+            const pkg = JSON.parse((0,external_node_fs_.readFileSync)((0,external_node_path_.join)(dir, 'package.json'), 'utf8'));
+            if (pkg.name === 'sign-attest-action' && pkg.version)
+                return pkg.version;
+        }
+        catch {
+            // no package.json here
+        }
+        if ((0,external_node_path_.dirname)(dir) === dir)
+            return 'unknown';
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
 // Imported by sbom.ts before @cyclonedx/cyclonedx-library: the library finds
 // its JSON schemas at `${__dirname}/../res`, and ESM has no __dirname, so this
@@ -66176,8 +66262,6 @@ function* ndbBlobs(db) {
         yield db.subarray(at + BLOB_HEAD, at + BLOB_HEAD + length);
 }
 
-// EXTERNAL MODULE: external "node:fs"
-var external_node_fs_ = __nccwpck_require__(3024);
 ;// CONCATENATED MODULE: ./lib/catalogers/rpm/sqlite.js
 
 
@@ -67651,10 +67735,183 @@ async function scanImage(layers, catalogers, log = () => { }) {
     return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings], uncompressedBytes: total };
 }
 
+// EXTERNAL MODULE: ./lib/sbom/formats.js
+var formats = __nccwpck_require__(5917);
+;// CONCATENATED MODULE: ./lib/sbom/spdx.js
+
+
+
+
+// Pure: the same package list the CycloneDX builder takes, out as an SPDX
+// 2.3 JSON document. The image is the one package the document DESCRIBES;
+// it CONTAINS every cataloged package (and the distro), and catalogers'
+// edges become DEPENDS_ON. Nothing here reads or writes anything.
+const SPDX_PREDICATE = formats/* PREDICATE_TYPE */.T.spdx;
+const NOASSERTION = 'NOASSERTION';
+// Our own namespace: SPDX requires a unique URI per document, not one that
+// resolves; `.invalid` (RFC 2606) can never point at someone else's site.
+const NAMESPACE_BASE = 'https://sign-attest-action.invalid/spdx';
+// SPDXIDs allow only letters, digits, '.' and '-'.
+const idPart = (s) => s.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'x';
+const shortHash = (...parts) => (0,external_node_crypto_.createHash)('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
+// Deterministic per image name and digest: the same image documented twice
+// gets the same namespace, two images never share one.
+function documentNamespace(image) {
+    const slug = image.name.replace(/[^A-Za-z0-9._-]+/g, '-');
+    return `${NAMESPACE_BASE}/${slug}/${image.digest.replace(':', '-')}${image.platform ? `/${image.platform.replace(/\//g, '-')}` : ''}`;
+}
+function imagePurl(image) {
+    const repository = image.name.replace(/[:@][^/]*$/, '');
+    const arch = image.platform?.split('/')[1];
+    return purl('oci', undefined, repository.slice(repository.lastIndexOf('/') + 1).toLowerCase(), image.digest, { arch, repository_url: repository });
+}
+// SPDX has one declared-license field, an expression: declared strings that
+// are valid expressions are ANDed; any other text becomes a LicenseRef whose
+// text is listed in hasExtractedLicensingInfos.
+function declaredLicense(declared, extracted) {
+    const unique = [...new Set(declared.map((l) => l.trim()).filter(Boolean))];
+    if (unique.length === 0)
+        return NOASSERTION;
+    const terms = unique.map((l) => {
+        if (isSpdxExpression(l))
+            return unique.length > 1 && /\s/.test(l) ? `(${l})` : l;
+        const id = `LicenseRef-${idPart(l)}`;
+        extracted.set(id, l);
+        return id;
+    });
+    return terms.join(' AND ');
+}
+function imagePackage(id, image) {
+    return {
+        SPDXID: id,
+        name: image.name,
+        versionInfo: image.digest,
+        supplier: NOASSERTION,
+        downloadLocation: NOASSERTION,
+        filesAnalyzed: false,
+        licenseConcluded: NOASSERTION,
+        licenseDeclared: NOASSERTION,
+        copyrightText: NOASSERTION,
+        primaryPackagePurpose: 'CONTAINER',
+        externalRefs: [{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: imagePurl(image) }],
+    };
+}
+// The document says what the scan did not read, so it is not silently
+// incomplete (CycloneDX carries the same as sign-attest:scan:* properties).
+const MAX_PROBLEMS_LISTED = 20;
+function problemsComment(problems) {
+    if (!problems?.length)
+        return {};
+    const lines = problems.slice(0, MAX_PROBLEMS_LISTED).map((p) => `${p.path ? `${p.path}: ` : p.layer ? `layer ${p.layer}: ` : ''}${p.message}`);
+    const more = problems.length > MAX_PROBLEMS_LISTED ? `; and ${problems.length - MAX_PROBLEMS_LISTED} more` : '';
+    return { comment: `sign-attest:scan:incomplete: ${problems.length} skipped: ${lines.join('; ')}${more}` };
+}
+function envelope(image, tool, created, packages, relationships, extracted, problems) {
+    return {
+        spdxVersion: 'SPDX-2.3',
+        dataLicense: 'CC0-1.0',
+        SPDXID: 'SPDXRef-DOCUMENT',
+        name: `${image.name}@${image.digest}`,
+        documentNamespace: documentNamespace(image),
+        ...problemsComment(problems),
+        creationInfo: {
+            created: created.toISOString().replace(/\.\d+Z$/, 'Z'),
+            creators: [`Tool: ${tool.name}-${tool.version}`],
+        },
+        packages,
+        relationships,
+        ...(extracted.size
+            ? { hasExtractedLicensingInfos: [...extracted].map(([licenseId, text]) => ({ licenseId, extractedText: text, name: text })) }
+            : {}),
+    };
+}
+function buildSpdxDocument(content, tool) {
+    const { image, distro, packages, relationships } = content;
+    const rootId = `SPDXRef-Image-${idPart(image.digest.replace(/^sha256:/, '').slice(0, 16))}`;
+    const extracted = new Map();
+    const out = [imagePackage(rootId, image)];
+    const rels = [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId }];
+    if (distro) {
+        const id = `SPDXRef-OperatingSystem-${idPart(distro.id)}`;
+        out.push({
+            SPDXID: id,
+            name: distro.id,
+            versionInfo: distro.versionId ?? distro.buildId,
+            supplier: NOASSERTION,
+            downloadLocation: NOASSERTION,
+            filesAnalyzed: false,
+            licenseConcluded: NOASSERTION,
+            licenseDeclared: NOASSERTION,
+            copyrightText: NOASSERTION,
+            primaryPackagePurpose: 'OPERATING_SYSTEM',
+            ...(distro.prettyName ? { sourceInfo: distro.prettyName } : {}),
+        });
+        rels.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+    }
+    const ids = new Map();
+    const used = new Set();
+    for (const p of packages) {
+        const id = `SPDXRef-Package-${idPart(p.type)}-${idPart(p.name)}-${shortHash(p.purl, p.path, p.name, p.version)}`;
+        if (used.has(id)) {
+            ids.set(p, id); // the very same package reported twice
+            continue;
+        }
+        used.add(id);
+        ids.set(p, id);
+        const cpes = [...new Set([...(p.cpe ? [p.cpe] : []), ...(p.cpes ?? [])])];
+        out.push({
+            SPDXID: id,
+            name: p.name,
+            ...(p.version ? { versionInfo: p.version } : {}),
+            supplier: p.supplier ?? NOASSERTION,
+            ...(p.originator ? { originator: p.originator } : {}),
+            downloadLocation: NOASSERTION,
+            filesAnalyzed: false,
+            licenseConcluded: NOASSERTION,
+            licenseDeclared: declaredLicense(p.licenses, extracted),
+            copyrightText: NOASSERTION,
+            primaryPackagePurpose: 'LIBRARY',
+            sourceInfo: `acquired package info from ${p.foundBy}: ${p.path} (layer ${p.layer})`,
+            externalRefs: [
+                ...cpes.map((c) => ({ referenceCategory: 'SECURITY', referenceType: c.startsWith('cpe:2.3:') ? 'cpe23Type' : 'cpe22Type', referenceLocator: c })),
+                { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: p.purl },
+            ],
+        });
+        rels.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+    }
+    const seen = new Set();
+    for (const { from, to } of relationships) {
+        const a = ids.get(from);
+        const b = ids.get(to);
+        if (!a || !b || a === b || seen.has(`${a} ${b}`))
+            continue;
+        seen.add(`${a} ${b}`);
+        rels.push({ spdxElementId: a, relationshipType: 'DEPENDS_ON', relatedSpdxElement: b });
+    }
+    const document = envelope(image, tool, content.timestamp ?? new Date(), out, rels, extracted, content.problems);
+    return { document, json: JSON.stringify(document), packageCount: out.length - 1 };
+}
+// The SPDX document attested on a multi-platform index: the index, and one
+// container package per platform image it lists (each platform's packages
+// are in that platform's own document, attested on its own digest).
+function buildSpdxIndexDocument(index, platforms, tool, created = new Date()) {
+    const rootId = 'SPDXRef-Index';
+    const out = [imagePackage(rootId, index)];
+    const rels = [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId }];
+    for (const p of platforms) {
+        const id = `SPDXRef-Image-${idPart(p.digest.replace(/^sha256:/, '').slice(0, 16))}`;
+        out.push({ ...imagePackage(id, p), ...(p.platform ? { sourceInfo: `platform ${p.platform}` } : {}) });
+        rels.push({ spdxElementId: rootId, relationshipType: 'CONTAINS', relatedSpdxElement: id });
+    }
+    const document = envelope(index, tool, created, out, rels, new Map());
+    return { document, json: JSON.stringify(document), packageCount: out.length - 1 };
+}
+
 ;// CONCATENATED MODULE: ./lib/sbom.js
-// The only module that knows CycloneDX. generateImageSbom streams an image
-// through the catalogers; buildSbomDocument (pure) turns packages into a
-// CycloneDX 1.6 document; loadSbomFile accepts a user's own SBOM.
+// The only module that knows CycloneDX. generateImageSboms streams an image
+// through the catalogers once and writes each requested format from that one
+// package list: buildSbomDocument (pure) makes CycloneDX 1.6, sbom/spdx.ts
+// SPDX 2.3; loadSbomFile accepts a user's own SBOM.
  // must run before the library loads (ncc ESM bundle)
 
 
@@ -67665,9 +67922,10 @@ async function scanImage(layers, catalogers, log = () => { }) {
 
 
 
+
 const CDX_PREDICATE = 'https://cyclonedx.org/bom';
-const SPDX_PREDICATE = 'https://spdx.dev/Document';
 const TOOL = 'sign-attest-action';
+const DEFAULT_TOOL = { name: TOOL, version: 'unknown' };
 // Runtime validation is for small images only: it is O(n²) in components
 // (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
 // validator adds ~35 MB to the peak memory of a large scan (measured on a
@@ -67700,14 +67958,6 @@ function licensesOf(declared) {
     }
     // SpdxLicense ids the schema does not know are written as names by the library.
     return unique.map((l, i) => (valid[i] && /^[A-Za-z0-9.-]+$/.test(l) ? new index_node.Models.SpdxLicense(l) : new index_node.Models.NamedLicense(l)));
-}
-function imagePurl(image) {
-    const repository = image.name.replace(/[:@][^/]*$/, '');
-    const arch = image.platform?.split('/')[1];
-    return purl('oci', undefined, repository.slice(repository.lastIndexOf('/') + 1).toLowerCase(), image.digest, {
-        arch,
-        repository_url: repository,
-    });
 }
 // Stable across runs for the same image and contents, so re-attesting an
 // unchanged image yields the same document apart from the timestamp.
@@ -67815,11 +68065,30 @@ function generateIndexSbom(index, platforms) {
     const json = serializer.serialize(bom, { sortLists: true });
     return { document: JSON.parse(json), json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: [] };
 }
+// The index document in each requested format.
+function generateIndexSboms(index, platforms, formats, tool = DEFAULT_TOOL) {
+    return formats.map((format) => {
+        if (format === 'cyclonedx')
+            return generateIndexSbom(index, platforms);
+        const spdx = buildSpdxIndexDocument(index, platforms, tool);
+        return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems: [] };
+    });
+}
 async function validateCycloneDx(json) {
     const errors = await new index_node.Validation.JsonStrictValidator(index_node.Spec.Version.v1dot6).validate(json);
     return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);
 }
 async function generateImageSbom(input) {
+    return (await generateImageSboms(input, ['cyclonedx']))[0];
+}
+// One scan of the image, then one document per format, in the order asked.
+async function generateImageSboms(input, formats) {
+    const scanned = await catalogImage(input);
+    return renderSboms(scanned, formats, input);
+}
+// Streams the layers once through the catalogers: the package list every
+// format is written from.
+async function catalogImage(input) {
     const log = input.log ?? (() => { });
     const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
     let scan;
@@ -67836,23 +68105,41 @@ async function generateImageSbom(input) {
     // Every problem in the log (the step's annotations show the first few).
     for (const w of scan.warnings)
         log(`skipped: ${problemLine(w)}`);
-    const built = buildSbomDocument({
-        image: { name: input.name, digest: input.digest, platform: input.platform },
-        distro: scan.distro,
-        packages: scan.packages,
-        relationships: scan.relationships,
-        problems: scan.warnings,
-    });
-    const mode = input.validate ?? 'auto';
-    const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && scan.uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
-    if (mode === 'always' || (mode === 'auto' && small)) {
-        const problem = await validateCycloneDx(built.json);
-        if (problem) {
-            throw new errors/* ActionError */.l('SBOM', `the generated SBOM for ${input.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+    return {
+        content: {
+            image: { name: input.name, digest: input.digest, platform: input.platform },
+            distro: scan.distro,
+            packages: scan.packages,
+            relationships: scan.relationships,
+            problems: scan.warnings,
+        },
+        uncompressedBytes: scan.uncompressedBytes,
+    };
+}
+async function renderSboms({ content, uncompressedBytes }, formats, opts = {}) {
+    const log = opts.log ?? (() => { });
+    const problems = content.problems ?? [];
+    const results = [];
+    for (const format of formats) {
+        if (format === 'spdx') {
+            const spdx = buildSpdxDocument(content, opts.tool ?? DEFAULT_TOOL);
+            log(`SBOM (SPDX 2.3): ${spdx.packageCount} packages, ${(spdx.json.length / 1e6).toFixed(2)} MB`);
+            results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems });
+            continue;
         }
+        const built = buildSbomDocument(content);
+        const mode = opts.validate ?? 'auto';
+        const small = built.componentCount <= AUTO_VALIDATE_MAX_COMPONENTS && uncompressedBytes <= AUTO_VALIDATE_MAX_BYTES;
+        if (mode === 'always' || (mode === 'auto' && small)) {
+            const problem = await validateCycloneDx(built.json);
+            if (problem) {
+                throw new errors/* ActionError */.l('SBOM', `the generated SBOM for ${content.image.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+            }
+        }
+        log(`SBOM: ${built.componentCount} components, ${content.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
+        results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems });
     }
-    log(`SBOM: ${built.componentCount} components, ${scan.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-    return { ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: scan.warnings };
+    return results;
 }
 async function loadSbomFile(path) {
     const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or set sbom: generate to catalog the image instead';
@@ -67890,16 +68177,17 @@ async function loadSbomFile(path) {
 
 
 
-// The SBOM predicate for each image, in target order: a document generated
-// per image, or the user's file (read once). A supplied SBOM describes what
+
+// The SBOM predicates for each image, in target order: one document per
+// requested format generated per image (one scan), or the user's file (read once). A supplied SBOM describes what
 // the user named, so it is attested only on the images named in `images`,
 // never on the platform images derived from a named index.
-async function sbomPredicates(targets, mode, outDir, log) {
+async function sbomPredicates(targets, mode, outDir, log, formats = ['cyclonedx']) {
     if (mode.kind === 'none')
         return targets.map(() => []);
     if (mode.kind === 'file') {
         const sbom = await loadSbomFile(mode.path);
-        const predicate = { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
+        const predicate = { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
         return targets.map((t) => {
             if (isDerived(t)) {
                 log.image(t.name, t.manifest.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
@@ -67909,9 +68197,9 @@ async function sbomPredicates(targets, mode, outDir, log) {
             return [predicate];
         });
     }
-    const generated = await Promise.all(targets.map((t) => generatedSbom(t, outDir, log)));
+    const generated = await Promise.all(targets.map((t) => generatedSboms(t, outDir, log, formats)));
     annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
-    return generated.map((g) => [g.predicate]);
+    return generated.map((g) => g.predicates);
 }
 // Annotations a run shows for scanner problems; the rest are counted in one
 // more, and all of them are in the log and in the SBOM's metadata.
@@ -67931,16 +68219,18 @@ function annotateProblems(problems, warn = core/* warning */.$e) {
 }
 // A platform image found inside a named index, not named by the user.
 const isDerived = (t) => t.platform !== undefined;
-// A document generated by streaming the image's layers from the registry. An
-// index gets a document listing its platform images; each platform image
-// gets its own full SBOM.
-async function generatedSbom(target, outDir, runLog) {
+// Documents generated by streaming the image's layers from the registry
+// once. An index gets documents listing its platform images; each platform
+// image gets its own full SBOM.
+const FILE_NAMES = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
+async function generatedSboms(target, outDir, runLog, formats) {
     const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
     const log = runLog.image(target.name, target.manifest.digest);
     const platforms = isIndex(target) ? platformsOf(target) : [];
-    const sbom = isIndex(target)
-        ? generateIndexSbom({ name: target.name, digest: target.manifest.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })))
-        : await generateImageSbom({
+    const tool = { name: 'sign-attest-action', version: packageVersion() };
+    const sboms = isIndex(target)
+        ? generateIndexSboms({ name: target.name, digest: target.manifest.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })), formats, tool)
+        : await generateImageSboms({
             name: target.name,
             digest: target.manifest.digest,
             platform: target.platform,
@@ -67949,14 +68239,19 @@ async function generatedSbom(target, outDir, runLog) {
             openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
             log: (line) => log.info(line),
             validate: 'auto',
-        });
+            tool,
+        }, formats);
     const dir = targetDir(outDir, target);
     await (0,promises_.mkdir)(dir, { recursive: true });
-    const path = (0,external_node_path_.join)(dir, 'sbom.cdx.json');
-    await (0,promises_.writeFile)(path, sbom.json);
-    // An image's generator has already logged its figures.
-    log.info(isIndex(target) ? `SBOM: index document listing ${platforms.length} platform images → ${path}` : `SBOM document → ${path}`);
-    return { predicate: { kind: 'sbom', predicateType: sbom.predicateType, document: sbom.document, path }, problems: sbom.problems, where };
+    const predicates = await Promise.all(sboms.map(async (sbom) => {
+        const path = (0,external_node_path_.join)(dir, FILE_NAMES[sbom.format]);
+        await (0,promises_.writeFile)(path, sbom.json);
+        // An image's generator has already logged its figures.
+        log.info(isIndex(target) ? `SBOM (${sbom.format}): index document listing ${platforms.length} platform images → ${path}` : `SBOM document (${sbom.format}) → ${path}`);
+        return { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path };
+    }));
+    // Both formats come from one scan: its problems are reported once.
+    return { predicates, problems: sboms[0]?.problems ?? [], where };
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
@@ -68603,7 +68898,7 @@ async function run(inputs) {
         const provenance = inputs.provenance
             ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
             : [];
-        const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log);
+        const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log, inputs.sbomFormats);
         const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
         if (inputs.referrersOnly)
             core/* notice */.lm(inputs.referrersOnly);
@@ -68663,7 +68958,8 @@ function setOutputs(results) {
     const first = results[0];
     if (!first)
         return;
-    const find = (kind) => first.artifacts.find((a) => a.kind === kind);
+    const find = (kind) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
+    const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
     core/* setOutput */.uH('digest', first.digest);
     core/* setOutput */.uH('signature-log-index', find('signature')?.logIndex ?? '');
     core/* setOutput */.uH('sbom-log-index', find('sbom')?.logIndex ?? '');
@@ -68672,6 +68968,9 @@ function setOutputs(results) {
     core/* setOutput */.uH('sbom-bundle', find('sbom')?.bundle ?? '');
     core/* setOutput */.uH('provenance-bundle', find('provenance')?.bundle ?? '');
     core/* setOutput */.uH('sbom-path', find('sbom')?.path ?? '');
+    core/* setOutput */.uH('sbom-spdx-log-index', spdx?.logIndex ?? '');
+    core/* setOutput */.uH('sbom-spdx-bundle', spdx?.bundle ?? '');
+    core/* setOutput */.uH('sbom-spdx-path', spdx?.path ?? '');
     core/* setOutput */.uH('results', resultsJSON(results));
 }
 
@@ -68773,6 +69072,22 @@ function digestTag(digest, suffix = '') {
     const [alg, hex] = digest.split(':');
     return `${(alg ?? '').slice(0, 32)}-${(hex ?? '').slice(0, 64)}${suffix}`;
 }
+
+
+/***/ }),
+
+/***/ 5917:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   T: () => (/* binding */ PREDICATE_TYPE),
+/* harmony export */   z: () => (/* binding */ SBOM_FORMATS)
+/* harmony export */ });
+const SBOM_FORMATS = ['cyclonedx', 'spdx'];
+const PREDICATE_TYPE = {
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdx: 'https://spdx.dev/Document',
+};
 
 
 /***/ }),
