@@ -91,7 +91,13 @@ interface MergeSpec {
 async function mergeUntilStable(client: RegistryClient, repo: string, tag: string, spec: MergeSpec): Promise<string> {
   const seen = new Map<string, Descriptor>();
   let confirmations = 0;
+  // The longest read-merge-write cycle seen: a racing writer's stale PUT lands
+  // at most about that long after its read, so the confirming reads wait at
+  // least twice as long (on a loaded machine or a slow registry, 150 ms was
+  // seen to be too short and lose one of 16 concurrent signatures).
+  let slowestCycleMs = 0;
   for (let round = 0; round < MAX_MERGE_ROUNDS; round++) {
+    const cycleStart = Date.now();
     const current = await client.getManifest(repo, tag);
     if (current && spec.expectIndex && current.mediaType !== MEDIA.ociIndex) {
       throw new ActionError('REGISTRY', `${repo}:${tag} exists but is not an OCI index (${current.mediaType}), so the referrers fallback cannot use it; delete that tag`);
@@ -104,11 +110,13 @@ async function mergeUntilStable(client: RegistryClient, repo: string, tag: strin
     const complete = [...seen.keys()].every((k) => present.has(k)) && existing.every((d) => seen.has(spec.key(d)));
     if (current && complete) {
       if (++confirmations >= 2) return current.digest;
-      await pause(SETTLE_MS + Math.random() * SETTLE_MS);
+      const settle = Math.max(SETTLE_MS, 2 * slowestCycleMs);
+      await pause(settle + Math.random() * settle);
       continue;
     }
     confirmations = 0;
     await spec.write([...seen.values()]);
+    slowestCycleMs = Math.max(slowestCycleMs, Date.now() - cycleStart);
     await pause(Math.random() * Math.min(400, 25 * 2 ** round));
   }
   throw new ActionError('REGISTRY', `${repo}:${tag} kept changing under concurrent writers after ${MAX_MERGE_ROUNDS} merges; re-run the job`);
