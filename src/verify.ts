@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,8 +12,7 @@ import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity, type Trus
 import { verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
 import { ActionError, errorLine } from './errors.js';
 import { toVerifyError, VerifyError } from './verify/error.js';
-import { verifyPrehashed, type Prehashed } from './verify/prehashed.js';
-import { missingValidityStart } from './verify/validity.js';
+import { checkProofOnlyLogWindows, missingValidityStart } from './verify/validity.js';
 import { checkIdentity, type IdentityPolicy, type SignerIdentity } from './verify/policy.js';
 
 // One verification library for the signing action's self-check, the verify
@@ -87,10 +87,16 @@ export function parseBundle(bundleJSON: unknown): Bundle {
 // a log entry's body to the content only for the kinds it knows, and intoto
 // v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
 // inclusion (SET, proof) is still checked here, and the caller must bind the
-// logged body to the content itself, as cosign does. `prehashed`: a message
-// signature checked against the artifact's digest instead of its bytes; every
-// other check (log body, certificate, timestamps) is the library's, unchanged.
-export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artifact?: Buffer, opts: { bodyBoundByCaller?: boolean; prehashed?: Prehashed } = {}): VerifiedBundle {
+// logged body to the content itself, as cosign does. `overDigest`: a message
+// signature known only by the artifact's digest is checked by this function
+// (verify/prehashed.ts, passed in so only the CLI bundles its curve code);
+// every other check (log body, certificate, timestamps) is the library's.
+export function verifyBundleMaterial(
+  trust: TrustMaterial,
+  bundle: Bundle,
+  artifact?: Buffer,
+  opts: { bodyBoundByCaller?: boolean; overDigest?: (key: KeyObject, signature: Uint8Array) => boolean } = {},
+): VerifiedBundle {
   const verifier = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
   if (opts.bodyBoundByCaller) {
     // Replaces only the body comparison of the (private) log step; its other
@@ -104,12 +110,14 @@ export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artif
   }
   try {
     const entity = toSignedEntity(bundle, artifact);
-    const { prehashed } = opts;
-    if (prehashed && bundle.content.$case === 'messageSignature') {
+    const { overDigest } = opts;
+    if (overDigest && !artifact && bundle.content.$case === 'messageSignature') {
       const signature = bundle.content.messageSignature.signature;
-      entity.signature.verifySignature = (key) => verifyPrehashed(key, signature, prehashed);
+      entity.signature.verifySignature = (key) => overDigest(key, signature);
     }
     const signer = verifier.verify(entity);
+    const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
+    if (untrustedLog) throw new VerifyError('INCLUSION_PROOF', untrustedLog);
     return {
       signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
       logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),

@@ -193,6 +193,18 @@ describeV2('verify-bundle on a Rekor v2 message-signature bundle (hashedrekord v
     expect(rewritten.code).toBe(1);
   });
 
+  // No SET here: the checkpoint's log must have been trusted at the TSA time
+  // (@sigstore/verify checks log windows only through a SET).
+  it('the Rekor v2 log must be trusted at the timestamp: an end equal to it accepts, a millisecond earlier refuses', async () => {
+    const signed = c.bundle['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps'][0]['signedTimestamp'];
+    const time = RFC3161Timestamp.parse(Buffer.from(signed, 'base64')).signingTime.getTime();
+    const endsAt = (ms: number) => c.root((r) => (loggingTLog(r, c.bundle)['publicKey']['validFor']['end'] = rfc3339(ms)));
+    expect(await c.verify(sha256(c.data), { root: await endsAt(time) })).toMatchObject({ code: 0, stderr: '' });
+    const before = await c.verify(sha256(c.data), { root: await endsAt(time - 1) });
+    expect(before.stderr).toBe(`error: the transparency log ${stack.rekorV2URL} was not trusted at the signing time (${rfc3339(time)}) by the trusted root's validity window\n`);
+    expect(before.code).toBe(1);
+  });
+
   it('refuses a trusted root whose Rekor v2 log has no validity start', async () => {
     const root = await c.root((r) => delete loggingTLog(r, c.bundle)['publicKey']['validFor']['start']);
     const r = await c.verify(sha256(c.data), { root });

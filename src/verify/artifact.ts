@@ -6,6 +6,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
+import { verifyPrehashed } from './prehashed.js';
 import { checkIdentity, type IdentityPolicy } from './policy.js';
 import { checkStatementSubject, sha256Hex, statementOf } from './subject.js';
 
@@ -45,7 +46,9 @@ export function verifyArtifactBundle(trust: TrustMaterial, bundleJSON: unknown, 
         ? verifyBundleMaterial(trust, bundle, artifact.bytes)
         : // Only the digest is known: the signature is checked over it (ECDSA
           // signs the hash of the message, so this is the same check).
-          verifyBundleMaterial(trust, bundle, undefined, { prehashed: { algorithm: 'sha256', digest: Buffer.from(digest.slice('sha256:'.length), 'hex') } });
+          verifyBundleMaterial(trust, bundle, undefined, {
+            overDigest: (key, signature) => verifyPrehashed(key, signature, { algorithm: 'sha256', digest: Buffer.from(digest.slice('sha256:'.length), 'hex') }),
+          });
   }
   if ('policy' in signer) checkIdentity(signer.policy, verified.signer);
   return verified;
