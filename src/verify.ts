@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity, type Trus
 import { verifyTLogInclusion } from '@sigstore/verify/dist/tlog/index.js';
 import { ActionError, errorLine } from './errors.js';
 import { toVerifyError, VerifyError } from './verify/error.js';
+import { checkProofOnlyLogWindows, missingValidityStart } from './verify/validity.js';
 import { checkIdentity, type IdentityPolicy, type SignerIdentity } from './verify/policy.js';
 
 // One verification library for the signing action's self-check, the verify
@@ -46,6 +48,8 @@ export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (
     if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
       throw new ActionError('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
     }
+    const unbounded = missingValidityStart(root);
+    if (unbounded) throw new ActionError('INPUT', `trusted-root: "${trustedRootPath}" is malformed: ${unbounded}; give every log, CT log, CA and TSA the time it became trusted, or pass your instance's trusted_root.json`);
     return toTrustMaterial(root);
   }
   // The public-good root via TUF, kept fresh in a cache; offline, the copy
@@ -83,8 +87,16 @@ export function parseBundle(bundleJSON: unknown): Bundle {
 // a log entry's body to the content only for the kinds it knows, and intoto
 // v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
 // inclusion (SET, proof) is still checked here, and the caller must bind the
-// logged body to the content itself, as cosign does.
-export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artifact?: Buffer, opts: { bodyBoundByCaller?: boolean } = {}): VerifiedBundle {
+// logged body to the content itself, as cosign does. `overDigest`: a message
+// signature known only by the artifact's digest is checked by this function
+// (verify/prehashed.ts, passed in so only the CLI bundles its curve code);
+// every other check (log body, certificate, timestamps) is the library's.
+export function verifyBundleMaterial(
+  trust: TrustMaterial,
+  bundle: Bundle,
+  artifact?: Buffer,
+  opts: { bodyBoundByCaller?: boolean; overDigest?: (key: KeyObject, signature: Uint8Array) => boolean } = {},
+): VerifiedBundle {
   const verifier = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
   if (opts.bodyBoundByCaller) {
     // Replaces only the body comparison of the (private) log step; its other
@@ -97,7 +109,15 @@ export function verifyBundleMaterial(trust: TrustMaterial, bundle: Bundle, artif
     });
   }
   try {
-    const signer = verifier.verify(toSignedEntity(bundle, artifact));
+    const entity = toSignedEntity(bundle, artifact);
+    const { overDigest } = opts;
+    if (overDigest && !artifact && bundle.content.$case === 'messageSignature') {
+      const signature = bundle.content.messageSignature.signature;
+      entity.signature.verifySignature = (key) => overDigest(key, signature);
+    }
+    const signer = verifier.verify(entity);
+    const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
+    if (untrustedLog) throw new VerifyError('INCLUSION_PROOF', untrustedLog);
     return {
       signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
       logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Bundle } from '@sigstore/bundle';
 import { crypto as sigcrypto, X509Certificate } from '@sigstore/core';
@@ -5,6 +6,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
+import { verifyPrehashed } from './prehashed.js';
 import { checkIdentity, type IdentityPolicy } from './policy.js';
 import { checkStatementSubject, sha256Hex, statementOf } from './subject.js';
 
@@ -16,7 +18,8 @@ export type Artifact = { bytes: Buffer } | { digest: string };
 
 // `sha256:<hex>` is a digest; anything else is a path.
 export async function readArtifact(fileOrDigest: string): Promise<Artifact> {
-  if (/^sha256:[0-9a-f]{64}$/.test(fileOrDigest)) return { digest: fileOrDigest };
+  // As the conformance protocol says: a digest-shaped name of an existing file is that file.
+  if (/^sha256:[0-9a-f]{64}$/.test(fileOrDigest) && !existsSync(fileOrDigest)) return { digest: fileOrDigest };
   try {
     return { bytes: await readFile(fileOrDigest) };
   } catch (err) {
@@ -36,11 +39,16 @@ export function verifyArtifactBundle(trust: TrustMaterial, bundleJSON: unknown, 
     verified = verifyBundleMaterial(trust, bundle);
     checkStatementSubject(statementOf(bundle), digest);
   } else {
-    if (!('bytes' in artifact)) {
-      throw new VerifyError('MALFORMED', 'a message-signature bundle is verified over the artifact itself: pass the file, not its digest');
-    }
     checkMessageDigest(bundle, digest);
-    verified = verifyBundleMaterial(trust, bundle, artifact.bytes);
+    checkLoggedDigest(bundle, digest);
+    verified =
+      'bytes' in artifact
+        ? verifyBundleMaterial(trust, bundle, artifact.bytes)
+        : // Only the digest is known: the signature is checked over it (ECDSA
+          // signs the hash of the message, so this is the same check).
+          verifyBundleMaterial(trust, bundle, undefined, {
+            overDigest: (key, signature) => verifyPrehashed(key, signature, { algorithm: 'sha256', digest: Buffer.from(digest.slice('sha256:'.length), 'hex') }),
+          });
   }
   if ('policy' in signer) checkIdentity(signer.policy, verified.signer);
   return verified;
@@ -69,4 +77,25 @@ function checkMessageDigest(bundle: Bundle, digest: string): void {
   if (bundle.content.$case !== 'messageSignature') return;
   const logged = Buffer.from(bundle.content.messageSignature.messageDigest?.digest ?? []).toString('hex');
   if (`sha256:${logged}` !== digest) throw new VerifyError('DIGEST_MISMATCH', `digest mismatch: the bundle signs sha256:${logged}, not ${digest}`);
+}
+
+// Each hashedrekord entry (v0.0.1 on Rekor v1, v0.0.2 on Rekor v2) must log
+// the artifact's digest. @sigstore/verify matches the entry to the bundle's
+// messageDigest; this binds it to the digest given or computed here as well,
+// so a digest-form check never rests on a field the signer chose alone.
+function checkLoggedDigest(bundle: Bundle, digest: string): void {
+  for (const entry of bundle.verificationMaterial.tlogEntries) {
+    if (entry.kindVersion?.kind !== 'hashedrekord') continue;
+    let logged: string | undefined;
+    try {
+      const spec = JSON.parse(Buffer.from(entry.canonicalizedBody).toString('utf8'))?.spec;
+      const v1 = spec?.data?.hash;
+      const v2 = spec?.hashedRekordV002?.data;
+      if (v1 && v1.algorithm === 'sha256' && typeof v1.value === 'string') logged = `sha256:${v1.value.toLowerCase()}`;
+      else if (v2 && (v2.algorithm === 'SHA2_256' || v2.algorithm === undefined) && typeof v2.digest === 'string') logged = `sha256:${Buffer.from(v2.digest, 'base64').toString('hex')}`;
+    } catch {
+      // an unreadable body is reported as not matching below
+    }
+    if (logged !== digest) throw new VerifyError('TLOG_BODY', `the log entry ${entry.logIndex} records ${logged ?? 'no sha256 digest'}, not ${digest}`);
+  }
 }
