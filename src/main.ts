@@ -25,7 +25,8 @@ export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
   try {
-    const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
+    if (inputs.servicesFrom) core.info(`Sigstore services from ${inputs.servicesFrom}: Fulcio ${inputs.fulcioURL}, Rekor ${inputs.rekorURL}, TSA ${inputs.tsaURL ?? 'none'}`);
+    const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf);
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
