@@ -353,6 +353,8 @@ export function interopConsumersSuite({ real }: SuiteOptions): void {
     lib = await stackLib();
     dir = mkdtempSync(join(tmpdir(), 'interop-'));
     stack = await lib.startStack({ stateDir: join(dir, 'stack'), auth: true, real });
+    // A stand-in run would pass for a real one: say which services answered.
+    if (Boolean(stack.real) !== real) throw new Error(`asked for the ${real ? 'real services' : 'stand-in'}, got the other`);
     home = makeToolHome({ dockerAuths: { [stack.authRegistry ?? '']: stack.registryCredentials! } });
     writeFileSync(join(dir, 'sbom.spdx.json'), JSON.stringify(SPDX_DOC));
     // gh takes custom roots as JSON lines; sigstore-python as a client trust config.
