@@ -31,6 +31,9 @@ export interface Inputs {
   tuf: TufSource;
   // Where the service URLs came from, when a signing config chose them (for the log).
   servicesFrom?: string;
+  // Set when the services come from a TUF repository's signing config: the
+  // inputs with them, read just before signing (the registry is read first).
+  servicesFromTuf?: () => Promise<Inputs>;
   audience: string;
   identityToken?: string;
   registryUsername?: string;
@@ -41,15 +44,29 @@ export interface Inputs {
 
 const ATTACH_MODES: readonly AttachMode[] = ['both', 'referrers', 'tags', 'none'];
 
-// readInputs, with the services of the TUF repository's signing config (the
-// public-good one by default) when neither signing-config nor fulcio-url /
-// rekor-url names them: a private instance passed by URL gets no public TSA.
+// The services come from the TUF repository's signing config (the public-good
+// one by default) when neither signing-config nor fulcio-url / rekor-url names
+// them: a private instance passed by URL gets no public TSA.
+const servicesFromTuf = (get: (name: string) => string) => !get('signing-config').trim() && !get('fulcio-url').trim() && !get('rekor-url').trim();
+
+// The action's entry: every input checked now (with the embedded public-good
+// services standing in), the TUF repository asked only when signing starts.
+export function readActionInputs(
+  get: (name: string) => string = (n) => core.getInput(n),
+  warn: (message: string) => void = (m) => core.warning(m),
+): Inputs {
+  if (!servicesFromTuf(get)) return readInputs(get);
+  return { ...readInputs(get, embeddedPublicGoodServices()), servicesFromTuf: () => readInputsWithServices(get, warn) };
+}
+
+// readInputs, with the services of the TUF repository's signing config when
+// no input names them.
 export async function readInputsWithServices(
   get: (name: string) => string = (n) => core.getInput(n),
   warn: (message: string) => void = (m) => core.warning(m),
 ): Promise<Inputs> {
   const tuf = readTufSource(get);
-  if (get('signing-config').trim() || get('fulcio-url').trim() || get('rekor-url').trim()) return readInputs(get);
+  if (!servicesFromTuf(get)) return readInputs(get);
   readInputs(get, embeddedPublicGoodServices()); // every input error before any network request
   const from = tuf.rootPath ? `the signing config of ${tuf.mirrorURL}` : 'the public-good signing config';
   return { ...readInputs(get, await fetchSigningConfig(tuf, isPublicGood(tuf) ? warn : undefined)), servicesFrom: from };

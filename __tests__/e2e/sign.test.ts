@@ -303,8 +303,8 @@ describe('registry credentials from ~/.docker/config.json', () => {
 // config of a TUF repository (here the stack's mirror, as the public-good one
 // is read by default), and its TSA timestamps every signature.
 describe('services from the signing config of a TUF repository', () => {
-  const tufOnly = (img: PushedImage, mirror: string) =>
-    runAction({ inputs: { images: img.ref, sbom: 'false', 'tuf-mirror-url': mirror, 'tuf-root': stack.tufRootPath }, env: stack.env });
+  const tufOnly = (img: PushedImage, mirror: string, extra: Record<string, string> = {}) =>
+    runAction({ inputs: { images: img.ref, sbom: 'false', 'tuf-mirror-url': mirror, 'tuf-root': stack.tufRootPath, ...extra }, env: stack.env });
 
   it('takes Fulcio, Rekor and the TSA from signing_config.v0.2.json and the trusted root from the same mirror', async () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/tuf-config');
@@ -334,7 +334,8 @@ describe('services from the signing config of a TUF repository', () => {
     const port = await new Promise<number>((res) => probe.listen(0, '127.0.0.1', () => res((probe.address() as { port: number }).port)));
     await new Promise((res) => probe.close(res));
     await lib.resetStats(stack);
-    const r = await tufOnly(img, `http://127.0.0.1:${port}/tuf`);
+    // (With trusted-root given, the first thing asked of the repository is the signing config.)
+    const r = await tufOnly(img, `http://127.0.0.1:${port}/tuf`, { 'trusted-root': stack.trustedRoot });
     expect(r.code).toBe(1);
     expect(errorLines(r)).toEqual([expect.stringMatching(/^::error::tuf-mirror-url: cannot read signing_config\.v0\.2\.json from http:\/\/127\.0\.0\.1:\d+\/tuf .*pass signing-config or fulcio-url and rekor-url$/)]);
     expect(r.stdout).not.toContain('::warning::');

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ActionError } from '../../src/errors.js';
-import { readInputsWithServices } from '../../src/inputs.js';
+import { readActionInputs, readInputsWithServices } from '../../src/inputs.js';
 import { fetchSigningConfig, SIGNING_CONFIG_V02 } from '../../src/signing-config.js';
 import { loadTrustMaterial } from '../../src/verify.js';
 import { buildTufRepo } from '../../test/stack/tuf.mjs';
@@ -117,5 +117,23 @@ describe('readInputsWithServices', () => {
     await expect(readInputsWithServices(get({ 'tuf-mirror-url': mirror }))).rejects.toThrow(/tuf-mirror-url and tuf-root go together/);
     // Had the (unreachable, private) repository been asked first, its error would come instead.
     await expect(readInputsWithServices(get({ 'tuf-mirror-url': deadMirror, 'tuf-root': rootPath, attach: 'sometimes' }))).rejects.toThrow(/^attach: "sometimes"/);
+  });
+});
+
+describe('readActionInputs (the action entry)', () => {
+  const get = (values: Record<string, string>) => (name: string) => ({ images: `ghcr.io/o/app@sha256:${'a'.repeat(64)}`, ...values })[name] ?? '';
+
+  it('asks nothing yet: the embedded public-good services stand in, and the TUF config is read when signing starts', async () => {
+    const before = requests.length;
+    const inputs = readActionInputs(get({ 'tuf-mirror-url': mirror, 'tuf-root': rootPath }));
+    expect(requests.length).toBe(before);
+    expect(inputs).toMatchObject({ fulcioURL: EMBEDDED.fulcioURL, tsaURL: EMBEDDED.tsaURL });
+    expect(await inputs.servicesFromTuf?.()).toMatchObject({ fulcioURL: 'https://fulcio.example', tsaURL: 'https://tsa.example/api/v1/timestamp' });
+  });
+
+  it('leaves runs that name their services by URL alone (no TSA unless tsa-url)', () => {
+    const inputs = readActionInputs(get({ 'fulcio-url': 'https://fulcio.private', 'rekor-url': 'https://rekor.private' }));
+    expect(inputs.servicesFromTuf).toBeUndefined();
+    expect(inputs.tsaURL).toBeUndefined();
   });
 });
