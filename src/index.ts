@@ -1,11 +1,11 @@
 import * as core from '@actions/core';
 import { errorLine } from './errors.js';
-import { readInputs } from './inputs.js';
+import { readActionInputs } from './inputs.js';
 import { run } from './main.js';
 
 // Entry point: inputs are read (and validated) once, then the pipeline runs.
 try {
-  await run(readInputs());
+  await run(readActionInputs());
 } catch (err) {
   core.setFailed(errorLine(err));
 }

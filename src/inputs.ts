@@ -3,7 +3,8 @@ import { existsSync } from 'node:fs';
 import { ActionError } from './errors.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
 import { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
-import { readSigningConfig, type SelectedServices } from './signing-config.js';
+import { embeddedPublicGoodServices, fetchSigningConfig, readSigningConfig, type SelectedServices } from './signing-config.js';
+import { isPublicGood, PUBLIC_GOOD_TUF, type TufSource } from './tuf.js';
 
 // The only caller of core.getInput: every input parsed, checked and typed
 // once, with errors that name the input and the fix.
@@ -26,6 +27,13 @@ export interface Inputs {
   referrersOnly?: string;
   tsaURL?: string;
   trustedRoot?: string;
+  // The TUF repository of the trusted root and signing config when their inputs are empty.
+  tuf: TufSource;
+  // Where the service URLs came from, when a signing config chose them (for the log).
+  servicesFrom?: string;
+  // Set when the services come from a TUF repository's signing config: the
+  // inputs with them, read just before signing (the registry is read first).
+  servicesFromTuf?: () => Promise<Inputs>;
   audience: string;
   identityToken?: string;
   registryUsername?: string;
@@ -36,7 +44,48 @@ export interface Inputs {
 
 const ATTACH_MODES: readonly AttachMode[] = ['both', 'referrers', 'tags', 'none'];
 
-export function readInputs(get: (name: string) => string = (n) => core.getInput(n)): Inputs {
+// The services come from the TUF repository's signing config (the public-good
+// one by default) when neither signing-config nor fulcio-url / rekor-url names
+// them: a private instance passed by URL gets no public TSA.
+const servicesFromTuf = (get: (name: string) => string) => !get('signing-config').trim() && !get('fulcio-url').trim() && !get('rekor-url').trim();
+
+// The action's entry: every input checked now (with the embedded public-good
+// services standing in), the TUF repository asked only when signing starts.
+export function readActionInputs(
+  get: (name: string) => string = (n) => core.getInput(n),
+  warn: (message: string) => void = (m) => core.warning(m),
+): Inputs {
+  if (!servicesFromTuf(get)) return readInputs(get);
+  return { ...readInputs(get, embeddedPublicGoodServices()), servicesFromTuf: () => readInputsWithServices(get, warn) };
+}
+
+// readInputs, with the services of the TUF repository's signing config when
+// no input names them.
+export async function readInputsWithServices(
+  get: (name: string) => string = (n) => core.getInput(n),
+  warn: (message: string) => void = (m) => core.warning(m),
+): Promise<Inputs> {
+  const tuf = readTufSource(get);
+  if (!servicesFromTuf(get)) return readInputs(get);
+  readInputs(get, embeddedPublicGoodServices()); // every input error before any network request
+  const from = tuf.rootPath ? `the signing config of ${tuf.mirrorURL}` : 'the public-good signing config';
+  return { ...readInputs(get, await fetchSigningConfig(tuf, isPublicGood(tuf) ? warn : undefined)), servicesFrom: from };
+}
+
+function readTufSource(get: (name: string) => string): TufSource {
+  const mirror = get('tuf-mirror-url').trim();
+  const root = get('tuf-root').trim();
+  if (!mirror && !root) return PUBLIC_GOOD_TUF;
+  if (!mirror || !root) {
+    throw new ActionError('INPUT', 'tuf-mirror-url and tuf-root go together: pass the URL of your Sigstore TUF repository and the path of its initial root.json');
+  }
+  if (!existsSync(root)) throw new ActionError('INPUT', `tuf-root: file "${root}" does not exist; pass the path of the TUF repository's initial root.json`);
+  return { mirrorURL: url(get, 'tuf-mirror-url', ''), rootPath: root };
+}
+
+// `tufConfig`: the services of the TUF repository's signing config, used when
+// the signing-config input is empty.
+export function readInputs(get: (name: string) => string = (n) => core.getInput(n), tufConfig: SelectedServices = {}): Inputs {
   const password = get('registry-password');
   if (password) core.setSecret(password);
   const token = get('identity-token');
@@ -53,7 +102,7 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     throw new ActionError('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
   }
   // URLs: the input, else the signing config's choice, else the public-good instance.
-  const config: SelectedServices = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : {};
+  const config: SelectedServices = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : tufConfig;
   const inputs: Inputs = {
     images: parseImages(get('images'), get('digest')),
     sign: bool(get, 'sign', true),
@@ -67,6 +116,7 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     rekorVersion: 1,
     tsaURL: get('tsa-url') || config.tsaURL ? url(get, 'tsa-url', config.tsaURL ?? '') : undefined,
     trustedRoot,
+    tuf: readTufSource(get),
     audience: get('oidc-audience') || 'sigstore',
     identityToken: token || undefined,
     registryUsername: get('registry-username') || undefined,

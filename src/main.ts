@@ -25,13 +25,18 @@ export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
   try {
-    const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m));
+    const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf);
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
     const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
     // A registry that will refuse our writes must say so before anything is logged in Rekor.
     if (inputs.attach !== 'none') await checkPushAccess(targets);
+    // The registry is read before any TUF repository is asked for the services.
+    if (inputs.servicesFromTuf) {
+      inputs = await inputs.servicesFromTuf();
+      core.info(`Sigstore services from ${inputs.servicesFrom}: Fulcio ${inputs.fulcioURL}, Rekor ${inputs.rekorURL}, TSA ${inputs.tsaURL ?? 'none'}`);
+    }
     log = new RunLog(targets.map(loggedImage));
     if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));

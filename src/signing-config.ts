@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { ActionError } from './errors.js';
+import { ActionError, errorLine } from './errors.js';
+import embeddedPublicGood from './sigstore/public-good-signing-config.json' with { type: 'json' };
+import { tufTarget, type TufSource } from './tuf.js';
 
 // A Sigstore signing config (signing_config.v0.2.json) read into the service
 // URLs this run uses, with the spec's selection rules: only services whose
@@ -44,6 +46,37 @@ export function readSigningConfig(path: string, now = new Date()): SelectedServi
   }
   return selectServices(json, now, `signing-config: ${path}`);
 }
+
+export const SIGNING_CONFIG_TARGET = 'signing_config.v0.2.json';
+
+// The signing config a TUF repository publishes. `onFallback` (given for the
+// public-good repository only) hears when it could not be read and our
+// embedded copy of the public-good config (its documented Fulcio, Rekor v1
+// and TSA; the start dates only need to precede now) is used instead; a
+// private repository that cannot be read is an error, since falling back
+// would send its signatures to the public log.
+export async function fetchSigningConfig(source: TufSource, onFallback?: (message: string) => void, now = new Date()): Promise<SelectedServices> {
+  let text: string;
+  try {
+    text = await tufTarget(source, SIGNING_CONFIG_TARGET);
+  } catch (err) {
+    if (!onFallback) {
+      throw new ActionError('INPUT', `tuf-mirror-url: cannot read ${SIGNING_CONFIG_TARGET} from ${source.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass signing-config or fulcio-url and rekor-url`);
+    }
+    onFallback(`Using the public-good signing config embedded in the action: the TUF repository could not be reached (${errorLine(err)})`);
+    return embeddedPublicGoodServices(now);
+  }
+  let json: SigningConfigJSON;
+  try {
+    json = JSON.parse(text) as SigningConfigJSON;
+  } catch (err) {
+    throw new ActionError('INPUT', `${SIGNING_CONFIG_TARGET} from ${source.mirrorURL} is not JSON (${errorLine(err)}); pass signing-config`);
+  }
+  return selectServices(json, now, `${SIGNING_CONFIG_TARGET} from ${source.mirrorURL}`);
+}
+
+export const embeddedPublicGoodServices = (now = new Date()) =>
+  selectServices(embeddedPublicGood as SigningConfigJSON, now, 'the embedded public-good signing config');
 
 export function selectServices(json: SigningConfigJSON, now: Date, where: string): SelectedServices {
   if (json.mediaType !== SIGNING_CONFIG_V02) {

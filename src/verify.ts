@@ -1,10 +1,7 @@
 import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { bundleFromJSON, type Bundle } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import { getTrustedRoot } from '@sigstore/tuf';
 import tufSeeds from '@sigstore/tuf/seeds.json' with { type: 'json' };
 import { toSignedEntity, toTrustMaterial, Verifier, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 // Not in the package's index: the library's own SET and inclusion-proof check,
@@ -14,6 +11,7 @@ import { ActionError, errorLine } from './errors.js';
 import { toVerifyError, VerifyError } from './verify/error.js';
 import { checkProofOnlyLogWindows, missingValidityStart } from './verify/validity.js';
 import { checkIdentity, type IdentityPolicy, type SignerIdentity } from './verify/policy.js';
+import { isPublicGood, PUBLIC_GOOD_TUF, tufTarget, type TufSource } from './tuf.js';
 
 // One verification library for the signing action's self-check, the verify
 // action and the CLI: bundles are checked with @sigstore/verify against a
@@ -28,8 +26,9 @@ export interface VerifiedBundle {
 }
 
 // Loads a trusted_root.json, or the public-good root when no path is given;
-// `onFallback` hears when that had to come from the embedded copy.
-export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (message: string) => void): Promise<TrustMaterial> {
+// `onFallback` hears when that had to come from the embedded copy. `tuf`: a
+// private instance's TUF repository instead (no fallback: its root is not ours).
+export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (message: string) => void, tuf: TufSource = PUBLIC_GOOD_TUF): Promise<TrustMaterial> {
   if (trustedRootPath) {
     let json: unknown;
     try {
@@ -54,20 +53,20 @@ export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (
   }
   // The public-good root via TUF, kept fresh in a cache; offline, the copy
   // embedded in @sigstore/tuf.
-  const cachePath = join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-tuf');
   try {
-    return toTrustMaterial(await getTrustedRoot({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
+    return toTrustMaterial(TrustedRoot.fromJSON(JSON.parse(await tufTarget(tuf, 'trusted_root.json'))));
   } catch (err) {
+    if (!isPublicGood(tuf)) {
+      throw new ActionError('INPUT', `tuf-mirror-url: cannot read trusted_root.json from ${tuf.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass trusted-root`);
+    }
     onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${errorLine(err)})`);
     return toTrustMaterial(TrustedRoot.fromJSON(embeddedTrustedRoot()));
   }
 }
 
-const TUF_TIMEOUT_MS = 5_000;
-const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 
 function embeddedTrustedRoot(): unknown {
-  const target = (tufSeeds as Record<string, { targets?: Record<string, string> }>)[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
+  const target = (tufSeeds as Record<string, { targets?: Record<string, string> }>)[PUBLIC_GOOD_TUF.mirrorURL]?.targets?.['trusted_root.json'];
   if (!target) throw new ActionError('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
   return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }

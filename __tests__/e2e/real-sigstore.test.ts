@@ -417,6 +417,21 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     });
   }
 
+  // With no service input, the instance's TUF repository: trusted root and signing config.
+  it('takes the trusted root and the services from the TUF mirror (signing_config.v0.2.json), timestamping every signature', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/config-tuf');
+    const r = await runAction({ inputs: { images: img.ref, sbom: 'false', 'tuf-mirror-url': stack.tufMirrorURL, 'tuf-root': stack.tufRootPath }, env: stack.env });
+    expect(errorLines(r)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('::warning::');
+    expect(r.stdout).toContain(`Sigstore services from the signing config of ${stack.tufMirrorURL}: Fulcio ${stack.fulcioURL}, Rekor ${stack.rekorURL}, TSA ${stack.tsaTimestampURL}`);
+    for (const k of ['signature-bundle', 'provenance-bundle']) {
+      const b = JSON.parse(readFileSync(r.outputs[k] ?? '', 'utf8')) as Record<string, any>;
+      expect(b['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
+      expect(b['verificationMaterial']['tlogEntries'][0]['kindVersion']['version']).toBe('0.0.1');
+    }
+  });
+
   it('the action refuses Rekor v2 without a TSA before signing anything', async () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/v2-no-tsa');
     const r = await runAction({ inputs: { ...stackInputs(stack), images: img.ref, 'rekor-url': stack.rekorV2URL ?? '', 'rekor-version': '2' }, env: stack.env });

@@ -298,3 +298,50 @@ describe('registry credentials from ~/.docker/config.json', () => {
     expect(r.code).toBe(0);
   });
 });
+
+// Issue 10 §2: with no service named, the services come from the signing
+// config of a TUF repository (here the stack's mirror, as the public-good one
+// is read by default), and its TSA timestamps every signature.
+describe('services from the signing config of a TUF repository', () => {
+  const tufOnly = (img: PushedImage, mirror: string, extra: Record<string, string> = {}) =>
+    runAction({ inputs: { images: img.ref, sbom: 'false', 'tuf-mirror-url': mirror, 'tuf-root': stack.tufRootPath, ...extra }, env: stack.env });
+
+  it('takes Fulcio, Rekor and the TSA from signing_config.v0.2.json and the trusted root from the same mirror', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/tuf-config');
+    await lib.resetStats(stack);
+    const r = await tufOnly(img, stack.tufMirrorURL);
+    expect(errorLines(r)).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('::warning::');
+    expect(r.stdout).toContain(
+      `Sigstore services from the signing config of ${stack.tufMirrorURL}: Fulcio ${stack.fulcioURL}, Rekor ${stack.rekorURL}, TSA ${stack.tsaTimestampURL}`,
+    );
+    const stats = await lib.getStats(stack);
+    expect(stats.tuf).toBeGreaterThan(0);
+    expect(stats.trust).toBe(0); // the trusted root came through TUF, not the plain file
+    expect(stats.fulcio).toBe(1);
+    for (const k of ['signature-bundle', 'provenance-bundle']) {
+      const b = JSON.parse(readFileSync(r.outputs[k] ?? '', 'utf8')) as Record<string, any>;
+      expect(b['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
+    }
+    expect(stats.tsa).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a private TUF repository that cannot be read is one error naming the fix, with nothing signed or written (no public-good fallback)', async () => {
+    const img = await lib.pushFixtureImage(stack, 'octo-org/tuf-dead');
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    const port = await new Promise<number>((res) => probe.listen(0, '127.0.0.1', () => res((probe.address() as { port: number }).port)));
+    await new Promise((res) => probe.close(res));
+    await lib.resetStats(stack);
+    // (With trusted-root given, the first thing asked of the repository is the signing config.)
+    const r = await tufOnly(img, `http://127.0.0.1:${port}/tuf`, { 'trusted-root': stack.trustedRoot });
+    expect(r.code).toBe(1);
+    expect(errorLines(r)).toEqual([expect.stringMatching(/^::error::tuf-mirror-url: cannot read signing_config\.v0\.2\.json from http:\/\/127\.0\.0\.1:\d+\/tuf .*pass signing-config or fulcio-url and rekor-url$/)]);
+    expect(r.stdout).not.toContain('::warning::');
+    const stats = await lib.getStats(stack);
+    expect(stats.fulcio + stats.rekorPost + stats.tsa).toBe(0);
+    expect(await getManifest(img.name, tagFor(img.digest, '.sig'))).toBeUndefined();
+    expect(await fallbackReferrers(img.name, img.digest)).toEqual([]);
+  });
+});

@@ -315,10 +315,16 @@ const ROUTES = [
   ['POST', '/__trusted-root', null, ({ body }) => {
     parseJSON(body);
     trustedRootJSON = body;
-    tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON });
+    tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON, 'signing_config.v0.2.json': signingConfigJSON });
     fs.writeFileSync(config.trustedRoot, trustedRootJSON);
     fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
     return { json: { trustedRoot: config.trustedRoot, tufRootPath: config.tufRootPath } };
+  }],
+  // ... and the real signing config, served from the next TUF repository built.
+  ['POST', '/__signing-config', null, ({ body }) => {
+    parseJSON(body);
+    signingConfigJSON = body;
+    return { json: {} };
   }],
   ['POST', '/__claims/reset', null, () => {
     claims = { ...baseClaims };
@@ -460,7 +466,7 @@ function signingConfig() {
 
 trustedRootJSON = trustedRoot();
 signingConfigJSON = signingConfig();
-tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON });
+tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON, 'signing_config.v0.2.json': signingConfigJSON });
 
 fs.mkdirSync(stateDir, { recursive: true });
 const config = {

@@ -364,7 +364,8 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
       fs.writeFileSync(files.signingConfigV2, JSON.stringify(signingConfig([service(rekorV2Info.url, 2)]), null, 2) + '\n');
     }
     fs.writeFileSync(files.rekorPublicKey, rekorKeyPEM);
-    // The stand-in's TUF mirror now serves the real trusted root.
+    // The stand-in's TUF mirror now serves the real trusted root and signing config.
+    await fetch(`${oidc.url}/__signing-config`, { method: 'POST', body: fs.readFileSync(files.signingConfig) });
     const tuf = await (await fetch(`${oidc.url}/__trusted-root`, { method: 'POST', body: trustedRootJSON })).json();
     mark('ready');
 
