@@ -53,8 +53,9 @@ export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (
   }
   // The public-good root via TUF, kept fresh in a cache; offline, the copy
   // embedded in @sigstore/tuf.
+  let fromTuf: TrustedRoot;
   try {
-    return toTrustMaterial(TrustedRoot.fromJSON(JSON.parse(await tufTarget(tuf, 'trusted_root.json'))));
+    fromTuf = TrustedRoot.fromJSON(JSON.parse(await tufTarget(tuf, 'trusted_root.json')));
   } catch (err) {
     if (!isPublicGood(tuf)) {
       throw new ActionError('INPUT', `tuf-mirror-url: cannot read trusted_root.json from ${tuf.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass trusted-root`);
@@ -62,6 +63,10 @@ export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (
     onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${errorLine(err)})`);
     return toTrustMaterial(TrustedRoot.fromJSON(embeddedTrustedRoot()));
   }
+  // A private mirror's root gets the same shape check as a trusted-root file.
+  const unbounded = isPublicGood(tuf) ? undefined : missingValidityStart(fromTuf);
+  if (unbounded) throw new ActionError('INPUT', `tuf-mirror-url: the trusted_root.json from ${tuf.mirrorURL} is malformed: ${unbounded}; fix the instance's root, or pass trusted-root`);
+  return toTrustMaterial(fromTuf);
 }
 
 
