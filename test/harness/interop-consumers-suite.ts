@@ -291,7 +291,7 @@ export interface SuiteOptions {
 // read with the root as PEM files (tags), a second entry for the same digest
 // (second), the real TSA (tsa). The others vary only what the registry holds
 // (attach mode, platforms, replace, a supplied file, credentials) and send the
-// services what `defaults` sends; SIGN_ATTEST_INTEROP_REAL=all runs them too.
+// services what `defaults` sends; SIGN_ATTEST_INTEROP_REAL=subset skips them.
 export const REAL_SCENARIOS = ['defaults', 'tags', 'second', 'spdx-generated', 'tsa'];
 
 export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): void {
