@@ -49793,6 +49793,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
 
 /***/ }),
 
+/***/ 8161:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+
+/***/ }),
+
 /***/ 6760:
 /***/ ((module) => {
 
@@ -62853,15 +62860,15 @@ function errorLine(err) {
 __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
-/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(5744);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7845);
+/* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8279);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7732);
 
 
 
 
 // Entry point: inputs are read (and validated) once, then the pipeline runs.
 try {
-    await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readInputs */ .Ko)());
+    await (0,_main_js__WEBPACK_IMPORTED_MODULE_3__/* .run */ .e)((0,_inputs_js__WEBPACK_IMPORTED_MODULE_2__/* .readActionInputs */ .Ui)());
 }
 catch (err) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorLine */ .B)(err));
@@ -62872,16 +62879,16 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5744:
+/***/ 8279:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  Ko: () => (/* binding */ readInputs)
+  Ui: () => (/* binding */ readActionInputs)
 });
 
-// UNUSED EXPORTS: parseImages, parseSbomFormats
+// UNUSED EXPORTS: parseImages, parseSbomFormats, readInputs, readInputsWithServices
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
 var core = __nccwpck_require__(7264);
@@ -62893,7 +62900,13 @@ var errors = __nccwpck_require__(452);
 var reference = __nccwpck_require__(3940);
 // EXTERNAL MODULE: ./lib/sbom/formats.js
 var formats = __nccwpck_require__(5917);
+;// CONCATENATED MODULE: ./lib/sigstore/public-good-signing-config.json
+const public_good_signing_config_namespaceObject = /*#__PURE__*/JSON.parse('{"mediaType":"application/vnd.dev.sigstore.signingconfig.v0.2+json","caUrls":[{"url":"https://fulcio.sigstore.dev","majorApiVersion":1,"validFor":{"start":"2022-10-01T00:00:00Z"},"operator":"sigstore.dev"}],"rekorTlogUrls":[{"url":"https://rekor.sigstore.dev","majorApiVersion":1,"validFor":{"start":"2022-10-01T00:00:00Z"},"operator":"sigstore.dev"}],"rekorTlogConfig":{"selector":"ANY"},"tsaUrls":[{"url":"https://timestamp.sigstore.dev/api/v1/timestamp","majorApiVersion":1,"validFor":{"start":"2025-07-01T00:00:00Z"},"operator":"sigstore.dev"}],"tsaConfig":{"selector":"ANY"}}');
+// EXTERNAL MODULE: ./lib/tuf.js
+var lib_tuf = __nccwpck_require__(8572);
 ;// CONCATENATED MODULE: ./lib/signing-config.js
+
+
 
 
 const SIGNING_CONFIG_V02 = 'application/vnd.dev.sigstore.signingconfig.v0.2+json';
@@ -62907,6 +62920,35 @@ function readSigningConfig(path, now = new Date()) {
     }
     return selectServices(json, now, `signing-config: ${path}`);
 }
+const SIGNING_CONFIG_TARGET = 'signing_config.v0.2.json';
+// The signing config a TUF repository publishes. `onFallback` (given for the
+// public-good repository only) hears when it could not be read and our
+// embedded copy of the public-good config (its documented Fulcio, Rekor v1
+// and TSA; the start dates only need to precede now) is used instead; a
+// private repository that cannot be read is an error, since falling back
+// would send its signatures to the public log.
+async function fetchSigningConfig(source, onFallback, now = new Date()) {
+    let text;
+    try {
+        text = await (0,lib_tuf/* tufTarget */.rL)(source, SIGNING_CONFIG_TARGET);
+    }
+    catch (err) {
+        if (!onFallback) {
+            throw new errors/* ActionError */.l('INPUT', `tuf-mirror-url: cannot read ${SIGNING_CONFIG_TARGET} from ${source.mirrorURL} (${(0,errors/* errorLine */.B)(err)}); fix the mirror or tuf-root, or pass signing-config or fulcio-url and rekor-url`);
+        }
+        onFallback(`Using the public-good signing config embedded in the action: the TUF repository could not be reached (${(0,errors/* errorLine */.B)(err)})`);
+        return embeddedPublicGoodServices(now);
+    }
+    let json;
+    try {
+        json = JSON.parse(text);
+    }
+    catch (err) {
+        throw new errors/* ActionError */.l('INPUT', `${SIGNING_CONFIG_TARGET} from ${source.mirrorURL} is not JSON (${(0,errors/* errorLine */.B)(err)}); pass signing-config`);
+    }
+    return selectServices(json, now, `${SIGNING_CONFIG_TARGET} from ${source.mirrorURL}`);
+}
+const embeddedPublicGoodServices = (now = new Date()) => selectServices(public_good_signing_config_namespaceObject, now, 'the embedded public-good signing config');
 function selectServices(json, now, where) {
     if (json.mediaType !== SIGNING_CONFIG_V02) {
         throw new errors/* ActionError */.l('INPUT', `${where} has media type "${json.mediaType ?? ''}", not ${SIGNING_CONFIG_V02}`);
@@ -62957,8 +62999,44 @@ function selectMany(services, config, versions, now, where) {
 
 
 
+
 const ATTACH_MODES = ['both', 'referrers', 'tags', 'none'];
-function readInputs(get = (n) => core/* getInput */.V4(n)) {
+// The services come from the TUF repository's signing config (the public-good
+// one by default) when neither signing-config nor fulcio-url / rekor-url names
+// them: a private instance passed by URL gets no public TSA.
+const servicesFromTuf = (get) => !get('signing-config').trim() && !get('fulcio-url').trim() && !get('rekor-url').trim();
+// The action's entry: every input checked now (with the embedded public-good
+// services standing in), the TUF repository asked only when signing starts.
+function readActionInputs(get = (n) => core/* getInput */.V4(n), warn = (m) => core/* warning */.$e(m)) {
+    if (!servicesFromTuf(get))
+        return readInputs(get);
+    return { ...readInputs(get, embeddedPublicGoodServices()), servicesFromTuf: () => readInputsWithServices(get, warn) };
+}
+// readInputs, with the services of the TUF repository's signing config when
+// no input names them.
+async function readInputsWithServices(get = (n) => core/* getInput */.V4(n), warn = (m) => core/* warning */.$e(m)) {
+    const tuf = readTufSource(get);
+    if (!servicesFromTuf(get))
+        return readInputs(get);
+    readInputs(get, embeddedPublicGoodServices()); // every input error before any network request
+    const from = tuf.rootPath ? `the signing config of ${tuf.mirrorURL}` : 'the public-good signing config';
+    return { ...readInputs(get, await fetchSigningConfig(tuf, (0,lib_tuf/* isPublicGood */.DZ)(tuf) ? warn : undefined)), servicesFrom: from };
+}
+function readTufSource(get) {
+    const mirror = get('tuf-mirror-url').trim();
+    const root = get('tuf-root').trim();
+    if (!mirror && !root)
+        return lib_tuf/* PUBLIC_GOOD_TUF */.GQ;
+    if (!mirror || !root) {
+        throw new errors/* ActionError */.l('INPUT', 'tuf-mirror-url and tuf-root go together: pass the URL of your Sigstore TUF repository and the path of its initial root.json');
+    }
+    if (!(0,external_node_fs_.existsSync)(root))
+        throw new errors/* ActionError */.l('INPUT', `tuf-root: file "${root}" does not exist; pass the path of the TUF repository's initial root.json`);
+    return { mirrorURL: url(get, 'tuf-mirror-url', ''), rootPath: root };
+}
+// `tufConfig`: the services of the TUF repository's signing config, used when
+// the signing-config input is empty.
+function readInputs(get = (n) => core/* getInput */.V4(n), tufConfig = {}) {
     const password = get('registry-password');
     if (password)
         core/* setSecret */.Pq(password);
@@ -62977,7 +63055,7 @@ function readInputs(get = (n) => core/* getInput */.V4(n)) {
         throw new errors/* ActionError */.l('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
     }
     // URLs: the input, else the signing config's choice, else the public-good instance.
-    const config = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : {};
+    const config = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : tufConfig;
     const inputs = {
         images: parseImages(get('images'), get('digest')),
         sign: bool(get, 'sign', true),
@@ -62991,6 +63069,7 @@ function readInputs(get = (n) => core/* getInput */.V4(n)) {
         rekorVersion: 1,
         tsaURL: get('tsa-url') || config.tsaURL ? url(get, 'tsa-url', config.tsaURL ?? '') : undefined,
         trustedRoot,
+        tuf: readTufSource(get),
         audience: get('oidc-audience') || 'sigstore',
         identityToken: token || undefined,
         registryUsername: get('registry-username') || undefined,
@@ -63104,7 +63183,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 7845:
+/***/ 7732:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63117,8 +63196,8 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(7264);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:os"
-const external_node_os_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:os");
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
 ;// CONCATENATED MODULE: ./lib/attest.js
@@ -63611,7 +63690,7 @@ async function resolveCredentials(registry, explicit, mask) {
     return undefined;
 }
 async function readDockerConfig() {
-    const dir = process.env['DOCKER_CONFIG'] ?? (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.docker');
+    const dir = process.env['DOCKER_CONFIG'] ?? (0,external_node_path_.join)((0,external_node_os_.homedir)(), '.docker');
     try {
         return JSON.parse(await (0,promises_.readFile)((0,external_node_path_.join)(dir, 'config.json'), 'utf8'));
     }
@@ -64420,8 +64499,6 @@ function loggedImage(t) {
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
 var protobuf_specs_dist = __nccwpck_require__(9654);
-// EXTERNAL MODULE: ./node_modules/@sigstore/tuf/dist/index.js
-var tuf_dist = __nccwpck_require__(4423);
 // EXTERNAL MODULE: ./node_modules/@sigstore/tuf/seeds.json
 var seeds = __nccwpck_require__(8032);
 // EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
@@ -64486,6 +64563,46 @@ function toVerifyError(err) {
         default:
             return new VerifyError('MALFORMED', `verification failed: ${detail}`, { cause: err });
     }
+}
+
+// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
+var core_dist = __nccwpck_require__(3917);
+;// CONCATENATED MODULE: ./lib/verify/validity.js
+
+// A trusted root says since when each key or chain may be trusted. The start
+// is required (TimeRange.start); @sigstore/verify reads a missing start as
+// "since the beginning of time", which would trust a log, CT log, CA or TSA
+// for signatures made before it existed. Such a root is refused instead.
+// Ends are optional and inclusive (the library already compares with <=).
+function missingValidityStart(root) {
+    const entries = [
+        ...root.tlogs.map((t, i) => [`transparency log ${t.baseUrl || `#${i + 1}`}`, t.publicKey?.validFor]),
+        ...root.ctlogs.map((t, i) => [`CT log ${t.baseUrl || `#${i + 1}`}`, t.publicKey?.validFor]),
+        ...root.certificateAuthorities.map((c, i) => [`certificate authority ${c.uri || `#${i + 1}`}`, c.validFor]),
+        ...root.timestampAuthorities.map((c, i) => [`timestamp authority ${c.uri || `#${i + 1}`}`, c.validFor]),
+    ];
+    const bad = entries.find(([, validFor]) => !validFor?.start);
+    return bad ? `the ${bad[0]} has a validity window without a start (validFor.start)` : undefined;
+}
+// @sigstore/verify checks a log key's validity window only through a SET
+// (at the integrated time). An entry proven by an inclusion proof and a
+// checkpoint alone (Rekor v2) is accepted whatever the window of the log that
+// signed the checkpoint; here its log must have been trusted at every time the
+// bundle vouches for (its TSA timestamps, and the integrated time if any).
+function checkProofOnlyLogWindows(trust, bundle) {
+    const tsaTimes = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).map((ts) => core_dist.RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)).signingTime);
+    for (const entry of bundle.verificationMaterial.tlogEntries) {
+        if (entry.inclusionPromise || !entry.inclusionProof)
+            continue;
+        const times = [...tsaTimes, ...(entry.integratedTime && entry.integratedTime !== '0' ? [new Date(Number(entry.integratedTime) * 1000)] : [])];
+        const logs = trust.tlogs.filter((t) => t.logID.equals(Buffer.from(entry.logId.keyId)));
+        const trusted = logs.some((t) => times.every((time) => t.validFor.start <= time && time <= t.validFor.end));
+        if (!trusted) {
+            const base = logs[0]?.baseURL ?? Buffer.from(entry.logId.keyId).toString('base64');
+            return `the transparency log ${base} was not trusted at the signing time (${times.map((t) => t.toISOString()).join(', ') || 'none'}) by the trusted root's validity window`;
+        }
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./lib/verify/policy.js
@@ -64573,10 +64690,9 @@ function toPredicateType(value, inputName = 'predicate-types') {
     throw new ActionError('INPUT', `${inputName}: "${value}" is neither a predicate type URI nor one of ${Object.keys(PREDICATE_TYPE_NAMES).join(', ')}`);
 }
 
+// EXTERNAL MODULE: ./lib/tuf.js
+var lib_tuf = __nccwpck_require__(8572);
 ;// CONCATENATED MODULE: ./lib/verify.js
-
-
-
 
 
 
@@ -64588,9 +64704,12 @@ function toPredicateType(value, inputName = 'predicate-types') {
 
 
 
+
+
 // Loads a trusted_root.json, or the public-good root when no path is given;
-// `onFallback` hears when that had to come from the embedded copy.
-async function loadTrustMaterial(trustedRootPath, onFallback) {
+// `onFallback` hears when that had to come from the embedded copy. `tuf`: a
+// private instance's TUF repository instead (no fallback: its root is not ours).
+async function loadTrustMaterial(trustedRootPath, onFallback, tuf = lib_tuf/* PUBLIC_GOOD_TUF */.GQ) {
     if (trustedRootPath) {
         let json;
         try {
@@ -64611,23 +64730,32 @@ async function loadTrustMaterial(trustedRootPath, onFallback) {
         if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
             throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
         }
+        const unbounded = missingValidityStart(root);
+        if (unbounded)
+            throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is malformed: ${unbounded}; give every log, CT log, CA and TSA the time it became trusted, or pass your instance's trusted_root.json`);
         return (0,verify_dist/* toTrustMaterial */.jO)(root);
     }
     // The public-good root via TUF, kept fresh in a cache; offline, the copy
     // embedded in @sigstore/tuf.
-    const cachePath = (0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sign-attest-tuf');
+    let fromTuf;
     try {
-        return (0,verify_dist/* toTrustMaterial */.jO)(await (0,tuf_dist.getTrustedRoot)({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
+        fromTuf = protobuf_specs_dist.TrustedRoot.fromJSON(JSON.parse(await (0,lib_tuf/* tufTarget */.rL)(tuf, 'trusted_root.json')));
     }
     catch (err) {
+        if (!(0,lib_tuf/* isPublicGood */.DZ)(tuf)) {
+            throw new errors/* ActionError */.l('INPUT', `tuf-mirror-url: cannot read trusted_root.json from ${tuf.mirrorURL} (${(0,errors/* errorLine */.B)(err)}); fix the mirror or tuf-root, or pass trusted-root`);
+        }
         onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,errors/* errorLine */.B)(err)})`);
         return (0,verify_dist/* toTrustMaterial */.jO)(protobuf_specs_dist.TrustedRoot.fromJSON(embeddedTrustedRoot()));
     }
+    // A private mirror's root gets the same shape check as a trusted-root file.
+    const unbounded = (0,lib_tuf/* isPublicGood */.DZ)(tuf) ? undefined : missingValidityStart(fromTuf);
+    if (unbounded)
+        throw new errors/* ActionError */.l('INPUT', `tuf-mirror-url: the trusted_root.json from ${tuf.mirrorURL} is malformed: ${unbounded}; fix the instance's root, or pass trusted-root`);
+    return (0,verify_dist/* toTrustMaterial */.jO)(fromTuf);
 }
-const TUF_TIMEOUT_MS = 5_000;
-const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 function embeddedTrustedRoot() {
-    const target = seeds[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
+    const target = seeds[lib_tuf/* PUBLIC_GOOD_TUF */.GQ.mirrorURL]?.targets?.['trusted_root.json'];
     if (!target)
         throw new errors/* ActionError */.l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
     return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
@@ -64647,7 +64775,10 @@ function parseBundle(bundleJSON) {
 // a log entry's body to the content only for the kinds it knows, and intoto
 // v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
 // inclusion (SET, proof) is still checked here, and the caller must bind the
-// logged body to the content itself, as cosign does.
+// logged body to the content itself, as cosign does. `overDigest`: a message
+// signature known only by the artifact's digest is checked by this function
+// (verify/prehashed.ts, passed in so only the CLI bundles its curve code);
+// every other check (log body, certificate, timestamps) is the library's.
 function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
     if (opts.bodyBoundByCaller) {
@@ -64662,7 +64793,16 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
         });
     }
     try {
-        const signer = verifier.verify((0,verify_dist/* toSignedEntity */.DC)(bundle, artifact));
+        const entity = (0,verify_dist/* toSignedEntity */.DC)(bundle, artifact);
+        const { overDigest } = opts;
+        if (overDigest && !artifact && bundle.content.$case === 'messageSignature') {
+            const signature = bundle.content.messageSignature.signature;
+            entity.signature.verifySignature = (key) => overDigest(key, signature);
+        }
+        const signer = verifier.verify(entity);
+        const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
+        if (untrustedLog)
+            throw new VerifyError('INCLUSION_PROOF', untrustedLog);
         return {
             signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
             logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
@@ -68262,8 +68402,6 @@ async function generatedSboms(target, outDir, runLog, formats) {
     return { predicates, problems: sboms[0]?.problems ?? [], where };
 }
 
-// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
-var core_dist = __nccwpck_require__(3917);
 ;// CONCATENATED MODULE: ./lib/sigstore/fulcio.js
 
 
@@ -68890,7 +69028,7 @@ async function run(inputs) {
     const started = Date.now();
     let log;
     try {
-        const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m));
+        const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m), inputs.tuf);
         const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz, onRetry: (n) => core/* info */.pq(retryLine(n)) });
         const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
         const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
@@ -68898,10 +69036,15 @@ async function run(inputs) {
         // A registry that will refuse our writes must say so before anything is logged in Rekor.
         if (inputs.attach !== 'none')
             await checkPushAccess(targets);
+        // The registry is read before any TUF repository is asked for the services.
+        if (inputs.servicesFromTuf) {
+            inputs = await inputs.servicesFromTuf();
+            core/* info */.pq(`Sigstore services from ${inputs.servicesFrom}: Fulcio ${inputs.fulcioURL}, Rekor ${inputs.rekorURL}, TSA ${inputs.tsaURL ?? 'none'}`);
+        }
         log = new RunLog(targets.map(loggedImage));
         if (targets.length > 1)
             log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
-        const outDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_namespaceObject.tmpdir)(), 'sign-attest-'));
+        const outDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_.tmpdir)(), 'sign-attest-'));
         const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
         const provenance = inputs.provenance
             ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
@@ -69096,6 +69239,37 @@ const PREDICATE_TYPE = {
     cyclonedx: 'https://cyclonedx.org/bom',
     spdx: 'https://spdx.dev/Document',
 };
+
+
+/***/ }),
+
+/***/ 8572:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   DZ: () => (/* binding */ isPublicGood),
+/* harmony export */   GQ: () => (/* binding */ PUBLIC_GOOD_TUF),
+/* harmony export */   rL: () => (/* binding */ tufTarget)
+/* harmony export */ });
+/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8161);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(6760);
+/* harmony import */ var _sigstore_tuf__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4423);
+
+
+
+const PUBLIC_GOOD_TUF = { mirrorURL: 'https://tuf-repo-cdn.sigstore.dev' };
+const isPublicGood = (source) => source.mirrorURL === PUBLIC_GOOD_TUF.mirrorURL && !source.rootPath;
+const TUF_TIMEOUT_MS = 5_000;
+const clients = new Map();
+async function tufTarget(source, name) {
+    let client = clients.get(source.mirrorURL);
+    if (!client) {
+        const cachePath = (0,node_path__WEBPACK_IMPORTED_MODULE_1__.join)(process.env['RUNNER_TEMP'] ?? (0,node_os__WEBPACK_IMPORTED_MODULE_0__.tmpdir)(), 'sign-attest-tuf');
+        client = (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_2__.initTUF)({ mirrorURL: source.mirrorURL, rootPath: source.rootPath, cachePath, retry: 1, timeout: TUF_TIMEOUT_MS });
+        clients.set(source.mirrorURL, client);
+    }
+    return (await client).getTarget(name);
+}
 
 
 /***/ }),

@@ -42585,7 +42585,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4247);
-/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6510);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1489);
 /* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7481);
 /* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9431);
 /* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9779);
@@ -42652,30 +42652,102 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6510:
+/***/ 1489:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   Hr: () => (/* binding */ verifyBundleMaterial),
-/* harmony export */   QN: () => (/* binding */ parseBundle),
-/* harmony export */   ak: () => (/* binding */ loadTrustMaterial)
-/* harmony export */ });
-/* unused harmony export verifyBundle */
-/* harmony import */ var node_fs_promises__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1455);
-/* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(8161);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(6760);
-/* harmony import */ var _sigstore_bundle__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1040);
-/* harmony import */ var _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(9654);
-/* harmony import */ var _sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(4423);
-/* harmony import */ var _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(8032);
-/* harmony import */ var _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(4187);
-/* harmony import */ var _sigstore_verify_dist_tlog_index_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(8218);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_9__ = __nccwpck_require__(452);
-/* harmony import */ var _verify_error_js__WEBPACK_IMPORTED_MODULE_10__ = __nccwpck_require__(2535);
-/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_11__ = __nccwpck_require__(9431);
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  ak: () => (/* binding */ loadTrustMaterial),
+  QN: () => (/* binding */ parseBundle),
+  Hr: () => (/* binding */ verifyBundleMaterial)
+});
+
+// UNUSED EXPORTS: verifyBundle
+
+// EXTERNAL MODULE: external "node:fs/promises"
+var promises_ = __nccwpck_require__(1455);
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var dist = __nccwpck_require__(1040);
+// EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
+var protobuf_specs_dist = __nccwpck_require__(9654);
+// EXTERNAL MODULE: ./node_modules/@sigstore/tuf/seeds.json
+var seeds = __nccwpck_require__(8032);
+// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
+var verify_dist = __nccwpck_require__(4187);
+// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/tlog/index.js
+var tlog = __nccwpck_require__(8218);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/verify/error.js
+var error = __nccwpck_require__(2535);
+// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
+var core_dist = __nccwpck_require__(3917);
+;// CONCATENATED MODULE: ./lib/verify/validity.js
+
+// A trusted root says since when each key or chain may be trusted. The start
+// is required (TimeRange.start); @sigstore/verify reads a missing start as
+// "since the beginning of time", which would trust a log, CT log, CA or TSA
+// for signatures made before it existed. Such a root is refused instead.
+// Ends are optional and inclusive (the library already compares with <=).
+function missingValidityStart(root) {
+    const entries = [
+        ...root.tlogs.map((t, i) => [`transparency log ${t.baseUrl || `#${i + 1}`}`, t.publicKey?.validFor]),
+        ...root.ctlogs.map((t, i) => [`CT log ${t.baseUrl || `#${i + 1}`}`, t.publicKey?.validFor]),
+        ...root.certificateAuthorities.map((c, i) => [`certificate authority ${c.uri || `#${i + 1}`}`, c.validFor]),
+        ...root.timestampAuthorities.map((c, i) => [`timestamp authority ${c.uri || `#${i + 1}`}`, c.validFor]),
+    ];
+    const bad = entries.find(([, validFor]) => !validFor?.start);
+    return bad ? `the ${bad[0]} has a validity window without a start (validFor.start)` : undefined;
+}
+// @sigstore/verify checks a log key's validity window only through a SET
+// (at the integrated time). An entry proven by an inclusion proof and a
+// checkpoint alone (Rekor v2) is accepted whatever the window of the log that
+// signed the checkpoint; here its log must have been trusted at every time the
+// bundle vouches for (its TSA timestamps, and the integrated time if any).
+function checkProofOnlyLogWindows(trust, bundle) {
+    const tsaTimes = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).map((ts) => core_dist.RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)).signingTime);
+    for (const entry of bundle.verificationMaterial.tlogEntries) {
+        if (entry.inclusionPromise || !entry.inclusionProof)
+            continue;
+        const times = [...tsaTimes, ...(entry.integratedTime && entry.integratedTime !== '0' ? [new Date(Number(entry.integratedTime) * 1000)] : [])];
+        const logs = trust.tlogs.filter((t) => t.logID.equals(Buffer.from(entry.logId.keyId)));
+        const trusted = logs.some((t) => times.every((time) => t.validFor.start <= time && time <= t.validFor.end));
+        if (!trusted) {
+            const base = logs[0]?.baseURL ?? Buffer.from(entry.logId.keyId).toString('base64');
+            return `the transparency log ${base} was not trusted at the signing time (${times.map((t) => t.toISOString()).join(', ') || 'none'}) by the trusted root's validity window`;
+        }
+    }
+    return undefined;
+}
+
+// EXTERNAL MODULE: ./lib/verify/policy.js
+var policy = __nccwpck_require__(9431);
+// EXTERNAL MODULE: external "node:os"
+var external_node_os_ = __nccwpck_require__(8161);
+// EXTERNAL MODULE: external "node:path"
+var external_node_path_ = __nccwpck_require__(6760);
+// EXTERNAL MODULE: ./node_modules/@sigstore/tuf/dist/index.js
+var tuf_dist = __nccwpck_require__(4423);
+;// CONCATENATED MODULE: ./lib/tuf.js
 
 
 
+const PUBLIC_GOOD_TUF = { mirrorURL: 'https://tuf-repo-cdn.sigstore.dev' };
+const isPublicGood = (source) => source.mirrorURL === PUBLIC_GOOD_TUF.mirrorURL && !source.rootPath;
+const TUF_TIMEOUT_MS = 5_000;
+const clients = new Map();
+async function tufTarget(source, name) {
+    let client = clients.get(source.mirrorURL);
+    if (!client) {
+        const cachePath = (0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_.tmpdir)(), 'sign-attest-tuf');
+        client = (0,tuf_dist.initTUF)({ mirrorURL: source.mirrorURL, rootPath: source.rootPath, cachePath, retry: 1, timeout: TUF_TIMEOUT_MS });
+        clients.set(source.mirrorURL, client);
+    }
+    return (await client).getTarget(name);
+}
+
+;// CONCATENATED MODULE: ./lib/verify.js
 
 
 
@@ -42687,57 +42759,69 @@ __webpack_async_result__();
 
 
 
+
+
 // Loads a trusted_root.json, or the public-good root when no path is given;
-// `onFallback` hears when that had to come from the embedded copy.
-async function loadTrustMaterial(trustedRootPath, onFallback) {
+// `onFallback` hears when that had to come from the embedded copy. `tuf`: a
+// private instance's TUF repository instead (no fallback: its root is not ours).
+async function loadTrustMaterial(trustedRootPath, onFallback, tuf = PUBLIC_GOOD_TUF) {
     if (trustedRootPath) {
         let json;
         try {
-            json = JSON.parse(await (0,node_fs_promises__WEBPACK_IMPORTED_MODULE_0__.readFile)(trustedRootPath, 'utf8'));
+            json = JSON.parse(await (0,promises_.readFile)(trustedRootPath, 'utf8'));
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)}); pass the path of a trusted_root.json`);
+            throw new errors/* ActionError */.l('INPUT', `trusted-root: cannot read "${trustedRootPath}" (${(0,errors/* errorLine */.B)(err)}); pass the path of a trusted_root.json`);
         }
         let root;
         try {
-            root = _sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(json);
+            root = protobuf_specs_dist.TrustedRoot.fromJSON(json);
         }
         catch (err) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`);
+            throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (${(0,errors/* errorLine */.B)(err)})`);
         }
         // fromJSON accepts any object; a root that trusts no CA or log would only
         // fail later, after the certificate and log entries were already made.
         if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+            throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
         }
-        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(root);
+        const unbounded = missingValidityStart(root);
+        if (unbounded)
+            throw new errors/* ActionError */.l('INPUT', `trusted-root: "${trustedRootPath}" is malformed: ${unbounded}; give every log, CT log, CA and TSA the time it became trusted, or pass your instance's trusted_root.json`);
+        return (0,verify_dist/* toTrustMaterial */.jO)(root);
     }
     // The public-good root via TUF, kept fresh in a cache; offline, the copy
     // embedded in @sigstore/tuf.
-    const cachePath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(process.env['RUNNER_TEMP'] ?? (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'sign-attest-tuf');
+    let fromTuf;
     try {
-        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(await (0,_sigstore_tuf__WEBPACK_IMPORTED_MODULE_5__.getTrustedRoot)({ cachePath, retry: 1, timeout: TUF_TIMEOUT_MS }));
+        fromTuf = protobuf_specs_dist.TrustedRoot.fromJSON(JSON.parse(await tufTarget(tuf, 'trusted_root.json')));
     }
     catch (err) {
-        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`);
-        return (0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toTrustMaterial */ .jO)(_sigstore_protobuf_specs__WEBPACK_IMPORTED_MODULE_4__.TrustedRoot.fromJSON(embeddedTrustedRoot()));
+        if (!isPublicGood(tuf)) {
+            throw new errors/* ActionError */.l('INPUT', `tuf-mirror-url: cannot read trusted_root.json from ${tuf.mirrorURL} (${(0,errors/* errorLine */.B)(err)}); fix the mirror or tuf-root, or pass trusted-root`);
+        }
+        onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${(0,errors/* errorLine */.B)(err)})`);
+        return (0,verify_dist/* toTrustMaterial */.jO)(protobuf_specs_dist.TrustedRoot.fromJSON(embeddedTrustedRoot()));
     }
+    // A private mirror's root gets the same shape check as a trusted-root file.
+    const unbounded = isPublicGood(tuf) ? undefined : missingValidityStart(fromTuf);
+    if (unbounded)
+        throw new errors/* ActionError */.l('INPUT', `tuf-mirror-url: the trusted_root.json from ${tuf.mirrorURL} is malformed: ${unbounded}; fix the instance's root, or pass trusted-root`);
+    return (0,verify_dist/* toTrustMaterial */.jO)(fromTuf);
 }
-const TUF_TIMEOUT_MS = 5_000;
-const PUBLIC_GOOD_MIRROR = 'https://tuf-repo-cdn.sigstore.dev';
 function embeddedTrustedRoot() {
-    const target = _sigstore_tuf_seeds_json__WEBPACK_IMPORTED_MODULE_6__[PUBLIC_GOOD_MIRROR]?.targets?.['trusted_root.json'];
+    const target = seeds[PUBLIC_GOOD_TUF.mirrorURL]?.targets?.['trusted_root.json'];
     if (!target)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_9__/* .ActionError */ .l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
+        throw new errors/* ActionError */.l('VERIFY', 'No embedded public-good trusted root is available offline; pass trusted-root');
     return JSON.parse(Buffer.from(target, 'base64').toString('utf8'));
 }
 // Parses a serialized bundle, validating it against the rules of its media type.
 function parseBundle(bundleJSON) {
     try {
-        return (0,_sigstore_bundle__WEBPACK_IMPORTED_MODULE_3__/* .bundleFromJSON */ .vw)(bundleJSON);
+        return (0,dist/* bundleFromJSON */.vw)(bundleJSON);
     }
     catch (err) {
-        throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .VerifyError */ .Gz('MALFORMED', `not a valid Sigstore bundle (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_9__/* .errorLine */ .B)(err)})`, { cause: err });
+        throw new error/* VerifyError */.Gz('MALFORMED', `not a valid Sigstore bundle (${(0,errors/* errorLine */.B)(err)})`, { cause: err });
     }
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
@@ -42746,29 +42830,41 @@ function parseBundle(bundleJSON) {
 // a log entry's body to the content only for the kinds it knows, and intoto
 // v0.0.1 (cosign's attestation entries) is not one; with it set, each entry's
 // inclusion (SET, proof) is still checked here, and the caller must bind the
-// logged body to the content itself, as cosign does.
+// logged body to the content itself, as cosign does. `overDigest`: a message
+// signature known only by the artifact's digest is checked by this function
+// (verify/prehashed.ts, passed in so only the CLI bundles its curve code);
+// every other check (log body, certificate, timestamps) is the library's.
 function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
-    const verifier = new _sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .Verifier */ .BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
     if (opts.bodyBoundByCaller) {
         // Replaces only the body comparison of the (private) log step; its other
         // checks are these, and the timestamps still come from the same entries.
         Object.assign(verifier, {
             verifyTLogs: ({ tlogEntries }) => {
                 if (tlogEntries.length < 1)
-                    throw new _verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .VerifyError */ .Gz('MALFORMED', 'no transparency log entry');
-                tlogEntries.forEach((entry) => (0,_sigstore_verify_dist_tlog_index_js__WEBPACK_IMPORTED_MODULE_8__.verifyTLogInclusion)(entry, trust.tlogs));
+                    throw new error/* VerifyError */.Gz('MALFORMED', 'no transparency log entry');
+                tlogEntries.forEach((entry) => (0,tlog.verifyTLogInclusion)(entry, trust.tlogs));
             },
         });
     }
     try {
-        const signer = verifier.verify((0,_sigstore_verify__WEBPACK_IMPORTED_MODULE_7__/* .toSignedEntity */ .DC)(bundle, artifact));
+        const entity = (0,verify_dist/* toSignedEntity */.DC)(bundle, artifact);
+        const { overDigest } = opts;
+        if (overDigest && !artifact && bundle.content.$case === 'messageSignature') {
+            const signature = bundle.content.messageSignature.signature;
+            entity.signature.verifySignature = (key) => overDigest(key, signature);
+        }
+        const signer = verifier.verify(entity);
+        const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
+        if (untrustedLog)
+            throw new error/* VerifyError */.Gz('INCLUSION_PROOF', untrustedLog);
         return {
             signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
             logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
         };
     }
     catch (err) {
-        throw (0,_verify_error_js__WEBPACK_IMPORTED_MODULE_10__/* .toVerifyError */ .Zw)(err);
+        throw (0,error/* toVerifyError */.Zw)(err);
     }
 }
 // Verifies one serialized bundle and its signer's identity.
@@ -43646,8 +43742,8 @@ function cosignSignStatement(name, digest) {
     return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
 }
 
-// EXTERNAL MODULE: ./lib/verify.js
-var verify = __nccwpck_require__(6510);
+// EXTERNAL MODULE: ./lib/verify.js + 2 modules
+var verify = __nccwpck_require__(1489);
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
 var dist = __nccwpck_require__(3917);
 // EXTERNAL MODULE: ./lib/verify/error.js
