@@ -107,15 +107,15 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   // transfer runs ahead, one layer and a few MiB at most (prefetch.ts).
   const first = layers[0];
   let ahead: LayerAhead | undefined = first ? readAhead(() => first.open()) : undefined;
-  let raw: Readable | undefined;
+  let current: LayerAhead | undefined;
   try {
     for (const [i, layer] of layers.entries()) {
       const started = performance.now();
       currentLayer = layer.digest;
-      const current = ahead;
+      current = ahead;
       ahead = undefined;
       if (!current) throw new Error(`scanImage: layer ${i} was not opened`);
-      raw = await current.stream();
+      const raw = await current.stream();
       const next = layers[i + 1];
       if (next) ahead = readAhead(() => next.open());
       const source = await decompressLayer(raw, layer.digest);
@@ -132,7 +132,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
       } catch (err) {
         // A limit hit mid-layer leaves the rest of the blob unread: close it, or
         // its open connection keeps the process alive after the error.
-        raw.destroy();
+        current.close();
         throw layerRefused(layer.digest, err);
       }
       const { entries, added } = walked;
@@ -151,12 +151,12 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
         `layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
           `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`,
       );
-      raw = undefined;
+      current = undefined;
     }
   } catch (err) {
     // Whatever stopped the scan, no stream stays open: the current layer's
     // and the one read ahead (an open connection keeps the process alive).
-    raw?.destroy();
+    current?.close();
     ahead?.close();
     throw err;
   }
