@@ -59,4 +59,6 @@ const seconds = (performance.now() - started) / 1000;
 // VmHWM is this process's own peak; getrusage's maxRSS survives exec, so it
 // could report the parent's.
 const hwmKiB = Number(/^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? NaN);
-console.log(JSON.stringify({ mode, seconds, bytes, components, maxRssMB: hwmKiB / 1024 }));
+// CPU time (all threads, zlib's included) moves less than wall time on a loaded machine.
+const cpu = process.cpuUsage();
+console.log(JSON.stringify({ mode, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, bytes, components, maxRssMB: hwmKiB / 1024 }));

@@ -12,6 +12,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import os from 'node:os';
 
 const root = resolve(import.meta.dirname, '..');
 const work = join(root, '.bench');
@@ -117,7 +118,7 @@ function runSyft(source, out) {
   const tmp = join(work, 'syft-tmp');
   mkdirSync(tmp, { recursive: true });
   const started = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', syft, 'scan', source, '-q', '-o', `cyclonedx-json=${out}`], {
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', syft, 'scan', source, '-q', '-o', `cyclonedx-json=${out}`], {
     cwd: work,
     env: { ...process.env, SYFT_CHECK_FOR_APP_UPDATE: 'false', TMPDIR: tmp, SYFT_REGISTRY_INSECURE_USE_HTTP: 'true' },
     maxBuffer: 1 << 28,
@@ -125,7 +126,8 @@ function runSyft(source, out) {
   });
   const seconds = (performance.now() - started) / 1000;
   const stderr = r.stderr.toString().trim().split('\n');
-  const result = { seconds, maxRssMB: Number(stderr.at(-1)) / 1024, components: NaN, note: '' };
+  const [rssKiB, user, sys] = (stderr.at(-1) ?? '').split(' ').map(Number);
+  const result = { seconds, cpuSeconds: user + sys, maxRssMB: rssKiB / 1024, components: NaN, note: '' };
   if (r.status !== 0) result.note = `syft failed (exit ${r.status}): ${stderr.slice(-3).join(' | ')}`;
   else result.components = JSON.parse(readFileSync(out, 'utf8')).components?.length ?? 0;
   return result;
@@ -173,19 +175,22 @@ if (process.env.BENCH_CDXGEN === '1') {
 }
 
 const mb = (n) => (n / 1e6).toFixed(0);
-const rate = (r) => r.bytes / 1e6 / r.seconds;
 const x = (a, b) => (a / b).toFixed(2);
 const pct = (a, b) => ((100 * a) / b).toFixed(0);
-console.log(`image: ${files.length} layers, ${mb(compressed)} MB compressed, ${mb(raw.bytes)} MB uncompressed; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')}`);
-console.log(`raw gunzip+tar : ${raw.seconds.toFixed(2)} s  ${rate(raw).toFixed(0)} MB/s  peak RSS ${raw.maxRssMB.toFixed(0)} MB`);
-console.log(`ours           : ${ours.seconds.toFixed(2)} s  ${(raw.bytes / 1e6 / ours.seconds).toFixed(0)} MB/s  peak RSS ${ours.maxRssMB.toFixed(0)} MB  ${ours.components} components`);
-console.log(`syft oci-dir   : ${syftDir.seconds.toFixed(2)} s  peak RSS ${syftDir.maxRssMB.toFixed(0)} MB  ${syftDir.components} components ${syftDir.note}`);
-console.log(`raw, registry  : ${rawRegistry.seconds.toFixed(2)} s  ${(rawRegistry.bytes / 1e6 / rawRegistry.seconds).toFixed(0)} MB/s  peak RSS ${rawRegistry.maxRssMB.toFixed(0)} MB (gunzip+tar of the same layers streamed through the registry client)`);
-console.log(`ours, registry : ${viaRegistry.seconds.toFixed(2)} s  ${(raw.bytes / 1e6 / viaRegistry.seconds).toFixed(0)} MB/s  peak RSS ${viaRegistry.maxRssMB.toFixed(0)} MB  ${viaRegistry.components} components (streamed over HTTP from docker-registry, digest-checked)`);
-console.log(`syft, registry : ${syftRegistry.seconds.toFixed(2)} s  peak RSS ${syftRegistry.maxRssMB.toFixed(0)} MB  ${syftRegistry.components} components ${syftRegistry.note}`);
+const row = (label, r, extra = '') =>
+  console.log(`${label.padEnd(15)}: ${r.seconds.toFixed(2).padStart(6)} s wall ${r.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${(raw.bytes / 1e6 / r.seconds).toFixed(0).padStart(4)} MB/s  peak RSS ${r.maxRssMB.toFixed(0).padStart(3)} MB  ${extra}`);
+console.log(`image: ${files.length} layers, ${mb(compressed)} MB compressed, ${mb(raw.bytes)} MB uncompressed; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${os.cpus().length} CPUs`);
+row('raw gunzip+tar', raw);
+row('ours', ours, `${ours.components} components`);
+row('syft oci-dir', syftDir, `${syftDir.components} components ${syftDir.note}`);
+row('raw, registry', rawRegistry, '(gunzip+tar of the same layers streamed through the registry client, one after another)');
+row('ours, registry', viaRegistry, `${viaRegistry.components} components (streamed over HTTP from docker-registry, digest-checked)`);
+row('syft, registry', syftRegistry, `${syftRegistry.components} components ${syftRegistry.note}`);
 if (process.env.BENCH_CDXGEN === '1') console.log(`cdxgen 12.8.4  : ${cdx.seconds.toFixed(2)} s  peak RSS ${cdx.maxRssMB.toFixed(0)} MB  ${cdx.components} components ${cdx.note}`);
 console.log('');
-console.log('                 vs syft (target >= 2x)   % of raw gunzip+tar (target >= 80%)   peak RSS (target <= 200 MB)');
-console.log(`local layout     ${x(syftDir.seconds, ours.seconds).padStart(5)}x faster            ${pct(raw.seconds, ours.seconds).padStart(4)}%                                ${ours.maxRssMB.toFixed(0)} MB`);
-console.log(`registry         ${x(syftRegistry.seconds, viaRegistry.seconds).padStart(5)}x faster            ${pct(rawRegistry.seconds, viaRegistry.seconds).padStart(4)}% (of its own raw floor)            ${viaRegistry.maxRssMB.toFixed(0)} MB`);
+console.log('(wall / CPU)     vs syft (target >= 2x)   % of raw gunzip+tar (target >= 80%)   peak RSS (target <= 200 MB)');
+const ratios = (label, o, s, r, note) =>
+  console.log(`${label.padEnd(17)}${x(s.seconds, o.seconds)}x / ${x(s.cpuSeconds, o.cpuSeconds)}x faster        ${pct(r.seconds, o.seconds)}% / ${pct(r.cpuSeconds, o.cpuSeconds)}%${note}   ${o.maxRssMB.toFixed(0)} MB`);
+ratios('local layout', ours, syftDir, raw, '');
+ratios('registry', viaRegistry, syftRegistry, rawRegistry, ' (of its own raw floor)');
 if (process.env.BENCH_CDXGEN === '1') console.log(`ours vs cdxgen ${x(cdx.seconds, ours.seconds)}x faster`);
