@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 // backpressure stops the transfer. Once the layer is current it is read
 // straight from its source: no extra buffer sits in the scan's path (chunks
 // held longer survive young-generation GCs and cost full ones).
-export const READ_AHEAD_BYTES = 4 * 1024 * 1024;
+export const READ_AHEAD_BYTES = 2 * 1024 * 1024;
 
 export interface LayerAhead {
   // The layer's bytes, those read ahead first; rejects as open() did.

@@ -104,7 +104,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
 
   let total = 0;
   // Layers still apply strictly in order (whiteouts); only the next one's
-  // transfer runs ahead, one layer and a few MiB at most (prefetch.ts).
+  // transfer runs ahead, one layer and ~2 MiB plus the source's own buffer at most (prefetch.ts).
   const first = layers[0];
   let ahead: LayerAhead | undefined = first ? readAhead(() => first.open()) : undefined;
   let current: LayerAhead | undefined;
