@@ -5,6 +5,7 @@ import { ScanLimitError, type Cataloger, type CatalogResult, type Distro, type P
 import { ActionError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
 import { LayeredFs, type Capture, type FileWant } from './filesystem.js';
+import { readAhead, type LayerAhead } from './prefetch.js';
 import { TarError } from './tar.js';
 
 // One streaming pass over an image's layers: decompress, walk the tar, keep
@@ -102,43 +103,62 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     [...fs.live()].flatMap((c) => [...(parsed.get(c)?.values() ?? [])].map((p) => p.result));
 
   let total = 0;
-  for (const [i, layer] of layers.entries()) {
-    const started = performance.now();
-    currentLayer = layer.digest;
-    const raw = await layer.open();
-    const source = await decompressLayer(raw, layer.digest);
-    let bytes = 0;
-    const counted = (async function* () {
-      for await (const chunk of source.chunks) {
-        bytes += chunk.length;
-        yield chunk;
+  // Layers still apply strictly in order (whiteouts); only the next one's
+  // transfer runs ahead, one layer and ~2 MiB plus the source's own buffer at most (prefetch.ts).
+  const first = layers[0];
+  let ahead: LayerAhead | undefined = first ? readAhead(() => first.open()) : undefined;
+  let current: LayerAhead | undefined;
+  try {
+    for (const [i, layer] of layers.entries()) {
+      const started = performance.now();
+      currentLayer = layer.digest;
+      current = ahead;
+      ahead = undefined;
+      if (!current) throw new Error(`scanImage: layer ${i} was not opened`);
+      const raw = await current.stream();
+      const next = layers[i + 1];
+      if (next) ahead = readAhead(() => next.open());
+      const source = await decompressLayer(raw, layer.digest);
+      let bytes = 0;
+      const counted = (async function* () {
+        for await (const chunk of source.chunks) {
+          bytes += chunk.length;
+          yield chunk;
+        }
+      })();
+      let walked: Awaited<ReturnType<LayeredFs['applyLayer']>>;
+      try {
+        walked = await fs.applyLayer(i, layer.digest, counted);
+      } catch (err) {
+        // A limit hit mid-layer leaves the rest of the blob unread: close it, or
+        // its open connection keeps the process alive after the error.
+        current.close();
+        throw layerRefused(layer.digest, err);
       }
-    })();
-    let walked: Awaited<ReturnType<LayeredFs['applyLayer']>>;
-    try {
-      walked = await fs.applyLayer(i, layer.digest, counted);
-    } catch (err) {
-      // A limit hit mid-layer leaves the rest of the blob unread: close it, or
-      // its open connection keeps the process alive after the error.
-      raw.destroy();
-      throw layerRefused(layer.digest, err);
+      const { entries, added } = walked;
+      const distro = currentDistro();
+      for (const capture of added) await parse(capture, distro);
+      const live = new Set(fs.live());
+      for (const [capture, byCataloger] of parsed) {
+        if (live.has(capture)) continue;
+        for (const p of byCataloger.values()) held -= p.result.packages.length;
+        parsed.delete(capture);
+      }
+      const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
+      total += bytes;
+      const seconds = (performance.now() - started) / 1000;
+      log(
+        `layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
+          `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`,
+      );
+      current = undefined;
     }
-    const { entries, added } = walked;
-    const distro = currentDistro();
-    for (const capture of added) await parse(capture, distro);
-    const live = new Set(fs.live());
-    for (const [capture, byCataloger] of parsed) {
-      if (live.has(capture)) continue;
-      for (const p of byCataloger.values()) held -= p.result.packages.length;
-      parsed.delete(capture);
-    }
-    const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
-    total += bytes;
-    const seconds = (performance.now() - started) / 1000;
-    log(
-      `layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
-        `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`,
-    );
+  } catch (err) {
+    // Whatever stopped the scan, no stream stays open: the current layer's
+    // and the one read ahead (an open connection keeps the process alive).
+    current?.close();
+    ahead?.close();
+    throw err;
   }
 
   currentLayer = undefined;
