@@ -1,0 +1,24 @@
+export interface ParityPkg {
+  type: string;
+  name: string;
+  version: string;
+  purl: string;
+  licenses: string[];
+  cpes: string[];
+  syftType?: string;
+}
+export interface ParityDiff {
+  image: string;
+  side: 'ours' | 'syft';
+  type: string;
+  name: string;
+  version: string;
+}
+export type ParityTable = Record<string, { both: number; ours: number; syft: number }>;
+export declare const ROOT: string;
+export declare const IMAGES: string[];
+export declare function fixtureLayout(fixtureDir: string, layoutDir: string): string;
+export declare function ours(layoutDir: string): ParityPkg[];
+export declare function syft(layoutDir: string, syftBin?: string): ParityPkg[];
+export declare function compare(image: string, ours: ParityPkg[], syft: ParityPkg[]): { table: ParityTable; diffs: ParityDiff[] };
+export declare function formatTable(tables: Record<string, ParityTable>): string;
