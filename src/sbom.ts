@@ -14,6 +14,7 @@ import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
 import type { LayerRef } from './image/source.js';
 import type { SbomFormat } from './sbom/formats.js';
+import { cpesFor } from './sbom/cpe.js';
 import { buildSpdxDocument, buildSpdxIndexDocument, imagePurl, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
 
 export { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
@@ -150,6 +151,10 @@ export function buildSbomDocument(content: SbomContent): { document: Record<stri
       bomRef: ref,
     });
     for (const l of licensesOf(p.licenses)) c.licenses.add(l);
+    // the primary CPE in `cpe`, alternatives as syft writes them
+    const [cpe, ...moreCpes] = cpesFor(p);
+    if (cpe) c.cpe = cpe;
+    for (const alt of moreCpes) c.properties.add(new Models.Property('syft:cpe23', alt));
     c.properties.add(new Models.Property('syft:package:foundBy', p.foundBy));
     c.properties.add(new Models.Property('syft:package:type', p.type));
     c.properties.add(new Models.Property('syft:location:0:layerID', p.layer));

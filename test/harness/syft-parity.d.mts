@@ -20,5 +20,18 @@ export declare const IMAGES: string[];
 export declare function fixtureLayout(fixtureDir: string, layoutDir: string): string;
 export declare function ours(layoutDir: string): ParityPkg[];
 export declare function syft(layoutDir: string, syftBin?: string): ParityPkg[];
-export declare function compare(image: string, ours: ParityPkg[], syft: ParityPkg[]): { table: ParityTable; diffs: ParityDiff[] };
+export declare function compare(image: string, ours: ParityPkg[], syft: ParityPkg[]): { table: ParityTable; diffs: ParityDiff[]; cpes: CpeDiff[]; licenses: LicenseDiff[] };
 export declare function formatTable(tables: Record<string, ParityTable>): string;
+export interface CpeDiff {
+  image: string;
+  type: string;
+  name: string;
+  syft: string;
+  ours: string | null;
+}
+export interface LicenseDiff {
+  image: string;
+  type: string;
+  name: string;
+  syft: string;
+}

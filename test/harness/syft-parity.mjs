@@ -125,7 +125,16 @@ export function compare(image, oursPkgs, syftPkgs) {
     row(p.type || `(${p.syftType})`).syft++;
     diffs.push({ image, side: 'syft', type: p.type, name: p.name, version: p.version });
   }
-  return { table, diffs };
+  // for packages both list: the primary CPE and whether a license is given
+  const cpes = [];
+  const licenses = [];
+  for (const [k, s] of b) {
+    const o = a.get(k);
+    if (!o) continue;
+    if (s.cpes.length > 0 && o.cpes[0] !== s.cpes[0]) cpes.push({ image, type: s.type, name: s.name, syft: s.cpes[0], ours: o.cpes[0] ?? null });
+    if (s.licenses.length > 0 && o.licenses.length === 0) licenses.push({ image, type: s.type, name: s.name, syft: s.licenses.join(' AND ') });
+  }
+  return { table, diffs, cpes, licenses };
 }
 
 export function formatTable(tables) {
