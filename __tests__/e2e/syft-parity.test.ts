@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compare, fixtureLayout, formatTable, IMAGES, ours, ROOT, syft, type CpeDiff, type LicenseDiff, type ParityDiff, type ParityPkg, type ParityTable } from '../../test/harness/syft-parity.mjs';
+import { buildFixtures, compare, fixtureLayout, formatTable, IMAGES, ours, ROOT, syft, type CpeDiff, type LicenseDiff, type ParityDiff, type ParityPkg, type ParityTable } from '../../test/harness/syft-parity.mjs';
 
 // Parity with syft, measured: the bundled CLI and syft scan the same OCI
 // layouts of the SBOM fixture images; every difference in (ecosystem, name,
@@ -34,7 +33,7 @@ const tables: Record<string, ParityTable> = {};
 beforeAll(() => {
   if (!existsSync(SYFT)) throw new Error('syft is missing from .tools/bin: run bash scripts/install-tools.sh syft');
   work = mkdtempSync(join(tmpdir(), 'syft-parity-'));
-  execFileSync('python3', [join(ROOT, 'test/fixtures/sbom/build.py'), work], { stdio: 'inherit' });
+  buildFixtures(work);
   for (const image of IMAGES) {
     const layout = fixtureLayout(join(work, image), join(work, `${image}.oci`));
     const scan = { ours: ours(layout), syft: syft(layout) };

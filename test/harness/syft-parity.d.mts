@@ -17,6 +17,7 @@ export interface ParityDiff {
 export type ParityTable = Record<string, { both: number; ours: number; syft: number }>;
 export declare const ROOT: string;
 export declare const IMAGES: string[];
+export declare function buildFixtures(dir: string): void;
 export declare function fixtureLayout(fixtureDir: string, layoutDir: string): string;
 export declare function ours(layoutDir: string): ParityPkg[];
 export declare function syft(layoutDir: string, syftBin?: string): ParityPkg[];

@@ -10,7 +10,14 @@ import { fileURLToPath } from 'node:url';
 import { gunzipSync, zstdDecompressSync } from 'node:zlib';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-export const IMAGES = ['debian', 'alpine', 'rpm-sqlite', 'rpm-bdb', 'rpm-ndb', 'go', 'java'];
+// build.py's images, and metadata-image.py's (license and version edge cases)
+export const IMAGES = ['debian', 'alpine', 'rpm-sqlite', 'rpm-bdb', 'rpm-ndb', 'go', 'java', 'metadata'];
+
+/** Builds every fixture image's layers into dir (needs test/fixtures/sbom/APT_PACKAGES, as build.py does). */
+export function buildFixtures(dir) {
+  execFileSync('python3', [join(ROOT, 'test/fixtures/sbom/build.py'), dir], { stdio: 'inherit' });
+  execFileSync('python3', [join(ROOT, 'test/fixtures/sbom/metadata-image.py'), join(dir, 'metadata')], { stdio: 'inherit' });
+}
 
 const MEDIA = {
   '.tar.gz': 'application/vnd.oci.image.layer.v1.tar+gzip',
