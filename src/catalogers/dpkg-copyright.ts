@@ -1,5 +1,5 @@
 import { MAX_COPYRIGHT_FILE } from './limits.js';
-import { type Cataloger, type Pkg } from './types.js';
+import { type Cataloger, type ContentSink, type EntryInfo, type Pkg, type ScanContext } from './types.js';
 
 // Licenses of Debian packages from their machine-readable copyright files
 // (DEP-5: every `License:` field's short name). dpkg's database records no
@@ -35,7 +35,17 @@ export function copyrightLicenses(text: string): string[] {
 
 export const dpkgCopyright: Cataloger = {
   name: CARRIER,
-  match: (path, entry) => COPYRIGHT.test(path) && entry.size <= MAX_COPYRIGHT_FILE,
+  match: (path) => COPYRIGHT.test(path),
+  // A file over the bound is not kept: a warning, and its package has no license.
+  sink(path: string, entry: EntryInfo, scan?: ScanContext): ContentSink {
+    const over = entry.size > MAX_COPYRIGHT_FILE;
+    if (over) scan?.warn(path, `${entry.size} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`);
+    const parts: Buffer[] = [];
+    return {
+      push: (chunk) => void (over || parts.push(chunk)),
+      end: () => (over || parts.length === 0 ? undefined : Buffer.concat(parts)),
+    };
+  },
   parse(file) {
     const [, root, name] = COPYRIGHT.exec(file.path)!;
     const licenses = copyrightLicenses(file.content.toString('utf8'));

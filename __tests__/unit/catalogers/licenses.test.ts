@@ -52,10 +52,19 @@ describe('dpkg copyright files', () => {
     expect(merged[0]).toBe(before); // relationships refer to these very objects
   });
 
-  it('does not read a copyright file over the bound', () => {
+  it('does not keep a copyright file over the bound, and says so', () => {
     expect(dpkgCopyright.match('/usr/share/doc/x/copyright', { size: 100, mode: 0o644 })).toBe(true);
-    expect(dpkgCopyright.match('/usr/share/doc/x/copyright', { size: MAX_COPYRIGHT_FILE + 1, mode: 0o644 })).toBe(false);
     expect(dpkgCopyright.match('/usr/share/doc/x/changelog.gz', { size: 100, mode: 0o644 })).toBe(false);
+    const warnings: string[] = [];
+    const scan = { inflatedBytes: 0, warn: (path: string, message: string) => warnings.push(`${path}: ${message}`) };
+    const big = dpkgCopyright.sink!('/usr/share/doc/x/copyright', { size: MAX_COPYRIGHT_FILE + 1, mode: 0o644 }, scan);
+    big.push(Buffer.alloc(1024));
+    expect(big.end()).toBeUndefined();
+    expect(warnings).toEqual([`/usr/share/doc/x/copyright: ${MAX_COPYRIGHT_FILE + 1} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`]);
+    const small = dpkgCopyright.sink!('/usr/share/doc/y/copyright', { size: 9, mode: 0o644 }, scan);
+    small.push(Buffer.from('Format: x'));
+    expect(small.end()?.toString()).toBe('Format: x');
+    expect(warnings).toHaveLength(1);
   });
 });
 
