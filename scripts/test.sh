@@ -10,7 +10,7 @@ case "$(node --version)" in v24.*) ;; *) echo "tests need Node 24 (node_modules/
 [ -f dist/index.js ] || bash scripts/build.sh
 # The real verifiers the interop suite runs (pinned in tools/versions.env):
 # built once into a cache outside the clone, so this only links them when
-# they are there already.
-bash scripts/install-tools.sh cosign2 cosign3 gh sigstore-python
+# they are there already. syft is the reference for __tests__/e2e/syft-parity.test.ts.
+bash scripts/install-tools.sh cosign2 cosign3 gh sigstore-python syft
 export NODE_OPTIONS="--experimental-vm-modules --disable-warning=ExperimentalWarning --disable-warning=DEP0040"
 exec jest "$@"

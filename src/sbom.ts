@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Enums, Models, Serialize, Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import type { Readable } from 'node:stream';
+import { mergeCopyrightLicenses } from './catalogers/dpkg-copyright.js';
 import { catalogers } from './catalogers/index.js';
 import { isSpdxExpression } from './catalogers/common.js';
 import { ScanLimitError, type Distro, type Pkg, type Relationship, type ScanProblem } from './catalogers/types.js';
@@ -14,6 +15,7 @@ import { ActionError, errorLine } from './errors.js';
 import { scanImage } from './image/scan.js';
 import type { LayerRef } from './image/source.js';
 import type { SbomFormat } from './sbom/formats.js';
+import { cpesFor } from './sbom/cpe.js';
 import { buildSpdxDocument, buildSpdxIndexDocument, imagePurl, SPDX_PREDICATE, type SpdxTool } from './sbom/spdx.js';
 
 export { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
@@ -150,6 +152,10 @@ export function buildSbomDocument(content: SbomContent): { document: Record<stri
       bomRef: ref,
     });
     for (const l of licensesOf(p.licenses)) c.licenses.add(l);
+    // the primary CPE in `cpe`, alternatives as syft writes them
+    const [cpe, ...moreCpes] = cpesFor(p);
+    if (cpe) c.cpe = cpe;
+    for (const alt of moreCpes) c.properties.add(new Models.Property('syft:cpe23', alt));
     c.properties.add(new Models.Property('syft:package:foundBy', p.foundBy));
     c.properties.add(new Models.Property('syft:package:type', p.type));
     c.properties.add(new Models.Property('syft:location:0:layerID', p.layer));
@@ -250,7 +256,7 @@ export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImag
     content: {
       image: { name: input.name, digest: input.digest, platform: input.platform },
       distro: scan.distro,
-      packages: scan.packages,
+      packages: mergeCopyrightLicenses(scan.packages),
       relationships: scan.relationships,
       problems: scan.warnings,
     },

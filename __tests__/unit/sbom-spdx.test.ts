@@ -98,8 +98,11 @@ describe('buildSpdxDocument', () => {
     expect(doc.hasExtractedLicensingInfos?.map((e) => e.extractedText).sort()).toEqual(['GPL-3+', 'custom: see /usr/share/doc']);
   });
 
-  it('carries the purl, and CPEs where the package has them', () => {
-    expect(byName('lodash').externalRefs).toEqual([{ referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:npm/lodash@4.17.21' }]);
+  it('carries the purl, and the CPEs the package has or else generated ones', () => {
+    expect(byName('lodash').externalRefs).toEqual([
+      { referenceCategory: 'SECURITY', referenceType: 'cpe23Type', referenceLocator: 'cpe:2.3:a:lodash:lodash:4.17.21:*:*:*:*:*:*:*' },
+      { referenceCategory: 'PACKAGE-MANAGER', referenceType: 'purl', referenceLocator: 'pkg:npm/lodash@4.17.21' },
+    ]);
     expect(byName('openssl').externalRefs?.map((r) => r.referenceType)).toEqual(['cpe23Type', 'purl']);
     expect(byName('ghcr.io/org/app').externalRefs?.[0]?.referenceLocator).toMatch(/^pkg:oci\/app@sha256:ab/);
   });

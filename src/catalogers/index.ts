@@ -1,6 +1,7 @@
 import { apk } from './apk.js';
 import { dotnet } from './dotnet.js';
 import { dpkg } from './dpkg.js';
+import { dpkgCopyright } from './dpkg-copyright.js';
 import { go } from './go.js';
 import { java } from './java.js';
 import { npm } from './npm.js';
@@ -12,5 +13,6 @@ import { rust } from './rust.js';
 import type { Cataloger } from './types.js';
 
 // Every cataloger that runs on images (installed-state evidence only, as syft
-// does for images: no lock files), in output order.
-export const catalogers: readonly Cataloger[] = [dpkg, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
+// does for images: no lock files), in output order. dpkgCopyright finds no
+// packages: it carries licenses to dpkg's (see mergeCopyrightLicenses).
+export const catalogers: readonly Cataloger[] = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];

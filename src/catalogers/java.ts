@@ -25,6 +25,7 @@ interface ArchiveFacts {
   name: string; // file name inside its parent, for version/name fallbacks
   manifest?: string;
   poms: string[]; // pom.properties contents
+  licenseText?: string; // META-INF/LICENSE[.txt|.md], the first bytes
   nested: ArchiveFacts[];
 }
 
@@ -48,7 +49,9 @@ function archiveFactsIn(name: string, zip: Buffer, walk: Walk, depth: number, wh
   const facts: ArchiveFacts = { name, poms: [], nested: [] };
   const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const entry of entries) {
-    const metadata = entry.name === 'META-INF/MANIFEST.MF' || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+    const licenseFile = LICENSE_FILE.test(entry.name);
+    const metadata =
+      entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
     const nested = !metadata && ARCHIVE.test(entry.name);
     if (!metadata && !nested) continue;
     const at = `${where}!/${entry.name}`;
@@ -77,6 +80,7 @@ function archiveFactsIn(name: string, zip: Buffer, walk: Walk, depth: number, wh
       continue;
     }
     if (entry.name === 'META-INF/MANIFEST.MF') facts.manifest = bytes.toString('utf8');
+    else if (licenseFile) facts.licenseText ??= bytes.subarray(0, 4096).toString('utf8');
     else if (metadata) facts.poms.push(bytes.toString('utf8'));
     else {
       try {
@@ -156,11 +160,35 @@ function fromFileName(file: string): [string, string | undefined] {
   return m ? [m[1]!, m[2]] : [stem, undefined];
 }
 
+// A license the archive names: Bundle-License (an SPDX id, or a well-known
+// license URL), else the bundled license text when it starts with one of the
+// few standard texts recognised here (what syft concludes from the text).
+const LICENSE_FILE = /^META-INF\/LICENSE(?:\.txt|\.md)?$/i;
+const LICENSE_URLS: [RegExp, string][] = [
+  [/apache\.org\/licenses\/LICENSE-2\.0/i, 'Apache-2.0'],
+  [/opensource\.org\/licenses\/MIT/i, 'MIT'],
+  [/eclipse\.org\/legal\/epl-2\.0/i, 'EPL-2.0'],
+  [/eclipse\.org\/legal\/epl-v10/i, 'EPL-1.0'],
+];
+const LICENSE_TEXTS: [RegExp, string][] = [
+  [/^\s*Apache License\s+Version 2\.0, January 2004/, 'Apache-2.0'],
+  [/^\s*Eclipse Public License - v 2\.0/, 'EPL-2.0'],
+  [/^\s*Eclipse Public License - v 1\.0/, 'EPL-1.0'],
+];
+
+function archiveLicense(bundleLicense: string | undefined, text: string | undefined): string | undefined {
+  if (bundleLicense) {
+    if (!/^https?:/.test(bundleLicense)) return bundleLicense;
+    const known = LICENSE_URLS.find(([re]) => re.test(bundleLicense));
+    if (known) return known[1];
+  }
+  return text ? LICENSE_TEXTS.find(([re]) => re.test(text))?.[1] : undefined;
+}
+
 function packagesOf(facts: ArchiveFacts, make: (name: string, version: string, group?: string, license?: string) => Pkg): Pkg[] {
   const out: Pkg[] = [];
   const mf = facts.manifest ? manifest(facts.manifest) : new Map<string, string>();
-  const license = mf.get('Bundle-License');
-  const licenseName = license && !/^https?:/.test(license) ? license : undefined;
+  const licenseName = archiveLicense(mf.get('Bundle-License'), facts.licenseText);
   if (facts.poms.length > 0) {
     for (const pom of facts.poms) {
       const p = properties(pom);

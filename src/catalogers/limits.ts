@@ -54,3 +54,8 @@ export const MAX_AUDIT_JSON = 8 * 1024 * 1024;
 export const MAX_KEPT_FILES = 50_000;
 export const MAX_KEPT_BYTES = 128 * 1024 * 1024;
 export const MAX_SYMLINKS = 250_000;
+
+// dpkg copyright files (/usr/share/doc/PKG/copyright) read for their License:
+// fields. Real ones are a few KiB, the largest in Debian a few hundred; a
+// bigger one is not read (its package keeps no license, nothing else changes).
+export const MAX_COPYRIGHT_FILE = 1024 * 1024;

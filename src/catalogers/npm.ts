@@ -24,18 +24,20 @@ function depNames(value: unknown): string[] {
 }
 
 // Installed packages only: every package.json in the image (node_modules and
-// app roots), not lock files. Files without a name or version are markers such
-// as {"type":"module"} in a package's subfolder, not packages.
+// app roots), not lock files. Files without a name are markers such as
+// {"type":"module"} in a package's subfolder, not packages. A named package
+// without a version (an unpublished app) is listed as syft lists it: version
+// UNKNOWN, and a purl without one.
+const UNKNOWN = 'UNKNOWN';
 export const npm: Cataloger = {
   name: 'javascript-package-cataloger',
   match: (path) => path.endsWith('/package.json'),
   parse(file) {
     const json = JSON.parse(file.content.toString('utf8')) as PackageJson;
     if (typeof json !== 'object' || json === null) return { packages: [], relationships: [] };
-    const { name, version } = json;
-    if (typeof name !== 'string' || typeof version !== 'string' || name === '' || version === '') {
-      return { packages: [], relationships: [] };
-    }
+    const { name } = json;
+    if (typeof name !== 'string' || name === '') return { packages: [], relationships: [] };
+    const version = typeof json.version === 'string' && json.version !== '' ? json.version : UNKNOWN;
     const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
     const scoped = name.startsWith('@') && name.includes('/');
     return {
@@ -44,7 +46,7 @@ export const npm: Cataloger = {
           name,
           version,
           type: 'npm',
-          purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version),
+          purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version === UNKNOWN ? undefined : version),
           licenses: licenses.filter((l): l is string => !!l),
           foundBy: npm.name,
           path: file.path,

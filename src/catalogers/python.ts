@@ -23,6 +23,36 @@ function requirement(spec: string): string | undefined {
   return /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(spec.trim())?.[0];
 }
 
+// Trove license classifiers, for distributions that declare neither
+// License-Expression nor License: the common ones name one SPDX license.
+const CLASSIFIERS: Record<string, string> = {
+  'MIT License': 'MIT',
+  'Apache Software License': 'Apache-2.0',
+  'ISC License (ISCL)': 'ISC',
+  'Mozilla Public License 2.0 (MPL 2.0)': 'MPL-2.0',
+  'GNU General Public License v2 (GPLv2)': 'GPL-2.0-only',
+  'GNU General Public License v2 or later (GPLv2+)': 'GPL-2.0-or-later',
+  'GNU General Public License v3 (GPLv3)': 'GPL-3.0-only',
+  'GNU General Public License v3 or later (GPLv3+)': 'GPL-3.0-or-later',
+  'GNU Lesser General Public License v2 (LGPLv2)': 'LGPL-2.0-only',
+  'GNU Lesser General Public License v2 or later (LGPLv2+)': 'LGPL-2.0-or-later',
+  'GNU Lesser General Public License v3 (LGPLv3)': 'LGPL-3.0-only',
+  'GNU Lesser General Public License v3 or later (LGPLv3+)': 'LGPL-3.0-or-later',
+  'Python Software Foundation License': 'PSF-2.0',
+  'The Unlicense (Unlicense)': 'Unlicense',
+  'Zope Public License': 'ZPL-2.1',
+};
+
+function classifierLicenses(headers: Map<string, string[]>): string[] {
+  const out: string[] = [];
+  for (const c of headers.get('classifier') ?? []) {
+    const m = /^License\s*::\s*(?:OSI Approved\s*::\s*)?(.+)$/.exec(c.trim());
+    const id = m && CLASSIFIERS[m[1]!.trim()];
+    if (id) out.push(id);
+  }
+  return [...new Set(out)];
+}
+
 export const python: Cataloger = {
   name: 'python-installed-package-cataloger',
   match: (path, entry) => entry.size < 4 * 1024 * 1024 && isMetadataPath(path),
@@ -36,7 +66,11 @@ export const python: Cataloger = {
     if (!headers || !name || !version) return { packages: [], relationships: [] };
     const expression = field(headers, 'license-expression');
     const license = field(headers, 'license');
-    const licenses = expression ? [expression] : license && license !== 'UNKNOWN' && !license.includes('\n') ? [license] : [];
+    const licenses = expression
+      ? [expression]
+      : license && license !== 'UNKNOWN' && !license.includes('\n')
+        ? [license]
+        : classifierLicenses(headers);
     const normalized = normalizePythonName(name);
     return {
       packages: [

@@ -3,6 +3,7 @@ import { isSpdxExpression } from '../catalogers/common.js';
 import { purl } from '../catalogers/purl.js';
 import type { Pkg } from '../catalogers/types.js';
 import type { SbomContent, SbomImage } from '../sbom.js';
+import { cpesFor } from './cpe.js';
 import { PREDICATE_TYPE } from './formats.js';
 
 // Pure: the same package list the CycloneDX builder takes, out as an SPDX
@@ -159,7 +160,8 @@ export function buildSpdxDocument(content: SbomContent, tool: SpdxTool): { docum
     }
     used.add(id);
     ids.set(p, id);
-    const cpes = [...new Set([...(p.cpe ? [p.cpe] : []), ...(p.cpes ?? [])])];
+    const given = [...(p.cpe ? [p.cpe] : []), ...(p.cpes ?? [])];
+    const cpes = [...new Set(given.length > 0 ? given : cpesFor(p))];
     out.push({
       SPDXID: id,
       name: p.name,

@@ -97,6 +97,18 @@ describe('java', () => {
     expect(summary(r).map((p) => p.purl)).toEqual(['pkg:maven/com.acme/service@3.0.0', 'pkg:maven/org.example/util@2.1.0']);
   });
 
+  it('takes the license from Bundle-License (id or well-known URL), else from a standard license text in META-INF', async () => {
+    const jar = (files: Record<string, string>) =>
+      Buffer.from(zipSync(Object.fromEntries(Object.entries({ 'META-INF/maven/g/a/pom.properties': 'groupId=g\nartifactId=a\nversion=1\n', ...files }).map(([k, v]) => [k, enc(v)]))));
+    const license = async (files: Record<string, string>) => (await sinkAndParse(java, '/a.jar', jar(files), 10))!.packages[0]!.licenses;
+    const apache = '\n                                 Apache License\n                           Version 2.0, January 2004\n';
+    expect(await license({ 'META-INF/LICENSE.txt': apache })).toEqual(['Apache-2.0']);
+    expect(await license({ 'META-INF/MANIFEST.MF': 'Bundle-License: https://www.apache.org/licenses/LICENSE-2.0.txt\n' })).toEqual(['Apache-2.0']);
+    expect(await license({ 'META-INF/MANIFEST.MF': 'Bundle-License: MIT\n', 'META-INF/LICENSE': apache })).toEqual(['MIT']);
+    expect(await license({ 'META-INF/LICENSE': 'Copyright (c) Someone. All rights reserved.\n' })).toEqual([]);
+    expect(await license({ 'META-INF/MANIFEST.MF': 'Bundle-License: https://example.org/my-license\n' })).toEqual([]);
+  });
+
   it('drops files that are not zips', async () => {
     expect(await sinkAndParse(java, '/x.jar', Buffer.from('not a zip'), 4)).toBeUndefined();
   });

@@ -7,12 +7,19 @@ import { ruby } from '../../../src/catalogers/ruby.js';
 import { parse, summary } from './helpers.js';
 
 describe('npm', () => {
-  it('reads scoped names, the license forms and skips markers without a version', async () => {
+  it('reads scoped names, the license forms and skips markers without a name', async () => {
     const scoped = await parse(npm, '/app/node_modules/@babel/core/package.json', JSON.stringify({ name: '@babel/core', version: '7.24.0', license: { type: 'MIT' } }));
     expect(summary(scoped)).toEqual([{ name: '@babel/core', version: '7.24.0', purl: 'pkg:npm/%40babel/core@7.24.0', licenses: ['MIT'] }]);
     const old = await parse(npm, '/a/package.json', JSON.stringify({ name: 'old', version: '1.0.0', licenses: [{ type: 'MIT' }, { type: 'Apache-2.0' }] }));
     expect(old.packages[0]!.licenses).toEqual(['MIT', 'Apache-2.0']);
     expect((await parse(npm, '/a/node_modules/x/esm/package.json', '{"type":"module"}')).packages).toEqual([]);
+  });
+
+  it('lists a named package.json without a version as syft does: version UNKNOWN, purl without one', async () => {
+    const app = await parse(npm, '/srv/app/package.json', JSON.stringify({ name: 'noversion', license: 'MIT' }));
+    expect(summary(app)).toEqual([{ name: 'noversion', version: 'UNKNOWN', purl: 'pkg:npm/noversion', licenses: ['MIT'] }]);
+    expect(summary(await parse(npm, '/srv/app/package.json', JSON.stringify({ name: 'empty', version: '' })))[0]!.purl).toBe('pkg:npm/empty');
+    expect((await parse(npm, '/srv/app/package.json', JSON.stringify({ version: '1.0.0' }))).packages).toEqual([]);
   });
 
   it('resolves dependencies the way Node does, nearest node_modules first', async () => {
