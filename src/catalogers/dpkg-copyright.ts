@@ -50,7 +50,7 @@ export const dpkgCopyright: Cataloger = {
     const [, root, name] = COPYRIGHT.exec(file.path)!;
     const licenses = copyrightLicenses(file.content.toString('utf8'));
     if (licenses.length === 0) return { packages: [], relationships: [] };
-    const carrier: Pkg = { name: name!, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer };
+    const carrier: Pkg = { name: name!, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer, carrier: true };
     return { packages: [carrier], relationships: [] };
   },
 };

@@ -82,7 +82,14 @@ export interface Pkg {
   group?: string;
   requires?: string[]; // dependency names as the source records them, for relate()
   provides?: string[]; // virtual names other packages may require by
+  // Not a component: a record that only carries data to other packages (dpkg
+  // copyright licenses), merged away before the SBOM is built. Limits and
+  // progress counts skip it.
+  carrier?: boolean;
 }
+
+// How many components a cataloger's packages become (carriers are not).
+export const componentCount = (packages: Pkg[]): number => packages.reduce((n, p) => n + (p.carrier ? 0 : 1), 0);
 
 export interface Relationship {
   from: Pkg; // from depends on to

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { DISTRO_FILES, identifyDistro } from '../catalogers/distro.js';
 import { MAX_COMPONENTS, MAX_HELD_PACKAGES } from '../catalogers/limits.js';
-import { ScanLimitError, type Cataloger, type CatalogResult, type Distro, type Pkg, type Relationship, type ScanContext, type ScanProblem } from '../catalogers/types.js';
+import { componentCount, ScanLimitError, type Cataloger, type CatalogResult, type Distro, type Pkg, type Relationship, type ScanContext, type ScanProblem } from '../catalogers/types.js';
 import { ActionError } from '../errors.js';
 import { decompressLayer } from './decompress.js';
 import { LayeredFs, type Capture, type FileWant } from './filesystem.js';
@@ -60,7 +60,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   // is bounded too.
   let held = 0;
   const hold = (previous: Parsed | undefined, next: Parsed) => {
-    held += next.result.packages.length - (previous?.result.packages.length ?? 0);
+    held += componentCount(next.result.packages) - (previous ? componentCount(previous.result.packages) : 0);
     if (held > MAX_HELD_PACKAGES) {
       throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
     }
@@ -141,10 +141,10 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
       const live = new Set(fs.live());
       for (const [capture, byCataloger] of parsed) {
         if (live.has(capture)) continue;
-        for (const p of byCataloger.values()) held -= p.result.packages.length;
+        for (const p of byCataloger.values()) held -= componentCount(p.result.packages);
         parsed.delete(capture);
       }
-      const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
+      const count = liveResults().reduce((n, r) => n + componentCount(r.packages), 0);
       total += bytes;
       const seconds = (performance.now() - started) / 1000;
       log(
@@ -172,7 +172,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
     }
   }
   const results = liveResults();
-  const found = results.reduce((n, r) => n + r.packages.length, 0);
+  const found = results.reduce((n, r) => n + componentCount(r.packages), 0);
   if (found > MAX_COMPONENTS) throw new ScanLimitError(`the image holds ${found} packages, more than the SBOM component limit of ${MAX_COMPONENTS}`);
   const packages = results.flatMap((r) => r.packages);
   const relationships = results.flatMap((r) => r.relationships);
