@@ -62861,7 +62861,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8279);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(7732);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4575);
 
 
 
@@ -63183,7 +63183,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 7732:
+/***/ 4575:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -65114,6 +65114,143 @@ g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,
 
 // EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
 var index_node = __nccwpck_require__(4567);
+;// CONCATENATED MODULE: ./lib/catalogers/limits.js
+// Every bound the SBOM scanner puts on what an image may make it read, build
+// or hold. A layer is attacker-controlled input: a few hundred bytes of it
+// once cost gigabytes of memory or minutes of CPU. Each limit is documented in
+// README.md ("SBOM scanner limits"); hitting one is never silent (see
+// ScanProblem in types.ts and scan.ts).
+// Components in one SBOM. The whole action (scan, document, statement,
+// signing, self-verification, attaching) costs ~20 KB of peak memory per
+// component on top of ~110 MB: measured 295 MB at 10k with only the SBOM on,
+// 335 MB with signing, provenance and both attach formats, 455 MB at 20k. 10k
+// keeps the run within its 350 MB bound, and the document near 5 MB (~520
+// bytes per component), well under actions/attest's 16 MiB predicate cap.
+// Exceeding it is an error, never a truncation: a signed SBOM with packages
+// cut off would be untrue.
+const MAX_COMPONENTS = 10_000;
+// Packages held while layers are scanned (a later layer may still remove
+// files, so the component limit can only be applied at the end).
+const MAX_HELD_PACKAGES = 4 * MAX_COMPONENTS;
+// Java archives. The zip central directory sits at the end, so a top-level
+// archive is buffered (up to MAX_ARCHIVE); nested archives are read from that
+// buffer (stored ones without a copy).
+const MAX_ARCHIVE = 64 * 1024 * 1024;
+// Nesting: Spring Boot is 1 deep (BOOT-INF/lib), an ear's war's WEB-INF/lib 2.
+// Each level may hold an inflated copy of its parent's entry, so depth times
+// MAX_NESTED_ARCHIVE is memory held at once.
+const MAX_NESTING_DEPTH = 4;
+const MAX_NESTED_ARCHIVE = 32 * 1024 * 1024;
+// Inflated bytes for all nested archives and manifests of one top-level
+// archive, and for all archives of one image: inflating costs ~3 ms per MiB,
+// so these bound the time an image can make us spend in zlib.
+const MAX_INFLATED_PER_ARCHIVE = 512 * 1024 * 1024;
+const MAX_INFLATED_PER_IMAGE = 2 * 1024 * 1024 * 1024;
+// Nested archives opened under one top-level archive (fat jars hold hundreds).
+const MAX_NESTED_ARCHIVES = 5_000;
+// MANIFEST.MF and pom.properties are a few KiB; anything bigger is not one.
+const MAX_METADATA_ENTRY = 1024 * 1024;
+// rpm header blobs, as rpm's own header checks (lib/header_internal.h):
+// at most 65,535 index entries and a data store under 16 MiB.
+const MAX_RPM_HEADER_TAGS = 0xffff;
+const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
+// cargo-auditable's dependency JSON, inflated: the format's reference reader
+// (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
+const MAX_AUDIT_JSON = 8 * 1024 * 1024;
+// What the scanner holds while layers stream past: files kept for catalogers
+// and symbolic links (for resolving paths). Real images keep a few thousand
+// files (package.json, METADATA, databases; under 100 MB in all) and a few
+// thousand links, but a layer of 512-byte tar headers, which compress to
+// almost nothing, can name millions. Exceeding either is an error: dropping
+// files or links would make the SBOM untrue.
+const MAX_KEPT_FILES = 50_000;
+const MAX_KEPT_BYTES = 128 * 1024 * 1024;
+const MAX_SYMLINKS = 250_000;
+// dpkg copyright files (/usr/share/doc/PKG/copyright) read for their License:
+// fields. Real ones are a few KiB, the largest in Debian a few hundred; a
+// bigger one is not read (its package keeps no license, nothing else changes).
+const MAX_COPYRIGHT_FILE = 1024 * 1024;
+
+;// CONCATENATED MODULE: ./lib/catalogers/dpkg-copyright.js
+
+// Licenses of Debian packages from their machine-readable copyright files
+// (DEP-5: every `License:` field's short name). dpkg's database records no
+// license. The scanner keeps only files still present in the final image; each
+// copyright file yields a carrier record that mergeCopyrightLicenses() folds
+// into the dpkg package of the same name and root, then drops.
+const COPYRIGHT = /^(.*)\/usr\/share\/doc\/([^/]+)\/copyright$/;
+const CARRIER = 'dpkg-copyright-cataloger';
+// Debian's short names for the GNU family: "GPL-2+" is GPL-2.0-or-later, a
+// bare "GPL-2" is GPL-2.0-only; others are kept as written.
+function spdxOf(short) {
+    const m = /^(A|L)?GPL-(\d)(?:\.(\d))?(\+)?$/i.exec(short);
+    if (m)
+        return `${(m[1] ?? '').toUpperCase()}GPL-${m[2]}.${m[3] ?? '0'}-${m[4] ? 'or-later' : 'only'}`;
+    if (/^expat$/i.test(short))
+        return 'MIT';
+    return short;
+}
+/** Short license names of a DEP-5 copyright file, in order of first appearance; [] for free-form files. */
+function copyrightLicenses(text) {
+    if (!/^Format:\s*\S/m.test(text))
+        return [];
+    const out = [];
+    for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gm)) {
+        // "GPL-2+ or Artistic" and "MIT and BSD-3-clause": every name counts
+        for (const name of m[1].trim().split(/\s+(?:or|and)\s+|\s*[,|]\s*/i)) {
+            const s = name.replace(/,?\s*with\s+.*$/i, '').trim();
+            if (s && /^[A-Za-z0-9.+_-]+$/.test(s))
+                out.push(spdxOf(s));
+        }
+    }
+    return [...new Set(out)];
+}
+const dpkgCopyright = {
+    name: CARRIER,
+    match: (path) => COPYRIGHT.test(path),
+    // A file over the bound is not kept: a warning, and its package has no license.
+    sink(path, entry, scan) {
+        const over = entry.size > MAX_COPYRIGHT_FILE;
+        if (over)
+            scan?.warn(path, `${entry.size} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`);
+        const parts = [];
+        return {
+            push: (chunk) => void (over || parts.push(chunk)),
+            end: () => (over || parts.length === 0 ? undefined : Buffer.concat(parts)),
+        };
+    },
+    parse(file) {
+        const [, root, name] = COPYRIGHT.exec(file.path);
+        const licenses = copyrightLicenses(file.content.toString('utf8'));
+        if (licenses.length === 0)
+            return { packages: [], relationships: [] };
+        const carrier = { name: name, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer, carrier: true };
+        return { packages: [carrier], relationships: [] };
+    },
+};
+const rootOf = (statusPath) => statusPath.replace(/\/var\/lib\/dpkg\/status(?:\.d\/[^/]+)?$/, '');
+/**
+ * Gives each dpkg package without a license the licenses of its copyright
+ * file, and removes the carriers. In place: relationships refer to the
+ * package objects themselves.
+ */
+function mergeCopyrightLicenses(packages) {
+    const byKey = new Map();
+    for (const p of packages)
+        if (p.foundBy === CARRIER)
+            byKey.set(`${p.path}\n${p.name}`, p.licenses);
+    if (byKey.size === 0)
+        return packages;
+    for (const p of packages) {
+        if (p.type !== 'deb' || p.foundBy === CARRIER || p.licenses.length > 0)
+            continue;
+        const licenses = byKey.get(`${rootOf(p.path)}\n${p.name}`);
+        if (licenses)
+            p.licenses = licenses;
+    }
+    return packages.filter((p) => p.foundBy !== CARRIER);
+}
+
 ;// CONCATENATED MODULE: ./lib/catalogers/distro.js
 // Files that identify the distro, in syft's order of preference.
 const DISTRO_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/debian_version'];
@@ -65269,59 +65406,6 @@ function purl(type, namespace, name, version, qualifiers = {}) {
     return new packageurl_js.PackageURL(type, namespace, name, version, Object.keys(q).length ? q : undefined, undefined).toString();
 }
 
-;// CONCATENATED MODULE: ./lib/catalogers/limits.js
-// Every bound the SBOM scanner puts on what an image may make it read, build
-// or hold. A layer is attacker-controlled input: a few hundred bytes of it
-// once cost gigabytes of memory or minutes of CPU. Each limit is documented in
-// README.md ("SBOM scanner limits"); hitting one is never silent (see
-// ScanProblem in types.ts and scan.ts).
-// Components in one SBOM. The whole action (scan, document, statement,
-// signing, self-verification, attaching) costs ~20 KB of peak memory per
-// component on top of ~110 MB: measured 295 MB at 10k with only the SBOM on,
-// 335 MB with signing, provenance and both attach formats, 455 MB at 20k. 10k
-// keeps the run within its 350 MB bound, and the document near 5 MB (~520
-// bytes per component), well under actions/attest's 16 MiB predicate cap.
-// Exceeding it is an error, never a truncation: a signed SBOM with packages
-// cut off would be untrue.
-const MAX_COMPONENTS = 10_000;
-// Packages held while layers are scanned (a later layer may still remove
-// files, so the component limit can only be applied at the end).
-const MAX_HELD_PACKAGES = 4 * MAX_COMPONENTS;
-// Java archives. The zip central directory sits at the end, so a top-level
-// archive is buffered (up to MAX_ARCHIVE); nested archives are read from that
-// buffer (stored ones without a copy).
-const MAX_ARCHIVE = 64 * 1024 * 1024;
-// Nesting: Spring Boot is 1 deep (BOOT-INF/lib), an ear's war's WEB-INF/lib 2.
-// Each level may hold an inflated copy of its parent's entry, so depth times
-// MAX_NESTED_ARCHIVE is memory held at once.
-const MAX_NESTING_DEPTH = 4;
-const MAX_NESTED_ARCHIVE = 32 * 1024 * 1024;
-// Inflated bytes for all nested archives and manifests of one top-level
-// archive, and for all archives of one image: inflating costs ~3 ms per MiB,
-// so these bound the time an image can make us spend in zlib.
-const MAX_INFLATED_PER_ARCHIVE = 512 * 1024 * 1024;
-const MAX_INFLATED_PER_IMAGE = 2 * 1024 * 1024 * 1024;
-// Nested archives opened under one top-level archive (fat jars hold hundreds).
-const MAX_NESTED_ARCHIVES = 5_000;
-// MANIFEST.MF and pom.properties are a few KiB; anything bigger is not one.
-const MAX_METADATA_ENTRY = 1024 * 1024;
-// rpm header blobs, as rpm's own header checks (lib/header_internal.h):
-// at most 65,535 index entries and a data store under 16 MiB.
-const MAX_RPM_HEADER_TAGS = 0xffff;
-const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
-// cargo-auditable's dependency JSON, inflated: the format's reference reader
-// (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
-const MAX_AUDIT_JSON = 8 * 1024 * 1024;
-// What the scanner holds while layers stream past: files kept for catalogers
-// and symbolic links (for resolving paths). Real images keep a few thousand
-// files (package.json, METADATA, databases; under 100 MB in all) and a few
-// thousand links, but a layer of 512-byte tar headers, which compress to
-// almost nothing, can name millions. Exceeding either is an error: dropping
-// files or links would make the SBOM untrue.
-const MAX_KEPT_FILES = 50_000;
-const MAX_KEPT_BYTES = 128 * 1024 * 1024;
-const MAX_SYMLINKS = 250_000;
-
 ;// CONCATENATED MODULE: ./lib/catalogers/types.js
 // The cataloger contract: a cataloger names the files it needs (match), may
 // reduce a large file while it streams past (sink), and turns each file that
@@ -65332,6 +65416,8 @@ const MAX_SYMLINKS = 250_000;
 class ScanLimitError extends Error {
     name = 'ScanLimitError';
 }
+// How many components a cataloger's packages become (carriers are not).
+const componentCount = (packages) => packages.reduce((n, p) => n + (p.carrier ? 0 : 1), 0);
 const emptyResult = () => ({ packages: [], relationships: [] });
 
 ;// CONCATENATED MODULE: ./lib/catalogers/apk.js
@@ -65864,7 +65950,8 @@ function archiveFactsIn(name, zip, walk, depth, where) {
     const facts = { name, poms: [], nested: [] };
     const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
-        const metadata = entry.name === 'META-INF/MANIFEST.MF' || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+        const licenseFile = LICENSE_FILE.test(entry.name);
+        const metadata = entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
         const nested = !metadata && ARCHIVE.test(entry.name);
         if (!metadata && !nested)
             continue;
@@ -65896,6 +65983,8 @@ function archiveFactsIn(name, zip, walk, depth, where) {
         }
         if (entry.name === 'META-INF/MANIFEST.MF')
             facts.manifest = bytes.toString('utf8');
+        else if (licenseFile)
+            facts.licenseText ??= bytes.subarray(0, 4096).toString('utf8');
         else if (metadata)
             facts.poms.push(bytes.toString('utf8'));
         else {
@@ -65980,11 +66069,35 @@ function fromFileName(file) {
     const m = /^(.+?)-(\d[\w.+-]*)$/.exec(stem);
     return m ? [m[1], m[2]] : [stem, undefined];
 }
+// A license the archive names: Bundle-License (an SPDX id, or a well-known
+// license URL), else the bundled license text when it starts with one of the
+// few standard texts recognised here (what syft concludes from the text).
+const LICENSE_FILE = /^META-INF\/LICENSE(?:\.txt|\.md)?$/i;
+const LICENSE_URLS = [
+    [/apache\.org\/licenses\/LICENSE-2\.0/i, 'Apache-2.0'],
+    [/opensource\.org\/licenses\/MIT/i, 'MIT'],
+    [/eclipse\.org\/legal\/epl-2\.0/i, 'EPL-2.0'],
+    [/eclipse\.org\/legal\/epl-v10/i, 'EPL-1.0'],
+];
+const LICENSE_TEXTS = [
+    [/^\s*Apache License\s+Version 2\.0, January 2004/, 'Apache-2.0'],
+    [/^\s*Eclipse Public License - v 2\.0/, 'EPL-2.0'],
+    [/^\s*Eclipse Public License - v 1\.0/, 'EPL-1.0'],
+];
+function archiveLicense(bundleLicense, text) {
+    if (bundleLicense) {
+        if (!/^https?:/.test(bundleLicense))
+            return bundleLicense;
+        const known = LICENSE_URLS.find(([re]) => re.test(bundleLicense));
+        if (known)
+            return known[1];
+    }
+    return text ? LICENSE_TEXTS.find(([re]) => re.test(text))?.[1] : undefined;
+}
 function packagesOf(facts, make) {
     const out = [];
     const mf = facts.manifest ? manifest(facts.manifest) : new Map();
-    const license = mf.get('Bundle-License');
-    const licenseName = license && !/^https?:/.test(license) ? license : undefined;
+    const licenseName = archiveLicense(mf.get('Bundle-License'), facts.licenseText);
     if (facts.poms.length > 0) {
         for (const pom of facts.poms) {
             const p = properties(pom);
@@ -66043,8 +66156,11 @@ function depNames(value) {
     return value && typeof value === 'object' ? Object.keys(value) : [];
 }
 // Installed packages only: every package.json in the image (node_modules and
-// app roots), not lock files. Files without a name or version are markers such
-// as {"type":"module"} in a package's subfolder, not packages.
+// app roots), not lock files. Files without a name are markers such as
+// {"type":"module"} in a package's subfolder, not packages. A named package
+// without a version (an unpublished app) is listed as syft lists it: version
+// UNKNOWN, and a purl without one.
+const UNKNOWN = 'UNKNOWN';
 const npm = {
     name: 'javascript-package-cataloger',
     match: (path) => path.endsWith('/package.json'),
@@ -66052,10 +66168,10 @@ const npm = {
         const json = JSON.parse(file.content.toString('utf8'));
         if (typeof json !== 'object' || json === null)
             return { packages: [], relationships: [] };
-        const { name, version } = json;
-        if (typeof name !== 'string' || typeof version !== 'string' || name === '' || version === '') {
+        const { name } = json;
+        if (typeof name !== 'string' || name === '')
             return { packages: [], relationships: [] };
-        }
+        const version = typeof json.version === 'string' && json.version !== '' ? json.version : UNKNOWN;
         const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
         const scoped = name.startsWith('@') && name.includes('/');
         return {
@@ -66064,7 +66180,7 @@ const npm = {
                     name,
                     version,
                     type: 'npm',
-                    purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version),
+                    purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version === UNKNOWN ? undefined : version),
                     licenses: licenses.filter((l) => !!l),
                     foundBy: npm.name,
                     path: file.path,
@@ -66156,6 +66272,35 @@ function requirement(spec) {
         return undefined;
     return /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(spec.trim())?.[0];
 }
+// Trove license classifiers, for distributions that declare neither
+// License-Expression nor License: the common ones name one SPDX license.
+const CLASSIFIERS = {
+    'MIT License': 'MIT',
+    'Apache Software License': 'Apache-2.0',
+    'ISC License (ISCL)': 'ISC',
+    'Mozilla Public License 2.0 (MPL 2.0)': 'MPL-2.0',
+    'GNU General Public License v2 (GPLv2)': 'GPL-2.0-only',
+    'GNU General Public License v2 or later (GPLv2+)': 'GPL-2.0-or-later',
+    'GNU General Public License v3 (GPLv3)': 'GPL-3.0-only',
+    'GNU General Public License v3 or later (GPLv3+)': 'GPL-3.0-or-later',
+    'GNU Lesser General Public License v2 (LGPLv2)': 'LGPL-2.0-only',
+    'GNU Lesser General Public License v2 or later (LGPLv2+)': 'LGPL-2.0-or-later',
+    'GNU Lesser General Public License v3 (LGPLv3)': 'LGPL-3.0-only',
+    'GNU Lesser General Public License v3 or later (LGPLv3+)': 'LGPL-3.0-or-later',
+    'Python Software Foundation License': 'PSF-2.0',
+    'The Unlicense (Unlicense)': 'Unlicense',
+    'Zope Public License': 'ZPL-2.1',
+};
+function classifierLicenses(headers) {
+    const out = [];
+    for (const c of headers.get('classifier') ?? []) {
+        const m = /^License\s*::\s*(?:OSI Approved\s*::\s*)?(.+)$/.exec(c.trim());
+        const id = m && CLASSIFIERS[m[1].trim()];
+        if (id)
+            out.push(id);
+    }
+    return [...new Set(out)];
+}
 const python = {
     name: 'python-installed-package-cataloger',
     match: (path, entry) => entry.size < 4 * 1024 * 1024 && isMetadataPath(path),
@@ -66170,7 +66315,11 @@ const python = {
             return { packages: [], relationships: [] };
         const expression = field(headers, 'license-expression');
         const license = field(headers, 'license');
-        const licenses = expression ? [expression] : license && license !== 'UNKNOWN' && !license.includes('\n') ? [license] : [];
+        const licenses = expression
+            ? [expression]
+            : license && license !== 'UNKNOWN' && !license.includes('\n')
+                ? [license]
+                : classifierLicenses(headers);
         const normalized = normalizePythonName(name);
         return {
             packages: [
@@ -66709,9 +66858,11 @@ const rust = {
 
 
 
+
 // Every cataloger that runs on images (installed-state evidence only, as syft
-// does for images: no lock files), in output order.
-const catalogers = [dpkg, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
+// does for images: no lock files), in output order. dpkgCopyright finds no
+// packages: it carries licenses to dpkg's (see mergeCopyrightLicenses).
+const catalogers = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
 
 ;// CONCATENATED MODULE: ./lib/image/decompress.js
 
@@ -67742,7 +67893,67 @@ class LayeredFs {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/image/prefetch.js
+
+// The next layer's blob opens and starts arriving while the current layer is
+// walked and parsed, so a registry's first-byte latency and the catalogers'
+// CPU time overlap with the transfer. What arrives ahead is held up to about
+// `cap` bytes; past that the source is no longer read, so its own
+// backpressure stops the transfer. Once the layer is current it is read
+// straight from its source: no extra buffer sits in the scan's path (chunks
+// held longer survive young-generation GCs and cost full ones).
+const READ_AHEAD_BYTES = 2 * 1024 * 1024;
+function readAhead(open, cap = READ_AHEAD_BYTES) {
+    let closed = false;
+    let source;
+    const held = [];
+    let heldBytes = 0;
+    let failed;
+    const onError = (err) => (failed ??= { err });
+    const fill = () => {
+        for (let chunk; heldBytes < cap && (chunk = source.read()) !== null;) {
+            held.push(chunk);
+            heldBytes += chunk.length;
+        }
+    };
+    const opened = open().then((s) => {
+        source = s;
+        if (closed)
+            s.destroy();
+        // Until the scan takes it: an error is kept for then, not thrown unheard.
+        s.on('error', onError);
+        s.on('readable', fill);
+        return s;
+    });
+    // Not awaited until the scan reaches this layer: an open that fails before
+    // then is reported there, in layer order, not as an unhandled rejection.
+    opened.catch(() => { });
+    return {
+        stream: async () => {
+            const s = await opened;
+            s.off('readable', fill);
+            async function* bytes() {
+                while (held.length > 0) {
+                    const chunk = held.shift();
+                    heldBytes -= chunk.length;
+                    yield chunk;
+                }
+                if (failed)
+                    throw failed.err;
+                s.off('error', onError);
+                yield* s;
+            }
+            return external_node_stream_.Readable.from(bytes(), { objectMode: false });
+        },
+        close: () => {
+            closed = true;
+            source?.destroy();
+        },
+    };
+}
+
 ;// CONCATENATED MODULE: ./lib/image/scan.js
+
 
 
 
@@ -67772,7 +67983,7 @@ async function scanImage(layers, catalogers, log = () => { }) {
     // is bounded too.
     let held = 0;
     const hold = (previous, next) => {
-        held += next.result.packages.length - (previous?.result.packages.length ?? 0);
+        held += componentCount(next.result.packages) - (previous ? componentCount(previous.result.packages) : 0);
         if (held > MAX_HELD_PACKAGES) {
             throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
         }
@@ -67817,45 +68028,67 @@ async function scanImage(layers, catalogers, log = () => { }) {
     };
     const liveResults = () => [...fs.live()].flatMap((c) => [...(parsed.get(c)?.values() ?? [])].map((p) => p.result));
     let total = 0;
-    for (const [i, layer] of layers.entries()) {
-        const started = performance.now();
-        currentLayer = layer.digest;
-        const raw = await layer.open();
-        const source = await decompressLayer(raw, layer.digest);
-        let bytes = 0;
-        const counted = (async function* () {
-            for await (const chunk of source.chunks) {
-                bytes += chunk.length;
-                yield chunk;
+    // Layers still apply strictly in order (whiteouts); only the next one's
+    // transfer runs ahead, one layer and ~2 MiB plus the source's own buffer at most (prefetch.ts).
+    const first = layers[0];
+    let ahead = first ? readAhead(() => first.open()) : undefined;
+    let current;
+    try {
+        for (const [i, layer] of layers.entries()) {
+            const started = performance.now();
+            currentLayer = layer.digest;
+            current = ahead;
+            ahead = undefined;
+            if (!current)
+                throw new Error(`scanImage: layer ${i} was not opened`);
+            const raw = await current.stream();
+            const next = layers[i + 1];
+            if (next)
+                ahead = readAhead(() => next.open());
+            const source = await decompressLayer(raw, layer.digest);
+            let bytes = 0;
+            const counted = (async function* () {
+                for await (const chunk of source.chunks) {
+                    bytes += chunk.length;
+                    yield chunk;
+                }
+            })();
+            let walked;
+            try {
+                walked = await fs.applyLayer(i, layer.digest, counted);
             }
-        })();
-        let walked;
-        try {
-            walked = await fs.applyLayer(i, layer.digest, counted);
+            catch (err) {
+                // A limit hit mid-layer leaves the rest of the blob unread: close it, or
+                // its open connection keeps the process alive after the error.
+                current.close();
+                throw layerRefused(layer.digest, err);
+            }
+            const { entries, added } = walked;
+            const distro = currentDistro();
+            for (const capture of added)
+                await parse(capture, distro);
+            const live = new Set(fs.live());
+            for (const [capture, byCataloger] of parsed) {
+                if (live.has(capture))
+                    continue;
+                for (const p of byCataloger.values())
+                    held -= componentCount(p.result.packages);
+                parsed.delete(capture);
+            }
+            const count = liveResults().reduce((n, r) => n + componentCount(r.packages), 0);
+            total += bytes;
+            const seconds = (performance.now() - started) / 1000;
+            log(`layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
+                `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`);
+            current = undefined;
         }
-        catch (err) {
-            // A limit hit mid-layer leaves the rest of the blob unread: close it, or
-            // its open connection keeps the process alive after the error.
-            raw.destroy();
-            throw layerRefused(layer.digest, err);
-        }
-        const { entries, added } = walked;
-        const distro = currentDistro();
-        for (const capture of added)
-            await parse(capture, distro);
-        const live = new Set(fs.live());
-        for (const [capture, byCataloger] of parsed) {
-            if (live.has(capture))
-                continue;
-            for (const p of byCataloger.values())
-                held -= p.result.packages.length;
-            parsed.delete(capture);
-        }
-        const count = liveResults().reduce((n, r) => n + r.packages.length, 0);
-        total += bytes;
-        const seconds = (performance.now() - started) / 1000;
-        log(`layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
-            `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`);
+    }
+    catch (err) {
+        // Whatever stopped the scan, no stream stays open: the current layer's
+        // and the one read ahead (an open connection keeps the process alive).
+        current?.close();
+        ahead?.close();
+        throw err;
     }
     currentLayer = undefined;
     const distro = currentDistro();
@@ -67870,7 +68103,7 @@ async function scanImage(layers, catalogers, log = () => { }) {
         }
     }
     const results = liveResults();
-    const found = results.reduce((n, r) => n + r.packages.length, 0);
+    const found = results.reduce((n, r) => n + componentCount(r.packages), 0);
     if (found > MAX_COMPONENTS)
         throw new ScanLimitError(`the image holds ${found} packages, more than the SBOM component limit of ${MAX_COMPONENTS}`);
     const packages = results.flatMap((r) => r.packages);
@@ -67883,9 +68116,101 @@ async function scanImage(layers, catalogers, log = () => { }) {
     return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings], uncompressedBytes: total };
 }
 
+;// CONCATENATED MODULE: ./lib/sbom/cpe.js
+// CPE 2.3 candidates for a package, generated from its own name, version
+// and group the way vulnerability scanners expect to find them (the same
+// shape syft emits, so a scanner matching syft's SBOMs matches ours): the
+// first is the primary CPE (CycloneDX `cpe`), the rest are alternatives.
+// No dictionary: a product NVD names differently from its package keeps
+// only the generated candidates.
+// Formatted-string escaping: only letters, digits, '.', '-' and '_' stand
+// unquoted; everything else (':', '+', '~', ...) gets a backslash.
+const quote = (s) => s.replace(/[^A-Za-z0-9._-]/g, (c) => `\\${c}`);
+const cpe_field = (s) => quote(s.trim().toLowerCase().replace(/\s+/g, '_'));
+function format(vendor, product, version, update = '*') {
+    const v = version && version !== '(devel)' && version !== 'UNKNOWN' ? quote(version) : '*';
+    return `cpe:2.3:a:${cpe_field(vendor)}:${cpe_field(product)}:${v}:${update}:*:*:*:*:*:*`;
+}
+const underscored = (s) => s.replace(/-/g, '_');
+const uniq = (xs) => [...new Set(xs.filter((x) => x.length > 0))];
+/** The name and its '_' spelling. */
+const spellings = (name) => uniq([name, underscored(name)]);
+/** 'a-b-c' → 'a-b', 'a': the name without its trailing parts, longest first, each in both spellings. */
+function prefixes(name) {
+    const parts = name.split(/[-_]/);
+    const out = [];
+    for (let n = parts.length - 1; n >= 1; n--) {
+        out.push(...spellings(parts.slice(0, n).join('-')));
+    }
+    return out;
+}
+function cross(vendors, products, version) {
+    const out = [];
+    for (const v of uniq(vendors))
+        for (const p of uniq(products))
+            out.push(format(v, p, version));
+    return uniq(out);
+}
+function goCpes(p) {
+    if (p.name === 'stdlib')
+        return [format('golang', 'go', p.version.replace(/^go/, ''), '-')];
+    const parts = p.name.split('/');
+    if (parts.length < 2)
+        return [];
+    const product = parts[parts.length - 1];
+    // golang.org/x/* are the Go project's own modules
+    const vendor = parts[0] === 'golang.org' && parts[1] === 'x' ? 'golang' : parts[parts.length - 2];
+    return [format(vendor, product, p.version)];
+}
+function javaCpes(p) {
+    const group = p.group ?? '';
+    const name = p.name;
+    // Apache Commons and other org.apache artifacts are named by NVD under vendor apache, product per word.
+    if (group.startsWith('org.apache') || group.startsWith('commons-')) {
+        return cross(['apache'], [...spellings(name), ...(name.includes('-') ? name.split('-') : [])], p.version);
+    }
+    const groupVendors = group ? [group, group.split('.').pop()] : [];
+    return cross([...spellings(name), ...groupVendors.filter((g) => !['com', 'org', 'net', 'io'].includes(g)), ...prefixes(name)], spellings(name), p.version);
+}
+function npmCpes(p) {
+    const m = /^@([^/]+)\/(.+)$/.exec(p.name);
+    const name = m ? m[2] : p.name;
+    return cross([...spellings(name), ...(m ? [m[1]] : []), ...prefixes(name)], spellings(name), p.version);
+}
+function pythonCpes(p) {
+    const name = p.name.toLowerCase();
+    // syft's order without an author: the python- spelling first
+    const products = [...spellings(`python-${name}`), ...spellings(name)];
+    return cross([...spellings(`python-${name}`), ...spellings(name), ...prefixes(name), 'python'], products, p.version);
+}
+function phpCpes(p) {
+    const [vendor, product] = p.name.includes('/') ? p.name.split('/', 2) : [p.name, p.name];
+    return cross([...spellings(vendor), ...spellings(product)], spellings(product), p.version);
+}
+/** CPE 2.3 strings for a package, primary first; [] when the name gives none. */
+function cpesFor(p) {
+    if (!p.name)
+        return [];
+    switch (p.type) {
+        case 'go-module':
+            return goCpes(p);
+        case 'java-archive':
+            return javaCpes(p);
+        case 'npm':
+            return npmCpes(p);
+        case 'python':
+            return pythonCpes(p);
+        case 'php-composer':
+            return phpCpes(p);
+        default: // deb, rpm, apk, gem, rust-crate, dotnet: the package name is the product
+            return cross([...spellings(p.name), ...prefixes(p.name)], spellings(p.name), p.version);
+    }
+}
+
 // EXTERNAL MODULE: ./lib/sbom/formats.js
 var formats = __nccwpck_require__(5917);
 ;// CONCATENATED MODULE: ./lib/sbom/spdx.js
+
 
 
 
@@ -68006,7 +68331,8 @@ function buildSpdxDocument(content, tool) {
         }
         used.add(id);
         ids.set(p, id);
-        const cpes = [...new Set([...(p.cpe ? [p.cpe] : []), ...(p.cpes ?? [])])];
+        const given = [...(p.cpe ? [p.cpe] : []), ...(p.cpes ?? [])];
+        const cpes = [...new Set(given.length > 0 ? given : cpesFor(p))];
         out.push({
             SPDXID: id,
             name: p.name,
@@ -68061,6 +68387,8 @@ function buildSpdxIndexDocument(index, platforms, tool, created = new Date()) {
 // package list: buildSbomDocument (pure) makes CycloneDX 1.6, sbom/spdx.ts
 // SPDX 2.3; loadSbomFile accepts a user's own SBOM.
  // must run before the library loads (ncc ESM bundle)
+
+
 
 
 
@@ -68168,6 +68496,12 @@ function buildSbomDocument(content) {
         });
         for (const l of licensesOf(p.licenses))
             c.licenses.add(l);
+        // the primary CPE in `cpe`, alternatives as syft writes them
+        const [cpe, ...moreCpes] = cpesFor(p);
+        if (cpe)
+            c.cpe = cpe;
+        for (const alt of moreCpes)
+            c.properties.add(new index_node.Models.Property('syft:cpe23', alt));
         c.properties.add(new index_node.Models.Property('syft:package:foundBy', p.foundBy));
         c.properties.add(new index_node.Models.Property('syft:package:type', p.type));
         c.properties.add(new index_node.Models.Property('syft:location:0:layerID', p.layer));
@@ -68257,7 +68591,7 @@ async function catalogImage(input) {
         content: {
             image: { name: input.name, digest: input.digest, platform: input.platform },
             distro: scan.distro,
-            packages: scan.packages,
+            packages: mergeCopyrightLicenses(scan.packages),
             relationships: scan.relationships,
             problems: scan.warnings,
         },
