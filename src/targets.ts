@@ -4,6 +4,7 @@ import { ActionError } from './errors.js';
 import type { Http } from './http.js';
 import { MEDIA, registryClients, type FetchedManifest, type RegistryClient } from './oci/client.js';
 import type { Credentials } from './oci/credentials.js';
+import { platformImages } from './oci/platforms.js';
 import type { LoggedImage } from './log.js';
 import { formatReference, repoName, type Reference } from './oci/reference.js';
 
@@ -41,12 +42,9 @@ export async function resolveTargets(refs: Reference[], http: Http, explicit: Cr
   return [...unique.values()];
 }
 
-// The platform images an index lists (attestation manifests that BuildKit
-// files under unknown/unknown are skipped).
+// The platform images an index lists (see oci/platforms.ts).
 export function platformsOf(index: Target): { digest: string; platform: string }[] {
-  return (index.manifest.manifest.manifests ?? [])
-    .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
-    .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+  return platformImages(index.manifest.manifest);
 }
 
 // Far more platform images than any real index lists (the widest official

@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
 import { MEDIA, registryClients, sha256Digest, type Descriptor, type Manifest } from '../oci/client.js';
+import { platformString } from '../oci/platforms.js';
 import type { Credentials } from '../oci/credentials.js';
 import { parseReference, repoName } from '../oci/reference.js';
 import { TarArchive } from './archive.js';
@@ -238,10 +239,6 @@ async function configPlatform(store: BlobStore, manifest: Manifest): Promise<str
   if (!bytes) return undefined;
   const c = parseJSON<{ os?: string; architecture?: string; variant?: string }>(bytes, 'image config');
   return c.os && c.architecture ? platformString({ os: c.os, architecture: c.architecture, variant: c.variant }) : undefined;
-}
-
-export function platformString(p: { os: string; architecture: string; variant?: string }): string {
-  return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
 }
 
 // The host's platform as OCI names it, the default for an index (as docker

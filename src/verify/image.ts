@@ -3,8 +3,9 @@ import { COSIGN } from '../attach.js';
 import { PREDICATE_TYPES } from '../attest.js';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
-import { MEDIA, registryClients, type Manifest, type RegistryClient } from '../oci/client.js';
+import { registryClients, type RegistryClient } from '../oci/client.js';
 import type { Credentials } from '../oci/credentials.js';
+import { platformImages } from '../oci/platforms.js';
 import { formatReference, parseReference, repoName } from '../oci/reference.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { verifyClassicLayer } from './classic.js';
@@ -132,14 +133,6 @@ async function verifyImage(
   const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
   const items = [...[...sigs, ...atts].map((e) => classic.get(e) as ItemResult), ...fromReferrers];
   return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
-}
-
-// The platform images an index lists (BuildKit's attestation manifests,
-// filed under unknown/unknown, are not images anyone pulls).
-function platformImages(m: Manifest): { digest: string; platform: string }[] {
-  return (m.manifests ?? [])
-    .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
-    .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
 }
 
 function declaredSize(e: ClassicEntry): number {
