@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Descriptor, FetchedManifest, Manifest, RegistryClient } from '../../src/oci/client.js';
+import { DISCOVERY_LIMITS } from '../../src/verify/discover.js';
 import { resolveArtifactTypes } from '../../src/verify/fallback-index.js';
 
 // cosign v2 (--new-bundle-format) lists its bundle referrers in the fallback
@@ -35,7 +36,7 @@ describe('resolveArtifactTypes', () => {
   it('takes the artifactType of entries listed under the empty type, or none, from their manifest', async () => {
     const [a, b, c] = [desc(1, EMPTY), desc(2), desc(3, EMPTY)];
     const { client } = fakeClient({ [a.digest]: referrer(BUNDLE), [b.digest]: referrer(undefined, 'application/vnd.example.sbom'), [c.digest]: referrer(undefined) });
-    const out = await resolveArtifactTypes(client, 'repo', { schemaVersion: 2, manifests: [a, b, c] });
+    const out = await resolveArtifactTypes(client, 'repo', { schemaVersion: 2, manifests: [a, b, c] }, DISCOVERY_LIMITS);
     // The manifest's artifactType, else its config media type, as the referrers API reports it.
     expect(out.manifests?.map((d) => d.artifactType)).toEqual([BUNDLE, 'application/vnd.example.sbom', EMPTY]);
   });
@@ -43,7 +44,7 @@ describe('resolveArtifactTypes', () => {
   it('reads nothing for entries that already name a type, and keeps a missing manifest as listed', async () => {
     const [typed, missing] = [desc(1, BUNDLE), desc(2, EMPTY)];
     const { client, reads } = fakeClient({});
-    const out = await resolveArtifactTypes(client, 'repo', { schemaVersion: 2, manifests: [typed, missing] });
+    const out = await resolveArtifactTypes(client, 'repo', { schemaVersion: 2, manifests: [typed, missing] }, DISCOVERY_LIMITS);
     expect(reads).toEqual([missing.digest]);
     expect(out.manifests).toEqual([typed, missing]);
   });
@@ -51,7 +52,7 @@ describe('resolveArtifactTypes', () => {
   it('reads at most 1000 manifests for a hostile index', async () => {
     const listed = Array.from({ length: 1500 }, (_, i) => desc(i, EMPTY));
     const { client, reads } = fakeClient({});
-    await resolveArtifactTypes(client, 'repo', { schemaVersion: 2, manifests: listed });
+    await resolveArtifactTypes(client, 'repo', { schemaVersion: 2, manifests: listed }, DISCOVERY_LIMITS);
     expect(reads).toHaveLength(1000);
   });
 });

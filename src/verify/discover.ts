@@ -122,7 +122,7 @@ export async function listReferrers(client: RegistryClient, repo: string, digest
 
 async function fallbackIndex(client: RegistryClient, repo: string, digest: string) {
   const found = await client.getManifest(repo, digestTag(digest));
-  return found?.mediaType === MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest) : undefined;
+  return found?.mediaType === MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest, DISCOVERY_LIMITS) : undefined;
 }
 
 export async function readReferrer(client: RegistryClient, repo: string, d: Descriptor, budget: ReadBudget): Promise<FoundReferrer> {
