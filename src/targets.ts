@@ -2,9 +2,9 @@ import * as core from '@actions/core';
 import { join } from 'node:path';
 import { ActionError } from './errors.js';
 import type { Http } from './http.js';
-import { MEDIA, registryClients, type FetchedManifest, type RegistryClient } from './oci/client.js';
+import { registryClients, type FetchedManifest, type RegistryClient } from './oci/client.js';
 import type { Credentials } from './oci/credentials.js';
-import { platformImages } from './oci/platforms.js';
+import { isIndexMediaType, platformImages } from './oci/platforms.js';
 import type { LoggedImage } from './log.js';
 import { formatReference, repoName, type Reference } from './oci/reference.js';
 
@@ -77,7 +77,7 @@ export function targetDir(outDir: string, t: Target): string {
 }
 
 export function isIndex(t: Target): boolean {
-  return t.manifest.mediaType === MEDIA.ociIndex || t.manifest.mediaType === MEDIA.dockerList;
+  return isIndexMediaType(t.manifest.mediaType);
 }
 
 // Every multi-platform index is followed by its platform images, so each

@@ -6,8 +6,8 @@ import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
-import { MEDIA, registryClients, sha256Digest, type Descriptor, type Manifest } from '../oci/client.js';
-import { platformString } from '../oci/platforms.js';
+import { registryClients, sha256Digest, type Descriptor, type Manifest } from '../oci/client.js';
+import { isIndexMediaType, platformString } from '../oci/platforms.js';
 import type { Credentials } from '../oci/credentials.js';
 import { parseReference, repoName } from '../oci/reference.js';
 import { TarArchive } from './archive.js';
@@ -172,7 +172,6 @@ function parseJSON<T>(bytes: Buffer, what: string): T {
   }
 }
 
-const isIndexType = (t?: string) => t === MEDIA.ociIndex || t === MEDIA.dockerList;
 
 // The layout's index.json, narrowed to one manifest: by tag (the
 // org.opencontainers.image.ref.name skopeo and buildx write), or the only
@@ -201,7 +200,7 @@ async function openLayout(store: BlobStore, spec: SourceSpec, opts: SourceOption
   }
   if (!chosen) throw new ActionError('INPUT', `${where}: index.json lists no image`);
   const name = chosen.annotations?.['io.containerd.image.name'] ?? layoutName(spec);
-  if (isIndexType(chosen.mediaType)) {
+  if (isIndexMediaType(chosen.mediaType)) {
     const bytes = await store.read(chosen.digest);
     if (!bytes) throw missingBlob(chosen.digest, where);
     return fromManifestList(store, where, parseJSON<Manifest>(bytes, `${where} index ${chosen.digest}`), opts, name);
@@ -223,7 +222,7 @@ async function fromManifest(store: BlobStore, where: string, digest: string, nam
   const bytes = await store.read(digest);
   if (!bytes) throw missingBlob(digest, where);
   const manifest = parseJSON<Manifest>(bytes, `${where} manifest ${digest}`);
-  if (isIndexType(manifest.mediaType)) throw new ActionError('INPUT', `${where}: nested index ${digest} is not supported; copy one platform image out with skopeo copy --override-arch`);
+  if (isIndexMediaType(manifest.mediaType)) throw new ActionError('INPUT', `${where}: nested index ${digest} is not supported; copy one platform image out with skopeo copy --override-arch`);
   return {
     name,
     digest,
@@ -278,7 +277,7 @@ async function openRegistry(reference: string, opts: SourceOptions): Promise<Ope
   if (!top) throw new ActionError('REGISTRY_NOT_FOUND', `${name}:${wanted} was not found in the registry; check the reference and that it was pushed`);
   let fetched = top;
   let platform: string | undefined;
-  if (isIndexType(top.mediaType)) {
+  if (isIndexMediaType(top.mediaType)) {
     const d = choosePlatform(top.manifest.manifests ?? [], opts.platform, `${name}@${top.digest}`);
     const m = await client.getManifest(ref.repository, d.digest);
     if (!m) throw new ActionError('REGISTRY_NOT_FOUND', `${name}@${d.digest}: platform manifest listed in the index is missing from the registry`);

@@ -1,5 +1,8 @@
 import { MEDIA, type Descriptor, type Manifest } from './client.js';
 
+// An OCI index or a Docker manifest list: a list of platform images.
+export const isIndexMediaType = (mediaType?: string): boolean => mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
+
 // `os/architecture[/variant]`, as docker, cosign and syft write a platform.
 export function platformString(p: NonNullable<Descriptor['platform']>): string {
   return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
