@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import type { Pkg } from '../catalogers/types.js';
 import { ActionError, errorLine } from '../errors.js';
 import { openImage, parseSource, type OpenedImage } from '../image/source.js';
+import { mb } from '../image/scan.js';
 import { catalogImage, renderSboms, type SbomFormat } from '../sbom.js';
 
 // `sign-attest sbom SOURCE`: the action's SBOM generator from a terminal,
@@ -86,7 +87,7 @@ export async function runSbom(opts: SbomCommandOptions): Promise<void> {
 
 function sizeNote(image: OpenedImage): string {
   const total = image.layers.reduce((n, l) => n + (l.size || 0), 0);
-  return total ? `, ${(total / 1e6).toFixed(1)} MB` : '';
+  return total ? `, ${mb(total)}` : '';
 }
 
 // Reports how far into a layer the read is, every few seconds while a big
@@ -98,8 +99,8 @@ export function withProgress(image: OpenedImage, report: (line: string) => void,
     const raw = await image.openBlob(digest);
     let bytes = 0;
     const timer = setInterval(() => {
-      const of = size ? ` of ${(size / 1e6).toFixed(1)} MB (${Math.floor((100 * bytes) / size)}%)` : '';
-      report(`layer ${index + 1}/${image.layers.length} ${digest.slice(0, 19)}: ${(bytes / 1e6).toFixed(1)} MB read${of}`);
+      const of = size ? ` of ${mb(size)} (${Math.floor((100 * bytes) / size)}%)` : '';
+      report(`layer ${index + 1}/${image.layers.length} ${digest.slice(0, 19)}: ${mb(bytes)} read${of}`);
     }, intervalMs);
     timer.unref();
     return Readable.from(

@@ -28,7 +28,8 @@ export interface ScanResult {
 
 const distroWant: FileWant = { name: 'distro', match: (path) => (DISTRO_FILES as readonly string[]).includes(path) };
 
-function mb(bytes: number): string {
+// Decimal megabytes, as the scan's progress lines (and the CLI's) print sizes.
+export function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
 
