@@ -77,7 +77,7 @@ export class RunSigner {
           data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
         },
       },
-      digest,
+      () => digest,
       signature,
     );
     return this.finish('hashedrekord', bundle, entry, signature);
@@ -91,7 +91,7 @@ export class RunSigner {
     const envelopeJSON = JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope));
     const entry = await this.log(
       { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } },
-      createHash('sha256').update(pae).digest(),
+      () => createHash('sha256').update(pae).digest(),
       signature,
     );
     const signed = await this.finish('dsse', bundle, entry, signature);
@@ -100,10 +100,11 @@ export class RunSigner {
   }
 
   // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
-  // the signed bytes (for DSSE, the pre-authentication encoding).
-  private log(entry: ProposedEntry, digest: Buffer, signature: Buffer): Promise<RekorEntry> {
+  // the signed bytes (for DSSE, the pre-authentication encoding), computed
+  // only then: a v1 run does not hash a large envelope for nothing.
+  private log(entry: ProposedEntry, digest: () => Buffer, signature: Buffer): Promise<RekorEntry> {
     if (this.endpoints.rekorVersion === 2) {
-      return createEntryV2(this.http, this.endpoints.rekorURL, { digest, signature, certificate: this.certificateDER() });
+      return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, certificate: this.certificateDER() });
     }
     return createEntry(this.http, this.endpoints.rekorURL, entry);
   }
