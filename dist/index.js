@@ -62861,7 +62861,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8279);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4575);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2180);
 
 
 
@@ -63183,7 +63183,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 4575:
+/***/ 2180:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64409,7 +64409,25 @@ function rekorEntryURL(rekorURL, logIndex) {
     return `${base}/api/v1/log/entries?logIndex=${logIndex}`;
 }
 
+;// CONCATENATED MODULE: ./lib/oci/platforms.js
+
+// An OCI index or a Docker manifest list: a list of platform images.
+const isIndexMediaType = (mediaType) => mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
+// `os/architecture[/variant]`, as docker, cosign and syft write a platform.
+function platformString(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+// The platform images an index lists: manifests with a platform, without the
+// attestation manifests BuildKit files under unknown/unknown (not images
+// anyone pulls). Shared by the signing side (targets) and the verifier.
+function platformImages(index) {
+    return (index.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: platformString(d.platform) }));
+}
+
 ;// CONCATENATED MODULE: ./lib/targets.js
+
 
 
 
@@ -64433,12 +64451,9 @@ async function resolveTargets(refs, http, explicit) {
     const unique = new Map(targets.map((t) => [`${t.name}@${t.manifest.digest}`, t]));
     return [...unique.values()];
 }
-// The platform images an index lists (attestation manifests that BuildKit
-// files under unknown/unknown are skipped).
+// The platform images an index lists (see oci/platforms.ts).
 function platformsOf(index) {
-    return (index.manifest.manifest.manifests ?? [])
-        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
-        .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+    return platformImages(index.manifest.manifest);
 }
 // Far more platform images than any real index lists (the widest official
 // images have about a dozen); each one is read, signed and scanned, so an
@@ -64465,7 +64480,7 @@ function targetDir(outDir, t) {
     return (0,external_node_path_.join)(outDir, `${slug}@${t.manifest.digest.replace(':', '-')}`);
 }
 function isIndex(t) {
-    return t.manifest.mediaType === MEDIA.ociIndex || t.manifest.mediaType === MEDIA.dockerList;
+    return isIndexMediaType(t.manifest.mediaType);
 }
 // Every multi-platform index is followed by its platform images, so each
 // platform gets its own signature, SBOM and provenance (consumers pulling one
@@ -67962,6 +67977,7 @@ function readAhead(open, cap = READ_AHEAD_BYTES) {
 
 
 const distroWant = { name: 'distro', match: (path) => DISTRO_FILES.includes(path) };
+// Decimal megabytes, as the scan's progress lines (and the CLI's) print sizes.
 function mb(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
@@ -68962,7 +68978,7 @@ class RunSigner {
                 signature: { content: signature.toString('base64'), publicKey: { content: this.certificateB64() } },
                 data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
             },
-        }, digest, signature);
+        }, () => digest, signature);
         return this.finish('hashedrekord', bundle, entry, signature);
     }
     // Signs an in-toto statement as a DSSE envelope and logs a dsse entry.
@@ -68971,16 +68987,17 @@ class RunSigner {
         const signature = (0,external_node_crypto_.sign)('sha256', pae, this.key);
         const bundle = (0,dist/* toDSSEBundle */.PR)({ artifact: statement, artifactType: payloadType, signature, certificate: this.certificateDER(), certificateChain: false });
         const envelopeJSON = JSON.stringify((0,dist/* envelopeToJSON */.Qe)(bundle.content.dsseEnvelope));
-        const entry = await this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } }, (0,external_node_crypto_.createHash)('sha256').update(pae).digest(), signature);
+        const entry = await this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } }, () => (0,external_node_crypto_.createHash)('sha256').update(pae).digest(), signature);
         const signed = await this.finish('dsse', bundle, entry, signature);
         const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
         return { ...signed, envelopeJSON, envelopeTimestamp };
     }
     // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
-    // the signed bytes (for DSSE, the pre-authentication encoding).
+    // the signed bytes (for DSSE, the pre-authentication encoding), computed
+    // only then: a v1 run does not hash a large envelope for nothing.
     log(entry, digest, signature) {
         if (this.endpoints.rekorVersion === 2) {
-            return createEntryV2(this.http, this.endpoints.rekorURL, { digest, signature, certificate: this.certificateDER() });
+            return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, certificate: this.certificateDER() });
         }
         return createEntry(this.http, this.endpoints.rekorURL, entry);
     }

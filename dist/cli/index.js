@@ -34504,6 +34504,8 @@ var external_node_os_ = __nccwpck_require__(8161);
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: ./lib/oci/client.js + 10 modules
 var oci_client = __nccwpck_require__(1385);
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var platforms = __nccwpck_require__(9537);
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var oci_reference = __nccwpck_require__(3940);
 ;// CONCATENATED MODULE: ./lib/image/archive.js
@@ -34642,6 +34644,7 @@ function paxPath(body) {
 
 
 
+
 // Image configs are a few KB; the bound keeps a hostile registry from
 // making us hold an arbitrary blob.
 const MAX_CONFIG_BYTES = 4 << 20;
@@ -34753,7 +34756,6 @@ function parseJSON(bytes, what) {
         throw new errors/* ActionError */.l('INPUT', `${what} is not valid JSON (${(0,errors/* errorLine */.B)(err)}); the image is damaged: copy it again`);
     }
 }
-const isIndexType = (t) => t === oci_client/* MEDIA */.Rn.ociIndex || t === oci_client/* MEDIA */.Rn.dockerList;
 // The layout's index.json, narrowed to one manifest: by tag (the
 // org.opencontainers.image.ref.name skopeo and buildx write), or the only
 // one; an index in turn is narrowed by platform.
@@ -34786,13 +34788,13 @@ async function openLayout(store, spec, opts) {
     if (!chosen)
         throw new errors/* ActionError */.l('INPUT', `${where}: index.json lists no image`);
     const name = chosen.annotations?.['io.containerd.image.name'] ?? layoutName(spec);
-    if (isIndexType(chosen.mediaType)) {
+    if ((0,platforms/* isIndexMediaType */.$$)(chosen.mediaType)) {
         const bytes = await store.read(chosen.digest);
         if (!bytes)
             throw missingBlob(chosen.digest, where);
         return fromManifestList(store, where, parseJSON(bytes, `${where} index ${chosen.digest}`), opts, name);
     }
-    return fromManifest(store, where, chosen.digest, name, chosen.platform ? platformString(chosen.platform) : undefined);
+    return fromManifest(store, where, chosen.digest, name, chosen.platform ? (0,platforms/* platformString */.Fd)(chosen.platform) : undefined);
 }
 function layoutName(spec) {
     const base = (0,external_node_path_.basename)(spec.target.replace(/\/+$/, '')).replace(/\.(tar|oci)$/, '') || 'image';
@@ -34800,14 +34802,14 @@ function layoutName(spec) {
 }
 async function fromManifestList(store, where, list, opts, name) {
     const d = choosePlatform(list.manifests ?? [], opts.platform, where);
-    return fromManifest(store, where, d.digest, name, d.platform ? platformString(d.platform) : undefined);
+    return fromManifest(store, where, d.digest, name, d.platform ? (0,platforms/* platformString */.Fd)(d.platform) : undefined);
 }
 async function fromManifest(store, where, digest, name, platform) {
     const bytes = await store.read(digest);
     if (!bytes)
         throw missingBlob(digest, where);
     const manifest = parseJSON(bytes, `${where} manifest ${digest}`);
-    if (isIndexType(manifest.mediaType))
+    if ((0,platforms/* isIndexMediaType */.$$)(manifest.mediaType))
         throw new errors/* ActionError */.l('INPUT', `${where}: nested index ${digest} is not supported; copy one platform image out with skopeo copy --override-arch`);
     return {
         name,
@@ -34824,10 +34826,7 @@ async function configPlatform(store, manifest) {
     if (!bytes)
         return undefined;
     const c = parseJSON(bytes, 'image config');
-    return c.os && c.architecture ? platformString({ os: c.os, architecture: c.architecture, variant: c.variant }) : undefined;
-}
-function platformString(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+    return c.os && c.architecture ? (0,platforms/* platformString */.Fd)({ os: c.os, architecture: c.architecture, variant: c.variant }) : undefined;
 }
 // The host's platform as OCI names it, the default for an index (as docker
 // pull and syft choose).
@@ -34839,7 +34838,7 @@ function hostPlatform() {
 // else the host's.
 function choosePlatform(manifests, wanted, where) {
     const images = manifests.filter((d) => d.platform && d.platform.os !== 'unknown');
-    const list = images.map((d) => platformString(d.platform)).join(', ');
+    const list = images.map((d) => (0,platforms/* platformString */.Fd)(d.platform)).join(', ');
     const matches = (want) => {
         const [os, architecture, variant] = want.split('/');
         return images.filter((d) => d.platform.os === os && d.platform.architecture === architecture && (!variant || d.platform.variant === variant));
@@ -34869,13 +34868,13 @@ async function openRegistry(reference, opts) {
         throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${name}:${wanted} was not found in the registry; check the reference and that it was pushed`);
     let fetched = top;
     let platform;
-    if (isIndexType(top.mediaType)) {
+    if ((0,platforms/* isIndexMediaType */.$$)(top.mediaType)) {
         const d = choosePlatform(top.manifest.manifests ?? [], opts.platform, `${name}@${top.digest}`);
         const m = await client.getManifest(ref.repository, d.digest);
         if (!m)
             throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${name}@${d.digest}: platform manifest listed in the index is missing from the registry`);
         fetched = m;
-        platform = d.platform ? platformString(d.platform) : undefined;
+        platform = d.platform ? (0,platforms/* platformString */.Fd)(d.platform) : undefined;
     }
     const manifest = fetched.manifest;
     const store = {
@@ -34935,7 +34934,7 @@ async function openDockerArchive(tar, spec) {
     return {
         name: entry.RepoTags?.[0] ?? (0,external_node_path_.basename)(spec.target).replace(/\.tar$/, ''),
         digest: (0,oci_client/* sha256Digest */.sI)(configBytes),
-        platform: config.os && config.architecture ? platformString({ os: config.os, architecture: config.architecture, variant: config.variant }) : undefined,
+        platform: config.os && config.architecture ? (0,platforms/* platformString */.Fd)({ os: config.os, architecture: config.architecture, variant: config.variant }) : undefined,
         layers,
         openBlob: async (digest) => {
             const path = paths.get(digest);
@@ -34947,24 +34946,54 @@ async function openDockerArchive(tar, spec) {
     };
 }
 
-// EXTERNAL MODULE: external "node:url"
-var external_node_url_ = __nccwpck_require__(3136);
-;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
-// Imported by sbom.ts before @cyclonedx/cyclonedx-library: the library finds
-// its JSON schemas at `${__dirname}/../res`, and ESM has no __dirname, so this
-// points it inside dist/ (scripts/postbuild-cyclonedx.sh copies the schemas to
-// dist/cyclonedx/res/schema). Unbundled, the library is a real CommonJS
-// module with its own __dirname and this is never read.
-// (Its JSON validator plugin requires `punycode`; the bundle is rewritten at
-// build time to load the userland package, not Node's deprecated built-in,
-// so no DEP0040 warning is printed and no process-wide flag is touched.)
+;// CONCATENATED MODULE: ./lib/catalogers/distro.js
+// Files that identify the distro, in syft's order of preference.
+const DISTRO_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/debian_version'];
+function unquote(value) {
+    const v = value.trim();
+    if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0])
+        return v.slice(1, -1).replace(/\\(["'$`\\])/g, '$1');
+    return v;
+}
+function parseOsRelease(text) {
+    const fields = {};
+    for (const line of text.split('\n')) {
+        const m = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
+        if (m)
+            fields[m[1]] = unquote(m[2]);
+    }
+    return fields;
+}
+function identifyDistro(osRelease, debianVersion) {
+    if (osRelease === undefined)
+        return undefined;
+    const f = parseOsRelease(osRelease);
+    if (!f.ID)
+        return undefined;
+    const distro = {
+        id: f.ID.toLowerCase(),
+        idLike: (f.ID_LIKE ?? '').split(/\s+/).filter(Boolean).map((s) => s.toLowerCase()),
+        versionId: f.VERSION_ID,
+        versionCodename: f.VERSION_CODENAME,
+        buildId: f.BUILD_ID,
+        prettyName: f.PRETTY_NAME,
+    };
+    // os-release says "12"; /etc/debian_version has the point release ("12.7"),
+    // which vulnerability matchers need. Testing/sid write "trixie/sid": ignore.
+    const point = debianVersion?.trim();
+    if (distro.id === 'debian' && point && /^\d+(\.\d+)*$/.test(point) && point.split('.')[0] === distro.versionId) {
+        distro.versionId = point;
+    }
+    return distro;
+}
+// The purl `distro` qualifier: ID-VERSION_ID, else ID-BUILD_ID.
+function distroQualifier(distro) {
+    if (!distro)
+        return undefined;
+    const version = distro.versionId ?? distro.buildId;
+    return version ? `${distro.id}-${version}` : distro.id;
+}
 
-
-const g = globalThis;
-g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'cyclonedx', 'lib');
-
-// EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
-var index_node = __nccwpck_require__(4567);
 ;// CONCATENATED MODULE: ./lib/catalogers/limits.js
 // Every bound the SBOM scanner puts on what an image may make it read, build
 // or hold. A layer is attacker-controlled input: a few hundred bytes of it
@@ -35022,241 +35051,6 @@ const MAX_SYMLINKS = 250_000;
 // bigger one is not read (its package keeps no license, nothing else changes).
 const MAX_COPYRIGHT_FILE = 1024 * 1024;
 
-;// CONCATENATED MODULE: ./lib/catalogers/dpkg-copyright.js
-
-// Licenses of Debian packages from their machine-readable copyright files
-// (DEP-5: every `License:` field's short name). dpkg's database records no
-// license. The scanner keeps only files still present in the final image; each
-// copyright file yields a carrier record that mergeCopyrightLicenses() folds
-// into the dpkg package of the same name and root, then drops.
-const COPYRIGHT = /^(.*)\/usr\/share\/doc\/([^/]+)\/copyright$/;
-const CARRIER = 'dpkg-copyright-cataloger';
-// Debian's short names for the GNU family: "GPL-2+" is GPL-2.0-or-later, a
-// bare "GPL-2" is GPL-2.0-only; others are kept as written.
-function spdxOf(short) {
-    const m = /^(A|L)?GPL-(\d)(?:\.(\d))?(\+)?$/i.exec(short);
-    if (m)
-        return `${(m[1] ?? '').toUpperCase()}GPL-${m[2]}.${m[3] ?? '0'}-${m[4] ? 'or-later' : 'only'}`;
-    if (/^expat$/i.test(short))
-        return 'MIT';
-    return short;
-}
-/** Short license names of a DEP-5 copyright file, in order of first appearance; [] for free-form files. */
-function copyrightLicenses(text) {
-    if (!/^Format:\s*\S/m.test(text))
-        return [];
-    const out = [];
-    for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gm)) {
-        // "GPL-2+ or Artistic" and "MIT and BSD-3-clause": every name counts
-        for (const name of m[1].trim().split(/\s+(?:or|and)\s+|\s*[,|]\s*/i)) {
-            const s = name.replace(/,?\s*with\s+.*$/i, '').trim();
-            if (s && /^[A-Za-z0-9.+_-]+$/.test(s))
-                out.push(spdxOf(s));
-        }
-    }
-    return [...new Set(out)];
-}
-const dpkgCopyright = {
-    name: CARRIER,
-    match: (path) => COPYRIGHT.test(path),
-    // A file over the bound is not kept: a warning, and its package has no license.
-    sink(path, entry, scan) {
-        const over = entry.size > MAX_COPYRIGHT_FILE;
-        if (over)
-            scan?.warn(path, `${entry.size} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`);
-        const parts = [];
-        return {
-            push: (chunk) => void (over || parts.push(chunk)),
-            end: () => (over || parts.length === 0 ? undefined : Buffer.concat(parts)),
-        };
-    },
-    parse(file) {
-        const [, root, name] = COPYRIGHT.exec(file.path);
-        const licenses = copyrightLicenses(file.content.toString('utf8'));
-        if (licenses.length === 0)
-            return { packages: [], relationships: [] };
-        const carrier = { name: name, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer, carrier: true };
-        return { packages: [carrier], relationships: [] };
-    },
-};
-const rootOf = (statusPath) => statusPath.replace(/\/var\/lib\/dpkg\/status(?:\.d\/[^/]+)?$/, '');
-/**
- * Gives each dpkg package without a license the licenses of its copyright
- * file, and removes the carriers. In place: relationships refer to the
- * package objects themselves.
- */
-function mergeCopyrightLicenses(packages) {
-    const byKey = new Map();
-    for (const p of packages)
-        if (p.foundBy === CARRIER)
-            byKey.set(`${p.path}\n${p.name}`, p.licenses);
-    if (byKey.size === 0)
-        return packages;
-    for (const p of packages) {
-        if (p.type !== 'deb' || p.foundBy === CARRIER || p.licenses.length > 0)
-            continue;
-        const licenses = byKey.get(`${rootOf(p.path)}\n${p.name}`);
-        if (licenses)
-            p.licenses = licenses;
-    }
-    return packages.filter((p) => p.foundBy !== CARRIER);
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/distro.js
-// Files that identify the distro, in syft's order of preference.
-const DISTRO_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/debian_version'];
-function unquote(value) {
-    const v = value.trim();
-    if (v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0])
-        return v.slice(1, -1).replace(/\\(["'$`\\])/g, '$1');
-    return v;
-}
-function parseOsRelease(text) {
-    const fields = {};
-    for (const line of text.split('\n')) {
-        const m = /^\s*([A-Z0-9_]+)=(.*)$/.exec(line);
-        if (m)
-            fields[m[1]] = unquote(m[2]);
-    }
-    return fields;
-}
-function identifyDistro(osRelease, debianVersion) {
-    if (osRelease === undefined)
-        return undefined;
-    const f = parseOsRelease(osRelease);
-    if (!f.ID)
-        return undefined;
-    const distro = {
-        id: f.ID.toLowerCase(),
-        idLike: (f.ID_LIKE ?? '').split(/\s+/).filter(Boolean).map((s) => s.toLowerCase()),
-        versionId: f.VERSION_ID,
-        versionCodename: f.VERSION_CODENAME,
-        buildId: f.BUILD_ID,
-        prettyName: f.PRETTY_NAME,
-    };
-    // os-release says "12"; /etc/debian_version has the point release ("12.7"),
-    // which vulnerability matchers need. Testing/sid write "trixie/sid": ignore.
-    const point = debianVersion?.trim();
-    if (distro.id === 'debian' && point && /^\d+(\.\d+)*$/.test(point) && point.split('.')[0] === distro.versionId) {
-        distro.versionId = point;
-    }
-    return distro;
-}
-// The purl `distro` qualifier: ID-VERSION_ID, else ID-BUILD_ID.
-function distroQualifier(distro) {
-    if (!distro)
-        return undefined;
-    const version = distro.versionId ?? distro.buildId;
-    return version ? `${distro.id}-${version}` : distro.id;
-}
-
-// EXTERNAL MODULE: ./node_modules/spdx-expression-parse/index.js
-var spdx_expression_parse = __nccwpck_require__(3326);
-;// CONCATENATED MODULE: ./lib/catalogers/common.js
-
-function isSpdxExpression(text) {
-    try {
-        spdx_expression_parse(text);
-        return true;
-    }
-    catch {
-        return false;
-    }
-}
-function basename(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-function dirname(path) {
-    const i = path.lastIndexOf('/');
-    return i <= 0 ? '/' : path.slice(0, i);
-}
-// RFC 822-style stanzas (dpkg status, Python METADATA headers): "Key: value"
-// with continuation lines starting with whitespace. Repeated keys accumulate.
-function parseStanzas(text) {
-    return [...stanzas(text)];
-}
-// The same, one stanza at a time and one line at a time (no array of every
-// line of a big file), so a caller can stop early.
-function* stanzas(text) {
-    let current = new Map();
-    let last;
-    for (let start = 0; start <= text.length;) {
-        let end = text.indexOf('\n', start);
-        if (end === -1)
-            end = text.length;
-        const line = text.slice(start, end);
-        start = end + 1;
-        if (line.trim() === '') {
-            if (current.size > 0)
-                yield current;
-            current = new Map();
-            last = undefined;
-            continue;
-        }
-        if ((line[0] === ' ' || line[0] === '\t') && last) {
-            last[last.length - 1] += '\n' + line.trim();
-            continue;
-        }
-        const colon = line.indexOf(':');
-        if (colon <= 0)
-            continue;
-        const key = line.slice(0, colon).trim().toLowerCase();
-        const value = line.slice(colon + 1).trim();
-        last = current.get(key);
-        if (last)
-            last.push(value);
-        else
-            current.set(key, (last = [value]));
-    }
-    if (current.size > 0)
-        yield current;
-}
-function field(stanza, key) {
-    return stanza.get(key)?.[0];
-}
-// Edges by name within one database: `requires` entries point at the package
-// with that name, or failing that one that provides it.
-function relateByName(packages, scope, key = (n) => n) {
-    const byScope = new Map();
-    for (const p of packages) {
-        let names = byScope.get(scope(p));
-        if (!names)
-            byScope.set(scope(p), (names = new Map()));
-        for (const v of p.provides ?? [])
-            if (!names.has(key(v)))
-                names.set(key(v), p);
-    }
-    // Real names win over provides.
-    for (const p of packages)
-        byScope.get(scope(p)).set(key(p.name), p);
-    const edges = [];
-    for (const p of packages) {
-        const names = byScope.get(scope(p));
-        const seen = new Set();
-        for (const r of p.requires ?? []) {
-            const to = names.get(key(r));
-            if (to && to !== p && !seen.has(to)) {
-                seen.add(to);
-                edges.push({ from: p, to });
-            }
-        }
-    }
-    return edges;
-}
-
-// EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
-var packageurl_js = __nccwpck_require__(7091);
-;// CONCATENATED MODULE: ./lib/catalogers/purl.js
-
-// packageurl-js prints undefined qualifiers as the string "undefined": drop them.
-function purl(type, namespace, name, version, qualifiers = {}) {
-    const q = {};
-    for (const [k, v] of Object.entries(qualifiers))
-        if (v !== undefined && v !== '')
-            q[k] = v;
-    return new packageurl_js.PackageURL(type, namespace, name, version, Object.keys(q).length ? q : undefined, undefined).toString();
-}
-
 ;// CONCATENATED MODULE: ./lib/catalogers/types.js
 // The cataloger contract: a cataloger names the files it needs (match), may
 // reduce a large file while it streams past (sink), and turns each file that
@@ -35271,1450 +35065,8 @@ class ScanLimitError extends Error {
 const componentCount = (packages) => packages.reduce((n, p) => n + (p.carrier ? 0 : 1), 0);
 const emptyResult = () => ({ packages: [], relationships: [] });
 
-;// CONCATENATED MODULE: ./lib/catalogers/apk.js
-
-
-
-
-
-// apk's installed database: blank-line separated records of one-letter fields
-// (P name, V version, A arch, L license, o origin, D depends, p provides).
-// Dependencies and provides look like "so:libc.musl-x86_64.so.1", "cmd:sh",
-// "pc:zlib" or "name>=1.2": compare on the bare token.
-function depName(token) {
-    return token.replace(/^!/, '').split(/[<>=~]/)[0];
-}
-const apk = {
-    name: 'apk-db-cataloger',
-    match: (path) => path.endsWith('/lib/apk/db/installed'),
-    parse(file, ctx) {
-        const packages = [];
-        for (const record of file.content.toString('utf8').split(/\n\s*\n/)) {
-            const f = new Map();
-            for (const line of record.split('\n')) {
-                if (line.length > 2 && line[1] === ':' && !f.has(line[0]))
-                    f.set(line[0], line.slice(2));
-            }
-            const name = f.get('P');
-            const version = f.get('V');
-            if (!name || !version)
-                continue;
-            if (packages.length >= MAX_COMPONENTS)
-                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
-            const license = f.get('L')?.trim();
-            const origin = f.get('o');
-            packages.push({
-                name,
-                version,
-                type: 'apk',
-                purl: purl('apk', ctx.distro?.id ?? 'alpine', name, version, {
-                    arch: f.get('A'),
-                    distro: distroQualifier(ctx.distro),
-                    upstream: origin && origin !== name ? origin : undefined,
-                }),
-                // Alpine writes "MIT BSD-2-Clause" for what SPDX spells with AND/OR.
-                licenses: !license ? [] : isSpdxExpression(license) ? [license] : license.split(/\s+/),
-                foundBy: apk.name,
-                path: file.path,
-                layer: file.layer,
-                requires: (f.get('D') ?? '').split(/\s+/).filter(Boolean).map(depName),
-                provides: (f.get('p') ?? '').split(/\s+/).filter(Boolean).map(depName),
-            });
-        }
-        return { packages, relationships: [] };
-    },
-    relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/dotnet.js
-
-const dotnet = {
-    name: 'dotnet-deps-cataloger',
-    match: (path) => path.endsWith('.deps.json'),
-    parse(file) {
-        const json = JSON.parse(file.content.toString('utf8'));
-        const byKey = new Map();
-        for (const [key, lib] of Object.entries(json.libraries ?? {})) {
-            const slash = key.lastIndexOf('/');
-            if (slash <= 0 || lib.type !== 'package')
-                continue;
-            const name = key.slice(0, slash);
-            const version = key.slice(slash + 1);
-            byKey.set(key.toLowerCase(), {
-                name,
-                version,
-                type: 'dotnet',
-                purl: purl('nuget', undefined, name, version),
-                licenses: [],
-                foundBy: dotnet.name,
-                path: file.path,
-                layer: file.layer,
-            });
-        }
-        const relationships = [];
-        for (const target of Object.values(json.targets ?? {})) {
-            for (const [key, entry] of Object.entries(target)) {
-                const from = byKey.get(key.toLowerCase());
-                for (const [dep, version] of Object.entries(entry.dependencies ?? {})) {
-                    const to = byKey.get(`${dep}/${version}`.toLowerCase());
-                    if (from && to)
-                        relationships.push({ from, to });
-                }
-            }
-            break; // the first target is the one the app runs on
-        }
-        return { packages: [...byKey.values()], relationships };
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/dpkg.js
-
-
-
-
-
-// /var/lib/dpkg/status, and distroless images' status.d/<pkg> (one stanza per
-// file, with <pkg>.md5sums alongside, which is not a package).
-const STATUS = /\/lib\/dpkg\/status$/;
-const STATUS_D = /\/lib\/dpkg\/status\.d\/[^/]+$/;
-function names(list) {
-    if (!list)
-        return [];
-    // "libc6 (>= 2.34), libgcc-s1 | libgcc1, python3:any" → every alternative's name
-    return list
-        .split(/[,|]/)
-        .map((s) => s.trim().split(/[\s(:]/)[0])
-        .filter(Boolean);
-}
-function databaseRoot(path) {
-    const dir = dirname(path);
-    return dir.endsWith('/status.d') ? dirname(dir) : dir;
-}
-const dpkg = {
-    name: 'dpkg-db-cataloger',
-    match: (path) => STATUS.test(path) || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
-    parse(file, ctx) {
-        const packages = [];
-        for (const s of stanzas(file.content.toString('utf8'))) {
-            const name = field(s, 'package');
-            const version = field(s, 'version');
-            if (!name || !version)
-                continue;
-            // Stop before building more packages than an SBOM may hold.
-            if (packages.length >= MAX_COMPONENTS)
-                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
-            // "deinstall ok config-files" and friends: the package is not on disk.
-            const status = field(s, 'status') ?? 'install ok installed';
-            if (/deinstall|purge|not-installed|config-files/.test(status))
-                continue;
-            const source = /^(\S+)(?:\s+\((\S+)\))?/.exec(field(s, 'source') ?? '');
-            const upstream = source ? (source[2] ? `${source[1]}@${source[2]}` : source[1]) : undefined;
-            const d = ctx.distro;
-            packages.push({
-                name,
-                version,
-                type: 'deb',
-                purl: purl('deb', d?.id ?? 'debian', name, version, {
-                    arch: field(s, 'architecture'),
-                    distro: distroQualifier(d),
-                    upstream,
-                }),
-                licenses: [],
-                foundBy: dpkg.name,
-                path: file.path,
-                layer: file.layer,
-                requires: [...names(field(s, 'pre-depends')), ...names(field(s, 'depends'))],
-                provides: names(field(s, 'provides')),
-            });
-        }
-        if (STATUS_D.test(file.path) && packages.length === 0)
-            throw new Error(`no package stanza in ${basename(file.path)}`);
-        return { packages, relationships: [] };
-    },
-    relate: (packages) => relateByName(packages, (p) => databaseRoot(p.path)),
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/binary.js
-// Executables worth a look for embedded build metadata (Go buildinfo,
-// cargo-auditable): anything with an exec bit that is big enough to be a
-// compiled program. Scripts pass too; the sinks reject them in their first bytes.
-function isExecutable(_path, entry) {
-    return (entry.mode & 0o111) !== 0 && entry.size > 4096;
-}
-// Random access over the chunks a sink kept, without concatenating them.
-class Chunks {
-    parts = [];
-    starts = [];
-    length = 0;
-    push(chunk) {
-        this.parts.push(chunk);
-        this.starts.push(this.length);
-        this.length += chunk.length;
-    }
-    read(offset, length) {
-        if (offset < 0 || offset + length > this.length)
-            throw new RangeError('read past end of file');
-        const out = Buffer.allocUnsafe(length);
-        let i = this.index(offset);
-        let written = 0;
-        while (written < length) {
-            const part = this.parts[i];
-            const from = offset + written - this.starts[i];
-            written += part.copy(out, written, from, Math.min(part.length, from + length - written));
-            i++;
-        }
-        return out;
-    }
-    index(offset) {
-        let lo = 0;
-        let hi = this.parts.length - 1;
-        while (lo < hi) {
-            const mid = (lo + hi + 1) >> 1;
-            if (this.starts[mid] <= offset)
-                lo = mid;
-            else
-                hi = mid - 1;
-        }
-        return lo;
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/go.js
-
-
-// Go ≥ 1.18 embeds build info as "\xff Go buildinf:" + ptrSize + flags at a
-// 16-byte-aligned spot in the data segment; with flag 2 the Go version and the
-// module info follow inline as varint-prefixed strings. The same 14 bytes also
-// occur as a string literal in programs that import debug/buildinfo, hence the
-// alignment and flag checks. Older binaries store pointers instead: not read.
-const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
-const KEEP = 1024 * 1024; // build info is a few KB; 1 MB is plenty
-function plausibleHeader(buf, i) {
-    const ptrSize = buf[i + 14];
-    return (ptrSize === 4 || ptrSize === 8) && (buf[i + 15] & 0x2) !== 0;
-}
-// Streams an executable and keeps only the bytes from the build info header on.
-function buildInfoSink() {
-    let offset = 0;
-    let tail = Buffer.alloc(0);
-    let kept;
-    let keptBytes = 0;
-    const keep = (b) => {
-        if (keptBytes >= KEEP)
-            return;
-        kept.push(b);
-        keptBytes += b.length;
-    };
-    const find = (buf, base, maxStart) => {
-        for (let i = buf.indexOf(MAGIC); i !== -1 && i < maxStart; i = buf.indexOf(MAGIC, i + 1)) {
-            if ((base + i) % 16 === 0 && i + 16 <= buf.length && plausibleHeader(buf, i))
-                return i;
-        }
-        return -1;
-    };
-    return {
-        push(chunk) {
-            if (kept)
-                return keep(chunk);
-            // A header split across chunks is found in the seam of tail + head.
-            if (tail.length > 0) {
-                const seam = Buffer.concat([tail, chunk.subarray(0, 32)]);
-                const i = find(seam, offset - tail.length, tail.length);
-                if (i !== -1) {
-                    kept = [];
-                    keep(Buffer.from(seam.subarray(i, tail.length)));
-                    keep(chunk);
-                    return;
-                }
-            }
-            const i = find(chunk, offset, chunk.length);
-            if (i !== -1) {
-                kept = [];
-                keep(chunk.subarray(i));
-                return;
-            }
-            offset += chunk.length;
-            // the last 31 bytes of the stream so far, however small the chunks
-            const recent = chunk.length >= 31 ? chunk : Buffer.concat([tail, chunk]);
-            tail = Buffer.from(recent.subarray(Math.max(0, recent.length - 31)));
-        },
-        end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : undefined),
-    };
-}
-function readVarint(buf, pos) {
-    let value = 0;
-    let shift = 0;
-    for (let i = pos; i < buf.length && shift < 35; i++, shift += 7) {
-        value += (buf[i] & 0x7f) * 2 ** shift;
-        if ((buf[i] & 0x80) === 0)
-            return [value, i + 1];
-    }
-    throw new Error('bad varint in Go build info');
-}
-function parseBuildInfo(buf) {
-    let pos = 32;
-    const [vlen, p1] = readVarint(buf, pos);
-    const goVersion = buf.toString('utf8', p1, p1 + vlen);
-    pos = p1 + vlen;
-    const [mlen, p2] = readVarint(buf, pos);
-    let modinfo = buf.toString('latin1', p2, p2 + mlen);
-    // 16-byte sentinels wrap the module info so the linker can find it.
-    if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === '\n')
-        modinfo = modinfo.slice(16, -16);
-    modinfo = Buffer.from(modinfo, 'latin1').toString('utf8');
-    const info = { goVersion, deps: [], settings: new Map() };
-    let last;
-    for (const line of modinfo.split('\n')) {
-        const [kind, a = '', b = '', ...rest] = line.split('\t');
-        if (kind === 'path')
-            info.path = a;
-        else if (kind === 'mod')
-            info.main = last = { path: a, version: b };
-        else if (kind === 'dep')
-            info.deps.push((last = { path: a, version: b }));
-        // "=> path version sum" replaces the module above; a local directory has no version.
-        else if (kind === '=>' && last && b)
-            Object.assign(last, { path: a, version: b });
-        else if (kind === 'build') {
-            const setting = [a, b, ...rest].join('\t');
-            const eq = setting.indexOf('=');
-            if (eq > 0)
-                info.settings.set(setting.slice(0, eq), setting.slice(eq + 1));
-        }
-    }
-    return info;
-}
-function goPurl(path, version) {
-    const slash = path.lastIndexOf('/');
-    return purl('golang', slash > 0 ? path.slice(0, slash) : undefined, path.slice(slash + 1), version);
-}
-// "(devel)" main modules get a pseudo-version from the VCS stamp when there is one.
-function mainVersion(info) {
-    const version = info.main?.version ?? '(devel)';
-    const revision = info.settings.get('vcs.revision');
-    const time = info.settings.get('vcs.time');
-    if (version !== '(devel)' || !revision || !time)
-        return version;
-    const stamp = time.replace(/[-:TZ]/g, '').slice(0, 14);
-    return `v0.0.0-${stamp}-${revision.slice(0, 12)}`;
-}
-const go = {
-    name: 'go-module-binary-cataloger',
-    match: isExecutable,
-    sink: () => buildInfoSink(),
-    parse(file) {
-        const info = parseBuildInfo(file.content);
-        const make = (name, version, p) => ({
-            name,
-            version,
-            type: 'go-module',
-            purl: p,
-            licenses: [],
-            foundBy: go.name,
-            path: file.path,
-            layer: file.layer,
-        });
-        const deps = info.deps.map((d) => make(d.path, d.version, goPurl(d.path, d.version)));
-        const stdVersion = info.goVersion.replace(/^go/, '').split(' ')[0];
-        const stdlib = make('stdlib', stdVersion, purl('golang', undefined, 'stdlib', stdVersion));
-        const packages = [...deps, stdlib];
-        const relationships = [];
-        if (info.main?.path) {
-            const version = mainVersion(info);
-            const main = make(info.main.path, version, goPurl(info.main.path, version));
-            packages.unshift(main);
-            for (const to of [...deps, stdlib])
-                relationships.push({ from: main, to });
-        }
-        return { packages, relationships };
-    },
-};
-
 ;// CONCATENATED MODULE: external "node:zlib"
 const external_node_zlib_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
-;// CONCATENATED MODULE: ./lib/catalogers/zip.js
-
-// A zip reader for archives that may be hostile: it trusts no count, size or
-// offset it has not checked against the bytes it holds (APPNOTE 6.3 layout;
-// the count check as Go's archive/zip does it). Entries are read from the
-// central directory one at a time; only the ones asked for are inflated, by
-// zlib with an output cap, so no entry can inflate past its declared size.
-const EOCD = 0x06054b50;
-const EOCD_LEN = 22;
-const ZIP64_LOCATOR = 0x07064b50;
-const ZIP64_EOCD = 0x06064b50;
-const CENTRAL = 0x02014b50;
-const CENTRAL_LEN = 46;
-const LOCAL = 0x04034b50;
-const LOCAL_LEN = 30;
-const MAX_COMMENT = 0xffff;
-class ZipError extends Error {
-}
-function u64(buf, at) {
-    const v = buf.readBigUInt64LE(at);
-    if (v > BigInt(Number.MAX_SAFE_INTEGER))
-        throw new ZipError('zip64 field out of range');
-    return Number(v);
-}
-function directory(zip) {
-    let eocd = -1;
-    for (let at = zip.length - EOCD_LEN; at >= 0 && at >= zip.length - EOCD_LEN - MAX_COMMENT; at--) {
-        if (zip.readUInt32LE(at) === EOCD) {
-            eocd = at;
-            break;
-        }
-    }
-    if (eocd < 0)
-        throw new ZipError('no end of central directory record');
-    let count = zip.readUInt16LE(eocd + 10);
-    let size = zip.readUInt32LE(eocd + 12);
-    let offset = zip.readUInt32LE(eocd + 16);
-    let end = eocd;
-    const locator = eocd - 20;
-    if (locator >= 0 && zip.readUInt32LE(locator) === ZIP64_LOCATOR) {
-        const record = u64(zip, locator + 8);
-        if (record + 56 > locator || zip.readUInt32LE(record) !== ZIP64_EOCD)
-            throw new ZipError('bad zip64 end of central directory record');
-        count = u64(zip, record + 32);
-        size = u64(zip, record + 40);
-        offset = u64(zip, record + 48);
-        end = record;
-    }
-    if (offset + size > end)
-        throw new ZipError(`central directory (${size} bytes at ${offset}) lies outside the ${zip.length}-byte archive`);
-    // Each directory record is at least 46 bytes: a count the directory cannot
-    // hold is a lie (Go's archive/zip refuses it the same way).
-    if (count > size / CENTRAL_LEN)
-        throw new ZipError(`claims ${count} entries, but its ${size}-byte central directory holds at most ${Math.floor(size / CENTRAL_LEN)}`);
-    return { count, offset, size, end };
-}
-// All entries, validated: every record inside the directory, every local
-// header and its data before the directory, and no two entries' bytes
-// overlapping (the overlap is how a few KiB "zip bomb" names one deflated
-// kernel thousands of times).
-function zipEntries(zip) {
-    const dir = directory(zip);
-    const entries = [];
-    const starts = new Float64Array(dir.count);
-    const ends = new Float64Array(dir.count);
-    let at = dir.offset;
-    for (let i = 0; i < dir.count; i++) {
-        if (at + CENTRAL_LEN > dir.offset + dir.size || zip.readUInt32LE(at) !== CENTRAL)
-            throw new ZipError(`central directory record ${i} is malformed`);
-        const method = zip.readUInt16LE(at + 10);
-        let compressedSize = zip.readUInt32LE(at + 20);
-        let size = zip.readUInt32LE(at + 24);
-        const nameLen = zip.readUInt16LE(at + 28);
-        const extraLen = zip.readUInt16LE(at + 30);
-        const commentLen = zip.readUInt16LE(at + 32);
-        let local = zip.readUInt32LE(at + 42);
-        const next = at + CENTRAL_LEN + nameLen + extraLen + commentLen;
-        if (next > dir.offset + dir.size)
-            throw new ZipError(`central directory record ${i} runs past the directory`);
-        const name = zip.toString('utf8', at + CENTRAL_LEN, at + CENTRAL_LEN + nameLen);
-        // zip64 extra field (id 1): the 64-bit values, in this order, for the fields saturated above.
-        if (size === 0xffffffff || compressedSize === 0xffffffff || local === 0xffffffff) {
-            for (let x = at + CENTRAL_LEN + nameLen; x + 4 <= at + CENTRAL_LEN + nameLen + extraLen;) {
-                const id = zip.readUInt16LE(x);
-                const len = zip.readUInt16LE(x + 2);
-                if (id === 1) {
-                    let f = x + 4;
-                    const take = () => {
-                        if (f + 8 > x + 4 + len)
-                            throw new ZipError(`zip64 extra field of ${name} is short`);
-                        const v = u64(zip, f);
-                        f += 8;
-                        return v;
-                    };
-                    if (size === 0xffffffff)
-                        size = take();
-                    if (compressedSize === 0xffffffff)
-                        compressedSize = take();
-                    if (local === 0xffffffff)
-                        local = take();
-                    break;
-                }
-                x += 4 + len;
-            }
-        }
-        if (local + LOCAL_LEN > dir.offset || zip.readUInt32LE(local) !== LOCAL)
-            throw new ZipError(`entry ${name}: no local header at ${local}`);
-        const dataStart = local + LOCAL_LEN + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-        if (dataStart + compressedSize > dir.offset)
-            throw new ZipError(`entry ${name}: data runs into the central directory`);
-        starts[i] = local;
-        ends[i] = dataStart + compressedSize;
-        entries.push({ name, method, compressedSize, size, dataStart });
-        at = next;
-    }
-    const order = Array.from(starts.keys()).sort((a, b) => starts[a] - starts[b]);
-    for (let k = 1; k < order.length; k++) {
-        const prev = order[k - 1];
-        const cur = order[k];
-        if (starts[cur] < ends[prev])
-            throw new ZipError(`entries ${entries[prev].name} and ${entries[cur].name} overlap`);
-    }
-    return entries;
-}
-// The entry's bytes: stored ones as a view (no copy), deflated ones inflated
-// with zlib's output cap at the declared size (which the caller has bounded).
-function readEntry(zip, entry) {
-    const data = zip.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
-    if (entry.method === 0)
-        return data;
-    if (entry.method !== 8)
-        throw new ZipError(`entry ${entry.name}: compression method ${entry.method} is not supported`);
-    try {
-        return (0,external_node_zlib_namespaceObject.inflateRawSync)(data, { maxOutputLength: Math.max(entry.size, 1) });
-    }
-    catch (err) {
-        if (err.code === 'ERR_BUFFER_TOO_LARGE')
-            throw new ZipError(`entry ${entry.name} inflates past its declared ${entry.size} bytes`);
-        throw new ZipError(`entry ${entry.name}: ${err.message}`);
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/java.js
-
-
-
-
-// Java archives need the zip central directory (at the end), so the archive is
-// buffered, and reduced as soon as it has streamed past to the few small
-// entries that identify packages: MANIFEST.MF, pom.properties and, recursively,
-// nested archives (Spring Boot's BOOT-INF/lib, WEB-INF/lib, ear modules).
-// Every archive is validated before anything in it is inflated (zip.ts), and
-// depth, counts and inflated bytes are bounded (limits.ts); what a bound
-// leaves unread is reported, naming the archive.
-const ARCHIVE = /\.(?:jar|war|ear|par|sar|nar|jpi|hpi|kar|rar)$/i;
-function take(walk, bytes) {
-    if (walk.inflated + bytes > MAX_INFLATED_PER_ARCHIVE)
-        return false;
-    if (walk.scan && walk.scan.inflatedBytes + bytes > MAX_INFLATED_PER_IMAGE)
-        return false;
-    walk.inflated += bytes;
-    if (walk.scan)
-        walk.scan.inflatedBytes += bytes;
-    return true;
-}
-function archiveFactsIn(name, zip, walk, depth, where) {
-    const facts = { name, poms: [], nested: [] };
-    const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-        const licenseFile = LICENSE_FILE.test(entry.name);
-        const metadata = entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
-        const nested = !metadata && ARCHIVE.test(entry.name);
-        if (!metadata && !nested)
-            continue;
-        const at = `${where}!/${entry.name}`;
-        if (nested && depth >= MAX_NESTING_DEPTH) {
-            walk.problems.push(`${at}: nested deeper than ${MAX_NESTING_DEPTH} archives, not read`);
-            continue;
-        }
-        if (nested && ++walk.archives > MAX_NESTED_ARCHIVES) {
-            walk.problems.push(`${where}: more than ${MAX_NESTED_ARCHIVES} nested archives, the rest not read`);
-            break;
-        }
-        const cap = metadata ? MAX_METADATA_ENTRY : MAX_NESTED_ARCHIVE;
-        if (entry.size > cap) {
-            walk.problems.push(`${at}: ${entry.size} bytes, over the ${cap}-byte limit for ${metadata ? 'a metadata file' : 'a nested archive'}, not read`);
-            continue;
-        }
-        if (entry.method !== 0 && !take(walk, entry.size)) {
-            walk.problems.push(`${at}: inflate limit reached (${MAX_INFLATED_PER_ARCHIVE} bytes per archive, ${MAX_INFLATED_PER_IMAGE} per image), not read`);
-            continue;
-        }
-        let bytes;
-        try {
-            bytes = readEntry(zip, entry);
-        }
-        catch (err) {
-            walk.problems.push(`${at}: ${err.message}`);
-            continue;
-        }
-        if (entry.name === 'META-INF/MANIFEST.MF')
-            facts.manifest = bytes.toString('utf8');
-        else if (licenseFile)
-            facts.licenseText ??= bytes.subarray(0, 4096).toString('utf8');
-        else if (metadata)
-            facts.poms.push(bytes.toString('utf8'));
-        else {
-            try {
-                facts.nested.push(archiveFactsIn(basename(entry.name), bytes, walk, depth + 1, at));
-            }
-            catch (err) {
-                // A corrupt nested archive does not spoil its parent, but is reported.
-                walk.problems.push(`${at}: ${err.message}`);
-            }
-        }
-    }
-    return facts;
-}
-// Facts of one archive and what could not be read in it. Throws ZipError when
-// the archive itself is not a valid zip.
-function archiveFacts(name, zip, scan) {
-    const walk = { inflated: 0, archives: 0, problems: [], scan };
-    const facts = archiveFactsIn(name, zip, walk, 0, name);
-    return { facts, problems: walk.problems };
-}
-function archiveSink(path, scan) {
-    const parts = [];
-    let size = 0;
-    return {
-        push(chunk) {
-            size += chunk.length;
-            if (size <= MAX_ARCHIVE)
-                parts.push(chunk);
-        },
-        end() {
-            if (size === 0)
-                return undefined;
-            if (size > MAX_ARCHIVE) {
-                scan?.warn(path, `${size} bytes, over the ${MAX_ARCHIVE}-byte limit for a Java archive, not read`);
-                return undefined;
-            }
-            try {
-                const { facts, problems } = archiveFacts(basename(path), Buffer.concat(parts, size), scan);
-                parts.length = 0;
-                // Inner paths start with the archive's own name; the scan names the file.
-                for (const p of problems.slice(0, 20))
-                    scan?.warn(path, p.startsWith(facts.name) ? p.slice(facts.name.length).replace(/^!\//, '') : p);
-                if (problems.length > 20)
-                    scan?.warn(path, `${problems.length - 20} more problems in this archive`);
-                return Buffer.from(JSON.stringify(facts));
-            }
-            catch (err) {
-                // Not a zip at all is common (a .rar that is RAR); an invalid zip is worth a word.
-                if (err instanceof ZipError && !/no end of central directory/.test(err.message))
-                    scan?.warn(path, `not read: ${err.message}`);
-                return undefined;
-            }
-        },
-    };
-}
-function properties(text) {
-    const map = new Map();
-    for (const line of text.split(/\r?\n/)) {
-        const m = /^\s*([^#!=:\s]+)\s*[=:]\s*(.*)$/.exec(line);
-        if (m)
-            map.set(m[1], m[2].trim());
-    }
-    return map;
-}
-// MANIFEST.MF: "Key: value" with 72-byte lines continued by a leading space.
-function manifest(text) {
-    const map = new Map();
-    const unfolded = text.replace(/\r?\n /g, '');
-    for (const line of unfolded.split(/\r?\n/)) {
-        if (line === '')
-            break; // main section only
-        const colon = line.indexOf(':');
-        if (colon > 0)
-            map.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
-    }
-    return map;
-}
-// "commons-lang3-3.12.0.jar" → ["commons-lang3", "3.12.0"]
-function fromFileName(file) {
-    const stem = file.replace(ARCHIVE, '');
-    const m = /^(.+?)-(\d[\w.+-]*)$/.exec(stem);
-    return m ? [m[1], m[2]] : [stem, undefined];
-}
-// A license the archive names: Bundle-License (an SPDX id, or a well-known
-// license URL), else the bundled license text when it starts with one of the
-// few standard texts recognised here (what syft concludes from the text).
-const LICENSE_FILE = /^META-INF\/LICENSE(?:\.txt|\.md)?$/i;
-const LICENSE_URLS = [
-    [/apache\.org\/licenses\/LICENSE-2\.0/i, 'Apache-2.0'],
-    [/opensource\.org\/licenses\/MIT/i, 'MIT'],
-    [/eclipse\.org\/legal\/epl-2\.0/i, 'EPL-2.0'],
-    [/eclipse\.org\/legal\/epl-v10/i, 'EPL-1.0'],
-];
-const LICENSE_TEXTS = [
-    [/^\s*Apache License\s+Version 2\.0, January 2004/, 'Apache-2.0'],
-    [/^\s*Eclipse Public License - v 2\.0/, 'EPL-2.0'],
-    [/^\s*Eclipse Public License - v 1\.0/, 'EPL-1.0'],
-];
-function archiveLicense(bundleLicense, text) {
-    if (bundleLicense) {
-        if (!/^https?:/.test(bundleLicense))
-            return bundleLicense;
-        const known = LICENSE_URLS.find(([re]) => re.test(bundleLicense));
-        if (known)
-            return known[1];
-    }
-    return text ? LICENSE_TEXTS.find(([re]) => re.test(text))?.[1] : undefined;
-}
-function packagesOf(facts, make) {
-    const out = [];
-    const mf = facts.manifest ? manifest(facts.manifest) : new Map();
-    const licenseName = archiveLicense(mf.get('Bundle-License'), facts.licenseText);
-    if (facts.poms.length > 0) {
-        for (const pom of facts.poms) {
-            const p = properties(pom);
-            const artifact = p.get('artifactId');
-            const version = p.get('version');
-            if (artifact && version)
-                out.push(make(artifact, version, p.get('groupId'), licenseName));
-        }
-    }
-    else {
-        const [fileName, fileVersion] = fromFileName(facts.name);
-        const symbolic = mf.get('Bundle-SymbolicName')?.split(';')[0];
-        const name = mf.get('Implementation-Title') ?? fileName;
-        const version = mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? fileVersion;
-        const group = mf.get('Implementation-Vendor-Id') ?? (symbolic?.includes('.') ? symbolic.slice(0, symbolic.lastIndexOf('.')) : undefined);
-        if (version)
-            out.push(make(fileName || name, version, group, licenseName));
-    }
-    for (const nested of facts.nested)
-        out.push(...packagesOf(nested, make));
-    return out;
-}
-const java = {
-    name: 'java-archive-cataloger',
-    match: (path) => ARCHIVE.test(path),
-    sink: (path, _entry, scan) => archiveSink(path, scan),
-    parse(file) {
-        const facts = JSON.parse(file.content.toString('utf8'));
-        const make = (name, version, group, license) => ({
-            name,
-            version,
-            group,
-            type: 'java-archive',
-            purl: purl('maven', group ?? name, name, version),
-            licenses: license ? [license] : [],
-            foundBy: java.name,
-            path: file.path,
-            layer: file.layer,
-        });
-        return { packages: packagesOf(facts, make), relationships: [] };
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/npm.js
-
-
-function licenseOf(value) {
-    if (typeof value === 'string')
-        return value;
-    if (value && typeof value === 'object' && typeof value.type === 'string') {
-        return value.type;
-    }
-    return undefined;
-}
-function depNames(value) {
-    return value && typeof value === 'object' ? Object.keys(value) : [];
-}
-// Installed packages only: every package.json in the image (node_modules and
-// app roots), not lock files. Files without a name are markers such as
-// {"type":"module"} in a package's subfolder, not packages. A named package
-// without a version (an unpublished app) is listed as syft lists it: version
-// UNKNOWN, and a purl without one.
-const UNKNOWN = 'UNKNOWN';
-const npm = {
-    name: 'javascript-package-cataloger',
-    match: (path) => path.endsWith('/package.json'),
-    parse(file) {
-        const json = JSON.parse(file.content.toString('utf8'));
-        if (typeof json !== 'object' || json === null)
-            return { packages: [], relationships: [] };
-        const { name } = json;
-        if (typeof name !== 'string' || name === '')
-            return { packages: [], relationships: [] };
-        const version = typeof json.version === 'string' && json.version !== '' ? json.version : UNKNOWN;
-        const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
-        const scoped = name.startsWith('@') && name.includes('/');
-        return {
-            packages: [
-                {
-                    name,
-                    version,
-                    type: 'npm',
-                    purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version === UNKNOWN ? undefined : version),
-                    licenses: licenses.filter((l) => !!l),
-                    foundBy: npm.name,
-                    path: file.path,
-                    layer: file.layer,
-                    requires: [...depNames(json.dependencies), ...depNames(json.optionalDependencies)],
-                },
-            ],
-            relationships: [],
-        };
-    },
-    // Node's resolution: from the package's folder upwards, the first
-    // node_modules/<dep> wins.
-    relate(packages) {
-        const byDir = new Map();
-        for (const p of packages)
-            byDir.set(dirname(p.path), p);
-        const edges = [];
-        for (const p of packages) {
-            for (const dep of new Set(p.requires)) {
-                for (let dir = dirname(p.path);; dir = dirname(dir)) {
-                    if (basename(dir) === 'node_modules')
-                        continue;
-                    const to = byDir.get(`${dir === '/' ? '' : dir}/node_modules/${dep}`);
-                    if (to) {
-                        edges.push({ from: p, to });
-                        break;
-                    }
-                    if (dir === '/')
-                        break;
-                }
-            }
-        }
-        return edges;
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/php.js
-
-
-const php = {
-    name: 'php-composer-installed-cataloger',
-    match: (path) => path.endsWith('/installed.json'),
-    parse(file) {
-        const json = JSON.parse(file.content.toString('utf8'));
-        const list = Array.isArray(json) ? json : json?.packages;
-        const packages = [];
-        for (const p of Array.isArray(list) ? list : []) {
-            if (typeof p.name !== 'string' || typeof p.version !== 'string' || !p.name.includes('/'))
-                continue;
-            const [vendor, name] = [p.name.slice(0, p.name.indexOf('/')), p.name.slice(p.name.indexOf('/') + 1)];
-            packages.push({
-                name: p.name,
-                version: p.version,
-                type: 'php-composer',
-                purl: purl('composer', vendor, name, p.version),
-                licenses: Array.isArray(p.license) ? p.license.filter((l) => typeof l === 'string') : typeof p.license === 'string' ? [p.license] : [],
-                foundBy: php.name,
-                path: file.path,
-                layer: file.layer,
-                requires: p.require && typeof p.require === 'object' ? Object.keys(p.require) : [],
-            });
-        }
-        return { packages, relationships: [] };
-    },
-    relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/python.js
-
-
-// Installed distributions: wheel-style *.dist-info/METADATA, setuptools
-// *.egg-info/PKG-INFO, and the single-file *.egg-info Debian ships for some.
-function normalizePythonName(name) {
-    return name.toLowerCase().replace(/[-_.]+/g, '-');
-}
-function isMetadataPath(path) {
-    const base = basename(path);
-    const parent = basename(dirname(path));
-    if (base === 'METADATA')
-        return parent.endsWith('.dist-info');
-    if (base === 'PKG-INFO')
-        return parent.endsWith('.egg-info');
-    return base.endsWith('.egg-info');
-}
-// "requests[socks] (>=2.0) ; python_version < '3.8'" → "requests"; extras
-// are optional features, not installed dependencies.
-function requirement(spec) {
-    if (/;\s*.*\bextra\s*==/.test(spec))
-        return undefined;
-    return /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(spec.trim())?.[0];
-}
-// Trove license classifiers, for distributions that declare neither
-// License-Expression nor License: the common ones name one SPDX license.
-const CLASSIFIERS = {
-    'MIT License': 'MIT',
-    'Apache Software License': 'Apache-2.0',
-    'ISC License (ISCL)': 'ISC',
-    'Mozilla Public License 2.0 (MPL 2.0)': 'MPL-2.0',
-    'GNU General Public License v2 (GPLv2)': 'GPL-2.0-only',
-    'GNU General Public License v2 or later (GPLv2+)': 'GPL-2.0-or-later',
-    'GNU General Public License v3 (GPLv3)': 'GPL-3.0-only',
-    'GNU General Public License v3 or later (GPLv3+)': 'GPL-3.0-or-later',
-    'GNU Lesser General Public License v2 (LGPLv2)': 'LGPL-2.0-only',
-    'GNU Lesser General Public License v2 or later (LGPLv2+)': 'LGPL-2.0-or-later',
-    'GNU Lesser General Public License v3 (LGPLv3)': 'LGPL-3.0-only',
-    'GNU Lesser General Public License v3 or later (LGPLv3+)': 'LGPL-3.0-or-later',
-    'Python Software Foundation License': 'PSF-2.0',
-    'The Unlicense (Unlicense)': 'Unlicense',
-    'Zope Public License': 'ZPL-2.1',
-};
-function classifierLicenses(headers) {
-    const out = [];
-    for (const c of headers.get('classifier') ?? []) {
-        const m = /^License\s*::\s*(?:OSI Approved\s*::\s*)?(.+)$/.exec(c.trim());
-        const id = m && CLASSIFIERS[m[1].trim()];
-        if (id)
-            out.push(id);
-    }
-    return [...new Set(out)];
-}
-const python = {
-    name: 'python-installed-package-cataloger',
-    match: (path, entry) => entry.size < 4 * 1024 * 1024 && isMetadataPath(path),
-    parse(file) {
-        // Only the header block: the body after the first blank line is the long description.
-        const text = file.content.toString('utf8');
-        const end = text.search(/\r?\n\r?\n/);
-        const headers = parseStanzas(end === -1 ? text : text.slice(0, end))[0];
-        const name = headers && field(headers, 'name');
-        const version = headers && field(headers, 'version');
-        if (!headers || !name || !version)
-            return { packages: [], relationships: [] };
-        const expression = field(headers, 'license-expression');
-        const license = field(headers, 'license');
-        const licenses = expression
-            ? [expression]
-            : license && license !== 'UNKNOWN' && !license.includes('\n')
-                ? [license]
-                : classifierLicenses(headers);
-        const normalized = normalizePythonName(name);
-        return {
-            packages: [
-                {
-                    name: normalized,
-                    version,
-                    type: 'python',
-                    purl: purl('pypi', undefined, normalized, version),
-                    licenses,
-                    foundBy: python.name,
-                    path: file.path,
-                    layer: file.layer,
-                    requires: (headers.get('requires-dist') ?? []).map(requirement).filter((r) => !!r),
-                },
-            ],
-            relationships: [],
-        };
-    },
-    // One site-packages folder is one environment.
-    relate: (packages) => relateByName(packages, (p) => (basename(p.path).endsWith('.egg-info') ? dirname(p.path) : dirname(dirname(p.path))), normalizePythonName),
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/rpm/bdb.js
-// rpm's BerkeleyDB backend (Packages on RHEL ≤ 8, Amazon Linux 2): a hash
-// database whose values are header blobs. Rather than walk buckets, every hash
-// page is scanned; values are either inline (H_KEYDATA) or, for anything
-// bigger than a fraction of a page, a chain of overflow pages (H_OFFPAGE).
-// Page fields are in the byte order of the machine that wrote the file.
-const HASH_MAGIC = 0x061561;
-const P_HASH_UNSORTED = 2;
-const P_OVERFLOW = 7;
-const P_HASH = 13;
-const P_HASHMETA = 8;
-const H_KEYDATA = 1;
-const H_OFFPAGE = 3;
-const PAGE_HEADER = 26;
-function isBdbHash(db) {
-    return db.length >= 512 && (db.readUInt32LE(12) === HASH_MAGIC || db.readUInt32BE(12) === HASH_MAGIC);
-}
-// Values, one at a time. An overflow page belongs to exactly one value in a
-// real database, so a page seen twice (a chain that loops, or two values
-// sharing pages) is refused: the values together are then at most the file's
-// size. A bad value is reported through `skip` and the scan goes on.
-function* bdbValues(db, skip = () => { }) {
-    if (!isBdbHash(db))
-        throw new Error('not a BerkeleyDB hash database');
-    const le = db.readUInt32LE(12) === HASH_MAGIC;
-    const u32 = (at) => (le ? db.readUInt32LE(at) : db.readUInt32BE(at));
-    const u16 = (at) => (le ? db.readUInt16LE(at) : db.readUInt16BE(at));
-    if (db[25] !== P_HASHMETA)
-        throw new Error('BerkeleyDB database is not a hash');
-    const pageSize = u32(20);
-    // BerkeleyDB page sizes are powers of two from 512 to 64 KiB.
-    if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0)
-        throw new Error(`BerkeleyDB page size ${pageSize} is invalid`);
-    const lastPage = Math.min(u32(32), Math.floor(db.length / pageSize) - 1);
-    const used = new Uint8Array(lastPage + 1); // overflow pages already part of a value
-    const overflow = (first, total) => {
-        if (total > db.length)
-            throw new Error(`overflow value claims ${total} bytes, more than the file holds`);
-        const parts = [];
-        let size = 0;
-        for (let page = first; page !== 0 && size < total;) {
-            if (page > lastPage)
-                throw new Error(`overflow chain points past the last page (${page})`);
-            if (used[page])
-                throw new Error(`overflow chain revisits page ${page} (a loop, or pages shared by two values)`);
-            used[page] = 1;
-            const base = page * pageSize;
-            if (db[base + 25] !== P_OVERFLOW)
-                throw new Error(`overflow chain reaches page ${page}, which is not an overflow page`);
-            const len = Math.min(u16(base + 22), pageSize - PAGE_HEADER); // hf_offset holds the byte count on overflow pages
-            parts.push(db.subarray(base + PAGE_HEADER, base + PAGE_HEADER + len));
-            size += len;
-            page = u32(base + 16); // next_pgno
-        }
-        return Buffer.concat(parts, size).subarray(0, total);
-    };
-    for (let page = 1; page <= lastPage; page++) {
-        const base = page * pageSize;
-        const type = db[base + 25];
-        if (type !== P_HASH && type !== P_HASH_UNSORTED)
-            continue;
-        const entries = Math.min(u16(base + 20), (pageSize - PAGE_HEADER) / 2);
-        // Items alternate key, value; each index is an offset into the page, and
-        // items are packed from the page end downwards.
-        for (let i = 1; i < entries; i += 2) {
-            const offset = u16(base + PAGE_HEADER + i * 2);
-            const previous = u16(base + PAGE_HEADER + (i - 1) * 2);
-            if (offset >= pageSize || previous > pageSize)
-                continue;
-            const item = base + offset;
-            if (db[item] === H_OFFPAGE) {
-                try {
-                    yield overflow(u32(item + 4), u32(item + 8));
-                }
-                catch (err) {
-                    skip(`page ${page} item ${i}: ${err.message}`);
-                }
-            }
-            else if (db[item] === H_KEYDATA)
-                yield db.subarray(item + 1, base + previous);
-        }
-    }
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/rpm/header.js
-
-const TAG = {
-    name: 1000,
-    version: 1001,
-    release: 1002,
-    epoch: 1003,
-    vendor: 1011,
-    license: 1014,
-    arch: 1022,
-    sourceRpm: 1044,
-    provideName: 1047,
-    requireName: 1049,
-};
-const INT32 = 4;
-const STRING = 6;
-const STRING_ARRAY = 8;
-const I18NSTRING = 9;
-const WANTED = new Set(Object.values(TAG));
-// Only the tags above are decoded, each at most once, and every count is
-// checked against the data it claims (a string needs at least its NUL): a
-// header may repeat a tag 65k times or claim 4 billion strings, and rpm
-// itself would refuse both.
-function parseRpmHeader(blob) {
-    if (blob.length < 8)
-        throw new Error('rpm header blob too short');
-    const il = blob.readUInt32BE(0);
-    const dl = blob.readUInt32BE(4);
-    if (il > MAX_RPM_HEADER_TAGS || dl > MAX_RPM_HEADER_DATA)
-        throw new Error(`rpm header claims ${il} tags and ${dl} data bytes, over rpm's limits (${MAX_RPM_HEADER_TAGS}, ${MAX_RPM_HEADER_DATA})`);
-    const dataStart = 8 + il * 16;
-    if (dataStart + dl > blob.length)
-        throw new Error('rpm header blob is truncated or not a header');
-    const data = blob.subarray(dataStart, dataStart + dl);
-    const strings = new Map();
-    const ints = new Map();
-    for (let i = 0; i < il; i++) {
-        const at = 8 + i * 16;
-        const tag = blob.readUInt32BE(at);
-        if (!WANTED.has(tag) || strings.has(tag) || ints.has(tag))
-            continue;
-        const type = blob.readUInt32BE(at + 4);
-        const offset = blob.readUInt32BE(at + 8);
-        const count = blob.readUInt32BE(at + 12);
-        if (offset >= data.length)
-            continue;
-        if (type === INT32 && count > 0 && offset + 4 <= data.length)
-            ints.set(tag, data.readInt32BE(offset));
-        else if (type === STRING || type === STRING_ARRAY || type === I18NSTRING) {
-            // I18N strings hold one translation per locale; the first is the default.
-            const n = type === STRING ? 1 : count;
-            if (n > data.length - offset)
-                throw new Error(`rpm header tag ${tag} claims ${n} strings in ${data.length - offset} bytes`);
-            const values = [];
-            let pos = offset;
-            for (let k = 0; k < n; k++) {
-                const end = data.indexOf(0, pos);
-                if (end === -1)
-                    throw new Error(`rpm header tag ${tag}: string ${k} is not terminated`);
-                values.push(data.toString('utf8', pos, end));
-                pos = end + 1;
-            }
-            strings.set(tag, values);
-        }
-    }
-    const str = (tag) => strings.get(tag)?.[0];
-    const name = str(TAG.name);
-    const version = str(TAG.version);
-    const release = str(TAG.release);
-    if (!name || version === undefined || release === undefined)
-        throw new Error('rpm header without name, version or release');
-    return {
-        name,
-        version,
-        release,
-        epoch: ints.get(TAG.epoch),
-        arch: str(TAG.arch),
-        license: str(TAG.license),
-        sourceRpm: str(TAG.sourceRpm),
-        vendor: str(TAG.vendor),
-        requires: strings.get(TAG.requireName) ?? [],
-        provides: strings.get(TAG.provideName) ?? [],
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/rpm/ndb.js
-// rpm's ndb backend (Packages.db, SUSE): a 32-byte header ("RpmP"), slot pages
-// of 16-byte slots ("Slot", pkgidx, blkoff, blkcnt), and blobs at blkoff*16
-// framed by "BlbS" pkgidx timestamp length … adler32 length "BlbE".
-// All little-endian.
-const PAGE = 4096;
-const SLOT = 16;
-const BLK = 16;
-const BLOB_HEAD = 16;
-const HEADER_MAGIC = 0x506d7052; // "RpmP"
-const SLOT_MAGIC = 0x746f6c53; // "Slot"
-const BLOB_MAGIC = 0x53626c42; // "BlbS"
-function isNdb(db) {
-    return db.length >= 32 && db.readUInt32LE(0) === HEADER_MAGIC;
-}
-// Header blobs, one at a time (views into db, no copies). Every blob must lie
-// inside the file and no two may overlap, so the blobs together are at most
-// the file's size whatever the slots claim.
-function* ndbBlobs(db) {
-    if (!isNdb(db))
-        throw new Error('not an rpm ndb database');
-    const slotPages = db.readUInt32LE(12);
-    const end = Math.min(slotPages * PAGE, db.length);
-    const blobs = [];
-    for (let o = 32; o + SLOT <= end; o += SLOT) {
-        if (db.readUInt32LE(o) !== SLOT_MAGIC)
-            throw new Error(`bad ndb slot at ${o}`);
-        const blkoff = db.readUInt32LE(o + 8);
-        if (blkoff === 0)
-            continue; // free slot
-        const at = blkoff * BLK;
-        if (at < end || at + BLOB_HEAD > db.length || db.readUInt32LE(at) !== BLOB_MAGIC)
-            throw new Error(`bad ndb blob at block ${blkoff}`);
-        const length = db.readUInt32LE(at + 12);
-        if (at + BLOB_HEAD + length > db.length)
-            throw new Error(`ndb blob at block ${blkoff} claims ${length} bytes past the end of the file`);
-        blobs.push({ at, length });
-    }
-    blobs.sort((a, b) => a.at - b.at);
-    for (let i = 1; i < blobs.length; i++) {
-        const prev = blobs[i - 1];
-        if (blobs[i].at < prev.at + BLOB_HEAD + prev.length)
-            throw new Error(`ndb blobs at bytes ${prev.at} and ${blobs[i].at} overlap`);
-    }
-    for (const { at, length } of blobs)
-        yield db.subarray(at + BLOB_HEAD, at + BLOB_HEAD + length);
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/rpm/sqlite.js
-
-
-
-
-// rpmdb.sqlite (RHEL 9, Fedora ≥ 33): `Packages(hnum, blob)`, read with sql.js
-// (wasm), loaded only when an image has one.
-//
-// Bundling trap: webpack (ncc) rewrites sql.js's `typeof module` checks to
-// `true`, but sql.js sets `module = undefined` inside its loader, so the
-// bundled copy crashes. sql.js therefore stays outside the bundle: the
-// postbuild script copies sql-wasm.js (as .cjs) and its wasm next to the
-// bundle, and a require that webpack cannot see loads them; unbundled, the
-// same require finds node_modules.
-let sqlJs;
-async function loadSqlJs() {
-    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
-    const { createRequire } = process.getBuiltinModule('node:module');
-    const require = createRequire(import.meta.url);
-    const bundled = (0,external_node_path_.join)(here, 'sql-wasm.cjs');
-    const init = ((0,external_node_fs_.existsSync)(bundled) ? require(bundled) : require('sql.js'));
-    const wasm = await (0,promises_.readFile)((0,external_node_fs_.existsSync)(bundled) ? (0,external_node_path_.join)(here, 'sql-wasm.wasm') : require.resolve('sql.js/dist/sql-wasm.wasm'));
-    return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) });
-}
-function isSqlite(db) {
-    return db.length >= 16 && db.toString('latin1', 0, 16) === 'SQLite format 3\0';
-}
-// Rows one at a time (each blob is copied out of the wasm heap as it is read).
-async function sqliteBlobs(db) {
-    sqlJs ??= loadSqlJs();
-    const SQL = await sqlJs;
-    return (function* () {
-        const database = new SQL.Database(db);
-        try {
-            const stmt = database.prepare('SELECT blob FROM Packages');
-            try {
-                while (stmt.step()) {
-                    const [blob] = stmt.get();
-                    if (blob instanceof Uint8Array)
-                        yield Buffer.from(blob);
-                }
-            }
-            finally {
-                stmt.free();
-            }
-        }
-        finally {
-            database.close();
-        }
-    })();
-}
-
-;// CONCATENATED MODULE: ./lib/catalogers/rpm.js
-
-
-
-
-
-
-
-
-
-// The rpm database in all three backends; the file's magic picks the reader.
-const DB = /\/(?:var\/lib|usr\/share|usr\/lib\/sysimage)\/rpm\/(?:Packages|Packages\.db|rpmdb\.sqlite)$/;
-// purl namespace: the distro ID, except Red Hat's and openSUSE's vendor names.
-function namespace(distro) {
-    if (!distro)
-        return undefined;
-    if (distro.id === 'rhel' || distro.id === 'hummingbird')
-        return 'redhat';
-    if (distro.id.startsWith('opensuse'))
-        return 'opensuse';
-    return distro.id;
-}
-// Header blobs one at a time, so a database is never held twice.
-async function headerBlobs(db, skip) {
-    if (isSqlite(db))
-        return sqliteBlobs(db);
-    if (isNdb(db))
-        return ndbBlobs(db);
-    if (isBdbHash(db))
-        return bdbValues(db, skip);
-    throw new Error('unrecognised rpm database format');
-}
-// A few reports per database; then one line counting the rest.
-function reporter(warn) {
-    let n = 0;
-    return {
-        skip(why) {
-            if (++n <= 10)
-                warn?.(`record skipped: ${why}`);
-        },
-        done() {
-            if (n > 10)
-                warn?.(`${n - 10} more records skipped`);
-        },
-    };
-}
-const rpm = {
-    name: 'rpm-db-cataloger',
-    match: (path) => DB.test(path),
-    async parse(file, ctx) {
-        const packages = [];
-        const report = reporter(ctx.warn);
-        for (const blob of await headerBlobs(file.content, report.skip)) {
-            // BerkeleyDB also stores a few bookkeeping records that are not headers.
-            if (blob.length < 16)
-                continue;
-            let h;
-            try {
-                h = parseRpmHeader(blob);
-            }
-            catch (err) {
-                report.skip(err.message);
-                continue;
-            }
-            if (packages.length >= MAX_COMPONENTS)
-                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
-            // Imported signing keys are pseudo-packages, not software.
-            if (h.name === 'gpg-pubkey')
-                continue;
-            const vr = `${h.version}-${h.release}`;
-            packages.push({
-                name: h.name,
-                version: h.epoch !== undefined ? `${h.epoch}:${vr}` : vr,
-                type: 'rpm',
-                purl: purl('rpm', namespace(ctx.distro), h.name, vr, {
-                    arch: h.arch,
-                    distro: distroQualifier(ctx.distro),
-                    epoch: h.epoch !== undefined ? String(h.epoch) : undefined,
-                    upstream: h.sourceRpm,
-                }),
-                licenses: h.license ? [h.license] : [],
-                foundBy: rpm.name,
-                path: file.path,
-                layer: file.layer,
-                requires: h.requires.filter((r) => !r.startsWith('rpmlib(')),
-                provides: h.provides,
-            });
-        }
-        report.done();
-        return { packages, relationships: [] };
-    },
-    relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/ruby.js
-
-// Installed gems' specifications/<name>-<version>.gemspec, as RubyGems writes
-// them: `s.name = "rake".freeze`, `s.licenses = ["MIT".freeze]`.
-const GEMSPEC = /\/specifications\/.+\.gemspec$/;
-function stringsIn(text) {
-    return [...text.matchAll(/["']([^"']*)["']/g)].map((m) => m[1]);
-}
-function assigned(spec, field) {
-    return new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(.+)$`, 'm').exec(spec)?.[1];
-}
-const ruby = {
-    name: 'ruby-installed-gemspec-cataloger',
-    match: (path) => GEMSPEC.test(path),
-    parse(file) {
-        const spec = file.content.toString('utf8');
-        const name = stringsIn(assigned(spec, 'name') ?? '')[0];
-        // `s.version = "1.2.3"` or `Gem::Version.new("1.2.3")`
-        const version = stringsIn(assigned(spec, 'version') ?? '')[0];
-        if (!name || !version)
-            return { packages: [], relationships: [] };
-        const licenses = stringsIn(assigned(spec, 'licenses') ?? assigned(spec, 'license') ?? '');
-        return {
-            packages: [
-                { name, version, type: 'gem', purl: purl('gem', undefined, name, version), licenses, foundBy: ruby.name, path: file.path, layer: file.layer },
-            ],
-            relationships: [],
-        };
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/rust.js
-
-
-
-
-
-// cargo-auditable stores the dependency tree as zlib-compressed JSON in an ELF
-// section named .dep-v0. Section headers sit at the end of the file and the
-// section before them, so the executable is held (as the zlib chunks it
-// arrived in, not copied) until its end, then only the section is kept.
-const MAX_ELF = 64 * 1024 * 1024;
-function depSection(file) {
-    if (file.length < 64)
-        return undefined;
-    const ident = file.read(0, 6);
-    if (ident.readUInt32BE(0) !== 0x7f454c46)
-        return undefined; // \x7fELF
-    const is64 = ident[4] === 2;
-    const le = ident[5] === 1;
-    const hdr = file.read(0, is64 ? 64 : 52);
-    const u16 = (b, o) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
-    const u32 = (b, o) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
-    const uw = (b, o) => (is64 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : u32(b, o));
-    const shoff = uw(hdr, is64 ? 0x28 : 0x20);
-    const shentsize = u16(hdr, is64 ? 0x3a : 0x2e);
-    const shnum = u16(hdr, is64 ? 0x3c : 0x30);
-    const shstrndx = u16(hdr, is64 ? 0x3e : 0x32);
-    if (!shoff || !shnum || shstrndx >= shnum || shoff + shnum * shentsize > file.length)
-        return undefined;
-    const table = file.read(shoff, shnum * shentsize);
-    const section = (i) => {
-        const o = i * shentsize;
-        return { name: u32(table, o), offset: uw(table, o + (is64 ? 0x18 : 0x10)), size: uw(table, o + (is64 ? 0x20 : 0x14)) };
-    };
-    const names = section(shstrndx);
-    if (names.offset + names.size > file.length)
-        return undefined;
-    const strtab = file.read(names.offset, names.size);
-    for (let i = 0; i < shnum; i++) {
-        const s = section(i);
-        const end = strtab.indexOf(0, s.name);
-        if (strtab.toString('latin1', s.name, end) === '.dep-v0' && s.offset + s.size <= file.length)
-            return file.read(s.offset, s.size);
-    }
-    return undefined;
-}
-function auditableSink() {
-    const chunks = new Chunks();
-    let rejected = false;
-    return {
-        push(chunk) {
-            if (rejected)
-                return;
-            // Not ELF (a script, a zip) or too big: stop holding it.
-            if (chunks.length === 0 && chunk.length >= 4 && chunk.readUInt32BE(0) !== 0x7f454c46)
-                rejected = true;
-            else if (chunks.length + chunk.length > MAX_ELF)
-                rejected = true;
-            else
-                chunks.push(chunk);
-        },
-        end: () => (rejected ? undefined : depSection(chunks)),
-    };
-}
-const rust = {
-    name: 'cargo-auditable-binary-cataloger',
-    match: isExecutable,
-    sink: () => auditableSink(),
-    parse(file) {
-        let text;
-        try {
-            text = (0,external_node_zlib_namespaceObject.inflateSync)(file.content, { maxOutputLength: MAX_AUDIT_JSON }).toString('utf8');
-        }
-        catch (err) {
-            if (err.code === 'ERR_BUFFER_TOO_LARGE')
-                throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`);
-            throw err;
-        }
-        const json = JSON.parse(text);
-        const entries = Array.isArray(json.packages) ? json.packages : [];
-        if (entries.length > MAX_COMPONENTS)
-            throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
-        const packages = entries.map((p) => typeof p.name === 'string' && typeof p.version === 'string'
-            ? {
-                name: p.name,
-                version: p.version,
-                type: 'rust-crate',
-                purl: purl('cargo', undefined, p.name, p.version),
-                licenses: [],
-                foundBy: rust.name,
-                path: file.path,
-                layer: file.layer,
-            }
-            : undefined);
-        // "dependencies" are indices into the same packages array.
-        const relationships = [];
-        entries.forEach((p, i) => {
-            const from = packages[i];
-            if (!from || !Array.isArray(p.dependencies))
-                return;
-            for (const d of p.dependencies) {
-                const to = typeof d === 'number' ? packages[d] : undefined;
-                if (to)
-                    relationships.push({ from, to });
-            }
-        });
-        return { packages: packages.filter((p) => !!p), relationships };
-    },
-};
-
-;// CONCATENATED MODULE: ./lib/catalogers/index.js
-
-
-
-
-
-
-
-
-
-
-
-
-// Every cataloger that runs on images (installed-state evidence only, as syft
-// does for images: no lock files), in output order. dpkgCopyright finds no
-// packages: it carries licenses to dpkg's (see mergeCopyrightLicenses).
-const catalogers = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
-
 ;// CONCATENATED MODULE: ./lib/image/decompress.js
 
 
@@ -37813,6 +36165,7 @@ function readAhead(open, cap = READ_AHEAD_BYTES) {
 
 
 const distroWant = { name: 'distro', match: (path) => DISTRO_FILES.includes(path) };
+// Decimal megabytes, as the scan's progress lines (and the CLI's) print sizes.
 function mb(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
 }
@@ -37966,6 +36319,1653 @@ async function scanImage(layers, catalogers, log = () => { }) {
     }
     return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings], uncompressedBytes: total };
 }
+
+// EXTERNAL MODULE: external "node:url"
+var external_node_url_ = __nccwpck_require__(3136);
+;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
+// Imported by sbom.ts before @cyclonedx/cyclonedx-library: the library finds
+// its JSON schemas at `${__dirname}/../res`, and ESM has no __dirname, so this
+// points it inside dist/ (scripts/postbuild-cyclonedx.sh copies the schemas to
+// dist/cyclonedx/res/schema). Unbundled, the library is a real CommonJS
+// module with its own __dirname and this is never read.
+// (Its JSON validator plugin requires `punycode`; the bundle is rewritten at
+// build time to load the userland package, not Node's deprecated built-in,
+// so no DEP0040 warning is printed and no process-wide flag is touched.)
+
+
+const g = globalThis;
+g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'cyclonedx', 'lib');
+
+// EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
+var index_node = __nccwpck_require__(4567);
+;// CONCATENATED MODULE: ./lib/catalogers/dpkg-copyright.js
+
+// Licenses of Debian packages from their machine-readable copyright files
+// (DEP-5: every `License:` field's short name). dpkg's database records no
+// license. The scanner keeps only files still present in the final image; each
+// copyright file yields a carrier record that mergeCopyrightLicenses() folds
+// into the dpkg package of the same name and root, then drops.
+const COPYRIGHT = /^(.*)\/usr\/share\/doc\/([^/]+)\/copyright$/;
+const CARRIER = 'dpkg-copyright-cataloger';
+// Debian's short names for the GNU family: "GPL-2+" is GPL-2.0-or-later, a
+// bare "GPL-2" is GPL-2.0-only; others are kept as written.
+function spdxOf(short) {
+    const m = /^(A|L)?GPL-(\d)(?:\.(\d))?(\+)?$/i.exec(short);
+    if (m)
+        return `${(m[1] ?? '').toUpperCase()}GPL-${m[2]}.${m[3] ?? '0'}-${m[4] ? 'or-later' : 'only'}`;
+    if (/^expat$/i.test(short))
+        return 'MIT';
+    return short;
+}
+/** Short license names of a DEP-5 copyright file, in order of first appearance; [] for free-form files. */
+function copyrightLicenses(text) {
+    if (!/^Format:\s*\S/m.test(text))
+        return [];
+    const out = [];
+    for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gm)) {
+        // "GPL-2+ or Artistic" and "MIT and BSD-3-clause": every name counts
+        for (const name of m[1].trim().split(/\s+(?:or|and)\s+|\s*[,|]\s*/i)) {
+            const s = name.replace(/,?\s*with\s+.*$/i, '').trim();
+            if (s && /^[A-Za-z0-9.+_-]+$/.test(s))
+                out.push(spdxOf(s));
+        }
+    }
+    return [...new Set(out)];
+}
+const dpkgCopyright = {
+    name: CARRIER,
+    match: (path) => COPYRIGHT.test(path),
+    // A file over the bound is not kept: a warning, and its package has no license.
+    sink(path, entry, scan) {
+        const over = entry.size > MAX_COPYRIGHT_FILE;
+        if (over)
+            scan?.warn(path, `${entry.size} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`);
+        const parts = [];
+        return {
+            push: (chunk) => void (over || parts.push(chunk)),
+            end: () => (over || parts.length === 0 ? undefined : Buffer.concat(parts)),
+        };
+    },
+    parse(file) {
+        const [, root, name] = COPYRIGHT.exec(file.path);
+        const licenses = copyrightLicenses(file.content.toString('utf8'));
+        if (licenses.length === 0)
+            return { packages: [], relationships: [] };
+        const carrier = { name: name, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer, carrier: true };
+        return { packages: [carrier], relationships: [] };
+    },
+};
+const rootOf = (statusPath) => statusPath.replace(/\/var\/lib\/dpkg\/status(?:\.d\/[^/]+)?$/, '');
+/**
+ * Gives each dpkg package without a license the licenses of its copyright
+ * file, and removes the carriers. In place: relationships refer to the
+ * package objects themselves.
+ */
+function mergeCopyrightLicenses(packages) {
+    const byKey = new Map();
+    for (const p of packages)
+        if (p.foundBy === CARRIER)
+            byKey.set(`${p.path}\n${p.name}`, p.licenses);
+    if (byKey.size === 0)
+        return packages;
+    for (const p of packages) {
+        if (p.type !== 'deb' || p.foundBy === CARRIER || p.licenses.length > 0)
+            continue;
+        const licenses = byKey.get(`${rootOf(p.path)}\n${p.name}`);
+        if (licenses)
+            p.licenses = licenses;
+    }
+    return packages.filter((p) => p.foundBy !== CARRIER);
+}
+
+// EXTERNAL MODULE: ./node_modules/spdx-expression-parse/index.js
+var spdx_expression_parse = __nccwpck_require__(3326);
+;// CONCATENATED MODULE: ./lib/catalogers/common.js
+
+function isSpdxExpression(text) {
+    try {
+        spdx_expression_parse(text);
+        return true;
+    }
+    catch {
+        return false;
+    }
+}
+function basename(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+function dirname(path) {
+    const i = path.lastIndexOf('/');
+    return i <= 0 ? '/' : path.slice(0, i);
+}
+// RFC 822-style stanzas (dpkg status, Python METADATA headers): "Key: value"
+// with continuation lines starting with whitespace. Repeated keys accumulate.
+function parseStanzas(text) {
+    return [...stanzas(text)];
+}
+// The same, one stanza at a time and one line at a time (no array of every
+// line of a big file), so a caller can stop early.
+function* stanzas(text) {
+    let current = new Map();
+    let last;
+    for (let start = 0; start <= text.length;) {
+        let end = text.indexOf('\n', start);
+        if (end === -1)
+            end = text.length;
+        const line = text.slice(start, end);
+        start = end + 1;
+        if (line.trim() === '') {
+            if (current.size > 0)
+                yield current;
+            current = new Map();
+            last = undefined;
+            continue;
+        }
+        if ((line[0] === ' ' || line[0] === '\t') && last) {
+            last[last.length - 1] += '\n' + line.trim();
+            continue;
+        }
+        const colon = line.indexOf(':');
+        if (colon <= 0)
+            continue;
+        const key = line.slice(0, colon).trim().toLowerCase();
+        const value = line.slice(colon + 1).trim();
+        last = current.get(key);
+        if (last)
+            last.push(value);
+        else
+            current.set(key, (last = [value]));
+    }
+    if (current.size > 0)
+        yield current;
+}
+function field(stanza, key) {
+    return stanza.get(key)?.[0];
+}
+// Edges by name within one database: `requires` entries point at the package
+// with that name, or failing that one that provides it.
+function relateByName(packages, scope, key = (n) => n) {
+    const byScope = new Map();
+    for (const p of packages) {
+        let names = byScope.get(scope(p));
+        if (!names)
+            byScope.set(scope(p), (names = new Map()));
+        for (const v of p.provides ?? [])
+            if (!names.has(key(v)))
+                names.set(key(v), p);
+    }
+    // Real names win over provides.
+    for (const p of packages)
+        byScope.get(scope(p)).set(key(p.name), p);
+    const edges = [];
+    for (const p of packages) {
+        const names = byScope.get(scope(p));
+        const seen = new Set();
+        for (const r of p.requires ?? []) {
+            const to = names.get(key(r));
+            if (to && to !== p && !seen.has(to)) {
+                seen.add(to);
+                edges.push({ from: p, to });
+            }
+        }
+    }
+    return edges;
+}
+
+// EXTERNAL MODULE: ./node_modules/packageurl-js/index.js
+var packageurl_js = __nccwpck_require__(7091);
+;// CONCATENATED MODULE: ./lib/catalogers/purl.js
+
+// packageurl-js prints undefined qualifiers as the string "undefined": drop them.
+function purl(type, namespace, name, version, qualifiers = {}) {
+    const q = {};
+    for (const [k, v] of Object.entries(qualifiers))
+        if (v !== undefined && v !== '')
+            q[k] = v;
+    return new packageurl_js.PackageURL(type, namespace, name, version, Object.keys(q).length ? q : undefined, undefined).toString();
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/apk.js
+
+
+
+
+
+// apk's installed database: blank-line separated records of one-letter fields
+// (P name, V version, A arch, L license, o origin, D depends, p provides).
+// Dependencies and provides look like "so:libc.musl-x86_64.so.1", "cmd:sh",
+// "pc:zlib" or "name>=1.2": compare on the bare token.
+function depName(token) {
+    return token.replace(/^!/, '').split(/[<>=~]/)[0];
+}
+const apk = {
+    name: 'apk-db-cataloger',
+    match: (path) => path.endsWith('/lib/apk/db/installed'),
+    parse(file, ctx) {
+        const packages = [];
+        for (const record of file.content.toString('utf8').split(/\n\s*\n/)) {
+            const f = new Map();
+            for (const line of record.split('\n')) {
+                if (line.length > 2 && line[1] === ':' && !f.has(line[0]))
+                    f.set(line[0], line.slice(2));
+            }
+            const name = f.get('P');
+            const version = f.get('V');
+            if (!name || !version)
+                continue;
+            if (packages.length >= MAX_COMPONENTS)
+                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
+            const license = f.get('L')?.trim();
+            const origin = f.get('o');
+            packages.push({
+                name,
+                version,
+                type: 'apk',
+                purl: purl('apk', ctx.distro?.id ?? 'alpine', name, version, {
+                    arch: f.get('A'),
+                    distro: distroQualifier(ctx.distro),
+                    upstream: origin && origin !== name ? origin : undefined,
+                }),
+                // Alpine writes "MIT BSD-2-Clause" for what SPDX spells with AND/OR.
+                licenses: !license ? [] : isSpdxExpression(license) ? [license] : license.split(/\s+/),
+                foundBy: apk.name,
+                path: file.path,
+                layer: file.layer,
+                requires: (f.get('D') ?? '').split(/\s+/).filter(Boolean).map(depName),
+                provides: (f.get('p') ?? '').split(/\s+/).filter(Boolean).map(depName),
+            });
+        }
+        return { packages, relationships: [] };
+    },
+    relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/dotnet.js
+
+const dotnet = {
+    name: 'dotnet-deps-cataloger',
+    match: (path) => path.endsWith('.deps.json'),
+    parse(file) {
+        const json = JSON.parse(file.content.toString('utf8'));
+        const byKey = new Map();
+        for (const [key, lib] of Object.entries(json.libraries ?? {})) {
+            const slash = key.lastIndexOf('/');
+            if (slash <= 0 || lib.type !== 'package')
+                continue;
+            const name = key.slice(0, slash);
+            const version = key.slice(slash + 1);
+            byKey.set(key.toLowerCase(), {
+                name,
+                version,
+                type: 'dotnet',
+                purl: purl('nuget', undefined, name, version),
+                licenses: [],
+                foundBy: dotnet.name,
+                path: file.path,
+                layer: file.layer,
+            });
+        }
+        const relationships = [];
+        for (const target of Object.values(json.targets ?? {})) {
+            for (const [key, entry] of Object.entries(target)) {
+                const from = byKey.get(key.toLowerCase());
+                for (const [dep, version] of Object.entries(entry.dependencies ?? {})) {
+                    const to = byKey.get(`${dep}/${version}`.toLowerCase());
+                    if (from && to)
+                        relationships.push({ from, to });
+                }
+            }
+            break; // the first target is the one the app runs on
+        }
+        return { packages: [...byKey.values()], relationships };
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/dpkg.js
+
+
+
+
+
+// /var/lib/dpkg/status, and distroless images' status.d/<pkg> (one stanza per
+// file, with <pkg>.md5sums alongside, which is not a package).
+const STATUS = /\/lib\/dpkg\/status$/;
+const STATUS_D = /\/lib\/dpkg\/status\.d\/[^/]+$/;
+function names(list) {
+    if (!list)
+        return [];
+    // "libc6 (>= 2.34), libgcc-s1 | libgcc1, python3:any" → every alternative's name
+    return list
+        .split(/[,|]/)
+        .map((s) => s.trim().split(/[\s(:]/)[0])
+        .filter(Boolean);
+}
+function databaseRoot(path) {
+    const dir = dirname(path);
+    return dir.endsWith('/status.d') ? dirname(dir) : dir;
+}
+const dpkg = {
+    name: 'dpkg-db-cataloger',
+    match: (path) => STATUS.test(path) || (STATUS_D.test(path) && !path.endsWith('.md5sums')),
+    parse(file, ctx) {
+        const packages = [];
+        for (const s of stanzas(file.content.toString('utf8'))) {
+            const name = field(s, 'package');
+            const version = field(s, 'version');
+            if (!name || !version)
+                continue;
+            // Stop before building more packages than an SBOM may hold.
+            if (packages.length >= MAX_COMPONENTS)
+                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
+            // "deinstall ok config-files" and friends: the package is not on disk.
+            const status = field(s, 'status') ?? 'install ok installed';
+            if (/deinstall|purge|not-installed|config-files/.test(status))
+                continue;
+            const source = /^(\S+)(?:\s+\((\S+)\))?/.exec(field(s, 'source') ?? '');
+            const upstream = source ? (source[2] ? `${source[1]}@${source[2]}` : source[1]) : undefined;
+            const d = ctx.distro;
+            packages.push({
+                name,
+                version,
+                type: 'deb',
+                purl: purl('deb', d?.id ?? 'debian', name, version, {
+                    arch: field(s, 'architecture'),
+                    distro: distroQualifier(d),
+                    upstream,
+                }),
+                licenses: [],
+                foundBy: dpkg.name,
+                path: file.path,
+                layer: file.layer,
+                requires: [...names(field(s, 'pre-depends')), ...names(field(s, 'depends'))],
+                provides: names(field(s, 'provides')),
+            });
+        }
+        if (STATUS_D.test(file.path) && packages.length === 0)
+            throw new Error(`no package stanza in ${basename(file.path)}`);
+        return { packages, relationships: [] };
+    },
+    relate: (packages) => relateByName(packages, (p) => databaseRoot(p.path)),
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/binary.js
+// Executables worth a look for embedded build metadata (Go buildinfo,
+// cargo-auditable): anything with an exec bit that is big enough to be a
+// compiled program. Scripts pass too; the sinks reject them in their first bytes.
+function isExecutable(_path, entry) {
+    return (entry.mode & 0o111) !== 0 && entry.size > 4096;
+}
+// Random access over the chunks a sink kept, without concatenating them.
+class Chunks {
+    parts = [];
+    starts = [];
+    length = 0;
+    push(chunk) {
+        this.parts.push(chunk);
+        this.starts.push(this.length);
+        this.length += chunk.length;
+    }
+    read(offset, length) {
+        if (offset < 0 || offset + length > this.length)
+            throw new RangeError('read past end of file');
+        const out = Buffer.allocUnsafe(length);
+        let i = this.index(offset);
+        let written = 0;
+        while (written < length) {
+            const part = this.parts[i];
+            const from = offset + written - this.starts[i];
+            written += part.copy(out, written, from, Math.min(part.length, from + length - written));
+            i++;
+        }
+        return out;
+    }
+    index(offset) {
+        let lo = 0;
+        let hi = this.parts.length - 1;
+        while (lo < hi) {
+            const mid = (lo + hi + 1) >> 1;
+            if (this.starts[mid] <= offset)
+                lo = mid;
+            else
+                hi = mid - 1;
+        }
+        return lo;
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/go.js
+
+
+// Go ≥ 1.18 embeds build info as "\xff Go buildinf:" + ptrSize + flags at a
+// 16-byte-aligned spot in the data segment; with flag 2 the Go version and the
+// module info follow inline as varint-prefixed strings. The same 14 bytes also
+// occur as a string literal in programs that import debug/buildinfo, hence the
+// alignment and flag checks. Older binaries store pointers instead: not read.
+const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
+const KEEP = 1024 * 1024; // build info is a few KB; 1 MB is plenty
+function plausibleHeader(buf, i) {
+    const ptrSize = buf[i + 14];
+    return (ptrSize === 4 || ptrSize === 8) && (buf[i + 15] & 0x2) !== 0;
+}
+// Streams an executable and keeps only the bytes from the build info header on.
+function buildInfoSink() {
+    let offset = 0;
+    let tail = Buffer.alloc(0);
+    let kept;
+    let keptBytes = 0;
+    const keep = (b) => {
+        if (keptBytes >= KEEP)
+            return;
+        kept.push(b);
+        keptBytes += b.length;
+    };
+    const find = (buf, base, maxStart) => {
+        for (let i = buf.indexOf(MAGIC); i !== -1 && i < maxStart; i = buf.indexOf(MAGIC, i + 1)) {
+            if ((base + i) % 16 === 0 && i + 16 <= buf.length && plausibleHeader(buf, i))
+                return i;
+        }
+        return -1;
+    };
+    return {
+        push(chunk) {
+            if (kept)
+                return keep(chunk);
+            // A header split across chunks is found in the seam of tail + head.
+            if (tail.length > 0) {
+                const seam = Buffer.concat([tail, chunk.subarray(0, 32)]);
+                const i = find(seam, offset - tail.length, tail.length);
+                if (i !== -1) {
+                    kept = [];
+                    keep(Buffer.from(seam.subarray(i, tail.length)));
+                    keep(chunk);
+                    return;
+                }
+            }
+            const i = find(chunk, offset, chunk.length);
+            if (i !== -1) {
+                kept = [];
+                keep(chunk.subarray(i));
+                return;
+            }
+            offset += chunk.length;
+            // the last 31 bytes of the stream so far, however small the chunks
+            const recent = chunk.length >= 31 ? chunk : Buffer.concat([tail, chunk]);
+            tail = Buffer.from(recent.subarray(Math.max(0, recent.length - 31)));
+        },
+        end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : undefined),
+    };
+}
+function readVarint(buf, pos) {
+    let value = 0;
+    let shift = 0;
+    for (let i = pos; i < buf.length && shift < 35; i++, shift += 7) {
+        value += (buf[i] & 0x7f) * 2 ** shift;
+        if ((buf[i] & 0x80) === 0)
+            return [value, i + 1];
+    }
+    throw new Error('bad varint in Go build info');
+}
+function parseBuildInfo(buf) {
+    let pos = 32;
+    const [vlen, p1] = readVarint(buf, pos);
+    const goVersion = buf.toString('utf8', p1, p1 + vlen);
+    pos = p1 + vlen;
+    const [mlen, p2] = readVarint(buf, pos);
+    let modinfo = buf.toString('latin1', p2, p2 + mlen);
+    // 16-byte sentinels wrap the module info so the linker can find it.
+    if (modinfo.length >= 33 && modinfo[modinfo.length - 17] === '\n')
+        modinfo = modinfo.slice(16, -16);
+    modinfo = Buffer.from(modinfo, 'latin1').toString('utf8');
+    const info = { goVersion, deps: [], settings: new Map() };
+    let last;
+    for (const line of modinfo.split('\n')) {
+        const [kind, a = '', b = '', ...rest] = line.split('\t');
+        if (kind === 'path')
+            info.path = a;
+        else if (kind === 'mod')
+            info.main = last = { path: a, version: b };
+        else if (kind === 'dep')
+            info.deps.push((last = { path: a, version: b }));
+        // "=> path version sum" replaces the module above; a local directory has no version.
+        else if (kind === '=>' && last && b)
+            Object.assign(last, { path: a, version: b });
+        else if (kind === 'build') {
+            const setting = [a, b, ...rest].join('\t');
+            const eq = setting.indexOf('=');
+            if (eq > 0)
+                info.settings.set(setting.slice(0, eq), setting.slice(eq + 1));
+        }
+    }
+    return info;
+}
+function goPurl(path, version) {
+    const slash = path.lastIndexOf('/');
+    return purl('golang', slash > 0 ? path.slice(0, slash) : undefined, path.slice(slash + 1), version);
+}
+// "(devel)" main modules get a pseudo-version from the VCS stamp when there is one.
+function mainVersion(info) {
+    const version = info.main?.version ?? '(devel)';
+    const revision = info.settings.get('vcs.revision');
+    const time = info.settings.get('vcs.time');
+    if (version !== '(devel)' || !revision || !time)
+        return version;
+    const stamp = time.replace(/[-:TZ]/g, '').slice(0, 14);
+    return `v0.0.0-${stamp}-${revision.slice(0, 12)}`;
+}
+const go = {
+    name: 'go-module-binary-cataloger',
+    match: isExecutable,
+    sink: () => buildInfoSink(),
+    parse(file) {
+        const info = parseBuildInfo(file.content);
+        const make = (name, version, p) => ({
+            name,
+            version,
+            type: 'go-module',
+            purl: p,
+            licenses: [],
+            foundBy: go.name,
+            path: file.path,
+            layer: file.layer,
+        });
+        const deps = info.deps.map((d) => make(d.path, d.version, goPurl(d.path, d.version)));
+        const stdVersion = info.goVersion.replace(/^go/, '').split(' ')[0];
+        const stdlib = make('stdlib', stdVersion, purl('golang', undefined, 'stdlib', stdVersion));
+        const packages = [...deps, stdlib];
+        const relationships = [];
+        if (info.main?.path) {
+            const version = mainVersion(info);
+            const main = make(info.main.path, version, goPurl(info.main.path, version));
+            packages.unshift(main);
+            for (const to of [...deps, stdlib])
+                relationships.push({ from: main, to });
+        }
+        return { packages, relationships };
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/zip.js
+
+// A zip reader for archives that may be hostile: it trusts no count, size or
+// offset it has not checked against the bytes it holds (APPNOTE 6.3 layout;
+// the count check as Go's archive/zip does it). Entries are read from the
+// central directory one at a time; only the ones asked for are inflated, by
+// zlib with an output cap, so no entry can inflate past its declared size.
+const EOCD = 0x06054b50;
+const EOCD_LEN = 22;
+const ZIP64_LOCATOR = 0x07064b50;
+const ZIP64_EOCD = 0x06064b50;
+const CENTRAL = 0x02014b50;
+const CENTRAL_LEN = 46;
+const LOCAL = 0x04034b50;
+const LOCAL_LEN = 30;
+const MAX_COMMENT = 0xffff;
+class ZipError extends Error {
+}
+function u64(buf, at) {
+    const v = buf.readBigUInt64LE(at);
+    if (v > BigInt(Number.MAX_SAFE_INTEGER))
+        throw new ZipError('zip64 field out of range');
+    return Number(v);
+}
+function directory(zip) {
+    let eocd = -1;
+    for (let at = zip.length - EOCD_LEN; at >= 0 && at >= zip.length - EOCD_LEN - MAX_COMMENT; at--) {
+        if (zip.readUInt32LE(at) === EOCD) {
+            eocd = at;
+            break;
+        }
+    }
+    if (eocd < 0)
+        throw new ZipError('no end of central directory record');
+    let count = zip.readUInt16LE(eocd + 10);
+    let size = zip.readUInt32LE(eocd + 12);
+    let offset = zip.readUInt32LE(eocd + 16);
+    let end = eocd;
+    const locator = eocd - 20;
+    if (locator >= 0 && zip.readUInt32LE(locator) === ZIP64_LOCATOR) {
+        const record = u64(zip, locator + 8);
+        if (record + 56 > locator || zip.readUInt32LE(record) !== ZIP64_EOCD)
+            throw new ZipError('bad zip64 end of central directory record');
+        count = u64(zip, record + 32);
+        size = u64(zip, record + 40);
+        offset = u64(zip, record + 48);
+        end = record;
+    }
+    if (offset + size > end)
+        throw new ZipError(`central directory (${size} bytes at ${offset}) lies outside the ${zip.length}-byte archive`);
+    // Each directory record is at least 46 bytes: a count the directory cannot
+    // hold is a lie (Go's archive/zip refuses it the same way).
+    if (count > size / CENTRAL_LEN)
+        throw new ZipError(`claims ${count} entries, but its ${size}-byte central directory holds at most ${Math.floor(size / CENTRAL_LEN)}`);
+    return { count, offset, size, end };
+}
+// All entries, validated: every record inside the directory, every local
+// header and its data before the directory, and no two entries' bytes
+// overlapping (the overlap is how a few KiB "zip bomb" names one deflated
+// kernel thousands of times).
+function zipEntries(zip) {
+    const dir = directory(zip);
+    const entries = [];
+    const starts = new Float64Array(dir.count);
+    const ends = new Float64Array(dir.count);
+    let at = dir.offset;
+    for (let i = 0; i < dir.count; i++) {
+        if (at + CENTRAL_LEN > dir.offset + dir.size || zip.readUInt32LE(at) !== CENTRAL)
+            throw new ZipError(`central directory record ${i} is malformed`);
+        const method = zip.readUInt16LE(at + 10);
+        let compressedSize = zip.readUInt32LE(at + 20);
+        let size = zip.readUInt32LE(at + 24);
+        const nameLen = zip.readUInt16LE(at + 28);
+        const extraLen = zip.readUInt16LE(at + 30);
+        const commentLen = zip.readUInt16LE(at + 32);
+        let local = zip.readUInt32LE(at + 42);
+        const next = at + CENTRAL_LEN + nameLen + extraLen + commentLen;
+        if (next > dir.offset + dir.size)
+            throw new ZipError(`central directory record ${i} runs past the directory`);
+        const name = zip.toString('utf8', at + CENTRAL_LEN, at + CENTRAL_LEN + nameLen);
+        // zip64 extra field (id 1): the 64-bit values, in this order, for the fields saturated above.
+        if (size === 0xffffffff || compressedSize === 0xffffffff || local === 0xffffffff) {
+            for (let x = at + CENTRAL_LEN + nameLen; x + 4 <= at + CENTRAL_LEN + nameLen + extraLen;) {
+                const id = zip.readUInt16LE(x);
+                const len = zip.readUInt16LE(x + 2);
+                if (id === 1) {
+                    let f = x + 4;
+                    const take = () => {
+                        if (f + 8 > x + 4 + len)
+                            throw new ZipError(`zip64 extra field of ${name} is short`);
+                        const v = u64(zip, f);
+                        f += 8;
+                        return v;
+                    };
+                    if (size === 0xffffffff)
+                        size = take();
+                    if (compressedSize === 0xffffffff)
+                        compressedSize = take();
+                    if (local === 0xffffffff)
+                        local = take();
+                    break;
+                }
+                x += 4 + len;
+            }
+        }
+        if (local + LOCAL_LEN > dir.offset || zip.readUInt32LE(local) !== LOCAL)
+            throw new ZipError(`entry ${name}: no local header at ${local}`);
+        const dataStart = local + LOCAL_LEN + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+        if (dataStart + compressedSize > dir.offset)
+            throw new ZipError(`entry ${name}: data runs into the central directory`);
+        starts[i] = local;
+        ends[i] = dataStart + compressedSize;
+        entries.push({ name, method, compressedSize, size, dataStart });
+        at = next;
+    }
+    const order = Array.from(starts.keys()).sort((a, b) => starts[a] - starts[b]);
+    for (let k = 1; k < order.length; k++) {
+        const prev = order[k - 1];
+        const cur = order[k];
+        if (starts[cur] < ends[prev])
+            throw new ZipError(`entries ${entries[prev].name} and ${entries[cur].name} overlap`);
+    }
+    return entries;
+}
+// The entry's bytes: stored ones as a view (no copy), deflated ones inflated
+// with zlib's output cap at the declared size (which the caller has bounded).
+function readEntry(zip, entry) {
+    const data = zip.subarray(entry.dataStart, entry.dataStart + entry.compressedSize);
+    if (entry.method === 0)
+        return data;
+    if (entry.method !== 8)
+        throw new ZipError(`entry ${entry.name}: compression method ${entry.method} is not supported`);
+    try {
+        return (0,external_node_zlib_namespaceObject.inflateRawSync)(data, { maxOutputLength: Math.max(entry.size, 1) });
+    }
+    catch (err) {
+        if (err.code === 'ERR_BUFFER_TOO_LARGE')
+            throw new ZipError(`entry ${entry.name} inflates past its declared ${entry.size} bytes`);
+        throw new ZipError(`entry ${entry.name}: ${err.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/java.js
+
+
+
+
+// Java archives need the zip central directory (at the end), so the archive is
+// buffered, and reduced as soon as it has streamed past to the few small
+// entries that identify packages: MANIFEST.MF, pom.properties and, recursively,
+// nested archives (Spring Boot's BOOT-INF/lib, WEB-INF/lib, ear modules).
+// Every archive is validated before anything in it is inflated (zip.ts), and
+// depth, counts and inflated bytes are bounded (limits.ts); what a bound
+// leaves unread is reported, naming the archive.
+const ARCHIVE = /\.(?:jar|war|ear|par|sar|nar|jpi|hpi|kar|rar)$/i;
+function take(walk, bytes) {
+    if (walk.inflated + bytes > MAX_INFLATED_PER_ARCHIVE)
+        return false;
+    if (walk.scan && walk.scan.inflatedBytes + bytes > MAX_INFLATED_PER_IMAGE)
+        return false;
+    walk.inflated += bytes;
+    if (walk.scan)
+        walk.scan.inflatedBytes += bytes;
+    return true;
+}
+function archiveFactsIn(name, zip, walk, depth, where) {
+    const facts = { name, poms: [], nested: [] };
+    const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+        const licenseFile = LICENSE_FILE.test(entry.name);
+        const metadata = entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+        const nested = !metadata && ARCHIVE.test(entry.name);
+        if (!metadata && !nested)
+            continue;
+        const at = `${where}!/${entry.name}`;
+        if (nested && depth >= MAX_NESTING_DEPTH) {
+            walk.problems.push(`${at}: nested deeper than ${MAX_NESTING_DEPTH} archives, not read`);
+            continue;
+        }
+        if (nested && ++walk.archives > MAX_NESTED_ARCHIVES) {
+            walk.problems.push(`${where}: more than ${MAX_NESTED_ARCHIVES} nested archives, the rest not read`);
+            break;
+        }
+        const cap = metadata ? MAX_METADATA_ENTRY : MAX_NESTED_ARCHIVE;
+        if (entry.size > cap) {
+            walk.problems.push(`${at}: ${entry.size} bytes, over the ${cap}-byte limit for ${metadata ? 'a metadata file' : 'a nested archive'}, not read`);
+            continue;
+        }
+        if (entry.method !== 0 && !take(walk, entry.size)) {
+            walk.problems.push(`${at}: inflate limit reached (${MAX_INFLATED_PER_ARCHIVE} bytes per archive, ${MAX_INFLATED_PER_IMAGE} per image), not read`);
+            continue;
+        }
+        let bytes;
+        try {
+            bytes = readEntry(zip, entry);
+        }
+        catch (err) {
+            walk.problems.push(`${at}: ${err.message}`);
+            continue;
+        }
+        if (entry.name === 'META-INF/MANIFEST.MF')
+            facts.manifest = bytes.toString('utf8');
+        else if (licenseFile)
+            facts.licenseText ??= bytes.subarray(0, 4096).toString('utf8');
+        else if (metadata)
+            facts.poms.push(bytes.toString('utf8'));
+        else {
+            try {
+                facts.nested.push(archiveFactsIn(basename(entry.name), bytes, walk, depth + 1, at));
+            }
+            catch (err) {
+                // A corrupt nested archive does not spoil its parent, but is reported.
+                walk.problems.push(`${at}: ${err.message}`);
+            }
+        }
+    }
+    return facts;
+}
+// Facts of one archive and what could not be read in it. Throws ZipError when
+// the archive itself is not a valid zip.
+function archiveFacts(name, zip, scan) {
+    const walk = { inflated: 0, archives: 0, problems: [], scan };
+    const facts = archiveFactsIn(name, zip, walk, 0, name);
+    return { facts, problems: walk.problems };
+}
+function archiveSink(path, scan) {
+    const parts = [];
+    let size = 0;
+    return {
+        push(chunk) {
+            size += chunk.length;
+            if (size <= MAX_ARCHIVE)
+                parts.push(chunk);
+        },
+        end() {
+            if (size === 0)
+                return undefined;
+            if (size > MAX_ARCHIVE) {
+                scan?.warn(path, `${size} bytes, over the ${MAX_ARCHIVE}-byte limit for a Java archive, not read`);
+                return undefined;
+            }
+            try {
+                const { facts, problems } = archiveFacts(basename(path), Buffer.concat(parts, size), scan);
+                parts.length = 0;
+                // Inner paths start with the archive's own name; the scan names the file.
+                for (const p of problems.slice(0, 20))
+                    scan?.warn(path, p.startsWith(facts.name) ? p.slice(facts.name.length).replace(/^!\//, '') : p);
+                if (problems.length > 20)
+                    scan?.warn(path, `${problems.length - 20} more problems in this archive`);
+                return Buffer.from(JSON.stringify(facts));
+            }
+            catch (err) {
+                // Not a zip at all is common (a .rar that is RAR); an invalid zip is worth a word.
+                if (err instanceof ZipError && !/no end of central directory/.test(err.message))
+                    scan?.warn(path, `not read: ${err.message}`);
+                return undefined;
+            }
+        },
+    };
+}
+function properties(text) {
+    const map = new Map();
+    for (const line of text.split(/\r?\n/)) {
+        const m = /^\s*([^#!=:\s]+)\s*[=:]\s*(.*)$/.exec(line);
+        if (m)
+            map.set(m[1], m[2].trim());
+    }
+    return map;
+}
+// MANIFEST.MF: "Key: value" with 72-byte lines continued by a leading space.
+function manifest(text) {
+    const map = new Map();
+    const unfolded = text.replace(/\r?\n /g, '');
+    for (const line of unfolded.split(/\r?\n/)) {
+        if (line === '')
+            break; // main section only
+        const colon = line.indexOf(':');
+        if (colon > 0)
+            map.set(line.slice(0, colon).trim(), line.slice(colon + 1).trim());
+    }
+    return map;
+}
+// "commons-lang3-3.12.0.jar" → ["commons-lang3", "3.12.0"]
+function fromFileName(file) {
+    const stem = file.replace(ARCHIVE, '');
+    const m = /^(.+?)-(\d[\w.+-]*)$/.exec(stem);
+    return m ? [m[1], m[2]] : [stem, undefined];
+}
+// A license the archive names: Bundle-License (an SPDX id, or a well-known
+// license URL), else the bundled license text when it starts with one of the
+// few standard texts recognised here (what syft concludes from the text).
+const LICENSE_FILE = /^META-INF\/LICENSE(?:\.txt|\.md)?$/i;
+const LICENSE_URLS = [
+    [/apache\.org\/licenses\/LICENSE-2\.0/i, 'Apache-2.0'],
+    [/opensource\.org\/licenses\/MIT/i, 'MIT'],
+    [/eclipse\.org\/legal\/epl-2\.0/i, 'EPL-2.0'],
+    [/eclipse\.org\/legal\/epl-v10/i, 'EPL-1.0'],
+];
+const LICENSE_TEXTS = [
+    [/^\s*Apache License\s+Version 2\.0, January 2004/, 'Apache-2.0'],
+    [/^\s*Eclipse Public License - v 2\.0/, 'EPL-2.0'],
+    [/^\s*Eclipse Public License - v 1\.0/, 'EPL-1.0'],
+];
+function archiveLicense(bundleLicense, text) {
+    if (bundleLicense) {
+        if (!/^https?:/.test(bundleLicense))
+            return bundleLicense;
+        const known = LICENSE_URLS.find(([re]) => re.test(bundleLicense));
+        if (known)
+            return known[1];
+    }
+    return text ? LICENSE_TEXTS.find(([re]) => re.test(text))?.[1] : undefined;
+}
+function packagesOf(facts, make) {
+    const out = [];
+    const mf = facts.manifest ? manifest(facts.manifest) : new Map();
+    const licenseName = archiveLicense(mf.get('Bundle-License'), facts.licenseText);
+    if (facts.poms.length > 0) {
+        for (const pom of facts.poms) {
+            const p = properties(pom);
+            const artifact = p.get('artifactId');
+            const version = p.get('version');
+            if (artifact && version)
+                out.push(make(artifact, version, p.get('groupId'), licenseName));
+        }
+    }
+    else {
+        const [fileName, fileVersion] = fromFileName(facts.name);
+        const symbolic = mf.get('Bundle-SymbolicName')?.split(';')[0];
+        const name = mf.get('Implementation-Title') ?? fileName;
+        const version = mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? fileVersion;
+        const group = mf.get('Implementation-Vendor-Id') ?? (symbolic?.includes('.') ? symbolic.slice(0, symbolic.lastIndexOf('.')) : undefined);
+        if (version)
+            out.push(make(fileName || name, version, group, licenseName));
+    }
+    for (const nested of facts.nested)
+        out.push(...packagesOf(nested, make));
+    return out;
+}
+const java = {
+    name: 'java-archive-cataloger',
+    match: (path) => ARCHIVE.test(path),
+    sink: (path, _entry, scan) => archiveSink(path, scan),
+    parse(file) {
+        const facts = JSON.parse(file.content.toString('utf8'));
+        const make = (name, version, group, license) => ({
+            name,
+            version,
+            group,
+            type: 'java-archive',
+            purl: purl('maven', group ?? name, name, version),
+            licenses: license ? [license] : [],
+            foundBy: java.name,
+            path: file.path,
+            layer: file.layer,
+        });
+        return { packages: packagesOf(facts, make), relationships: [] };
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/npm.js
+
+
+function licenseOf(value) {
+    if (typeof value === 'string')
+        return value;
+    if (value && typeof value === 'object' && typeof value.type === 'string') {
+        return value.type;
+    }
+    return undefined;
+}
+function depNames(value) {
+    return value && typeof value === 'object' ? Object.keys(value) : [];
+}
+// Installed packages only: every package.json in the image (node_modules and
+// app roots), not lock files. Files without a name are markers such as
+// {"type":"module"} in a package's subfolder, not packages. A named package
+// without a version (an unpublished app) is listed as syft lists it: version
+// UNKNOWN, and a purl without one.
+const UNKNOWN = 'UNKNOWN';
+const npm = {
+    name: 'javascript-package-cataloger',
+    match: (path) => path.endsWith('/package.json'),
+    parse(file) {
+        const json = JSON.parse(file.content.toString('utf8'));
+        if (typeof json !== 'object' || json === null)
+            return { packages: [], relationships: [] };
+        const { name } = json;
+        if (typeof name !== 'string' || name === '')
+            return { packages: [], relationships: [] };
+        const version = typeof json.version === 'string' && json.version !== '' ? json.version : UNKNOWN;
+        const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
+        const scoped = name.startsWith('@') && name.includes('/');
+        return {
+            packages: [
+                {
+                    name,
+                    version,
+                    type: 'npm',
+                    purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version === UNKNOWN ? undefined : version),
+                    licenses: licenses.filter((l) => !!l),
+                    foundBy: npm.name,
+                    path: file.path,
+                    layer: file.layer,
+                    requires: [...depNames(json.dependencies), ...depNames(json.optionalDependencies)],
+                },
+            ],
+            relationships: [],
+        };
+    },
+    // Node's resolution: from the package's folder upwards, the first
+    // node_modules/<dep> wins.
+    relate(packages) {
+        const byDir = new Map();
+        for (const p of packages)
+            byDir.set(dirname(p.path), p);
+        const edges = [];
+        for (const p of packages) {
+            for (const dep of new Set(p.requires)) {
+                for (let dir = dirname(p.path);; dir = dirname(dir)) {
+                    if (basename(dir) === 'node_modules')
+                        continue;
+                    const to = byDir.get(`${dir === '/' ? '' : dir}/node_modules/${dep}`);
+                    if (to) {
+                        edges.push({ from: p, to });
+                        break;
+                    }
+                    if (dir === '/')
+                        break;
+                }
+            }
+        }
+        return edges;
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/php.js
+
+
+const php = {
+    name: 'php-composer-installed-cataloger',
+    match: (path) => path.endsWith('/installed.json'),
+    parse(file) {
+        const json = JSON.parse(file.content.toString('utf8'));
+        const list = Array.isArray(json) ? json : json?.packages;
+        const packages = [];
+        for (const p of Array.isArray(list) ? list : []) {
+            if (typeof p.name !== 'string' || typeof p.version !== 'string' || !p.name.includes('/'))
+                continue;
+            const [vendor, name] = [p.name.slice(0, p.name.indexOf('/')), p.name.slice(p.name.indexOf('/') + 1)];
+            packages.push({
+                name: p.name,
+                version: p.version,
+                type: 'php-composer',
+                purl: purl('composer', vendor, name, p.version),
+                licenses: Array.isArray(p.license) ? p.license.filter((l) => typeof l === 'string') : typeof p.license === 'string' ? [p.license] : [],
+                foundBy: php.name,
+                path: file.path,
+                layer: file.layer,
+                requires: p.require && typeof p.require === 'object' ? Object.keys(p.require) : [],
+            });
+        }
+        return { packages, relationships: [] };
+    },
+    relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/python.js
+
+
+// Installed distributions: wheel-style *.dist-info/METADATA, setuptools
+// *.egg-info/PKG-INFO, and the single-file *.egg-info Debian ships for some.
+function normalizePythonName(name) {
+    return name.toLowerCase().replace(/[-_.]+/g, '-');
+}
+function isMetadataPath(path) {
+    const base = basename(path);
+    const parent = basename(dirname(path));
+    if (base === 'METADATA')
+        return parent.endsWith('.dist-info');
+    if (base === 'PKG-INFO')
+        return parent.endsWith('.egg-info');
+    return base.endsWith('.egg-info');
+}
+// "requests[socks] (>=2.0) ; python_version < '3.8'" → "requests"; extras
+// are optional features, not installed dependencies.
+function requirement(spec) {
+    if (/;\s*.*\bextra\s*==/.test(spec))
+        return undefined;
+    return /^[A-Za-z0-9][A-Za-z0-9._-]*/.exec(spec.trim())?.[0];
+}
+// Trove license classifiers, for distributions that declare neither
+// License-Expression nor License: the common ones name one SPDX license.
+const CLASSIFIERS = {
+    'MIT License': 'MIT',
+    'Apache Software License': 'Apache-2.0',
+    'ISC License (ISCL)': 'ISC',
+    'Mozilla Public License 2.0 (MPL 2.0)': 'MPL-2.0',
+    'GNU General Public License v2 (GPLv2)': 'GPL-2.0-only',
+    'GNU General Public License v2 or later (GPLv2+)': 'GPL-2.0-or-later',
+    'GNU General Public License v3 (GPLv3)': 'GPL-3.0-only',
+    'GNU General Public License v3 or later (GPLv3+)': 'GPL-3.0-or-later',
+    'GNU Lesser General Public License v2 (LGPLv2)': 'LGPL-2.0-only',
+    'GNU Lesser General Public License v2 or later (LGPLv2+)': 'LGPL-2.0-or-later',
+    'GNU Lesser General Public License v3 (LGPLv3)': 'LGPL-3.0-only',
+    'GNU Lesser General Public License v3 or later (LGPLv3+)': 'LGPL-3.0-or-later',
+    'Python Software Foundation License': 'PSF-2.0',
+    'The Unlicense (Unlicense)': 'Unlicense',
+    'Zope Public License': 'ZPL-2.1',
+};
+function classifierLicenses(headers) {
+    const out = [];
+    for (const c of headers.get('classifier') ?? []) {
+        const m = /^License\s*::\s*(?:OSI Approved\s*::\s*)?(.+)$/.exec(c.trim());
+        const id = m && CLASSIFIERS[m[1].trim()];
+        if (id)
+            out.push(id);
+    }
+    return [...new Set(out)];
+}
+const python = {
+    name: 'python-installed-package-cataloger',
+    match: (path, entry) => entry.size < 4 * 1024 * 1024 && isMetadataPath(path),
+    parse(file) {
+        // Only the header block: the body after the first blank line is the long description.
+        const text = file.content.toString('utf8');
+        const end = text.search(/\r?\n\r?\n/);
+        const headers = parseStanzas(end === -1 ? text : text.slice(0, end))[0];
+        const name = headers && field(headers, 'name');
+        const version = headers && field(headers, 'version');
+        if (!headers || !name || !version)
+            return { packages: [], relationships: [] };
+        const expression = field(headers, 'license-expression');
+        const license = field(headers, 'license');
+        const licenses = expression
+            ? [expression]
+            : license && license !== 'UNKNOWN' && !license.includes('\n')
+                ? [license]
+                : classifierLicenses(headers);
+        const normalized = normalizePythonName(name);
+        return {
+            packages: [
+                {
+                    name: normalized,
+                    version,
+                    type: 'python',
+                    purl: purl('pypi', undefined, normalized, version),
+                    licenses,
+                    foundBy: python.name,
+                    path: file.path,
+                    layer: file.layer,
+                    requires: (headers.get('requires-dist') ?? []).map(requirement).filter((r) => !!r),
+                },
+            ],
+            relationships: [],
+        };
+    },
+    // One site-packages folder is one environment.
+    relate: (packages) => relateByName(packages, (p) => (basename(p.path).endsWith('.egg-info') ? dirname(p.path) : dirname(dirname(p.path))), normalizePythonName),
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/rpm/bdb.js
+// rpm's BerkeleyDB backend (Packages on RHEL ≤ 8, Amazon Linux 2): a hash
+// database whose values are header blobs. Rather than walk buckets, every hash
+// page is scanned; values are either inline (H_KEYDATA) or, for anything
+// bigger than a fraction of a page, a chain of overflow pages (H_OFFPAGE).
+// Page fields are in the byte order of the machine that wrote the file.
+const HASH_MAGIC = 0x061561;
+const P_HASH_UNSORTED = 2;
+const P_OVERFLOW = 7;
+const P_HASH = 13;
+const P_HASHMETA = 8;
+const H_KEYDATA = 1;
+const H_OFFPAGE = 3;
+const PAGE_HEADER = 26;
+function isBdbHash(db) {
+    return db.length >= 512 && (db.readUInt32LE(12) === HASH_MAGIC || db.readUInt32BE(12) === HASH_MAGIC);
+}
+// Values, one at a time. An overflow page belongs to exactly one value in a
+// real database, so a page seen twice (a chain that loops, or two values
+// sharing pages) is refused: the values together are then at most the file's
+// size. A bad value is reported through `skip` and the scan goes on.
+function* bdbValues(db, skip = () => { }) {
+    if (!isBdbHash(db))
+        throw new Error('not a BerkeleyDB hash database');
+    const le = db.readUInt32LE(12) === HASH_MAGIC;
+    const u32 = (at) => (le ? db.readUInt32LE(at) : db.readUInt32BE(at));
+    const u16 = (at) => (le ? db.readUInt16LE(at) : db.readUInt16BE(at));
+    if (db[25] !== P_HASHMETA)
+        throw new Error('BerkeleyDB database is not a hash');
+    const pageSize = u32(20);
+    // BerkeleyDB page sizes are powers of two from 512 to 64 KiB.
+    if (pageSize < 512 || pageSize > 65536 || (pageSize & (pageSize - 1)) !== 0)
+        throw new Error(`BerkeleyDB page size ${pageSize} is invalid`);
+    const lastPage = Math.min(u32(32), Math.floor(db.length / pageSize) - 1);
+    const used = new Uint8Array(lastPage + 1); // overflow pages already part of a value
+    const overflow = (first, total) => {
+        if (total > db.length)
+            throw new Error(`overflow value claims ${total} bytes, more than the file holds`);
+        const parts = [];
+        let size = 0;
+        for (let page = first; page !== 0 && size < total;) {
+            if (page > lastPage)
+                throw new Error(`overflow chain points past the last page (${page})`);
+            if (used[page])
+                throw new Error(`overflow chain revisits page ${page} (a loop, or pages shared by two values)`);
+            used[page] = 1;
+            const base = page * pageSize;
+            if (db[base + 25] !== P_OVERFLOW)
+                throw new Error(`overflow chain reaches page ${page}, which is not an overflow page`);
+            const len = Math.min(u16(base + 22), pageSize - PAGE_HEADER); // hf_offset holds the byte count on overflow pages
+            parts.push(db.subarray(base + PAGE_HEADER, base + PAGE_HEADER + len));
+            size += len;
+            page = u32(base + 16); // next_pgno
+        }
+        return Buffer.concat(parts, size).subarray(0, total);
+    };
+    for (let page = 1; page <= lastPage; page++) {
+        const base = page * pageSize;
+        const type = db[base + 25];
+        if (type !== P_HASH && type !== P_HASH_UNSORTED)
+            continue;
+        const entries = Math.min(u16(base + 20), (pageSize - PAGE_HEADER) / 2);
+        // Items alternate key, value; each index is an offset into the page, and
+        // items are packed from the page end downwards.
+        for (let i = 1; i < entries; i += 2) {
+            const offset = u16(base + PAGE_HEADER + i * 2);
+            const previous = u16(base + PAGE_HEADER + (i - 1) * 2);
+            if (offset >= pageSize || previous > pageSize)
+                continue;
+            const item = base + offset;
+            if (db[item] === H_OFFPAGE) {
+                try {
+                    yield overflow(u32(item + 4), u32(item + 8));
+                }
+                catch (err) {
+                    skip(`page ${page} item ${i}: ${err.message}`);
+                }
+            }
+            else if (db[item] === H_KEYDATA)
+                yield db.subarray(item + 1, base + previous);
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/rpm/header.js
+
+const TAG = {
+    name: 1000,
+    version: 1001,
+    release: 1002,
+    epoch: 1003,
+    vendor: 1011,
+    license: 1014,
+    arch: 1022,
+    sourceRpm: 1044,
+    provideName: 1047,
+    requireName: 1049,
+};
+const INT32 = 4;
+const STRING = 6;
+const STRING_ARRAY = 8;
+const I18NSTRING = 9;
+const WANTED = new Set(Object.values(TAG));
+// Only the tags above are decoded, each at most once, and every count is
+// checked against the data it claims (a string needs at least its NUL): a
+// header may repeat a tag 65k times or claim 4 billion strings, and rpm
+// itself would refuse both.
+function parseRpmHeader(blob) {
+    if (blob.length < 8)
+        throw new Error('rpm header blob too short');
+    const il = blob.readUInt32BE(0);
+    const dl = blob.readUInt32BE(4);
+    if (il > MAX_RPM_HEADER_TAGS || dl > MAX_RPM_HEADER_DATA)
+        throw new Error(`rpm header claims ${il} tags and ${dl} data bytes, over rpm's limits (${MAX_RPM_HEADER_TAGS}, ${MAX_RPM_HEADER_DATA})`);
+    const dataStart = 8 + il * 16;
+    if (dataStart + dl > blob.length)
+        throw new Error('rpm header blob is truncated or not a header');
+    const data = blob.subarray(dataStart, dataStart + dl);
+    const strings = new Map();
+    const ints = new Map();
+    for (let i = 0; i < il; i++) {
+        const at = 8 + i * 16;
+        const tag = blob.readUInt32BE(at);
+        if (!WANTED.has(tag) || strings.has(tag) || ints.has(tag))
+            continue;
+        const type = blob.readUInt32BE(at + 4);
+        const offset = blob.readUInt32BE(at + 8);
+        const count = blob.readUInt32BE(at + 12);
+        if (offset >= data.length)
+            continue;
+        if (type === INT32 && count > 0 && offset + 4 <= data.length)
+            ints.set(tag, data.readInt32BE(offset));
+        else if (type === STRING || type === STRING_ARRAY || type === I18NSTRING) {
+            // I18N strings hold one translation per locale; the first is the default.
+            const n = type === STRING ? 1 : count;
+            if (n > data.length - offset)
+                throw new Error(`rpm header tag ${tag} claims ${n} strings in ${data.length - offset} bytes`);
+            const values = [];
+            let pos = offset;
+            for (let k = 0; k < n; k++) {
+                const end = data.indexOf(0, pos);
+                if (end === -1)
+                    throw new Error(`rpm header tag ${tag}: string ${k} is not terminated`);
+                values.push(data.toString('utf8', pos, end));
+                pos = end + 1;
+            }
+            strings.set(tag, values);
+        }
+    }
+    const str = (tag) => strings.get(tag)?.[0];
+    const name = str(TAG.name);
+    const version = str(TAG.version);
+    const release = str(TAG.release);
+    if (!name || version === undefined || release === undefined)
+        throw new Error('rpm header without name, version or release');
+    return {
+        name,
+        version,
+        release,
+        epoch: ints.get(TAG.epoch),
+        arch: str(TAG.arch),
+        license: str(TAG.license),
+        sourceRpm: str(TAG.sourceRpm),
+        vendor: str(TAG.vendor),
+        requires: strings.get(TAG.requireName) ?? [],
+        provides: strings.get(TAG.provideName) ?? [],
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/rpm/ndb.js
+// rpm's ndb backend (Packages.db, SUSE): a 32-byte header ("RpmP"), slot pages
+// of 16-byte slots ("Slot", pkgidx, blkoff, blkcnt), and blobs at blkoff*16
+// framed by "BlbS" pkgidx timestamp length … adler32 length "BlbE".
+// All little-endian.
+const PAGE = 4096;
+const SLOT = 16;
+const BLK = 16;
+const BLOB_HEAD = 16;
+const HEADER_MAGIC = 0x506d7052; // "RpmP"
+const SLOT_MAGIC = 0x746f6c53; // "Slot"
+const BLOB_MAGIC = 0x53626c42; // "BlbS"
+function isNdb(db) {
+    return db.length >= 32 && db.readUInt32LE(0) === HEADER_MAGIC;
+}
+// Header blobs, one at a time (views into db, no copies). Every blob must lie
+// inside the file and no two may overlap, so the blobs together are at most
+// the file's size whatever the slots claim.
+function* ndbBlobs(db) {
+    if (!isNdb(db))
+        throw new Error('not an rpm ndb database');
+    const slotPages = db.readUInt32LE(12);
+    const end = Math.min(slotPages * PAGE, db.length);
+    const blobs = [];
+    for (let o = 32; o + SLOT <= end; o += SLOT) {
+        if (db.readUInt32LE(o) !== SLOT_MAGIC)
+            throw new Error(`bad ndb slot at ${o}`);
+        const blkoff = db.readUInt32LE(o + 8);
+        if (blkoff === 0)
+            continue; // free slot
+        const at = blkoff * BLK;
+        if (at < end || at + BLOB_HEAD > db.length || db.readUInt32LE(at) !== BLOB_MAGIC)
+            throw new Error(`bad ndb blob at block ${blkoff}`);
+        const length = db.readUInt32LE(at + 12);
+        if (at + BLOB_HEAD + length > db.length)
+            throw new Error(`ndb blob at block ${blkoff} claims ${length} bytes past the end of the file`);
+        blobs.push({ at, length });
+    }
+    blobs.sort((a, b) => a.at - b.at);
+    for (let i = 1; i < blobs.length; i++) {
+        const prev = blobs[i - 1];
+        if (blobs[i].at < prev.at + BLOB_HEAD + prev.length)
+            throw new Error(`ndb blobs at bytes ${prev.at} and ${blobs[i].at} overlap`);
+    }
+    for (const { at, length } of blobs)
+        yield db.subarray(at + BLOB_HEAD, at + BLOB_HEAD + length);
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/rpm/sqlite.js
+
+
+
+
+// rpmdb.sqlite (RHEL 9, Fedora ≥ 33): `Packages(hnum, blob)`, read with sql.js
+// (wasm), loaded only when an image has one.
+//
+// Bundling trap: webpack (ncc) rewrites sql.js's `typeof module` checks to
+// `true`, but sql.js sets `module = undefined` inside its loader, so the
+// bundled copy crashes. sql.js therefore stays outside the bundle: the
+// postbuild script copies sql-wasm.js (as .cjs) and its wasm next to the
+// bundle, and a require that webpack cannot see loads them; unbundled, the
+// same require finds node_modules.
+let sqlJs;
+async function loadSqlJs() {
+    const here = (0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url));
+    const { createRequire } = process.getBuiltinModule('node:module');
+    const require = createRequire(import.meta.url);
+    const bundled = (0,external_node_path_.join)(here, 'sql-wasm.cjs');
+    const init = ((0,external_node_fs_.existsSync)(bundled) ? require(bundled) : require('sql.js'));
+    const wasm = await (0,promises_.readFile)((0,external_node_fs_.existsSync)(bundled) ? (0,external_node_path_.join)(here, 'sql-wasm.wasm') : require.resolve('sql.js/dist/sql-wasm.wasm'));
+    return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) });
+}
+function isSqlite(db) {
+    return db.length >= 16 && db.toString('latin1', 0, 16) === 'SQLite format 3\0';
+}
+// Rows one at a time (each blob is copied out of the wasm heap as it is read).
+async function sqliteBlobs(db) {
+    sqlJs ??= loadSqlJs();
+    const SQL = await sqlJs;
+    return (function* () {
+        const database = new SQL.Database(db);
+        try {
+            const stmt = database.prepare('SELECT blob FROM Packages');
+            try {
+                while (stmt.step()) {
+                    const [blob] = stmt.get();
+                    if (blob instanceof Uint8Array)
+                        yield Buffer.from(blob);
+                }
+            }
+            finally {
+                stmt.free();
+            }
+        }
+        finally {
+            database.close();
+        }
+    })();
+}
+
+;// CONCATENATED MODULE: ./lib/catalogers/rpm.js
+
+
+
+
+
+
+
+
+
+// The rpm database in all three backends; the file's magic picks the reader.
+const DB = /\/(?:var\/lib|usr\/share|usr\/lib\/sysimage)\/rpm\/(?:Packages|Packages\.db|rpmdb\.sqlite)$/;
+// purl namespace: the distro ID, except Red Hat's and openSUSE's vendor names.
+function namespace(distro) {
+    if (!distro)
+        return undefined;
+    if (distro.id === 'rhel' || distro.id === 'hummingbird')
+        return 'redhat';
+    if (distro.id.startsWith('opensuse'))
+        return 'opensuse';
+    return distro.id;
+}
+// Header blobs one at a time, so a database is never held twice.
+async function headerBlobs(db, skip) {
+    if (isSqlite(db))
+        return sqliteBlobs(db);
+    if (isNdb(db))
+        return ndbBlobs(db);
+    if (isBdbHash(db))
+        return bdbValues(db, skip);
+    throw new Error('unrecognised rpm database format');
+}
+// A few reports per database; then one line counting the rest.
+function reporter(warn) {
+    let n = 0;
+    return {
+        skip(why) {
+            if (++n <= 10)
+                warn?.(`record skipped: ${why}`);
+        },
+        done() {
+            if (n > 10)
+                warn?.(`${n - 10} more records skipped`);
+        },
+    };
+}
+const rpm = {
+    name: 'rpm-db-cataloger',
+    match: (path) => DB.test(path),
+    async parse(file, ctx) {
+        const packages = [];
+        const report = reporter(ctx.warn);
+        for (const blob of await headerBlobs(file.content, report.skip)) {
+            // BerkeleyDB also stores a few bookkeeping records that are not headers.
+            if (blob.length < 16)
+                continue;
+            let h;
+            try {
+                h = parseRpmHeader(blob);
+            }
+            catch (err) {
+                report.skip(err.message);
+                continue;
+            }
+            if (packages.length >= MAX_COMPONENTS)
+                throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
+            // Imported signing keys are pseudo-packages, not software.
+            if (h.name === 'gpg-pubkey')
+                continue;
+            const vr = `${h.version}-${h.release}`;
+            packages.push({
+                name: h.name,
+                version: h.epoch !== undefined ? `${h.epoch}:${vr}` : vr,
+                type: 'rpm',
+                purl: purl('rpm', namespace(ctx.distro), h.name, vr, {
+                    arch: h.arch,
+                    distro: distroQualifier(ctx.distro),
+                    epoch: h.epoch !== undefined ? String(h.epoch) : undefined,
+                    upstream: h.sourceRpm,
+                }),
+                licenses: h.license ? [h.license] : [],
+                foundBy: rpm.name,
+                path: file.path,
+                layer: file.layer,
+                requires: h.requires.filter((r) => !r.startsWith('rpmlib(')),
+                provides: h.provides,
+            });
+        }
+        report.done();
+        return { packages, relationships: [] };
+    },
+    relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/ruby.js
+
+// Installed gems' specifications/<name>-<version>.gemspec, as RubyGems writes
+// them: `s.name = "rake".freeze`, `s.licenses = ["MIT".freeze]`.
+const GEMSPEC = /\/specifications\/.+\.gemspec$/;
+function stringsIn(text) {
+    return [...text.matchAll(/["']([^"']*)["']/g)].map((m) => m[1]);
+}
+function assigned(spec, field) {
+    return new RegExp(`^\\s*\\w+\\.${field}\\s*=\\s*(.+)$`, 'm').exec(spec)?.[1];
+}
+const ruby = {
+    name: 'ruby-installed-gemspec-cataloger',
+    match: (path) => GEMSPEC.test(path),
+    parse(file) {
+        const spec = file.content.toString('utf8');
+        const name = stringsIn(assigned(spec, 'name') ?? '')[0];
+        // `s.version = "1.2.3"` or `Gem::Version.new("1.2.3")`
+        const version = stringsIn(assigned(spec, 'version') ?? '')[0];
+        if (!name || !version)
+            return { packages: [], relationships: [] };
+        const licenses = stringsIn(assigned(spec, 'licenses') ?? assigned(spec, 'license') ?? '');
+        return {
+            packages: [
+                { name, version, type: 'gem', purl: purl('gem', undefined, name, version), licenses, foundBy: ruby.name, path: file.path, layer: file.layer },
+            ],
+            relationships: [],
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/rust.js
+
+
+
+
+
+// cargo-auditable stores the dependency tree as zlib-compressed JSON in an ELF
+// section named .dep-v0. Section headers sit at the end of the file and the
+// section before them, so the executable is held (as the zlib chunks it
+// arrived in, not copied) until its end, then only the section is kept.
+const MAX_ELF = 64 * 1024 * 1024;
+function depSection(file) {
+    if (file.length < 64)
+        return undefined;
+    const ident = file.read(0, 6);
+    if (ident.readUInt32BE(0) !== 0x7f454c46)
+        return undefined; // \x7fELF
+    const is64 = ident[4] === 2;
+    const le = ident[5] === 1;
+    const hdr = file.read(0, is64 ? 64 : 52);
+    const u16 = (b, o) => (le ? b.readUInt16LE(o) : b.readUInt16BE(o));
+    const u32 = (b, o) => (le ? b.readUInt32LE(o) : b.readUInt32BE(o));
+    const uw = (b, o) => (is64 ? Number(le ? b.readBigUInt64LE(o) : b.readBigUInt64BE(o)) : u32(b, o));
+    const shoff = uw(hdr, is64 ? 0x28 : 0x20);
+    const shentsize = u16(hdr, is64 ? 0x3a : 0x2e);
+    const shnum = u16(hdr, is64 ? 0x3c : 0x30);
+    const shstrndx = u16(hdr, is64 ? 0x3e : 0x32);
+    if (!shoff || !shnum || shstrndx >= shnum || shoff + shnum * shentsize > file.length)
+        return undefined;
+    const table = file.read(shoff, shnum * shentsize);
+    const section = (i) => {
+        const o = i * shentsize;
+        return { name: u32(table, o), offset: uw(table, o + (is64 ? 0x18 : 0x10)), size: uw(table, o + (is64 ? 0x20 : 0x14)) };
+    };
+    const names = section(shstrndx);
+    if (names.offset + names.size > file.length)
+        return undefined;
+    const strtab = file.read(names.offset, names.size);
+    for (let i = 0; i < shnum; i++) {
+        const s = section(i);
+        const end = strtab.indexOf(0, s.name);
+        if (strtab.toString('latin1', s.name, end) === '.dep-v0' && s.offset + s.size <= file.length)
+            return file.read(s.offset, s.size);
+    }
+    return undefined;
+}
+function auditableSink() {
+    const chunks = new Chunks();
+    let rejected = false;
+    return {
+        push(chunk) {
+            if (rejected)
+                return;
+            // Not ELF (a script, a zip) or too big: stop holding it.
+            if (chunks.length === 0 && chunk.length >= 4 && chunk.readUInt32BE(0) !== 0x7f454c46)
+                rejected = true;
+            else if (chunks.length + chunk.length > MAX_ELF)
+                rejected = true;
+            else
+                chunks.push(chunk);
+        },
+        end: () => (rejected ? undefined : depSection(chunks)),
+    };
+}
+const rust = {
+    name: 'cargo-auditable-binary-cataloger',
+    match: isExecutable,
+    sink: () => auditableSink(),
+    parse(file) {
+        let text;
+        try {
+            text = (0,external_node_zlib_namespaceObject.inflateSync)(file.content, { maxOutputLength: MAX_AUDIT_JSON }).toString('utf8');
+        }
+        catch (err) {
+            if (err.code === 'ERR_BUFFER_TOO_LARGE')
+                throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`);
+            throw err;
+        }
+        const json = JSON.parse(text);
+        const entries = Array.isArray(json.packages) ? json.packages : [];
+        if (entries.length > MAX_COMPONENTS)
+            throw new ScanLimitError(`more than ${MAX_COMPONENTS} packages (the SBOM component limit)`);
+        const packages = entries.map((p) => typeof p.name === 'string' && typeof p.version === 'string'
+            ? {
+                name: p.name,
+                version: p.version,
+                type: 'rust-crate',
+                purl: purl('cargo', undefined, p.name, p.version),
+                licenses: [],
+                foundBy: rust.name,
+                path: file.path,
+                layer: file.layer,
+            }
+            : undefined);
+        // "dependencies" are indices into the same packages array.
+        const relationships = [];
+        entries.forEach((p, i) => {
+            const from = packages[i];
+            if (!from || !Array.isArray(p.dependencies))
+                return;
+            for (const d of p.dependencies) {
+                const to = typeof d === 'number' ? packages[d] : undefined;
+                if (to)
+                    relationships.push({ from, to });
+            }
+        });
+        return { packages: packages.filter((p) => !!p), relationships };
+    },
+};
+
+;// CONCATENATED MODULE: ./lib/catalogers/index.js
+
+
+
+
+
+
+
+
+
+
+
+
+// Every cataloger that runs on images (installed-state evidence only, as syft
+// does for images: no lock files), in output order. dpkgCopyright finds no
+// packages: it carries licenses to dpkg's (see mergeCopyrightLicenses).
+const catalogers = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
 
 ;// CONCATENATED MODULE: ./lib/sbom/cpe.js
 // CPE 2.3 candidates for a package, generated from its own name, version
@@ -38515,6 +38515,7 @@ async function loadSbomFile(path) {
 
 
 
+
 const FORMAT_NAMES = {
     'cyclonedx-json': 'cyclonedx',
     cyclonedx: 'cyclonedx',
@@ -38574,7 +38575,7 @@ async function runSbom(opts) {
 }
 function sizeNote(image) {
     const total = image.layers.reduce((n, l) => n + (l.size || 0), 0);
-    return total ? `, ${(total / 1e6).toFixed(1)} MB` : '';
+    return total ? `, ${mb(total)}` : '';
 }
 // Reports how far into a layer the read is, every few seconds while a big
 // layer streams (the scan itself reports each layer as it finishes).
@@ -38585,8 +38586,8 @@ function withProgress(image, report, intervalMs = PROGRESS_INTERVAL_MS) {
         const raw = await image.openBlob(digest);
         let bytes = 0;
         const timer = setInterval(() => {
-            const of = size ? ` of ${(size / 1e6).toFixed(1)} MB (${Math.floor((100 * bytes) / size)}%)` : '';
-            report(`layer ${index + 1}/${image.layers.length} ${digest.slice(0, 19)}: ${(bytes / 1e6).toFixed(1)} MB read${of}`);
+            const of = size ? ` of ${mb(size)} (${Math.floor((100 * bytes) / size)}%)` : '';
+            report(`layer ${index + 1}/${image.layers.length} ${digest.slice(0, 19)}: ${mb(bytes)} read${of}`);
         }, intervalMs);
         timer.unref();
         return external_node_stream_.Readable.from((async function* () {
@@ -40728,6 +40729,34 @@ function parseManifest(bytes, where) {
 async function discard(res) {
     await res.body?.cancel().catch(() => undefined);
     return undefined;
+}
+
+
+/***/ }),
+
+/***/ 9537:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   $$: () => (/* binding */ isIndexMediaType),
+/* harmony export */   Fd: () => (/* binding */ platformString),
+/* harmony export */   QF: () => (/* binding */ platformImages)
+/* harmony export */ });
+/* harmony import */ var _client_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(1385);
+
+// An OCI index or a Docker manifest list: a list of platform images.
+const isIndexMediaType = (mediaType) => mediaType === _client_js__WEBPACK_IMPORTED_MODULE_0__/* .MEDIA */ .Rn.ociIndex || mediaType === _client_js__WEBPACK_IMPORTED_MODULE_0__/* .MEDIA */ .Rn.dockerList;
+// `os/architecture[/variant]`, as docker, cosign and syft write a platform.
+function platformString(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+// The platform images an index lists: manifests with a platform, without the
+// attestation manifests BuildKit files under unknown/unknown (not images
+// anyone pulls). Shared by the signing side (targets) and the verifier.
+function platformImages(index) {
+    return (index.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === _client_js__WEBPACK_IMPORTED_MODULE_0__/* .MEDIA */ .Rn.ociManifest || d.mediaType === _client_js__WEBPACK_IMPORTED_MODULE_0__/* .MEDIA */ .Rn.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: platformString(d.platform) }));
 }
 
 
@@ -47104,6 +47133,8 @@ function cosignSignStatement(name, digest) {
     return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
 }
 
+// EXTERNAL MODULE: ./lib/oci/platforms.js
+var platforms = __nccwpck_require__(9537);
 // EXTERNAL MODULE: ./lib/verify.js + 2 modules
 var verify = __nccwpck_require__(3870);
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
@@ -47241,7 +47272,33 @@ function parseJSON(text, what) {
 
 // EXTERNAL MODULE: ./lib/http.js
 var http = __nccwpck_require__(4247);
+;// CONCATENATED MODULE: ./lib/verify/pool.js
+// Runs `fn` over `items` with at most `limit` calls in flight, results in
+// input order. On the first failure no new call starts; the ones in flight
+// are awaited before rejecting, so no request outlives the call.
+async function mapConcurrent(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (err) {
+                failed ??= { err };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failed)
+        throw failed.err;
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./lib/verify/fallback-index.js
+
 
 // The `sha256-<hex>` fallback index is written by clients, not the registry,
 // and cosign v2's go-containerregistry records a referrer's config media type
@@ -47250,24 +47307,24 @@ var http = __nccwpck_require__(4247);
 // reason; here only such entries are read, for the artifactType their own
 // manifest gives (its artifactType, else its config media type, as the OCI
 // referrers API reports it). Nothing is trusted: bundles are verified later.
-// cosign's bound on signatures per image; entries past it stay unresolved.
-const MAX_RESOLVED = 1000;
-const IN_FLIGHT = 4;
 const unresolved = (artifactType) => !artifactType || artifactType === oci_client/* MEDIA */.Rn.empty;
-async function resolveArtifactTypes(client, repo, index) {
+// `limits`: the verifier's item bound (entries past it stay unresolved) and
+// reads in flight. `fetched`, when given, keeps each manifest read here by
+// digest, so the verifier does not read it a second time.
+async function resolveArtifactTypes(client, repo, index, limits, fetched) {
     const manifests = Array.isArray(index.manifests) ? [...index.manifests] : [];
-    const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, MAX_RESOLVED);
-    for (let start = 0; start < todo.length; start += IN_FLIGHT) {
-        await Promise.all(todo.slice(start, start + IN_FLIGHT).map(async (i) => {
-            const d = manifests[i];
-            if (!d)
-                return;
-            const found = await client.getManifest(repo, d.digest);
-            const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
-            if (artifactType && artifactType !== d.artifactType)
-                manifests[i] = { ...d, artifactType };
-        }));
-    }
+    const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, limits.items);
+    await mapConcurrent(todo, limits.concurrency, async (i) => {
+        const d = manifests[i];
+        if (!d)
+            return;
+        const found = await client.getManifest(repo, d.digest);
+        if (found)
+            fetched?.set(d.digest, found);
+        const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
+        if (artifactType && artifactType !== d.artifactType)
+            manifests[i] = { ...d, artifactType };
+    });
     return { ...index, manifests };
 }
 
@@ -47345,29 +47402,29 @@ async function readClassicLayer(client, repo, descriptor, budget) {
     budget.spend(bytes.length);
     return bytes;
 }
-// Sigstore bundles attached as OCI 1.1 referrers: the referrers API when the
-// registry has it, else the `sha256-<hex>` fallback index tag. Each manifest
-// is listed once however often the index repeats it.
 async function listReferrers(client, repo, digest) {
-    const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest));
+    const fetched = new Map();
+    const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest, fetched));
     const listed = Array.isArray(index?.manifests) ? index.manifests : [];
     const unique = new Map();
     for (const d of listed) {
-        if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest))
-            unique.set(d.digest, d);
+        if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest)) {
+            const manifest = fetched.get(d.digest);
+            unique.set(d.digest, manifest ? { ...d, fetched: manifest } : d);
+        }
     }
     if (unique.size > DISCOVERY_LIMITS.items) {
         throw new errors/* ActionError */.l('REGISTRY', `${client.registry}/${repo}: ${unique.size} bundle referrers are attached to ${digest}, over the limit of ${DISCOVERY_LIMITS.items}; not one was checked, since any could be forged: delete stale referrers`);
     }
     return [...unique.values()];
 }
-async function fallbackIndex(client, repo, digest) {
+async function fallbackIndex(client, repo, digest, fetched) {
     const found = await client.getManifest(repo, (0,reference/* digestTag */.t9)(digest));
-    return found?.mediaType === oci_client/* MEDIA */.Rn.ociIndex ? resolveArtifactTypes(client, repo, found.manifest) : undefined;
+    return found?.mediaType === oci_client/* MEDIA */.Rn.ociIndex ? resolveArtifactTypes(client, repo, found.manifest, DISCOVERY_LIMITS, fetched) : undefined;
 }
 async function readReferrer(client, repo, d, budget) {
     const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
-    const found = await client.getManifest(repo, d.digest);
+    const found = d.fetched ?? (await client.getManifest(repo, d.digest));
     if (!found)
         return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
     budget.spend(found.bytes.length);
@@ -47384,32 +47441,8 @@ async function readReferrer(client, repo, d, budget) {
 
 // EXTERNAL MODULE: ./lib/verify/policy.js
 var verify_policy = __nccwpck_require__(9431);
-;// CONCATENATED MODULE: ./lib/verify/pool.js
-// Runs `fn` over `items` with at most `limit` calls in flight, results in
-// input order. On the first failure no new call starts; the ones in flight
-// are awaited before rejecting, so no request outlives the call.
-async function mapConcurrent(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (err) {
-                failed ??= { err };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failed)
-        throw failed.err;
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./lib/verify/image.js
+
 
 
 
@@ -47487,14 +47520,7 @@ async function verifyImage(client, repo, name, reference, opts) {
     ];
     const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
     const items = [...[...sigs, ...atts].map((e) => classic.get(e)), ...fromReferrers];
-    return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
-}
-// The platform images an index lists (BuildKit's attestation manifests,
-// filed under unknown/unknown, are not images anyone pulls).
-function platformImages(m) {
-    return (m.manifests ?? [])
-        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === oci_client/* MEDIA */.Rn.ociManifest || d.mediaType === oci_client/* MEDIA */.Rn.dockerManifest))
-        .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
+    return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: (0,platforms/* platformImages */.QF)(manifest.manifest) };
 }
 function declaredSize(e) {
     const size = e.descriptor.size;

@@ -42586,7 +42586,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4247);
 /* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1489);
-/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(7481);
+/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4195);
 /* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9431);
 /* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9779);
 
@@ -42949,7 +42949,7 @@ function toVerifyError(err) {
 
 /***/ }),
 
-/***/ 7481:
+/***/ 4195:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -43742,6 +43742,23 @@ function cosignSignStatement(name, digest) {
     return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
 }
 
+;// CONCATENATED MODULE: ./lib/oci/platforms.js
+
+// An OCI index or a Docker manifest list: a list of platform images.
+const isIndexMediaType = (mediaType) => mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
+// `os/architecture[/variant]`, as docker, cosign and syft write a platform.
+function platformString(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+// The platform images an index lists: manifests with a platform, without the
+// attestation manifests BuildKit files under unknown/unknown (not images
+// anyone pulls). Shared by the signing side (targets) and the verifier.
+function platformImages(index) {
+    return (index.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === client_MEDIA.ociManifest || d.mediaType === client_MEDIA.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: platformString(d.platform) }));
+}
+
 // EXTERNAL MODULE: ./lib/verify.js + 2 modules
 var verify = __nccwpck_require__(1489);
 // EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
@@ -43925,7 +43942,33 @@ function parseJSON(text, what) {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/verify/pool.js
+// Runs `fn` over `items` with at most `limit` calls in flight, results in
+// input order. On the first failure no new call starts; the ones in flight
+// are awaited before rejecting, so no request outlives the call.
+async function mapConcurrent(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    let failed;
+    const worker = async () => {
+        while (!failed && next < items.length) {
+            const i = next++;
+            try {
+                results[i] = await fn(items[i], i);
+            }
+            catch (err) {
+                failed ??= { err };
+            }
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    if (failed)
+        throw failed.err;
+    return results;
+}
+
 ;// CONCATENATED MODULE: ./lib/verify/fallback-index.js
+
 
 // The `sha256-<hex>` fallback index is written by clients, not the registry,
 // and cosign v2's go-containerregistry records a referrer's config media type
@@ -43934,24 +43977,24 @@ function parseJSON(text, what) {
 // reason; here only such entries are read, for the artifactType their own
 // manifest gives (its artifactType, else its config media type, as the OCI
 // referrers API reports it). Nothing is trusted: bundles are verified later.
-// cosign's bound on signatures per image; entries past it stay unresolved.
-const MAX_RESOLVED = 1000;
-const IN_FLIGHT = 4;
 const unresolved = (artifactType) => !artifactType || artifactType === client_MEDIA.empty;
-async function resolveArtifactTypes(client, repo, index) {
+// `limits`: the verifier's item bound (entries past it stay unresolved) and
+// reads in flight. `fetched`, when given, keeps each manifest read here by
+// digest, so the verifier does not read it a second time.
+async function resolveArtifactTypes(client, repo, index, limits, fetched) {
     const manifests = Array.isArray(index.manifests) ? [...index.manifests] : [];
-    const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, MAX_RESOLVED);
-    for (let start = 0; start < todo.length; start += IN_FLIGHT) {
-        await Promise.all(todo.slice(start, start + IN_FLIGHT).map(async (i) => {
-            const d = manifests[i];
-            if (!d)
-                return;
-            const found = await client.getManifest(repo, d.digest);
-            const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
-            if (artifactType && artifactType !== d.artifactType)
-                manifests[i] = { ...d, artifactType };
-        }));
-    }
+    const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, limits.items);
+    await mapConcurrent(todo, limits.concurrency, async (i) => {
+        const d = manifests[i];
+        if (!d)
+            return;
+        const found = await client.getManifest(repo, d.digest);
+        if (found)
+            fetched?.set(d.digest, found);
+        const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
+        if (artifactType && artifactType !== d.artifactType)
+            manifests[i] = { ...d, artifactType };
+    });
     return { ...index, manifests };
 }
 
@@ -44029,29 +44072,29 @@ async function readClassicLayer(client, repo, descriptor, budget) {
     budget.spend(bytes.length);
     return bytes;
 }
-// Sigstore bundles attached as OCI 1.1 referrers: the referrers API when the
-// registry has it, else the `sha256-<hex>` fallback index tag. Each manifest
-// is listed once however often the index repeats it.
 async function listReferrers(client, repo, digest) {
-    const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest));
+    const fetched = new Map();
+    const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest, fetched));
     const listed = Array.isArray(index?.manifests) ? index.manifests : [];
     const unique = new Map();
     for (const d of listed) {
-        if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest))
-            unique.set(d.digest, d);
+        if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest)) {
+            const manifest = fetched.get(d.digest);
+            unique.set(d.digest, manifest ? { ...d, fetched: manifest } : d);
+        }
     }
     if (unique.size > DISCOVERY_LIMITS.items) {
         throw new errors/* ActionError */.l('REGISTRY', `${client.registry}/${repo}: ${unique.size} bundle referrers are attached to ${digest}, over the limit of ${DISCOVERY_LIMITS.items}; not one was checked, since any could be forged: delete stale referrers`);
     }
     return [...unique.values()];
 }
-async function fallbackIndex(client, repo, digest) {
+async function fallbackIndex(client, repo, digest, fetched) {
     const found = await client.getManifest(repo, reference_digestTag(digest));
-    return found?.mediaType === client_MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest) : undefined;
+    return found?.mediaType === client_MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest, DISCOVERY_LIMITS, fetched) : undefined;
 }
 async function readReferrer(client, repo, d, budget) {
     const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
-    const found = await client.getManifest(repo, d.digest);
+    const found = d.fetched ?? (await client.getManifest(repo, d.digest));
     if (!found)
         return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
     budget.spend(found.bytes.length);
@@ -44068,32 +44111,8 @@ async function readReferrer(client, repo, d, budget) {
 
 // EXTERNAL MODULE: ./lib/verify/policy.js
 var verify_policy = __nccwpck_require__(9431);
-;// CONCATENATED MODULE: ./lib/verify/pool.js
-// Runs `fn` over `items` with at most `limit` calls in flight, results in
-// input order. On the first failure no new call starts; the ones in flight
-// are awaited before rejecting, so no request outlives the call.
-async function mapConcurrent(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    let failed;
-    const worker = async () => {
-        while (!failed && next < items.length) {
-            const i = next++;
-            try {
-                results[i] = await fn(items[i], i);
-            }
-            catch (err) {
-                failed ??= { err };
-            }
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    if (failed)
-        throw failed.err;
-    return results;
-}
-
 ;// CONCATENATED MODULE: ./lib/verify/image.js
+
 
 
 
@@ -44172,13 +44191,6 @@ async function verifyImage(client, repo, name, reference, opts) {
     const fromReferrers = (await mapConcurrent(tasks, DISCOVERY_LIMITS.concurrency, (task) => task())).flat();
     const items = [...[...sigs, ...atts].map((e) => classic.get(e)), ...fromReferrers];
     return { verdict: judge(`${name}@${digest}`, digest, items, opts), platforms: platformImages(manifest.manifest) };
-}
-// The platform images an index lists (BuildKit's attestation manifests,
-// filed under unknown/unknown, are not images anyone pulls).
-function platformImages(m) {
-    return (m.manifests ?? [])
-        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === client_MEDIA.ociManifest || d.mediaType === client_MEDIA.dockerManifest))
-        .map((d) => ({ digest: d.digest, platform: [d.platform?.os, d.platform?.architecture, d.platform?.variant].filter(Boolean).join('/') }));
 }
 function declaredSize(e) {
     const size = e.descriptor.size;

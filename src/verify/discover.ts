@@ -1,7 +1,7 @@
 import { BUNDLE_ANNOTATIONS, COSIGN } from '../attach.js';
 import { ActionError } from '../errors.js';
 import { formatBytes } from '../http.js';
-import { MEDIA, type Descriptor, type RegistryClient } from '../oci/client.js';
+import { MEDIA, type Descriptor, type FetchedManifest, type RegistryClient } from '../oci/client.js';
 import { resolveArtifactTypes } from './fallback-index.js';
 import { digestTag } from '../oci/reference.js';
 
@@ -103,13 +103,22 @@ export async function readClassicLayer(client: RegistryClient, repo: string, des
 
 // Sigstore bundles attached as OCI 1.1 referrers: the referrers API when the
 // registry has it, else the `sha256-<hex>` fallback index tag. Each manifest
-// is listed once however often the index repeats it.
-export async function listReferrers(client: RegistryClient, repo: string, digest: string): Promise<Descriptor[]> {
-  const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest));
+// is listed once however often the index repeats it; one already read to
+// learn its artifact type comes with it (`fetched`) and is not read again.
+export interface ListedReferrer extends Descriptor {
+  fetched?: FetchedManifest;
+}
+
+export async function listReferrers(client: RegistryClient, repo: string, digest: string): Promise<ListedReferrer[]> {
+  const fetched = new Map<string, FetchedManifest>();
+  const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest, fetched));
   const listed = Array.isArray(index?.manifests) ? index.manifests : [];
-  const unique = new Map<string, Descriptor>();
+  const unique = new Map<string, ListedReferrer>();
   for (const d of listed) {
-    if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest)) unique.set(d.digest, d);
+    if (typeof d?.digest === 'string' && (d.artifactType ?? '').startsWith(BUNDLE_ARTIFACT_PREFIX) && !unique.has(d.digest)) {
+      const manifest = fetched.get(d.digest);
+      unique.set(d.digest, manifest ? { ...d, fetched: manifest } : d);
+    }
   }
   if (unique.size > DISCOVERY_LIMITS.items) {
     throw new ActionError(
@@ -120,14 +129,14 @@ export async function listReferrers(client: RegistryClient, repo: string, digest
   return [...unique.values()];
 }
 
-async function fallbackIndex(client: RegistryClient, repo: string, digest: string) {
+async function fallbackIndex(client: RegistryClient, repo: string, digest: string, fetched: Map<string, FetchedManifest>) {
   const found = await client.getManifest(repo, digestTag(digest));
-  return found?.mediaType === MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest, DISCOVERY_LIMITS) : undefined;
+  return found?.mediaType === MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest, DISCOVERY_LIMITS, fetched) : undefined;
 }
 
-export async function readReferrer(client: RegistryClient, repo: string, d: Descriptor, budget: ReadBudget): Promise<FoundReferrer> {
+export async function readReferrer(client: RegistryClient, repo: string, d: ListedReferrer, budget: ReadBudget): Promise<FoundReferrer> {
   const predicateType = d.annotations?.[BUNDLE_ANNOTATIONS.predicateType];
-  const found = await client.getManifest(repo, d.digest);
+  const found = d.fetched ?? (await client.getManifest(repo, d.digest));
   if (!found) return { manifestDigest: d.digest, predicateType, problem: 'the referrer manifest is listed but missing' };
   budget.spend(found.bytes.length);
   const m = found.manifest;

@@ -1,4 +1,4 @@
-import { MEDIA, type Manifest, type RegistryClient } from '../oci/client.js';
+import { MEDIA, type FetchedManifest, type Manifest, type RegistryClient } from '../oci/client.js';
 import { mapConcurrent } from './pool.js';
 
 // The `sha256-<hex>` fallback index is written by clients, not the registry,
@@ -12,12 +12,15 @@ import { mapConcurrent } from './pool.js';
 
 const unresolved = (artifactType: string | undefined) => !artifactType || artifactType === MEDIA.empty;
 
-// `limits`: the verifier's item bound (entries past it stay unresolved) and reads in flight.
+// `limits`: the verifier's item bound (entries past it stay unresolved) and
+// reads in flight. `fetched`, when given, keeps each manifest read here by
+// digest, so the verifier does not read it a second time.
 export async function resolveArtifactTypes(
   client: RegistryClient,
   repo: string,
   index: Manifest,
   limits: { items: number; concurrency: number },
+  fetched?: Map<string, FetchedManifest>,
 ): Promise<Manifest> {
   const manifests = Array.isArray(index.manifests) ? [...index.manifests] : [];
   const todo = manifests.flatMap((d, i) => (typeof d?.digest === 'string' && unresolved(d.artifactType) ? [i] : [])).slice(0, limits.items);
@@ -25,6 +28,7 @@ export async function resolveArtifactTypes(
     const d = manifests[i];
     if (!d) return;
     const found = await client.getManifest(repo, d.digest);
+    if (found) fetched?.set(d.digest, found);
     const artifactType = found?.manifest.artifactType ?? found?.manifest.config?.mediaType;
     if (artifactType && artifactType !== d.artifactType) manifests[i] = { ...d, artifactType };
   });
