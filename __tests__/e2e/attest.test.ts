@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   fallbackReferrers,
@@ -15,8 +14,9 @@ import {
   verifySET,
   type Trust,
 } from '../../test/harness/checks.js';
-import { errorLines, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { errorLines, type ActionRun } from '../../test/harness/run-action.js';
+import { stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // SBOM and SLSA provenance as signed in-toto attestations: logged to Rekor,
 // attached as cosign .att layers and as referrer bundles, checked
@@ -27,22 +27,16 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
 const SLSA = 'https://slsa.dev/provenance/v1';
 const CDX = 'https://cyclonedx.org/bom';
 
-let stack: Stack;
+const lib = await stackLib();
+// A prefilled log: global indexes differ from the proof's local ones.
+const stack = useStack({ name: 'attest-e2e', rekorPrefill: 5000 });
 let trust: Trust;
-let lib: Awaited<ReturnType<typeof stackLib>>;
 
-beforeAll(async () => {
-  lib = await stackLib();
-  // A prefilled log: global indexes differ from the proof's local ones.
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'attest-e2e-')), rekorPrefill: 5000 });
+beforeAll(() => {
   trust = loadTrust(stack.trustedRoot);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
-const run = (inputs: Record<string, string>) => runAction({ inputs: { ...stackInputs(stack), ...inputs }, env: stack.env });
+const run = (inputs: Record<string, string>) => stack.run(inputs);
 
 function statementOf(bundle: any): Record<string, any> {
   return JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8')) as Record<string, any>;
@@ -153,7 +147,7 @@ describe('sign + SBOM + provenance, attached both ways', () => {
     const refs = await fallbackReferrers(img.name, img.digest);
     const types = refs.map((r) => r.manifest.annotations?.['dev.sigstore.bundle.predicateType']).sort();
     expect(types).toEqual([CDX, 'https://sigstore.dev/cosign/sign/v1', SLSA]);
-    const cache = mkdtempSync(join(tmpdir(), 'tuf-'));
+    const cache = stack.tempDir('tuf-');
     for (const r of refs) {
       sigstoreVerify(trust, r.bundle, SAN, ISSUER);
       expect(statementOf(r.bundle)['subject'][0].digest.sha256).toBe(img.digest.slice(7));
@@ -211,7 +205,7 @@ describe('sbom: <path>', () => {
   let dir: string;
   beforeAll(async () => {
     img = await lib.pushFixtureImage(stack, 'octo-org/sbomfile');
-    dir = mkdtempSync(join(tmpdir(), 'sbomfile-'));
+    dir = stack.tempDir('sbomfile-');
   });
 
   it('attests a CycloneDX file as is', async () => {

@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getManifest, tagFor } from '../../test/harness/checks.js';
 import { errorLines, ROOT, runAction } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { stackInputs, stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // The bundled `sign-attest` CLI as a user meets it: help and version for
 // every command, verdict lines first, a ref-only identity mismatch that
@@ -17,9 +17,8 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const REPO = 'octo-org/cli';
 
-let stack: Stack;
-let lib: Awaited<ReturnType<typeof stackLib>>;
-let work: string;
+const lib = await stackLib();
+const stack = useStack({ name: 'cli', auth: true, fixture: REPO });
 let img: PushedImage;
 let index: string;
 let platforms: string[];
@@ -33,7 +32,7 @@ interface Run {
 
 function cli(args: string[], stdin = ''): Promise<Run> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: work } });
+    const child = spawn(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], { env: { PATH: process.env['PATH'] ?? '', HOME: stack.work } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -54,10 +53,7 @@ const SAN = () => stack.identity.subjectAlternativeName;
 const policy = (san = SAN()) => ['--certificate-identity', san, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
 
 beforeAll(async () => {
-  lib = await stackLib();
-  work = mkdtempSync(join(tmpdir(), 'cli-'));
-  stack = await lib.startStack({ stateDir: join(work, 'stack'), auth: true });
-  img = await lib.pushFixtureImage(stack, REPO);
+  img = stack.image;
   const base = (await getManifest(img.name, img.digest)) as Record<string, unknown>;
   const amd64 = await put(stack.registry, REPO, 'amd64', { ...base, annotations: { platform: 'amd64' } }, OCI_MANIFEST);
   const arm64 = await put(stack.registry, REPO, 'arm64', { ...base, annotations: { platform: 'arm64' } }, OCI_MANIFEST);
@@ -81,10 +77,6 @@ beforeAll(async () => {
   expect(errorLines(r)).toEqual([]);
   provenanceBundle = r.outputs['provenance-bundle'] as string;
 }, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('help and version', () => {
   it.each([['--help'], ['-h'], ['help']])('%s lists every command with a one-line description and examples', async (flag) => {

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import {
   fallbackReferrers,
@@ -19,7 +18,8 @@ import {
   type Trust,
 } from '../../test/harness/checks.js';
 import { errorLines, FAKE_GITHUB_TOKEN, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // Hardening, end to end, against the offline stack: faults injected by a
 // seeded proxy must not lose or duplicate anything; Rekor down for good must
@@ -78,25 +78,22 @@ const proxyLib = async () => (await import(PROXY_MODULE)) as FaultProxyModule;
 
 // ---------- shared stack ----------
 
-let stack: Stack;
+const lib = await stackLib();
+const stack = useStack({ name: 'hardening-e2e', auth: true });
 let trust: Trust;
-let lib: Awaited<ReturnType<typeof stackLib>>;
 const proxies: FaultProxy[] = [];
 
-beforeAll(async () => {
+beforeAll(() => {
   expect(process.version.startsWith('v24.')).toBe(true);
-  lib = await stackLib();
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'hardening-e2e-')), auth: true });
   trust = loadTrust(stack.trustedRoot);
 });
 
 afterAll(async () => {
   for (const p of proxies) await p.close().catch(() => undefined);
-  await stack?.stop();
 });
 
 function run(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
-  return runAction({ inputs: { ...stackInputs(stack), ...inputs }, env: { ...stack.env, ...env } });
+  return stack.run(inputs, { env });
 }
 
 // ---------- independent registry / log reads ----------
@@ -408,9 +405,10 @@ describe('bad input: exit 1, one ::error:: line naming problem and fix, no stack
   const REPO = 'octo-org/bad-input';
   const AUTH_REPO = 'octo-org/bad-input-private';
   const PASSWORD = 'wrong-password-Xq7Zp';
-  const tmp = mkdtempSync(join(tmpdir(), 'bad-input-'));
+  let tmp: string;
 
   beforeAll(async () => {
+    tmp = stack.tempDir('bad-input-');
     img = await lib.pushFixtureImage(stack, REPO);
     authImg = await lib.pushFixtureImage(stack, AUTH_REPO, 'latest', { auth: true });
   });

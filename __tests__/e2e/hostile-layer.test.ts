@@ -1,37 +1,25 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { errorLines, runAction } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
+import { stackInputs } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 import { END, file, header, padded } from '../unit/helpers/tarbuild.js';
 
 // A pushed image with a layer that Go's archive/tar (containerd, moby) refuses:
 // the action must stop in the SBOM step with one ::error:: naming the layer,
 // exit 1, and write nothing to Rekor or the registry.
 
-let stack: Stack;
-let lib: Awaited<ReturnType<typeof stackLib>>;
-let work: string;
-
-beforeAll(async () => {
-  lib = await stackLib();
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'hostile-layer-e2e-')) });
-  work = mkdtempSync(join(tmpdir(), 'hostile-layer-'));
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
+const stack = useStack({ name: 'hostile-layer-e2e' });
 
 const sha = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
 // An OCI layout whose one layer is `tar`, gzipped; pushed with skopeo. Returns the image and layer digests.
 function pushImage(repo: string, tar: Buffer): { ref: string; layer: string } {
-  const dir = join(work, repo.replace(/\//g, '_'));
+  const dir = join(stack.work, repo.replace(/\//g, '_'));
   mkdirSync(join(dir, 'blobs/sha256'), { recursive: true });
   const put = (b: Buffer) => {
     const d = sha(b);

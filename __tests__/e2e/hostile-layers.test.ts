@@ -1,11 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
+import { stackInputs, stackLib } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 import { MAX_COMPONENTS, MAX_KEPT_FILES, MAX_SYMLINKS } from '../../src/catalogers/limits.js';
 import { dpkgLayer, hostileLayers, whiteoutLayers } from '../../test/hostile/layers.mjs';
 
@@ -20,8 +20,7 @@ const KILL_MS = 90_000;
 const MAX_RSS_MB = 350;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 
-let stack: Stack;
-let work: string;
+const stack = useStack({ name: 'hostile-e2e' });
 
 const digestOf = (b: Buffer) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
 
@@ -65,7 +64,7 @@ interface Measured {
 // The action with only the SBOM on, its peak RSS taken by a preloaded probe.
 async function scan(repo: string, tars: Buffer[]): Promise<Measured> {
   const ref = await pushLayers(repo, tars);
-  const probe = join(work, `${repo.replace(/\W/g, '_')}.rss`);
+  const probe = join(stack.work, `${repo.replace(/\W/g, '_')}.rss`);
   const run = await runAction({
     inputs: { ...stackInputs(stack), images: ref, sign: 'false', provenance: 'false', sbom: 'generate', attach: 'none' },
     env: { ...stack.env, NODE_OPTIONS: `--import=${join(ROOT, 'test/harness/peak-rss.mjs')}`, PEAK_RSS_FILE: probe },
@@ -80,16 +79,6 @@ function endedWithin(m: Measured): void {
   expect(m.run.killed).toBe(false);
   expect(m.rssMB).toBeLessThan(MAX_RSS_MB);
 }
-
-beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'hostile-e2e-'));
-  stack = await (await stackLib()).startStack({ stateDir: join(work, 'stack') });
-}, 120_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
 
 const layersOf = (name: string) => (hostileLayers[name] as () => Buffer[])();
 // @actions/core escapes ':' in annotation properties.

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startHostileRegistry, type HostileRegistry } from '../../test/harness/hostile-registry.mjs';
 import { peakRssEnv, readPeakRssMB } from '../../test/harness/peak-rss.mjs';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
+import { useTempDir } from '../../test/harness/use-stack.js';
 
 // The bundled verify action, CLI and signing action (dist/, as a runner runs
 // them) against a registry that answers with 1 GiB manifests and blobs,
@@ -25,12 +25,13 @@ const SAN = 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
 let reg: HostileRegistry;
+const tmp = useTempDir('hostile-registry-e2e');
 let work: string;
 let trustedRoot: string;
 
 beforeAll(async () => {
   reg = await startHostileRegistry({ big: 1024 ** 3, count: 5000 });
-  work = mkdtempSync(join(tmpdir(), 'hostile-e2e-'));
+  work = tmp.path;
   // The public-good root embedded in @sigstore/tuf: a real root, read offline.
   const seeds = JSON.parse(readFileSync(join(ROOT, 'node_modules/@sigstore/tuf/seeds.json'), 'utf8')) as Record<string, { targets: Record<string, string> }>;
   trustedRoot = join(work, 'trusted_root.json');

@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { appendCosignLayers, COSIGN } from '../../src/attach.js';
 import { Http } from '../../src/http.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { requestCertificate } from '../../src/sigstore/fulcio.js';
 import { createEntry } from '../../src/sigstore/rekor.js';
 import { getManifest, tagFor } from '../../test/harness/checks.js';
-import { stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // Retries must not duplicate anything: a Rekor 409 hands back the entry
 // already logged, and writing an identical cosign layer twice keeps one.
 
-let stack: Stack;
-let lib: Awaited<ReturnType<typeof stackLib>>;
+const lib = await stackLib();
+const stack = useStack({ name: 'idem' });
 const http = new Http({ retryBudgetMs: 5000 });
-
-beforeAll(async () => {
-  lib = await stackLib();
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'idem-')) });
-});
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('Rekor 409', () => {
   it('returns the existing entry when the same entry is posted twice', async () => {

@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getManifest, tagFor } from '../../test/harness/checks.js';
-import { errorLines, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { errorLines, type ActionRun } from '../../test/harness/run-action.js';
+import { stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // What a user reads: the log of a multi-platform run (one group per image,
 // no interleaving, one line per artifact, the self-verification and every
@@ -20,12 +20,11 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const REPO = 'octo-org/logs';
 
-let stack: Stack;
-let lib: Awaited<ReturnType<typeof stackLib>>;
+const lib = await stackLib();
+const stack = useStack({ name: 'logs' });
 let img: PushedImage;
 let index: { digest: string };
 let platforms: { digest: string; platform: string }[];
-let tmp: string;
 
 // Pushes the fixture image to `repo` plus two platform manifests over its
 // layers and an index listing them.
@@ -58,14 +57,7 @@ async function pushIndex(repo: string) {
 }
 
 beforeAll(async () => {
-  lib = await stackLib();
-  tmp = mkdtempSync(join(tmpdir(), 'logs-'));
-  stack = await lib.startStack({ stateDir: join(tmp, 'stack') });
   ({ img, index, platforms } = await pushIndex(REPO));
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function put(repo: string, ref: string, body: object, mediaType: string): Promise<{ digest: string; size: number }> {
@@ -75,8 +67,7 @@ async function put(repo: string, ref: string, body: object, mediaType: string): 
   return { digest: `sha256:${createHash('sha256').update(bytes).digest('hex')}`, size: bytes.length };
 }
 
-const run = (inputs: Record<string, string>, env: Record<string, string> = {}) =>
-  runAction({ inputs: { ...stackInputs(stack), ...inputs }, env: { ...stack.env, ...env } });
+const run = (inputs: Record<string, string>, env: Record<string, string> = {}) => stack.run(inputs, { env });
 
 // The log's lines without the runner's masking and debug commands.
 const infoLines = (r: ActionRun) =>
@@ -152,7 +143,7 @@ describe('a supplied sbom file with a multi-platform index', () => {
   it('is attested on the index only, and the log says what each platform got', async () => {
     // A repository of its own, so no earlier run's attestations are found.
     const { img, index, platforms } = await pushIndex('octo-org/supplied-sbom');
-    const path = join(tmp, 'bom.cdx.json');
+    const path = join(stack.work, 'bom.cdx.json');
     writeFileSync(path, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components: [] }));
     const r = await run({ images: `${img.name}@${index.digest}`, sbom: path });
     expect(errorLines(r)).toEqual([]);

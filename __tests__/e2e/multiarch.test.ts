@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { getManifest, loadTrust, sigstoreVerify, tagFor, type Trust } from '../../test/harness/checks.js';
 import { errorLines, runAction } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
+import { stackInputs, stackLib } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // A multi-platform index: the index and every platform image in it get their
 // own signature, provenance and SBOM; a platform's SBOM catalogs its layers
@@ -16,18 +15,12 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-let stack: Stack;
+const lib = await stackLib();
+const stack = useStack({ name: 'multiarch' });
 let trust: Trust;
-let lib: Awaited<ReturnType<typeof stackLib>>;
 
-beforeAll(async () => {
-  lib = await stackLib();
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'multiarch-')) });
+beforeAll(() => {
   trust = loadTrust(stack.trustedRoot);
-});
-
-afterAll(async () => {
-  await stack?.stop();
 });
 
 async function put(repo: string, ref: string, body: object, mediaType: string): Promise<{ digest: string; size: number }> {

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createHash, generateKeyPairSync, sign, X509Certificate } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -27,6 +26,7 @@ import { requestCertificate } from '../../src/sigstore/fulcio.js';
 import { createEntry, type ProposedEntry } from '../../src/sigstore/rekor.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // The bundled action against the real Sigstore services (Fulcio with a CT log,
 // Rekor v1 on Trillian + MariaDB, the timestamp authority), then checked with
@@ -129,19 +129,17 @@ describeReal('the action against the real Sigstore services', () => {
   let san: string;
   let issuer: string;
 
+  const real = useStack({ name: 'real-sigstore-e2e', real: true });
+
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'real-sigstore-e2e-'));
-    stack = await lib.startStack({ stateDir: join(work, 'stack'), real: true });
+    stack = real;
+    work = real.work;
     trust = loadTrust(stack.trustedRoot);
     san = stack.identity.subjectAlternativeName;
     issuer = stack.identity.issuer;
     img = await lib.pushFixtureImage(stack, 'octo-org/real');
     signed = await run({ images: img.ref, 'tsa-url': stack.tsaURL });
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('signs and attests (SBOM + provenance) with no error', () => {
     expect(errorLines(signed)).toEqual([]);
@@ -288,13 +286,11 @@ describeReal('the action against the real Sigstore services', () => {
 // trusted root, proven with sigstore-js's own v2 client.
 const describeV2 = missing.length === 0 && lib.hasRekorV2() ? describe : describe.skip;
 describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'real-sigstore-v2-'));
-    stack = await lib.startStack({ stateDir: join(work, 'stack'), real: true });
-  }, 300_000);
+  const v2 = useStack({ name: 'real-sigstore-v2', real: true });
 
-  afterAll(async () => {
-    await stack?.stop();
+  beforeAll(() => {
+    stack = v2;
+    work = v2.work;
   });
 
   const witnesses = () => [new RekorWitness({ rekorBaseURL: stack.rekorV2URL ?? '', majorApiVersion: 2 }), new TSAWitness({ tsaBaseURL: stack.tsaURL })];
@@ -448,19 +444,11 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
 });
 
 describeReal('Rekor v1 refusing a body larger than --max_request_body_size', () => {
-  let small: Stack;
-  beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'real-sigstore-limit-'));
-    small = await lib.startStack({ stateDir: join(work, 'stack'), real: true, rekorMaxBodySize: 8 * 1024 });
-  }, 300_000);
-
-  afterAll(async () => {
-    await small?.stop();
-  });
+  const small = useStack({ name: 'real-sigstore-limit', real: true, rekorMaxBodySize: 8 * 1024 });
 
   it('ends with one error naming the size, the limit and the ways out, and attaches nothing', async () => {
     const img = await lib.pushFixtureImage(small, 'octo-org/big-sbom');
-    const sbom = join(work, 'big.cdx.json');
+    const sbom = join(small.work, 'big.cdx.json');
     const components = Array.from({ length: 400 }, (_, i) => ({ type: 'library', name: `pkg-${i}`, version: '1.0.0', purl: `pkg:npm/pkg-${i}@1.0.0` }));
     writeFileSync(sbom, JSON.stringify({ bomFormat: 'CycloneDX', specVersion: '1.6', version: 1, components }));
     const r = await runAction({ inputs: { ...stackInputs(small), images: img.ref, sbom, provenance: 'false', sign: 'false' }, env: small.env });

@@ -1,14 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { validateCycloneDx } from '../../src/sbom.js';
 import { getManifest } from '../../test/harness/checks.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { spdxSchemaErrors } from '../../test/harness/spdx-schema.js';
-import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { stackInputs, stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // `sign-attest sbom` through the bundled CLI for every source and format,
 // and the action's sbom-format input: CycloneDX and SPDX as two signed
@@ -17,7 +17,7 @@ import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-let stack: Stack;
+const stack = useStack({ name: 'sbom-e2e', auth: true, fixture: { repo: 'octo-org/sbom', tag: 'v1' } });
 let work: string;
 let img: PushedImage;
 let layoutDigest: string;
@@ -62,9 +62,8 @@ const spdxPurls = (doc: Record<string, any>) =>
 
 beforeAll(async () => {
   const lib = await stackLib();
-  work = mkdtempSync(join(tmpdir(), 'sbom-e2e-'));
-  stack = await lib.startStack({ stateDir: join(work, 'stack'), auth: true });
-  img = await lib.pushFixtureImage(stack, 'octo-org/sbom', 'v1');
+  work = stack.work;
+  img = stack.image;
   layoutDigest = await lib.buildFixtureLayout(join(work, 'layout'), 'v1');
   execFileSync('skopeo', ['copy', '--quiet', `oci:${join(work, 'layout')}:v1`, `oci-archive:${join(work, 'oci.tar')}:v1`]);
   execFileSync('skopeo', ['copy', '--quiet', `oci:${join(work, 'layout')}:v1`, `docker-archive:${join(work, 'docker.tar')}:example.org/app:v1`]);
@@ -92,10 +91,6 @@ beforeAll(async () => {
     OCI_INDEX,
   );
 }, 180_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 describe('sign-attest sbom: every source, every format, one scan', () => {
   const sources = () => [

@@ -1,6 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   fallbackReferrers,
@@ -17,7 +16,8 @@ import {
   type Trust,
 } from '../../test/harness/checks.js';
 import { errorLines, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
+import { stackInputs, stackLib, type PushedImage } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // The spine, end to end: the bundled action run as a runner runs it against a
 // real registry and the Sigstore stand-in, then checked independently.
@@ -25,23 +25,17 @@ import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/
 const SAN = 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';
 
-let stack: Stack;
+const lib = await stackLib();
+const stack = useStack({ name: 'sign-e2e', auth: true });
 let trust: Trust;
-let lib: Awaited<ReturnType<typeof stackLib>>;
 
-beforeAll(async () => {
+beforeAll(() => {
   expect(process.version.startsWith('v24.')).toBe(true);
-  lib = await stackLib();
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'sign-e2e-')), auth: true });
   trust = loadTrust(stack.trustedRoot);
 });
 
-afterAll(async () => {
-  await stack?.stop();
-});
-
 function run(inputs: Record<string, string>, env: Record<string, string | undefined> = {}): Promise<ActionRun> {
-  return runAction({ inputs: { ...stackInputs(stack), ...inputs }, env: { ...stack.env, ...env } });
+  return stack.run(inputs, { env });
 }
 
 describe('signing a pushed image (sbom: false)', () => {
@@ -137,7 +131,7 @@ describe('signing a pushed image (sbom: false)', () => {
   });
 
   it('writes bundles the sigstore CLI accepts through the TUF mirror', async () => {
-    const cache = mkdtempSync(join(tmpdir(), 'tuf-cache-'));
+    const cache = stack.tempDir('tuf-cache-');
     const payloadFile = join(cache, 'payload.json');
     const sig = await getManifest(img.name, tagFor(img.digest, '.sig'));
     writeFileSync(payloadFile, await getBlob(img.name, sig!.layers![0]!.digest));
@@ -258,7 +252,7 @@ describe('bad input and faults: one line, exit 1, nothing written', () => {
     const { generateKeyPairSync } = await import('node:crypto');
     const der = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ type: 'spki', format: 'der' });
     for (const t of other.tlogs) t.publicKey.rawBytes = der.toString('base64');
-    const path = join(mkdtempSync(join(tmpdir(), 'root-')), 'trusted_root.json');
+    const path = join(stack.tempDir('root-'), 'trusted_root.json');
     writeFileSync(path, JSON.stringify(other));
     const r = await run({ images: img.ref, sbom: 'false', 'trusted-root': path });
     expect(r.code).toBe(1);
@@ -270,7 +264,7 @@ describe('bad input and faults: one line, exit 1, nothing written', () => {
 describe('registry credentials from ~/.docker/config.json', () => {
   it('uses `auths` as docker/login-action leaves them', async () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/dockercfg', 'latest', { auth: true });
-    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const home = stack.tempDir('home-');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(home, '.docker'));
     writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [stack.authRegistry ?? '']: { auth: Buffer.from('tester:secret').toString('base64') } } }));
@@ -281,7 +275,7 @@ describe('registry credentials from ~/.docker/config.json', () => {
 
   it('asks a credential helper (docker-credential-<name> get) when config names one', async () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/credhelper', 'latest', { auth: true });
-    const home = mkdtempSync(join(tmpdir(), 'home-'));
+    const home = stack.tempDir('home-');
     const { mkdirSync, chmodSync } = await import('node:fs');
     mkdirSync(join(home, '.docker'));
     mkdirSync(join(home, 'bin'));

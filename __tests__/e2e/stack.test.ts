@@ -1,11 +1,10 @@
 // Proves the offline integration stack itself: fake GitHub OIDC, Fulcio, Rekor,
 // TSA, TUF mirror and the OCI registries behave like the real services as far
 // as our action and the sigstore-js clients can tell.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
@@ -21,6 +20,7 @@ import {
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import * as jose from 'jose';
 import { verify as sigstoreVerify } from 'sigstore';
+import { useStack } from '../../test/harness/use-stack.js';
 import type { Stack } from '../../test/stack/stack.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -121,20 +121,13 @@ function cliVerify(stack: Stack, bundleFile: string, identity: string, blobFile?
 }
 
 describe('offline integration stack', () => {
-  let stack: Stack;
+  const stack = useStack({ name: 'stack-e2e', auth: true });
   let stateDir: string;
   let startMs: number;
 
-  beforeAll(async () => {
-    stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-e2e-'));
-    const t0 = performance.now();
-    stack = await lib.startStack({ stateDir, auth: true });
-    startMs = performance.now() - t0;
-  });
-
-  afterAll(async () => {
-    await stack?.stop();
-    fs.rmSync(stateDir, { recursive: true, force: true });
+  beforeAll(() => {
+    stateDir = stack.stateDir;
+    startMs = stack.startMs;
   });
 
   it('runs on Node 24 and starts quickly', () => {
@@ -472,19 +465,14 @@ describe('offline integration stack', () => {
   });
 
   describe('Rekor prefill (separate stack)', () => {
+    const other = useStack({ name: 'stack-prefill', rekorPrefill: 1000 });
+
     it('starts the log at the given index with shard-local proof indexes, and bundles still verify', async () => {
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stack-prefill-'));
-      const other = await lib.startStack({ stateDir: dir, rekorPrefill: 1000 });
-      try {
-        const json = await dsseBundle(other, { prefill: true });
-        const tlog = json.verificationMaterial.tlogEntries[0];
-        expect(tlog.logIndex).toBe('1000');
-        expect(tlog.inclusionProof.logIndex).toBeUndefined(); // shard-local 0, dropped by proto3 JSON
-        verifier(other).verify(toSignedEntity(bundleFromJSON(json)), POLICY);
-      } finally {
-        await other.stop();
-        fs.rmSync(dir, { recursive: true, force: true });
-      }
+      const json = await dsseBundle(other, { prefill: true });
+      const tlog = json.verificationMaterial.tlogEntries[0];
+      expect(tlog.logIndex).toBe('1000');
+      expect(tlog.inclusionProof.logIndex).toBeUndefined(); // shard-local 0, dropped by proto3 JSON
+      verifier(other).verify(toSignedEntity(bundleFromJSON(json)), POLICY);
     });
   });
 

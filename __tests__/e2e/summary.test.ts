@@ -1,14 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import yaml from 'js-yaml';
 import { marked, type Tokens } from 'marked';
 import { getManifest } from '../../test/harness/checks.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
+import { stackInputs } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // The step summary of a real multi-platform run, used as a maintainer would:
 // every Rekor link opens its entry on the private instance, and each image's
@@ -17,7 +16,7 @@ import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
-let stack: Stack;
+const stack = useStack({ name: 'summary', fixture: 'octo-org/summary' });
 let run: ActionRun;
 let digests: string[];
 let name: string;
@@ -30,9 +29,7 @@ async function put(repo: string, ref: string, body: object, mediaType: string): 
 }
 
 beforeAll(async () => {
-  const lib = await stackLib();
-  stack = await lib.startStack({ stateDir: mkdtempSync(join(tmpdir(), 'summary-')) });
-  const img = await lib.pushFixtureImage(stack, 'octo-org/summary');
+  const img = stack.image;
   name = img.name;
   const base = (await getManifest(img.name, img.digest)) as Record<string, unknown>;
   const amd64 = await put('octo-org/summary', 'amd64', { ...base, annotations: { platform: 'amd64' } }, OCI_MANIFEST);
@@ -56,10 +53,6 @@ beforeAll(async () => {
     env: { ...stack.env, GITHUB_ACTION_REPOSITORY: 'acme/sign-attest-action', GITHUB_ACTION_REF: 'v9' },
   });
 }, 300_000);
-
-afterAll(async () => {
-  await stack?.stop();
-});
 
 // Each <details> block's code blocks, in page order.
 function detailsCode(md: string): Tokens.Code[][] {
@@ -103,7 +96,7 @@ describe('the step summary of a multi-platform run', () => {
   it("each image's sign-attest command passes as printed, and fails for another signer", async () => {
     const blocks = detailsCode(run.summary);
     expect(blocks).toHaveLength(3);
-    const home = mkdtempSync(join(tmpdir(), 'summary-cli-'));
+    const home = stack.tempDir('summary-cli-');
     for (const [i, block] of blocks.entries()) {
       const cli = block[2]!.text;
       expect(cli).toContain(`${name}@${digests[i]}`);

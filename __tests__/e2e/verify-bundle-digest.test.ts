@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleToJSON } from '@sigstore/bundle';
 import { RFC3161Timestamp } from '@sigstore/core';
 import { FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, TSAWitness } from '@sigstore/sign';
 import { ROOT } from '../../test/harness/run-action.js';
 import { stackLib, type Stack } from '../../test/harness/stack.js';
+import { useStack } from '../../test/harness/use-stack.js';
 
 // `sign-attest verify-bundle` as the Sigstore conformance protocol drives it,
 // on message-signature bundles made on our stack: verified against the
@@ -92,20 +92,15 @@ const withDigest = (bundle: Json, digest: string): Json => {
 const rfc3339 = (ms: number) => new Date(ms).toISOString();
 
 describe('verify-bundle on a message-signature bundle (Rekor v1)', () => {
-  let stack: Stack;
+  const stack = useStack({ name: 'verify-digest' });
   let c: Case;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'verify-digest-'));
-    stack = await lib.startStack({ stateDir: join(dir, 'stack') });
+    const dir = stack.work;
     const data = Buffer.from('an artifact verified by its digest\n');
     c = new Case(stack, dir, data, await messageBundle(stack, data, new RekorWitness({ rekorBaseURL: stack.rekorURL })));
     expect(c.bundle['verificationMaterial']['tlogEntries'][0]['kindVersion']).toEqual({ kind: 'hashedrekord', version: '0.0.1' });
   }, 120_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('verifies against the sha256 digest of the artifact, as against the file', async () => {
     const file = join(c.dir, 'artifact.txt');
@@ -167,22 +162,17 @@ const describeV2 = missing.length === 0 && lib.hasRekorV2() ? describe : describ
 if (!(missing.length === 0 && lib.hasRekorV2())) console.warn(`verify-bundle on Rekor v2 skipped: real services or rekor-tiles not built (scripts/install-tools.sh)`);
 
 describeV2('verify-bundle on a Rekor v2 message-signature bundle (hashedrekord v0.0.2, real stack)', () => {
-  let stack: Stack;
+  const stack = useStack({ name: 'verify-digest-v2', real: true });
   let c: Case;
 
   beforeAll(async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'verify-digest-v2-'));
-    stack = await lib.startStack({ stateDir: join(dir, 'stack'), real: true });
+    const dir = stack.work;
     const data = Buffer.from('an artifact logged on Rekor v2\n');
     c = new Case(stack, dir, data, await messageBundle(stack, data, new RekorWitness({ rekorBaseURL: stack.rekorV2URL ?? '', majorApiVersion: 2 })));
     const entry = c.bundle['verificationMaterial']['tlogEntries'][0];
     expect(entry['kindVersion']).toEqual({ kind: 'hashedrekord', version: '0.0.2' });
     expect(entry['inclusionPromise']).toBeUndefined();
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   it('verifies against the digest; refuses another digest, and a bundle rewritten to it', async () => {
     expect(await c.verify(sha256(c.data))).toMatchObject({ code: 0, stderr: '', stdout: expect.stringMatching(/^OK: verified/) });

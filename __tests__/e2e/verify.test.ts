@@ -1,12 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
-import { resetClaims, setClaims, startStack, type Stack } from '../../test/stack/stack.mjs';
+import { useStack } from '../../test/harness/use-stack.js';
+import { resetClaims, setClaims } from '../../test/stack/stack.mjs';
 
 // The verify action and CLI, bundled, against what the bundled signing action
 // wrote to an offline registry. Every tampering is done with plain registry
@@ -18,7 +18,7 @@ const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const SLSA = 'https://slsa.dev/provenance/v1';
 
-let stack: Stack;
+const stack = useStack({ name: 'verify-e2e' });
 let work: string;
 const images: Record<string, Image> = {};
 
@@ -137,8 +137,7 @@ interface Verdict {
 const TAMPERED = ['payload', 'att-payload', 'set', 'swap', 'time', 'envelope', 'referrer-swap', 'identity', 'issuer', 'missing'];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'verify-e2e-'));
-  stack = await startStack({ stateDir: join(work, 'stack') });
+  work = stack.work;
   for (const name of ['good', 'victim', ...TAMPERED, 'unsigned', 'tsa', 'other-signer']) images[name] = await pushImage(`verify/${name}`);
   const signed = await sign(['good', 'victim', ...TAMPERED].map((n) => (images[n] as Image).ref));
   if (signed.code !== 0) throw new Error(`signing failed:\n${signed.stdout}\n${signed.stderr}`);
@@ -152,11 +151,6 @@ beforeAll(async () => {
     await resetClaims(stack);
   }
 }, 300_000);
-
-afterAll(async () => {
-  await stack?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
-});
 
 describe('verify action', () => {
   it('verifies everything the signing action wrote, in both formats', async () => {

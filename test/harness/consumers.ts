@@ -111,8 +111,9 @@ export interface ToolHome {
   pathWith(cosign: 'cosign2' | 'cosign3'): string;
 }
 
-export function makeToolHome(opts: { dockerAuths?: Record<string, { username: string; password: string }> } = {}): ToolHome {
-  const dir = mkdtempSync(join(tmpdir(), 'consumers-home-'));
+// parent: where the home is made (default os.tmpdir()); a suite's own temp dir removes it with the suite.
+export function makeToolHome(opts: { dockerAuths?: Record<string, { username: string; password: string }>; parent?: string } = {}): ToolHome {
+  const dir = mkdtempSync(join(opts.parent ?? tmpdir(), 'consumers-home-'));
   mkdirSync(join(dir, '.docker'));
   const auths = Object.fromEntries(
     Object.entries(opts.dockerAuths ?? {}).map(([host, c]) => [host, { auth: Buffer.from(`${c.username}:${c.password}`).toString('base64') }]),

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getManifest, tagFor } from './checks.js';
 import {
@@ -19,6 +18,7 @@ import {
 } from './consumers.js';
 import { errorLines, runAction, type ActionRun } from './run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from './stack.js';
+import { useStack } from './use-stack.js';
 
 // Judged by the real tools: cosign v2 and v3, gh and sigstore-python verify
 // everything the bundled action writes, run by run, with the stack's trusted
@@ -298,7 +298,8 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
   const SCENARIOS = ALL_SCENARIOS.filter((s) => !only || only.includes(s.id));
   if (only && SCENARIOS.length !== only.length) throw new Error(`unknown scenario in ${only.join(', ')}`);
 
-  let stack: Stack;
+  // Checks that the kind of services asked for answered (a stand-in run would pass for a real one).
+  const stack = useStack({ name: 'interop', auth: true, real });
   let lib: Awaited<ReturnType<typeof stackLib>>;
   let home: ToolHome;
   let dir: string;
@@ -363,11 +364,8 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
     const started = Date.now();
     for (const tool of ['cosign2', 'cosign3', 'gh', 'sigstore-python'] as const) toolPath(tool);
     lib = await stackLib();
-    dir = mkdtempSync(join(tmpdir(), 'interop-'));
-    stack = await lib.startStack({ stateDir: join(dir, 'stack'), auth: true, real });
-    // A stand-in run would pass for a real one: say which services answered.
-    if (Boolean(stack.real) !== real) throw new Error(`asked for the ${real ? 'real services' : 'stand-in'}, got the other`);
-    home = makeToolHome({ dockerAuths: { [stack.authRegistry ?? '']: stack.registryCredentials! } });
+    dir = stack.work;
+    home = makeToolHome({ dockerAuths: { [stack.authRegistry ?? '']: stack.registryCredentials! }, parent: dir });
     writeFileSync(join(dir, 'sbom.spdx.json'), JSON.stringify(SPDX_DOC));
     // gh takes custom roots as JSON lines; sigstore-python as a client trust config.
     writeFileSync(join(dir, 'trusted_root.jsonl'), JSON.stringify(JSON.parse(readFileSync(stack.trustedRoot, 'utf8'))) + '\n');
@@ -416,10 +414,6 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
         [...byTool].map(([t, v]) => `${t}: ${v.n} runs, ${v.ms} ms`).join('; '),
     );
   }, 900_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-  });
 
   // gh names the certificate's issuer organization: the stand-in's is in
   // REASONS, the real Fulcio's CA is read from the stack's trusted root.

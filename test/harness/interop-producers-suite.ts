@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { cosignHome, cosignSignAndAttest, PRODUCERS, writePredicates, type CosignHome, type Producer } from './producers.mjs';
 import { errorLines, ROOT, runAction, type ActionRun } from './run-action.js';
-import { resetClaims, setClaims, startStack, type Stack } from '../stack/stack.mjs';
+import { useStack } from './use-stack.js';
+import { resetClaims, setClaims } from '../stack/stack.mjs';
 
 // Real producers feed our verifier: images signed and attested keylessly by
 // the real cosign v2 (classic .sig/.att tags) and v3 (Sigstore bundles as OCI
@@ -53,7 +53,8 @@ interface Verdict {
 }
 
 export function interopProducersSuite({ real }: { real: boolean }): void {
-  let stack: Stack;
+  // Checks that the kind of services asked for answered (a stand-in run would pass for a real one).
+  const stack = useStack({ name: 'interop-producers', real });
   let work: string;
   let home: CosignHome;
   const images: Record<string, Image> = {};
@@ -177,10 +178,7 @@ export function interopProducersSuite({ real }: { real: boolean }): void {
   }
 
   beforeAll(async () => {
-    work = mkdtempSync(join(tmpdir(), 'interop-producers-'));
-    stack = await startStack({ stateDir: join(work, 'stack'), real });
-    // A stand-in run would pass for a real one: say which services answered.
-    if (Boolean(stack.real) !== real) throw new Error(`asked for the ${real ? 'real services' : 'stand-in'}, got the other`);
+    work = stack.work;
     const homeDir = join(work, 'cosign-home');
     mkdirSync(homeDir);
     home = cosignHome(stack, homeDir);
@@ -211,11 +209,6 @@ export function interopProducersSuite({ real }: { real: boolean }): void {
     }
     process.stdout.write(`interop-producers: cosign wall time per step (ms): ${JSON.stringify(cosignMs)}\n`);
   }, 300_000);
-
-  afterAll(async () => {
-    await stack?.stop();
-    if (work) rmSync(work, { recursive: true, force: true });
-  });
 
   describe.each(PRODUCER_NAMES)('images signed and attested by %s', (name) => {
     const img = (key: string) => images[`${name}/${key}`] as Image;

@@ -22,3 +22,5 @@ export interface RunOptions {
 export declare function runAction(opts: RunOptions): Promise<ActionRun>;
 export declare function parseCommandFile(text: string): Record<string, string>;
 export declare function errorLines(run: ActionRun): string[];
+/** Makes later runs put their runner-* directory in dir (undefined: os.tmpdir()); returns the previous one. */
+export declare function setRunnerTempRoot(dir: string | undefined): string | undefined;

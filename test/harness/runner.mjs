@@ -14,6 +14,15 @@ export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FAKE_GITHUB_TOKEN = 'ghs_fakeGitHubTokenForTests0123456789';
 const COMMAND_FILES = ['GITHUB_OUTPUT', 'GITHUB_STEP_SUMMARY', 'GITHUB_ENV', 'GITHUB_STATE', 'GITHUB_PATH'];
 
+// Where runner-* directories go: useStack() points it at its own temp
+// directory so they are removed with it. Returns the previous root.
+let tempRoot;
+export function setRunnerTempRoot(dir) {
+  const previous = tempRoot;
+  tempRoot = dir;
+  return previous;
+}
+
 export async function runAction({ action = '.', inputs, env: extra = {}, home, killAfterMs }) {
   const actionDir = join(ROOT, action);
   const meta = yaml.load(readFileSync(join(actionDir, 'action.yml'), 'utf8'));
@@ -21,7 +30,7 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home, k
   for (const name of Object.keys(inputs)) {
     if (!(name in meta.inputs)) throw new Error(`input ${name} is not declared in ${action}/action.yml`);
   }
-  const work = mkdtempSync(join(tmpdir(), 'runner-'));
+  const work = mkdtempSync(join(tempRoot ?? tmpdir(), 'runner-'));
   const files = {};
   for (const k of COMMAND_FILES) {
     files[k] = join(work, k.toLowerCase());
