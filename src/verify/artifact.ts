@@ -83,12 +83,20 @@ function checkMessageDigest(bundle: Bundle, digest: string): void {
 // the artifact's digest. @sigstore/verify matches the entry to the bundle's
 // messageDigest; this binds it to the digest given or computed here as well,
 // so a digest-form check never rests on a field the signer chose alone.
+// The fields of a hashedrekord body read below; the JSON is not trusted to have them.
+interface HashedRekordBody {
+  spec?: {
+    data?: { hash?: { algorithm?: unknown; value?: unknown } };
+    hashedRekordV002?: { data?: { algorithm?: unknown; digest?: unknown } };
+  };
+}
+
 function checkLoggedDigest(bundle: Bundle, digest: string): void {
   for (const entry of bundle.verificationMaterial.tlogEntries) {
     if (entry.kindVersion?.kind !== 'hashedrekord') continue;
     let logged: string | undefined;
     try {
-      const spec = JSON.parse(Buffer.from(entry.canonicalizedBody).toString('utf8'))?.spec;
+      const spec = (JSON.parse(Buffer.from(entry.canonicalizedBody).toString('utf8')) as HashedRekordBody | null)?.spec;
       const v1 = spec?.data?.hash;
       const v2 = spec?.hashedRekordV002?.data;
       if (v1 && v1.algorithm === 'sha256' && typeof v1.value === 'string') logged = `sha256:${v1.value.toLowerCase()}`;

@@ -38,7 +38,6 @@ const ISSUER = 'https://token.actions.githubusercontent.com';
 const OTHER_SAN = `https://github.com/${REPO}/.github/workflows/other.yml@refs/heads/main`;
 const OTHER_ISSUER = 'https://gitlab.com';
 const OTHER_REPO = 'octo-org/other-repo';
-const SLSA = 'https://slsa.dev/provenance/v1';
 const CDX = 'https://cyclonedx.org/bom';
 const SPDX = 'https://spdx.dev/Document';
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

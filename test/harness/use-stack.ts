@@ -125,6 +125,7 @@ export function useStack(options: UseStackOptions = {}): StackHandle {
     },
   }) as unknown as StackHandle;
 
+  const startTimeout = timeoutMs ?? (start.real ? 300_000 : 120_000);
   beforeAll(async () => {
     opened = openWork(name);
     work = opened.dir;
@@ -141,7 +142,7 @@ export function useStack(options: UseStackOptions = {}): StackHandle {
       const f = typeof fixture === 'string' ? { repo: fixture } : fixture;
       image = await pushFixtureImage(stack, f.repo, f.tag, { auth: f.auth ?? false });
     }
-  }, timeoutMs ?? (start.real ? 300_000 : 120_000));
+  }, startTimeout);
 
   afterAll(async () => {
     try {
