@@ -1,0 +1,307 @@
+#!/usr/bin/env node
+// Pipeline latency benchmark (not a test; it asserts no times). Starts the
+// offline stack, puts a latency proxy (test/stack/latency-proxy.mjs) in front of
+// the registry and of every Sigstore service origin, and runs, interleaved,
+//   action   the bundled action (dist/index.js) as a runner runs it, default
+//            inputs: sign + provenance + SBOM, attach both
+//   cosign3  real cosign v3 doing the same work: sign, attest provenance,
+//            attest the SBOM (Sigstore bundles as referrers; signing config)
+//   cosign2  real cosign v2, the same three commands (.sig/.att tags)
+// each on a fresh repository holding the same fixture image (same digest, no
+// attachments yet, so every run does the same work), at every delay.
+// Prints medians, request counts per service, the latency cost in round trips
+// ((T(D) - T(0)) / D), the cosign/action ratio, the request sequence of one
+// action run at the largest delay, and one JSON line at the end.
+//
+// Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
+//          [--tools action,cosign3,cosign2] [--real] [--tsa] [--no-trace]
+//   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
+//                              action.yml is read from the dist's parent when present)
+import { execFileSync, spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { cosignHome, cosignPath } from '../test/harness/producers.mjs';
+import { ROOT, errorLines, runAction } from '../test/harness/runner.mjs';
+import { startLatencyProxy } from '../test/stack/latency-proxy.mjs';
+import { missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
+import { countByService, median, sequence, SERVICES, traceLines } from './request-log.mjs';
+
+// ---------- options ----------
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const option = (name, fallback) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : fallback;
+};
+const RUNS = Number(option('runs', '5'));
+const DELAYS = option('delays', '0,50').split(',').map(Number);
+const TOOLS = option('tools', 'action,cosign3,cosign2').split(',');
+const REAL = flag('real');
+const TSA = flag('tsa');
+const TRACE = !flag('no-trace');
+if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
+  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--no-trace]');
+  process.exit(2);
+}
+const KNOWN = ['action', 'cosign3', 'cosign2'];
+for (const t of TOOLS) if (!KNOWN.includes(t)) throw new Error(`unknown tool ${t}; use ${KNOWN.join(',')}`);
+const D = Math.max(...DELAYS);
+
+// ---------- what it needs ----------
+
+const work = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
+const log = (...a) => console.error(...a);
+
+const cosigns = TOOLS.filter((t) => t.startsWith('cosign'));
+const realTools = REAL ? ['fulcio', 'trillian-log-server', 'trillian-log-signer', 'createtree', 'rekor-server', 'ct-server', 'timestamp-server'] : [];
+if (cosigns.length || realTools.length) {
+  // Links the tools when they are built in the cache; builds them on a fresh machine.
+  execFileSync('bash', [join(ROOT, 'scripts/install-tools.sh'), ...cosigns, ...realTools], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+if (REAL && missingRealTools().length) throw new Error(`--real: missing ${missingRealTools().join(', ')}`);
+
+// The action under test: BENCH_DIST, or this clone's dist/ (built when absent).
+const distDir = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
+if (!process.env.BENCH_DIST && !existsSync(join(distDir, 'index.js'))) {
+  execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+if (!existsSync(join(distDir, 'index.js'))) throw new Error(`${distDir}/index.js not found (BENCH_DIST must name a built dist/ directory)`);
+// runAction runs ROOT/<action>/action.yml's main: a throwaway action directory
+// whose dist/ is a link to the build under test (node runs the link's target).
+const actionDir = join(work, 'action');
+mkdirSync(actionDir);
+const actionYml = existsSync(join(dirname(distDir), 'action.yml')) ? join(dirname(distDir), 'action.yml') : join(ROOT, 'action.yml');
+copyFileSync(actionYml, join(actionDir, 'action.yml'));
+symlinkSync(distDir, join(actionDir, 'dist'));
+
+// ---------- stack and proxies ----------
+
+function runCommand(file, args, env) {
+  return new Promise((done) => {
+    const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('error', (e) => (out += `\n${e.message}`));
+    child.on('close', (code, signal) => done({ code: code ?? (signal ? 128 : -1), out }));
+  });
+}
+
+log(`bench: starting the ${REAL ? 'real' : 'stand-in'} stack`);
+const stack = await startStack({ stateDir: join(work, 'stack'), real: REAL });
+const proxies = new Map(); // upstream origin → latency proxy
+let failure;
+try {
+  await bench();
+} catch (e) {
+  failure = e;
+} finally {
+  await Promise.all([...proxies.values()].map((p) => p.close()));
+  await stack.stop();
+  rmSync(work, { recursive: true, force: true });
+}
+if (failure) {
+  console.error(`bench: ${failure.stack ?? failure}`);
+  process.exit(1);
+}
+
+async function bench() {
+  // One proxy per upstream origin: the registry, and each Sigstore origin (one for the stand-in).
+  const proxyFor = async (url) => {
+    const origin = new URL(url).origin;
+    if (!proxies.has(origin)) proxies.set(origin, await startLatencyProxy({ target: origin, name: origin === stack.registryURL ? 'registry' : 'sigstore' }));
+    return proxies.get(origin);
+  };
+  const via = async (url) => url.replace(new URL(url).origin, (await proxyFor(url)).url);
+  const registry = await proxyFor(stack.registryURL);
+  const urls = {
+    fulcio: await via(stack.fulcioURL),
+    rekor: await via(stack.rekorURL),
+    tsa: await via(stack.tsaURL),
+    tsaTimestamp: await via(stack.tsaTimestampURL),
+    token: await via(stack.tokenURL),
+  };
+  const all = () => [...proxies.values()];
+  const setDelay = (ms) => all().forEach((p) => p.setDelay(ms));
+  const resetLogs = () => all().forEach((p) => p.reset());
+  const collectLog = () => all().flatMap((p) => p.log()).sort((a, b) => a.start - b.start);
+
+  // cosign v3's signing config: this stack's services through the proxies (a TSA only with --tsa).
+  const signingConfig = JSON.parse(readFileSync(stack.signingConfig, 'utf8'));
+  if (!TSA) signingConfig.tsaUrls = [];
+  let scText = JSON.stringify(signingConfig);
+  for (const [origin, p] of proxies) scText = scText.replaceAll(origin, p.url);
+  const proxiedSigningConfig = join(work, 'signing_config.v0.2.json');
+  writeFileSync(proxiedSigningConfig, scText);
+
+  // ---------- one run of each tool ----------
+
+  let repoSeq = 0;
+  // The same fixture image (same digest) in a fresh repository: nothing attached yet.
+  const freshImage = (tool, delay) => pushFixtureImage(stack, `bench/${tool}-d${delay}-${++repoSeq}`, 'v1');
+  // Its reference through the registry proxy.
+  const proxied = (img) => `${registry.host}/${img.name.slice(img.name.indexOf('/') + 1)}@${img.digest}`;
+
+  const tokenEnv = { ACTIONS_ID_TOKEN_REQUEST_URL: urls.token, ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.requestToken };
+  // action.yml's defaults (sign, provenance, SBOM cyclonedx, attach both) plus the stack's services.
+  const actionInputs = (ref) => ({
+    images: ref,
+    'fulcio-url': urls.fulcio,
+    'rekor-url': urls.rekor,
+    'trusted-root': stack.trustedRoot,
+    ...(TSA ? { 'tsa-url': urls.tsa } : {}),
+  });
+
+  /** Runs the action; `keep(run)` may read its RUNNER_TEMP files before they are removed. */
+  async function runTheAction(ref, keep) {
+    const started = Date.now();
+    const run = await runAction({ action: relative(ROOT, actionDir), inputs: actionInputs(ref), env: tokenEnv });
+    try {
+      const errors = errorLines(run);
+      if (run.code !== 0 || errors.length) throw new Error(`action exited ${run.code}: ${errors.join(' | ') || run.stdout.slice(-2000) + run.stderr.slice(-2000)}`);
+      keep?.(run);
+    } finally {
+      rmSync(dirname(run.runnerTemp), { recursive: true, force: true });
+    }
+    return { ms: run.ms, started };
+  }
+
+  async function githubToken() {
+    const res = await fetch(`${urls.token}&audience=sigstore`, { headers: { Authorization: `Bearer ${stack.requestToken}` } });
+    if (!res.ok) throw new Error(`token endpoint: ${res.status}`);
+    return (await res.json()).value;
+  }
+
+  const homes = {};
+  function cosignFlags(tool) {
+    const trust = ['--trusted-root', stack.trustedRoot];
+    // v3: Sigstore bundles as OCI referrers, services from the (proxied) signing config.
+    if (tool === 'cosign3') return ['--signing-config', proxiedSigningConfig, ...trust];
+    // v2: .sig/.att tags, services named one by one.
+    return ['--fulcio-url', urls.fulcio, '--rekor-url', urls.rekor, ...trust, ...(TSA ? ['--timestamp-server-url', urls.tsaTimestamp] : [])];
+  }
+  let predicates; // cosign --type → predicate file, from the warm-up run
+
+  async function runCosign(tool, ref) {
+    homes[tool] ??= cosignHome(stack, mkdtempSync(join(work, `${tool}-home-`)));
+    const bin = cosignPath(tool);
+    const commands = [['sign'], ...Object.entries(predicates).map(([type, file]) => ['attest', '--type', type, '--predicate', file])];
+    const started = Date.now();
+    for (const [command, ...extra] of commands) {
+      // A fresh GitHub token per command, through the proxy and timed, as cosign's github-actions
+      // provider would fetch it (that provider does not pick up this stack's token URL, so it is passed in).
+      const token = await githubToken();
+      const r = await runCommand(bin, [command, '--yes', '--identity-token', token, ...cosignFlags(tool), ...extra, ref], homes[tool].env);
+      if (r.code !== 0) throw new Error(`${tool} ${command} ${extra.join(' ')} exited ${r.code}:\n${r.out.slice(-3000)}`);
+    }
+    return { ms: Date.now() - started, started };
+  }
+
+  const runTool = (tool, ref) => (tool === 'action' ? runTheAction(ref) : runCosign(tool, ref));
+
+  // ---------- warm-up ----------
+
+  // One action run (not measured) warms the page cache and gives cosign the
+  // action's own provenance predicate and CycloneDX SBOM, so both tools log and
+  // attach documents of the same size.
+  setDelay(0);
+  log('bench: warm-up run of the action');
+  const predicateDir = join(work, 'predicates');
+  mkdirSync(predicateDir);
+  await runTheAction(proxied(await freshImage('warmup', 0)), (run) => {
+    const bundle = JSON.parse(readFileSync(run.outputs['provenance-bundle'], 'utf8'));
+    const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
+    predicates = { slsaprovenance1: join(predicateDir, 'provenance.json'), cyclonedx: join(predicateDir, 'cyclonedx.json') };
+    writeFileSync(predicates.slsaprovenance1, JSON.stringify(statement.predicate));
+    copyFileSync(run.outputs['sbom-path'], predicates.cyclonedx);
+  });
+  for (const tool of cosigns) {
+    log(`bench: warm-up run of ${tool}`);
+    await runCosign(tool, proxied(await freshImage(`warmup-${tool}`, 0)));
+  }
+
+  // ---------- measured runs, interleaved ----------
+
+  const results = Object.fromEntries(TOOLS.map((t) => [t, Object.fromEntries(DELAYS.map((d) => [d, []]))]));
+  let trace; // the request log of one action run at the largest delay
+  for (let rep = 0; rep < RUNS; rep++) {
+    // Alternate the delay order and rotate the tools, so drift on a noisy machine hits all alike.
+    const delays = rep % 2 ? [...DELAYS].reverse() : DELAYS;
+    const tools = TOOLS.map((_, i) => TOOLS[(i + rep) % TOOLS.length]);
+    for (const delay of delays) {
+      for (const tool of tools) {
+        const img = await freshImage(tool, delay);
+        setDelay(delay);
+        resetLogs();
+        const { ms, started } = await runTool(tool, proxied(img));
+        const entries = collectLog();
+        setDelay(0);
+        const { waves, chain } = sequence(entries);
+        results[tool][delay].push({ ms, requests: countByService(entries), waves, chain });
+        if (tool === 'action' && delay === D && !trace) trace = { started, entries };
+        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests, ${waves} waves, chain ${chain}`);
+      }
+    }
+  }
+
+  // ---------- report ----------
+
+  const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
+  const summary = {};
+  for (const tool of TOOLS) {
+    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, requests: {}, waves: {}, chain: {}, roundTrips: {} });
+    for (const d of DELAYS) {
+      const rs = results[tool][d];
+      s.medianMs[d] = median(rs.map((r) => r.ms));
+      s.minMs[d] = Math.min(...rs.map((r) => r.ms));
+      s.maxMs[d] = Math.max(...rs.map((r) => r.ms));
+      s.requests[d] = Object.fromEntries(SERVICES.map((svc) => [svc, median(rs.map((r) => r.requests[svc]))]));
+      s.waves[d] = median(rs.map((r) => r.waves));
+      s.chain[d] = median(rs.map((r) => r.chain));
+    }
+    for (const d of DELAYS.filter((x) => x > 0)) s.roundTrips[d] = +((s.medianMs[d] - s.medianMs[0]) / d).toFixed(1);
+  }
+  const ratios = {};
+  if (TOOLS.includes('action')) {
+    for (const c of cosigns) ratios[c] = Object.fromEntries(DELAYS.map((d) => [d, +(summary[c].medianMs[d] / summary.action.medianMs[d]).toFixed(2)]));
+  }
+
+  const out = (line = '') => console.log(line);
+  out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}, ${RUNS} runs per tool and delay, action = ${distDir}`);
+  out('median wall time (min-max):');
+  for (const tool of TOOLS) {
+    const s = summary[tool];
+    out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}`);
+  }
+  out(`requests per run (median) at D=${D} ms; waves / chain: overlapping groups / longest run of back-to-back requests:`);
+  out(`  ${'tool'.padEnd(8)}${SERVICES.map((s) => s.padStart(9)).join('')}    waves  chain`);
+  for (const tool of TOOLS) {
+    const s = summary[tool];
+    out(`  ${tool.padEnd(8)}${SERVICES.map((svc) => String(s.requests[D][svc]).padStart(9)).join('')}    ${String(s.waves[D]).padStart(5)}  ${String(s.chain[D]).padStart(5)}`);
+    if (DELAYS.some((d) => JSON.stringify(s.requests[d]) !== JSON.stringify(s.requests[D]))) out(`    (${tool}'s request counts differ between delays: ${JSON.stringify(s.requests)})`);
+  }
+  out('latency cost in round trips, (T(D) - T(0)) / D:');
+  for (const tool of TOOLS) out(`  ${tool.padEnd(8)} ${Object.entries(summary[tool].roundTrips).map(([d, n]) => `D=${d} ms: ${n}`).join('   ')}`);
+  for (const [c, r] of Object.entries(ratios)) out(`cosign/action time ratio (${c}): ${DELAYS.map((d) => `D=${d} ms: ${r[d]}x`).join('   ')}`);
+
+  if (TRACE && trace) {
+    out(`\nrequests of one action run at D=${D} ms (ms from the action's start, start-end; L = level in the chain of back-to-back requests):`);
+    for (const line of traceLines(trace.entries, trace.started)) out(`  ${line}`);
+  }
+
+  out(
+    JSON.stringify({
+      bench: 'pipeline',
+      dist: distDir,
+      real: REAL,
+      tsa: TSA,
+      runs: RUNS,
+      delays: DELAYS,
+      summary,
+      ratios,
+      samples: Object.fromEntries(TOOLS.map((t) => [t, Object.fromEntries(DELAYS.map((d) => [d, results[t][d].map((r) => r.ms)]))])),
+    }),
+  );
+}
