@@ -25,7 +25,7 @@ import { cosignHome, cosignPath } from '../test/harness/producers.mjs';
 import { ROOT, errorLines, runAction } from '../test/harness/runner.mjs';
 import { startLatencyProxy } from '../test/stack/latency-proxy.mjs';
 import { missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
-import { countByService, median, sequence, SERVICES, traceLines } from './request-log.mjs';
+import { countByService, exposedDelayMs, median, sequence, SERVICES, traceLines } from './request-log.mjs';
 
 // ---------- options ----------
 
@@ -226,6 +226,7 @@ async function bench() {
 
   const results = Object.fromEntries(TOOLS.map((t) => [t, Object.fromEntries(DELAYS.map((d) => [d, []]))]));
   let trace; // the request log of one action run at the largest delay
+  const kinds = {}; // tool → the request log of its first run at the largest delay
   for (let rep = 0; rep < RUNS; rep++) {
     // Alternate the delay order and rotate the tools, so drift on a noisy machine hits all alike.
     const delays = rep % 2 ? [...DELAYS].reverse() : DELAYS;
@@ -239,9 +240,11 @@ async function bench() {
         const entries = collectLog();
         setDelay(0);
         const { waves, chain } = sequence(entries);
-        results[tool][delay].push({ ms, requests: countByService(entries), waves, chain });
+        const exposed = delay > 0 ? +(exposedDelayMs(entries) / delay).toFixed(1) : 0;
+        results[tool][delay].push({ ms, requests: countByService(entries), waves, chain, exposed });
+        if (delay === D) kinds[tool] ??= entries;
         if (tool === 'action' && delay === D && !trace) trace = { started, entries };
-        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests, ${waves} waves, chain ${chain}`);
+        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
       }
     }
   }
@@ -251,7 +254,7 @@ async function bench() {
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const summary = {};
   for (const tool of TOOLS) {
-    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, requests: {}, waves: {}, chain: {}, roundTrips: {} });
+    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, requests: {}, waves: {}, chain: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
     for (const d of DELAYS) {
       const rs = results[tool][d];
       s.medianMs[d] = median(rs.map((r) => r.ms));
@@ -261,7 +264,12 @@ async function bench() {
       s.waves[d] = median(rs.map((r) => r.waves));
       s.chain[d] = median(rs.map((r) => r.chain));
     }
-    for (const d of DELAYS.filter((x) => x > 0)) s.roundTrips[d] = +((s.medianMs[d] - s.medianMs[0]) / d).toFixed(1);
+    for (const d of DELAYS.filter((x) => x > 0)) {
+      s.roundTrips[d] = +((s.medianMs[d] - s.medianMs[0]) / d).toFixed(1);
+      // Paired: each repetition's T(D) - T(0), run close together, so slow spells of the machine cancel more.
+      s.exposed[d] = median(results[tool][d].map((r) => r.exposed));
+      s.roundTripsPaired[d] = +(median(results[tool][d].map((r, i) => r.ms - results[tool][0][i].ms)) / d).toFixed(1);
+    }
   }
   const ratios = {};
   if (TOOLS.includes('action')) {
@@ -282,9 +290,19 @@ async function bench() {
     out(`  ${tool.padEnd(8)}${SERVICES.map((svc) => String(s.requests[D][svc]).padStart(9)).join('')}    ${String(s.waves[D]).padStart(5)}  ${String(s.chain[D]).padStart(5)}`);
     if (DELAYS.some((d) => JSON.stringify(s.requests[d]) !== JSON.stringify(s.requests[D]))) out(`    (${tool}'s request counts differ between delays: ${JSON.stringify(s.requests)})`);
   }
-  out('latency cost in round trips, (T(D) - T(0)) / D:');
-  for (const tool of TOOLS) out(`  ${tool.padEnd(8)} ${Object.entries(summary[tool].roundTrips).map(([d, n]) => `D=${d} ms: ${n}`).join('   ')}`);
+  out('latency cost in round trips, (T(D) - T(0)) / D; exposed = time some response was held back / D, immune to CPU noise:');
+  for (const tool of TOOLS) {
+    const s = summary[tool];
+    out(`  ${tool.padEnd(8)} ${Object.entries(s.roundTrips).map(([d, n]) => `D=${d} ms: ${n} (median of per-repetition differences ${s.roundTripsPaired[d]}; exposed to ${s.exposed[d]})`).join('   ')}`);
+  }
   for (const [c, r] of Object.entries(ratios)) out(`cosign/action time ratio (${c}): ${DELAYS.map((d) => `D=${d} ms: ${r[d]}x`).join('   ')}`);
+
+  out(`requests by kind (one run at D=${D} ms):`);
+  for (const [tool, entries] of Object.entries(kinds)) {
+    const by = {};
+    for (const e of entries) by[`${e.method} ${e.class}`] = (by[`${e.method} ${e.class}`] ?? 0) + 1;
+    out(`  ${tool.padEnd(8)} ${Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+  }
 
   if (TRACE && trace) {
     out(`\nrequests of one action run at D=${D} ms (ms from the action's start, start-end; L = level in the chain of back-to-back requests):`);

@@ -46,6 +46,26 @@ export function sequence(entries) {
   return { waves, chain: Math.max(0, ...levels), levels };
 }
 
+/**
+ * ms during which at least one response was being held back by the proxy: the
+ * union of every request's delay window. Divided by D, the round trips the run
+ * was exposed to, whatever the machine's speed (an upper bound on the latency
+ * cost: a window during which the client computes something else costs nothing).
+ */
+export function exposedDelayMs(entries) {
+  const windows = entries.filter((e) => e.delayMs > 0).map((e) => [e.start + e.upstreamMs, e.start + e.upstreamMs + e.delayMs]).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let [from, to] = [-Infinity, -Infinity];
+  for (const [a, b] of windows) {
+    if (a > to) {
+      if (to > from) total += to - from;
+      [from, to] = [a, b];
+    } else to = Math.max(to, b);
+  }
+  if (to > from) total += to - from;
+  return total;
+}
+
 // Digests and upload session IDs cut to their first 8 characters.
 const shortPath = (p) =>
   p

@@ -79,7 +79,7 @@ describe('latency proxy', () => {
     expect(await res.json()).toEqual({ method: 'PUT', url: '/created?digest=sha256%3Aabc&x=1', sha256: sha256(body) });
     expect(seen).toEqual([{ method: 'PUT', url: '/created?digest=sha256%3Aabc&x=1', host: proxy.host, header: 'kept', sha256: sha256(body), bytes: body.length }]);
     const [entry] = proxy.log();
-    expect(entry).toMatchObject({ proxy: 'registry', method: 'PUT', path: '/created?digest=sha256%3Aabc&x=1', status: 201, reqBytes: body.length });
+    expect(entry).toMatchObject({ proxy: 'registry', method: 'PUT', path: '/created?digest=sha256%3Aabc&x=1', class: 'other', status: 201, reqBytes: body.length, delayMs: 0 });
     expect(entry?.end).toBeGreaterThanOrEqual(entry?.start ?? Infinity);
   });
 
@@ -107,6 +107,7 @@ describe('latency proxy', () => {
     // A lower bound only: a slow machine can take longer, never less.
     expect(performance.now() - t0).toBeGreaterThanOrEqual(299);
     const [entry] = proxy.log();
+    expect(entry?.delayMs).toBe(300);
     expect((entry?.end ?? 0) - (entry?.start ?? 0)).toBeGreaterThanOrEqual(299);
     expect(proxy.delay()).toBe(300);
   });

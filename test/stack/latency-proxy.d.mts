@@ -13,6 +13,8 @@ export interface LatencyLogEntry {
   end: number;
   /** ms until the upstream's response head arrived (before the added delay) */
   upstreamMs: number;
+  /** the delay added to this response (the proxy's delay when the request arrived) */
+  delayMs: number;
   status: number;
   reqBytes: number;
   resBytes: number;

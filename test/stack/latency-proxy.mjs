@@ -53,9 +53,9 @@ export async function startLatencyProxy({ target, delayMs = 0, port = 0, name } 
       return res.end(JSON.stringify({ delayMs: delay, connections, entries }));
     }
     const method = req.method ?? 'GET';
-    const entry = { proxy: label, method, path: url.pathname + url.search, class: classify(method, url.pathname), start: Date.now(), upstreamMs: 0, end: 0, status: 0, reqBytes: 0, resBytes: 0 };
-    entries.push(entry);
     const wait = delay;
+    const entry = { proxy: label, method, path: url.pathname + url.search, class: classify(method, url.pathname), start: Date.now(), upstreamMs: 0, delayMs: wait, end: 0, status: 0, reqBytes: 0, resBytes: 0 };
+    entries.push(entry);
     req.on('data', (c) => (entry.reqBytes += c.length));
     const up = http.request(
       {
@@ -108,7 +108,7 @@ export async function startLatencyProxy({ target, delayMs = 0, port = 0, name } 
       delay = ms;
     },
     delay: () => delay,
-    /** Every request since the last reset: {proxy, method, path, class, start, upstreamMs, end, status, reqBytes, resBytes} (ms since the epoch). */
+    /** Every request since the last reset: {proxy, method, path, class, start, upstreamMs, delayMs, end, status, reqBytes, resBytes} (start, end: ms since the epoch). */
     log: () => structuredClone(entries),
     /** TCP connections accepted since the last reset. */
     connections: () => connections,
