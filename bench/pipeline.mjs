@@ -14,11 +14,13 @@
 // action run at the largest delay, and one JSON line at the end.
 //
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
-//          [--tools action,cosign3,cosign2] [--real] [--tsa] [--no-trace]
+//          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--no-trace]
+//   --connect-rtt: a new connection's first response is held back one D more (a handshake)
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
 //                              action.yml is read from the dist's parent when present)
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { cosignHome, cosignPath } from '../test/harness/producers.mjs';
@@ -41,8 +43,10 @@ const TOOLS = option('tools', 'action,cosign3,cosign2').split(',');
 const REAL = flag('real');
 const TSA = flag('tsa');
 const TRACE = !flag('no-trace');
+// A new connection's first response waits one D more, as a TCP handshake would (off by default: per request only).
+const CONNECT_RTT = flag('connect-rtt');
 if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
-  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--no-trace]');
+  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--no-trace]');
   process.exit(2);
 }
 const KNOWN = ['action', 'cosign3', 'cosign2'];
@@ -124,7 +128,7 @@ async function bench() {
     token: await via(stack.tokenURL),
   };
   const all = () => [...proxies.values()];
-  const setDelay = (ms) => all().forEach((p) => p.setDelay(ms));
+  const setDelay = (ms, connectMs = 0) => all().forEach((p) => p.setDelay(ms, connectMs));
   const resetLogs = () => all().forEach((p) => p.reset());
   const collectLog = () => all().flatMap((p) => p.log()).sort((a, b) => a.start - b.start);
 
@@ -168,10 +172,16 @@ async function bench() {
     return { ms: run.ms, started };
   }
 
-  async function githubToken() {
-    const res = await fetch(`${urls.token}&audience=sigstore`, { headers: { Authorization: `Bearer ${stack.requestToken}` } });
-    if (!res.ok) throw new Error(`token endpoint: ${res.status}`);
-    return (await res.json()).value;
+  // On a connection of its own, as a new cosign process would open one.
+  function githubToken() {
+    return new Promise((resolve, reject) => {
+      const req = http.get(`${urls.token}&audience=sigstore`, { agent: false, headers: { Authorization: `Bearer ${stack.requestToken}` } }, (res) => {
+        let body = '';
+        res.on('data', (c) => (body += c));
+        res.on('end', () => (res.statusCode === 200 ? resolve(JSON.parse(body).value) : reject(new Error(`token endpoint: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+    });
   }
 
   const homes = {};
@@ -234,17 +244,18 @@ async function bench() {
     for (const delay of delays) {
       for (const tool of tools) {
         const img = await freshImage(tool, delay);
-        setDelay(delay);
+        setDelay(delay, CONNECT_RTT ? delay : 0);
         resetLogs();
         const { ms, started } = await runTool(tool, proxied(img));
         const entries = collectLog();
+        const connections = all().reduce((n, p) => n + p.connections(), 0);
         setDelay(0);
         const { waves, chain } = sequence(entries);
         const exposed = delay > 0 ? +(exposedDelayMs(entries) / delay).toFixed(1) : 0;
-        results[tool][delay].push({ ms, requests: countByService(entries), waves, chain, exposed });
+        results[tool][delay].push({ ms, requests: countByService(entries), connections, waves, chain, exposed });
         if (delay === D) kinds[tool] ??= entries;
         if (tool === 'action' && delay === D && !trace) trace = { started, entries };
-        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
+        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
       }
     }
   }
@@ -254,13 +265,14 @@ async function bench() {
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const summary = {};
   for (const tool of TOOLS) {
-    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, requests: {}, waves: {}, chain: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
+    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, requests: {}, waves: {}, chain: {}, connections: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
     for (const d of DELAYS) {
       const rs = results[tool][d];
       s.medianMs[d] = median(rs.map((r) => r.ms));
       s.minMs[d] = Math.min(...rs.map((r) => r.ms));
       s.maxMs[d] = Math.max(...rs.map((r) => r.ms));
       s.requests[d] = Object.fromEntries(SERVICES.map((svc) => [svc, median(rs.map((r) => r.requests[svc]))]));
+      s.connections[d] = median(rs.map((r) => r.connections));
       s.waves[d] = median(rs.map((r) => r.waves));
       s.chain[d] = median(rs.map((r) => r.chain));
     }
@@ -277,17 +289,17 @@ async function bench() {
   }
 
   const out = (line = '') => console.log(line);
-  out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}, ${RUNS} runs per tool and delay, action = ${distDir}`);
+  out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay, action = ${distDir}`);
   out('median wall time (min-max):');
   for (const tool of TOOLS) {
     const s = summary[tool];
     out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}`);
   }
   out(`requests per run (median) at D=${D} ms; waves / chain: overlapping groups / longest run of back-to-back requests:`);
-  out(`  ${'tool'.padEnd(8)}${SERVICES.map((s) => s.padStart(9)).join('')}    waves  chain`);
+  out(`  ${'tool'.padEnd(8)}${SERVICES.map((s) => s.padStart(9)).join('')}    waves  chain  connections`);
   for (const tool of TOOLS) {
     const s = summary[tool];
-    out(`  ${tool.padEnd(8)}${SERVICES.map((svc) => String(s.requests[D][svc]).padStart(9)).join('')}    ${String(s.waves[D]).padStart(5)}  ${String(s.chain[D]).padStart(5)}`);
+    out(`  ${tool.padEnd(8)}${SERVICES.map((svc) => String(s.requests[D][svc]).padStart(9)).join('')}    ${String(s.waves[D]).padStart(5)}  ${String(s.chain[D]).padStart(5)}  ${String(s.connections[D]).padStart(11)}`);
     if (DELAYS.some((d) => JSON.stringify(s.requests[d]) !== JSON.stringify(s.requests[D]))) out(`    (${tool}'s request counts differ between delays: ${JSON.stringify(s.requests)})`);
   }
   out('latency cost in round trips, (T(D) - T(0)) / D; exposed = time some response was held back / D, immune to CPU noise:');
@@ -315,6 +327,7 @@ async function bench() {
       dist: distDir,
       real: REAL,
       tsa: TSA,
+      connectRtt: CONNECT_RTT,
       runs: RUNS,
       delays: DELAYS,
       summary,

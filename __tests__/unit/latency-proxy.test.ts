@@ -126,6 +126,25 @@ describe('latency proxy', () => {
     expect(proxy.log()).toHaveLength(3);
   });
 
+  it('with connectDelayMs, holds back the first response on each new connection once more', async () => {
+    const fresh = await startLatencyProxy({ target, delayMs: 20, connectDelayMs: 300 });
+    try {
+      const t0 = performance.now();
+      await (await fetch(`${fresh.url}/first`)).arrayBuffer();
+      expect(performance.now() - t0).toBeGreaterThanOrEqual(319);
+      await (await fetch(`${fresh.url}/second`)).arrayBuffer();
+      await (await fetch(`${fresh.url}/third`)).arrayBuffer();
+      // Exactly one response per connection paid the handshake (the client
+      // decides whether a later request reuses a kept-alive connection).
+      const delays = fresh.log().map((e) => e.delayMs);
+      expect(delays[0]).toBe(320);
+      expect(delays.every((d) => d === 20 || d === 320)).toBe(true);
+      expect(delays.filter((d) => d === 320)).toHaveLength(fresh.connections());
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('answers 502 when the upstream cannot be reached', async () => {
     const dead = await startLatencyProxy({ target: 'http://127.0.0.1:1', delayMs: 10 });
     try {

@@ -13,7 +13,7 @@ export interface LatencyLogEntry {
   end: number;
   /** ms until the upstream's response head arrived (before the added delay) */
   upstreamMs: number;
-  /** the delay added to this response (the proxy's delay when the request arrived) */
+  /** the delay added to this response (the proxy's delay when the request arrived, plus the connect delay on a new connection) */
   delayMs: number;
   status: number;
   reqBytes: number;
@@ -25,7 +25,8 @@ export interface LatencyProxy {
   host: string;
   port: number;
   target: string;
-  setDelay(ms: number): void;
+  /** connectMs: the extra delay of a new connection's first response (default: unchanged) */
+  setDelay(ms: number, connectMs?: number): void;
   delay(): number;
   log(): LatencyLogEntry[];
   connections(): number;
@@ -33,4 +34,4 @@ export interface LatencyProxy {
   close(): Promise<void>;
 }
 
-export declare function startLatencyProxy(o: { target: string; delayMs?: number; port?: number; name?: string }): Promise<LatencyProxy>;
+export declare function startLatencyProxy(o: { target: string; delayMs?: number; connectDelayMs?: number; port?: number; name?: string }): Promise<LatencyProxy>;

@@ -5,7 +5,7 @@
 // as it would across a real network. bench/pipeline.mjs uses it to measure how
 // many sequential round trips a run pays.
 //
-//   node test/stack/latency-proxy.mjs --target http://127.0.0.1:5000 [--delay 50] [--port 0]
+//   node test/stack/latency-proxy.mjs --target http://127.0.0.1:5000 [--delay 50] [--connect-delay 0] [--port 0]
 //   prints one JSON ready line ({ready, url, host, port, pid}); GET /__proxy/log on it.
 //
 // From code (in-process): `const p = await startLatencyProxy({target, delayMs}); p.setDelay(50); ...; await p.close()`.
@@ -15,7 +15,8 @@
 // status line, headers and (streamed) body. So each request's round trip grows
 // by exactly `delay`, whatever the upstream took, and requests in flight at the
 // same time are delayed concurrently, not one after another. New connections
-// are not delayed (the added latency is per request, not per TCP handshake);
+// cost nothing extra unless `connectDelayMs` is set (then the first response on
+// each connection waits that much longer, as a TCP or TLS handshake would);
 // `connections` in the log says how many a client opened.
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
@@ -34,15 +35,18 @@ function copyHeaders(h) {
  * @param {object} o
  * @param {string} o.target      upstream origin, e.g. http://127.0.0.1:5000
  * @param {number} [o.delayMs]   added to every response (default 0)
+ * @param {number} [o.connectDelayMs]  added once more to the first response on each new connection (default 0)
  * @param {number} [o.port]      listen port (default 0: any free port)
  * @param {string} [o.name]      label stored in every log entry (default: the target's host)
  */
-export async function startLatencyProxy({ target, delayMs = 0, port = 0, name } = {}) {
+export async function startLatencyProxy({ target, delayMs = 0, connectDelayMs = 0, port = 0, name } = {}) {
   if (!target) throw new Error('startLatencyProxy: target is required');
   const upstream = new URL(target);
   const label = name ?? upstream.host;
   const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
   let delay = delayMs;
+  let connectDelay = connectDelayMs;
+  const served = new WeakSet(); // sockets that have carried a response
   let entries = [];
   let connections = 0;
 
@@ -53,7 +57,9 @@ export async function startLatencyProxy({ target, delayMs = 0, port = 0, name } 
       return res.end(JSON.stringify({ delayMs: delay, connections, entries }));
     }
     const method = req.method ?? 'GET';
-    const wait = delay;
+    const fresh = !served.has(req.socket);
+    served.add(req.socket);
+    const wait = delay + (fresh ? connectDelay : 0);
     const entry = { proxy: label, method, path: url.pathname + url.search, class: classify(method, url.pathname), start: Date.now(), upstreamMs: 0, delayMs: wait, end: 0, status: 0, reqBytes: 0, resBytes: 0 };
     entries.push(entry);
     req.on('data', (c) => (entry.reqBytes += c.length));
@@ -103,9 +109,10 @@ export async function startLatencyProxy({ target, delayMs = 0, port = 0, name } 
     host,
     port: actual,
     target: upstream.origin,
-    /** Changes the delay for requests that arrive from now on. */
-    setDelay: (ms) => {
+    /** Changes the delay (and the extra delay of a new connection's first response) for requests that arrive from now on. */
+    setDelay: (ms, connectMs = connectDelay) => {
       delay = ms;
+      connectDelay = connectMs;
     },
     delay: () => delay,
     /** Every request since the last reset: {proxy, method, path, class, start, upstreamMs, delayMs, end, status, reqBytes, resBytes} (start, end: ms since the epoch). */
@@ -133,7 +140,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   try {
-    const proxy = await startLatencyProxy({ target: opt('target'), delayMs: Number(opt('delay') ?? 0), port: Number(opt('port') ?? 0) });
+    const proxy = await startLatencyProxy({ target: opt('target'), delayMs: Number(opt('delay') ?? 0), connectDelayMs: Number(opt('connect-delay') ?? 0), port: Number(opt('port') ?? 0) });
     process.stdout.write(JSON.stringify({ ready: true, url: proxy.url, host: proxy.host, port: proxy.port, pid: process.pid }) + '\n');
     const stop = () => proxy.close().then(() => process.exit(0));
     process.on('SIGTERM', stop);
