@@ -14,7 +14,7 @@
 // action run at the largest delay, and one JSON line at the end.
 //
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
-//          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--no-trace]
+//          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]
 //   --connect-rtt: a new connection's first response is held back one D more (a handshake)
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
 //                              action.yml is read from the dist's parent when present)
@@ -42,11 +42,12 @@ const DELAYS = option('delays', '0,50').split(',').map(Number);
 const TOOLS = option('tools', 'action,cosign3,cosign2').split(',');
 const REAL = flag('real');
 const TSA = flag('tsa');
-const TRACE = !flag('no-trace');
+// Whose request sequence to print (one run at the largest delay).
+const TRACE = flag('no-trace') ? undefined : option('trace', 'action');
 // A new connection's first response waits one D more, as a TCP handshake would (off by default: per request only).
 const CONNECT_RTT = flag('connect-rtt');
 if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
-  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--no-trace]');
+  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]');
   process.exit(2);
 }
 const KNOWN = ['action', 'cosign3', 'cosign2'];
@@ -235,7 +236,7 @@ async function bench() {
   // ---------- measured runs, interleaved ----------
 
   const results = Object.fromEntries(TOOLS.map((t) => [t, Object.fromEntries(DELAYS.map((d) => [d, []]))]));
-  let trace; // the request log of one action run at the largest delay
+  let trace; // the request log of one run of TRACE at the largest delay
   const kinds = {}; // tool → the request log of its first run at the largest delay
   for (let rep = 0; rep < RUNS; rep++) {
     // Alternate the delay order and rotate the tools, so drift on a noisy machine hits all alike.
@@ -254,7 +255,7 @@ async function bench() {
         const exposed = delay > 0 ? +(exposedDelayMs(entries) / delay).toFixed(1) : 0;
         results[tool][delay].push({ ms, requests: countByService(entries), connections, waves, chain, exposed });
         if (delay === D) kinds[tool] ??= entries;
-        if (tool === 'action' && delay === D && !trace) trace = { started, entries };
+        if (tool === TRACE && delay === D && !trace) trace = { started, entries };
         log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
       }
     }
@@ -316,8 +317,8 @@ async function bench() {
     out(`  ${tool.padEnd(8)} ${Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
   }
 
-  if (TRACE && trace) {
-    out(`\nrequests of one action run at D=${D} ms (ms from the action's start, start-end; L = level in the chain of back-to-back requests):`);
+  if (trace) {
+    out(`\nrequests of one ${TRACE} run at D=${D} ms (ms from its start, start-end; L = level in the chain of back-to-back requests):`);
     for (const line of traceLines(trace.entries, trace.started)) out(`  ${line}`);
   }
 
