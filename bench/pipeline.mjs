@@ -83,6 +83,15 @@ symlinkSync(distDir, join(actionDir, 'dist'));
 
 // ---------- stack and proxies ----------
 
+// CPU time (user + system) of this process's finished children, from /proc/self/stat's cutime and
+// cstime: around one run, the CPU the tool's processes used, which the machine's load does not inflate.
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+function childrenCpuMs() {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields[0] is field 3 (state)
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / CLK_TCK;
+}
+
 function runCommand(file, args, env) {
   return new Promise((done) => {
     const child = spawn(file, args, { env, stdio: ['ignore', 'pipe', 'pipe'], timeout: 300_000 });
@@ -247,16 +256,18 @@ async function bench() {
         const img = await freshImage(tool, delay);
         setDelay(delay, CONNECT_RTT ? delay : 0);
         resetLogs();
+        const cpu0 = childrenCpuMs();
         const { ms, started } = await runTool(tool, proxied(img));
+        const cpuMs = childrenCpuMs() - cpu0;
         const entries = collectLog();
         const connections = all().reduce((n, p) => n + p.connections(), 0);
         setDelay(0);
         const { waves, chain } = sequence(entries);
         const exposed = delay > 0 ? +(exposedDelayMs(entries) / delay).toFixed(1) : 0;
-        results[tool][delay].push({ ms, requests: countByService(entries), connections, waves, chain, exposed });
+        results[tool][delay].push({ ms, cpuMs, requests: countByService(entries), connections, waves, chain, exposed });
         if (delay === D) kinds[tool] ??= entries;
         if (tool === TRACE && delay === D && !trace) trace = { started, entries };
-        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
+        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s)  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
       }
     }
   }
@@ -266,12 +277,13 @@ async function bench() {
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const summary = {};
   for (const tool of TOOLS) {
-    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, requests: {}, waves: {}, chain: {}, connections: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
+    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, cpuMs: {}, requests: {}, waves: {}, chain: {}, connections: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
     for (const d of DELAYS) {
       const rs = results[tool][d];
       s.medianMs[d] = median(rs.map((r) => r.ms));
       s.minMs[d] = Math.min(...rs.map((r) => r.ms));
       s.maxMs[d] = Math.max(...rs.map((r) => r.ms));
+      s.cpuMs[d] = median(rs.map((r) => r.cpuMs));
       s.requests[d] = Object.fromEntries(SERVICES.map((svc) => [svc, median(rs.map((r) => r.requests[svc]))]));
       s.connections[d] = median(rs.map((r) => r.connections));
       s.waves[d] = median(rs.map((r) => r.waves));
@@ -291,10 +303,10 @@ async function bench() {
 
   const out = (line = '') => console.log(line);
   out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay, action = ${distDir}`);
-  out('median wall time (min-max):');
+  out('median wall time (min-max), and median CPU time (user + system, all the tool\'s processes):');
   for (const tool of TOOLS) {
     const s = summary[tool];
-    out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}`);
+    out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}   CPU ${DELAYS.map((d) => fmt(s.cpuMs[d])).join(' / ')}`);
   }
   out(`requests per run (median) at D=${D} ms; waves / chain: overlapping groups / longest run of back-to-back requests:`);
   out(`  ${'tool'.padEnd(8)}${SERVICES.map((s) => s.padStart(9)).join('')}    waves  chain  connections`);
@@ -334,6 +346,7 @@ async function bench() {
       summary,
       ratios,
       samples: Object.fromEntries(TOOLS.map((t) => [t, Object.fromEntries(DELAYS.map((d) => [d, results[t][d].map((r) => r.ms)]))])),
+      cpuSamples: Object.fromEntries(TOOLS.map((t) => [t, Object.fromEntries(DELAYS.map((d) => [d, results[t][d].map((r) => r.cpuMs)]))])),
     }),
   );
 }
