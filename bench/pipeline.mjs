@@ -27,7 +27,7 @@ import { cosignHome, cosignPath } from '../test/harness/producers.mjs';
 import { ROOT, errorLines, runAction } from '../test/harness/runner.mjs';
 import { startLatencyProxy } from '../test/stack/latency-proxy.mjs';
 import { missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
-import { countByService, exposedDelayMs, median, sequence, SERVICES, traceLines } from './request-log.mjs';
+import { countByService, exposedDelayMs, inFlightMs, median, sequence, SERVICES, traceLines } from './request-log.mjs';
 
 // ---------- options ----------
 
@@ -264,10 +264,11 @@ async function bench() {
         setDelay(0);
         const { waves, chain } = sequence(entries);
         const exposed = delay > 0 ? +(exposedDelayMs(entries) / delay).toFixed(1) : 0;
-        results[tool][delay].push({ ms, cpuMs, requests: countByService(entries), connections, waves, chain, exposed });
+        const idleMs = ms - inFlightMs(entries);
+        results[tool][delay].push({ ms, cpuMs, idleMs, requests: countByService(entries), connections, waves, chain, exposed });
         if (delay === D) kinds[tool] ??= entries;
         if (tool === TRACE && delay === D && !trace) trace = { started, entries };
-        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s)  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
+        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s, idle ${(idleMs / 1000).toFixed(2)} s)  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
       }
     }
   }
@@ -277,13 +278,14 @@ async function bench() {
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const summary = {};
   for (const tool of TOOLS) {
-    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, cpuMs: {}, requests: {}, waves: {}, chain: {}, connections: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
+    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, cpuMs: {}, idleMs: {}, requests: {}, waves: {}, chain: {}, connections: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
     for (const d of DELAYS) {
       const rs = results[tool][d];
       s.medianMs[d] = median(rs.map((r) => r.ms));
       s.minMs[d] = Math.min(...rs.map((r) => r.ms));
       s.maxMs[d] = Math.max(...rs.map((r) => r.ms));
       s.cpuMs[d] = median(rs.map((r) => r.cpuMs));
+      s.idleMs[d] = median(rs.map((r) => r.idleMs));
       s.requests[d] = Object.fromEntries(SERVICES.map((svc) => [svc, median(rs.map((r) => r.requests[svc]))]));
       s.connections[d] = median(rs.map((r) => r.connections));
       s.waves[d] = median(rs.map((r) => r.waves));
@@ -303,10 +305,10 @@ async function bench() {
 
   const out = (line = '') => console.log(line);
   out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay, action = ${distDir}`);
-  out('median wall time (min-max), and median CPU time (user + system, all the tool\'s processes):');
+  out('median wall time (min-max); median CPU time (user + system, all the tool\'s processes) and idle time (no request in flight) at each delay:');
   for (const tool of TOOLS) {
     const s = summary[tool];
-    out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}   CPU ${DELAYS.map((d) => fmt(s.cpuMs[d])).join(' / ')}`);
+    out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}   CPU ${DELAYS.map((d) => fmt(s.cpuMs[d])).join(' / ')}   idle ${DELAYS.map((d) => fmt(s.idleMs[d])).join(' / ')}`);
   }
   out(`requests per run (median) at D=${D} ms; waves / chain: overlapping groups / longest run of back-to-back requests:`);
   out(`  ${'tool'.padEnd(8)}${SERVICES.map((s) => s.padStart(9)).join('')}    waves  chain  connections`);

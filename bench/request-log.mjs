@@ -53,7 +53,14 @@ export function sequence(entries) {
  * cost: a window during which the client computes something else costs nothing).
  */
 export function exposedDelayMs(entries) {
-  const windows = entries.filter((e) => e.delayMs > 0).map((e) => [e.start + e.upstreamMs, e.start + e.upstreamMs + e.delayMs]).sort((a, b) => a[0] - b[0]);
+  return unionMs(entries.filter((e) => e.delayMs > 0).map((e) => [e.start + e.upstreamMs, e.start + e.upstreamMs + e.delayMs]));
+}
+
+/** ms during which at least one request was in flight; a run's wall time minus this is time the client spent computing or sleeping. */
+export const inFlightMs = (entries) => unionMs(entries.map((e) => [e.start, e.end]));
+
+function unionMs(intervals) {
+  const windows = [...intervals].sort((a, b) => a[0] - b[0]);
   let total = 0;
   let [from, to] = [-Infinity, -Infinity];
   for (const [a, b] of windows) {
@@ -75,11 +82,16 @@ const shortPath = (p) =>
     .replace(/\?_state=[^&]*&?/, '?')
     .replace(/\?$/, '');
 
-/** One line per request: ms from `t0` (start-end), level, service, method, path, status. */
+/** One line per request: ms from `t0` (start-end), level, service, method, path, status; and a line for every idle stretch of 100 ms or more. */
 export function traceLines(entries, t0) {
   const { levels } = sequence(entries);
-  return entries.map(
-    (e, i) =>
-      `${String(e.start - t0).padStart(6)}-${String(e.end - t0).padEnd(6)} L${String(levels[i]).padEnd(3)} ${serviceOf(e).padEnd(8)} ${e.method.padEnd(4)} ${shortPath(e.path)}  ${e.status}`,
-  );
+  const lines = [];
+  let frontier = t0;
+  entries.forEach((e, i) => {
+    // A stretch with nothing in flight: the client computing, or waiting on a timer.
+    if (e.start - frontier >= 100) lines.push(`${' '.repeat(22)}… ${e.start - frontier} ms with no request in flight`);
+    frontier = Math.max(frontier, e.end);
+    lines.push(`${String(e.start - t0).padStart(6)}-${String(e.end - t0).padEnd(6)} L${String(levels[i]).padEnd(3)} ${serviceOf(e).padEnd(8)} ${e.method.padEnd(4)} ${shortPath(e.path)}  ${e.status}`);
+  });
+  return lines;
 }
