@@ -19,7 +19,7 @@
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
 //                              action.yml is read from the dist's parent when present)
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -74,12 +74,14 @@ if (!process.env.BENCH_DIST && !existsSync(join(distDir, 'index.js'))) {
 }
 if (!existsSync(join(distDir, 'index.js'))) throw new Error(`${distDir}/index.js not found (BENCH_DIST must name a built dist/ directory)`);
 // runAction runs ROOT/<action>/action.yml's main: a throwaway action directory
-// whose dist/ is a link to the build under test (node runs the link's target).
+// with the build under test, copied (BENCH_DIST: a rebuild there during the
+// bench cannot mix two builds) or linked (this clone's dist/).
 const actionDir = join(work, 'action');
 mkdirSync(actionDir);
 const actionYml = existsSync(join(dirname(distDir), 'action.yml')) ? join(dirname(distDir), 'action.yml') : join(ROOT, 'action.yml');
 copyFileSync(actionYml, join(actionDir, 'action.yml'));
-symlinkSync(distDir, join(actionDir, 'dist'));
+if (process.env.BENCH_DIST) cpSync(distDir, join(actionDir, 'dist'), { recursive: true });
+else symlinkSync(distDir, join(actionDir, 'dist'));
 
 // ---------- stack and proxies ----------
 
