@@ -15,6 +15,7 @@
 //
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
 //          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]
+//          [--dist-b DIR]   (a second build, tool action-b, interleaved with the first)
 //   --connect-rtt: a new connection's first response is held back one D more (a handshake)
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
 //                              action.yml is read from the dist's parent when present)
@@ -39,7 +40,10 @@ const option = (name, fallback) => {
 };
 const RUNS = Number(option('runs', '5'));
 const DELAYS = option('delays', '0,50').split(',').map(Number);
-const TOOLS = option('tools', 'action,cosign3,cosign2').split(',');
+// --dist-b DIR: a second build of the action, run interleaved with the first as tool action-b
+// (before and after a change, measured under the same load).
+const DIST_B = option('dist-b', undefined);
+const TOOLS = option('tools', DIST_B ? 'action,action-b,cosign3,cosign2' : 'action,cosign3,cosign2').split(',');
 const REAL = flag('real');
 const TSA = flag('tsa');
 // Whose request sequence to print (one run at the largest delay).
@@ -47,10 +51,11 @@ const TRACE = flag('no-trace') ? undefined : option('trace', 'action');
 // A new connection's first response waits one D more, as a TCP handshake would (off by default: per request only).
 const CONNECT_RTT = flag('connect-rtt');
 if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
-  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]');
+  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace] [--dist-b DIR]');
   process.exit(2);
 }
-const KNOWN = ['action', 'cosign3', 'cosign2'];
+const isAction = (tool) => tool.startsWith('action');
+const KNOWN = ['action', ...(DIST_B ? ['action-b'] : []), 'cosign3', 'cosign2'];
 for (const t of TOOLS) if (!KNOWN.includes(t)) throw new Error(`unknown tool ${t}; use ${KNOWN.join(',')}`);
 const D = Math.max(...DELAYS);
 
@@ -60,6 +65,7 @@ const work = mkdtempSync(join(tmpdir(), 'bench-pipeline-'));
 const log = (...a) => console.error(...a);
 
 const cosigns = TOOLS.filter((t) => t.startsWith('cosign'));
+const actions = TOOLS.filter(isAction);
 const realTools = REAL ? ['fulcio', 'trillian-log-server', 'trillian-log-signer', 'createtree', 'rekor-server', 'ct-server', 'timestamp-server'] : [];
 if (cosigns.length || realTools.length) {
   // Links the tools when they are built in the cache; builds them on a fresh machine.
@@ -72,17 +78,21 @@ const distDir = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
 if (!process.env.BENCH_DIST && !existsSync(join(distDir, 'index.js'))) {
   execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 }
-if (!existsSync(join(distDir, 'index.js'))) throw new Error(`${distDir}/index.js not found (BENCH_DIST must name a built dist/ directory)`);
+const DISTS = { action: distDir, ...(DIST_B ? { 'action-b': resolve(DIST_B) } : {}) };
 // runAction runs ROOT/<action>/action.yml's main: a throwaway action directory
-// with the build under test, copied (BENCH_DIST: a rebuild there during the
-// bench cannot mix two builds) or linked (this clone's dist/).
-const actionDir = join(work, 'action');
-mkdirSync(actionDir);
-const actionYml = existsSync(join(dirname(distDir), 'action.yml')) ? join(dirname(distDir), 'action.yml') : join(ROOT, 'action.yml');
-copyFileSync(actionYml, join(actionDir, 'action.yml'));
-if (process.env.BENCH_DIST) cpSync(distDir, join(actionDir, 'dist'), { recursive: true });
-else symlinkSync(distDir, join(actionDir, 'dist'));
-
+// per build under test, each with the action.yml beside that dist/ (else this
+// clone's) and the build copied (a rebuild there during the bench cannot mix
+// two builds; this clone's own dist/ is linked).
+const actionDirs = {};
+for (const [tool, dir] of Object.entries(DISTS)) {
+  if (!existsSync(join(dir, 'index.js'))) throw new Error(`${dir}/index.js not found (BENCH_DIST and --dist-b must name a built dist/ directory)`);
+  const actionDir = (actionDirs[tool] = join(work, tool));
+  mkdirSync(actionDir);
+  const actionYml = existsSync(join(dirname(dir), 'action.yml')) ? join(dirname(dir), 'action.yml') : join(ROOT, 'action.yml');
+  copyFileSync(actionYml, join(actionDir, 'action.yml'));
+  if (dir === join(ROOT, 'dist')) symlinkSync(dir, join(actionDir, 'dist'));
+  else cpSync(dir, join(actionDir, 'dist'), { recursive: true });
+}
 // ---------- stack and proxies ----------
 
 // CPU time (user + system) of this process's finished children, from /proc/self/stat's cutime and
@@ -171,12 +181,12 @@ async function bench() {
   });
 
   /** Runs the action; `keep(run)` may read its RUNNER_TEMP files before they are removed. */
-  async function runTheAction(ref, keep) {
+  async function runTheAction(tool, ref, keep) {
     const started = Date.now();
-    const run = await runAction({ action: relative(ROOT, actionDir), inputs: actionInputs(ref), env: tokenEnv });
+    const run = await runAction({ action: relative(ROOT, actionDirs[tool]), inputs: actionInputs(ref), env: tokenEnv });
     try {
       const errors = errorLines(run);
-      if (run.code !== 0 || errors.length) throw new Error(`action exited ${run.code}: ${errors.join(' | ') || run.stdout.slice(-2000) + run.stderr.slice(-2000)}`);
+      if (run.code !== 0 || errors.length) throw new Error(`${tool} exited ${run.code}: ${errors.join(' | ') || run.stdout.slice(-2000) + run.stderr.slice(-2000)}`);
       keep?.(run);
     } finally {
       rmSync(dirname(run.runnerTemp), { recursive: true, force: true });
@@ -221,7 +231,7 @@ async function bench() {
     return { ms: Date.now() - started, started };
   }
 
-  const runTool = (tool, ref) => (tool === 'action' ? runTheAction(ref) : runCosign(tool, ref));
+  const runTool = (tool, ref) => (isAction(tool) ? runTheAction(tool, ref) : runCosign(tool, ref));
 
   // ---------- warm-up ----------
 
@@ -229,19 +239,19 @@ async function bench() {
   // action's own provenance predicate and CycloneDX SBOM, so both tools log and
   // attach documents of the same size.
   setDelay(0);
-  log('bench: warm-up run of the action');
+  log(`bench: warm-up run of ${actions[0] ?? 'action'}`);
   const predicateDir = join(work, 'predicates');
   mkdirSync(predicateDir);
-  await runTheAction(proxied(await freshImage('warmup', 0)), (run) => {
+  await runTheAction(actions[0] ?? 'action', proxied(await freshImage('warmup', 0)), (run) => {
     const bundle = JSON.parse(readFileSync(run.outputs['provenance-bundle'], 'utf8'));
     const statement = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString('utf8'));
     predicates = { slsaprovenance1: join(predicateDir, 'provenance.json'), cyclonedx: join(predicateDir, 'cyclonedx.json') };
     writeFileSync(predicates.slsaprovenance1, JSON.stringify(statement.predicate));
     copyFileSync(run.outputs['sbom-path'], predicates.cyclonedx);
   });
-  for (const tool of cosigns) {
+  for (const tool of [...actions.slice(1), ...cosigns]) {
     log(`bench: warm-up run of ${tool}`);
-    await runCosign(tool, proxied(await freshImage(`warmup-${tool}`, 0)));
+    await runTool(tool, proxied(await freshImage(`warmup-${tool}`, 0)));
   }
 
   // ---------- measured runs, interleaved ----------
@@ -300,13 +310,15 @@ async function bench() {
       s.roundTripsPaired[d] = +(median(results[tool][d].map((r, i) => r.ms - results[tool][0][i].ms)) / d).toFixed(1);
     }
   }
+  // cosign/action for every pair, and action/action-b (how much faster the second build is).
   const ratios = {};
-  if (TOOLS.includes('action')) {
-    for (const c of cosigns) ratios[c] = Object.fromEntries(DELAYS.map((d) => [d, +(summary[c].medianMs[d] / summary.action.medianMs[d]).toFixed(2)]));
-  }
+  const ratio = (a, b) => Object.fromEntries(DELAYS.map((d) => [d, +(summary[a].medianMs[d] / summary[b].medianMs[d]).toFixed(2)]));
+  for (const a of actions) for (const c of cosigns) ratios[`${c}/${a}`] = ratio(c, a);
+  if (actions.length === 2) ratios[`${actions[0]}/${actions[1]}`] = ratio(actions[0], actions[1]);
 
   const out = (line = '') => console.log(line);
-  out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay, action = ${distDir}`);
+  out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay`);
+  for (const a of actions) out(`  ${a} = ${DISTS[a]}`);
   out('median wall time (min-max); median CPU time (user + system, all the tool\'s processes) and idle time (no request in flight) at each delay:');
   for (const tool of TOOLS) {
     const s = summary[tool];
@@ -324,7 +336,7 @@ async function bench() {
     const s = summary[tool];
     out(`  ${tool.padEnd(8)} ${Object.entries(s.roundTrips).map(([d, n]) => `D=${d} ms: ${n} (median of per-repetition differences ${s.roundTripsPaired[d]}; exposed to ${s.exposed[d]})`).join('   ')}`);
   }
-  for (const [c, r] of Object.entries(ratios)) out(`cosign/action time ratio (${c}): ${DELAYS.map((d) => `D=${d} ms: ${r[d]}x`).join('   ')}`);
+  for (const [pair, r] of Object.entries(ratios)) out(`time ratio ${pair}: ${DELAYS.map((d) => `D=${d} ms: ${r[d]}x`).join('   ')}`);
 
   out(`requests by kind (one run at D=${D} ms):`);
   for (const [tool, entries] of Object.entries(kinds)) {
@@ -342,6 +354,7 @@ async function bench() {
     JSON.stringify({
       bench: 'pipeline',
       dist: distDir,
+      dists: DISTS,
       real: REAL,
       tsa: TSA,
       connectRtt: CONNECT_RTT,
