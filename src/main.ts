@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { PREDICATE_TYPES } from './attest.js';
 import { errorLine } from './errors.js';
 import { Http } from './http.js';
+import type { StoreMode } from './github/attestations.js';
+import { runStoreStep, storeItems, storeSummary, verifiedBundles, withStoredIds, type StoreStep } from './github/store-step.js';
 import { getIdentity, claimString } from './identity.js';
 import type { Inputs } from './inputs.js';
 import { artifactLine, retryLine, RunLog } from './log.js';
@@ -60,15 +62,19 @@ export async function run(inputs: Inputs): Promise<void> {
     log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
 
     const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const results: ImageResult[] = await Promise.all(
-      signed.map(async (st) => {
-        const bundles = await writeBundles(outDir, st);
-        return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
-      }),
+    const paths = await Promise.all(signed.map((st) => writeBundles(outDir, st)));
+    // GitHub's attestation store takes the verified bundles while the registry is written.
+    const storeable = storeItems(verifiedBundles(signed, paths));
+    const storing = runStoreStep(storeable, { mode: inputs.attestationStore, token: inputs.githubToken, http, debug: core.debug });
+    const attached: ImageResult[] = await Promise.all(
+      signed.map(async (st, i) => imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles: paths[i] ?? new Map() }))),
     );
+    const store = await storing;
+    const results = withStoredIds(attached, store);
 
     for (const r of results) for (const a of r.artifacts) log.image(r.name, r.digest).info(artifactLine(a));
     log.flush();
+    storeLog(store, inputs.attestationStore, storeable.length);
     setOutputs(results);
     if (inputs.summary) {
       const md = renderSummary(results, {
@@ -82,6 +88,7 @@ export async function run(inputs: Inputs): Promise<void> {
         note: inputs.referrersOnly,
         elapsedMs: Date.now() - started,
         verifyAction: verifyActionRef(),
+        store: storeSummary(store, storeable.length),
       });
       await core.summary.addRaw(md).write();
     }
@@ -91,6 +98,14 @@ export async function run(inputs: Inputs): Promise<void> {
     core.setFailed(errorLine(err));
     if (err instanceof Error && err.cause) core.debug(`cause: ${errorLine(err.cause)}`);
   }
+}
+
+// One line for what the store took (or why it was not used), then each warning.
+function storeLog(step: StoreStep, mode: StoreMode, total: number): void {
+  const o = step.outcome;
+  if (o && o.stored.size) core.info(`GitHub attestation store: stored ${o.stored.size} of ${total} bundle(s) in ${o.target.owner}/${o.target.repo}: ${[...o.stored.values()].map((s) => s.url).join(' ')}`);
+  if (step.skipped && mode !== 'false') core.info(`GitHub attestation store: not used: ${step.skipped}`);
+  for (const w of o?.warnings ?? []) core.warning(w);
 }
 
 // The verify action from the same repository and ref as this one, when the

@@ -19,6 +19,8 @@ export interface ArtifactResult {
   path?: string; // the SBOM document, for sbom
   format?: 'cyclonedx' | 'spdx'; // for sbom: which document this attestation carries
   components?: Record<string, number>; // for sbom: component count per package URL type
+  attestationId?: number; // id in the repository's GitHub attestation store
+  attestationUrl?: string; // its page: {server}/{owner}/{repo}/attestations/{id}
 }
 
 export interface ImageResult {
@@ -41,6 +43,16 @@ export interface RunContext {
   note?: string; // shown once above the tables
   elapsedMs?: number; // the run's wall time, for the verdict line
   verifyAction?: string; // `owner/repo/verify@ref` when the runner says where this action came from
+  store?: StoreSummary; // set when the run tried GitHub's attestation store
+}
+
+// What the attestation store step did, for the summary.
+export interface StoreSummary {
+  repository: string; // owner/repo
+  page: string; // the repository's Attestations page
+  stored: number;
+  total: number;
+  warnings: string[];
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

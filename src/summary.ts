@@ -43,7 +43,18 @@ function verdict(images: ImageResult[], ctx: RunContext): string[] {
     '',
     `Signed by ${codeSpan(ctx.san)} (issuer ${codeSpan(ctx.issuer)}). All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`,
     '',
+    ...storeLines(ctx),
   ];
+}
+
+// GitHub's attestation store: how many bundles it took, with a link to the
+// repository's Attestations page, and any warning in words.
+function storeLines(ctx: RunContext): string[] {
+  const s = ctx.store;
+  if (!s) return [];
+  const page = `[${text(s.repository)}’s attestations](${linkURL(s.page)})`;
+  const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}, so \`gh attestation verify\` finds them without \`--bundle-from-oci\`.` : `Nothing stored in ${page}.`;
+  return [`**GitHub attestation store:** ${stored}${s.warnings.map((w) => ` ⚠️ ${text(w)}`).join('')}`, ''];
 }
 
 function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>): string[] {
@@ -64,7 +75,11 @@ function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>)
 // shows only their suffix and the note below names them once.
 function artifactTable(img: ImageResult, ctx: RunContext): string[] {
   const rows = img.artifacts.map((a) => {
-    const where = [...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []), ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : [])];
+    const where = [
+      ...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []),
+      ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : []),
+      ...(a.attestationId !== undefined && a.attestationUrl ? [`[attestation ${a.attestationId}](${linkURL(a.attestationUrl)})`] : []),
+    ];
     return [label(a), (ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
   });
   return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
@@ -177,7 +192,9 @@ function cosignAndGh(img: ImageResult, ctx: RunContext): string[] {
   if (sbom) commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
   if (ctx.repository && (provenance || sbom) && ctx.attach !== 'tags') {
     const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
-    const gh = (extra: string[]) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
+    // Bundles in GitHub's attestation store are found by digest; else gh reads the referrers.
+    const fromOci = img.artifacts.some((a) => a.attestationId !== undefined) ? '' : '--bundle-from-oci ';
+    const gh = (extra: string[]) => command('gh attestation verify', [`oci://${ref}`, `${fromOci}--repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
     if (provenance) commands.push(gh([]));
     if (sbom) commands.push(gh([`--predicate-type ${sh(sbom.predicateType ?? '')}`]));
   }
@@ -263,7 +280,12 @@ function rekorLink(rekorURL: string, logIndex: number): string {
   const url = rekorEntryURL(rekorURL, logIndex);
   // Only web URLs become links; characters that end a markdown link or a table cell are percent-encoded.
   if (!/^https?:\/\//i.test(url)) return String(logIndex);
-  return `[${logIndex}](${url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+  return `[${logIndex}](${linkURL(url)})`;
+}
+
+// Characters that end a markdown link or a table cell, percent-encoded.
+function linkURL(url: string): string {
+  return url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function duration(ms: number): string {

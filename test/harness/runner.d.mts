@@ -22,3 +22,4 @@ export interface RunOptions {
 export declare function runAction(opts: RunOptions): Promise<ActionRun>;
 export declare function parseCommandFile(text: string): Record<string, string>;
 export declare function errorLines(run: ActionRun): string[];
+export declare function defaultGitHubApi(): Promise<import('../stack/github-api.mjs').GitHubApi>;

@@ -27,6 +27,7 @@ export interface GitHubApi {
   requests: RecordedRequest[];
   stored: StoredAttestation[];
   fail(status: number, opts?: { times?: number; method?: string; headers?: Record<string, string>; body?: unknown }): void;
+  clearFaults(): void;
   setToken(token: string, perms: { attestations: Permission }): void;
   unref(): void;
   close(): Promise<void>;

@@ -2,7 +2,7 @@
 // store, strict about what a client sends:
 //
 //   POST /repos/{owner}/{repo}/attestations          body {"bundle": <v0.3 bundle>} -> 201 {"id": N}
-//   GET  /repos/{owner}/{repo}/attestations/{digest} -> {"attestations": [{bundle, repository_id, bundle_url}]}
+//   GET  /repos/{owner}/{repo}/attestations/{digest} -> {"attestations": [{bundle, repository_id, bundle_url, initiator}]}
 //
 // The request shape follows GitHub's REST description of "Create an
 // attestation" / "List attestations" (@octokit/openapi-types, operations
@@ -103,7 +103,8 @@ export async function startGitHubApi(opts = {}) {
           .filter((s) => s.repo === repo.name && s.digests.includes(digest))
           .filter((s) => !types || types.some((t) => s.predicateType === t || s.predicateType.startsWith(`${t}/`)))
           .slice(0, perPage);
-        return answer(200, { attestations: found.map((s) => ({ bundle: s.bundle, repository_id: repo.id, bundle_url: `${base}/_bundles/${s.id}` })) });
+        // `initiator: user` marks attestations made through this API (gh keeps only those).
+        return answer(200, { attestations: found.map((s) => ({ bundle: s.bundle, repository_id: repo.id, bundle_url: `${base}/_bundles/${s.id}`, initiator: 'user' })) });
       }
       if (req.method !== 'POST' || route[3]) return error(404, 'Not Found');
 
@@ -134,6 +135,9 @@ export async function startGitHubApi(opts = {}) {
     /** The next `times` requests (of `method`, if given) get `status`. */
     fail(status, { times = 1, method, headers, body } = {}) {
       faults.push({ status, times, method, headers, body });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
     setToken(token, perms) {
       tokens.set(token, perms);
