@@ -62,12 +62,14 @@ export async function run(inputs: Inputs): Promise<void> {
     log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
 
     const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const paths = await Promise.all(signed.map((st) => writeBundles(outDir, st)));
     // GitHub's attestation store takes the verified bundles while the registry is written.
-    const storeable = storeItems(verifiedBundles(signed, paths));
+    const storeable = storeItems(verifiedBundles(signed));
     const storing = runStoreStep(storeable, { mode: inputs.attestationStore, token: inputs.githubToken, http, debug: core.debug });
     const attached: ImageResult[] = await Promise.all(
-      signed.map(async (st, i) => imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles: paths[i] ?? new Map() }))),
+      signed.map(async (st) => {
+        const bundles = await writeBundles(outDir, st);
+        return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
+      }),
     );
     const store = await storing;
     const results = withStoredIds(attached, store);

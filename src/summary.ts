@@ -53,7 +53,7 @@ function storeLines(ctx: RunContext): string[] {
   const s = ctx.store;
   if (!s) return [];
   const page = `[${text(s.repository)}’s attestations](${linkURL(s.page)})`;
-  const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}, so \`gh attestation verify\` finds them without \`--bundle-from-oci\`.` : `Nothing stored in ${page}.`;
+  const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}: \`gh attestation verify\` finds them there too (the commands below read the registry, \`--bundle-from-oci\`, which works wherever the image can be pulled).` : `Nothing stored in ${page}.`;
   return [`**GitHub attestation store:** ${stored}${s.warnings.map((w) => ` ⚠️ ${text(w)}`).join('')}`, ''];
 }
 
@@ -192,9 +192,7 @@ function cosignAndGh(img: ImageResult, ctx: RunContext): string[] {
   if (sbom) commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
   if (ctx.repository && (provenance || sbom) && ctx.attach !== 'tags') {
     const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
-    // Bundles in GitHub's attestation store are found by digest; else gh reads the referrers.
-    const fromOci = img.artifacts.some((a) => a.attestationId !== undefined) ? '' : '--bundle-from-oci ';
-    const gh = (extra: string[]) => command('gh attestation verify', [`oci://${ref}`, `${fromOci}--repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
+    const gh = (extra: string[]) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
     if (provenance) commands.push(gh([]));
     if (sbom) commands.push(gh([`--predicate-type ${sh(sbom.predicateType ?? '')}`]));
   }

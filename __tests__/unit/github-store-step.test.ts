@@ -10,8 +10,8 @@ import { multiPlatform, runContext } from './helpers/summary-fixture.js';
 
 const TARGET = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', owner: 'octo-org', repo: 'octo-app' };
 
-function verified(kind: VerifiedBundle['kind'], path: string, dsse = true): VerifiedBundle {
-  return { kind, image: 'ghcr.io/o/app@sha256:ab', path, bundle: { path }, dsse };
+function verified(kind: VerifiedBundle['kind'], uuid: string, dsse = true): VerifiedBundle {
+  return { kind, image: 'ghcr.io/o/app@sha256:ab', uuid, bundle: { uuid }, dsse };
 }
 
 describe('storeItems', () => {
@@ -22,7 +22,7 @@ describe('storeItems', () => {
       ['/sb', 'SBOM bundle of ghcr.io/o/app@sha256:ab'],
       ['/p', 'provenance bundle of ghcr.io/o/app@sha256:ab'],
     ]);
-    expect(items[0]?.bundle).toEqual({ path: '/sr' });
+    expect(items[0]?.bundle).toEqual({ uuid: '/sr' });
   });
 });
 
@@ -38,13 +38,13 @@ describe('withStoredIds and storeSummary', () => {
       attempted: 2,
       warnings: [],
       stored: new Map([
-        [prov.bundle, { id: 41, url: 'https://github.com/octo-org/octo-app/attestations/41' }],
-        [sbom.bundle, { id: 42, url: 'https://github.com/octo-org/octo-app/attestations/42' }],
+        [prov.uuid, { id: 41, url: 'https://github.com/octo-org/octo-app/attestations/41' }],
+        [sbom.uuid, { id: 42, url: 'https://github.com/octo-org/octo-app/attestations/42' }],
       ]),
     },
   };
 
-  it('puts each id on the row of the bundle file it came from, and nowhere else', () => {
+  it('puts each id on the row of the Rekor entry it came from, and nowhere else', () => {
     const out: ImageResult[] = withStoredIds(images, step);
     const ids = out.flatMap((img) => img.artifacts.filter((a) => a.attestationId).map((a) => [img.digest, a.kind, a.attestationId, a.attestationUrl]));
     expect(ids).toEqual([
@@ -59,16 +59,12 @@ describe('withStoredIds and storeSummary', () => {
     expect(storeSummary({ skipped: 'no token' }, 9)).toBeUndefined();
   });
 
-  it('the summary links the attestations page and each id, and its gh commands read the store', () => {
+  it('the summary links the attestations page and each id', () => {
     const md = renderSummary(withStoredIds(images, step), runContext({ store: storeSummary(step, 9) }));
     expect(md).toContain('**GitHub attestation store:** 2 bundles of 9 stored in [octo-org/octo-app’s attestations](https://github.com/octo-org/octo-app/attestations)');
     expect(md).toContain('[attestation 41](https://github.com/octo-org/octo-app/attestations/41)');
     const links = [...md.matchAll(/\]\((https:\/\/github\.com\/[^)]+)\)/g)].map((m) => m[1]);
     expect(links).toEqual(['https://github.com/octo-org/octo-app/attestations', 'https://github.com/octo-org/octo-app/attestations/42', 'https://github.com/octo-org/octo-app/attestations/41']);
-    // The amd64 image's gh commands drop --bundle-from-oci; the others, not in the store, keep it.
-    const gh = [...md.matchAll(/gh attestation verify \\\n\s+oci:\/\/(\S+) \\\n\s+(\S+)/g)].map((m) => [m[1]?.split('@')[1], m[2]]);
-    expect(gh.filter(([d]) => d === amd64.digest).map(([, flag]) => flag)).toEqual(['--repo', '--repo']);
-    expect(gh.filter(([d]) => d !== amd64.digest).every(([, flag]) => flag === '--bundle-from-oci')).toBe(true);
     // The table stays a table: a link in the "Attached as" cell.
     const table = marked.lexer(md).find((t) => t.type === 'table' && t.raw.includes('attestation 41')) as { rows: unknown[][] } | undefined;
     expect(table?.rows.every((r) => r.length === 3)).toBe(true);

@@ -25,7 +25,7 @@ export interface StoreTarget {
 }
 
 // One bundle to store; `key` ties the answer back to its results row (the
-// bundle file's path).
+// Rekor entry's UUID).
 export interface StoreItem {
   key: string;
   label: string; // `signature referrer of registry/repo@sha256:…`, for the warning

@@ -14,13 +14,13 @@ import { attestationsPage, planStore, uploadToStore, type RepositoryFacts, type 
 export interface VerifiedBundle {
   kind: ArtifactResult['kind'];
   image: string; // name@digest
-  path: string; // the bundle file: the key back to its results row
+  uuid: string; // its Rekor entry: the key back to its results row
   bundle: object;
   dsse: boolean;
 }
 
 export function storeItems(bundles: VerifiedBundle[]): StoreItem[] {
-  return bundles.filter((b) => b.dsse).map((b) => ({ key: b.path, label: `${LABEL[b.kind]} bundle of ${b.image}`, bundle: b.bundle }));
+  return bundles.filter((b) => b.dsse).map((b) => ({ key: b.uuid, label: `${LABEL[b.kind]} bundle of ${b.image}`, bundle: b.bundle }));
 }
 
 const LABEL: Record<ArtifactResult['kind'], string> = {
@@ -66,14 +66,14 @@ export function repositoryFacts(eventPath: string | undefined): RepositoryFacts 
   }
 }
 
-// Each stored bundle's id and page on its results row.
+// Each stored bundle's id and page on its results row (matched by Rekor entry).
 export function withStoredIds(results: ImageResult[], step: StoreStep): ImageResult[] {
   const stored = step.outcome?.stored;
   if (!stored?.size) return results;
   return results.map((r) => ({
     ...r,
     artifacts: r.artifacts.map((a) => {
-      const s = stored.get(a.bundle);
+      const s = stored.get(a.uuid);
       return s ? { ...a, attestationId: s.id, attestationUrl: s.url } : a;
     }),
   }));
@@ -86,14 +86,12 @@ export function storeSummary(step: StoreStep, total: number): StoreSummary | und
   return { repository: `${o.target.owner}/${o.target.repo}`, page: attestationsPage(o.target), stored: o.stored.size, total, warnings: o.warnings };
 }
 
-// The run's self-verified bundles with their files, image by image.
-export function verifiedBundles(signed: SignedTarget[], paths: Map<SignedResult, string>[]): VerifiedBundle[] {
-  return signed.flatMap((st, i) => {
+// The run's self-verified bundles, image by image.
+export function verifiedBundles(signed: SignedTarget[]): VerifiedBundle[] {
+  return signed.flatMap((st) => {
     const image = `${st.target.name}@${st.target.manifest.digest}`;
-    const entry = (kind: ArtifactResult['kind'], s: SignedResult | undefined): VerifiedBundle[] => {
-      const path = s ? paths[i]?.get(s) : undefined;
-      return s && path ? [{ kind, image, path, bundle: s.bundle, dsse: s.bundle.dsseEnvelope !== undefined }] : [];
-    };
+    const entry = (kind: ArtifactResult['kind'], s: SignedResult | undefined): VerifiedBundle[] =>
+      s ? [{ kind, image, uuid: s.entry.uuid, bundle: s.bundle, dsse: s.bundle.dsseEnvelope !== undefined }] : [];
     return [...entry('signature', st.signature), ...entry('signatureReferrer', st.signatureReferrer), ...st.attestations.flatMap((a) => entry(a.predicate.kind, a))];
   });
 }
