@@ -1,28 +1,26 @@
 import * as core from '@actions/core';
 import { join } from 'node:path';
-import { ActionError } from './errors.js';
-import type { Http } from './http.js';
-import { registryClients, type FetchedManifest, type RegistryClient } from './oci/client.js';
-import type { Credentials } from './oci/credentials.js';
-import { isIndexMediaType, platformImages } from './oci/platforms.js';
-import type { LoggedImage } from './log.js';
-import { formatReference, repoName, type Reference } from './oci/reference.js';
+import { ActionError } from '../errors.js';
+import type { LoggedImage } from '../log.js';
+import type { ImageTarget, Registries, Subject, Target } from '../model.js';
+import { isIndexMediaType, platformImages } from '../oci/platforms.js';
+import { formatReference, repoName, type Reference } from '../oci/reference.js';
 
-// An image to sign: its registry client, repository and fetched manifest.
-// Tags are resolved to digests here, once, with a warning.
-export interface Target {
-  ref: Reference;
-  name: string; // registry/repository as users write it
-  client: RegistryClient;
-  manifest: FetchedManifest;
-  platform?: string;
+// Stage 1: the images to sign. Tags are resolved to digests here, once, with
+// a warning; every index is followed by its platform images.
+
+// Resolves and expands the images named in `images`; a registry that will
+// refuse our writes must say so before anything is logged in Rekor.
+export async function findTargets(refs: Reference[], registries: Registries, willWrite: boolean): Promise<Target[]> {
+  const targets = await expandTargets(await resolveTargets(refs, registries), registries);
+  if (willWrite) await checkPushAccess(targets, registries);
+  return targets;
 }
 
-export async function resolveTargets(refs: Reference[], http: Http, explicit: Credentials | undefined): Promise<Target[]> {
-  const clientFor = registryClients(http, explicit, core.setSecret);
+export async function resolveTargets(refs: Reference[], registries: Registries): Promise<Target[]> {
   const targets = await Promise.all(
-    refs.map(async (ref) => {
-      const client = await clientFor(ref.registry);
+    refs.map(async (ref): Promise<Target> => {
+      const client = await registries(ref.registry);
       const wanted = ref.digest ?? ref.tag ?? 'latest';
       const manifest = await client.getManifest(ref.repository, wanted);
       if (!manifest) {
@@ -34,16 +32,16 @@ export async function resolveTargets(refs: Reference[], http: Http, explicit: Cr
       if (!ref.digest) {
         core.warning(`${formatReference(ref)} resolved to ${manifest.digest}; pass the digest (name@sha256:…) so the signature cannot land on a tag that moved`);
       }
-      return { ref: { ...ref, digest: manifest.digest }, name: repoName(ref), client, manifest };
+      return { kind: 'image', ref: { ...ref, digest: manifest.digest }, name: repoName(ref), digest: manifest.digest, manifest };
     }),
   );
   // The same digest named twice is signed once.
-  const unique = new Map(targets.map((t) => [`${t.name}@${t.manifest.digest}`, t]));
+  const unique = new Map(targets.map((t) => [`${t.name}@${t.digest}`, t]));
   return [...unique.values()];
 }
 
 // The platform images an index lists (see oci/platforms.ts).
-export function platformsOf(index: Target): { digest: string; platform: string }[] {
+export function platformsOf(index: ImageTarget): { digest: string; platform: string }[] {
   return platformImages(index.manifest.manifest);
 }
 
@@ -52,42 +50,43 @@ export function platformsOf(index: Target): { digest: string; platform: string }
 // index listing thousands is refused rather than expanded.
 export const MAX_PLATFORMS = 64;
 
-export async function platformTargets(index: Target): Promise<Target[]> {
+export async function platformTargets(index: Target, registries: Registries): Promise<Target[]> {
   const out: Target[] = [];
   const platforms = platformsOf(index);
   if (platforms.length > MAX_PLATFORMS) {
     throw new ActionError(
       'REGISTRY',
-      `${index.name}@${index.manifest.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`,
+      `${index.name}@${index.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`,
     );
   }
+  const client = await registries(index.ref.registry);
   for (const { digest, platform } of platforms) {
-    const manifest = await index.client.getManifest(index.ref.repository, digest);
+    const manifest = await client.getManifest(index.ref.repository, digest);
     if (!manifest) throw new ActionError('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
-    out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, manifest, platform });
+    out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, digest, manifest, platform });
   }
   return out;
 }
 
-// Where a target's files go under the run's output folder: the same digest
+// Where a subject's files go under the run's output folder: the same digest
 // can live in several repositories, so the name is part of the path.
-export function targetDir(outDir: string, t: Target): string {
+export function targetDir(outDir: string, t: Subject): string {
   const slug = t.name.replace(/[^a-zA-Z0-9._-]+/g, '_');
-  return join(outDir, `${slug}@${t.manifest.digest.replace(':', '-')}`);
+  return join(outDir, `${slug}@${t.digest.replace(':', '-')}`);
 }
 
-export function isIndex(t: Target): boolean {
-  return isIndexMediaType(t.manifest.mediaType);
+export function isIndex(t: Subject): boolean {
+  return t.kind === 'image' && isIndexMediaType(t.manifest.mediaType);
 }
 
 // Every multi-platform index is followed by its platform images, so each
 // platform gets its own signature, SBOM and provenance (consumers pulling one
 // platform look for attestations on that platform's digest).
-export async function expandTargets(targets: Target[]): Promise<Target[]> {
+export async function expandTargets(targets: Target[], registries: Registries): Promise<Target[]> {
   const out: Target[] = [];
   for (const t of targets) {
     out.push(t);
-    if (isIndex(t)) out.push(...(await platformTargets(t)));
+    if (isIndex(t)) out.push(...(await platformTargets(t, registries)));
   }
   return out;
 }
@@ -96,16 +95,16 @@ export async function expandTargets(targets: Target[]): Promise<Target[]> {
 // signed: a token that may pull but not push fails here, not after signing.
 // An image's config blob, already in the repository, lets the probe be a
 // mount that writes nothing new.
-export async function checkPushAccess(targets: Target[]): Promise<void> {
+export async function checkPushAccess(targets: Target[], registries: Registries): Promise<void> {
   const repos = new Map<string, { t: Target; blob?: string }>();
   for (const t of targets) {
-    const key = `${t.client.registry}/${t.ref.repository}`;
+    const key = `${t.ref.registry}/${t.ref.repository}`;
     const blob = t.manifest.manifest.config?.digest;
     if (!repos.get(key)?.blob) repos.set(key, { t, blob });
   }
-  await Promise.all([...repos.values()].map(({ t, blob }) => t.client.probePush(t.ref.repository, blob)));
+  await Promise.all([...repos.values()].map(async ({ t, blob }) => (await registries(t.ref.registry)).probePush(t.ref.repository, blob)));
 }
 
-export function loggedImage(t: Target): LoggedImage {
-  return { name: t.name, digest: t.manifest.digest, platform: t.platform, platforms: isIndex(t) ? platformsOf(t).length : undefined };
+export function loggedImage(t: Subject): LoggedImage {
+  return { name: t.name, digest: t.digest, platform: t.kind === 'image' ? t.platform : undefined, platforms: t.kind === 'image' && isIndex(t) ? platformsOf(t).length : undefined };
 }
