@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { marked } from 'marked';
 import type { ImageResult } from '../../src/results.js';
 import { renderSummary } from '../../src/summary.js';
-import { repositoryFacts, storeItems, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../src/github/store-step.js';
+import { repositoryFacts, storeItems, storeLog, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../src/stages/store.js';
 import { multiPlatform, runContext } from './helpers/summary-fixture.js';
 
 const TARGET = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', owner: 'octo-org', repo: 'octo-app' };
@@ -33,6 +33,7 @@ describe('withStoredIds and storeSummary', () => {
   const prov = amd64.artifacts.find((a) => a.kind === 'provenance')!;
   const sbom = amd64.artifacts.find((a) => a.kind === 'sbom')!;
   const step: StoreStep = {
+    total: 9,
     outcome: {
       target: TARGET,
       attempted: 2,
@@ -51,16 +52,16 @@ describe('withStoredIds and storeSummary', () => {
       [amd64.digest, 'sbom', 42, 'https://github.com/octo-org/octo-app/attestations/42'],
       [amd64.digest, 'provenance', 41, 'https://github.com/octo-org/octo-app/attestations/41'],
     ]);
-    expect(withStoredIds(images, { skipped: 'attestation-store is false' })).toBe(images);
+    expect(withStoredIds(images, { skipped: 'attestation-store is false', total: 9 })).toBe(images);
   });
 
   it('summarises the step for the summary, and nothing when it was not tried', () => {
-    expect(storeSummary(step, 9)).toEqual({ repository: 'octo-org/octo-app', page: 'https://github.com/octo-org/octo-app/attestations', stored: 2, total: 9, warnings: [] });
-    expect(storeSummary({ skipped: 'no token' }, 9)).toBeUndefined();
+    expect(storeSummary(step)).toEqual({ repository: 'octo-org/octo-app', page: 'https://github.com/octo-org/octo-app/attestations', stored: 2, total: 9, warnings: [] });
+    expect(storeSummary({ skipped: 'no token', total: 9 })).toBeUndefined();
   });
 
   it('the summary links the attestations page and each id', () => {
-    const md = renderSummary(withStoredIds(images, step), runContext({ store: storeSummary(step, 9) }));
+    const md = renderSummary(withStoredIds(images, step), runContext({ store: storeSummary(step) }));
     expect(md).toContain('**GitHub attestation store:** 2 bundles of 9 stored in [octo-org/octo-app’s attestations](https://github.com/octo-org/octo-app/attestations)');
     expect(md).toContain('[attestation 41](https://github.com/octo-org/octo-app/attestations/41)');
     const links = [...md.matchAll(/\]\((https:\/\/github\.com\/[^)]+)\)/g)].map((m) => m[1]);
@@ -73,6 +74,18 @@ describe('withStoredIds and storeSummary', () => {
   it('shows a warning in words, escaped', () => {
     const md = renderSummary(images, runContext({ store: { repository: 'o/r', page: 'https://github.com/o/r/attestations', stored: 0, total: 3, warnings: ['HTTP 403 <b>no</b> `permissions: attestations: write`'] } }));
     expect(md).toContain('**GitHub attestation store:** Nothing stored in [o/r’s attestations](https://github.com/o/r/attestations). ⚠️ HTTP 403 &#60;b&#62;no&#60;/b&#62;');
+  });
+});
+
+describe('storeLog', () => {
+  it('one info line with the pages stored, the reason it was not used (unless turned off), the warnings', () => {
+    const outcome = { target: TARGET, attempted: 1, warnings: ['w'], stored: new Map([['u', { id: 7, url: 'https://github.com/octo-org/octo-app/attestations/7' }]]) };
+    expect(storeLog({ outcome, total: 3 }, 'auto')).toEqual({
+      info: ['GitHub attestation store: stored 1 of 3 bundle(s) in octo-org/octo-app: https://github.com/octo-org/octo-app/attestations/7'],
+      warnings: ['w'],
+    });
+    expect(storeLog({ skipped: 'github-token is empty', total: 3 }, 'auto')).toEqual({ info: ['GitHub attestation store: not used: github-token is empty'], warnings: [] });
+    expect(storeLog({ skipped: 'attestation-store is false', total: 3 }, 'false')).toEqual({ info: [], warnings: [] });
   });
 });
 
