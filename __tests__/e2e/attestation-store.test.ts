@@ -198,10 +198,23 @@ describe('without the permission or the store', () => {
   it('an unknown repository (404) names the fix; a user-owned private repository names Enterprise Cloud', async () => {
     const missing = await run({ images: img.ref, sbom: 'false', 'github-token': WRITER }, { GITHUB_REPOSITORY: 'octo-org/gone' });
     expect(missing.code).toBe(0);
-    expect(warnings(missing)).toEqual([expect.stringMatching(/HTTP 404 Not Found\. the token cannot see octo-org\/gone/)]);
+    expect(warnings(missing)).toEqual([expect.stringMatching(/HTTP 404 Not Found\. The token cannot see octo-org\/gone/)]);
     const priv = await run({ images: img.ref, sbom: 'false', 'github-token': WRITER, 'attestation-store': 'true' }, { GITHUB_REPOSITORY: 'octo-user/private-repo' });
     expect(priv.code).toBe(0);
     expect(warnings(priv)).toEqual([expect.stringMatching(/user-owned private repositories.*Enterprise Cloud: make octo-user\/private-repo public/)]);
+  });
+
+  it('a spent rate limit names its reset time; GitHub Enterprise Server (true) names its lack of a store', async () => {
+    api.fail(403, { method: 'POST', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' }, body: { message: 'API rate limit exceeded for installation ID 42.' } });
+    const limited = await run({ images: img.ref, sbom: 'false', 'github-token': WRITER });
+    expect(limited.code).toBe(0);
+    expect(warnings(limited)).toEqual([expect.stringMatching(/HTTP 403 API rate limit exceeded for installation ID 42\. GitHub's API rate limit for this token is spent \(it resets at 2030-01-01T00:00:00Z\): re-run the job after the reset/)]);
+    const ghes = await run(
+      { images: img.ref, sbom: 'false', 'github-token': WRITER, 'attestation-store': 'true' },
+      { GITHUB_SERVER_URL: 'https://ghes.corp.example', GITHUB_REPOSITORY: 'octo-org/not-on-ghes' },
+    );
+    expect(ghes.code).toBe(0);
+    expect(warnings(ghes)).toEqual([expect.stringMatching(/HTTP 404 Not Found\. The server https:\/\/ghes\.corp\.example looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there/)]);
   });
 
   it('a 500 is retried through the run\'s one retry path; 500s past the retry budget are a warning', async () => {

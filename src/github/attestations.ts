@@ -131,22 +131,22 @@ function storeFix(f: StoreFailure, target: StoreTarget, off: string): string {
   if (/user-owned private/i.test(f.message)) {
     return `GitHub keeps attestations of private repositories only for organizations on GitHub Enterprise Cloud: make ${target.owner}/${target.repo} public or move it to such an organization${off.replace(', or', ', or else')}`;
   }
-  if (f.status === 401) return 'the token was refused: pass a valid token as github-token (its default is ${{ github.token }})';
+  if (f.status === 401) return 'The token was refused: pass a valid token as github-token (its default is ${{ github.token }})';
   if (f.status === 403) {
-    return `the token lacks the attestations permission: add \`permissions: attestations: write\` to the job (next to \`id-token: write\`)${off}`;
+    return `The token lacks the attestations permission: add \`permissions: attestations: write\` to the job (next to \`id-token: write\`)${off}`;
   }
   if (f.status === 404) {
     return isHostedGitHub(target.serverUrl)
-      ? `the token cannot see ${target.owner}/${target.repo} or the store is not offered there: use the job's own token (github-token: \${{ github.token }}) in the repository that runs the workflow${off}`
-      : `${target.serverUrl} looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there`;
+      ? `The token cannot see ${target.owner}/${target.repo} or the store is not offered there: use the job's own token (github-token: \${{ github.token }}) in the repository that runs the workflow${off}`
+      : `The server ${target.serverUrl} looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there`;
   }
   if (f.status === 413 || /too large|16 ?MB/i.test(f.message)) return 'GitHub takes attestations up to 16 MB: attest a smaller document (a smaller SBOM: sbom-format with one format), or set attestation-store: false';
   if (f.status === 422 && /values do not match/i.test(f.message + (f.details ?? []).join(' '))) {
     return 'GitHub stores only attestations signed by a workflow of this repository: sign with the job\'s own identity (no identity-token from elsewhere)';
   }
   if (f.status === 422) return 'GitHub refused this bundle: report it with the bundle file from results';
-  if (f.status === undefined || f.status >= 500) return `the GitHub API at ${target.apiUrl} did not take the bundles: re-run the job once it answers`;
-  return 'unexpected answer from the GitHub API: re-run the job; report it if it persists';
+  if (f.status === undefined || f.status >= 500) return `The GitHub API at ${target.apiUrl} did not take the bundles: re-run the job once it answers`;
+  return 'Unexpected answer from the GitHub API: re-run the job; report it if it persists';
 }
 
 // Uploads one bundle after another: GitHub asks integrations to send writes
