@@ -88,6 +88,7 @@ describe('storeWarning', () => {
     const w = storeWarning({ status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000000' } }, ctx);
     expect(w).toMatch(/rate limit .* resets at 2023-11-14T22:13:20Z/);
     expect(storeWarning({ status: 429, message: 'slow down' }, ctx)).toMatch(/rate limit/);
+    expect(storeWarning({ status: 403, message: 'API rate limit exceeded.', headers: { 'x-ratelimit-remaining': '0' } }, ctx)).toContain('HTTP 403 API rate limit exceeded. GitHub');
   });
   it('user-owned private repositories, 404 on GitHub.com and on Enterprise Server, 401, 422, no answer', () => {
     expect(storeWarning({ status: 422, message: 'Feature not available for user-owned private repositories.' }, ctx)).toMatch(/Enterprise Cloud: make octo-org\/octo-repo public/);

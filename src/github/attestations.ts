@@ -117,7 +117,8 @@ export function storeWarning(f: StoreFailure, ctx: { mode: StoreMode; target: St
   const progress = ctx.stored ? `stored ${ctx.stored} of ${ctx.total} bundles in ${where}, then ` : '';
   const off = ctx.mode === 'auto' ? ', or set attestation-store: false to skip the store' : '';
   const fix = storeFix(f, ctx.target, off);
-  return `GitHub attestation store: ${progress}the upload of the ${ctx.item} failed: ${said}. ${fix}; ${VERIFY_FROM_OCI}`;
+  // GitHub's messages may end in a full stop already.
+  return `GitHub attestation store: ${progress}the upload of the ${ctx.item} failed: ${said.replace(/\.+$/, '')}. ${fix}; ${VERIFY_FROM_OCI}`;
 }
 
 function storeFix(f: StoreFailure, target: StoreTarget, off: string): string {
