@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'TSA'
   | 'SBOM'
   | 'VERIFY'
+  | 'GITHUB'
   | 'NETWORK';
 
 export class ActionError extends Error {

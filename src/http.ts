@@ -4,7 +4,7 @@ import { ActionError, type ErrorCode } from './errors.js';
 // a per-attempt header timeout, jittered exponential backoff on transient
 // failures, Retry-After honoured, and one retry budget shared by the whole run.
 
-export type Service = 'registry' | 'fulcio' | 'rekor' | 'tsa' | 'oidc';
+export type Service = 'registry' | 'fulcio' | 'rekor' | 'tsa' | 'oidc' | 'github';
 
 const SERVICE_NAMES: Record<Service, string> = {
   registry: 'The registry',
@@ -12,6 +12,7 @@ const SERVICE_NAMES: Record<Service, string> = {
   rekor: 'Rekor',
   tsa: 'The timestamp authority',
   oidc: 'The OIDC token endpoint',
+  github: 'The GitHub API',
 };
 
 const SERVICE_CODES: Record<Service, ErrorCode> = {
@@ -20,6 +21,7 @@ const SERVICE_CODES: Record<Service, ErrorCode> = {
   rekor: 'REKOR',
   tsa: 'TSA',
   oidc: 'IDENTITY',
+  github: 'GITHUB',
 };
 
 const SERVICE_FIX: Record<Service, string> = {
@@ -28,6 +30,7 @@ const SERVICE_FIX: Record<Service, string> = {
   rekor: 'check rekor-url, or re-run the job once Rekor is back',
   tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
   oidc: 'check that the job has `permissions: id-token: write`, then re-run',
+  github: 're-run the job once the GitHub API answers',
 };
 
 export interface HttpOptions {
@@ -104,7 +107,7 @@ export class Http {
   private readonly debug: (line: string) => void;
   private readonly onRetry?: (notice: RetryNotice) => void;
   // Counts retries per service, for the log and for tests that inject faults.
-  readonly retries: Record<Service, number> = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
+  readonly retries: Record<Service, number> = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0, github: 0 };
 
   constructor(opts: HttpOptions) {
     this.retryBudgetMs = opts.retryBudgetMs;

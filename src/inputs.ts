@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { existsSync } from 'node:fs';
 import { ActionError } from './errors.js';
+import { STORE_MODES, type StoreMode } from './github/attestations.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
 import { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
 import { embeddedPublicGoodServices, fetchSigningConfig, readSigningConfig, type SelectedServices } from './signing-config.js';
@@ -40,6 +41,9 @@ export interface Inputs {
   registryPassword?: string;
   retryBudgetSeconds: number;
   summary: boolean;
+  // GitHub's attestation store: whether to upload the DSSE bundles, and the token for it.
+  attestationStore: StoreMode;
+  githubToken: string;
 }
 
 const ATTACH_MODES: readonly AttachMode[] = ['both', 'referrers', 'tags', 'none'];
@@ -90,6 +94,12 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   if (password) core.setSecret(password);
   const token = get('identity-token');
   if (token) core.setSecret(token);
+  const githubToken = get('github-token').trim();
+  if (githubToken) core.setSecret(githubToken);
+  const store = (get('attestation-store').trim() || 'auto').toLowerCase();
+  if (!STORE_MODES.includes(store as StoreMode)) {
+    throw new ActionError('INPUT', `attestation-store: "${store}" is not one of ${STORE_MODES.join(', ')}`);
+  }
 
   const attach = get('attach') || 'both';
   if (!ATTACH_MODES.includes(attach as AttachMode)) {
@@ -123,6 +133,8 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     registryPassword: password || undefined,
     retryBudgetSeconds: budget,
     summary: bool(get, 'summary', true),
+    attestationStore: store as StoreMode,
+    githubToken,
   };
   // A rekor-url input names a v1 log unless rekor-version says otherwise.
   const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;

@@ -1,3 +1,4 @@
+import { PREDICATE_TYPES } from './formats/predicates.js';
 import { rekorEntryURL } from './sigstore/bundle.js';
 import type { ArtifactResult, ImageResult, RunContext } from './results.js';
 
@@ -7,7 +8,7 @@ import type { ArtifactResult, ImageResult, RunContext } from './results.js';
 // a registry lands in a code span, a shell-quoted argument or escaped text;
 // the only raw HTML is <details>/<summary>.
 
-const CYCLONEDX = 'https://cyclonedx.org/bom';
+const CYCLONEDX = PREDICATE_TYPES.cyclonedx;
 const VERIFY_ACTION_PLACEHOLDER = 'OWNER/sign-attest-action/verify@v1';
 
 const LABELS: Record<ArtifactResult['kind'], string> = {
@@ -43,7 +44,18 @@ function verdict(images: ImageResult[], ctx: RunContext): string[] {
     '',
     `Signed by ${codeSpan(ctx.san)} (issuer ${codeSpan(ctx.issuer)}). All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`,
     '',
+    ...storeLines(ctx),
   ];
+}
+
+// GitHub's attestation store: how many bundles it took, with a link to the
+// repository's Attestations page, and any warning in words.
+function storeLines(ctx: RunContext): string[] {
+  const s = ctx.store;
+  if (!s) return [];
+  const page = `[${text(s.repository)}’s attestations](${linkURL(s.page)})`;
+  const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}: \`gh attestation verify\` finds them there too (the commands below read the registry, \`--bundle-from-oci\`, which works wherever the image can be pulled).` : `Nothing stored in ${page}.`;
+  return [`**GitHub attestation store:** ${stored}${s.warnings.map((w) => ` ⚠️ ${text(w)}`).join('')}`, ''];
 }
 
 function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>): string[] {
@@ -64,7 +76,11 @@ function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>)
 // shows only their suffix and the note below names them once.
 function artifactTable(img: ImageResult, ctx: RunContext): string[] {
   const rows = img.artifacts.map((a) => {
-    const where = [...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []), ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : [])];
+    const where = [
+      ...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []),
+      ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : []),
+      ...(a.attestationId !== undefined && a.attestationUrl ? [`[attestation ${a.attestationId}](${linkURL(a.attestationUrl)})`] : []),
+    ];
     return [label(a), (ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
   });
   return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
@@ -263,7 +279,12 @@ function rekorLink(rekorURL: string, logIndex: number): string {
   const url = rekorEntryURL(rekorURL, logIndex);
   // Only web URLs become links; characters that end a markdown link or a table cell are percent-encoded.
   if (!/^https?:\/\//i.test(url)) return String(logIndex);
-  return `[${logIndex}](${url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
+  return `[${logIndex}](${linkURL(url)})`;
+}
+
+// Characters that end a markdown link or a table cell, percent-encoded.
+function linkURL(url: string): string {
+  return url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 function duration(ms: number): string {

@@ -3,7 +3,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { validateCycloneDx } from '../../src/sbom.js';
+import { validateCycloneDx } from '../../src/sbom/cyclonedx.js';
 import { getManifest } from '../../test/harness/checks.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { spdxSchemaErrors } from '../../test/harness/spdx-schema.js';

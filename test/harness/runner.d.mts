@@ -24,3 +24,4 @@ export declare function parseCommandFile(text: string): Record<string, string>;
 export declare function errorLines(run: ActionRun): string[];
 /** Makes later runs put their runner-* directory in dir (undefined: os.tmpdir()); returns the previous one. */
 export declare function setRunnerTempRoot(dir: string | undefined): string | undefined;
+export declare function defaultGitHubApi(): Promise<import('../stack/github-api.mjs').GitHubApi>;

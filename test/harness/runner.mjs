@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
+import { startGitHubApi } from '../stack/github-api.mjs';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const FAKE_GITHUB_TOKEN = 'ghs_fakeGitHubTokenForTests0123456789';
@@ -21,6 +22,18 @@ export function setRunnerTempRoot(dir) {
   const previous = tempRoot;
   tempRoot = dir;
   return previous;
+}
+
+// A runner's job always reaches its GitHub API: unless a test passes its own
+// GITHUB_API_URL, runs share one attestation-store stand-in (test/stack/
+// github-api.mjs) in which the job token may write to octo-org/octo-repo.
+let sharedGitHubApi;
+export function defaultGitHubApi() {
+  sharedGitHubApi ??= startGitHubApi({ repos: { 'octo-org/octo-repo': {} }, tokens: { [FAKE_GITHUB_TOKEN]: { attestations: 'write' } } }).then((api) => {
+    api.unref();
+    return api;
+  });
+  return sharedGitHubApi;
 }
 
 export async function runAction({ action = '.', inputs, env: extra = {}, home, killAfterMs }) {
@@ -47,7 +60,7 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home, k
     CI: 'true',
     GITHUB_ACTIONS: 'true',
     GITHUB_SERVER_URL: 'https://github.com',
-    GITHUB_API_URL: 'https://api.github.com',
+    GITHUB_API_URL: 'GITHUB_API_URL' in extra ? extra.GITHUB_API_URL : (await defaultGitHubApi()).url,
     GITHUB_REPOSITORY: 'octo-org/octo-repo',
     GITHUB_REF: 'refs/heads/main',
     GITHUB_SHA: '0123456789abcdef0123456789abcdef01234567',
