@@ -54,7 +54,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
     const policy = { san: signer.san, issuer: identity.issuer };
     const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
-    const indexes = bundles.map((b) => b.entry.logIndex);
+    const indexes = bundles.flatMap((b) => (b.entry ? [b.entry.logIndex] : []));
     log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
     for (const st of signed) verifySigned(trust, st, policy);
     log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);

@@ -117,16 +117,14 @@ export async function attachTarget(
   const referrers = opts.attach === 'both' || opts.attach === 'referrers';
   const row = (kind: ArtifactResult['kind'], s: SignedResult, extra: Partial<ArtifactResult> = {}): ArtifactResult => ({
     kind,
-    logIndex: s.entry.logIndex,
-    uuid: s.entry.uuid,
-    integratedTime: s.entry.integratedTime,
+    ...(s.entry ? { logIndex: s.entry.logIndex, uuid: s.entry.uuid, integratedTime: s.entry.integratedTime } : {}),
     bundle: opts.bundles.get(s) ?? '',
     ...extra,
   });
   const certAnnotations = (s: SignedResult, timestamp: Buffer | undefined): Record<string, string> => ({
-    [COSIGN.certificate]: signer.certificatePEM,
-    [COSIGN.chain]: signer.chainPEM,
-    [COSIGN.bundle]: cosignRekorBundle(s.entry),
+    // A key signature names no certificate (verifiers hold the public key), and an unlogged one no Rekor bundle.
+    ...(signer.certificatePEM ? { [COSIGN.certificate]: signer.certificatePEM, [COSIGN.chain]: signer.chainPEM } : {}),
+    ...(s.entry ? { [COSIGN.bundle]: cosignRekorBundle(s.entry) } : {}),
     ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
   });
 

@@ -8,9 +8,10 @@ export type ArtifactKind = 'signature' | 'signatureReferrer' | 'sbom' | 'provena
 export interface ArtifactResult {
   kind: ArtifactKind;
   predicateType?: string;
-  logIndex: number;
-  uuid: string;
-  integratedTime: number;
+  // The Rekor entry; absent when nothing was logged (key signing with tlog-upload: false).
+  logIndex?: number;
+  uuid?: string;
+  integratedTime?: number;
   bundle: string; // path of the v0.3 bundle file
   tag?: string; // cosign tag (`sha256-<hex>.sig` / `.att`)
   tagManifest?: string; // digest of that tag's manifest after our write
