@@ -11,6 +11,7 @@ import { cosignRekorBundle } from './sigstore/bundle.js';
 import type { RunSigner, SignedResult } from './sign.js';
 import { isIndex, platformsOf, targetDir, type Target } from './targets.js';
 import { verifyBundle, type IdentityPolicy } from './verify.js';
+import { verifyBundleWithKey, type KeyPolicy } from './verify/key.js';
 
 // The stages after identity: sign and log every artifact, verify what was
 // produced, write bundle files, and only then touch the registry.
@@ -52,7 +53,12 @@ export async function signTarget(signer: RunSigner, target: Target, sign: boolea
 
 // Verifies every bundle against the trusted root and the run's identity, and
 // that each statement names this image's digest, before anything is written.
-export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: IdentityPolicy): void {
+// Who must have signed: the run's certificate identity, or (key signing) its key.
+export type SelfCheck = IdentityPolicy | { key: KeyPolicy; insecureIgnoreTlog: boolean };
+
+export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: SelfCheck): void {
+  const verify = (bundle: unknown, payload?: Buffer) =>
+    'key' in policy ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog }) : verifyBundle(trust, bundle, policy, payload);
   const where = `${st.target.name}@${st.target.manifest.digest}`;
   const check = (what: string, fn: () => void) => {
     try {
@@ -66,12 +72,12 @@ export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: Ide
   };
   if (st.signature) {
     const sig = st.signature;
-    check('signature', () => verifyBundle(trust, sig.bundle, policy, sig.payload));
+    check('signature', () => verify(sig.bundle, sig.payload));
   }
   for (const s of [st.signatureReferrer, ...st.attestations]) {
     if (!s) continue;
     check('attestation', () => {
-      verifyBundle(trust, s.bundle, policy);
+      verify(s.bundle);
       const stmt = JSON.parse(Buffer.from(s.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as {
         subject?: { digest?: { sha256?: string } }[];
       };

@@ -42,6 +42,8 @@ export interface RunContext {
   note?: string; // shown once above the tables
   elapsedMs?: number; // the run's wall time, for the verdict line
   verifyAction?: string; // `owner/repo/verify@ref` when the runner says where this action came from
+  // Set when signed with signing-key: verifiers pin the public key; tlog false: nothing was logged.
+  key?: { hint: string; tlog: boolean };
 }
 
 // The `results` output: one object per image, artifacts keyed by kind.

@@ -116,6 +116,9 @@ export function verifyBundleMaterial(
       },
     });
   }
+  if (bundle.verificationMaterial.content.$case === 'publicKey' && bundle.verificationMaterial.tlogEntries.length === 0 && !opts.insecureIgnoreTlog) {
+    throw new VerifyError('TLOG_BODY', 'not logged in a transparency log (the bundle has no tlog entry); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
+  }
   try {
     const entity = toSignedEntity(bundle, artifact);
     const { overDigest } = opts;

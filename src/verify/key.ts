@@ -3,6 +3,7 @@ import type { Bundle } from '@sigstore/bundle';
 import { crypto as sigcrypto, X509Certificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
+import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
 
 // Verification against a known public key (cosign's --key): the key pins the
@@ -43,4 +44,11 @@ export function pinKey(trust: TrustMaterial, bundle: Bundle, policy: KeyPolicy):
     throw new VerifyError('IDENTITY', `signed by a different key (hint ${material.publicKey.hint}) than the given key (hint ${policy.hint})`);
   }
   return { ...trust, publicKey: () => ({ publicKey: policy.key, validFor: () => true }) };
+}
+
+// Verifies one serialized bundle as signed by `policy.key` (the signing
+// action's self-check in key mode).
+export function verifyBundleWithKey(trust: TrustMaterial, bundleJSON: unknown, policy: KeyPolicy, artifact?: Buffer, opts: { insecureIgnoreTlog?: boolean } = {}): VerifiedBundle {
+  const bundle = parseBundle(bundleJSON);
+  return verifyBundleMaterial(pinKey(trust, bundle, policy), bundle, artifact, opts);
 }
