@@ -1,7 +1,8 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle, type SerializedBundle } from '@sigstore/bundle';
+import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle } from '@sigstore/bundle';
 import { dsse, pem, X509Certificate } from '@sigstore/core';
 import { ActionError } from './errors.js';
+import type { SignedResult, Signer, SignerIdentity } from './model.js';
 import type { Http } from './http.js';
 import { claimString, type Identity } from './identity.js';
 import { bundleJSON, toTlogEntry } from './sigstore/bundle.js';
@@ -21,38 +22,18 @@ export interface SigstoreEndpoints {
   tsaURL?: string;
 }
 
-// One signature, logged: the v0.3 bundle and the raw pieces the classic
-// cosign formats need.
-export interface SignedResult {
-  kind: 'hashedrekord' | 'dsse';
-  bundle: SerializedBundle;
-  // Absent when the signer logs nothing (a key signer with tlog-upload: false).
-  entry?: RekorEntry;
-  signature: Buffer;
-  // The exact envelope bytes Rekor hashed; cosign's .att layer must equal them.
-  envelopeJSON?: string;
-  // RFC 3161 timestamp over the signature (what bundle verifiers check).
-  timestamp?: Buffer;
-  // Over the envelope bytes: cosign checks an .att layer's timestamp
-  // annotation against the layer itself, not the signature inside it.
-  envelopeTimestamp?: Buffer;
-}
-
-// Who verifiers are told signed: a Fulcio certificate (keyless) or a public
-// key known to them (key signing: bundles carry only its hint).
-export type SignerMaterial =
-  | { kind: 'certificate'; certificatePEM: string; chainPEM: string; san: string; issuer: string }
-  | { kind: 'key'; publicKeyPEM: string; publicKeyDER: Buffer; hint: string };
+export type { SignedResult };
 
 // One P-256 key for the whole run, reused by every signature and
 // attestation in it: an ephemeral key with a Fulcio certificate, or the
 // user's cosign key.
-export class RunSigner {
+export class RunSigner implements Signer {
   private constructor(
     private readonly http: Http,
     private readonly endpoints: SigstoreEndpoints,
     private readonly key: KeyObject,
-    readonly material: SignerMaterial,
+    // Who verifiers are told signed: the Fulcio certificate, or the public key (bundles carry its hint).
+    readonly identity: SignerIdentity,
     // false: nothing is logged in Rekor (key signing only).
     readonly tlog = true,
   ) {}
@@ -77,15 +58,19 @@ export class RunSigner {
   }
 
   get certificatePEM(): string {
-    return this.material.kind === 'certificate' ? this.material.certificatePEM : '';
+    return this.identity.kind === 'certificate' ? this.identity.certificatePEM : '';
   }
 
   get chainPEM(): string {
-    return this.material.kind === 'certificate' ? this.material.chainPEM : '';
+    return this.identity.kind === 'certificate' ? this.identity.chainPEM : '';
   }
 
   get san(): string {
-    return this.material.kind === 'certificate' ? this.material.san : '';
+    return this.identity.kind === 'certificate' ? this.identity.san : '';
+  }
+
+  get issuer(): string {
+    return this.identity.kind === 'certificate' ? this.identity.issuer : '';
   }
 
   // Signs raw bytes (cosign simple-signing payloads) and logs a hashedrekord entry.
@@ -130,7 +115,7 @@ export class RunSigner {
   private async log(entry: ProposedEntry, digest: () => Buffer, signature: Buffer): Promise<RekorEntry | undefined> {
     if (!this.tlog) return undefined;
     if (this.endpoints.rekorVersion === 2) {
-      const m = this.material;
+      const m = this.identity;
       const verifier = m.kind === 'certificate' ? { certificate: pem.toDER(m.certificatePEM) } : { publicKey: m.publicKeyDER };
       return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, ...verifier });
     }
@@ -139,7 +124,7 @@ export class RunSigner {
 
   private async finish(kind: SignedResult['kind'], bundle: Bundle, entry: RekorEntry | undefined, signature: Buffer): Promise<SignedResult> {
     bundle.verificationMaterial.tlogEntries = entry ? [toTlogEntry(entry)] : [];
-    if (this.material.kind === 'key') bundle.verificationMaterial.content = { $case: 'publicKey', publicKey: { hint: this.material.hint } };
+    if (this.identity.kind === 'key') bundle.verificationMaterial.content = { $case: 'publicKey', publicKey: { hint: this.identity.hint } };
     let timestamp: Buffer | undefined;
     if (this.endpoints.tsaURL) {
       timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
@@ -152,12 +137,12 @@ export class RunSigner {
   // hint (as cosign v3 writes it; the DSSE signature's keyid stays empty, as
   // in cosign's envelopes).
   private bundleMaterial(): { certificate?: Buffer; certificateChain: false } {
-    return this.material.kind === 'certificate' ? { certificate: pem.toDER(this.material.certificatePEM), certificateChain: false } : { certificateChain: false };
+    return this.identity.kind === 'certificate' ? { certificate: pem.toDER(this.identity.certificatePEM), certificateChain: false } : { certificateChain: false };
   }
 
   // What Rekor v1 entries name as the verifier: the PEM certificate or PEM public key, base64.
   private verifierB64(): string {
-    const m = this.material;
+    const m = this.identity;
     return Buffer.from(m.kind === 'certificate' ? m.certificatePEM : m.publicKeyPEM).toString('base64');
   }
 }
