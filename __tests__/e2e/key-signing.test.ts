@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { getBlob, getManifest, tagFor } from '../../test/harness/checks.js';
+import { getManifest, tagFor } from '../../test/harness/checks.js';
 import { exec, legacyTrustEnv, makeToolHome, summaryCommands, toolPath, type ToolHome, type ToolRun } from '../../test/harness/consumers.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
@@ -106,7 +106,7 @@ beforeAll(async () => {
   generateKeyPair(keys);
   generateKeyPair(other);
   legacyEnv = legacyTrustEnv(home.dir, stack.trustedRoot);
-  for (const name of ['logged', 'tags', 'notlog', 'errors', 'noenv']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
+  for (const name of ['logged', 'tags', 'notlog', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
   // The logged runs together; the unlogged one alone, so the log's size tells whether it wrote.
   const keyText = readFileSync(join(keys, 'cosign.key'), 'utf8');
   [runs['logged'], runs['tags']] = await Promise.all([
@@ -329,6 +329,48 @@ describe('key errors a user can make: exit 1, one line naming the fix, nothing w
       expect(`${r.stdout}\n${r.stderr}`).not.toMatch(/^\s+at /m);
       expect(await treeSize()).toBe(before.log);
       expect(snapshot(repo)).toEqual(before.registry);
+    });
+  }
+});
+
+describe('our verifier reads what the real cosign signs with a key', () => {
+  const PROVENANCE = { buildDefinition: { buildType: 'https://example.com/build', externalParameters: {} }, runDetails: { builder: { id: 'https://example.com/builder' } } };
+  // cosign 2: .sig/.att tags (attestations as dsse entries, and as intoto with --rekor-entry-type intoto);
+  // cosign 3: bundle referrers. Signed with the same cosign.key the action used.
+  beforeAll(async () => {
+    const predicate = join(keys, 'provenance.json');
+    writeFileSync(predicate, JSON.stringify(PROVENANCE));
+    const env = { ...home.env, COSIGN_PASSWORD: PASSWORD, SIGSTORE_REKOR_PUBLIC_KEY: stack.rekorPublicKey };
+    const key = ['--key', join(keys, 'cosign.key'), '-y'];
+    const v2 = ['--rekor-url', stack.rekorURL];
+    const v3 = ['--signing-config', stack.signingConfig, '--trusted-root', stack.trustedRoot];
+    const attest = ['attest', '--type', 'slsaprovenance1', '--predicate', predicate];
+    const runs: [ 'cosign2' | 'cosign3', string[]][] = [
+      ['cosign2', ['sign', ...key, ...v2, images['cosign2']!.ref]],
+      ['cosign2', [...attest, ...key, ...v2, images['cosign2']!.ref]],
+      ['cosign2', [...attest, '--rekor-entry-type', 'intoto', ...key, ...v2, images['cosign2-intoto']!.ref]],
+      ['cosign3', ['sign', ...key, ...v3, images['cosign3']!.ref]],
+      ['cosign3', [...attest, ...key, ...v3, images['cosign3']!.ref]],
+    ];
+    for (const [name, args] of runs) {
+      const r = await exec(toolPath(name), args, env);
+      if (r.code !== 0) throw new Error(`${name} ${args.join(' ')}\n${r.out}`);
+    }
+  }, 120_000);
+
+  for (const [producer, requireSignature] of [
+    ['cosign2', true],
+    ['cosign2-intoto', false],
+    ['cosign3', true],
+  ] as const) {
+    it(`${producer}: sign-attest verify --key accepts it and rejects another key`, async () => {
+      const flags = ['--type', 'slsaprovenance1', ...(requireSignature ? [] : ['--no-require-signature']), '--trusted-root', stack.trustedRoot];
+      const ok = await cli(['verify', images[producer]!.ref, '--key', pub(), ...flags]);
+      expectOK(ok);
+      expect(ok.out).toMatch(producer === 'cosign3' ? /ok {3}referrer attestation https:\/\/slsa\.dev\/provenance\/v1/ : /ok {3}cosign attestation https:\/\/slsa\.dev\/provenance\/v1/);
+      const bad = await cli(['verify', images[producer]!.ref, '--key', otherPub(), ...flags]);
+      expect(bad.code).toBe(1);
+      expect(bad.out).toMatch(/signed by a different key/);
     });
   }
 });
