@@ -212,6 +212,13 @@ describe('signing with a cosign key, logged in Rekor (attach: both, with a TSA)'
     expect(bad.out).toMatch(/signed by a different key/);
   });
 
+  it('sign-attest verify with an identity instead of the key says it was signed with a key and to pass --key', async () => {
+    const r = await cli(['verify', ref(), '--certificate-identity', 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main', '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com', ...root()]);
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/bundle signature \(referrer sha256:[0-9a-f]{64}\): signed with a key \(hint [A-Za-z0-9+/]{43}=\), not keylessly; verify it with --key/);
+    expect(r.out).toMatch(/cosign signature \(sha256-[0-9a-f]{64}\.sig layer 0\): no certificate annotation: signed with a key, not keylessly; verify it with --key/);
+  });
+
   it('sign-attest verify-bundle --key accepts the provenance bundle against the digest', async () => {
     expectOK(await cli(['verify-bundle', '--bundle', runs['logged']!.outputs['provenance-bundle']!, '--key', pub(), ...root(), images['logged']!.digest]));
   });

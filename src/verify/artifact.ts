@@ -5,7 +5,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
-import { keyPolicy, pinKey } from './key.js';
+import { keyPolicy, pinKey, refuseKeyBundle } from './key.js';
 import { verifyPrehashed } from './prehashed.js';
 import { checkIdentity, type IdentityPolicy } from './policy.js';
 import { checkStatementSubject, sha256Hex, statementOf } from './subject.js';
@@ -33,6 +33,7 @@ export type SignerCheck = { policy: IdentityPolicy } | { keyPEM: string };
 export function verifyArtifactBundle(trust: TrustMaterial, bundleJSON: unknown, artifact: Artifact, signer: SignerCheck, opts: { insecureIgnoreTlog?: boolean } = {}): VerifiedBundle {
   const bundle = parseBundle(bundleJSON);
   if ('keyPEM' in signer) trust = pinKey(trust, bundle, keyPolicy(signer.keyPEM, '--key'));
+  else refuseKeyBundle(bundle);
   const digest = 'digest' in artifact ? artifact.digest : `sha256:${sha256Hex(artifact.bytes)}`;
   let verified: VerifiedBundle;
   if (bundle.content.$case === 'dsseEnvelope') {

@@ -11,7 +11,7 @@ import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verif
 import { verifyClassicLayer } from './classic.js';
 import { DISCOVERY_LIMITS, layerLimit, listClassic, listReferrers, ReadBudget, readClassicLayer, readReferrer, type ClassicEntry, type FoundReferrer } from './discover.js';
 import { isPolicyReason, VerifyError, type VerifyReason } from './error.js';
-import { pinKey, type KeyPolicy } from './key.js';
+import { pinKey, refuseKeyBundle, type KeyPolicy } from './key.js';
 import { checkIdentity, describeSAN, type IdentityPolicy, type SignerIdentity } from './policy.js';
 import { mapConcurrent } from './pool.js';
 import { checkStatementSubject, statementOf, type Statement } from './subject.js';
@@ -182,6 +182,7 @@ function checkReferrer(r: FoundReferrer, digest: string, opts: VerifyImagesOptio
     const bundle = parseBundle(json);
     // cosign accepts only DSSE bundles for images: a message signature does not name what it signed.
     const statement = statementOf(bundle);
+    if (!opts.key) refuseKeyBundle(bundle);
     const trust = opts.key ? pinKey(opts.trust, bundle, opts.key) : opts.trust;
     const verified = verifyBundleMaterial(trust, bundle, undefined, { insecureIgnoreTlog: opts.insecureIgnoreTlog });
     checkStatementSubject(statement, digest);

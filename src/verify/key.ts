@@ -52,3 +52,12 @@ export function verifyBundleWithKey(trust: TrustMaterial, bundleJSON: unknown, p
   const bundle = parseBundle(bundleJSON);
   return verifyBundleMaterial(pinKey(trust, bundle, policy), bundle, artifact, opts);
 }
+
+// Under an identity policy, a bundle signed with a key is someone else's
+// signature (a policy failure), and the fix is to verify it with that key.
+export function refuseKeyBundle(bundle: Bundle): void {
+  const material = bundle.verificationMaterial.content;
+  if (material.$case === 'publicKey') {
+    throw new VerifyError('IDENTITY', `signed with a key (hint ${material.publicKey.hint || 'none'}), not keylessly; verify it with --key (the cosign.pub of that key)`);
+  }
+}
