@@ -106,13 +106,14 @@ beforeAll(async () => {
   generateKeyPair(keys);
   generateKeyPair(other);
   legacyEnv = legacyTrustEnv(home.dir, stack.trustedRoot);
-  for (const name of ['logged', 'tags', 'notlog', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
+  for (const name of ['logged', 'tags', 'notlog', 'notlog-tsa', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
   // The logged runs together; the unlogged one alone, so the log's size tells whether it wrote.
   const keyText = readFileSync(join(keys, 'cosign.key'), 'utf8');
-  [runs['logged'], runs['tags']] = await Promise.all([
+  [runs['logged'], runs['tags'], runs['notlog-tsa']] = await Promise.all([
     signWithKey(images['logged']!, { 'tsa-url': stack.tsaURL }),
     // The key as a secret holds it: PEM text, its password in the input.
     signWithKey(images['tags']!, { attach: 'tags', 'signing-key': keyText, 'signing-key-password': PASSWORD }, { COSIGN_PASSWORD: undefined }),
+    signWithKey(images['notlog-tsa']!, { 'tlog-upload': 'false', 'tsa-url': stack.tsaURL }),
   ]);
   const before = await treeSize();
   runs['notlog'] = await signWithKey(images['notlog']!, { 'tlog-upload': 'false' });
@@ -301,6 +302,22 @@ describe('signing with a cosign key, tlog-upload: false', () => {
     expectOK(await cli(['verify', ref(), '--key', pub(), '--insecure-ignore-tlog', '--type', 'slsaprovenance1', '--type', 'cyclonedx', ...root()]));
     const r = await runAction({ action: 'verify', inputs: { images: ref(), key: pub(), 'insecure-ignore-tlog': 'true', 'predicate-types': 'slsaprovenance1', 'trusted-root': stack.trustedRoot } });
     expect(r.code).toBe(0);
+  });
+});
+
+describe('signing with a cosign key, tlog-upload: false, with a TSA', () => {
+  it('cosign v2, v3 (bundles and tags) and our CLI accept it with --insecure-ignore-tlog --use-signed-timestamps', async () => {
+    expect(runs['notlog-tsa']!.code).toBe(0);
+    const ref = images['notlog-tsa']!.ref;
+    const flags = ['--key', pub(), '--insecure-ignore-tlog', '--use-signed-timestamps', '--trusted-root', stack.trustedRoot];
+    for (const cmd of [['verify'], ['verify-attestation', '--type', 'slsaprovenance1']]) {
+      expectOK(await tool('cosign2', [...cmd, ...flags, ref]));
+      expectOK(await tool('cosign3', [...cmd, ...flags, ref]));
+      expectOK(await tool('cosign3', [...cmd, '--new-bundle-format=false', ...flags, ref]));
+    }
+    const bundle = JSON.parse(readFileSync(runs['notlog-tsa']!.outputs['provenance-bundle']!, 'utf8'));
+    expect(bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
+    expectOK(await cli(['verify', ref, '--key', pub(), '--insecure-ignore-tlog', '--type', 'slsaprovenance1', '--trusted-root', stack.trustedRoot]));
   });
 });
 
