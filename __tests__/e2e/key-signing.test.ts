@@ -106,14 +106,16 @@ beforeAll(async () => {
   generateKeyPair(keys);
   generateKeyPair(other);
   legacyEnv = legacyTrustEnv(home.dir, stack.trustedRoot);
-  for (const name of ['logged', 'tags', 'notlog', 'notlog-tsa', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
+  for (const name of ['logged', 'tags', 'notlog', 'notlog-tsa', 'token', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
   // The logged runs together; the unlogged one alone, so the log's size tells whether it wrote.
   const keyText = readFileSync(join(keys, 'cosign.key'), 'utf8');
-  [runs['logged'], runs['tags'], runs['notlog-tsa']] = await Promise.all([
+  [runs['logged'], runs['tags'], runs['notlog-tsa'], runs['token']] = await Promise.all([
     signWithKey(images['logged']!, { 'tsa-url': stack.tsaURL }),
     // The key as a secret holds it: PEM text, its password in the input.
     signWithKey(images['tags']!, { attach: 'tags', 'signing-key': keyText, 'signing-key-password': PASSWORD }, { COSIGN_PASSWORD: undefined }),
     signWithKey(images['notlog-tsa']!, { 'tlog-upload': 'false', 'tsa-url': stack.tsaURL }),
+    // id-token: write granted: the token's claims fill the provenance, not the environment.
+    signWithKey(images['token']!, {}, stack.env),
   ]);
   const before = await treeSize();
   runs['notlog'] = await signWithKey(images['notlog']!, { 'tlog-upload': 'false' });
@@ -173,6 +175,15 @@ describe('signing with a cosign key, logged in Rekor (attach: both, with a TSA)'
     expect(p.buildDefinition.resolvedDependencies[0].digest.gitCommit).toBe('0123456789abcdef0123456789abcdef01234567');
     expect(p.runDetails.builder.id).toBe(`https://github.com/${WORKFLOW_ENV.GITHUB_WORKFLOW_REF}`);
     expect(p.runDetails.metadata.invocationId).toBe('https://github.com/octo-org/octo-repo/actions/runs/4242/attempts/1');
+  });
+
+  it("with a token available (id-token: write), provenance comes from the token's claims, and the signature is still the key's", async () => {
+    const r = runs['token']!;
+    expect(r.code).toBe(0);
+    const envelope = JSON.parse(readFileSync(r.outputs['provenance-bundle']!, 'utf8')).dsseEnvelope;
+    const github = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8')).predicate.buildDefinition.internalParameters.github;
+    expect(github.repository_id).toBe('2000002'); // the stand-in's token claim, not GITHUB_REPOSITORY_ID=561234
+    expectOK(await tool('cosign3', ['verify-attestation', '--type', 'slsaprovenance1', '--key', pub(), ...root(), images['token']!.ref]));
   });
 
   for (const cosign of ['cosign2', 'cosign3'] as const) {
