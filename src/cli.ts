@@ -8,7 +8,8 @@ import { Http } from './http.js';
 import { loadTrustMaterial } from './verify.js';
 import { readArtifact, verifyArtifactBundle, type SignerCheck } from './verify/artifact.js';
 import { verifyImages } from './verify/image.js';
-import { identityPolicy, toPredicateType } from './verify/policy.js';
+import { keyPolicy, type KeyPolicy } from './verify/key.js';
+import { identityPolicy, toPredicateType, type IdentityPolicy } from './verify/policy.js';
 import { failureLines, textReport } from './verify/report.js';
 
 // `sign-attest`: the verify action's logic from a terminal, plus the Sigstore
@@ -24,13 +25,12 @@ const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
 async function verifyCommand(spec: CommandSpec, args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(spec, args);
   if (positionals.length === 0) throw new UsageError('verify: pass at least one IMAGE (registry/repository@sha256:<hex> or registry/repository:tag)', spec.name);
-  const policy = identityPolicy(
-    { identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) },
-    FLAG_NAMES,
-  );
+  const { policy, key } = await signerPolicy(values, spec.name);
   const verdicts = await verifyImages({
     images: positionals,
     policy,
+    key,
+    insecureIgnoreTlog: Boolean(values['insecure-ignore-tlog']),
     predicateTypes: ((values['type'] as string[] | undefined) ?? []).map((t) => toPredicateType(t, '--type')),
     requireSignature: !values['no-require-signature'],
     credentials: await registryCredentials(values, spec.name),
@@ -41,6 +41,26 @@ async function verifyCommand(spec: CommandSpec, args: string[]): Promise<number>
   const lines = failureLines(verdicts);
   for (const line of lines) process.stderr.write(`error: ${line}\n`);
   return lines.length === 0 ? 0 : 1;
+}
+
+// Who must have signed: --key (a public key file), or the identity flags.
+async function signerPolicy(values: Record<string, unknown>, command: string): Promise<{ policy?: IdentityPolicy; key?: KeyPolicy }> {
+  const keyFile = str(values['key']);
+  const identity = { identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) };
+  if (values['insecure-ignore-tlog'] && !keyFile) throw new UsageError(`${command}: --insecure-ignore-tlog is only for signatures made with a key: pass --key`, command);
+  if (!keyFile) return { policy: identityPolicy(identity, FLAG_NAMES) };
+  if (identity.identity || identity.identityRegexp || identity.issuer) {
+    throw new UsageError(`${command}: --key and the --certificate-* flags are mutually exclusive: a key signature has no certificate identity`, command);
+  }
+  return { key: keyPolicy(await readKeyFile(keyFile), '--key') };
+}
+
+async function readKeyFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ActionError('INPUT', `--key: cannot read "${path}" (${errorLine(err)}); pass the path of the public key (cosign.pub)`);
+  }
 }
 
 // Explicit flags win; without them the registry client reads docker config
@@ -65,8 +85,9 @@ async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<n
   if (!bundlePath || !target || extra.length > 0) throw new UsageError('verify-bundle: pass --bundle FILE and exactly one FILE_OR_DIGEST', spec.name);
   const key = str(values['key']);
   let signer: SignerCheck;
+  if (values['insecure-ignore-tlog'] && !key) throw new UsageError('verify-bundle: --insecure-ignore-tlog is only for signatures made with a key: pass --key', spec.name);
   if (key) {
-    signer = { keyPEM: await readFile(key, 'utf8') };
+    signer = { keyPEM: await readKeyFile(key) };
   } else {
     signer = {
       policy: identityPolicy(
@@ -82,8 +103,9 @@ async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<n
     throw new ActionError('INPUT', `--bundle: cannot read "${bundlePath}" as JSON (${errorLine(err)})`);
   }
   const trust = await loadTrustMaterial(str(values['trusted-root']), warn);
-  const verified = verifyArtifactBundle(trust, bundleJSON, await readArtifact(target), signer);
-  process.stdout.write(`OK: verified${verified.signer.san ? ` (signed by ${verified.signer.san}, issuer ${verified.signer.issuer})` : ''}\n`);
+  const verified = verifyArtifactBundle(trust, bundleJSON, await readArtifact(target), signer, { insecureIgnoreTlog: Boolean(values['insecure-ignore-tlog']) });
+  const by = verified.signer.san ? ` (signed by ${verified.signer.san}, issuer ${verified.signer.issuer})` : key ? ' (signed with the given key)' : '';
+  process.stdout.write(`OK: verified${by}${verified.logIndexes.length === 0 ? '; not logged in a transparency log' : ''}\n`);
   return 0;
 }
 

@@ -4,6 +4,7 @@ import { ActionError } from './errors.js';
 import { STORE_MODES, type StoreMode } from './github/attestations.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
 import { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
+import { signingKeyText } from './signing-key.js';
 import { embeddedPublicGoodServices, fetchSigningConfig, readSigningConfig, type SelectedServices } from './signing-config.js';
 import { isPublicGood, PUBLIC_GOOD_TUF, type TufSource } from './tuf.js';
 
@@ -44,6 +45,11 @@ export interface Inputs {
   // GitHub's attestation store: whether to upload the DSSE bundles, and the token for it.
   attestationStore: StoreMode;
   githubToken: string;
+  // A cosign private key (PEM text, masked) and its password: sign with it
+  // instead of keylessly (no OIDC token, no Fulcio).
+  signingKey?: { pem: string; password: string };
+  // false: nothing is logged in Rekor (key signing only).
+  tlogUpload: boolean;
 }
 
 const ATTACH_MODES: readonly AttachMode[] = ['both', 'referrers', 'tags', 'none'];
@@ -135,7 +141,15 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     summary: bool(get, 'summary', true),
     attestationStore: store as StoreMode,
     githubToken,
+    signingKey: readSigningKeyInputs(get),
+    tlogUpload: bool(get, 'tlog-upload', true),
   };
+  if (!inputs.tlogUpload && !inputs.signingKey) {
+    throw new ActionError(
+      'INPUT',
+      'tlog-upload: false needs signing-key: a keyless signature is only trustworthy through its Rekor entry (its certificate lives for minutes); pass a cosign key in signing-key or drop tlog-upload',
+    );
+  }
   // A rekor-url input names a v1 log unless rekor-version says otherwise.
   const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;
   applyRekorVersion(inputs, get('rekor-version').trim() || String(configVersion ?? 1));
@@ -143,6 +157,23 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     throw new ActionError('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
   }
   return inputs;
+}
+
+// The signing key (text or path) and its password, from the input or
+// COSIGN_PASSWORD as cosign reads it; all masked before anything is logged.
+function readSigningKeyInputs(get: (name: string) => string): Inputs['signingKey'] {
+  const raw = get('signing-key');
+  const password = get('signing-key-password') || process.env['COSIGN_PASSWORD'] || '';
+  if (password) core.setSecret(password);
+  if (!raw.trim()) {
+    if (get('signing-key-password')) throw new ActionError('INPUT', 'signing-key-password is set but signing-key is empty; pass the cosign key (its contents from a secret, or its path)');
+    return undefined;
+  }
+  const pem = signingKeyText(raw);
+  // The runner masks line by line: the whole text and each line of the body.
+  core.setSecret(pem);
+  for (const line of pem.split(/\r?\n/)) if (line.trim() && !line.startsWith('-----')) core.setSecret(line.trim());
+  return { pem, password };
 }
 
 // Rekor v2 gives no signed entry timestamp: signing time comes from a TSA, and

@@ -102,7 +102,8 @@ export function artifactLine(a: ArtifactResult): string {
   if (a.tag) where.push(`cosign tag ${a.tag}`);
   if (a.referrer) where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
   const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
-  return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: Rekor log index ${a.logIndex}, ${attached}`;
+  const logged = a.logIndex === undefined ? 'not logged in Rekor' : `Rekor log index ${a.logIndex}`;
+  return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: ${logged}, ${attached}`;
 }
 
 // One line per retry: which service, what failed, which attempt comes next

@@ -52,7 +52,8 @@ export interface Predicate {
 export interface SignedResult {
   kind: 'hashedrekord' | 'dsse';
   bundle: SerializedBundle;
-  entry: RekorEntry;
+  // Absent when the signer logs nothing (a key signer with tlog-upload: false).
+  entry?: RekorEntry;
   signature: Buffer;
   // The exact envelope bytes Rekor hashed; cosign's .att layer must equal them.
   envelopeJSON?: string;
@@ -67,7 +68,7 @@ export interface SignedResult {
 // signer carries a public key instead (no certificate, no chain).
 export type SignerIdentity =
   | { kind: 'certificate'; san: string; issuer: string; certificatePEM: string; chainPEM: string }
-  | { kind: 'key'; publicKeyPEM: string };
+  | { kind: 'key'; publicKeyPEM: string; publicKeyDER: Buffer; hint: string };
 
 export interface Signer {
   readonly identity: SignerIdentity;
@@ -91,9 +92,10 @@ export type ArtifactKind = 'signature' | 'signatureReferrer' | PredicateKind;
 export interface ArtifactResult {
   kind: ArtifactKind;
   predicateType?: string;
-  logIndex: number;
-  uuid: string;
-  integratedTime: number;
+  // The Rekor entry; absent when nothing was logged (key signing with tlog-upload: false).
+  logIndex?: number;
+  uuid?: string;
+  integratedTime?: number;
   bundle: string; // path of the v0.3 bundle file
   tag?: string; // cosign tag (`sha256-<hex>.sig` / `.att`)
   tagManifest?: string; // digest of that tag's manifest after our write

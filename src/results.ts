@@ -19,6 +19,8 @@ export interface RunContext {
   elapsedMs?: number; // the run's wall time, for the verdict line
   verifyAction?: string; // `owner/repo/verify@ref` when the runner says where this action came from
   store?: StoreSummary; // set when the run tried GitHub's attestation store
+  // Set when signed with signing-key: verifiers pin the public key; tlog false: nothing was logged.
+  key?: { hint: string; tlog: boolean };
 }
 
 // What the attestation store step did, for the summary.

@@ -10,8 +10,7 @@ import { requestCertificate } from './sigstore/fulcio.js';
 import { createEntry, type ProposedEntry, type RekorEntry } from './sigstore/rekor.js';
 import { createEntryV2 } from './sigstore/rekor-v2.js';
 import { requestTimestamp } from './sigstore/tsa.js';
-
-export type { SignedResult };
+import type { SigningKey } from './signing-key.js';
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
@@ -23,22 +22,21 @@ export interface SigstoreEndpoints {
   tsaURL?: string;
 }
 
-// One ephemeral P-256 key and one Fulcio certificate for the whole run,
-// reused by every signature and attestation in it.
-export class RunSigner implements Signer {
-  readonly identity: SignerIdentity;
+export type { SignedResult };
 
+// One P-256 key for the whole run, reused by every signature and
+// attestation in it: an ephemeral key with a Fulcio certificate, or the
+// user's cosign key.
+export class RunSigner implements Signer {
   private constructor(
     private readonly http: Http,
     private readonly endpoints: SigstoreEndpoints,
     private readonly key: KeyObject,
-    readonly certificatePEM: string,
-    readonly chainPEM: string,
-    readonly san: string,
-    readonly issuer: string,
-  ) {
-    this.identity = { kind: 'certificate', san, issuer, certificatePEM, chainPEM };
-  }
+    // Who verifiers are told signed: the Fulcio certificate, or the public key (bundles carry its hint).
+    readonly identity: SignerIdentity,
+    // false: nothing is logged in Rekor (key signing only).
+    readonly tlog = true,
+  ) {}
 
   static async create(http: Http, endpoints: SigstoreEndpoints, identity: Identity): Promise<RunSigner> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -51,20 +49,41 @@ export class RunSigner implements Signer {
     const [leaf, ...rest] = chain.map((c) => c.trim() + '\n');
     if (!leaf) throw new ActionError('FULCIO', 'Fulcio returned an empty certificate chain; check fulcio-url');
     const san = X509Certificate.parse(leaf).subjectAltName ?? '';
-    return new RunSigner(http, endpoints, privateKey, leaf, rest.join(''), san, identity.issuer);
+    return new RunSigner(http, endpoints, privateKey, { kind: 'certificate', certificatePEM: leaf, chainPEM: rest.join(''), san, issuer: identity.issuer });
+  }
+
+  // The user's key: no OIDC token and no Fulcio; verifiers pin the public key.
+  static withKey(http: Http, endpoints: SigstoreEndpoints, key: SigningKey, opts: { tlog: boolean }): RunSigner {
+    return new RunSigner(http, endpoints, key.privateKey, { kind: 'key', publicKeyPEM: key.publicKeyPEM, publicKeyDER: key.publicKeyDER, hint: key.hint }, opts.tlog);
+  }
+
+  get certificatePEM(): string {
+    return this.identity.kind === 'certificate' ? this.identity.certificatePEM : '';
+  }
+
+  get chainPEM(): string {
+    return this.identity.kind === 'certificate' ? this.identity.chainPEM : '';
+  }
+
+  get san(): string {
+    return this.identity.kind === 'certificate' ? this.identity.san : '';
+  }
+
+  get issuer(): string {
+    return this.identity.kind === 'certificate' ? this.identity.issuer : '';
   }
 
   // Signs raw bytes (cosign simple-signing payloads) and logs a hashedrekord entry.
   async signMessage(payload: Buffer): Promise<SignedResult> {
     const digest = createHash('sha256').update(payload).digest();
     const signature = sign('sha256', payload, this.key);
-    const bundle = toMessageSignatureBundle({ digest, signature, certificate: this.certificateDER(), certificateChain: false });
+    const bundle = toMessageSignatureBundle({ digest, signature, ...this.bundleMaterial() });
     const entry = await this.log(
       {
         apiVersion: '0.0.1',
         kind: 'hashedrekord',
         spec: {
-          signature: { content: signature.toString('base64'), publicKey: { content: this.certificateB64() } },
+          signature: { content: signature.toString('base64'), publicKey: { content: this.verifierB64() } },
           data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
         },
       },
@@ -78,10 +97,10 @@ export class RunSigner implements Signer {
   async signStatement(statement: Buffer, payloadType = IN_TOTO_PAYLOAD_TYPE): Promise<SignedResult> {
     const pae = dsse.preAuthEncoding(payloadType, statement);
     const signature = sign('sha256', pae, this.key);
-    const bundle = toDSSEBundle({ artifact: statement, artifactType: payloadType, signature, certificate: this.certificateDER(), certificateChain: false });
+    const bundle = toDSSEBundle({ artifact: statement, artifactType: payloadType, signature, ...this.bundleMaterial() });
     const envelopeJSON = JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope));
     const entry = await this.log(
-      { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } },
+      { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } },
       () => createHash('sha256').update(pae).digest(),
       signature,
     );
@@ -93,15 +112,19 @@ export class RunSigner implements Signer {
   // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
   // the signed bytes (for DSSE, the pre-authentication encoding), computed
   // only then: a v1 run does not hash a large envelope for nothing.
-  private log(entry: ProposedEntry, digest: () => Buffer, signature: Buffer): Promise<RekorEntry> {
+  private async log(entry: ProposedEntry, digest: () => Buffer, signature: Buffer): Promise<RekorEntry | undefined> {
+    if (!this.tlog) return undefined;
     if (this.endpoints.rekorVersion === 2) {
-      return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, certificate: this.certificateDER() });
+      const m = this.identity;
+      const verifier = m.kind === 'certificate' ? { certificate: pem.toDER(m.certificatePEM) } : { publicKey: m.publicKeyDER };
+      return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, ...verifier });
     }
     return createEntry(this.http, this.endpoints.rekorURL, entry);
   }
 
-  private async finish(kind: SignedResult['kind'], bundle: Bundle, entry: RekorEntry, signature: Buffer): Promise<SignedResult> {
-    bundle.verificationMaterial.tlogEntries = [toTlogEntry(entry)];
+  private async finish(kind: SignedResult['kind'], bundle: Bundle, entry: RekorEntry | undefined, signature: Buffer): Promise<SignedResult> {
+    bundle.verificationMaterial.tlogEntries = entry ? [toTlogEntry(entry)] : [];
+    if (this.identity.kind === 'key') bundle.verificationMaterial.content = { $case: 'publicKey', publicKey: { hint: this.identity.hint } };
     let timestamp: Buffer | undefined;
     if (this.endpoints.tsaURL) {
       timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
@@ -110,12 +133,17 @@ export class RunSigner implements Signer {
     return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
   }
 
-  private certificateDER(): Buffer {
-    return pem.toDER(this.certificatePEM);
+  // The bundle's verification material: the leaf certificate, or the key's
+  // hint (as cosign v3 writes it; the DSSE signature's keyid stays empty, as
+  // in cosign's envelopes).
+  private bundleMaterial(): { certificate?: Buffer; certificateChain: false } {
+    return this.identity.kind === 'certificate' ? { certificate: pem.toDER(this.identity.certificatePEM), certificateChain: false } : { certificateChain: false };
   }
 
-  private certificateB64(): string {
-    return Buffer.from(this.certificatePEM).toString('base64');
+  // What Rekor v1 entries name as the verifier: the PEM certificate or PEM public key, base64.
+  private verifierB64(): string {
+    const m = this.identity;
+    return Buffer.from(m.kind === 'certificate' ? m.certificatePEM : m.publicKeyPEM).toString('base64');
   }
 }
 

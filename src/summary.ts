@@ -39,6 +39,7 @@ function verdict(images: ImageResult[], ctx: RunContext): string[] {
   const entries = images.reduce((sum, i) => sum + i.artifacts.length, 0);
   const root = ctx.trustFiles ? 'the custom trusted root' : 'the Sigstore public-good trusted root';
   const attached = ctx.attach === 'none' ? ' Nothing was attached to the registry (`attach: none`): the bundle files are listed in the `results` output.' : '';
+  if (ctx.key) return [`## ✅ ${what} ${count}${time}`, '', ...keyVerdict(ctx.key, entries, root, attached)];
   return [
     `## ✅ ${what} ${count}${time}`,
     '',
@@ -56,6 +57,20 @@ function storeLines(ctx: RunContext): string[] {
   const page = `[${text(s.repository)}’s attestations](${linkURL(s.page)})`;
   const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}: \`gh attestation verify\` finds them there too (the commands below read the registry, \`--bundle-from-oci\`, which works wherever the image can be pulled).` : `Nothing stored in ${page}.`;
   return [`**GitHub attestation store:** ${stored}${s.warnings.map((w) => ` ⚠️ ${text(w)}`).join('')}`, ''];
+}
+
+// Key signing: who signed is the key, and without a log verifiers must be
+// told what they give up.
+function keyVerdict(key: NonNullable<RunContext['key']>, entries: number, root: string, attached: string): string[] {
+  const signer = `Signed with the key of \`signing-key\` (public key hint ${codeSpan(key.hint)}): verifiers pin its public key, \`cosign.pub\`, with \`--key\`.`;
+  if (key.tlog) return [`${signer} All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`, ''];
+  return [
+    `${signer} All ${n(entries, 'bundle')} were self-verified with the key before anything was written to the registry.${attached}`,
+    '',
+    '> **Not logged in a transparency log** (`tlog-upload: false`). Nobody can see or audit these signatures, and a leaked key could sign other images unseen. ' +
+      'Verifiers must accept that explicitly with `--insecure-ignore-tlog` (cosign and the `sign-attest` CLI) or `insecure-ignore-tlog: true` (the verify action), as in the commands below; without it they reject these signatures for having no log entry.',
+    '',
+  ];
 }
 
 function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>): string[] {
@@ -81,7 +96,7 @@ function artifactTable(img: ImageResult, ctx: RunContext): string[] {
       ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : []),
       ...(a.attestationId !== undefined && a.attestationUrl ? [`[attestation ${a.attestationId}](${linkURL(a.attestationUrl)})`] : []),
     ];
-    return [label(a), (ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
+    return [label(a), (a.logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
   });
   return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
 }
@@ -145,7 +160,7 @@ function sbomFigures(img: ImageResult, components: Record<string, number>): stri
 // action, and the CLI. Each command runs verbatim in sh and bash.
 function verifyDetails(img: ImageResult, ctx: RunContext): string[] {
   const subject = img.platform ? text(img.platform) : img.platforms ? 'this index' : 'this image';
-  const out = ['<details>', `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : 'cosign, gh, the verify action, the sign-attest CLI'}</summary>`, ''];
+  const out = ['<details>', `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : `cosign, ${ctx.key ? '' : 'gh, '}the verify action, the sign-attest CLI`}</summary>`, ''];
   const cli = 'the `sign-attest` CLI (in a checkout of sign-attest-action, after `npm ci`)';
   if (ctx.attach === 'none') {
     out.push(`Nothing is in the registry, so verify each attestation's bundle file against the image digest with ${cli}:`, '');
@@ -170,7 +185,14 @@ const WIDTH = 100;
 // they would scroll (a long SAN); either way the shell reads the same words.
 const flag = (name: string, value: string) => (`  ${name} ${value} \\`.length > WIDTH ? `${name} \\\n    ${value}` : `${name} ${value}`);
 
-const identityLines = (ctx: RunContext) => [flag('--certificate-identity', sh(ctx.san)), flag('--certificate-oidc-issuer', sh(ctx.issuer))];
+// Who must have signed: the identity, or (key signing) the public key.
+const identityLines = (ctx: RunContext) =>
+  ctx.key
+    ? [`--key ${KEY_FILE}`, ...(ctx.key.tlog ? [] : ['--insecure-ignore-tlog'])]
+    : [flag('--certificate-identity', sh(ctx.san)), flag('--certificate-oidc-issuer', sh(ctx.issuer))];
+
+// The public key of signing-key, as cosign generate-key-pair names it.
+const KEY_FILE = 'cosign.pub';
 
 // One argument (or flag) per continuation line, so nothing scrolls sideways
 // but a single long argument such as the image reference itself.
@@ -191,7 +213,8 @@ function cosignAndGh(img: ImageResult, ctx: RunContext): string[] {
   if (find('signature')) commands.push(cosign('verify'));
   if (provenance) commands.push(cosign(`verify-attestation --type ${cosignType(provenance)}`));
   if (sbom) commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
-  if (ctx.repository && (provenance || sbom) && ctx.attach !== 'tags') {
+  // gh verifies certificates from GitHub workflows only, not key signatures.
+  if (ctx.repository && !ctx.key && (provenance || sbom) && ctx.attach !== 'tags') {
     const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
     const gh = (extra: string[]) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
     if (provenance) commands.push(gh([]));
@@ -235,8 +258,9 @@ function verifyActionStep(img: ImageResult, ctx: RunContext, action: string): st
     `- uses: ${yaml(action)}`,
     '  with:',
     input('images', `${img.name}@${img.digest}`),
-    input('certificate-identity', ctx.san),
-    input('certificate-oidc-issuer', ctx.issuer),
+    ...(ctx.key
+      ? [input('key', KEY_FILE), ...(ctx.key.tlog ? [] : ["    insecure-ignore-tlog: 'true'"])]
+      : [input('certificate-identity', ctx.san), input('certificate-oidc-issuer', ctx.issuer)]),
     ...(types.length ? [input('predicate-types', types.join(','))] : []),
     ...(hasSignature(img) ? [] : ["    require-signature: 'false'"]),
     ...(ctx.trustFiles ? [input('trusted-root', ctx.trustFiles.json)] : []),

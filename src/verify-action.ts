@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
+import { existsSync, readFileSync } from 'node:fs';
 import { ActionError, errorLine } from './errors.js';
 import { Http } from './http.js';
 import { loadTrustMaterial } from './verify.js';
 import { verifyImages, type VerifyImagesOptions } from './verify/image.js';
+import { keyPolicy } from './verify/key.js';
 import { identityPolicy, toPredicateType } from './verify/policy.js';
 import { failureLines, summaryMarkdown } from './verify/report.js';
 
@@ -22,14 +24,29 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   const requireSignature = (get('require-signature') || 'true').toLowerCase();
   if (requireSignature !== 'true' && requireSignature !== 'false') throw new ActionError('INPUT', `require-signature: "${requireSignature}" is not true or false`);
   const username = get('registry-username');
+  const insecure = (get('insecure-ignore-tlog') || 'false').toLowerCase();
+  if (insecure !== 'true' && insecure !== 'false') throw new ActionError('INPUT', `insecure-ignore-tlog: "${insecure}" is not true or false`);
+  const keyInput = get('key').trim();
+  if (insecure === 'true' && !keyInput) throw new ActionError('INPUT', 'insecure-ignore-tlog is only for images signed with a key: pass key (the cosign.pub) as well');
+  const identity = { identity: get('certificate-identity'), identityRegexp: get('certificate-identity-regexp'), issuer: get('certificate-oidc-issuer') };
+  if (keyInput && (identity.identity || identity.identityRegexp || identity.issuer)) {
+    throw new ActionError('INPUT', 'key and the certificate-* inputs are mutually exclusive: a key signature has no certificate identity; pass one or the other');
+  }
   return {
     images,
-    policy: identityPolicy({ identity: get('certificate-identity'), identityRegexp: get('certificate-identity-regexp'), issuer: get('certificate-oidc-issuer') }),
+    ...(keyInput ? { key: keyPolicy(publicKeyText(keyInput), 'key'), insecureIgnoreTlog: insecure === 'true' } : { policy: identityPolicy(identity) }),
     predicateTypes: list(get('predicate-types')).map((t) => toPredicateType(t)),
     requireSignature: requireSignature === 'true',
     credentials: username || password ? { username, password } : undefined,
     trustedRoot: get('trusted-root') || undefined,
   };
+}
+
+// The key input: PEM text, or the path of a PEM file.
+function publicKeyText(value: string): string {
+  if (value.includes('-----BEGIN')) return value;
+  if (!existsSync(value)) throw new ActionError('INPUT', `key: neither a PEM public key nor the path of an existing file ("${value}"); pass the contents or the path of cosign.pub`);
+  return readFileSync(value, 'utf8');
 }
 
 function list(value: string): string[] {

@@ -99,9 +99,13 @@ export function verifyBundleMaterial(
   trust: TrustMaterial,
   bundle: Bundle,
   artifact?: Buffer,
-  opts: { bodyBoundByCaller?: boolean; overDigest?: (key: KeyObject, signature: Uint8Array) => boolean } = {},
+  opts: { bodyBoundByCaller?: boolean; overDigest?: (key: KeyObject, signature: Uint8Array) => boolean; insecureIgnoreTlog?: boolean } = {},
 ): VerifiedBundle {
-  const verifier = new Verifier(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+  // cosign's --insecure-ignore-tlog, for key signatures made with
+  // tlog-upload: false: no log entry (and then perhaps no timestamp) is
+  // required; entries present are still checked.
+  const relaxed = opts.insecureIgnoreTlog && bundle.verificationMaterial.content.$case === 'publicKey';
+  const verifier = new Verifier(trust, { tlogThreshold: relaxed ? 0 : 1, ctlogThreshold: 1, ...(relaxed ? { timestampThreshold: 0 } : {}) });
   if (opts.bodyBoundByCaller) {
     // Replaces only the body comparison of the (private) log step; its other
     // checks are these, and the timestamps still come from the same entries.
@@ -111,6 +115,9 @@ export function verifyBundleMaterial(
         tlogEntries.forEach((entry) => verifyTLogInclusion(entry, trust.tlogs));
       },
     });
+  }
+  if (bundle.verificationMaterial.content.$case === 'publicKey' && bundle.verificationMaterial.tlogEntries.length === 0 && !opts.insecureIgnoreTlog) {
+    throw new VerifyError('TLOG_BODY', 'not logged in a transparency log (the bundle has no tlog entry); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
   }
   try {
     const entity = toSignedEntity(bundle, artifact);
@@ -122,8 +129,13 @@ export function verifyBundleMaterial(
     const signer = verifier.verify(entity);
     const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
     if (untrustedLog) throw new VerifyError('INCLUSION_PROOF', untrustedLog);
+    const material = bundle.verificationMaterial.content;
     return {
-      signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
+      signer: {
+        san: signer.identity?.subjectAlternativeName ?? '',
+        issuer: signer.identity?.extensions?.issuer ?? '',
+        ...(material.$case === 'publicKey' ? { keyHint: material.publicKey.hint } : {}),
+      },
       logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
     };
   } catch (err) {

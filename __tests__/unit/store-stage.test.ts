@@ -39,8 +39,8 @@ describe('withStoredIds and storeSummary', () => {
       attempted: 2,
       warnings: [],
       stored: new Map([
-        [prov.uuid, { id: 41, url: 'https://github.com/octo-org/octo-app/attestations/41' }],
-        [sbom.uuid, { id: 42, url: 'https://github.com/octo-org/octo-app/attestations/42' }],
+        [prov.uuid!, { id: 41, url: 'https://github.com/octo-org/octo-app/attestations/41' }],
+        [sbom.uuid!, { id: 42, url: 'https://github.com/octo-org/octo-app/attestations/42' }],
       ]),
     },
   };

@@ -38,9 +38,12 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'verify',
     summary: 'verify the signatures and attestations attached to images in a registry (an index: every platform image too)',
-    usage: 'sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options]',
+    usage:
+      'sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options]\n       sign-attest verify IMAGE... --key cosign.pub [--insecure-ignore-tlog] [options]',
     options: {
       ...IDENTITY_OPTIONS,
+      key: { type: 'string', value: 'PEM', help: 'a public key file (cosign.pub) that must have signed, instead of an identity (signatures made with a cosign key)' },
+      'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: accept signatures not logged in a transparency log (signed with tlog-upload: false); no transparency guarantee' },
       type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, or a URI); repeatable' },
       'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
       'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
@@ -53,6 +56,7 @@ export const COMMANDS: CommandSpec[] = [
       `sign-attest verify ghcr.io/org/app@sha256:<hex> \\
     --certificate-identity-regexp '^https://github\\.com/org/app/\\.github/workflows/release\\.yml@' \\
     --certificate-oidc-issuer ${GITHUB_ISSUER} --type slsaprovenance1 --type cyclonedx`,
+      `sign-attest verify ghcr.io/org/app@sha256:<hex> --key cosign.pub --type slsaprovenance1`,
     ],
   },
   {
@@ -88,6 +92,7 @@ export const COMMANDS: CommandSpec[] = [
       bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (.sigstore.json) to verify' },
       ...IDENTITY_OPTIONS,
       key: { type: 'string', value: 'PEM', help: 'a public key file that must have signed (instead of an identity)' },
+      'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: accept a bundle with no transparency log entry; no transparency guarantee' },
       ...COMMON_OPTIONS,
     },
     examples: [

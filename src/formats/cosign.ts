@@ -56,10 +56,11 @@ export function cosignRekorBundle(entry: LoggedEntry): string {
   });
 }
 
-function signerAnnotations(entry: LoggedEntry, material: CertificateMaterial | undefined, timestamp: Buffer | undefined): Record<string, string> {
+// An unlogged signature (key signing, tlog-upload: false) has no Rekor bundle annotation, as cosign writes it.
+function signerAnnotations(entry: LoggedEntry | undefined, material: CertificateMaterial | undefined, timestamp: Buffer | undefined): Record<string, string> {
   return {
     ...(material ? { [COSIGN.certificate]: material.certificatePEM, [COSIGN.chain]: material.chainPEM } : {}),
-    [COSIGN.bundle]: cosignRekorBundle(entry),
+    ...(entry ? { [COSIGN.bundle]: cosignRekorBundle(entry) } : {}),
     ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
   };
 }
@@ -67,7 +68,7 @@ function signerAnnotations(entry: LoggedEntry, material: CertificateMaterial | u
 // The `.sig` layer: the simple-signing payload, its signature in an
 // annotation, and the timestamp over that signature.
 export function signatureLayer(
-  s: { payload: Buffer; signature: Buffer; entry: LoggedEntry; timestamp?: Buffer },
+  s: { payload: Buffer; signature: Buffer; entry?: LoggedEntry; timestamp?: Buffer },
   material: CertificateMaterial | undefined,
 ): CosignLayer {
   return {
@@ -81,7 +82,7 @@ export function signatureLayer(
 // annotation (the signature is inside), and the timestamp over the envelope
 // bytes (cosign checks it against the layer, not the inner signature).
 export function attestationLayer(
-  s: { envelopeJSON?: string; entry: LoggedEntry; envelopeTimestamp?: Buffer },
+  s: { envelopeJSON?: string; entry?: LoggedEntry; envelopeTimestamp?: Buffer },
   predicateType: string,
   material: CertificateMaterial | undefined,
 ): CosignLayer {

@@ -12,7 +12,9 @@ import type { RekorEntry } from './rekor.js';
 export interface HashedRekordV2 {
   digest: Buffer; // sha256 of the signed bytes
   signature: Buffer;
-  certificate: Buffer; // DER
+  // The verifier: the signing certificate (keyless) or the public key (key signing), DER.
+  certificate?: Buffer;
+  publicKey?: Buffer; // SPKI
 }
 
 interface TlogEntryJSON {
@@ -32,7 +34,10 @@ export async function createEntryV2(http: Http, rekorURL: string, req: HashedRek
       digest: req.digest.toString('base64'),
       signature: {
         content: req.signature.toString('base64'),
-        verifier: { x509Certificate: { rawBytes: req.certificate.toString('base64') }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' },
+        verifier: {
+          ...(req.certificate ? { x509Certificate: { rawBytes: req.certificate.toString('base64') } } : { publicKey: { rawBytes: req.publicKey?.toString('base64') ?? '' } }),
+          keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+        },
       },
     },
   });

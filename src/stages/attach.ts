@@ -88,9 +88,7 @@ interface Written {
 export function resultRows(st: SignedTarget, bundles: Map<SignedResult, string>, { sigTag, attTag, written }: Written): ArtifactResult[] {
   const row = (kind: ArtifactResult['kind'], s: SignedResult, extra: Partial<ArtifactResult> = {}): ArtifactResult => ({
     kind,
-    logIndex: s.entry.logIndex,
-    uuid: s.entry.uuid,
-    integratedTime: s.entry.integratedTime,
+    ...(s.entry ? { logIndex: s.entry.logIndex, uuid: s.entry.uuid, integratedTime: s.entry.integratedTime } : {}),
     bundle: bundles.get(s) ?? '',
     ...extra,
   });

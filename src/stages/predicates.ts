@@ -5,6 +5,7 @@ import type { RunLog } from '../log.js';
 import type { Predicate, Registries, Target } from '../model.js';
 import { buildProvenance } from '../provenance.js';
 import { sbomPredicates } from '../sbom/step.js';
+import { claimsFromEnvironment } from '../workflow-claims.js';
 
 // The predicates stage: what each image is attested with, in target order.
 // Provenance describes the run (the same document on every image); SBOMs are
@@ -13,12 +14,13 @@ export async function predicatesFor(
   targets: Target[],
   registries: Registries,
   inputs: Pick<Inputs, 'provenance' | 'sbom' | 'sbomFormats'>,
-  identity: Identity,
+  // Absent in key signing without a token: the runner's environment stands in (workflow-claims.ts).
+  identity: Identity | undefined,
   outDir: string,
   log: RunLog,
 ): Promise<Predicate[][]> {
   const provenance: Predicate[] = inputs.provenance
-    ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
+    ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) }]
     : [];
   const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats);
   return sboms.map((sbom) => [...provenance, ...sbom]);

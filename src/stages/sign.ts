@@ -7,6 +7,7 @@ import type { AttachMode } from '../inputs.js';
 import type { RunLog } from '../log.js';
 import type { Predicate, SignedResult, SignedTarget, Signer, Subject } from '../model.js';
 import { verifyBundle, type IdentityPolicy } from '../verify.js';
+import { verifyBundleWithKey, type KeyPolicy } from '../verify/key.js';
 import { targetDir } from './targets.js';
 
 // The signing stage: sign and log every artifact, verify what was produced
@@ -18,15 +19,18 @@ export async function signAll(
   signer: Signer,
   targets: Subject[],
   predicates: Predicate[][],
-  opts: { sign: boolean; attach: AttachMode; trust: TrustMaterial; policy: IdentityPolicy },
+  opts: { sign: boolean; attach: AttachMode; trust: TrustMaterial; policy: SelfCheck },
   log: RunLog,
 ): Promise<SignedTarget[]> {
   const signed = await Promise.all(targets.map((t, i) => signTarget(signer, t, opts.sign, opts.attach, predicates[i] ?? [])));
   const bundles = bundlesOf(signed);
-  const indexes = bundles.map((b) => b.entry.logIndex);
-  log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
+  const indexes = bundles.flatMap((b) => (b.entry ? [b.entry.logIndex] : []));
+  const unlogged = 'key' in opts.policy && opts.policy.insecureIgnoreTlog;
+  if (unlogged) log.info(`Signed ${bundles.length} bundles for ${signed.length} image(s); none logged in Rekor (tlog-upload: false)`);
+  else log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
   for (const st of signed) verifySigned(opts.trust, st, opts.policy);
-  log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${opts.policy.san}, each statement names its image's digest`);
+  const by = 'key' in opts.policy ? `the key of signing-key (hint ${opts.policy.key.hint})` : opts.policy.san;
+  log.info(`Self-verified ${bundles.length} bundles${unlogged ? '' : ' against the trusted root'}: each signed by ${by}, each statement names its image's digest`);
   return signed;
 }
 
@@ -56,7 +60,12 @@ export function bundlesOf(signed: SignedTarget[]): SignedResult[] {
 
 // Verifies every bundle against the trusted root and the run's identity, and
 // that each statement names this subject's digest, before anything is written.
-export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: IdentityPolicy): void {
+// Who must have signed: the run's certificate identity, or (key signing) its key.
+export type SelfCheck = IdentityPolicy | { key: KeyPolicy; insecureIgnoreTlog: boolean };
+
+export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: SelfCheck): void {
+  const verify = (bundle: unknown, payload?: Buffer) =>
+    'key' in policy ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog }) : verifyBundle(trust, bundle, policy, payload);
   const where = `${st.target.name}@${st.target.digest}`;
   const check = (what: string, fn: () => void) => {
     try {
@@ -70,12 +79,12 @@ export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: Ide
   };
   if (st.signature) {
     const sig = st.signature;
-    check('signature', () => verifyBundle(trust, sig.bundle, policy, sig.payload));
+    check('signature', () => verify(sig.bundle, sig.payload));
   }
   for (const s of [st.signatureReferrer, ...st.attestations]) {
     if (!s) continue;
     check('attestation', () => {
-      verifyBundle(trust, s.bundle, policy);
+      verify(s.bundle);
       const stmt = JSON.parse(Buffer.from(s.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as {
         subject?: { digest?: { sha256?: string } }[];
       };

@@ -37,7 +37,10 @@ export interface StoreStep {
 }
 
 // The stage: the run's verified DSSE bundles into the store, per `mode`.
-export function storeAll(signed: SignedTarget[], opts: { mode: StoreMode; token: string; http: Http; debug?: (line: string) => void }): Promise<StoreStep> {
+export function storeAll(signed: SignedTarget[], opts: { mode: StoreMode; token: string; http: Http; keySigned?: boolean; debug?: (line: string) => void }): Promise<StoreStep> {
+  // GitHub checks a stored bundle's workflow certificate against the
+  // repository: a bundle signed with a key has none, so it is never sent.
+  if (opts.keySigned) return Promise.resolve({ skipped: 'the bundles are signed with signing-key; the store takes only keyless bundles (a workflow certificate names the repository)', total: 0 });
   return runStoreStep(storeItems(verifiedBundles(signed)), opts);
 }
 
@@ -80,7 +83,7 @@ export function withStoredIds(results: ImageResult[], step: StoreStep): ImageRes
   return results.map((r) => ({
     ...r,
     artifacts: r.artifacts.map((a) => {
-      const s = stored.get(a.uuid);
+      const s = a.uuid === undefined ? undefined : stored.get(a.uuid);
       return s ? { ...a, attestationId: s.id, attestationUrl: s.url } : a;
     }),
   }));
@@ -109,7 +112,7 @@ export function verifiedBundles(signed: SignedTarget[]): VerifiedBundle[] {
   return signed.flatMap((st) => {
     const image = `${st.target.name}@${st.target.digest}`;
     const entry = (kind: ArtifactResult['kind'], s: SignedResult | undefined): VerifiedBundle[] =>
-      s ? [{ kind, image, uuid: s.entry.uuid, bundle: s.bundle, dsse: s.bundle.dsseEnvelope !== undefined }] : [];
+      s?.entry ? [{ kind, image, uuid: s.entry.uuid, bundle: s.bundle, dsse: s.bundle.dsseEnvelope !== undefined }] : [];
     return [...entry('signature', st.signature), ...entry('signatureReferrer', st.signatureReferrer), ...st.attestations.flatMap((a) => entry(a.predicate.kind, a))];
   });
 }

@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Bundle } from '@sigstore/bundle';
-import { crypto as sigcrypto, X509Certificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
+import { keyPolicy, pinKey, refuseKeyBundle } from './key.js';
 import { verifyPrehashed } from './prehashed.js';
 import { checkIdentity, type IdentityPolicy } from './policy.js';
 import { checkStatementSubject, sha256Hex, statementOf } from './subject.js';
@@ -30,46 +30,30 @@ export async function readArtifact(fileOrDigest: string): Promise<Artifact> {
 // Who must have signed: an identity policy (keyless) or a known public key.
 export type SignerCheck = { policy: IdentityPolicy } | { keyPEM: string };
 
-export function verifyArtifactBundle(trust: TrustMaterial, bundleJSON: unknown, artifact: Artifact, signer: SignerCheck): VerifiedBundle {
+export function verifyArtifactBundle(trust: TrustMaterial, bundleJSON: unknown, artifact: Artifact, signer: SignerCheck, opts: { insecureIgnoreTlog?: boolean } = {}): VerifiedBundle {
   const bundle = parseBundle(bundleJSON);
-  if ('keyPEM' in signer) trust = pinKey(trust, bundle, signer.keyPEM);
+  if ('keyPEM' in signer) trust = pinKey(trust, bundle, keyPolicy(signer.keyPEM, '--key'));
+  else refuseKeyBundle(bundle);
   const digest = 'digest' in artifact ? artifact.digest : `sha256:${sha256Hex(artifact.bytes)}`;
   let verified: VerifiedBundle;
   if (bundle.content.$case === 'dsseEnvelope') {
-    verified = verifyBundleMaterial(trust, bundle);
+    verified = verifyBundleMaterial(trust, bundle, undefined, opts);
     checkStatementSubject(statementOf(bundle), digest);
   } else {
     checkMessageDigest(bundle, digest);
     checkLoggedDigest(bundle, digest);
     verified =
       'bytes' in artifact
-        ? verifyBundleMaterial(trust, bundle, artifact.bytes)
+        ? verifyBundleMaterial(trust, bundle, artifact.bytes, opts)
         : // Only the digest is known: the signature is checked over it (ECDSA
           // signs the hash of the message, so this is the same check).
           verifyBundleMaterial(trust, bundle, undefined, {
+            ...opts,
             overDigest: (key, signature) => verifyPrehashed(key, signature, { algorithm: 'sha256', digest: Buffer.from(digest.slice('sha256:'.length), 'hex') }),
           });
   }
   if ('policy' in signer) checkIdentity(signer.policy, verified.signer);
   return verified;
-}
-
-// Makes the given key the only acceptable signer: a key hint resolves to it,
-// and a certificate must carry it.
-function pinKey(trust: TrustMaterial, bundle: Bundle, keyPEM: string): TrustMaterial {
-  let publicKey;
-  try {
-    publicKey = sigcrypto.createPublicKey(keyPEM);
-  } catch (err) {
-    throw new ActionError('INPUT', `--key: not a PEM public key (${errorLine(err)})`);
-  }
-  const material = bundle.verificationMaterial.content;
-  const rawCert = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
-  if (rawCert) {
-    const certKey = sigcrypto.createPublicKey(X509Certificate.parse(Buffer.from(rawCert)).publicKey);
-    if (!certKey.equals(publicKey)) throw new VerifyError('SIGNATURE', 'the bundle was signed by a different key than --key');
-  }
-  return { ...trust, publicKey: () => ({ publicKey, validFor: () => true }) };
 }
 
 // The digest the log vouches for must be the artifact's.

@@ -11,6 +11,7 @@ import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verif
 import { verifyClassicLayer } from './classic.js';
 import { DISCOVERY_LIMITS, layerLimit, listClassic, listReferrers, ReadBudget, readClassicLayer, readReferrer, type ClassicEntry, type FoundReferrer } from './discover.js';
 import { isPolicyReason, VerifyError, type VerifyReason } from './error.js';
+import { pinKey, refuseKeyBundle, type KeyPolicy } from './key.js';
 import { checkIdentity, describeSAN, type IdentityPolicy, type SignerIdentity } from './policy.js';
 import { mapConcurrent } from './pool.js';
 import { checkStatementSubject, statementOf, type Statement } from './subject.js';
@@ -23,7 +24,11 @@ import { checkStatementSubject, statementOf, type Statement } from './subject.js
 
 export interface VerifyImagesOptions {
   images: string[];
-  policy: IdentityPolicy;
+  // Who must have signed: a certificate identity (keyless), or a public key (cosign's --key).
+  policy?: IdentityPolicy;
+  key?: KeyPolicy;
+  // With a key: accept signatures that were never logged (cosign's --insecure-ignore-tlog).
+  insecureIgnoreTlog?: boolean;
   // Predicate type URIs that must be attested.
   predicateTypes: string[];
   requireSignature: boolean;
@@ -67,6 +72,8 @@ export interface ImageVerdict {
 }
 
 export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerdict[]> {
+  if (!opts.policy === !opts.key) throw new ActionError('INPUT', 'pin the signer with either a certificate identity (keyless) or a public key (key), not both and not neither');
+  if (opts.insecureIgnoreTlog && !opts.key) throw new ActionError('INPUT', 'insecure-ignore-tlog is for signatures made with a key: pass the key as well');
   if (!opts.requireSignature && opts.predicateTypes.length === 0) {
     throw new ActionError('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
   }
@@ -155,8 +162,9 @@ function groupByBlob(entries: ClassicEntry[]): ClassicEntry[][] {
 function checkClassic(e: ClassicEntry, bytes: Buffer, digest: string, opts: VerifyImagesOptions): ItemResult {
   const layer = { mediaType: e.descriptor.mediaType, bytes, annotations: e.descriptor.annotations ?? {} };
   const signature = layer.mediaType === COSIGN.simpleSigning;
+  const key = opts.key ? { policy: opts.key, insecureIgnoreTlog: opts.insecureIgnoreTlog } : undefined;
   return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () =>
-    verifyClassicLayer(opts.trust, layer, digest),
+    verifyClassicLayer(opts.trust, layer, digest, key),
   );
 }
 
@@ -174,7 +182,9 @@ function checkReferrer(r: FoundReferrer, digest: string, opts: VerifyImagesOptio
     const bundle = parseBundle(json);
     // cosign accepts only DSSE bundles for images: a message signature does not name what it signed.
     const statement = statementOf(bundle);
-    const verified = verifyBundleMaterial(opts.trust, bundle);
+    if (!opts.key) refuseKeyBundle(bundle);
+    const trust = opts.key ? pinKey(opts.trust, bundle, opts.key) : opts.trust;
+    const verified = verifyBundleMaterial(trust, bundle, undefined, { insecureIgnoreTlog: opts.insecureIgnoreTlog });
     checkStatementSubject(statement, digest);
     return { ...verified, statement };
   });
@@ -187,7 +197,7 @@ function check(
   format: ItemResult['format'],
   source: string,
   claimedType: string | undefined,
-  policy: IdentityPolicy,
+  policy: IdentityPolicy | undefined,
   verify: () => VerifiedBundle & { statement?: Statement },
 ): ItemResult {
   const item: ItemResult = { kind, format, source, predicateType: kind === 'attestation' ? claimedType : undefined, verified: false, logIndexes: [] };
@@ -199,7 +209,8 @@ function check(
     }
     item.signer = v.signer;
     item.logIndexes = v.logIndexes;
-    checkIdentity(policy, v.signer);
+    // A key policy is enforced inside verify (pinKey): only that key verifies.
+    if (policy) checkIdentity(policy, v.signer);
     item.verified = true;
   } catch (err) {
     const e = err instanceof VerifyError ? err : new VerifyError('MALFORMED', errorLine(err), { cause: err });
@@ -230,7 +241,7 @@ function judge(image: string, digest: string, items: ItemResult[], opts: VerifyI
     policyFailures(ofType).forEach(fail);
     if (ofType.length === 0) {
       const found = [...new Set(attestations.map((i) => i.predicateType).filter(Boolean))].join(', ') || 'none';
-      failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${describeSAN(opts.policy.san)}` });
+      failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${opts.policy ? describeSAN(opts.policy.san) : 'the given key'}` });
     }
   }
   const verified = items.filter((i) => i.verified);

@@ -13,6 +13,8 @@ export interface IdentityPolicy {
 export interface SignerIdentity {
   san: string;
   issuer: string;
+  // Set for a signature made with a key (verified with --key): the bundle's key hint.
+  keyHint?: string;
 }
 
 // Builds the policy from the action inputs or CLI flags; exactly one of

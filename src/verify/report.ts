@@ -21,7 +21,8 @@ export function summaryMarkdown(verdicts: ImageVerdict[]): string {
   const out = ['## Image verification', ''];
   for (const v of verdicts) {
     out.push(`### ${v.verified ? '✅' : '❌'} ${code(v.image)}`, '');
-    if (v.signer) out.push(`Signed by ${code(v.signer.san)} (issuer ${code(v.signer.issuer)})`, '');
+    if (v.signer?.keyHint !== undefined) out.push(`Signed with the given key (hint ${code(v.signer.keyHint)})`, '');
+    else if (v.signer) out.push(`Signed by ${code(v.signer.san)} (issuer ${code(v.signer.issuer)})`, '');
     const items = [...v.signatures, ...v.attestations];
     if (items.length > 0) {
       out.push('| | what | format | where | log index | result |', '|---|---|---|---|---|---|');
@@ -51,7 +52,8 @@ export function textReport(verdicts: ImageVerdict[]): string {
   }
   for (const v of verdicts) {
     out.push('', title(v));
-    if (v.signer) out.push(`  signer: ${v.signer.san} (issuer ${v.signer.issuer})`);
+    if (v.signer?.keyHint !== undefined) out.push(`  signer: the given key (hint ${v.signer.keyHint})`);
+    else if (v.signer) out.push(`  signer: ${v.signer.san} (issuer ${v.signer.issuer})`);
     for (const i of [...v.signatures, ...v.attestations]) {
       const what = i.kind === 'signature' ? 'signature' : `attestation ${i.predicateType ?? '?'}`;
       const log = i.logIndexes.length ? ` [log index ${i.logIndexes.join(', ')}]` : '';
