@@ -46,6 +46,41 @@ export function statement(subjects: Subject[], predicateType: string, predicate:
   );
 }
 
+// A statement names at most this many subjects, and their JSON at most this
+// many bytes; more are split over several statements of the same predicate,
+// each signed and logged on its own. actions/attest stops at 1024 subjects;
+// a subject is about 100 bytes plus its name (measured in the unit tests), so
+// 10,000 typical release files make a statement of about 1.3 MB (a Rekor v1
+// DSSE entry of about 1.8 MB with base64): well under GitHub's 16 MB
+// attestation limit, and the byte bound keeps long names from growing an
+// entry past what a Rekor v1 log with a request size limit takes.
+export const MAX_SUBJECTS_PER_STATEMENT = 10_000;
+export const MAX_SUBJECT_BYTES_PER_STATEMENT = 2 * 1024 * 1024;
+
+// Splits subjects into groups that each fit one statement, in order.
+export function subjectGroups<T extends Subject>(subjects: T[], maxCount = MAX_SUBJECTS_PER_STATEMENT, maxBytes = MAX_SUBJECT_BYTES_PER_STATEMENT): T[][] {
+  const groups: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const s of subjects) {
+    const size = subjectBytes(s);
+    if (current.length > 0 && (current.length >= maxCount || bytes + size > maxBytes)) {
+      groups.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(s);
+    bytes += size;
+  }
+  if (current.length > 0) groups.push(current);
+  return groups;
+}
+
+// The bytes one subject adds to a statement (with its separating comma).
+export function subjectBytes(s: Subject): number {
+  return Buffer.byteLength(JSON.stringify({ ...(s.name ? { name: s.name } : {}), digest: { sha256: s.digest.replace(/^sha256:/, '') } })) + 1;
+}
+
 // What `cosign sign` v3 signs for an image: a digest subject and an empty
 // predicate. cosign leaves the subject nameless; we name the repository, as
 // in our other statements, because sigstore-python rejects a statement whose

@@ -94,6 +94,7 @@ const KIND_NAMES: Record<ArtifactResult['kind'], string> = {
   signatureReferrer: 'signature bundle',
   sbom: 'SBOM attestation',
   provenance: 'provenance attestation',
+  predicate: 'attestation',
 };
 
 // One line per artifact: what it is, its Rekor entry, and where it was attached.
@@ -102,7 +103,8 @@ export function artifactLine(a: ArtifactResult): string {
   if (a.tag) where.push(`cosign tag ${a.tag}`);
   if (a.referrer) where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
   const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
-  return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: Rekor log index ${a.logIndex}, ${attached}`;
+  const type = a.kind === 'predicate' ? ` ${a.typeName ?? a.predicateType}` : '';
+  return `${KIND_NAMES[a.kind]}${type}${a.format === 'spdx' ? ' (SPDX)' : ''}: Rekor log index ${a.logIndex}, ${attached}`;
 }
 
 // One line per retry: which service, what failed, which attempt comes next

@@ -3,7 +3,7 @@ import type { TrustFiles } from './trust-files.js';
 // What one run produced, image by image: the data outputs and the summary
 // are both rendered from this.
 
-export type ArtifactKind = 'signature' | 'signatureReferrer' | 'sbom' | 'provenance';
+export type ArtifactKind = 'signature' | 'signatureReferrer' | 'sbom' | 'provenance' | 'predicate';
 
 export interface ArtifactResult {
   kind: ArtifactKind;
@@ -19,6 +19,28 @@ export interface ArtifactResult {
   path?: string; // the SBOM document, for sbom
   format?: 'cyclonedx' | 'spdx'; // for sbom: which document this attestation carries
   components?: Record<string, number>; // for sbom: component count per package URL type
+  typeName?: string; // for predicate: the cosign --type name it was given as
+}
+
+// A release file: its own signature, and the statements (provenance, custom
+// predicates) that name it among their subjects.
+export interface FileResult {
+  name: string; // the subject name
+  digest: string;
+  path?: string; // on disk (subject-path); absent for a subject-checksums line
+  artifacts: FileArtifact[];
+}
+
+export interface FileArtifact {
+  kind: 'signature' | 'provenance' | 'predicate';
+  predicateType?: string;
+  typeName?: string;
+  logIndex: number;
+  uuid: string;
+  integratedTime: number;
+  bundle: string;
+  subjects?: number; // for a statement: how many files it names
+  part?: string; // `2/3` when the files were split over several statements
 }
 
 export interface ImageResult {
@@ -46,12 +68,16 @@ export interface RunContext {
 // The `results` output: one object per image, artifacts keyed by kind.
 // With two SBOM formats, `sbom` is the CycloneDX one (what it always meant)
 // and `sbomSpdx` the SPDX one; an SPDX-only run has it under both keys.
-export function resultsJSON(images: ImageResult[]): string {
-  return JSON.stringify(
-    images.map((img) => {
+// Release files follow the images, one object per file keyed `file`; custom
+// predicates are a `predicates` array on both.
+export function resultsJSON(images: ImageResult[], files: FileResult[] = []): string {
+  return JSON.stringify([
+    ...images.map((img) => {
       const primary = primarySbom(img.artifacts);
+      const predicates = img.artifacts.filter((a) => a.kind === 'predicate').map(({ kind: _, ...rest }) => rest);
       const entries = img.artifacts.flatMap((a) => {
         const { kind, ...rest } = a;
+        if (kind === 'predicate') return [];
         if (kind !== 'sbom') return [[kind, rest]];
         return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
       });
@@ -61,9 +87,22 @@ export function resultsJSON(images: ImageResult[]): string {
         digest: img.digest,
         ...(img.platform ? { platform: img.platform } : {}),
         ...Object.fromEntries(entries),
+        ...(predicates.length ? { predicates } : {}),
       };
     }),
-  );
+    ...files.map((f) => {
+      const predicates = f.artifacts.filter((a) => a.kind === 'predicate').map(({ kind: _, ...rest }) => rest);
+      const entries = f.artifacts.filter((a) => a.kind !== 'predicate').map(({ kind, ...rest }) => [kind, rest]);
+      return {
+        file: f.name,
+        name: f.name,
+        digest: f.digest,
+        ...(f.path ? { path: f.path } : {}),
+        ...Object.fromEntries(entries),
+        ...(predicates.length ? { predicates } : {}),
+      };
+    }),
+  ]);
 }
 
 // The SBOM attestation the single `sbom-*` outputs and the `sbom` key
