@@ -48,14 +48,14 @@ export function statement(subjects: Subject[], predicateType: string, predicate:
 
 // A statement names at most this many subjects, and their JSON at most this
 // many bytes; more are split over several statements of the same predicate,
-// each signed and logged on its own. actions/attest stops at 1024 subjects;
-// a subject is about 100 bytes plus its name (measured in the unit tests), so
-// 10,000 typical release files make a statement of about 1.3 MB (a Rekor v1
-// DSSE entry of about 1.8 MB with base64): well under GitHub's 16 MB
-// attestation limit, and the byte bound keeps long names from growing an
-// entry past what a Rekor v1 log with a request size limit takes.
-export const MAX_SUBJECTS_PER_STATEMENT = 10_000;
-export const MAX_SUBJECT_BYTES_PER_STATEMENT = 2 * 1024 * 1024;
+// each signed and logged on its own. 1024 is what the verifiers take:
+// sigstore-go, which cosign 2 and 3 and gh verify with, refuses more
+// ("too many subjects: 2000 > 1024"), and actions/attest stops there too.
+// A subject is 99 bytes plus its name (unit tests), so a full statement is
+// about 130 KB for typical release file names: far below Rekor's and GitHub's
+// size limits. The byte bound only matters for very long names.
+export const MAX_SUBJECTS_PER_STATEMENT = 1024;
+export const MAX_SUBJECT_BYTES_PER_STATEMENT = 1024 * 1024;
 
 // Splits subjects into groups that each fit one statement, in order.
 export function subjectGroups<T extends Subject>(subjects: T[], maxCount = MAX_SUBJECTS_PER_STATEMENT, maxBytes = MAX_SUBJECT_BYTES_PER_STATEMENT): T[][] {

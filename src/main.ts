@@ -10,7 +10,9 @@ import type { Inputs } from './inputs.js';
 import { artifactLine, retryLine, RunLog } from './log.js';
 import { attachTarget, imageResult, signTarget, verifySigned, writeBundles, type Predicate, type SignedTarget } from './pipeline.js';
 import { buildProvenance } from './provenance.js';
-import { primarySbom, resultsJSON, type ImageResult } from './results.js';
+import { primarySbom, resultsJSON, type FileResult, type ImageResult } from './results.js';
+import { fileLogLines, fileResults, fileStatements, signFiles, verifySignedFiles, writeFileBundles } from './files/sign-files.js';
+import { mergeSubjects, resolveSubjectPaths } from './files/subjects.js';
 import { sbomPredicates } from './sbom-step.js';
 import { RunSigner } from './sign.js';
 import { renderSummary } from './summary.js';
@@ -25,13 +27,15 @@ export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
   try {
+    // Release files are found and hashed first: a pattern matching nothing fails before any request.
+    const files = mergeSubjects(inputs.subjectPaths ? await resolveSubjectPaths(inputs.subjectPaths, process.cwd()) : [], inputs.subjectChecksums);
     const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf);
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
-    const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
+    const targets = inputs.images.length ? await expandTargets(await resolveTargets(inputs.images, http, creds)) : [];
     // A registry that will refuse our writes must say so before anything is logged in Rekor.
-    if (inputs.attach !== 'none') await checkPushAccess(targets);
+    if (inputs.attach !== 'none' && targets.length) await checkPushAccess(targets);
     // The registry is read before any TUF repository is asked for the services.
     if (inputs.servicesFromTuf) {
       inputs = await inputs.servicesFromTuf();
@@ -42,22 +46,31 @@ export async function run(inputs: Inputs): Promise<void> {
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
     const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
 
-    const provenance: Predicate[] = inputs.provenance
-      ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
-      : [];
+    const provenanceDoc = inputs.provenance ? buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) : undefined;
+    const provenance: Predicate[] = provenanceDoc ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: provenanceDoc }] : [];
+    const custom: Predicate[] = inputs.predicates.map((p) => ({ kind: 'predicate', predicateType: p.predicateType, typeName: p.name, document: p.document }));
     const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log, inputs.sbomFormats);
-    const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
+    const predicates = sboms.map((sbom) => [...provenance, ...sbom, ...custom]);
 
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
-    const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
+    const [signed, signedFiles]: [SignedTarget[], Awaited<ReturnType<typeof signFiles>>] = await Promise.all([
+      Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? []))),
+      signFiles(signer, files, inputs.sign, files.length ? fileStatements(provenanceDoc, inputs.predicates) : []),
+    ]);
     const policy = { san: signer.san, issuer: identity.issuer };
     const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
     const indexes = bundles.map((b) => b.entry.logIndex);
-    log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
+    if (signed.length) log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
     for (const st of signed) verifySigned(trust, st, policy);
-    log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
+    if (bundles.length) log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
+    verifySignedFiles(trust, signedFiles, policy);
+    const fileBundles = signedFiles.files.filter((f) => f.signature).length + signedFiles.statements.length;
+    if (fileBundles) log.info(`Self-verified ${fileBundles} release-file bundles against the trusted root: each signed by ${signer.san}, each names its files' digests`);
+    const filePaths = await writeFileBundles(outDir, signedFiles);
+    const fileRows: FileResult[] = fileResults(signedFiles, filePaths);
+    for (const line of fileLogLines(signedFiles, filePaths)) log.info(line);
 
     const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
     const results: ImageResult[] = await Promise.all(
@@ -69,7 +82,7 @@ export async function run(inputs: Inputs): Promise<void> {
 
     for (const r of results) for (const a of r.artifacts) log.image(r.name, r.digest).info(artifactLine(a));
     log.flush();
-    setOutputs(results);
+    setOutputs(results, fileRows);
     if (inputs.summary) {
       const md = renderSummary(results, {
         rekorURL: inputs.rekorURL,
@@ -82,10 +95,10 @@ export async function run(inputs: Inputs): Promise<void> {
         note: inputs.referrersOnly,
         elapsedMs: Date.now() - started,
         verifyAction: verifyActionRef(),
-      });
+      }, fileRows);
       await core.summary.addRaw(md).write();
     }
-    await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
+    await writeFile(join(outDir, 'results.json'), resultsJSON(results, fileRows) + '\n');
   } catch (err) {
     log?.flush();
     core.setFailed(errorLine(err));
@@ -101,9 +114,11 @@ function verifyActionRef(): string | undefined {
   return repo && ref ? `${repo}/verify@${ref}` : undefined;
 }
 
-// Single-value outputs describe the first image; `results` has them all.
-function setOutputs(results: ImageResult[]): void {
-  const first = results[0];
+// Single-value outputs describe the first image (with no image, the first
+// release file); `results` has them all.
+function setOutputs(results: ImageResult[], files: FileResult[]): void {
+  core.setOutput('results', resultsJSON(results, files));
+  const first = results[0] ?? files[0];
   if (!first) return;
   const find = (kind: string) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
   const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
@@ -118,5 +133,4 @@ function setOutputs(results: ImageResult[]): void {
   core.setOutput('sbom-spdx-log-index', spdx?.logIndex ?? '');
   core.setOutput('sbom-spdx-bundle', spdx?.bundle ?? '');
   core.setOutput('sbom-spdx-path', spdx?.path ?? '');
-  core.setOutput('results', resultsJSON(results));
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
 import { cosignSignStatement, PREDICATE_TYPES, simpleSigningPayload, statement } from './attest.js';
 import { appendCosignLayers, attachReferrers, BUNDLE_ANNOTATIONS, BUNDLE_MEDIA_TYPE, COSIGN, type CosignLayer, type ReferrerArtifact } from './attach.js';
+import { predicateSlug } from './custom-predicates.js';
 import { ActionError, errorLine } from './errors.js';
 import type { AttachMode } from './inputs.js';
 import type { ArtifactResult, ImageResult } from './results.js';
@@ -16,7 +17,8 @@ import { verifyBundle, type IdentityPolicy } from './verify.js';
 // produced, write bundle files, and only then touch the registry.
 
 export interface Predicate {
-  kind: 'sbom' | 'provenance';
+  kind: 'sbom' | 'provenance' | 'predicate'; // predicate: a document from the `predicates` input
+  typeName?: string; // for predicate: the cosign --type name it was given as
   format?: 'cyclonedx' | 'spdx'; // for sbom: each format is its own attestation
   predicateType: string;
   document: object;
@@ -91,8 +93,13 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
     ['signature-referrer', st.signatureReferrer],
     ...st.attestations.map((a): [string, SignedResult] => [bundleName(a.predicate), a]),
   ];
-  for (const [name, s] of named) {
+  const used = new Set<string>();
+  for (const [base, s] of named) {
     if (!s) continue;
+    // Two custom predicates may share a name (the same type from two documents).
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+    used.add(name);
     const path = join(sub, `${name}.sigstore.json`);
     await writeFile(path, JSON.stringify(s.bundle) + '\n');
     paths.set(s, path);
@@ -102,6 +109,7 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
 
 // `sbom` for CycloneDX (as before SPDX existed), `sbom-spdx` for SPDX.
 function bundleName(p: Predicate): string {
+  if (p.kind === 'predicate') return predicateSlug(p);
   return p.kind === 'sbom' && p.format === 'spdx' ? 'sbom-spdx' : p.kind;
 }
 
@@ -198,6 +206,7 @@ export async function attachTarget(
         fallbackTag: w?.fallbackTag,
         path: a.predicate.path,
         ...(a.predicate.format ? { format: a.predicate.format } : {}),
+        ...(a.predicate.typeName ? { typeName: a.predicate.typeName } : {}),
         ...(a.predicate.kind === 'sbom' ? { components: componentCounts(a.predicate.document) } : {}),
       }),
     );

@@ -309,7 +309,8 @@ function filesSection(files: FileResult[], ctx: RunContext): string[] {
 }
 
 function fileCommands(f: FileResult, ctx: RunContext): string[] {
-  const file = sh(f.path ?? f.name);
+  // The name relative to the workspace: the commands run from a checkout or a download folder.
+  const file = sh(f.name);
   const root = ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : [];
   const commands: string[] = [];
   const sig = f.artifacts.find((a) => a.kind === 'signature');
