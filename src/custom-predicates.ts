@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { ActionError, errorLine } from './errors.js';
-import { PREDICATE_TYPE_NAMES } from './verify/policy.js';
+import { PREDICATE_TYPE_NAMES } from './formats/predicates.js';
 
 // The `predicates` input: one `predicate-type=path` a line, each a JSON
 // document signed as the predicate of an in-toto statement about every

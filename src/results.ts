@@ -1,55 +1,10 @@
+import type { ArtifactResult, FileResult, ImageResult } from './model.js';
 import type { TrustFiles } from './trust-files.js';
+
+export type { ArtifactKind, ArtifactResult, FileArtifact, FileResult, ImageResult } from './model.js';
 
 // What one run produced, image by image: the data outputs and the summary
 // are both rendered from this.
-
-export type ArtifactKind = 'signature' | 'signatureReferrer' | 'sbom' | 'provenance' | 'predicate';
-
-export interface ArtifactResult {
-  kind: ArtifactKind;
-  predicateType?: string;
-  logIndex: number;
-  uuid: string;
-  integratedTime: number;
-  bundle: string; // path of the v0.3 bundle file
-  tag?: string; // cosign tag (`sha256-<hex>.sig` / `.att`)
-  tagManifest?: string; // digest of that tag's manifest after our write
-  referrer?: string; // digest of our OCI 1.1 referrer manifest
-  fallbackTag?: string; // referrers tag-schema index, when the registry lacks the API
-  path?: string; // the SBOM document, for sbom
-  format?: 'cyclonedx' | 'spdx'; // for sbom: which document this attestation carries
-  components?: Record<string, number>; // for sbom: component count per package URL type
-  typeName?: string; // for predicate: the cosign --type name it was given as
-}
-
-// A release file: its own signature, and the statements (provenance, custom
-// predicates) that name it among their subjects.
-export interface FileResult {
-  name: string; // the subject name
-  digest: string;
-  path?: string; // on disk (subject-path); absent for a subject-checksums line
-  artifacts: FileArtifact[];
-}
-
-export interface FileArtifact {
-  kind: 'signature' | 'provenance' | 'predicate';
-  predicateType?: string;
-  typeName?: string;
-  logIndex: number;
-  uuid: string;
-  integratedTime: number;
-  bundle: string;
-  subjects?: number; // for a statement: how many files it names
-  part?: string; // `2/3` when the files were split over several statements
-}
-
-export interface ImageResult {
-  name: string; // registry/repository
-  digest: string;
-  platform?: string; // set for a platform manifest inside an index
-  platforms?: string[]; // set for an index: the platforms it lists
-  artifacts: ArtifactResult[];
-}
 
 export interface RunContext {
   rekorURL: string;

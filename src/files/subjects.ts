@@ -4,6 +4,7 @@ import { glob, stat } from 'node:fs/promises';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { ActionError, errorLine } from '../errors.js';
 import { mapConcurrent } from '../verify/pool.js';
+import type { FileTarget } from '../model.js';
 import type { ChecksumSubject } from './checksums.js';
 
 // Release files as subjects: `subject-path` patterns resolved to files on
@@ -12,11 +13,9 @@ import type { ChecksumSubject } from './checksums.js';
 // dependency to bundle, `**` and exclusions built in. A `!pattern` line
 // excludes, as in @actions/glob and .gitignore.
 
-export interface FileSubject {
-  name: string; // the statement's subject name: the path relative to the workspace, or the checksums file's name
-  digest: string; // sha256:<hex>
-  path?: string; // the file on disk (absent for a checksums line): its bundle goes next to it
-}
+// A file's subject name is its path relative to the workspace (or the name
+// a checksums line gives); `path` is set for a file on disk, whose bundle
+// goes next to it.
 
 const HASH_CONCURRENCY = 8;
 
@@ -38,7 +37,7 @@ export function parseSubjectPaths(raw: string): { include: string[]; exclude: st
 const isPattern = (s: string) => /[*?[\]{}]/.test(s);
 
 // Resolves every include line to files (each line must match one) and hashes them.
-export async function resolveSubjectPaths(raw: string, cwd: string): Promise<FileSubject[]> {
+export async function resolveSubjectPaths(raw: string, cwd: string): Promise<FileTarget[]> {
   const { include, exclude } = parseSubjectPaths(raw);
   if (include.length === 0 && exclude.length > 0) throw new ActionError('INPUT', 'subject-path: only exclusions (!pattern) given; add the paths or globs of the files to sign');
   const found = new Map<string, string>(); // absolute path → name
@@ -50,7 +49,7 @@ export async function resolveSubjectPaths(raw: string, cwd: string): Promise<Fil
     for (const abs of matches) found.set(abs, subjectName(abs, cwd));
   }
   const files = [...found].sort(([, a], [, b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return mapConcurrent(files, HASH_CONCURRENCY, async ([path, name]) => ({ name, digest: await hashFile(path), path }));
+  return mapConcurrent(files, HASH_CONCURRENCY, async ([path, name]) => ({ kind: 'file' as const, name, digest: await hashFile(path), path }));
 }
 
 async function globFiles(pattern: string, exclude: string[], cwd: string): Promise<string[]> {
@@ -94,9 +93,9 @@ export async function hashFile(path: string): Promise<string> {
 }
 
 // Files from both inputs, once each: the same name twice must carry the same digest.
-export function mergeSubjects(fromPaths: FileSubject[], fromChecksums: ChecksumSubject[]): FileSubject[] {
-  const byName = new Map<string, FileSubject>();
-  for (const s of [...fromPaths, ...fromChecksums]) {
+export function mergeSubjects(fromPaths: FileTarget[], fromChecksums: ChecksumSubject[]): FileTarget[] {
+  const byName = new Map<string, FileTarget>();
+  for (const s of [...fromPaths, ...fromChecksums.map((c): FileTarget => ({ kind: 'file', ...c }))]) {
     const seen = byName.get(s.name);
     if (seen && seen.digest !== s.digest) {
       throw new ActionError('INPUT', `"${s.name}" is both in subject-path (${seen.digest}) and in subject-checksums (${s.digest}); rebuild the checksums file or drop one input`);

@@ -1,15 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
-import { PREDICATE_TYPES, statement, subjectGroups } from '../attest.js';
+import { PREDICATE_TYPES } from '../formats/predicates.js';
+import { statement, subjectGroups } from '../formats/statements.js';
 import { predicateSlug, type CustomPredicate } from '../custom-predicates.js';
 import { ActionError, errorLine } from '../errors.js';
-import type { FileArtifact, FileResult } from '../results.js';
-import type { RunSigner, SignedResult } from '../sign.js';
+import type { FileArtifact, FileResult, FileTarget, SignedResult, Signer } from '../model.js';
 import { verifyArtifactBundle } from '../verify/artifact.js';
 import { verifyBundle, type IdentityPolicy } from '../verify.js';
 import { mapConcurrent } from '../verify/pool.js';
-import type { FileSubject } from './subjects.js';
 
 // Release files: one message signature per file (the `cosign sign-blob
 // --bundle` shape), and one in-toto statement per predicate over all files
@@ -28,13 +27,13 @@ export interface FileStatement {
 }
 
 export interface SignedFileStatement extends FileStatement {
-  subjects: FileSubject[];
+  subjects: FileTarget[];
   signed: SignedResult;
   part?: { index: number; of: number }; // set when the subjects were split over several statements
 }
 
 export interface SignedFiles {
-  files: { subject: FileSubject; signature?: SignedResult }[];
+  files: { subject: FileTarget; signature?: SignedResult }[];
   statements: SignedFileStatement[];
 }
 
@@ -45,7 +44,7 @@ export function fileStatements(provenance: object | undefined, predicates: Custo
   ];
 }
 
-export async function signFiles(signer: RunSigner, subjects: FileSubject[], sign: boolean, statements: FileStatement[]): Promise<SignedFiles> {
+export async function signFiles(signer: Signer, subjects: FileTarget[], sign: boolean, statements: FileStatement[]): Promise<SignedFiles> {
   const groups = subjectGroups(subjects);
   const [files, signedStatements] = await Promise.all([
     mapConcurrent(subjects, SIGN_CONCURRENCY, async (subject) => ({
@@ -157,9 +156,10 @@ export function fileResults(signed: SignedFiles, paths: Map<SignedResult, string
 }
 
 // The run log's account of the files: counts and ranges, not thousands of lines.
-export function fileLogLines(signed: SignedFiles, paths: Map<SignedResult, string>): string[] {
+export function fileLogLines(signed: SignedFiles, paths: Map<SignedResult, string>, san: string): string[] {
   const sigs = signed.files.flatMap((f) => (f.signature ? [f.signature.entry.logIndex] : []));
-  const lines: string[] = [];
+  const bundles = sigs.length + signed.statements.length;
+  const lines: string[] = bundles ? [`Self-verified ${bundles} release-file bundles against the trusted root: each signed by ${san}, each names its files' digests`] : [];
   if (sigs.length) {
     const onDisk = signed.files.filter((f) => f.subject.path && f.signature).length;
     const where =
