@@ -1,4 +1,4 @@
-import { PREDICATE_TYPES } from './formats/predicates.js';
+import { cosignTypeName, PREDICATE_TYPES } from './formats/predicates.js';
 import { rekorEntryURL } from './sigstore/bundle.js';
 import type { ArtifactResult, FileArtifact, FileResult, ImageResult, RunContext } from './results.js';
 
@@ -171,6 +171,8 @@ const command = (head: string, args: string[]) => [head, ...args.map((a) => `  $
 function cosignType(a: { kind: string; predicateType?: string; typeName?: string }): string {
   if (a.kind === 'provenance') return 'slsaprovenance1';
   if (a.typeName) return sh(a.typeName);
+  // A custom predicate given by URI still gets cosign's short name when it has one.
+  if (a.kind === 'predicate') return sh(cosignTypeName(a.predicateType ?? ''));
   return a.predicateType === CYCLONEDX ? 'cyclonedx' : sh(a.predicateType ?? '');
 }
 

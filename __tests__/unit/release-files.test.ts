@@ -214,3 +214,15 @@ describe('results and summary for files', () => {
     expect(md).toContain('Files from subject-checksums');
   });
 });
+
+describe('readArtifact (verify-bundle FILE)', () => {
+  it('holds a small file and hashes a large one as it streams', async () => {
+    const { readArtifact } = await import('../../src/verify/artifact.js');
+    const dir = mkdtempSync(join(tmpdir(), 'artifact-'));
+    const file = join(dir, 'app.tar.gz');
+    writeFileSync(file, 'x'.repeat(1000));
+    expect(await readArtifact(file)).toEqual({ bytes: Buffer.from('x'.repeat(1000)) });
+    expect(await readArtifact(file, 999)).toEqual({ digest: `sha256:${hex('x'.repeat(1000))}` });
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -41,7 +41,7 @@ export const COMMANDS: CommandSpec[] = [
     usage: 'sign-attest verify IMAGE... (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options]',
     options: {
       ...IDENTITY_OPTIONS,
-      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, or a URI); repeatable' },
+      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, openvex, vuln, or a URI); repeatable' },
       'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
       'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
       'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
