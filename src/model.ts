@@ -22,8 +22,9 @@ export interface ImageTarget {
   platform?: string; // set for a platform image found inside a named index
 }
 
-// A file (a release asset): a name and a sha256, no registry. Signed and
-// logged like an image; nothing is attached to a registry for it.
+// A file (a release asset): a name and a sha256, no registry. Signed by its
+// digest (stages/files.ts: the `cosign sign-blob --bundle` shape) and named
+// with the other files in one statement per predicate; nothing is attached.
 export interface FileTarget {
   kind: 'file';
   name: string;

@@ -12,7 +12,7 @@ import { mapConcurrent } from '../verify/pool.js';
 
 // Release files: one message signature per file (the `cosign sign-blob
 // --bundle` shape), and one in-toto statement per predicate over all files
-// as subjects (split only past the statement limits, attest.ts). Files have
+// as subjects (split only past the limits in formats/statements.ts). Files have
 // no registry: their bundles are files, nothing is attached.
 
 // Rekor uploads in flight for per-file signatures: thousands of files must
