@@ -318,9 +318,11 @@ function fileCommands(f: FileResult, ctx: RunContext): string[] {
   const commands: string[] = [];
   const sig = f.artifacts.find((a) => a.kind === 'signature');
   const statements = f.artifacts.filter((a): a is FileArtifact => a.kind !== 'signature');
-  if (sig) commands.push(command('cosign verify-blob', [`--bundle ${sh(sig.bundle)}`, ...identityLines(ctx), ...root, file]));
+  // A Rekor v2 entry has no integrated time: cosign 2 takes the TSA's only when asked.
+  const ts = ctx.rekorVersion === 2 ? ' --use-signed-timestamps' : '';
+  if (sig) commands.push(command(`cosign verify-blob${ts}`, [`--bundle ${sh(sig.bundle)}`, ...identityLines(ctx), ...root, file]));
   for (const a of statements) {
-    commands.push(command(`cosign verify-blob-attestation --type ${cosignType(a)}`, [`--bundle ${sh(a.bundle)}`, ...identityLines(ctx), ...root, file]));
+    commands.push(command(`cosign verify-blob-attestation${ts} --type ${cosignType(a)}`, [`--bundle ${sh(a.bundle)}`, ...identityLines(ctx), ...root, file]));
   }
   if (ctx.repository) {
     const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
