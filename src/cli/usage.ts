@@ -82,7 +82,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'verify-bundle',
-    summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol)',
+    summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol; a release file and its .sigstore.json or provenance bundle)',
     usage: 'sign-attest verify-bundle --bundle FILE (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options] FILE_OR_DIGEST\n       sign-attest verify-bundle --bundle FILE --key PEM [options] FILE_OR_DIGEST',
     options: {
       bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (.sigstore.json) to verify' },
@@ -94,6 +94,9 @@ export const COMMANDS: CommandSpec[] = [
       `sign-attest verify-bundle --bundle provenance.sigstore.json \\
     --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
     --certificate-oidc-issuer ${GITHUB_ISSUER} sha256:<hex>`,
+      `sign-attest verify-bundle --bundle app.tar.gz.sigstore.json \\
+    --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
+    --certificate-oidc-issuer ${GITHUB_ISSUER} app.tar.gz`,
     ],
   },
 ];
