@@ -97,9 +97,10 @@ export function verifySignedFiles(trust: TrustMaterial, signed: SignedFiles, pol
 // the name cosign sign-blob users and sigstore-python look for), a checksums
 // line's signature and every statement in the run's folder under files/.
 export async function writeFileBundles(outDir: string, signed: SignedFiles): Promise<Map<SignedResult, string>> {
+  const paths = new Map<SignedResult, string>();
+  if (signed.files.length === 0) return paths;
   const dir = join(outDir, 'files');
   await mkdir(dir, { recursive: true });
-  const paths = new Map<SignedResult, string>();
   const used = new Set<string>();
   const unique = (base: string) => {
     let name = `${base}.sigstore.json`;
