@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
-import { existsSync } from 'node:fs';
-import { ActionError } from './errors.js';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { parsePredicatesInput, readPredicates, type CustomPredicate } from './custom-predicates.js';
+import { ActionError, errorLine } from './errors.js';
+import { parseChecksums, type ChecksumSubject } from './files/checksums.js';
 import { STORE_MODES, type StoreMode } from './github/attestations.js';
 import { isDigest, parseReference, type Reference } from './oci/reference.js';
 import { SBOM_FORMATS, type SbomFormat } from './sbom/formats.js';
@@ -15,7 +17,12 @@ export type AttachMode = 'both' | 'referrers' | 'tags' | 'none';
 export type SbomMode = { kind: 'generate' } | { kind: 'none' } | { kind: 'file'; path: string };
 
 export interface Inputs {
-  images: Reference[];
+  images: Reference[]; // empty when only files are signed
+  // Release files: subject-path's lines (resolved and hashed when the run
+  // starts) and subject-checksums' files, taken by name and digest.
+  subjectPaths: string;
+  subjectChecksums: ChecksumSubject[];
+  predicates: CustomPredicate[]; // the `predicates` documents, read and checked
   sign: boolean;
   sbom: SbomMode;
   sbomFormats: SbomFormat[]; // generated SBOMs: one signed attestation per format
@@ -119,8 +126,14 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   }
   // URLs: the input, else the signing config's choice, else the public-good instance.
   const config: SelectedServices = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : tufConfig;
+  const subjectPaths = get('subject-path').trim();
+  const subjectChecksums = readChecksumsInput(get('subject-checksums'));
+  const files = subjectPaths !== '' || subjectChecksums.length > 0;
   const inputs: Inputs = {
-    images: parseImages(get('images'), get('digest')),
+    images: files && !get('images').replace(/[\s,]/g, '') && !get('digest').trim() ? [] : parseImages(get('images'), get('digest')),
+    subjectPaths,
+    subjectChecksums,
+    predicates: readPredicates(parsePredicatesInput(get('predicates'))),
     sign: bool(get, 'sign', true),
     sbom: parseSbom(get('sbom')),
     sbomFormats: parseSbomFormats(get('sbom-format')),
@@ -153,8 +166,11 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   // A rekor-url input names a v1 log unless rekor-version says otherwise.
   const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;
   applyRekorVersion(inputs, get('rekor-version').trim() || String(configVersion ?? 1));
-  if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance) {
-    throw new ActionError('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
+  if (!inputs.sign && inputs.sbom.kind === 'none' && !inputs.provenance && inputs.predicates.length === 0) {
+    throw new ActionError('INPUT', 'sign, sbom and provenance are all off and no predicates are given: nothing to do; enable at least one');
+  }
+  if (inputs.images.length === 0 && !inputs.sign && !inputs.provenance && inputs.predicates.length === 0) {
+    throw new ActionError('INPUT', 'sign and provenance are off and no predicates are given: nothing to do for the release files (an SBOM is made for images only); enable sign or provenance');
   }
   return inputs;
 }
@@ -201,7 +217,12 @@ export function parseImages(raw: string, digest: string): Reference[] {
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter(Boolean);
-  if (items.length === 0) throw new ActionError('INPUT', 'images: no image given; pass registry/repository@sha256:<digest> (for example the digest output of docker/build-push-action)');
+  if (items.length === 0) {
+    throw new ActionError(
+      'INPUT',
+      'images: no image given and no release files: nothing to sign; pass registry/repository@sha256:<digest> (for example the digest output of docker/build-push-action) in images, or files in subject-path or subject-checksums',
+    );
+  }
   const refs = items.map(parseReference);
   const d = digest.trim();
   if (d) {
@@ -213,6 +234,32 @@ export function parseImages(raw: string, digest: string): Reference[] {
     ref.tag = undefined;
   }
   return refs;
+}
+
+// One or more sha256sum files, one path a line.
+function readChecksumsInput(raw: string): ChecksumSubject[] {
+  const paths = raw
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const all = paths.flatMap((path) => {
+    let text: string;
+    try {
+      if (!statSync(path).isFile()) throw new Error('not a regular file');
+      text = readFileSync(path, 'utf8');
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      throw new ActionError('INPUT', `subject-checksums: "${path}" ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of a file written by sha256sum`);
+    }
+    return parseChecksums(text, path);
+  });
+  const byName = new Map<string, ChecksumSubject>();
+  for (const s of all) {
+    const seen = byName.get(s.name);
+    if (seen && seen.digest !== s.digest) throw new ActionError('INPUT', `subject-checksums: "${s.name}" is listed with two different digests; keep one`);
+    byName.set(s.name, s);
+  }
+  return [...byName.values()];
 }
 
 function parseSbom(raw: string): SbomMode {

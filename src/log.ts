@@ -94,6 +94,7 @@ const KIND_NAMES: Record<ArtifactResult['kind'], string> = {
   signatureReferrer: 'signature bundle',
   sbom: 'SBOM attestation',
   provenance: 'provenance attestation',
+  predicate: 'attestation',
 };
 
 // One line per artifact: what it is, its Rekor entry, and where it was attached.
@@ -103,7 +104,8 @@ export function artifactLine(a: ArtifactResult): string {
   if (a.referrer) where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
   const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
   const logged = a.logIndex === undefined ? 'not logged in Rekor' : `Rekor log index ${a.logIndex}`;
-  return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: ${logged}, ${attached}`;
+  const type = a.kind === 'predicate' ? ` ${a.typeName ?? a.predicateType}` : '';
+  return `${KIND_NAMES[a.kind]}${type}${a.format === 'spdx' ? ' (SPDX)' : ''}: ${logged}, ${attached}`;
 }
 
 // One line per retry: which service, what failed, which attempt comes next

@@ -13,20 +13,27 @@ import { decryptSigningKey } from './signing-key.js';
 import { attachAll } from './stages/attach.js';
 import { report, verifyActionRef } from './stages/outputs.js';
 import { predicatesFor } from './stages/predicates.js';
+import { fileLogLines, fileResults, fileStatements, signFiles, verifySignedFiles, writeFileBundles } from './stages/files.js';
 import { signAll, type SelfCheck } from './stages/sign.js';
 import { storeAll, storeLog, storeSummary, withStoredIds } from './stages/store.js';
 import { findTargets, loggedImage } from './stages/targets.js';
 import { writeTrustFiles } from './trust-files.js';
 import { loadTrustMaterial } from './verify.js';
 import { keyPolicy } from './verify/key.js';
+import { buildProvenance } from './provenance.js';
+import { mergeSubjects, resolveSubjectPaths } from './files/subjects.js';
+import { claimsFromEnvironment } from './workflow-claims.js';
 
-// The run in one screen: targets → predicates → signing (logged and
-// self-verified) → attaching → outputs. Nothing is written to the registry
-// until every signature is logged and verified.
+// The run in one screen: targets (images and release files) → predicates →
+// signing (logged and self-verified) → attaching → outputs. Nothing is
+// written to the registry until every signature is logged and verified;
+// files have no registry: their bundles are files.
 export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
   try {
+    // Release files are found and hashed first: a pattern matching nothing fails before any request.
+    const files = mergeSubjects(inputs.subjectPaths ? await resolveSubjectPaths(inputs.subjectPaths, process.cwd()) : [], inputs.subjectChecksums);
     const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf);
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     // A key that does not decrypt fails here, before the registry or any log is touched.
@@ -35,7 +42,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const identity = key && !canGetToken(inputs) ? undefined : await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
     const registries = registryClients(http, creds, core.setSecret);
-    const targets = await findTargets(inputs.images, registries, inputs.attach !== 'none');
+    const targets = inputs.images.length ? await findTargets(inputs.images, registries, inputs.attach !== 'none') : [];
     // The registry is read before any TUF repository is asked for the services.
     if (inputs.servicesFromTuf) {
       inputs = await inputs.servicesFromTuf();
@@ -51,7 +58,14 @@ export async function run(inputs: Inputs): Promise<void> {
     core.info(key ? `Signing with the key of signing-key (public key hint ${key.hint})` : `Signing as ${signer.san} (issuer ${signer.issuer})`);
     if (!signer.tlog) core.notice(NO_TLOG_NOTICE);
     const policy: SelfCheck = key ? { key: keyPolicy(key.publicKeyPEM), insecureIgnoreTlog: !signer.tlog } : { san: signer.san, issuer: signer.issuer };
-    const signed = await signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log);
+    const provenance = inputs.provenance && files.length ? buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) : undefined;
+    const [signed, signedFiles] = await Promise.all([
+      targets.length ? signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log) : [],
+      signFiles(signer, files, inputs.sign, files.length ? fileStatements(provenance, inputs.predicates) : []),
+    ]);
+    verifySignedFiles(trust, signedFiles, policy);
+    const filePaths = await writeFileBundles(outDir, signedFiles);
+    for (const line of fileLogLines(signedFiles, filePaths, signer.san)) log.info(line);
     // GitHub's attestation store takes the verified bundles while the registry is written.
     const storing = storeAll(signed, { mode: inputs.attestationStore, token: inputs.githubToken, http, keySigned: key !== undefined, debug: core.debug });
     const attached = await attachAll(signed, registries, signer.identity, outDir, { attach: inputs.attach, replace: inputs.replace });
@@ -62,7 +76,7 @@ export async function run(inputs: Inputs): Promise<void> {
     const who = { san: signer.san, issuer: signer.issuer, ...(key ? { key: { hint: key.hint, tlog: signer.tlog } } : {}) };
     const store = storeSummary(stored);
     const context = () => ({ ...who, rekorURL, repository, attach, trustFiles, rekorVersion, note, elapsedMs: Date.now() - started, verifyAction: verifyActionRef(), store });
-    await report(results, log, outDir, inputs.summary ? context : undefined);
+    await report(results, log, outDir, inputs.summary ? context : undefined, fileResults(signedFiles, filePaths));
     const said = storeLog(stored, inputs.attestationStore);
     for (const line of said.info) core.info(line);
     for (const w of said.warnings) core.warning(w);

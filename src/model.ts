@@ -22,8 +22,9 @@ export interface ImageTarget {
   platform?: string; // set for a platform image found inside a named index
 }
 
-// A file (a release asset): a name and a sha256, no registry. Signed and
-// logged like an image; nothing is attached to a registry for it.
+// A file (a release asset): a name and a sha256, no registry. Signed by its
+// digest (stages/files.ts: the `cosign sign-blob --bundle` shape) and named
+// with the other files in one statement per predicate; nothing is attached.
 export interface FileTarget {
   kind: 'file';
   name: string;
@@ -35,7 +36,8 @@ export interface FileTarget {
 export type Subject = ImageTarget | FileTarget;
 export type Target = ImageTarget;
 
-export type PredicateKind = 'sbom' | 'provenance';
+// predicate: a document from the `predicates` input.
+export type PredicateKind = 'sbom' | 'provenance' | 'predicate';
 
 // One attestation to make: a predicate document and its type. Custom
 // predicate types join this list.
@@ -43,6 +45,7 @@ export interface Predicate {
   kind: PredicateKind;
   format?: 'cyclonedx' | 'spdx'; // for sbom: each format is its own attestation
   predicateType: string;
+  typeName?: string; // for predicate: the cosign --type name it was given as
   document: object;
   path?: string; // where the document was written
 }
@@ -74,6 +77,9 @@ export interface Signer {
   readonly identity: SignerIdentity;
   // Raw bytes (cosign simple-signing payloads), logged as a hashedrekord entry.
   signMessage(payload: Buffer): Promise<SignedResult>;
+  // A file by its sha256 digest, logged as a hashedrekord entry (the bundle
+  // `cosign sign-blob --bundle` makes for the file's bytes).
+  signDigest(digest: Buffer): Promise<SignedResult>;
   // An in-toto statement as a DSSE envelope, logged as a dsse entry.
   signStatement(statement: Buffer): Promise<SignedResult>;
 }
@@ -106,6 +112,7 @@ export interface ArtifactResult {
   components?: Record<string, number>; // for sbom: component count per package URL type
   attestationId?: number; // id in the repository's GitHub attestation store
   attestationUrl?: string; // its page: {server}/{owner}/{repo}/attestations/{id}
+  typeName?: string; // for predicate: the cosign --type name it was given as
 }
 
 export interface ImageResult {
@@ -114,4 +121,26 @@ export interface ImageResult {
   platform?: string; // set for a platform manifest inside an index
   platforms?: string[]; // set for an index: the platforms it lists
   artifacts: ArtifactResult[];
+}
+
+// A release file: its own signature, and the statements (provenance, custom
+// predicates) that name it among their subjects.
+export interface FileResult {
+  name: string; // the subject name
+  digest: string;
+  path?: string; // on disk (subject-path); absent for a subject-checksums line
+  artifacts: FileArtifact[];
+}
+
+export interface FileArtifact {
+  kind: 'signature' | 'provenance' | 'predicate';
+  predicateType?: string;
+  typeName?: string;
+  // Absent when nothing was logged (signing-key with tlog-upload: false).
+  logIndex?: number;
+  uuid?: string;
+  integratedTime?: number;
+  bundle: string;
+  subjects?: number; // for a statement: how many files it names
+  part?: string; // `2/3` when the files were split over several statements
 }

@@ -1,7 +1,7 @@
-import type { ArtifactResult, ImageResult } from './model.js';
+import type { ArtifactResult, FileResult, ImageResult } from './model.js';
 import type { TrustFiles } from './trust-files.js';
 
-export type { ArtifactKind, ArtifactResult, ImageResult } from './model.js';
+export type { ArtifactKind, ArtifactResult, FileArtifact, FileResult, ImageResult } from './model.js';
 
 // What one run produced, image by image: the data outputs and the summary
 // are both rendered from this.
@@ -35,12 +35,16 @@ export interface StoreSummary {
 // The `results` output: one object per image, artifacts keyed by kind.
 // With two SBOM formats, `sbom` is the CycloneDX one (what it always meant)
 // and `sbomSpdx` the SPDX one; an SPDX-only run has it under both keys.
-export function resultsJSON(images: ImageResult[]): string {
-  return JSON.stringify(
-    images.map((img) => {
+// Release files follow the images, one object per file keyed `file`; custom
+// predicates are a `predicates` array on both.
+export function resultsJSON(images: ImageResult[], files: FileResult[] = []): string {
+  return JSON.stringify([
+    ...images.map((img) => {
       const primary = primarySbom(img.artifacts);
+      const predicates = img.artifacts.filter((a) => a.kind === 'predicate').map(({ kind: _, ...rest }) => rest);
       const entries = img.artifacts.flatMap((a) => {
         const { kind, ...rest } = a;
+        if (kind === 'predicate') return [];
         if (kind !== 'sbom') return [[kind, rest]];
         return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
       });
@@ -50,9 +54,22 @@ export function resultsJSON(images: ImageResult[]): string {
         digest: img.digest,
         ...(img.platform ? { platform: img.platform } : {}),
         ...Object.fromEntries(entries),
+        ...(predicates.length ? { predicates } : {}),
       };
     }),
-  );
+    ...files.map((f) => {
+      const predicates = f.artifacts.filter((a) => a.kind === 'predicate').map(({ kind: _, ...rest }) => rest);
+      const entries = f.artifacts.filter((a) => a.kind !== 'predicate').map(({ kind, ...rest }) => [kind, rest]);
+      return {
+        file: f.name,
+        name: f.name,
+        digest: f.digest,
+        ...(f.path ? { path: f.path } : {}),
+        ...Object.fromEntries(entries),
+        ...(predicates.length ? { predicates } : {}),
+      };
+    }),
+  ]);
 }
 
 // The SBOM attestation the single `sbom-*` outputs and the `sbom` key

@@ -1,6 +1,7 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
 import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle } from '@sigstore/bundle';
 import { dsse, pem, X509Certificate } from '@sigstore/core';
+import { p256 } from '@noble/curves/nist.js';
 import { ActionError } from './errors.js';
 import type { SignedResult, Signer, SignerIdentity } from './model.js';
 import type { Http } from './http.js';
@@ -74,9 +75,16 @@ export class RunSigner implements Signer {
   }
 
   // Signs raw bytes (cosign simple-signing payloads) and logs a hashedrekord entry.
-  async signMessage(payload: Buffer): Promise<SignedResult> {
-    const digest = createHash('sha256').update(payload).digest();
-    const signature = sign('sha256', payload, this.key);
+  signMessage(payload: Buffer): Promise<SignedResult> {
+    return this.signDigest(createHash('sha256').update(payload).digest());
+  }
+
+  // Signs a file known by its sha256 digest (a release file, hashed as it
+  // streamed, or a line of a checksums file): the bundle and the
+  // hashedrekord entry are the ones `cosign sign-blob --bundle` makes for the
+  // file's bytes, since ECDSA signs the message's hash either way.
+  async signDigest(digest: Buffer): Promise<SignedResult> {
+    const signature = Buffer.from(p256.sign(digest, this.secretKey(), { prehash: false, format: 'der' }));
     const bundle = toMessageSignatureBundle({ digest, signature, ...this.bundleMaterial() });
     const entry = await this.log(
       {
@@ -138,6 +146,12 @@ export class RunSigner implements Signer {
   // in cosign's envelopes).
   private bundleMaterial(): { certificate?: Buffer; certificateChain: false } {
     return this.identity.kind === 'certificate' ? { certificate: pem.toDER(this.identity.certificatePEM), certificateChain: false } : { certificateChain: false };
+  }
+
+  // node:crypto signs only a message it hashes itself; a digest is signed
+  // with the raw scalar through @noble/curves (already used to verify digests).
+  private secretKey(): Uint8Array {
+    return Buffer.from(this.key.export({ format: 'jwk' }).d ?? '', 'base64url');
   }
 
   // What Rekor v1 entries name as the verifier: the PEM certificate or PEM public key, base64.

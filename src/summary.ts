@@ -1,6 +1,6 @@
-import { PREDICATE_TYPES } from './formats/predicates.js';
+import { cosignTypeName, PREDICATE_TYPES } from './formats/predicates.js';
 import { rekorEntryURL } from './sigstore/bundle.js';
-import type { ArtifactResult, ImageResult, RunContext } from './results.js';
+import type { ArtifactResult, FileArtifact, FileResult, ImageResult, RunContext } from './results.js';
 
 // Pure: results in, step-summary markdown out. A verdict line, then per image
 // a table of what was logged and where it was attached, and its verify
@@ -16,27 +16,32 @@ const LABELS: Record<ArtifactResult['kind'], string> = {
   signatureReferrer: 'Signature (bundle)',
   sbom: 'SBOM',
   provenance: 'SLSA provenance',
+  predicate: 'Attestation',
 };
 
-export function renderSummary(images: ImageResult[], ctx: RunContext): string {
-  const out = verdict(images, ctx);
+export function renderSummary(images: ImageResult[], ctx: RunContext, files: FileResult[] = []): string {
+  const out = verdict(images, ctx, files);
   if (ctx.note) out.push(`> ${html(ctx.note)}`, '');
   const explained = new Set<string>();
   for (const img of images) out.push(...imageSection(img, ctx, explained));
+  if (files.length) out.push(...filesSection(files, ctx));
   return out.join('\n') + '\n';
 }
 
 // The page at a glance: what happened, who signed, that it all verified.
-function verdict(images: ImageResult[], ctx: RunContext): string[] {
-  const kinds = new Set(images.flatMap((i) => i.artifacts.map((a) => a.kind)));
+function verdict(images: ImageResult[], ctx: RunContext, files: FileResult[]): string[] {
+  const kinds = new Set<string>([...images, ...files].flatMap((i) => i.artifacts.map((a) => a.kind)));
   const signed = kinds.has('signature') || kinds.has('signatureReferrer');
-  const attested = kinds.has('sbom') || kinds.has('provenance');
+  const attested = kinds.has('sbom') || kinds.has('provenance') || kinds.has('predicate');
   const what = signed && attested ? 'Signed and attested' : signed ? 'Signed' : 'Attested';
   const platforms = images.filter((i) => i.platform).length;
   const indexes = images.filter((i) => i.platforms).length;
-  const count = platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
+  const imageCount = platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
+  const fileCount = n(files.length, 'release file');
+  const count = images.length && files.length ? `${imageCount} and ${fileCount}` : files.length ? fileCount : imageCount;
   const time = ctx.elapsedMs === undefined ? '' : ` in ${duration(ctx.elapsedMs)}`;
-  const entries = images.reduce((sum, i) => sum + i.artifacts.length, 0);
+  // A statement over many files is one entry, listed under each of them.
+  const entries = images.reduce((sum, i) => sum + i.artifacts.length, 0) + new Set(files.flatMap((f) => f.artifacts.map((a) => a.uuid))).size;
   const root = ctx.trustFiles ? 'the custom trusted root' : 'the Sigstore public-good trusted root';
   const attached = ctx.attach === 'none' ? ' Nothing was attached to the registry (`attach: none`): the bundle files are listed in the `results` output.' : '';
   if (ctx.key) return [`## ✅ ${what} ${count}${time}`, '', ...keyVerdict(ctx.key, entries, root, attached)];
@@ -104,6 +109,7 @@ function artifactTable(img: ImageResult, ctx: RunContext): string[] {
 // Predicate type URIs are listed under the table: in a cell they widen it
 // past the page next to a full digest.
 function label(a: ArtifactResult): string {
+  if (a.kind === 'predicate') return `${LABELS.predicate} (${text(a.typeName ?? predicateWord(a.predicateType ?? ''))})`;
   if (a.kind !== 'sbom') return LABELS[a.kind];
   const format = a.predicateType === CYCLONEDX ? 'CycloneDX' : a.predicateType?.startsWith('https://spdx.dev/') ? 'SPDX' : undefined;
   return format ? `SBOM (${format})` : LABELS.sbom;
@@ -135,11 +141,12 @@ function notes(img: ImageResult, explained: Set<string>): string[] {
       `- **Why two signatures:** one per format verifiers read, each with its own Rekor entry: cosign’s classic signature${sig.tag ? ' (the `.sig` tag, read by cosign 2)' : ' (not attached with `attach: referrers`; its bundle file is in the `results` output)'} and a Sigstore bundle (the referrer, read by cosign 3).`,
     );
   }
-  const attestations = img.artifacts.filter((a) => a.kind === 'sbom' || a.kind === 'provenance');
+  const attestations = img.artifacts.filter(isAttestation);
   if (attestations.length) {
     const described = attestations.map((a) => {
       const figures = a.kind === 'sbom' && a.components ? ` with ${sbomFigures(img, a.components)}` : '';
-      return `${a.kind === 'sbom' ? 'SBOM' : 'SLSA provenance'} ${codeSpan(a.predicateType ?? '')}${figures}`;
+      const what = a.kind === 'sbom' ? 'SBOM' : a.kind === 'provenance' ? 'SLSA provenance' : text(a.typeName ?? 'custom predicate');
+      return `${what} ${codeSpan(a.predicateType ?? '')}${figures}`;
     });
     out.push(`- **Attestations:** ${described.join('; ')}.`);
   }
@@ -198,10 +205,15 @@ const KEY_FILE = 'cosign.pub';
 // but a single long argument such as the image reference itself.
 const command = (head: string, args: string[]) => [head, ...args.map((a) => `  ${a}`)].join(' \\\n');
 
-function cosignType(a: ArtifactResult): string {
+function cosignType(a: { kind: string; predicateType?: string; typeName?: string }): string {
   if (a.kind === 'provenance') return 'slsaprovenance1';
+  if (a.typeName) return sh(a.typeName);
+  // A custom predicate given by URI still gets cosign's short name when it has one.
+  if (a.kind === 'predicate') return sh(cosignTypeName(a.predicateType ?? ''));
   return a.predicateType === CYCLONEDX ? 'cyclonedx' : sh(a.predicateType ?? '');
 }
+
+const isAttestation = (a: ArtifactResult) => a.kind === 'sbom' || a.kind === 'provenance' || a.kind === 'predicate';
 
 function cosignAndGh(img: ImageResult, ctx: RunContext): string[] {
   const ref = sh(`${img.name}@${img.digest}`);
@@ -213,12 +225,15 @@ function cosignAndGh(img: ImageResult, ctx: RunContext): string[] {
   if (find('signature')) commands.push(cosign('verify'));
   if (provenance) commands.push(cosign(`verify-attestation --type ${cosignType(provenance)}`));
   if (sbom) commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
+  const predicates = img.artifacts.filter((a) => a.kind === 'predicate');
+  for (const p of predicates) commands.push(cosign(`verify-attestation --type ${cosignType(p)}`));
   // gh verifies certificates from GitHub workflows only, not key signatures.
-  if (ctx.repository && !ctx.key && (provenance || sbom) && ctx.attach !== 'tags') {
+  if (ctx.repository && !ctx.key && (provenance || sbom || predicates.length) && ctx.attach !== 'tags') {
     const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
     const gh = (extra: string[]) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
     if (provenance) commands.push(gh([]));
     if (sbom) commands.push(gh([`--predicate-type ${sh(sbom.predicateType ?? '')}`]));
+    for (const p of predicates) commands.push(gh([`--predicate-type ${sh(p.predicateType ?? '')}`]));
   }
   return commands;
 }
@@ -242,7 +257,9 @@ function cosignCommand(ref: string, ctx: RunContext): (cmd: string) => string {
 
 // Predicate types as the verify action and the CLI take them.
 function requiredTypes(img: ImageResult): string[] {
-  return img.artifacts.filter((a) => a.kind === 'provenance' || a.kind === 'sbom').map((a) => (a.kind === 'provenance' ? 'slsaprovenance1' : a.predicateType === CYCLONEDX ? 'cyclonedx' : (a.predicateType ?? '')));
+  return img.artifacts
+    .filter(isAttestation)
+    .map((a) => (a.kind === 'provenance' ? 'slsaprovenance1' : a.typeName ? a.typeName : a.predicateType === CYCLONEDX ? 'cyclonedx' : (a.predicateType ?? '')));
 }
 
 const hasSignature = (img: ImageResult) => img.artifacts.some((a) => a.kind === 'signature' || a.kind === 'signatureReferrer');
@@ -281,7 +298,7 @@ function cliCommand(img: ImageResult, ctx: RunContext): string {
 // With `attach: none`, each attestation bundle against the image digest.
 function bundleCommands(img: ImageResult, ctx: RunContext): string[] {
   return img.artifacts
-    .filter((a) => (a.kind === 'sbom' || a.kind === 'provenance') && a.bundle)
+    .filter((a) => isAttestation(a) && a.bundle)
     .map((a) =>
       command('npx sign-attest verify-bundle', [
         `--bundle ${sh(a.bundle)}`,
@@ -296,6 +313,75 @@ function bundleCommands(img: ImageResult, ctx: RunContext): string[] {
 function tagSuffix(tag: string, digest: string): string {
   const base = digest.replace(':', '-');
   return tag.startsWith(base) && tag.length > base.length ? tag.slice(base.length) : tag;
+}
+
+// Release files: a table of the first files with their signature entries,
+// the statements over all of them, and the verify commands for one file (the
+// same for every file but the name). A step summary holds at most 1 MiB, so
+// thousands of files are listed in the `results` output, not here.
+const FILE_ROWS = 20;
+
+function filesSection(files: FileResult[], ctx: RunContext): string[] {
+  const out = ['### Release files', ''];
+  const rows = files.slice(0, FILE_ROWS).map((f) => {
+    const sig = f.artifacts.find((a) => a.kind === 'signature');
+    return [codeSpan(f.name, true), codeSpan(f.digest.replace(/^sha256:/, '').slice(0, 12), true), sig ? logCell(ctx, sig.logIndex) : 'not signed', sig ? codeSpan(sig.bundle, true) : ''];
+  });
+  out.push(...[['File', 'sha256', 'Signature (Rekor entry)', 'Bundle'], ['---', '---', '---', '---'], ...rows].map((c) => `| ${c.join(' | ')} |`));
+  if (files.length > FILE_ROWS) out.push('', `…and ${n(files.length - FILE_ROWS, 'more file')}: every file, with its bundles and log indexes, is in the \`results\` output.`);
+  out.push('');
+  const statements = [...new Map(files.flatMap((f) => f.artifacts.filter((a) => a.kind !== 'signature').map((a) => [a.uuid ?? a.bundle, a] as const))).values()];
+  if (statements.length) {
+    const described = statements.map(
+      (a) =>
+        `${a.kind === 'provenance' ? 'SLSA provenance' : text(a.typeName ?? 'custom predicate')} ${codeSpan(a.predicateType ?? '')} over ${n(a.subjects ?? 0, 'file')}${a.part ? ` (part ${a.part})` : ''}, Rekor entry ${logCell(ctx, a.logIndex)}, bundle ${codeSpan(a.bundle)}`,
+    );
+    out.push(`- **Attestations:** ${described.join('; ')}.`);
+  }
+  if (files.some((f) => !f.path && f.artifacts.some((a) => a.kind === 'signature'))) {
+    out.push('- **Files from subject-checksums** are not on this runner: their signature bundles are in the run folder above, named after the file; put each next to its file to verify.');
+  }
+  out.push('');
+  const first = files[0] as FileResult;
+  out.push('<details>', `<summary>Verify a release file (${text(first.name)}; the same for every file): cosign, gh, the sign-attest CLI</summary>`, '');
+  out.push('```sh', ...fileCommands(first, ctx).join('\n\n').split('\n'), '```', '');
+  if (ctx.trustFiles) out.push('These name the trusted root this run wrote on the runner; elsewhere, name your copy of the instance’s `trusted_root.json`.', '');
+  out.push('</details>', '');
+  return out;
+}
+
+function fileCommands(f: FileResult, ctx: RunContext): string[] {
+  // The name relative to the workspace: the commands run from a checkout or a download folder.
+  const file = sh(f.name);
+  const root = ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : [];
+  const commands: string[] = [];
+  const sig = f.artifacts.find((a) => a.kind === 'signature');
+  const statements = f.artifacts.filter((a): a is FileArtifact => a.kind !== 'signature');
+  // A Rekor v2 entry has no integrated time: cosign 2 takes the TSA's only when asked.
+  const ts = ctx.rekorVersion === 2 ? ' --use-signed-timestamps' : '';
+  if (sig) commands.push(command(`cosign verify-blob${ts}`, [`--bundle ${sh(sig.bundle)}`, ...identityLines(ctx), ...root, file]));
+  for (const a of statements) {
+    commands.push(command(`cosign verify-blob-attestation${ts} --type ${cosignType(a)}`, [`--bundle ${sh(a.bundle)}`, ...identityLines(ctx), ...root, file]));
+  }
+  if (ctx.repository) {
+    const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
+    for (const a of statements) {
+      const type = a.kind === 'provenance' ? [] : [`--predicate-type ${sh(a.predicateType ?? '')}`];
+      commands.push(command(`gh attestation verify ${file}`, [`--bundle ${sh(a.bundle)}`, `--repo ${sh(ctx.repository)}`, ...type, ...custom]));
+    }
+  }
+  for (const a of [...(sig ? [sig] : []), ...statements]) {
+    commands.push(command('npx sign-attest verify-bundle', [`--bundle ${sh(a.bundle)}`, ...identityLines(ctx), ...root, file]));
+  }
+  return commands;
+}
+
+const logCell = (ctx: RunContext, logIndex: number | undefined) => (logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(logIndex) : rekorLink(ctx.rekorURL, logIndex));
+
+// The last meaningful word of a predicate type URI, for a label.
+function predicateWord(uri: string): string {
+  const words = uri.replace(/^[a-z]+:\/\//i, '').split(/[/#?]+/).filter(Boolean);
+  return words.filter((w) => !/^v?\d+(\.\d+)*$/.test(w)).pop() ?? uri;
 }
 
 // Rekor v2 serves tiles, not entries by index, so its indexes are not linked.

@@ -44,7 +44,7 @@ export const COMMANDS: CommandSpec[] = [
       ...IDENTITY_OPTIONS,
       key: { type: 'string', value: 'PEM', help: 'a public key file (cosign.pub) that must have signed, instead of an identity (signatures made with a cosign key)' },
       'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: accept signatures not logged in a transparency log (signed with tlog-upload: false); no transparency guarantee' },
-      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, or a URI); repeatable' },
+      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, openvex, vuln, or a URI); repeatable' },
       'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
       'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
       'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
@@ -86,7 +86,7 @@ export const COMMANDS: CommandSpec[] = [
   },
   {
     name: 'verify-bundle',
-    summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol)',
+    summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol; a release file and its .sigstore.json or provenance bundle)',
     usage: 'sign-attest verify-bundle --bundle FILE (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options] FILE_OR_DIGEST\n       sign-attest verify-bundle --bundle FILE --key PEM [options] FILE_OR_DIGEST',
     options: {
       bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (.sigstore.json) to verify' },
@@ -99,6 +99,9 @@ export const COMMANDS: CommandSpec[] = [
       `sign-attest verify-bundle --bundle provenance.sigstore.json \\
     --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
     --certificate-oidc-issuer ${GITHUB_ISSUER} sha256:<hex>`,
+      `sign-attest verify-bundle --bundle app.tar.gz.sigstore.json \\
+    --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
+    --certificate-oidc-issuer ${GITHUB_ISSUER} app.tar.gz`,
     ],
   },
 ];

@@ -108,6 +108,7 @@ export function resultRows(st: SignedTarget, bundles: Map<SignedResult, string>,
         fallbackTag: w?.fallbackTag,
         path: a.predicate.path,
         ...(a.predicate.format ? { format: a.predicate.format } : {}),
+        ...(a.predicate.typeName ? { typeName: a.predicate.typeName } : {}),
         ...(a.predicate.kind === 'sbom' ? { components: componentCounts(a.predicate.document) } : {}),
       }),
     );

@@ -2,18 +2,19 @@ import * as core from '@actions/core';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { artifactLine, type RunLog } from '../log.js';
-import type { ImageResult } from '../model.js';
+import type { FileResult, ImageResult } from '../model.js';
 import { primarySbom, resultsJSON, type RunContext } from '../results.js';
 import { renderSummary } from '../summary.js';
 
 // The last stage: the per-image log lines, the step outputs, the step
-// summary and results.json, all rendered from the result rows.
-export async function report(results: ImageResult[], log: RunLog, outDir: string, summary: (() => RunContext) | undefined): Promise<void> {
+// summary and results.json, all rendered from the result rows (images, then
+// release files).
+export async function report(results: ImageResult[], log: RunLog, outDir: string, summary: (() => RunContext) | undefined, files: FileResult[] = []): Promise<void> {
   for (const r of results) for (const a of r.artifacts) log.image(r.name, r.digest).info(artifactLine(a));
   log.flush();
-  setOutputs(results);
-  if (summary) await core.summary.addRaw(renderSummary(results, summary())).write();
-  await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
+  setOutputs(results, files);
+  if (summary) await core.summary.addRaw(renderSummary(results, summary(), files)).write();
+  await writeFile(join(outDir, 'results.json'), resultsJSON(results, files) + '\n');
 }
 
 // The verify action from the same repository and ref as this one, when the
@@ -24,9 +25,11 @@ export function verifyActionRef(): string | undefined {
   return repo && ref ? `${repo}/verify@${ref}` : undefined;
 }
 
-// Single-value outputs describe the first image; `results` has them all.
-export function setOutputs(results: ImageResult[]): void {
-  const first = results[0];
+// Single-value outputs describe the first image (with no image, the first
+// release file); `results` has them all.
+export function setOutputs(results: ImageResult[], files: FileResult[] = []): void {
+  core.setOutput('results', resultsJSON(results, files));
+  const first = results[0] ?? files[0];
   if (!first) return;
   const find = (kind: string) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
   const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
@@ -41,5 +44,4 @@ export function setOutputs(results: ImageResult[]): void {
   core.setOutput('sbom-spdx-log-index', spdx?.logIndex ?? '');
   core.setOutput('sbom-spdx-bundle', spdx?.bundle ?? '');
   core.setOutput('sbom-spdx-path', spdx?.path ?? '');
-  core.setOutput('results', resultsJSON(results));
 }

@@ -9,11 +9,11 @@ import { claimsFromEnvironment } from '../workflow-claims.js';
 
 // The predicates stage: what each image is attested with, in target order.
 // Provenance describes the run (the same document on every image); SBOMs are
-// per image. Other predicate types join this list.
+// per image; the `predicates` input's documents go on every image.
 export async function predicatesFor(
   targets: Target[],
   registries: Registries,
-  inputs: Pick<Inputs, 'provenance' | 'sbom' | 'sbomFormats'>,
+  inputs: Pick<Inputs, 'provenance' | 'sbom' | 'sbomFormats' | 'predicates'>,
   // Absent in key signing without a token: the runner's environment stands in (workflow-claims.ts).
   identity: Identity | undefined,
   outDir: string,
@@ -22,6 +22,7 @@ export async function predicatesFor(
   const provenance: Predicate[] = inputs.provenance
     ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) }]
     : [];
+  const custom: Predicate[] = inputs.predicates.map((p) => ({ kind: 'predicate', predicateType: p.predicateType, typeName: p.name, document: p.document }));
   const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats);
-  return sboms.map((sbom) => [...provenance, ...sbom]);
+  return sboms.map((sbom) => [...provenance, ...sbom, ...custom]);
 }

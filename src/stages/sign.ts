@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
+import { predicateSlug } from '../custom-predicates.js';
 import { ActionError, errorLine } from '../errors.js';
 import { cosignSignStatement, simpleSigningPayload, statement } from '../formats/statements.js';
 import type { AttachMode } from '../inputs.js';
@@ -104,8 +105,13 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
     ['signature-referrer', st.signatureReferrer],
     ...st.attestations.map((a): [string, SignedResult] => [bundleName(a.predicate), a]),
   ];
-  for (const [name, s] of named) {
+  const used = new Set<string>();
+  for (const [base, s] of named) {
     if (!s) continue;
+    // Two custom predicates may share a name (the same type from two documents).
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
+    used.add(name);
     const path = join(sub, `${name}.sigstore.json`);
     await writeFile(path, JSON.stringify(s.bundle) + '\n');
     paths.set(s, path);
@@ -115,5 +121,6 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
 
 // `sbom` for CycloneDX (as before SPDX existed), `sbom-spdx` for SPDX.
 function bundleName(p: Predicate): string {
+  if (p.kind === 'predicate') return predicateSlug(p);
   return p.kind === 'sbom' && p.format === 'spdx' ? 'sbom-spdx' : p.kind;
 }

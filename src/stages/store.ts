@@ -28,6 +28,7 @@ const LABEL: Record<ArtifactResult['kind'], string> = {
   signatureReferrer: 'signature',
   sbom: 'SBOM',
   provenance: 'provenance',
+  predicate: 'attestation',
 };
 
 export interface StoreStep {

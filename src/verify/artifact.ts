@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import type { Bundle } from '@sigstore/bundle';
 import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
@@ -16,11 +17,20 @@ import { checkStatementSubject, sha256Hex, statementOf } from './subject.js';
 // What the bundle must be about: the bytes of a file, or only their digest.
 export type Artifact = { bytes: Buffer } | { digest: string };
 
+// A release file larger than this is hashed as it streams and checked by its
+// digest (the same ECDSA check) instead of being held in memory.
+export const STREAM_ABOVE_BYTES = 256 * 1024 * 1024;
+
 // `sha256:<hex>` is a digest; anything else is a path.
-export async function readArtifact(fileOrDigest: string): Promise<Artifact> {
+export async function readArtifact(fileOrDigest: string, streamAbove = STREAM_ABOVE_BYTES): Promise<Artifact> {
   // As the conformance protocol says: a digest-shaped name of an existing file is that file.
   if (/^sha256:[0-9a-f]{64}$/.test(fileOrDigest) && !existsSync(fileOrDigest)) return { digest: fileOrDigest };
   try {
+    if ((await stat(fileOrDigest)).size > streamAbove) {
+      const hash = createHash('sha256');
+      for await (const chunk of createReadStream(fileOrDigest)) hash.update(chunk as Buffer);
+      return { digest: `sha256:${hash.digest('hex')}` };
+    }
     return { bytes: await readFile(fileOrDigest) };
   } catch (err) {
     throw new ActionError('INPUT', `cannot read artifact "${fileOrDigest}" (${errorLine(err)}); pass a file or sha256:<hex>`);

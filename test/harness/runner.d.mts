@@ -18,6 +18,8 @@ export interface RunOptions {
   home?: string;
   /** kill the action's process after this long (a bound, not an assertion on speed) */
   killAfterMs?: number;
+  /** the step's working directory and GITHUB_WORKSPACE (default: a fresh temporary directory) */
+  cwd?: string;
 }
 export declare function runAction(opts: RunOptions): Promise<ActionRun>;
 export declare function parseCommandFile(text: string): Record<string, string>;

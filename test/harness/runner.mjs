@@ -36,7 +36,7 @@ export function defaultGitHubApi() {
   return sharedGitHubApi;
 }
 
-export async function runAction({ action = '.', inputs, env: extra = {}, home, killAfterMs }) {
+export async function runAction({ action = '.', inputs, env: extra = {}, home, killAfterMs, cwd }) {
   const actionDir = join(ROOT, action);
   const meta = yaml.load(readFileSync(join(actionDir, 'action.yml'), 'utf8'));
   if (meta.runs.using !== 'node24') throw new Error(`action.yml runs.using is ${meta.runs.using}`);
@@ -69,7 +69,7 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home, k
     GITHUB_RUN_ATTEMPT: '1',
     GITHUB_EVENT_NAME: 'push',
     GITHUB_EVENT_PATH: event,
-    GITHUB_WORKSPACE: work,
+    GITHUB_WORKSPACE: cwd ?? work,
     RUNNER_TEMP: runnerTemp,
     RUNNER_OS: 'Linux',
     ...files,
@@ -84,7 +84,7 @@ export async function runAction({ action = '.', inputs, env: extra = {}, home, k
   }
 
   const started = Date.now();
-  const child = spawn(process.execPath, [join(actionDir, meta.runs.main)], { env, cwd: work, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(actionDir, meta.runs.main)], { env, cwd: cwd ?? work, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
