@@ -19823,7 +19823,6 @@ module.exports = __nccwpck_require__(218);
 /***/ 218:
 /***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 var net = __nccwpck_require__(9278);
@@ -20087,7 +20086,7 @@ if (process.env.NODE_DEBUG && /\btunnel\b/.test(process.env.NODE_DEBUG)) {
 } else {
   debug = function() {};
 }
-__webpack_unused_export__ = debug; // for test
+exports.debug = debug; // for test
 
 
 /***/ }),
@@ -20095,7 +20094,6 @@ __webpack_unused_export__ = debug; // for test
 /***/ 6752:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-var __webpack_unused_export__;
 
 
 const Client = __nccwpck_require__(3701)
@@ -20123,29 +20121,29 @@ const createRedirectInterceptor = __nccwpck_require__(5092)
 
 Object.assign(Dispatcher.prototype, api)
 
-__webpack_unused_export__ = Dispatcher
-__webpack_unused_export__ = Client
-__webpack_unused_export__ = Pool
-__webpack_unused_export__ = BalancedPool
-__webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
-__webpack_unused_export__ = RetryAgent
-__webpack_unused_export__ = RetryHandler
+module.exports.Dispatcher = Dispatcher
+module.exports.Client = Client
+module.exports.Pool = Pool
+module.exports.BalancedPool = BalancedPool
+module.exports.Agent = Agent
+module.exports.ProxyAgent = ProxyAgent
+module.exports.EnvHttpProxyAgent = EnvHttpProxyAgent
+module.exports.RetryAgent = RetryAgent
+module.exports.RetryHandler = RetryHandler
 
-__webpack_unused_export__ = DecoratorHandler
-__webpack_unused_export__ = RedirectHandler
-__webpack_unused_export__ = createRedirectInterceptor
-__webpack_unused_export__ = {
+module.exports.DecoratorHandler = DecoratorHandler
+module.exports.RedirectHandler = RedirectHandler
+module.exports.createRedirectInterceptor = createRedirectInterceptor
+module.exports.interceptors = {
   redirect: __nccwpck_require__(1514),
   retry: __nccwpck_require__(2026),
   dump: __nccwpck_require__(8060),
   dns: __nccwpck_require__(379)
 }
 
-__webpack_unused_export__ = buildConnector
-__webpack_unused_export__ = errors
-__webpack_unused_export__ = {
+module.exports.buildConnector = buildConnector
+module.exports.errors = errors
+module.exports.util = {
   parseHeaders: util.parseHeaders,
   headerNameToString: util.headerNameToString
 }
@@ -20199,11 +20197,11 @@ function makeDispatcher (fn) {
   }
 }
 
-__webpack_unused_export__ = setGlobalDispatcher
-__webpack_unused_export__ = getGlobalDispatcher
+module.exports.setGlobalDispatcher = setGlobalDispatcher
+module.exports.getGlobalDispatcher = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.fetch = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -20214,57 +20212,57 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
     throw err
   }
 }
-/* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
-/* unused reexport */ __nccwpck_require__(9967).Request
-/* unused reexport */ __nccwpck_require__(5910).FormData
-__webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
-/* unused reexport */ __nccwpck_require__(8355).FileReader
+module.exports.Headers = __nccwpck_require__(660).Headers
+module.exports.Response = __nccwpck_require__(9051).Response
+module.exports.Request = __nccwpck_require__(9967).Request
+module.exports.FormData = __nccwpck_require__(5910).FormData
+module.exports.File = globalThis.File ?? (__nccwpck_require__(4573).File)
+module.exports.FileReader = __nccwpck_require__(8355).FileReader
 
 const { setGlobalOrigin, getGlobalOrigin } = __nccwpck_require__(1059)
 
-__webpack_unused_export__ = setGlobalOrigin
-__webpack_unused_export__ = getGlobalOrigin
+module.exports.setGlobalOrigin = setGlobalOrigin
+module.exports.getGlobalOrigin = getGlobalOrigin
 
 const { CacheStorage } = __nccwpck_require__(3245)
 const { kConstruct } = __nccwpck_require__(109)
 
 // Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 // in an older version of Node, it doesn't have any use without fetch.
-__webpack_unused_export__ = new CacheStorage(kConstruct)
+module.exports.caches = new CacheStorage(kConstruct)
 
 const { deleteCookie, getCookies, getSetCookies, setCookie } = __nccwpck_require__(9061)
 
-__webpack_unused_export__ = deleteCookie
-__webpack_unused_export__ = getCookies
-__webpack_unused_export__ = getSetCookies
-__webpack_unused_export__ = setCookie
+module.exports.deleteCookie = deleteCookie
+module.exports.getCookies = getCookies
+module.exports.getSetCookies = getSetCookies
+module.exports.setCookie = setCookie
 
 const { parseMIMEType, serializeAMimeType } = __nccwpck_require__(1900)
 
-__webpack_unused_export__ = parseMIMEType
-__webpack_unused_export__ = serializeAMimeType
+module.exports.parseMIMEType = parseMIMEType
+module.exports.serializeAMimeType = serializeAMimeType
 
 const { CloseEvent, ErrorEvent, MessageEvent } = __nccwpck_require__(5188)
-/* unused reexport */ __nccwpck_require__(3726).WebSocket
-__webpack_unused_export__ = CloseEvent
-__webpack_unused_export__ = ErrorEvent
-__webpack_unused_export__ = MessageEvent
+module.exports.WebSocket = __nccwpck_require__(3726).WebSocket
+module.exports.CloseEvent = CloseEvent
+module.exports.ErrorEvent = ErrorEvent
+module.exports.MessageEvent = MessageEvent
 
-__webpack_unused_export__ = makeDispatcher(api.request)
-__webpack_unused_export__ = makeDispatcher(api.stream)
-__webpack_unused_export__ = makeDispatcher(api.pipeline)
-__webpack_unused_export__ = makeDispatcher(api.connect)
-__webpack_unused_export__ = makeDispatcher(api.upgrade)
+module.exports.request = makeDispatcher(api.request)
+module.exports.stream = makeDispatcher(api.stream)
+module.exports.pipeline = makeDispatcher(api.pipeline)
+module.exports.connect = makeDispatcher(api.connect)
+module.exports.upgrade = makeDispatcher(api.upgrade)
 
-__webpack_unused_export__ = MockClient
-__webpack_unused_export__ = MockPool
-__webpack_unused_export__ = MockAgent
-__webpack_unused_export__ = mockErrors
+module.exports.MockClient = MockClient
+module.exports.MockPool = MockPool
+module.exports.MockAgent = MockAgent
+module.exports.mockErrors = mockErrors
 
 const { EventSource } = __nccwpck_require__(1238)
 
-__webpack_unused_export__ = EventSource
+module.exports.EventSource = EventSource
 
 
 /***/ }),
@@ -54040,7 +54038,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.FILES = exports.SCHEMA_ROOT = exports.ROOT = void 0;
 const node_path_1 = __nccwpck_require__(6760);
 const enums_1 = __nccwpck_require__(3671);
-exports.ROOT = (0, node_path_1.resolve)(__dirname, '..', 'res');
+exports.ROOT = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:url").fileURLToPath(new URL("./cyclonedx/res", import.meta.url));
 exports.SCHEMA_ROOT = (0, node_path_1.resolve)(exports.ROOT, 'schema');
 exports.FILES = Object.freeze({
     CDX: Object.freeze({
@@ -62854,6 +62852,235 @@ function errorLine(err) {
 
 /***/ }),
 
+/***/ 7276:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ PREDICATE_TYPES)
+/* harmony export */ });
+/* unused harmony exports PREDICATE_TYPE_NAMES, cosignTypeName */
+// Predicate type URIs, in one place: the statements we sign, the SBOM
+// formats, the verifier's policy and the summary all read them here.
+const PREDICATE_TYPES = {
+    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
+    slsaProvenance: 'https://slsa.dev/provenance/v1',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdx: 'https://spdx.dev/Document',
+};
+// cosign's `--type` names (cosign:cmd/cosign/cli/options/predicate.go);
+// anything else must be a predicate type URI, compared exactly.
+const PREDICATE_TYPE_NAMES = {
+    custom: 'https://cosign.sigstore.dev/attestation/v1',
+    slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+    slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+    slsaprovenance1: PREDICATE_TYPES.slsaProvenance,
+    cyclonedx: PREDICATE_TYPES.cyclonedx,
+    spdx: PREDICATE_TYPES.spdx,
+    spdxjson: PREDICATE_TYPES.spdx,
+    link: 'https://in-toto.io/Link/v1',
+    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+    openvex: 'https://openvex.dev/ns',
+};
+// The short name a cosign command line uses for a predicate type, or the URI
+// itself when cosign has none (`--type` accepts either).
+function cosignTypeName(predicateType) {
+    if (predicateType === PREDICATE_TYPES.slsaProvenance)
+        return 'slsaprovenance1';
+    if (predicateType === PREDICATE_TYPES.spdx)
+        return 'spdxjson';
+    return Object.entries(PREDICATE_TYPE_NAMES).find(([, uri]) => uri === predicateType)?.[0] ?? predicateType;
+}
+
+
+/***/ }),
+
+/***/ 9708:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Dl: () => (/* binding */ attestationsPage),
+/* harmony export */   Hu: () => (/* binding */ planStore),
+/* harmony export */   Sn: () => (/* binding */ uploadToStore),
+/* harmony export */   to: () => (/* binding */ STORE_MODES)
+/* harmony export */ });
+/* unused harmony exports API_VERSION, CREATE_ROUTE, isHostedGitHub, attestationUrl, isFatal, storeWarning, createdId, toFailure */
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
+
+const STORE_MODES = ['auto', 'true', 'false'];
+// The REST API version the request is written against (its shape is the
+// same in every version GitHub serves).
+const API_VERSION = '2022-11-28';
+const CREATE_ROUTE = 'POST /repos/{owner}/{repo}/attestations';
+// Whether to upload and where, from the mode, the runner's variables and the
+// token. `false` never uploads; `auto` uploads where the store can exist
+// (GitHub.com or a GHE.com tenant, a token, a repository); `true` tries even
+// where it looks absent, so the answer explains it. No API tells a
+// GITHUB_TOKEN's permissions: the first upload finds out (a 403).
+function planStore(mode, env, token, repo = {}) {
+    if (mode === 'false')
+        return { upload: false, reason: 'attestation-store is false' };
+    const skip = (reason) => ({ upload: false, reason });
+    const [owner, name, ...rest] = (env.GITHUB_REPOSITORY ?? '').split('/');
+    if (!owner || !name || rest.length)
+        return skip('GITHUB_REPOSITORY does not name a repository (not a GitHub Actions run)');
+    if (!token)
+        return skip('github-token is empty');
+    const serverUrl = trimSlash(env.GITHUB_SERVER_URL || 'https://github.com');
+    const apiUrl = trimSlash(env.GITHUB_API_URL || (isHostedGitHub(serverUrl) ? 'https://api.github.com' : `${serverUrl}/api/v3`));
+    const target = { apiUrl, serverUrl, owner, repo: name };
+    if (mode === 'true')
+        return { upload: true, target };
+    if (env.GITHUB_ACTIONS !== 'true')
+        return skip('not running on GitHub Actions');
+    if (!isHostedGitHub(serverUrl))
+        return skip(`${serverUrl} is GitHub Enterprise Server, which has no attestation store`);
+    if (repo.private && repo.ownerType === 'User')
+        return skip(`${owner}/${name} is a user-owned private repository, for which GitHub keeps no attestations`);
+    return { upload: true, target };
+}
+// GitHub.com and GHE.com (data residency) tenants have the store; GitHub
+// Enterprise Server does not.
+function isHostedGitHub(serverUrl) {
+    try {
+        const host = new URL(serverUrl).hostname.toLowerCase();
+        return host === 'github.com' || host.endsWith('.ghe.com');
+    }
+    catch {
+        return false;
+    }
+}
+const attestationUrl = (t, id) => `${t.serverUrl}/${t.owner}/${t.repo}/attestations/${id}`;
+const attestationsPage = (t) => `${t.serverUrl}/${t.owner}/${t.repo}/attestations`;
+// Stops the remaining uploads: every later request would get the same answer.
+function isFatal(f) {
+    return f.status === undefined || f.status === 401 || f.status === 403 || f.status === 404 || f.status === 429 || f.status >= 500 || /user-owned private/i.test(f.message);
+}
+const VERIFY_FROM_OCI = 'the signatures and attestations in the registry are unaffected (gh attestation verify oci://IMAGE --bundle-from-oci)';
+// One warning for a failed upload: what GitHub said, why, and the fix.
+function storeWarning(f, ctx) {
+    const where = `${ctx.target.owner}/${ctx.target.repo}`;
+    const said = f.status === undefined ? f.message : `HTTP ${f.status}${f.message ? ` ${f.message}` : ''}${f.details?.length ? ` (${f.details.join('; ')})` : ''}`;
+    const progress = ctx.stored ? `stored ${ctx.stored} of ${ctx.total} bundles in ${where}, then ` : '';
+    const off = ctx.mode === 'auto' ? ', or set attestation-store: false to skip the store' : '';
+    const fix = storeFix(f, ctx.target, off);
+    // GitHub's messages may end in a full stop already.
+    return `GitHub attestation store: ${progress}the upload of the ${ctx.item} failed: ${said.replace(/\.+$/, '')}. ${fix}; ${VERIFY_FROM_OCI}`;
+}
+function storeFix(f, target, off) {
+    const remaining = Number(f.headers?.['x-ratelimit-remaining']);
+    const rateLimited = f.status === 429 || (f.status === 403 && (remaining === 0 || /rate limit/i.test(f.message)));
+    if (rateLimited) {
+        const reset = Number(f.headers?.['x-ratelimit-reset']);
+        const when = Number.isFinite(reset) && reset > 0 ? ` (it resets at ${new Date(reset * 1000).toISOString().replace(/\.\d+Z$/, 'Z')})` : '';
+        return `GitHub's API rate limit for this token is spent${when}: re-run the job after the reset, or give the job a token of its own${off}`;
+    }
+    if (/user-owned private/i.test(f.message)) {
+        return `GitHub keeps attestations of private repositories only for organizations on GitHub Enterprise Cloud: make ${target.owner}/${target.repo} public or move it to such an organization${off.replace(', or', ', or else')}`;
+    }
+    if (f.status === 401)
+        return 'The token was refused: pass a valid token as github-token (its default is ${{ github.token }})';
+    if (f.status === 403) {
+        return `The token lacks the attestations permission: add \`permissions: attestations: write\` to the job (next to \`id-token: write\`)${off}`;
+    }
+    if (f.status === 404) {
+        return isHostedGitHub(target.serverUrl)
+            ? `The token cannot see ${target.owner}/${target.repo} or the store is not offered there: use the job's own token (github-token: \${{ github.token }}) in the repository that runs the workflow${off}`
+            : `The server ${target.serverUrl} looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there`;
+    }
+    if (f.status === 413 || /too large|16 ?MB/i.test(f.message))
+        return 'GitHub takes attestations up to 16 MB: attest a smaller document (a smaller SBOM: sbom-format with one format), or set attestation-store: false';
+    if (f.status === 422 && /values do not match/i.test(f.message + (f.details ?? []).join(' '))) {
+        return 'GitHub stores only attestations signed by a workflow of this repository: sign with the job\'s own identity (no identity-token from elsewhere)';
+    }
+    if (f.status === 422)
+        return 'GitHub refused this bundle: report it with the bundle file from results';
+    if (f.status === undefined || f.status >= 500)
+        return `The GitHub API at ${target.apiUrl} did not take the bundles: re-run the job once it answers`;
+    return 'Unexpected answer from the GitHub API: re-run the job; report it if it persists';
+}
+// Uploads one bundle after another: GitHub asks integrations to send writes
+// serially (its secondary rate limits punish concurrent POSTs), and a
+// refusal of the first (a 403) saves sending the rest.
+async function uploadToStore(items, opts) {
+    const { target } = opts;
+    const stored = new Map();
+    const warnings = [];
+    const octokit = await storeClient(opts.token, target.apiUrl, opts.http, opts.debug ?? (() => undefined));
+    let attempted = 0;
+    for (const item of items) {
+        attempted++;
+        try {
+            const res = await octokit.request(CREATE_ROUTE, {
+                owner: target.owner,
+                repo: target.repo,
+                bundle: item.bundle,
+                headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION },
+            });
+            const id = createdId(res.data);
+            if (id === undefined)
+                throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l('NETWORK', `GitHub answered ${res.status} without an attestation id`);
+            stored.set(item.key, { id, url: attestationUrl(target, id) });
+        }
+        catch (err) {
+            const failure = toFailure(err);
+            warnings.push(storeWarning(failure, { mode: opts.mode, target, item: item.label, stored: stored.size, total: items.length }));
+            if (isFatal(failure))
+                break;
+        }
+    }
+    return { target, stored, attempted, warnings };
+}
+// The created attestation's id: `{"id": N}` (a string body is parsed, as
+// GitHub has answered with text/plain before).
+function createdId(data) {
+    const body = typeof data === 'string' ? safeJSON(data) : data;
+    const id = body?.id;
+    return typeof id === 'number' && Number.isSafeInteger(id) && id > 0 ? id : undefined;
+}
+// octokit's RequestError (status, response.data.message, headers), or the
+// Http error that ended the retries (as the `cause` octokit keeps).
+function toFailure(err) {
+    const e = err;
+    const raw = e.response?.data;
+    const data = (typeof raw === 'object' && raw !== null ? raw : {});
+    if (e.response && typeof e.status === 'number') {
+        const details = Array.isArray(data.errors)
+            ? data.errors.map((x) => String(x?.message ?? x?.code ?? '')).filter(Boolean)
+            : [];
+        const message = typeof data.message === 'string' ? data.message : typeof raw === 'string' ? raw.slice(0, 200) : '';
+        return { status: e.status, message, headers: e.response.headers, ...(details.length ? { details } : {}) };
+    }
+    if (e.cause instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l)
+        return { message: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorLine */ .B)(e.cause) };
+    return { message: (0,_errors_js__WEBPACK_IMPORTED_MODULE_0__/* .errorLine */ .B)(err) };
+}
+// @actions/github is loaded only when the store is used; its octokit sends
+// through Http (the run's retries and budget; octokit itself retries nothing
+// without its retry plugin).
+async function storeClient(token, baseUrl, http, debug) {
+    const { getOctokit } = await __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413));
+    const fetch = async (url, init = {}) => http.request(String(url), {
+        method: init.method ?? 'GET',
+        headers: Object.fromEntries(new Headers(init.headers).entries()),
+        body: typeof init.body === 'string' ? init.body : undefined,
+        service: 'github',
+    });
+    const log = { debug, info: debug, warn: debug, error: debug };
+    return getOctokit(token, { baseUrl, request: { fetch }, log });
+}
+function safeJSON(text) {
+    try {
+        return JSON.parse(text);
+    }
+    catch {
+        return undefined;
+    }
+}
+const trimSlash = (s) => s.replace(/\/+$/, '');
+
+
+/***/ }),
+
 /***/ 5691:
 /***/ ((__webpack_module__, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
@@ -62861,7 +63088,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(8279);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(2180);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5246);
 
 
 
@@ -62896,10 +63123,14 @@ var core = __nccwpck_require__(7264);
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
+// EXTERNAL MODULE: ./lib/github/attestations.js
+var attestations = __nccwpck_require__(9708);
 // EXTERNAL MODULE: ./lib/oci/reference.js
 var reference = __nccwpck_require__(3940);
 // EXTERNAL MODULE: ./lib/sbom/formats.js
 var formats = __nccwpck_require__(5917);
+// EXTERNAL MODULE: ./lib/signing-key.js + 4 modules
+var signing_key = __nccwpck_require__(8997);
 ;// CONCATENATED MODULE: ./lib/sigstore/public-good-signing-config.json
 const public_good_signing_config_namespaceObject = /*#__PURE__*/JSON.parse('{"mediaType":"application/vnd.dev.sigstore.signingconfig.v0.2+json","caUrls":[{"url":"https://fulcio.sigstore.dev","majorApiVersion":1,"validFor":{"start":"2022-10-01T00:00:00Z"},"operator":"sigstore.dev"}],"rekorTlogUrls":[{"url":"https://rekor.sigstore.dev","majorApiVersion":1,"validFor":{"start":"2022-10-01T00:00:00Z"},"operator":"sigstore.dev"}],"rekorTlogConfig":{"selector":"ANY"},"tsaUrls":[{"url":"https://timestamp.sigstore.dev/api/v1/timestamp","majorApiVersion":1,"validFor":{"start":"2025-07-01T00:00:00Z"},"operator":"sigstore.dev"}],"tsaConfig":{"selector":"ANY"}}');
 // EXTERNAL MODULE: ./lib/tuf.js
@@ -63000,6 +63231,8 @@ function selectMany(services, config, versions, now, where) {
 
 
 
+
+
 const ATTACH_MODES = ['both', 'referrers', 'tags', 'none'];
 // The services come from the TUF repository's signing config (the public-good
 // one by default) when neither signing-config nor fulcio-url / rekor-url names
@@ -63043,6 +63276,13 @@ function readInputs(get = (n) => core/* getInput */.V4(n), tufConfig = {}) {
     const token = get('identity-token');
     if (token)
         core/* setSecret */.Pq(token);
+    const githubToken = get('github-token').trim();
+    if (githubToken)
+        core/* setSecret */.Pq(githubToken);
+    const store = (get('attestation-store').trim() || 'auto').toLowerCase();
+    if (!attestations/* STORE_MODES */.to.includes(store)) {
+        throw new errors/* ActionError */.l('INPUT', `attestation-store: "${store}" is not one of ${attestations/* STORE_MODES */.to.join(', ')}`);
+    }
     const attach = get('attach') || 'both';
     if (!ATTACH_MODES.includes(attach)) {
         throw new errors/* ActionError */.l('INPUT', `attach: "${attach}" is not one of ${ATTACH_MODES.join(', ')}`);
@@ -63076,7 +63316,14 @@ function readInputs(get = (n) => core/* getInput */.V4(n), tufConfig = {}) {
         registryPassword: password || undefined,
         retryBudgetSeconds: budget,
         summary: bool(get, 'summary', true),
+        attestationStore: store,
+        githubToken,
+        signingKey: readSigningKeyInputs(get),
+        tlogUpload: bool(get, 'tlog-upload', true),
     };
+    if (!inputs.tlogUpload && !inputs.signingKey) {
+        throw new errors/* ActionError */.l('INPUT', 'tlog-upload: false needs signing-key: a keyless signature is only trustworthy through its Rekor entry (its certificate lives for minutes); pass a cosign key in signing-key or drop tlog-upload');
+    }
     // A rekor-url input names a v1 log unless rekor-version says otherwise.
     const configVersion = get('rekor-url').trim() ? undefined : config.rekorVersion;
     applyRekorVersion(inputs, get('rekor-version').trim() || String(configVersion ?? 1));
@@ -63084,6 +63331,26 @@ function readInputs(get = (n) => core/* getInput */.V4(n), tufConfig = {}) {
         throw new errors/* ActionError */.l('INPUT', 'sign, sbom and provenance are all off: nothing to do; enable at least one');
     }
     return inputs;
+}
+// The signing key (text or path) and its password, from the input or
+// COSIGN_PASSWORD as cosign reads it; all masked before anything is logged.
+function readSigningKeyInputs(get) {
+    const raw = get('signing-key');
+    const password = get('signing-key-password') || process.env['COSIGN_PASSWORD'] || '';
+    if (password)
+        core/* setSecret */.Pq(password);
+    if (!raw.trim()) {
+        if (get('signing-key-password'))
+            throw new errors/* ActionError */.l('INPUT', 'signing-key-password is set but signing-key is empty; pass the cosign key (its contents from a secret, or its path)');
+        return undefined;
+    }
+    const pem = (0,signing_key/* signingKeyText */.g)(raw);
+    // The runner masks line by line: the whole text and each line of the body.
+    core/* setSecret */.Pq(pem);
+    for (const line of pem.split(/\r?\n/))
+        if (line.trim() && !line.startsWith('-----'))
+            core/* setSecret */.Pq(line.trim());
+    return { pem, password };
 }
 // Rekor v2 gives no signed entry timestamp: signing time comes from a TSA, and
 // cosign's .sig/.att tags (which carry a SET) cannot be written.
@@ -63183,7 +63450,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 2180:
+/***/ 5246:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -63191,6 +63458,8 @@ function url(get, name, dflt) {
 __nccwpck_require__.d(__webpack_exports__, {
   e: () => (/* binding */ run)
 });
+
+// UNUSED EXPORTS: NO_TLOG_NOTICE
 
 // EXTERNAL MODULE: ./node_modules/@actions/core/lib/core.js + 10 modules
 var core = __nccwpck_require__(7264);
@@ -63200,49 +63469,6 @@ var promises_ = __nccwpck_require__(1455);
 var external_node_os_ = __nccwpck_require__(8161);
 // EXTERNAL MODULE: external "node:path"
 var external_node_path_ = __nccwpck_require__(6760);
-;// CONCATENATED MODULE: ./lib/attest.js
-// Pure builders for what gets signed: cosign simple-signing payloads and
-// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
-const PREDICATE_TYPES = {
-    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
-    slsaProvenance: 'https://slsa.dev/provenance/v1',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
-};
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-// cosign's Simple Signing payload, keys in Go's field order so the bytes
-// match what cosign itself would sign for the same image.
-function simpleSigningPayload(repository, digest) {
-    return Buffer.from(JSON.stringify({
-        critical: {
-            identity: { 'docker-reference': repository },
-            image: { 'docker-manifest-digest': digest },
-            type: 'cosign container image signature',
-        },
-        optional: null,
-    }));
-}
-// An in-toto v1 statement with exactly the four top-level fields: cosign
-// parses statements strictly and rejects unknown fields.
-function statement(subjects, predicateType, predicate) {
-    return Buffer.from(JSON.stringify({
-        _type: STATEMENT_TYPE,
-        subject: subjects.map((s) => ({
-            ...(s.name ? { name: s.name } : {}),
-            digest: { sha256: s.digest.replace(/^sha256:/, '') },
-        })),
-        predicateType,
-        predicate,
-    }));
-}
-// What `cosign sign` v3 signs for an image: a digest subject and an empty
-// predicate. cosign leaves the subject nameless; we name the repository, as
-// in our other statements, because sigstore-python rejects a statement whose
-// subject has no "name" key (cosign checks only the digest).
-function cosignSignStatement(name, digest) {
-    return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
-}
-
 // EXTERNAL MODULE: ./lib/errors.js
 var errors = __nccwpck_require__(452);
 ;// CONCATENATED MODULE: ./lib/http.js
@@ -63253,6 +63479,7 @@ const SERVICE_NAMES = {
     rekor: 'Rekor',
     tsa: 'The timestamp authority',
     oidc: 'The OIDC token endpoint',
+    github: 'The GitHub API',
 };
 const SERVICE_CODES = {
     registry: 'REGISTRY',
@@ -63260,6 +63487,7 @@ const SERVICE_CODES = {
     rekor: 'REKOR',
     tsa: 'TSA',
     oidc: 'IDENTITY',
+    github: 'GITHUB',
 };
 const SERVICE_FIX = {
     registry: 'check the image name and that the registry is reachable, then re-run the job',
@@ -63267,6 +63495,7 @@ const SERVICE_FIX = {
     rekor: 'check rekor-url, or re-run the job once Rekor is back',
     tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
+    github: 're-run the job once the GitHub API answers',
 };
 // No answer of any service is buffered beyond this unless the caller sets its
 // own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
@@ -63303,7 +63532,7 @@ class Http {
     debug;
     onRetry;
     // Counts retries per service, for the log and for tests that inject faults.
-    retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
+    retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0, github: 0 };
     constructor(opts) {
         this.retryBudgetMs = opts.retryBudgetMs;
         this.timeoutMs = opts.timeoutMs ?? 30_000;
@@ -63632,7 +63861,8 @@ function artifactLine(a) {
     if (a.referrer)
         where.push(`referrer ${a.referrer}${a.fallbackTag ? ' (listed by the referrers tag fallback: the registry has no referrers API)' : ''}`);
     const attached = where.length > 0 ? `attached as ${where.join(' and ')}` : `not attached (attach: none), bundle ${a.bundle}`;
-    return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: Rekor log index ${a.logIndex}, ${attached}`;
+    const logged = a.logIndex === undefined ? 'not logged in Rekor' : `Rekor log index ${a.logIndex}`;
+    return `${KIND_NAMES[a.kind]}${a.format === 'spdx' ? ' (SPDX)' : ''}: ${logged}, ${attached}`;
 }
 // One line per retry: which service, what failed, which attempt comes next
 // and how much of the run's retry budget is left.
@@ -64121,16 +64351,379 @@ async function discard(res) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/attach.js
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var dist = __nccwpck_require__(1040);
+// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
+var core_dist = __nccwpck_require__(3917);
+;// CONCATENATED MODULE: ./lib/sigstore/bundle.js
+
+// Pure converters between Rekor v1 responses and the formats verifiers read.
+// A Rekor v1 entry as a bundle's tlog entry: inclusion promise (SET) and
+// inclusion proof, kind and version taken from the logged body itself.
+function toTlogEntry(entry) {
+    const body = JSON.parse(Buffer.from(entry.body, 'base64').toString('utf8'));
+    const proof = entry.verification?.inclusionProof;
+    const set = entry.verification?.signedEntryTimestamp;
+    return {
+        logIndex: String(entry.logIndex),
+        logId: { keyId: Buffer.from(entry.logID, 'hex') },
+        kindVersion: { kind: body.kind, version: body.apiVersion },
+        integratedTime: String(entry.integratedTime),
+        inclusionPromise: set ? { signedEntryTimestamp: Buffer.from(set, 'base64') } : undefined,
+        inclusionProof: proof
+            ? {
+                logIndex: String(proof.logIndex),
+                treeSize: String(proof.treeSize),
+                rootHash: Buffer.from(proof.rootHash, 'hex'),
+                hashes: proof.hashes.map((h) => Buffer.from(h, 'hex')),
+                checkpoint: { envelope: proof.checkpoint },
+            }
+            : undefined,
+        canonicalizedBody: Buffer.from(entry.body, 'base64'),
+    };
+}
+// The bundle as JSON, with the zero values proto3 JSON leaves out written
+// out: the first entry of a log or shard has logIndex 0 and an inclusion
+// proof without hashes, and sigstore-python (4.5) refuses a bundle missing
+// those keys. Parsers must accept defaults written out, so every verifier
+// reads these bytes.
+function bundleJSON(bundle) {
+    const json = (0,dist/* bundleToJSON */.ev)(bundle);
+    const entries = json.verificationMaterial.tlogEntries ?? [];
+    // Spreading over the defaults keeps proto field order: a key already
+    // present keeps its place, a missing one lands where proto3 JSON puts it.
+    const zero = { logIndex: '0' };
+    json.verificationMaterial.tlogEntries = entries.map((e) => {
+        const proof = e.inclusionProof && { ...zero, ...{ rootHash: e.inclusionProof.rootHash, treeSize: e.inclusionProof.treeSize, hashes: [] }, ...e.inclusionProof };
+        return { ...zero, ...e, ...(proof ? { inclusionProof: proof } : {}) };
+    });
+    return json;
+}
+// Where a maintainer can look at an entry: the search UI for the public-good
+// log, the API for any other instance.
+function rekorEntryURL(rekorURL, logIndex) {
+    const base = rekorURL.replace(/\/+$/, '');
+    if (base === 'https://rekor.sigstore.dev')
+        return `https://search.sigstore.dev/?logIndex=${logIndex}`;
+    return `${base}/api/v1/log/entries?logIndex=${logIndex}`;
+}
+
+;// CONCATENATED MODULE: ./lib/sigstore/fulcio.js
+
+
+// Fulcio v2 `signingCert`: one request per run, proving possession of the
+// ephemeral key by signing the token's `sub` claim.
+async function requestCertificate(http, fulcioURL, req) {
+    const url = `${fulcioURL.replace(/\/+$/, '')}/api/v2/signingCert`;
+    const res = await http.request(url, {
+        method: 'POST',
+        service: 'fulcio',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({
+            credentials: { oidcIdentityToken: req.token },
+            publicKeyRequest: {
+                publicKey: { algorithm: 'ECDSA', content: req.publicKeyPEM },
+                proofOfPossession: req.proofOfPossession.toString('base64'),
+            },
+        }),
+    });
+    if (!res.ok) {
+        const detail = await errorText(res);
+        const fix = res.status === 401 || res.status === 403
+            ? 'the OIDC token was rejected: check oidc-audience (Fulcio expects "sigstore") and that fulcio-url trusts your token issuer'
+            : 'check fulcio-url';
+        throw new errors/* ActionError */.l('FULCIO', `Fulcio at ${new URL(url).origin} refused the certificate request (HTTP ${res.status}${detail ? `: ${detail}` : ''}); ${fix}`);
+    }
+    const body = (await res.json());
+    const chain = (body.signedCertificateEmbeddedSct ?? body.signedCertificateDetachedSct)?.chain?.certificates;
+    if (!chain?.length)
+        throw new errors/* ActionError */.l('FULCIO', `Fulcio at ${new URL(url).origin} returned no certificate chain; check fulcio-url`);
+    return chain;
+}
+
+;// CONCATENATED MODULE: ./lib/sigstore/rekor.js
+
+
+// Uploads an entry. A 409 means the same entry is already logged (a retried
+// request whose first response was lost, or an identical earlier run): the
+// existing entry is fetched and reused.
+async function createEntry(http, rekorURL, entry) {
+    const base = rekorURL.replace(/\/+$/, '');
+    const body = JSON.stringify(entry);
+    const res = await http.request(`${base}/api/v1/log/entries`, {
+        method: 'POST',
+        service: 'rekor',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+    });
+    if (res.status === 413)
+        throw tooLarge(base, entry.kind, Buffer.byteLength(body), await errorText(res));
+    if (res.status === 409) {
+        const location = res.headers.get('location');
+        await res.body?.cancel().catch(() => undefined);
+        if (!location)
+            throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} reported a duplicate entry without its location; check rekor-url`);
+        return getEntry(http, new URL(location, base).toString(), base);
+    }
+    if (res.status !== 201 && res.status !== 200) {
+        const detail = await errorText(res);
+        throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} rejected the ${entry.kind} entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url`);
+    }
+    return firstEntry(await res.json(), base);
+}
+// A body over the log's size limit fails the same way on every attempt: one
+// error with the size, the limit when the log states it, and the ways out.
+// rekor-server answers "Request Entity Too Large. Limit set to N".
+function tooLarge(base, kind, size, detail) {
+    const limit = /limit set to (\d+)/i.exec(detail)?.[1];
+    const what = kind === 'dsse' ? 'an attestation' : 'a signature';
+    return new errors/* ActionError */.l('REKOR', `Rekor at ${base} refused the ${size}-byte ${kind} entry of ${what} as too large (HTTP 413, ` +
+        `${limit ? `limit ${limit} bytes` : 'over its request size limit'}); nothing was attached. ` +
+        'An SBOM this large does not fit this Rekor v1 log: log to a Rekor v2 instance, set `sbom: false`, ' +
+        'or pass a smaller SBOM with `sbom: <path>`');
+}
+async function getEntryByIndex(http, rekorURL, logIndex) {
+    const base = rekorURL.replace(/\/+$/, '');
+    return getEntry(http, `${base}/api/v1/log/entries?logIndex=${logIndex}`, base);
+}
+async function getEntry(http, url, base) {
+    const res = await http.request(url, { service: 'rekor', headers: { accept: 'application/json' } });
+    if (!res.ok) {
+        const detail = await errorText(res);
+        throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} could not return entry ${new URL(url).pathname} (HTTP ${res.status}${detail ? `: ${detail}` : ''})`);
+    }
+    return firstEntry(await res.json(), base);
+}
+function firstEntry(json, base) {
+    const [uuid, entry] = Object.entries((json ?? {}))[0] ?? [];
+    if (!uuid || !entry || typeof entry.body !== 'string') {
+        throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} returned a malformed entry; check that rekor-url points at a Rekor v1 API`);
+    }
+    return { ...entry, uuid };
+}
+
+;// CONCATENATED MODULE: ./lib/sigstore/rekor-v2.js
 
 
 
-// Writes signatures and attestations to the registry in the two layouts
-// verifiers read: cosign's `sha256-<hex>.sig`/`.att` tags and OCI 1.1
-// referrers (with the referrers tag-schema fallback). Registries such as
-// distribution ignore If-Match, so every shared document (a .sig/.att
-// manifest, a fallback index) is updated by write, read back, and merge
-// again until both our entries and everything we read are present.
+const hex = (b64) => Buffer.from(b64 ?? '', 'base64').toString('hex');
+async function createEntryV2(http, rekorURL, req) {
+    const base = rekorURL.replace(/\/+$/, '');
+    const body = JSON.stringify({
+        hashedRekordRequestV002: {
+            digest: req.digest.toString('base64'),
+            signature: {
+                content: req.signature.toString('base64'),
+                verifier: {
+                    ...(req.certificate ? { x509Certificate: { rawBytes: req.certificate.toString('base64') } } : { publicKey: { rawBytes: req.publicKey?.toString('base64') ?? '' } }),
+                    keyDetails: 'PKIX_ECDSA_P256_SHA_256',
+                },
+            },
+        },
+    });
+    const res = await http.request(`${base}/api/v2/log/entries`, {
+        method: 'POST',
+        service: 'rekor',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body,
+    });
+    if (!res.ok) {
+        const detail = await errorText(res);
+        throw new errors/* ActionError */.l('REKOR', `Rekor v2 at ${base} rejected the hashedrekord entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url and rekor-version`);
+    }
+    const e = (await res.json());
+    const proof = e.inclusionProof;
+    if (!e.canonicalizedBody || !proof?.checkpoint?.envelope || !proof.rootHash || !e.logId?.keyId) {
+        throw new errors/* ActionError */.l('REKOR', `Rekor v2 at ${base} answered without an inclusion proof and checkpoint; check that rekor-url points at a Rekor v2 log`);
+    }
+    const canonical = Buffer.from(e.canonicalizedBody, 'base64');
+    return {
+        // RFC 6962 leaf hash, which is what a v1 entry UUID is as well.
+        uuid: (0,external_node_crypto_.createHash)('sha256').update(Buffer.concat([Buffer.from([0]), canonical])).digest('hex'),
+        body: e.canonicalizedBody,
+        integratedTime: Number(e.integratedTime ?? 0),
+        logID: hex(e.logId.keyId),
+        logIndex: Number(e.logIndex ?? 0),
+        verification: {
+            inclusionProof: {
+                logIndex: Number(proof.logIndex ?? 0),
+                rootHash: hex(proof.rootHash),
+                treeSize: Number(proof.treeSize ?? 0),
+                hashes: (proof.hashes ?? []).map(hex),
+                checkpoint: proof.checkpoint.envelope,
+            },
+        },
+    };
+}
+
+;// CONCATENATED MODULE: ./lib/sigstore/tsa.js
+
+
+
+// RFC 3161 timestamp over a signature, from a sigstore timestamp-authority.
+// tsa-url may be the service root or the full endpoint, as in signing configs.
+async function requestTimestamp(http, tsaURL, signature) {
+    const url = new URL(tsaURL).pathname.replace(/\/+$/, '') === '' ? `${tsaURL.replace(/\/+$/, '')}/api/v1/timestamp` : tsaURL;
+    const res = await http.request(url, {
+        method: 'POST',
+        service: 'tsa',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+            artifactHash: (0,external_node_crypto_.createHash)('sha256').update(signature).digest('base64'),
+            hashAlgorithm: 'sha256',
+        }),
+    });
+    if (!res.ok) {
+        const detail = await errorText(res);
+        throw new errors/* ActionError */.l('TSA', `The timestamp authority at ${new URL(url).origin} refused the request (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check tsa-url`);
+    }
+    return Buffer.from(await res.arrayBuffer());
+}
+
+;// CONCATENATED MODULE: ./lib/sign.js
+
+
+
+
+
+
+
+
+
+
+const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
+// One P-256 key for the whole run, reused by every signature and
+// attestation in it: an ephemeral key with a Fulcio certificate, or the
+// user's cosign key.
+class RunSigner {
+    http;
+    endpoints;
+    key;
+    identity;
+    tlog;
+    constructor(http, endpoints, key, 
+    // Who verifiers are told signed: the Fulcio certificate, or the public key (bundles carry its hint).
+    identity, 
+    // false: nothing is logged in Rekor (key signing only).
+    tlog = true) {
+        this.http = http;
+        this.endpoints = endpoints;
+        this.key = key;
+        this.identity = identity;
+        this.tlog = tlog;
+    }
+    static async create(http, endpoints, identity) {
+        const { privateKey, publicKey } = (0,external_node_crypto_.generateKeyPairSync)('ec', { namedCurve: 'P-256' });
+        const subject = challengeClaim(identity);
+        const chain = await requestCertificate(http, endpoints.fulcioURL, {
+            token: identity.token,
+            publicKeyPEM: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+            proofOfPossession: (0,external_node_crypto_.sign)('sha256', Buffer.from(subject), privateKey),
+        });
+        const [leaf, ...rest] = chain.map((c) => c.trim() + '\n');
+        if (!leaf)
+            throw new errors/* ActionError */.l('FULCIO', 'Fulcio returned an empty certificate chain; check fulcio-url');
+        const san = core_dist.X509Certificate.parse(leaf).subjectAltName ?? '';
+        return new RunSigner(http, endpoints, privateKey, { kind: 'certificate', certificatePEM: leaf, chainPEM: rest.join(''), san, issuer: identity.issuer });
+    }
+    // The user's key: no OIDC token and no Fulcio; verifiers pin the public key.
+    static withKey(http, endpoints, key, opts) {
+        return new RunSigner(http, endpoints, key.privateKey, { kind: 'key', publicKeyPEM: key.publicKeyPEM, publicKeyDER: key.publicKeyDER, hint: key.hint }, opts.tlog);
+    }
+    get certificatePEM() {
+        return this.identity.kind === 'certificate' ? this.identity.certificatePEM : '';
+    }
+    get chainPEM() {
+        return this.identity.kind === 'certificate' ? this.identity.chainPEM : '';
+    }
+    get san() {
+        return this.identity.kind === 'certificate' ? this.identity.san : '';
+    }
+    get issuer() {
+        return this.identity.kind === 'certificate' ? this.identity.issuer : '';
+    }
+    // Signs raw bytes (cosign simple-signing payloads) and logs a hashedrekord entry.
+    async signMessage(payload) {
+        const digest = (0,external_node_crypto_.createHash)('sha256').update(payload).digest();
+        const signature = (0,external_node_crypto_.sign)('sha256', payload, this.key);
+        const bundle = (0,dist/* toMessageSignatureBundle */.hj)({ digest, signature, ...this.bundleMaterial() });
+        const entry = await this.log({
+            apiVersion: '0.0.1',
+            kind: 'hashedrekord',
+            spec: {
+                signature: { content: signature.toString('base64'), publicKey: { content: this.verifierB64() } },
+                data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+            },
+        }, () => digest, signature);
+        return this.finish('hashedrekord', bundle, entry, signature);
+    }
+    // Signs an in-toto statement as a DSSE envelope and logs a dsse entry.
+    async signStatement(statement, payloadType = IN_TOTO_PAYLOAD_TYPE) {
+        const pae = core_dist.dsse.preAuthEncoding(payloadType, statement);
+        const signature = (0,external_node_crypto_.sign)('sha256', pae, this.key);
+        const bundle = (0,dist/* toDSSEBundle */.PR)({ artifact: statement, artifactType: payloadType, signature, ...this.bundleMaterial() });
+        const envelopeJSON = JSON.stringify((0,dist/* envelopeToJSON */.Qe)(bundle.content.dsseEnvelope));
+        const entry = await this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } }, () => (0,external_node_crypto_.createHash)('sha256').update(pae).digest(), signature);
+        const signed = await this.finish('dsse', bundle, entry, signature);
+        const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
+        return { ...signed, envelopeJSON, envelopeTimestamp };
+    }
+    // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
+    // the signed bytes (for DSSE, the pre-authentication encoding), computed
+    // only then: a v1 run does not hash a large envelope for nothing.
+    async log(entry, digest, signature) {
+        if (!this.tlog)
+            return undefined;
+        if (this.endpoints.rekorVersion === 2) {
+            const m = this.identity;
+            const verifier = m.kind === 'certificate' ? { certificate: core_dist.pem.toDER(m.certificatePEM) } : { publicKey: m.publicKeyDER };
+            return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, ...verifier });
+        }
+        return createEntry(this.http, this.endpoints.rekorURL, entry);
+    }
+    async finish(kind, bundle, entry, signature) {
+        bundle.verificationMaterial.tlogEntries = entry ? [toTlogEntry(entry)] : [];
+        if (this.identity.kind === 'key')
+            bundle.verificationMaterial.content = { $case: 'publicKey', publicKey: { hint: this.identity.hint } };
+        let timestamp;
+        if (this.endpoints.tsaURL) {
+            timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
+            bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
+        }
+        return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
+    }
+    // The bundle's verification material: the leaf certificate, or the key's
+    // hint (as cosign v3 writes it; the DSSE signature's keyid stays empty, as
+    // in cosign's envelopes).
+    bundleMaterial() {
+        return this.identity.kind === 'certificate' ? { certificate: core_dist.pem.toDER(this.identity.certificatePEM), certificateChain: false } : { certificateChain: false };
+    }
+    // What Rekor v1 entries name as the verifier: the PEM certificate or PEM public key, base64.
+    verifierB64() {
+        const m = this.identity;
+        return Buffer.from(m.kind === 'certificate' ? m.certificatePEM : m.publicKeyPEM).toString('base64');
+    }
+}
+// Fulcio's proof of possession is a signature over the token's challenge
+// claim: `sub` for CI issuers, the email for interactive email identities.
+function challengeClaim(identity) {
+    const email = claimString(identity.claims, 'email');
+    if (email && /accounts\.google\.com|oauth2\.sigstore\.dev/.test(identity.issuer))
+        return email;
+    const sub = claimString(identity.claims, 'sub');
+    if (!sub)
+        throw new errors/* ActionError */.l('IDENTITY', 'The OIDC token has no "sub" claim, which Fulcio requires; pass a token from a supported issuer');
+    return sub;
+}
+
+// EXTERNAL MODULE: ./lib/signing-key.js + 4 modules
+var signing_key = __nccwpck_require__(8997);
+;// CONCATENATED MODULE: ./lib/formats/cosign.js
+
+// cosign's classic layout as pure builders: the `.sig`/`.att` layers with
+// their annotations, the image that holds them, and cosign's dedupe key. The
+// registry writer (writes/) and the verifier (verify/) both read this file;
+// nothing here does I/O.
 const COSIGN = {
     simpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
     dsseEnvelope: 'application/vnd.dsse.envelope.v1+json',
@@ -64140,87 +64733,53 @@ const COSIGN = {
     bundle: 'dev.sigstore.cosign/bundle',
     rfc3161: 'dev.sigstore.cosign/rfc3161timestamp',
 };
-const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-// Annotations on a bundle referrer, as cosign and actions/attest write them.
-const BUNDLE_ANNOTATIONS = {
-    content: 'dev.sigstore.bundle.content',
-    predicateType: 'dev.sigstore.bundle.predicateType',
-};
-const EMPTY_CONFIG = Buffer.from('{}');
-const MAX_MERGE_ROUNDS = 16;
-const SETTLE_MS = 150;
-// Appends layers to `sha256-<hex><suffix>`, keeping every layer already there.
-// `replace` drops existing layers the predicate says to drop (cosign's
-// `--replace`), only when the user asked for it.
-async function appendCosignLayers(client, repo, subjectDigest, suffix, layers, replace) {
-    const tag = (0,reference/* digestTag */.t9)(subjectDigest, suffix);
-    const ours = [];
-    for (const l of layers) {
-        const blob = await client.putBlob(repo, l.bytes);
-        ours.push({ mediaType: l.mediaType, digest: blob.digest, size: blob.size, annotations: l.annotations });
-    }
-    let dropped;
-    const manifestDigest = await mergeUntilStable(client, repo, tag, {
-        entries: (m) => m.layers ?? [],
-        key: layerKey,
-        ours,
-        drop: (existing) => {
-            dropped ??= new Set(replace ? existing.filter(replace).map(layerKey) : []);
-            return dropped;
-        },
-        write: (merged) => {
-            if (merged.length > 1000)
-                throw new errors/* ActionError */.l('REGISTRY', `${repo}:${tag} would exceed cosign's 1000-layer limit; remove old signatures first`);
-            return putCosignManifest(client, repo, tag, merged);
+// cosign refuses a `.sig`/`.att` image with more layers than this.
+const MAX_COSIGN_LAYERS = 1000;
+// cosign's legacy `dev.sigstore.cosign/bundle` annotation. The outer keys are
+// capitalised (Go struct without JSON tags) and the inner order is Go's field
+// order: body, integratedTime, logIndex, logID.
+function cosignRekorBundle(entry) {
+    return JSON.stringify({
+        SignedEntryTimestamp: entry.verification?.signedEntryTimestamp ?? '',
+        Payload: {
+            body: entry.body,
+            integratedTime: entry.integratedTime,
+            logIndex: entry.logIndex,
+            logID: entry.logID,
         },
     });
-    return { tag, manifestDigest, layerDigests: ours.map((d) => d.digest) };
 }
-// Read, merge, write, read back: returns once two reads a moment apart both
-// hold our entries and every entry seen before, so a racing writer's stale
-// PUT that lands just after our check is caught and merged again.
-async function mergeUntilStable(client, repo, tag, spec) {
-    const seen = new Map();
-    let confirmations = 0;
-    // The longest read-merge-write cycle seen: a racing writer's stale PUT lands
-    // at most about that long after its read, so the confirming reads wait at
-    // least twice as long (on a loaded machine or a slow registry, 150 ms was
-    // seen to be too short and lose one of 16 concurrent signatures).
-    let slowestCycleMs = 0;
-    for (let round = 0; round < MAX_MERGE_ROUNDS; round++) {
-        const cycleStart = Date.now();
-        const current = await client.getManifest(repo, tag);
-        if (current && spec.expectIndex && current.mediaType !== MEDIA.ociIndex) {
-            throw new errors/* ActionError */.l('REGISTRY', `${repo}:${tag} exists but is not an OCI index (${current.mediaType}), so the referrers fallback cannot use it; delete that tag`);
-        }
-        const existing = current ? spec.entries(current.manifest) : [];
-        const dropped = spec.drop?.(existing) ?? new Set();
-        for (const d of existing)
-            if (!dropped.has(spec.key(d)))
-                seen.set(spec.key(d), d);
-        for (const d of spec.ours)
-            if (!seen.has(spec.key(d)))
-                seen.set(spec.key(d), d);
-        const present = new Set(existing.map(spec.key));
-        const complete = [...seen.keys()].every((k) => present.has(k)) && existing.every((d) => seen.has(spec.key(d)));
-        if (current && complete) {
-            if (++confirmations >= 2)
-                return current.digest;
-            const settle = Math.max(SETTLE_MS, 2 * slowestCycleMs);
-            await pause(settle + Math.random() * settle);
-            continue;
-        }
-        confirmations = 0;
-        await spec.write([...seen.values()]);
-        slowestCycleMs = Math.max(slowestCycleMs, Date.now() - cycleStart);
-        await pause(Math.random() * Math.min(400, 25 * 2 ** round));
-    }
-    throw new errors/* ActionError */.l('REGISTRY', `${repo}:${tag} kept changing under concurrent writers after ${MAX_MERGE_ROUNDS} merges; re-run the job`);
+// An unlogged signature (key signing, tlog-upload: false) has no Rekor bundle annotation, as cosign writes it.
+function signerAnnotations(entry, material, timestamp) {
+    return {
+        ...(material ? { [COSIGN.certificate]: material.certificatePEM, [COSIGN.chain]: material.chainPEM } : {}),
+        ...(entry ? { [COSIGN.bundle]: cosignRekorBundle(entry) } : {}),
+        ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
+    };
 }
-async function putCosignManifest(client, repo, tag, layers) {
-    // The config is what go-containerregistry's empty image grows into: one
-    // diff_id and one empty history entry per (uncompressed) layer.
-    const config = Buffer.from(JSON.stringify({
+// The `.sig` layer: the simple-signing payload, its signature in an
+// annotation, and the timestamp over that signature.
+function signatureLayer(s, material) {
+    return {
+        mediaType: COSIGN.simpleSigning,
+        bytes: s.payload,
+        annotations: { [COSIGN.signature]: s.signature.toString('base64'), ...signerAnnotations(s.entry, material, s.timestamp) },
+    };
+}
+// The `.att` layer: the exact DSSE envelope Rekor logged, an empty signature
+// annotation (the signature is inside), and the timestamp over the envelope
+// bytes (cosign checks it against the layer, not the inner signature).
+function attestationLayer(s, predicateType, material) {
+    return {
+        mediaType: COSIGN.dsseEnvelope,
+        bytes: Buffer.from(s.envelopeJSON ?? ''),
+        annotations: { predicateType, [COSIGN.signature]: '', ...signerAnnotations(s.entry, material, s.envelopeTimestamp) },
+    };
+}
+// The config go-containerregistry's empty image grows into: one diff_id and
+// one empty history entry per (uncompressed) layer.
+function cosignConfig(layers) {
+    return Buffer.from(JSON.stringify({
         architecture: '',
         created: '0001-01-01T00:00:00Z',
         history: layers.map(() => ({ created: '0001-01-01T00:00:00Z' })),
@@ -64228,14 +64787,15 @@ async function putCosignManifest(client, repo, tag, layers) {
         rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
         config: {},
     }));
-    const configBlob = await client.putBlob(repo, config);
+}
+function cosignManifest(config, layers) {
     const manifest = {
         schemaVersion: 2,
         mediaType: MEDIA.ociManifest,
-        config: { mediaType: MEDIA.ociConfig, digest: configBlob.digest, size: configBlob.size },
+        config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
         layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: l.annotations })),
     };
-    await client.putManifest(repo, tag, Buffer.from(JSON.stringify(manifest)), MEDIA.ociManifest);
+    return Buffer.from(JSON.stringify(manifest));
 }
 // cosign's dedupe rule: same payload, same media type, same annotations
 // (signature and certificate included), so a retried or repeated write of an
@@ -64244,50 +64804,74 @@ function layerKey(d) {
     const ann = Object.entries(d.annotations ?? {}).sort(([x], [y]) => x.localeCompare(y));
     return `${d.mediaType}|${d.digest}|${JSON.stringify(ann)}`;
 }
-// Pushes one artifact manifest per artifact, each with the image as its
-// `subject`, then makes them discoverable: registries with the referrers API
-// index them themselves; others get the `sha256-<hex>` fallback index
-// updated once for the whole batch.
-async function attachReferrers(client, repo, subject, artifacts, created) {
-    const config = await client.putBlob(repo, EMPTY_CONFIG);
-    const descriptors = [];
-    let subjectAware = true;
-    for (const artifact of artifacts) {
-        const blob = await client.putBlob(repo, artifact.bytes);
-        const annotations = { ...artifact.annotations, 'org.opencontainers.image.created': created };
-        const manifest = {
-            schemaVersion: 2,
-            mediaType: MEDIA.ociManifest,
-            artifactType: artifact.artifactType,
-            config: { mediaType: MEDIA.empty, digest: config.digest, size: config.size },
-            layers: [{ mediaType: artifact.artifactType, digest: blob.digest, size: blob.size }],
-            subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length },
-            annotations,
-        };
-        const bytes = Buffer.from(JSON.stringify(manifest));
-        const put = await client.putManifest(repo, sha256Digest(bytes), bytes, MEDIA.ociManifest);
-        subjectAware &&= put.subjectAware;
-        descriptors.push({ mediaType: MEDIA.ociManifest, digest: put.digest, size: bytes.length, artifactType: artifact.artifactType, annotations });
-    }
-    // Some registries send OCI-Subject without serving the API (ECR), so the
-    // API must also answer before the fallback is skipped.
-    if (subjectAware && (await client.referrers(repo, subject.digest))) {
-        return descriptors.map((d) => ({ manifestDigest: d.digest }));
-    }
-    const fallbackTag = (0,reference/* digestTag */.t9)(subject.digest);
-    await mergeUntilStable(client, repo, fallbackTag, {
-        entries: (m) => m.manifests ?? [],
-        key: (d) => d.digest,
-        ours: descriptors,
-        expectIndex: true,
-        write: async (merged) => {
-            const index = { schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: merged };
-            await client.putManifest(repo, fallbackTag, Buffer.from(JSON.stringify(index)), MEDIA.ociIndex);
-        },
-    });
-    return descriptors.map((d) => ({ manifestDigest: d.digest, fallbackTag }));
+// With cosign's `--replace`, an older `.att` layer of one of these predicate
+// types gives way to ours.
+function replacedBy(predicateTypes) {
+    const types = new Set(predicateTypes);
+    return (d) => types.has(d.annotations?.['predicateType'] ?? '');
 }
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// EXTERNAL MODULE: ./lib/formats/predicates.js
+var predicates = __nccwpck_require__(7276);
+;// CONCATENATED MODULE: ./lib/formats/referrers.js
+
+// OCI 1.1 referrers as pure builders: the Sigstore bundle artifact manifest,
+// the referrers tag-schema fallback index, and the merge of a shared
+// document's entries. No I/O.
+const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+// Annotations on a bundle referrer, as cosign and actions/attest write them.
+const BUNDLE_ANNOTATIONS = {
+    content: 'dev.sigstore.bundle.content',
+    predicateType: 'dev.sigstore.bundle.predicateType',
+};
+const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+const EMPTY_CONFIG = Buffer.from('{}');
+// A Sigstore bundle as a referrer artifact, tagged with its predicate type.
+function bundleArtifact(bundle, predicateType) {
+    return {
+        bytes: Buffer.from(JSON.stringify(bundle)),
+        artifactType: BUNDLE_MEDIA_TYPE,
+        annotations: { [BUNDLE_ANNOTATIONS.content]: 'dsse-envelope', [BUNDLE_ANNOTATIONS.predicateType]: predicateType },
+    };
+}
+// The artifact manifest: an empty config, the artifact as its one layer, and
+// the image as its subject.
+function referrerManifest(artifact, blob, config, subject, created) {
+    const annotations = { ...artifact.annotations, [CREATED_ANNOTATION]: created };
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        artifactType: artifact.artifactType,
+        config: { mediaType: MEDIA.empty, digest: config.digest, size: config.size },
+        layers: [{ mediaType: artifact.artifactType, digest: blob.digest, size: blob.size }],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        annotations,
+    };
+    return { bytes: Buffer.from(JSON.stringify(manifest)), annotations };
+}
+// The descriptor a fallback index lists for one referrer manifest.
+function referrerDescriptor(digest, size, artifactType, annotations) {
+    return { mediaType: MEDIA.ociManifest, digest, size, artifactType, annotations };
+}
+function fallbackIndex(manifests) {
+    const index = { schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests };
+    return Buffer.from(JSON.stringify(index));
+}
+// One round of merging a shared document (a `.sig`/`.att` manifest's layers,
+// a fallback index's manifests): `seen` gathers every entry read so far (less
+// those `dropped`) and ours; the document is complete when it holds exactly
+// what was seen. Pure: the caller reads, writes and repeats.
+function mergeEntries(seen, existing, ours, key, dropped = new Set()) {
+    for (const d of existing)
+        if (!dropped.has(key(d)))
+            seen.set(key(d), d);
+    for (const d of ours)
+        if (!seen.has(key(d)))
+            seen.set(key(d), d);
+    const present = new Set(existing.map(key));
+    const complete = [...seen.keys()].every((k) => present.has(k)) && existing.every((d) => seen.has(key(d)));
+    return { merged: [...seen.values()], complete };
+}
 
 ;// CONCATENATED MODULE: ./lib/sbom-figures.js
 // How many components an SBOM lists per ecosystem, for the step summary:
@@ -64340,176 +64924,155 @@ function purlType(purl) {
     return m?.[1]?.toLowerCase();
 }
 
-// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
-var dist = __nccwpck_require__(1040);
-;// CONCATENATED MODULE: ./lib/sigstore/bundle.js
+;// CONCATENATED MODULE: ./lib/writes/merge.js
 
-// Pure converters between Rekor v1 responses and the formats verifiers read.
-// A Rekor v1 entry as a bundle's tlog entry: inclusion promise (SET) and
-// inclusion proof, kind and version taken from the logged body itself.
-function toTlogEntry(entry) {
-    const body = JSON.parse(Buffer.from(entry.body, 'base64').toString('utf8'));
-    const proof = entry.verification?.inclusionProof;
-    const set = entry.verification?.signedEntryTimestamp;
-    return {
-        logIndex: String(entry.logIndex),
-        logId: { keyId: Buffer.from(entry.logID, 'hex') },
-        kindVersion: { kind: body.kind, version: body.apiVersion },
-        integratedTime: String(entry.integratedTime),
-        inclusionPromise: set ? { signedEntryTimestamp: Buffer.from(set, 'base64') } : undefined,
-        inclusionProof: proof
-            ? {
-                logIndex: String(proof.logIndex),
-                treeSize: String(proof.treeSize),
-                rootHash: Buffer.from(proof.rootHash, 'hex'),
-                hashes: proof.hashes.map((h) => Buffer.from(h, 'hex')),
-                checkpoint: { envelope: proof.checkpoint },
-            }
-            : undefined,
-        canonicalizedBody: Buffer.from(entry.body, 'base64'),
-    };
-}
-// The bundle as JSON, with the zero values proto3 JSON leaves out written
-// out: the first entry of a log or shard has logIndex 0 and an inclusion
-// proof without hashes, and sigstore-python (4.5) refuses a bundle missing
-// those keys. Parsers must accept defaults written out, so every verifier
-// reads these bytes.
-function bundleJSON(bundle) {
-    const json = (0,dist/* bundleToJSON */.ev)(bundle);
-    const entries = json.verificationMaterial.tlogEntries ?? [];
-    // Spreading over the defaults keeps proto field order: a key already
-    // present keeps its place, a missing one lands where proto3 JSON puts it.
-    const zero = { logIndex: '0' };
-    json.verificationMaterial.tlogEntries = entries.map((e) => {
-        const proof = e.inclusionProof && { ...zero, ...{ rootHash: e.inclusionProof.rootHash, treeSize: e.inclusionProof.treeSize, hashes: [] }, ...e.inclusionProof };
-        return { ...zero, ...e, ...(proof ? { inclusionProof: proof } : {}) };
-    });
-    return json;
-}
-// cosign's legacy `dev.sigstore.cosign/bundle` annotation. The outer keys are
-// capitalised (Go struct without JSON tags) and the inner order is Go's field
-// order: body, integratedTime, logIndex, logID.
-function cosignRekorBundle(entry) {
-    return JSON.stringify({
-        SignedEntryTimestamp: entry.verification?.signedEntryTimestamp ?? '',
-        Payload: {
-            body: entry.body,
-            integratedTime: entry.integratedTime,
-            logIndex: entry.logIndex,
-            logID: entry.logID,
+
+
+
+
+// Writes signatures and attestations to the registry in the two layouts
+// verifiers read: cosign's `sha256-<hex>.sig`/`.att` tags and OCI 1.1
+// referrers (with the referrers tag-schema fallback). Registries such as
+// distribution ignore If-Match, so every shared document (a .sig/.att
+// manifest, a fallback index) is updated by write, read back, and merge
+// again until both our entries and everything we read are present. The
+// documents themselves are built in formats/.
+const MAX_MERGE_ROUNDS = 16;
+const SETTLE_MS = 150;
+// Appends layers to `sha256-<hex><suffix>`, keeping every layer already there.
+// `replace` drops existing layers the predicate says to drop (cosign's
+// `--replace`), only when the user asked for it.
+async function appendCosignLayers(client, repo, subjectDigest, suffix, layers, replace) {
+    const tag = (0,reference/* digestTag */.t9)(subjectDigest, suffix);
+    const ours = [];
+    for (const l of layers) {
+        const blob = await client.putBlob(repo, l.bytes);
+        ours.push({ mediaType: l.mediaType, digest: blob.digest, size: blob.size, annotations: l.annotations });
+    }
+    let dropped;
+    const manifestDigest = await mergeUntilStable(client, repo, tag, {
+        entries: (m) => m.layers ?? [],
+        key: layerKey,
+        ours,
+        drop: (existing) => {
+            dropped ??= new Set(replace ? existing.filter(replace).map(layerKey) : []);
+            return dropped;
+        },
+        write: (merged) => {
+            if (merged.length > MAX_COSIGN_LAYERS)
+                throw new errors/* ActionError */.l('REGISTRY', `${repo}:${tag} would exceed cosign's 1000-layer limit; remove old signatures first`);
+            return putCosignManifest(client, repo, tag, merged);
         },
     });
+    return { tag, manifestDigest, layerDigests: ours.map((d) => d.digest) };
 }
-// Where a maintainer can look at an entry: the search UI for the public-good
-// log, the API for any other instance.
-function rekorEntryURL(rekorURL, logIndex) {
-    const base = rekorURL.replace(/\/+$/, '');
-    if (base === 'https://rekor.sigstore.dev')
-        return `https://search.sigstore.dev/?logIndex=${logIndex}`;
-    return `${base}/api/v1/log/entries?logIndex=${logIndex}`;
-}
-
-;// CONCATENATED MODULE: ./lib/oci/platforms.js
-
-// An OCI index or a Docker manifest list: a list of platform images.
-const isIndexMediaType = (mediaType) => mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
-// `os/architecture[/variant]`, as docker, cosign and syft write a platform.
-function platformString(p) {
-    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
-}
-// The platform images an index lists: manifests with a platform, without the
-// attestation manifests BuildKit files under unknown/unknown (not images
-// anyone pulls). Shared by the signing side (targets) and the verifier.
-function platformImages(index) {
-    return (index.manifests ?? [])
-        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
-        .map((d) => ({ digest: d.digest, platform: platformString(d.platform) }));
-}
-
-;// CONCATENATED MODULE: ./lib/targets.js
-
-
-
-
-
-
-async function resolveTargets(refs, http, explicit) {
-    const clientFor = registryClients(http, explicit, core/* setSecret */.Pq);
-    const targets = await Promise.all(refs.map(async (ref) => {
-        const client = await clientFor(ref.registry);
-        const wanted = ref.digest ?? ref.tag ?? 'latest';
-        const manifest = await client.getManifest(ref.repository, wanted);
-        if (!manifest) {
-            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `images: ${(0,reference/* formatReference */.FH)(ref)} was not found in the registry; push the image before this step and pass its digest`);
+// Read, merge, write, read back: returns once two reads a moment apart both
+// hold our entries and every entry seen before, so a racing writer's stale
+// PUT that lands just after our check is caught and merged again.
+async function mergeUntilStable(client, repo, tag, spec) {
+    const seen = new Map();
+    let confirmations = 0;
+    // The longest read-merge-write cycle seen: a racing writer's stale PUT lands
+    // at most about that long after its read, so the confirming reads wait at
+    // least twice as long (on a loaded machine or a slow registry, 150 ms was
+    // seen to be too short and lose one of 16 concurrent signatures).
+    let slowestCycleMs = 0;
+    for (let round = 0; round < MAX_MERGE_ROUNDS; round++) {
+        const cycleStart = Date.now();
+        const current = await client.getManifest(repo, tag);
+        if (current && spec.expectIndex && current.mediaType !== MEDIA.ociIndex) {
+            throw new errors/* ActionError */.l('REGISTRY', `${repo}:${tag} exists but is not an OCI index (${current.mediaType}), so the referrers fallback cannot use it; delete that tag`);
         }
-        if (!ref.digest) {
-            core/* warning */.$e(`${(0,reference/* formatReference */.FH)(ref)} resolved to ${manifest.digest}; pass the digest (name@sha256:…) so the signature cannot land on a tag that moved`);
+        const existing = current ? spec.entries(current.manifest) : [];
+        const { merged, complete } = mergeEntries(seen, existing, spec.ours, spec.key, spec.drop?.(existing));
+        if (current && complete) {
+            if (++confirmations >= 2)
+                return current.digest;
+            const settle = Math.max(SETTLE_MS, 2 * slowestCycleMs);
+            await pause(settle + Math.random() * settle);
+            continue;
         }
-        return { ref: { ...ref, digest: manifest.digest }, name: (0,reference/* repoName */.Qq)(ref), client, manifest };
+        confirmations = 0;
+        await spec.write(merged);
+        slowestCycleMs = Math.max(slowestCycleMs, Date.now() - cycleStart);
+        await pause(Math.random() * Math.min(400, 25 * 2 ** round));
+    }
+    throw new errors/* ActionError */.l('REGISTRY', `${repo}:${tag} kept changing under concurrent writers after ${MAX_MERGE_ROUNDS} merges; re-run the job`);
+}
+async function putCosignManifest(client, repo, tag, layers) {
+    const configBlob = await client.putBlob(repo, cosignConfig(layers));
+    await client.putManifest(repo, tag, cosignManifest(configBlob, layers), MEDIA.ociManifest);
+}
+// Pushes one artifact manifest per artifact, each with the image as its
+// `subject`, then makes them discoverable: registries with the referrers API
+// index them themselves; others get the `sha256-<hex>` fallback index
+// updated once for the whole batch.
+async function attachReferrers(client, repo, subject, artifacts, created) {
+    const config = await client.putBlob(repo, EMPTY_CONFIG);
+    const descriptors = [];
+    let subjectAware = true;
+    for (const artifact of artifacts) {
+        const blob = await client.putBlob(repo, artifact.bytes);
+        const { bytes, annotations } = referrerManifest(artifact, blob, config, { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length }, created);
+        const put = await client.putManifest(repo, sha256Digest(bytes), bytes, MEDIA.ociManifest);
+        subjectAware &&= put.subjectAware;
+        descriptors.push(referrerDescriptor(put.digest, bytes.length, artifact.artifactType, annotations));
+    }
+    // Some registries send OCI-Subject without serving the API (ECR), so the
+    // API must also answer before the fallback is skipped.
+    if (subjectAware && (await client.referrers(repo, subject.digest))) {
+        return descriptors.map((d) => ({ manifestDigest: d.digest }));
+    }
+    const fallbackTag = (0,reference/* digestTag */.t9)(subject.digest);
+    await mergeUntilStable(client, repo, fallbackTag, {
+        entries: (m) => m.manifests ?? [],
+        key: (d) => d.digest,
+        ours: descriptors,
+        expectIndex: true,
+        write: async (merged) => {
+            await client.putManifest(repo, fallbackTag, fallbackIndex(merged), MEDIA.ociIndex);
+        },
+    });
+    return descriptors.map((d) => ({ manifestDigest: d.digest, fallbackTag }));
+}
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+;// CONCATENATED MODULE: ./lib/formats/statements.js
+// Pure builders for what gets signed: cosign simple-signing payloads and
+// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
+
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+// cosign's Simple Signing payload, keys in Go's field order so the bytes
+// match what cosign itself would sign for the same image.
+function simpleSigningPayload(repository, digest) {
+    return Buffer.from(JSON.stringify({
+        critical: {
+            identity: { 'docker-reference': repository },
+            image: { 'docker-manifest-digest': digest },
+            type: 'cosign container image signature',
+        },
+        optional: null,
     }));
-    // The same digest named twice is signed once.
-    const unique = new Map(targets.map((t) => [`${t.name}@${t.manifest.digest}`, t]));
-    return [...unique.values()];
 }
-// The platform images an index lists (see oci/platforms.ts).
-function platformsOf(index) {
-    return platformImages(index.manifest.manifest);
+// An in-toto v1 statement with exactly the four top-level fields: cosign
+// parses statements strictly and rejects unknown fields.
+function statement(subjects, predicateType, predicate) {
+    return Buffer.from(JSON.stringify({
+        _type: STATEMENT_TYPE,
+        subject: subjects.map((s) => ({
+            ...(s.name ? { name: s.name } : {}),
+            digest: { sha256: s.digest.replace(/^sha256:/, '') },
+        })),
+        predicateType,
+        predicate,
+    }));
 }
-// Far more platform images than any real index lists (the widest official
-// images have about a dozen); each one is read, signed and scanned, so an
-// index listing thousands is refused rather than expanded.
-const MAX_PLATFORMS = 64;
-async function platformTargets(index) {
-    const out = [];
-    const platforms = platformsOf(index);
-    if (platforms.length > MAX_PLATFORMS) {
-        throw new errors/* ActionError */.l('REGISTRY', `${index.name}@${index.manifest.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`);
-    }
-    for (const { digest, platform } of platforms) {
-        const manifest = await index.client.getManifest(index.ref.repository, digest);
-        if (!manifest)
-            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
-        out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, manifest, platform });
-    }
-    return out;
-}
-// Where a target's files go under the run's output folder: the same digest
-// can live in several repositories, so the name is part of the path.
-function targetDir(outDir, t) {
-    const slug = t.name.replace(/[^a-zA-Z0-9._-]+/g, '_');
-    return (0,external_node_path_.join)(outDir, `${slug}@${t.manifest.digest.replace(':', '-')}`);
-}
-function isIndex(t) {
-    return isIndexMediaType(t.manifest.mediaType);
-}
-// Every multi-platform index is followed by its platform images, so each
-// platform gets its own signature, SBOM and provenance (consumers pulling one
-// platform look for attestations on that platform's digest).
-async function expandTargets(targets) {
-    const out = [];
-    for (const t of targets) {
-        out.push(t);
-        if (isIndex(t))
-            out.push(...(await platformTargets(t)));
-    }
-    return out;
-}
-// Probes each repository the run will write to, once, before anything is
-// signed: a token that may pull but not push fails here, not after signing.
-// An image's config blob, already in the repository, lets the probe be a
-// mount that writes nothing new.
-async function checkPushAccess(targets) {
-    const repos = new Map();
-    for (const t of targets) {
-        const key = `${t.client.registry}/${t.ref.repository}`;
-        const blob = t.manifest.manifest.config?.digest;
-        if (!repos.get(key)?.blob)
-            repos.set(key, { t, blob });
-    }
-    await Promise.all([...repos.values()].map(({ t, blob }) => t.client.probePush(t.ref.repository, blob)));
-}
-function loggedImage(t) {
-    return { name: t.name, digest: t.manifest.digest, platform: t.platform, platforms: isIndex(t) ? platformsOf(t).length : undefined };
+// What `cosign sign` v3 signs for an image: a digest subject and an empty
+// predicate. cosign leaves the subject nameless; we name the repository, as
+// in our other statements, because sigstore-python rejects a statement whose
+// subject has no "name" key (cosign checks only the digest).
+function cosignSignStatement(name, digest) {
+    return statement([{ name, digest }], predicates/* PREDICATE_TYPES */.Cs.cosignSign, {});
 }
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
@@ -64523,7 +65086,7 @@ var tlog = __nccwpck_require__(8218);
 ;// CONCATENATED MODULE: ./lib/verify/error.js
 
 
-class VerifyError extends errors/* ActionError */.l {
+class error_VerifyError extends errors/* ActionError */.l {
     reason;
     constructor(reason, message, options) {
         super('VERIFY', message, options);
@@ -64539,49 +65102,47 @@ function isPolicyReason(reason) {
 // Translates @sigstore/verify's errors into our reasons, with messages that
 // say what was checked rather than which library function failed.
 function toVerifyError(err) {
-    if (err instanceof VerifyError)
+    if (err instanceof error_VerifyError)
         return err;
     const detail = (0,errors/* errorLine */.B)(err);
     if (err instanceof verify_dist/* PolicyError */.pn)
-        return new VerifyError('IDENTITY', `signer policy: ${detail}`, { cause: err });
+        return new error_VerifyError('IDENTITY', `signer policy: ${detail}`, { cause: err });
     if (!(err instanceof verify_dist/* VerificationError */.mk))
-        return new VerifyError('MALFORMED', `malformed Sigstore material: ${detail}`, { cause: err });
+        return new error_VerifyError('MALFORMED', `malformed Sigstore material: ${detail}`, { cause: err });
     switch (err.code) {
         case 'TLOG_INCLUSION_PROMISE_ERROR':
-            return new VerifyError('SET', 'bad SET: the signed entry timestamp does not verify under the trusted Rekor key for this entry', { cause: err });
+            return new error_VerifyError('SET', 'bad SET: the signed entry timestamp does not verify under the trusted Rekor key for this entry', { cause: err });
         case 'TLOG_INCLUSION_PROOF_ERROR':
-            return new VerifyError('INCLUSION_PROOF', `bad inclusion proof: ${detail}`, { cause: err });
+            return new error_VerifyError('INCLUSION_PROOF', `bad inclusion proof: ${detail}`, { cause: err });
         case 'TLOG_BODY_ERROR':
             // The hash we compare is computed from the bytes as found, so a hash
             // mismatch means those bytes are not the ones that were logged.
             if (/digest mismatch|hash mismatch/i.test(detail)) {
-                return new VerifyError('TLOG_BODY', 'payload modified after signing: its hash differs from the one logged in Rekor', { cause: err });
+                return new error_VerifyError('TLOG_BODY', 'payload modified after signing: its hash differs from the one logged in Rekor', { cause: err });
             }
-            return new VerifyError('TLOG_BODY', `the Rekor entry does not match the signed content (${detail})`, { cause: err });
+            return new error_VerifyError('TLOG_BODY', `the Rekor entry does not match the signed content (${detail})`, { cause: err });
         case 'TLOG_ERROR':
         case 'TLOG_MISSING_INCLUSION_ERROR':
-            return new VerifyError('SET', `no verifiable transparency log entry (${detail})`, { cause: err });
+            return new error_VerifyError('SET', `no verifiable transparency log entry (${detail})`, { cause: err });
         case 'SIGNATURE_ERROR':
-            return new VerifyError('SIGNATURE', 'the signature does not verify over the signed payload', { cause: err });
+            return new error_VerifyError('SIGNATURE', 'the signature does not verify over the signed payload', { cause: err });
         case 'TIMESTAMP_ERROR':
-            return new VerifyError('TIMESTAMP', `timestamp verification failed (${detail})`, { cause: err });
+            return new error_VerifyError('TIMESTAMP', `timestamp verification failed (${detail})`, { cause: err });
         case 'CERTIFICATE_ERROR': {
             // The chain verifier wraps the specific reason (expiry, no path) in its cause.
             const inner = err.cause instanceof Error ? `: ${(0,errors/* errorLine */.B)(err.cause)}` : '';
             if (/SCT/.test(detail))
-                return new VerifyError('SCT', `certificate transparency: ${detail}`, { cause: err });
+                return new error_VerifyError('SCT', `certificate transparency: ${detail}`, { cause: err });
             if (/not valid or expired/.test(detail + inner)) {
-                return new VerifyError('CERTIFICATE', 'certificate not valid at the logged time (the integrated time is outside its validity)', { cause: err });
+                return new error_VerifyError('CERTIFICATE', 'certificate not valid at the logged time (the integrated time is outside its validity)', { cause: err });
             }
-            return new VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail}${inner})`, { cause: err });
+            return new error_VerifyError('CERTIFICATE', `the certificate does not chain to the trusted Fulcio root (${detail}${inner})`, { cause: err });
         }
         default:
-            return new VerifyError('MALFORMED', `verification failed: ${detail}`, { cause: err });
+            return new error_VerifyError('MALFORMED', `verification failed: ${detail}`, { cause: err });
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/@sigstore/core/dist/index.js
-var core_dist = __nccwpck_require__(3917);
 ;// CONCATENATED MODULE: ./lib/verify/validity.js
 
 // A trusted root says since when each key or chain may be trusted. The start
@@ -64623,6 +65184,7 @@ function checkProofOnlyLogWindows(trust, bundle) {
 ;// CONCATENATED MODULE: ./lib/verify/policy.js
 
 
+
 // Builds the policy from the action inputs or CLI flags; exactly one of
 // identity and identityRegexp must be given.
 function identityPolicy(opts, names = INPUT_NAMES) {
@@ -64658,10 +65220,10 @@ const INPUT_NAMES = {
 function checkIdentity(policy, signer) {
     const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
     if (!sanOK) {
-        throw new VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
+        throw new error_VerifyError('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
     }
     if (signer.issuer !== policy.issuer) {
-        throw new VerifyError('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
+        throw new error_VerifyError('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
     }
 }
 // When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
@@ -64682,20 +65244,6 @@ function refHint(expected, actual) {
 function describeSAN(san) {
     return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
 }
-// cosign's `--type` names (cosign:cmd/cosign/cli/options/predicate.go);
-// anything else must be a predicate type URI, compared exactly.
-const PREDICATE_TYPE_NAMES = {
-    custom: 'https://cosign.sigstore.dev/attestation/v1',
-    slsaprovenance: 'https://slsa.dev/provenance/v0.2',
-    slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
-    slsaprovenance1: 'https://slsa.dev/provenance/v1',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
-    spdxjson: 'https://spdx.dev/Document',
-    link: 'https://in-toto.io/Link/v1',
-    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
-    openvex: 'https://openvex.dev/ns',
-};
 function toPredicateType(value, inputName = 'predicate-types') {
     const known = PREDICATE_TYPE_NAMES[value.toLowerCase()];
     if (known)
@@ -64781,7 +65329,7 @@ function parseBundle(bundleJSON) {
         return (0,dist/* bundleFromJSON */.vw)(bundleJSON);
     }
     catch (err) {
-        throw new VerifyError('MALFORMED', `not a valid Sigstore bundle (${(0,errors/* errorLine */.B)(err)})`, { cause: err });
+        throw new error_VerifyError('MALFORMED', `not a valid Sigstore bundle (${(0,errors/* errorLine */.B)(err)})`, { cause: err });
     }
 }
 // Runs every cryptographic check on a bundle and returns who signed it,
@@ -64795,17 +65343,24 @@ function parseBundle(bundleJSON) {
 // (verify/prehashed.ts, passed in so only the CLI bundles its curve code);
 // every other check (log body, certificate, timestamps) is the library's.
 function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
-    const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    // cosign's --insecure-ignore-tlog, for key signatures made with
+    // tlog-upload: false: no log entry (and then perhaps no timestamp) is
+    // required; entries present are still checked.
+    const relaxed = opts.insecureIgnoreTlog && bundle.verificationMaterial.content.$case === 'publicKey';
+    const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: relaxed ? 0 : 1, ctlogThreshold: 1, ...(relaxed ? { timestampThreshold: 0 } : {}) });
     if (opts.bodyBoundByCaller) {
         // Replaces only the body comparison of the (private) log step; its other
         // checks are these, and the timestamps still come from the same entries.
         Object.assign(verifier, {
             verifyTLogs: ({ tlogEntries }) => {
                 if (tlogEntries.length < 1)
-                    throw new VerifyError('MALFORMED', 'no transparency log entry');
+                    throw new error_VerifyError('MALFORMED', 'no transparency log entry');
                 tlogEntries.forEach((entry) => (0,tlog.verifyTLogInclusion)(entry, trust.tlogs));
             },
         });
+    }
+    if (bundle.verificationMaterial.content.$case === 'publicKey' && bundle.verificationMaterial.tlogEntries.length === 0 && !opts.insecureIgnoreTlog) {
+        throw new error_VerifyError('TLOG_BODY', 'not logged in a transparency log (the bundle has no tlog entry); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
     }
     try {
         const entity = (0,verify_dist/* toSignedEntity */.DC)(bundle, artifact);
@@ -64817,9 +65372,14 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
         const signer = verifier.verify(entity);
         const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
         if (untrustedLog)
-            throw new VerifyError('INCLUSION_PROOF', untrustedLog);
+            throw new error_VerifyError('INCLUSION_PROOF', untrustedLog);
+        const material = bundle.verificationMaterial.content;
         return {
-            signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
+            signer: {
+                san: signer.identity?.subjectAlternativeName ?? '',
+                issuer: signer.identity?.extensions?.issuer ?? '',
+                ...(material.$case === 'publicKey' ? { keyHint: material.publicKey.hint } : {}),
+            },
             logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
         };
     }
@@ -64834,7 +65394,170 @@ function verifyBundle(trust, bundleJSON, policy, artifact) {
     return verified;
 }
 
-;// CONCATENATED MODULE: ./lib/pipeline.js
+;// CONCATENATED MODULE: ./lib/verify/key.js
+
+
+
+
+
+function keyPolicy(pemText, inputName = 'key') {
+    let key;
+    try {
+        key = core_dist.crypto.createPublicKey(pemText);
+    }
+    catch (err) {
+        throw new errors/* ActionError */.l('INPUT', `${inputName}: not a PEM public key (${(0,errors/* errorLine */.B)(err)}); pass the cosign.pub written by cosign generate-key-pair`);
+    }
+    if (key.type !== 'public')
+        throw new errors/* ActionError */.l('INPUT', `${inputName}: a private key was given; pass the public key (cosign.pub), never cosign.key`);
+    const spki = key.export({ type: 'spki', format: 'der' });
+    return { key, spki, hint: (0,external_node_crypto_.createHash)('sha256').update(spki).digest('base64') };
+}
+// Makes `policy.key` the only acceptable signer of `bundle`. Material that
+// names another signer (a certificate for another key, another key's hint)
+// is a policy failure, as a keyless signature by someone else is: tolerated
+// when another item verifies with the key.
+function pinKey(trust, bundle, policy) {
+    const material = bundle.verificationMaterial.content;
+    const rawCert = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+    if (rawCert) {
+        const certKey = core_dist.crypto.createPublicKey(core_dist.X509Certificate.parse(Buffer.from(rawCert)).publicKey);
+        if (!certKey.equals(policy.key))
+            throw new error_VerifyError('IDENTITY', 'signed by a different key: a certificate for another key, not the given key');
+    }
+    else if (material.$case === 'publicKey' && material.publicKey.hint && material.publicKey.hint !== policy.hint) {
+        throw new error_VerifyError('IDENTITY', `signed by a different key (hint ${material.publicKey.hint}) than the given key (hint ${policy.hint})`);
+    }
+    return { ...trust, publicKey: () => ({ publicKey: policy.key, validFor: () => true }) };
+}
+// Verifies one serialized bundle as signed by `policy.key` (the signing
+// action's self-check in key mode).
+function verifyBundleWithKey(trust, bundleJSON, policy, artifact, opts = {}) {
+    const bundle = parseBundle(bundleJSON);
+    return verifyBundleMaterial(pinKey(trust, bundle, policy), bundle, artifact, opts);
+}
+// Under an identity policy, a bundle signed with a key is someone else's
+// signature (a policy failure), and the fix is to verify it with that key.
+function refuseKeyBundle(bundle) {
+    const material = bundle.verificationMaterial.content;
+    if (material.$case === 'publicKey') {
+        throw new VerifyError('IDENTITY', `signed with a key (hint ${material.publicKey.hint || 'none'}), not keylessly; verify it with --key (the cosign.pub of that key)`);
+    }
+}
+
+;// CONCATENATED MODULE: ./lib/oci/platforms.js
+
+// An OCI index or a Docker manifest list: a list of platform images.
+const isIndexMediaType = (mediaType) => mediaType === MEDIA.ociIndex || mediaType === MEDIA.dockerList;
+// `os/architecture[/variant]`, as docker, cosign and syft write a platform.
+function platformString(p) {
+    return [p.os, p.architecture, p.variant].filter(Boolean).join('/');
+}
+// The platform images an index lists: manifests with a platform, without the
+// attestation manifests BuildKit files under unknown/unknown (not images
+// anyone pulls). Shared by the signing side (targets) and the verifier.
+function platformImages(index) {
+    return (index.manifests ?? [])
+        .filter((d) => d.platform && d.platform.os !== 'unknown' && (d.mediaType === MEDIA.ociManifest || d.mediaType === MEDIA.dockerManifest))
+        .map((d) => ({ digest: d.digest, platform: platformString(d.platform) }));
+}
+
+;// CONCATENATED MODULE: ./lib/stages/targets.js
+
+
+
+
+
+// Stage 1: the images to sign. Tags are resolved to digests here, once, with
+// a warning; every index is followed by its platform images.
+// Resolves and expands the images named in `images`; a registry that will
+// refuse our writes must say so before anything is logged in Rekor.
+async function findTargets(refs, registries, willWrite) {
+    const targets = await expandTargets(await resolveTargets(refs, registries), registries);
+    if (willWrite)
+        await checkPushAccess(targets, registries);
+    return targets;
+}
+async function resolveTargets(refs, registries) {
+    const targets = await Promise.all(refs.map(async (ref) => {
+        const client = await registries(ref.registry);
+        const wanted = ref.digest ?? ref.tag ?? 'latest';
+        const manifest = await client.getManifest(ref.repository, wanted);
+        if (!manifest) {
+            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `images: ${(0,reference/* formatReference */.FH)(ref)} was not found in the registry; push the image before this step and pass its digest`);
+        }
+        if (!ref.digest) {
+            core/* warning */.$e(`${(0,reference/* formatReference */.FH)(ref)} resolved to ${manifest.digest}; pass the digest (name@sha256:…) so the signature cannot land on a tag that moved`);
+        }
+        return { kind: 'image', ref: { ...ref, digest: manifest.digest }, name: (0,reference/* repoName */.Qq)(ref), digest: manifest.digest, manifest };
+    }));
+    // The same digest named twice is signed once.
+    const unique = new Map(targets.map((t) => [`${t.name}@${t.digest}`, t]));
+    return [...unique.values()];
+}
+// The platform images an index lists (see oci/platforms.ts).
+function platformsOf(index) {
+    return platformImages(index.manifest.manifest);
+}
+// Far more platform images than any real index lists (the widest official
+// images have about a dozen); each one is read, signed and scanned, so an
+// index listing thousands is refused rather than expanded.
+const MAX_PLATFORMS = 64;
+async function platformTargets(index, registries) {
+    const out = [];
+    const platforms = platformsOf(index);
+    if (platforms.length > MAX_PLATFORMS) {
+        throw new errors/* ActionError */.l('REGISTRY', `${index.name}@${index.digest}: the index lists ${platforms.length} platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed: sign the platform images you need by digest`);
+    }
+    const client = await registries(index.ref.registry);
+    for (const { digest, platform } of platforms) {
+        const manifest = await client.getManifest(index.ref.repository, digest);
+        if (!manifest)
+            throw new errors/* ActionError */.l('REGISTRY_NOT_FOUND', `${index.name}@${digest}: platform manifest listed in the index is missing from the registry`);
+        out.push({ ...index, ref: { ...index.ref, digest, tag: undefined }, digest, manifest, platform });
+    }
+    return out;
+}
+// Where a subject's files go under the run's output folder: the same digest
+// can live in several repositories, so the name is part of the path.
+function targetDir(outDir, t) {
+    const slug = t.name.replace(/[^a-zA-Z0-9._-]+/g, '_');
+    return (0,external_node_path_.join)(outDir, `${slug}@${t.digest.replace(':', '-')}`);
+}
+function isIndex(t) {
+    return t.kind === 'image' && isIndexMediaType(t.manifest.mediaType);
+}
+// Every multi-platform index is followed by its platform images, so each
+// platform gets its own signature, SBOM and provenance (consumers pulling one
+// platform look for attestations on that platform's digest).
+async function expandTargets(targets, registries) {
+    const out = [];
+    for (const t of targets) {
+        out.push(t);
+        if (isIndex(t))
+            out.push(...(await platformTargets(t, registries)));
+    }
+    return out;
+}
+// Probes each repository the run will write to, once, before anything is
+// signed: a token that may pull but not push fails here, not after signing.
+// An image's config blob, already in the repository, lets the probe be a
+// mount that writes nothing new.
+async function checkPushAccess(targets, registries) {
+    const repos = new Map();
+    for (const t of targets) {
+        const key = `${t.ref.registry}/${t.ref.repository}`;
+        const blob = t.manifest.manifest.config?.digest;
+        if (!repos.get(key)?.blob)
+            repos.set(key, { t, blob });
+    }
+    await Promise.all([...repos.values()].map(async ({ t, blob }) => (await registries(t.ref.registry)).probePush(t.ref.repository, blob)));
+}
+function loggedImage(t) {
+    return { name: t.name, digest: t.digest, platform: t.kind === 'image' ? t.platform : undefined, platforms: t.kind === 'image' && isIndex(t) ? platformsOf(t).length : undefined };
+}
+
+;// CONCATENATED MODULE: ./lib/stages/sign.js
 
 
 
@@ -64842,18 +65565,34 @@ function verifyBundle(trust, bundleJSON, policy, artifact) {
 
 
 
-
-
-// Signs and logs everything for one image; the Rekor uploads are independent
-// and run concurrently.
+// The signing stage: sign and log every artifact, verify what was produced
+// against the trusted root, and write the bundle files. Nothing here touches
+// the registry.
+// Signs and logs every subject's artifacts, then self-verifies them all.
+async function signAll(signer, targets, predicates, opts, log) {
+    const signed = await Promise.all(targets.map((t, i) => signTarget(signer, t, opts.sign, opts.attach, predicates[i] ?? [])));
+    const bundles = bundlesOf(signed);
+    const indexes = bundles.flatMap((b) => (b.entry ? [b.entry.logIndex] : []));
+    const unlogged = 'key' in opts.policy && opts.policy.insecureIgnoreTlog;
+    if (unlogged)
+        log.info(`Signed ${bundles.length} bundles for ${signed.length} image(s); none logged in Rekor (tlog-upload: false)`);
+    else
+        log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
+    for (const st of signed)
+        verifySigned(opts.trust, st, opts.policy);
+    const by = 'key' in opts.policy ? `the key of signing-key (hint ${opts.policy.key.hint})` : opts.policy.san;
+    log.info(`Self-verified ${bundles.length} bundles${unlogged ? '' : ' against the trusted root'}: each signed by ${by}, each statement names its image's digest`);
+    return signed;
+}
+// Signs and logs everything for one subject; the Rekor uploads are
+// independent and run concurrently.
 async function signTarget(signer, target, sign, attach, predicates) {
-    const digest = target.manifest.digest;
-    const subject = [{ name: target.name, digest }];
-    const payload = simpleSigningPayload(target.name, digest);
+    const subject = [{ name: target.name, digest: target.digest }];
+    const payload = simpleSigningPayload(target.name, target.digest);
     const wantsReferrers = attach === 'both' || attach === 'referrers';
     const [signature, signatureReferrer, ...attestations] = await Promise.all([
         sign ? signer.signMessage(payload).then((s) => ({ ...s, payload })) : undefined,
-        sign && wantsReferrers ? signer.signStatement(cosignSignStatement(target.name, digest)) : undefined,
+        sign && wantsReferrers ? signer.signStatement(cosignSignStatement(target.name, target.digest)) : undefined,
         ...predicates.map((p) => signer.signStatement(statement(subject, p.predicateType, p.document)).then((s) => ({ ...s, predicate: p }))),
     ]);
     return {
@@ -64863,10 +65602,13 @@ async function signTarget(signer, target, sign, attach, predicates) {
         attestations: attestations,
     };
 }
-// Verifies every bundle against the trusted root and the run's identity, and
-// that each statement names this image's digest, before anything is written.
+// Every bundle of a run.
+function bundlesOf(signed) {
+    return signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
+}
 function verifySigned(trust, st, policy) {
-    const where = `${st.target.name}@${st.target.manifest.digest}`;
+    const verify = (bundle, payload) => 'key' in policy ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog }) : verifyBundle(trust, bundle, policy, payload);
+    const where = `${st.target.name}@${st.target.digest}`;
     const check = (what, fn) => {
         try {
             fn();
@@ -64877,15 +65619,15 @@ function verifySigned(trust, st, policy) {
     };
     if (st.signature) {
         const sig = st.signature;
-        check('signature', () => verifyBundle(trust, sig.bundle, policy, sig.payload));
+        check('signature', () => verify(sig.bundle, sig.payload));
     }
     for (const s of [st.signatureReferrer, ...st.attestations]) {
         if (!s)
             continue;
         check('attestation', () => {
-            verifyBundle(trust, s.bundle, policy);
+            verify(s.bundle);
             const stmt = JSON.parse(Buffer.from(s.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8'));
-            const hex = st.target.manifest.digest.replace('sha256:', '');
+            const hex = st.target.digest.replace('sha256:', '');
             if (!stmt.subject?.some((x) => x.digest?.sha256 === hex))
                 throw new Error('statement subject is not the image digest');
         });
@@ -64914,68 +65656,72 @@ async function writeBundles(dir, st) {
 function bundleName(p) {
     return p.kind === 'sbom' && p.format === 'spdx' ? 'sbom-spdx' : p.kind;
 }
-// Attaches per `attach` and returns one result row per logged artifact.
-async function attachTarget(st, signer, opts) {
-    const { client, ref, manifest } = st.target;
-    const repo = ref.repository;
+
+;// CONCATENATED MODULE: ./lib/stages/attach.js
+
+
+
+
+
+
+
+// Writes the bundle files, then attaches every image concurrently.
+async function attachAll(signed, registries, identity, outDir, opts) {
+    const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    return Promise.all(signed.map(async (st) => {
+        const bundles = await writeBundles(outDir, st);
+        const client = st.target.kind === 'image' ? await registries(st.target.ref.registry) : undefined;
+        const rows = client ? await attachTarget(st, client, identity, { ...opts, created, bundles }) : resultRows(st, bundles, {});
+        return imageResult(st, rows);
+    }));
+}
+function certificateMaterial(identity) {
+    return identity.kind === 'certificate' ? { certificatePEM: identity.certificatePEM, chainPEM: identity.chainPEM } : undefined;
+}
+async function attachTarget(st, client, identity, opts) {
+    const target = st.target;
+    if (target.kind !== 'image')
+        return resultRows(st, opts.bundles, {});
+    const repo = target.ref.repository;
     const tags = opts.attach === 'both' || opts.attach === 'tags';
     const referrers = opts.attach === 'both' || opts.attach === 'referrers';
-    const row = (kind, s, extra = {}) => ({
-        kind,
-        logIndex: s.entry.logIndex,
-        uuid: s.entry.uuid,
-        integratedTime: s.entry.integratedTime,
-        bundle: opts.bundles.get(s) ?? '',
-        ...extra,
-    });
-    const certAnnotations = (s, timestamp) => ({
-        [COSIGN.certificate]: signer.certificatePEM,
-        [COSIGN.chain]: signer.chainPEM,
-        [COSIGN.bundle]: cosignRekorBundle(s.entry),
-        ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
-    });
+    const material = certificateMaterial(identity);
     // Every DSSE bundle goes out as a referrer, each with its predicate type.
     const referred = referrers
         ? [
-            ...(st.signatureReferrer ? [[st.signatureReferrer, PREDICATE_TYPES.cosignSign]] : []),
+            ...(st.signatureReferrer ? [[st.signatureReferrer, predicates/* PREDICATE_TYPES */.Cs.cosignSign]] : []),
             ...st.attestations.map((a) => [a, a.predicate.predicateType]),
         ]
         : [];
     const [sigTag, attTag, refs] = await Promise.all([
-        tags && st.signature
-            ? appendCosignLayers(client, repo, manifest.digest, '.sig', [
-                {
-                    mediaType: COSIGN.simpleSigning,
-                    bytes: st.signature.payload,
-                    annotations: { [COSIGN.signature]: st.signature.signature.toString('base64'), ...certAnnotations(st.signature, st.signature.timestamp) },
-                },
-            ])
-            : undefined,
+        tags && st.signature ? appendCosignLayers(client, repo, target.digest, '.sig', [signatureLayer(st.signature, material)]) : undefined,
         tags && st.attestations.length
-            ? appendCosignLayers(client, repo, manifest.digest, '.att', st.attestations.map((a) => ({
-                mediaType: COSIGN.dsseEnvelope,
-                bytes: Buffer.from(a.envelopeJSON ?? ''),
-                annotations: { predicateType: a.predicate.predicateType, [COSIGN.signature]: '', ...certAnnotations(a, a.envelopeTimestamp) },
-            })), opts.replace ? replaceable(st) : undefined)
+            ? appendCosignLayers(client, repo, target.digest, '.att', st.attestations.map((a) => attestationLayer(a, a.predicate.predicateType, material)), opts.replace ? replacedBy(st.attestations.map((a) => a.predicate.predicateType)) : undefined)
             : undefined,
         referred.length
-            ? attachReferrers(client, repo, manifest, referred.map(([s, predicateType]) => ({
-                bytes: Buffer.from(JSON.stringify(s.bundle)),
-                artifactType: BUNDLE_MEDIA_TYPE,
-                annotations: { [BUNDLE_ANNOTATIONS.content]: 'dsse-envelope', [BUNDLE_ANNOTATIONS.predicateType]: predicateType },
-            })), opts.created)
+            ? attachReferrers(client, repo, target.manifest, referred.map(([s, predicateType]) => bundleArtifact(s.bundle, predicateType)), opts.created)
             : [],
     ]);
     const written = new Map(referred.map(([s], i) => [s, refs[i]]));
+    return resultRows(st, opts.bundles, { sigTag, attTag, written });
+}
+// One row per logged artifact, with where it was attached.
+function resultRows(st, bundles, { sigTag, attTag, written }) {
+    const row = (kind, s, extra = {}) => ({
+        kind,
+        ...(s.entry ? { logIndex: s.entry.logIndex, uuid: s.entry.uuid, integratedTime: s.entry.integratedTime } : {}),
+        bundle: bundles.get(s) ?? '',
+        ...extra,
+    });
     const rows = [];
     if (st.signature)
         rows.push(row('signature', st.signature, sigTag ? { tag: sigTag.tag, tagManifest: sigTag.manifestDigest } : {}));
     if (st.signatureReferrer) {
-        const w = written.get(st.signatureReferrer);
-        rows.push(row('signatureReferrer', st.signatureReferrer, { predicateType: PREDICATE_TYPES.cosignSign, referrer: w?.manifestDigest, fallbackTag: w?.fallbackTag }));
+        const w = written?.get(st.signatureReferrer);
+        rows.push(row('signatureReferrer', st.signatureReferrer, { predicateType: predicates/* PREDICATE_TYPES */.Cs.cosignSign, referrer: w?.manifestDigest, fallbackTag: w?.fallbackTag }));
     }
     for (const a of st.attestations) {
-        const w = written.get(a);
+        const w = written?.get(a);
         rows.push(row(a.predicate.kind, a, {
             predicateType: a.predicate.predicateType,
             ...(attTag ? { tag: attTag.tag, tagManifest: attTag.manifestDigest } : {}),
@@ -64988,14 +65734,417 @@ async function attachTarget(st, signer, opts) {
     }
     return rows;
 }
-// With `replace`, an older .att layer of the same predicate type gives way.
-function replaceable(st) {
-    const types = new Set(st.attestations.map((a) => a.predicate.predicateType));
-    return (d) => types.has(d.annotations?.['predicateType'] ?? '');
-}
 function imageResult(st, artifacts) {
-    const platforms = isIndex(st.target) ? { platforms: platformsOf(st.target).map((p) => p.platform) } : {};
-    return { name: st.target.name, digest: st.target.manifest.digest, platform: st.target.platform, ...platforms, artifacts };
+    const t = st.target;
+    const platforms = t.kind === 'image' && isIndex(t) ? { platforms: platformsOf(t).map((p) => p.platform) } : {};
+    return { name: t.name, digest: t.digest, platform: t.kind === 'image' ? t.platform : undefined, ...platforms, artifacts };
+}
+
+;// CONCATENATED MODULE: ./lib/results.js
+// The `results` output: one object per image, artifacts keyed by kind.
+// With two SBOM formats, `sbom` is the CycloneDX one (what it always meant)
+// and `sbomSpdx` the SPDX one; an SPDX-only run has it under both keys.
+function resultsJSON(images) {
+    return JSON.stringify(images.map((img) => {
+        const primary = primarySbom(img.artifacts);
+        const entries = img.artifacts.flatMap((a) => {
+            const { kind, ...rest } = a;
+            if (kind !== 'sbom')
+                return [[kind, rest]];
+            return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
+        });
+        return {
+            image: `${img.name}@${img.digest}`,
+            name: img.name,
+            digest: img.digest,
+            ...(img.platform ? { platform: img.platform } : {}),
+            ...Object.fromEntries(entries),
+        };
+    }));
+}
+// The SBOM attestation the single `sbom-*` outputs and the `sbom` key
+// describe: CycloneDX when the run made one, else the only SBOM.
+function primarySbom(artifacts) {
+    const sboms = artifacts.filter((a) => a.kind === 'sbom');
+    return sboms.find((a) => a.format !== 'spdx') ?? sboms[0];
+}
+
+;// CONCATENATED MODULE: ./lib/summary.js
+
+
+// Pure: results in, step-summary markdown out. A verdict line, then per image
+// a table of what was logged and where it was attached, and its verify
+// commands folded in a <details> block. Every value that came from a user or
+// a registry lands in a code span, a shell-quoted argument or escaped text;
+// the only raw HTML is <details>/<summary>.
+const CYCLONEDX = predicates/* PREDICATE_TYPES */.Cs.cyclonedx;
+const VERIFY_ACTION_PLACEHOLDER = 'OWNER/sign-attest-action/verify@v1';
+const LABELS = {
+    signature: 'Signature (cosign)',
+    signatureReferrer: 'Signature (bundle)',
+    sbom: 'SBOM',
+    provenance: 'SLSA provenance',
+};
+function renderSummary(images, ctx) {
+    const out = verdict(images, ctx);
+    if (ctx.note)
+        out.push(`> ${html(ctx.note)}`, '');
+    const explained = new Set();
+    for (const img of images)
+        out.push(...imageSection(img, ctx, explained));
+    return out.join('\n') + '\n';
+}
+// The page at a glance: what happened, who signed, that it all verified.
+function verdict(images, ctx) {
+    const kinds = new Set(images.flatMap((i) => i.artifacts.map((a) => a.kind)));
+    const signed = kinds.has('signature') || kinds.has('signatureReferrer');
+    const attested = kinds.has('sbom') || kinds.has('provenance');
+    const what = signed && attested ? 'Signed and attested' : signed ? 'Signed' : 'Attested';
+    const platforms = images.filter((i) => i.platform).length;
+    const indexes = images.filter((i) => i.platforms).length;
+    const count = platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
+    const time = ctx.elapsedMs === undefined ? '' : ` in ${duration(ctx.elapsedMs)}`;
+    const entries = images.reduce((sum, i) => sum + i.artifacts.length, 0);
+    const root = ctx.trustFiles ? 'the custom trusted root' : 'the Sigstore public-good trusted root';
+    const attached = ctx.attach === 'none' ? ' Nothing was attached to the registry (`attach: none`): the bundle files are listed in the `results` output.' : '';
+    if (ctx.key)
+        return [`## ✅ ${what} ${count}${time}`, '', ...keyVerdict(ctx.key, entries, root, attached)];
+    return [
+        `## ✅ ${what} ${count}${time}`,
+        '',
+        `Signed by ${codeSpan(ctx.san)} (issuer ${codeSpan(ctx.issuer)}). All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`,
+        '',
+        ...storeLines(ctx),
+    ];
+}
+// GitHub's attestation store: how many bundles it took, with a link to the
+// repository's Attestations page, and any warning in words.
+function storeLines(ctx) {
+    const s = ctx.store;
+    if (!s)
+        return [];
+    const page = `[${summary_text(s.repository)}’s attestations](${linkURL(s.page)})`;
+    const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}: \`gh attestation verify\` finds them there too (the commands below read the registry, \`--bundle-from-oci\`, which works wherever the image can be pulled).` : `Nothing stored in ${page}.`;
+    return [`**GitHub attestation store:** ${stored}${s.warnings.map((w) => ` ⚠️ ${summary_text(w)}`).join('')}`, ''];
+}
+// Key signing: who signed is the key, and without a log verifiers must be
+// told what they give up.
+function keyVerdict(key, entries, root, attached) {
+    const signer = `Signed with the key of \`signing-key\` (public key hint ${codeSpan(key.hint)}): verifiers pin its public key, \`cosign.pub\`, with \`--key\`.`;
+    if (key.tlog)
+        return [`${signer} All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`, ''];
+    return [
+        `${signer} All ${n(entries, 'bundle')} were self-verified with the key before anything was written to the registry.${attached}`,
+        '',
+        '> **Not logged in a transparency log** (`tlog-upload: false`). Nobody can see or audit these signatures, and a leaked key could sign other images unseen. ' +
+            'Verifiers must accept that explicitly with `--insecure-ignore-tlog` (cosign and the `sign-attest` CLI) or `insecure-ignore-tlog: true` (the verify action), as in the commands below; without it they reject these signatures for having no log entry.',
+        '',
+    ];
+}
+function imageSection(img, ctx, explained) {
+    const what = img.platform ? ` (${summary_text(img.platform)})` : img.platforms ? ` (multi-platform index${img.platforms.length ? `: ${summary_text(img.platforms.join(', '))}` : ''})` : '';
+    return [
+        `### ${codeSpan(img.name)}${what}`,
+        '',
+        codeSpan(`${img.name}@${img.digest}`),
+        '',
+        ...artifactTable(img, ctx),
+        ...notes(img, explained),
+        ...verifyDetails(img, ctx),
+    ];
+}
+// One row per Rekor entry, three columns so that a full referrer digest
+// fits the page. cosign tags are named after the image digest, so a cell
+// shows only their suffix and the note below names them once.
+function artifactTable(img, ctx) {
+    const rows = img.artifacts.map((a) => {
+        const where = [
+            ...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []),
+            ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : []),
+            ...(a.attestationId !== undefined && a.attestationUrl ? [`[attestation ${a.attestationId}](${linkURL(a.attestationUrl)})`] : []),
+        ];
+        return [label(a), (a.logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
+    });
+    return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
+}
+// Predicate type URIs are listed under the table: in a cell they widen it
+// past the page next to a full digest.
+function label(a) {
+    if (a.kind !== 'sbom')
+        return LABELS[a.kind];
+    const format = a.predicateType === CYCLONEDX ? 'CycloneDX' : a.predicateType?.startsWith('https://spdx.dev/') ? 'SPDX' : undefined;
+    return format ? `SBOM (${format})` : LABELS.sbom;
+}
+// What a maintainer may wonder about the table, in words: each explanation
+// in full under the first image it concerns, in short under the next ones.
+function notes(img, explained) {
+    const once = (key, full, short) => (explained.has(key) ? short : (explained.add(key), full));
+    const out = [];
+    const base = img.digest.replace(':', '-');
+    const suffixes = [...new Set(img.artifacts.flatMap((a) => (a.tag ? [tagSuffix(a.tag, img.digest)] : [])))];
+    const fallback = img.artifacts.some((a) => a.fallbackTag);
+    const referrers = img.artifacts.some((a) => a.referrer);
+    if (suffixes.length || fallback) {
+        const parts = [
+            ...(suffixes.length ? [`${suffixes.map((t) => codeSpan(t)).join(' and ')} hold the cosign format`] : []),
+            ...(fallback
+                ? [once('fallback', 'the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)', 'the bare tag lists the OCI referrers')]
+                : []),
+        ];
+        out.push(`- **Tags**, named after the digest ${codeSpan(base)}: ${parts.join('; ')}.`);
+    }
+    if (referrers && !fallback)
+        out.push('- **Referrers:** listed by the registry’s referrers API.');
+    const sig = img.artifacts.find((a) => a.kind === 'signature');
+    if (sig && img.artifacts.some((a) => a.kind === 'signatureReferrer') && !explained.has('two signatures')) {
+        explained.add('two signatures');
+        out.push(`- **Why two signatures:** one per format verifiers read, each with its own Rekor entry: cosign’s classic signature${sig.tag ? ' (the `.sig` tag, read by cosign 2)' : ' (not attached with `attach: referrers`; its bundle file is in the `results` output)'} and a Sigstore bundle (the referrer, read by cosign 3).`);
+    }
+    const attestations = img.artifacts.filter((a) => a.kind === 'sbom' || a.kind === 'provenance');
+    if (attestations.length) {
+        const described = attestations.map((a) => {
+            const figures = a.kind === 'sbom' && a.components ? ` with ${sbomFigures(img, a.components)}` : '';
+            return `${a.kind === 'sbom' ? 'SBOM' : 'SLSA provenance'} ${codeSpan(a.predicateType ?? '')}${figures}`;
+        });
+        out.push(`- **Attestations:** ${described.join('; ')}.`);
+    }
+    return out.length ? [...out, ''] : [];
+}
+function sbomFigures(img, components) {
+    const counts = Object.entries(components);
+    const total = counts.reduce((sum, [, c]) => sum + c, 0);
+    if (img.platforms && counts.every(([type]) => type === 'oci')) {
+        return `the ${n(total, 'platform image')} of this index as its components (each platform's packages are in its own SBOM, below)`;
+    }
+    if (total === 0)
+        return 'no components';
+    return `${n(total, 'component')} (${counts.map(([type, c]) => `${c} ${summary_text(type)}`).join(', ')})`;
+}
+// The verify commands for one image, folded: cosign and gh, the verify
+// action, and the CLI. Each command runs verbatim in sh and bash.
+function verifyDetails(img, ctx) {
+    const subject = img.platform ? summary_text(img.platform) : img.platforms ? 'this index' : 'this image';
+    const out = ['<details>', `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : `cosign, ${ctx.key ? '' : 'gh, '}the verify action, the sign-attest CLI`}</summary>`, ''];
+    const cli = 'the `sign-attest` CLI (in a checkout of sign-attest-action, after `npm ci`)';
+    if (ctx.attach === 'none') {
+        out.push(`Nothing is in the registry, so verify each attestation's bundle file against the image digest with ${cli}:`, '');
+        out.push('```sh', ...bundleCommands(img, ctx).join('\n\n').split('\n'), '```', '');
+    }
+    else {
+        const tools = cosignAndGh(img, ctx);
+        out.push(`With ${tools.some((c) => c.startsWith('gh ')) ? 'cosign and gh' : 'cosign'}:`, '', '```sh', ...tools.join('\n\n').split('\n'), '```', '');
+        const action = ctx.verifyAction ?? VERIFY_ACTION_PLACEHOLDER;
+        const where = ctx.verifyAction ? '' : ' (`OWNER/…@v1`: the repository and version you use the signing action from)';
+        out.push(`In a workflow, with the verify action${where}:`, '', '```yaml', ...verifyActionStep(img, ctx, action), '```', '');
+        out.push(`From a terminal, with ${cli}:`, '', '```sh', ...cliCommand(img, ctx).split('\n'), '```', '');
+    }
+    if (ctx.trustFiles)
+        out.push('These name the trusted root this run wrote on the runner; elsewhere, name your copy of the instance’s `trusted_root.json`.', '');
+    out.push('</details>', '');
+    return out;
+}
+// Code blocks show about this many columns before they scroll sideways.
+const WIDTH = 100;
+// A flag and its value on one line, or the value on the next when together
+// they would scroll (a long SAN); either way the shell reads the same words.
+const flag = (name, value) => (`  ${name} ${value} \\`.length > WIDTH ? `${name} \\\n    ${value}` : `${name} ${value}`);
+// Who must have signed: the identity, or (key signing) the public key.
+const identityLines = (ctx) => ctx.key
+    ? [`--key ${KEY_FILE}`, ...(ctx.key.tlog ? [] : ['--insecure-ignore-tlog'])]
+    : [flag('--certificate-identity', sh(ctx.san)), flag('--certificate-oidc-issuer', sh(ctx.issuer))];
+// The public key of signing-key, as cosign generate-key-pair names it.
+const KEY_FILE = 'cosign.pub';
+// One argument (or flag) per continuation line, so nothing scrolls sideways
+// but a single long argument such as the image reference itself.
+const command = (head, args) => [head, ...args.map((a) => `  ${a}`)].join(' \\\n');
+function cosignType(a) {
+    if (a.kind === 'provenance')
+        return 'slsaprovenance1';
+    return a.predicateType === CYCLONEDX ? 'cyclonedx' : sh(a.predicateType ?? '');
+}
+function cosignAndGh(img, ctx) {
+    const ref = sh(`${img.name}@${img.digest}`);
+    const cosign = cosignCommand(ref, ctx);
+    const find = (kind) => img.artifacts.find((a) => a.kind === kind);
+    const sbom = find('sbom');
+    const provenance = find('provenance');
+    const commands = [];
+    if (find('signature'))
+        commands.push(cosign('verify'));
+    if (provenance)
+        commands.push(cosign(`verify-attestation --type ${cosignType(provenance)}`));
+    if (sbom)
+        commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
+    // gh verifies certificates from GitHub workflows only, not key signatures.
+    if (ctx.repository && !ctx.key && (provenance || sbom) && ctx.attach !== 'tags') {
+        const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
+        const gh = (extra) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
+        if (provenance)
+            commands.push(gh([]));
+        if (sbom)
+            commands.push(gh([`--predicate-type ${sh(sbom.predicateType ?? '')}`]));
+    }
+    return commands;
+}
+// A custom root goes to cosign as --trusted-root, except where only tags are
+// written: cosign 2 reads .sig/.att against a custom instance only from
+// PEM files named by environment variables (cosign 3 reads those as well).
+function cosignCommand(ref, ctx) {
+    const legacy = ctx.attach === 'tags' ? ctx.trustFiles?.legacy : undefined;
+    if (legacy) {
+        const vars = [
+            `SIGSTORE_ROOT_FILE=${sh(legacy.roots)}`,
+            `SIGSTORE_REKOR_PUBLIC_KEY=${sh(legacy.rekorKey)}`,
+            ...(legacy.ctlogKey ? [`SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${sh(legacy.ctlogKey)}`] : []),
+        ];
+        return (cmd) => `${vars.join(' \\\n  ')} \\\n  ${command(`cosign ${cmd}`, [ref, ...identityLines(ctx)]).replace(/\n/g, '\n  ')}`;
+    }
+    const root = ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : [];
+    return (cmd) => command(`cosign ${cmd}`, [ref, ...identityLines(ctx), ...root]);
+}
+// Predicate types as the verify action and the CLI take them.
+function requiredTypes(img) {
+    return img.artifacts.filter((a) => a.kind === 'provenance' || a.kind === 'sbom').map((a) => (a.kind === 'provenance' ? 'slsaprovenance1' : a.predicateType === CYCLONEDX ? 'cyclonedx' : (a.predicateType ?? '')));
+}
+const hasSignature = (img) => img.artifacts.some((a) => a.kind === 'signature' || a.kind === 'signatureReferrer');
+function verifyActionStep(img, ctx, action) {
+    const types = requiredTypes(img);
+    const input = (key, value) => {
+        const line = `    ${key}: ${yaml(value)}`;
+        // Folded (>-) puts a long plain value on its own line; YAML reads the same string.
+        return line.length > WIDTH && yaml(value) === value ? `    ${key}: >-\n      ${value}` : line;
+    };
+    return [
+        `- uses: ${yaml(action)}`,
+        '  with:',
+        input('images', `${img.name}@${img.digest}`),
+        ...(ctx.key
+            ? [input('key', KEY_FILE), ...(ctx.key.tlog ? [] : ["    insecure-ignore-tlog: 'true'"])]
+            : [input('certificate-identity', ctx.san), input('certificate-oidc-issuer', ctx.issuer)]),
+        ...(types.length ? [input('predicate-types', types.join(','))] : []),
+        ...(hasSignature(img) ? [] : ["    require-signature: 'false'"]),
+        ...(ctx.trustFiles ? [input('trusted-root', ctx.trustFiles.json)] : []),
+    ].flatMap((l) => l.split('\n'));
+}
+function cliCommand(img, ctx) {
+    const types = requiredTypes(img);
+    return command('npx sign-attest verify', [
+        sh(`${img.name}@${img.digest}`),
+        ...identityLines(ctx),
+        ...(types.length ? [types.map((t) => `--type ${sh(t)}`).join(' ')] : []),
+        ...(hasSignature(img) ? [] : ['--no-require-signature']),
+        ...(ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : []),
+    ]);
+}
+// With `attach: none`, each attestation bundle against the image digest.
+function bundleCommands(img, ctx) {
+    return img.artifacts
+        .filter((a) => (a.kind === 'sbom' || a.kind === 'provenance') && a.bundle)
+        .map((a) => command('npx sign-attest verify-bundle', [
+        `--bundle ${sh(a.bundle)}`,
+        ...identityLines(ctx),
+        ...(ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : []),
+        sh(img.digest),
+    ]));
+}
+// `sha256-<hex>.sig` → `.sig`: the digest part is the image's own.
+function tagSuffix(tag, digest) {
+    const base = digest.replace(':', '-');
+    return tag.startsWith(base) && tag.length > base.length ? tag.slice(base.length) : tag;
+}
+// Rekor v2 serves tiles, not entries by index, so its indexes are not linked.
+function rekorLink(rekorURL, logIndex) {
+    const url = rekorEntryURL(rekorURL, logIndex);
+    // Only web URLs become links; characters that end a markdown link or a table cell are percent-encoded.
+    if (!/^https?:\/\//i.test(url))
+        return String(logIndex);
+    return `[${logIndex}](${linkURL(url)})`;
+}
+// Characters that end a markdown link or a table cell, percent-encoded.
+function linkURL(url) {
+    return url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+}
+function duration(ms) {
+    const s = ms / 1000;
+    if (s < 10)
+        return `${s.toFixed(1)} s`;
+    if (s < 60)
+        return `${Math.round(s)} s`;
+    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+const n = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+// A code span that holds any text: a fence longer than any backtick run
+// inside, line breaks flattened, and pipes escaped inside a table cell
+// (GFM splits cells before it reads code spans).
+function codeSpan(s, inTable = false) {
+    let t = s.replace(/[\r\n]+/g, ' ');
+    if (inTable)
+        t = t.replace(/\|/g, '\\|');
+    const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(longest + 1);
+    const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
+    return `${fence}${pad}${t}${pad}${fence}`;
+}
+// Plain text in markdown or HTML: markup and markdown punctuation as entities.
+function html(s) {
+    return s.replace(/[&<>"'|`*_[\]\\~\r\n]/g, (c) => (c === '\r' || c === '\n' ? ' ' : `&#${c.charCodeAt(0)};`));
+}
+const summary_text = html;
+// A YAML scalar: plain when it cannot be misread, else double-quoted (JSON
+// strings are YAML double-quoted scalars).
+function yaml(s) {
+    return /^[A-Za-z0-9][\w@%+=:,./-]*$/.test(s) && !s.endsWith(':') ? s : JSON.stringify(s);
+}
+// Single-quotes a shell argument when it needs quoting.
+function sh(s) {
+    return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+;// CONCATENATED MODULE: ./lib/stages/outputs.js
+
+
+
+
+
+
+// The last stage: the per-image log lines, the step outputs, the step
+// summary and results.json, all rendered from the result rows.
+async function report(results, log, outDir, summary) {
+    for (const r of results)
+        for (const a of r.artifacts)
+            log.image(r.name, r.digest).info(artifactLine(a));
+    log.flush();
+    setOutputs(results);
+    if (summary)
+        await core/* summary */.z.addRaw(renderSummary(results, summary())).write();
+    await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, 'results.json'), resultsJSON(results) + '\n');
+}
+// The verify action from the same repository and ref as this one, when the
+// runner names them (it does not for a local `uses: ./`).
+function verifyActionRef() {
+    const repo = process.env['GITHUB_ACTION_REPOSITORY'];
+    const ref = process.env['GITHUB_ACTION_REF'];
+    return repo && ref ? `${repo}/verify@${ref}` : undefined;
+}
+// Single-value outputs describe the first image; `results` has them all.
+function setOutputs(results) {
+    const first = results[0];
+    if (!first)
+        return;
+    const find = (kind) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
+    const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
+    core/* setOutput */.uH('digest', first.digest);
+    core/* setOutput */.uH('signature-log-index', find('signature')?.logIndex ?? '');
+    core/* setOutput */.uH('sbom-log-index', find('sbom')?.logIndex ?? '');
+    core/* setOutput */.uH('provenance-log-index', find('provenance')?.logIndex ?? '');
+    core/* setOutput */.uH('signature-bundle', find('signature')?.bundle ?? '');
+    core/* setOutput */.uH('sbom-bundle', find('sbom')?.bundle ?? '');
+    core/* setOutput */.uH('provenance-bundle', find('provenance')?.bundle ?? '');
+    core/* setOutput */.uH('sbom-path', find('sbom')?.path ?? '');
+    core/* setOutput */.uH('sbom-spdx-log-index', spdx?.logIndex ?? '');
+    core/* setOutput */.uH('sbom-spdx-bundle', spdx?.bundle ?? '');
+    core/* setOutput */.uH('sbom-spdx-path', spdx?.path ?? '');
+    core/* setOutput */.uH('results', resultsJSON(results));
 }
 
 ;// CONCATENATED MODULE: ./lib/provenance.js
@@ -65058,35 +66207,6 @@ function workflowPath(workflowRef, repository) {
     return at >= 0 ? withoutRepo.slice(0, at) : withoutRepo;
 }
 
-;// CONCATENATED MODULE: ./lib/results.js
-// The `results` output: one object per image, artifacts keyed by kind.
-// With two SBOM formats, `sbom` is the CycloneDX one (what it always meant)
-// and `sbomSpdx` the SPDX one; an SPDX-only run has it under both keys.
-function resultsJSON(images) {
-    return JSON.stringify(images.map((img) => {
-        const primary = primarySbom(img.artifacts);
-        const entries = img.artifacts.flatMap((a) => {
-            const { kind, ...rest } = a;
-            if (kind !== 'sbom')
-                return [[kind, rest]];
-            return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
-        });
-        return {
-            image: `${img.name}@${img.digest}`,
-            name: img.name,
-            digest: img.digest,
-            ...(img.platform ? { platform: img.platform } : {}),
-            ...Object.fromEntries(entries),
-        };
-    }));
-}
-// The SBOM attestation the single `sbom-*` outputs and the `sbom` key
-// describe: CycloneDX when the run made one, else the only SBOM.
-function primarySbom(artifacts) {
-    const sboms = artifacts.filter((a) => a.kind === 'sbom');
-    return sboms.find((a) => a.format !== 'spdx') ?? sboms[0];
-}
-
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:url"
@@ -65113,22 +66233,6 @@ function packageVersion(from = (0,external_node_path_.dirname)((0,external_node_
     }
 }
 
-;// CONCATENATED MODULE: ./lib/cyclonedx-preload.js
-// Imported by sbom.ts before @cyclonedx/cyclonedx-library: the library finds
-// its JSON schemas at `${__dirname}/../res`, and ESM has no __dirname, so this
-// points it inside dist/ (scripts/postbuild-cyclonedx.sh copies the schemas to
-// dist/cyclonedx/res/schema). Unbundled, the library is a real CommonJS
-// module with its own __dirname and this is never read.
-// (Its JSON validator plugin requires `punycode`; the bundle is rewritten at
-// build time to load the userland package, not Node's deprecated built-in,
-// so no DEP0040 warning is printed and no process-wide flag is touched.)
-
-
-const g = globalThis;
-g.__dirname ??= (0,external_node_path_.join)((0,external_node_path_.dirname)((0,external_node_url_.fileURLToPath)(import.meta.url)), 'cyclonedx', 'lib');
-
-// EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
-var index_node = __nccwpck_require__(4567);
 ;// CONCATENATED MODULE: ./lib/catalogers/limits.js
 // Every bound the SBOM scanner puts on what an image may make it read, build
 // or hold. A layer is attacker-controlled input: a few hundred bytes of it
@@ -65421,19 +66525,17 @@ function purl(type, namespace, name, version, qualifiers = {}) {
     return new packageurl_js.PackageURL(type, namespace, name, version, Object.keys(q).length ? q : undefined, undefined).toString();
 }
 
-;// CONCATENATED MODULE: ./lib/catalogers/types.js
-// The cataloger contract: a cataloger names the files it needs (match), may
-// reduce a large file while it streams past (sink), and turns each file that
-// survives to the final filesystem into packages (parse). Catalogers know
-// nothing of CycloneDX; src/sbom.ts turns Pkg into components.
-// A bound was exceeded where carrying on would make the SBOM untrue (e.g. a
+;// CONCATENATED MODULE: ./lib/image/contract.js
+// What image/ offers whoever wants files out of an image (the SBOM
+// catalogers implement this; image/ imports nothing of theirs): name the
+// files you want (FileWant in filesystem.ts: match, and optionally a sink
+// that reduces a large file while it streams past), and receive each wanted
+// file that survives to the final filesystem with its content.
+// A bound was exceeded where carrying on would make the result untrue (e.g. a
 // component list cut short): the scan stops and nothing is signed.
 class ScanLimitError extends Error {
     name = 'ScanLimitError';
 }
-// How many components a cataloger's packages become (carriers are not).
-const componentCount = (packages) => packages.reduce((n, p) => n + (p.carrier ? 0 : 1), 0);
-const emptyResult = () => ({ packages: [], relationships: [] });
 
 ;// CONCATENATED MODULE: ./lib/catalogers/apk.js
 
@@ -66879,6 +67981,12 @@ const rust = {
 // packages: it carries licenses to dpkg's (see mergeCopyrightLicenses).
 const catalogers = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
 
+;// CONCATENATED MODULE: ./lib/catalogers/types.js
+
+// How many components a cataloger's packages become (carriers are not).
+const componentCount = (packages) => packages.reduce((n, p) => n + (p.carrier ? 0 : 1), 0);
+const emptyResult = () => ({ packages: [], relationships: [] });
+
 ;// CONCATENATED MODULE: ./lib/image/decompress.js
 
 
@@ -67973,13 +69081,14 @@ function readAhead(open, cap = READ_AHEAD_BYTES) {
 
 
 
-
-
-
-const distroWant = { name: 'distro', match: (path) => DISTRO_FILES.includes(path) };
 // Decimal megabytes, as the scan's progress lines (and the CLI's) print sizes.
 function mb(bytes) {
     return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+function layerLine(l, total, packagesSoFar) {
+    const seconds = (performance.now() - l.started) / 1000;
+    return (`layer ${l.index + 1}/${total} ${l.digest.slice(0, 19)} ${l.compression}: ${mb(l.compressedBytes)} → ${mb(l.bytes)}, ` +
+        `${l.entries} entries, ${seconds.toFixed(2)} s; ${packagesSoFar} packages so far`);
 }
 // A layer Go's archive/tar (containerd, moby) cannot read is one the runtime
 // would not unpack either: any SBOM of it would be untrue, so the run stops.
@@ -67988,11 +69097,73 @@ function layerRefused(digest, err) {
         return err;
     return new errors/* ActionError */.l('SBOM', `layer ${digest} is not a tar archive container runtimes can unpack (${err.message}); nothing was signed: rebuild the image with a standard tar writer and push it again`, { cause: err });
 }
+// Applies every layer in order to a layered filesystem that keeps what
+// `wants` match; `warn` hears what was skipped, in scan order; `onLayer` runs
+// after each layer (whatever it throws stops the walk, streams closed).
+async function walkLayers(layers, wants, warn, onLayer) {
+    let currentLayer;
+    const scan = { inflatedBytes: 0, warn: (path, message) => warn({ path, layer: currentLayer, message }) };
+    const fs = new LayeredFs(wants, scan);
+    let total = 0;
+    // Layers still apply strictly in order (whiteouts); only the next one's
+    // transfer runs ahead, one layer and ~2 MiB plus the source's own buffer at most (prefetch.ts).
+    const first = layers[0];
+    let ahead = first ? readAhead(() => first.open()) : undefined;
+    let current;
+    try {
+        for (const [i, layer] of layers.entries()) {
+            const started = performance.now();
+            currentLayer = layer.digest;
+            current = ahead;
+            ahead = undefined;
+            if (!current)
+                throw new Error(`walkLayers: layer ${i} was not opened`);
+            const raw = await current.stream();
+            const next = layers[i + 1];
+            if (next)
+                ahead = readAhead(() => next.open());
+            const source = await decompressLayer(raw, layer.digest);
+            let bytes = 0;
+            const counted = (async function* () {
+                for await (const chunk of source.chunks) {
+                    bytes += chunk.length;
+                    yield chunk;
+                }
+            })();
+            let walked;
+            try {
+                walked = await fs.applyLayer(i, layer.digest, counted);
+            }
+            catch (err) {
+                // A limit hit mid-layer leaves the rest of the blob unread: close it, or
+                // its open connection keeps the process alive after the error.
+                current.close();
+                throw layerRefused(layer.digest, err);
+            }
+            total += bytes;
+            await onLayer({ index: i, digest: layer.digest, added: walked.added, compression: source.compression, compressedBytes: source.compressedBytes(), bytes, entries: walked.entries, started }, fs);
+            current = undefined;
+        }
+    }
+    catch (err) {
+        // Whatever stopped the scan, no stream stays open: the current layer's
+        // and the one read ahead (an open connection keeps the process alive).
+        current?.close();
+        ahead?.close();
+        throw err;
+    }
+    return { fs, uncompressedBytes: total };
+}
+
+;// CONCATENATED MODULE: ./lib/sbom/catalog.js
+
+
+
+
+const distroWant = { name: 'distro', match: (path) => DISTRO_FILES.includes(path) };
 async function scanImage(layers, catalogers, log = () => { }) {
     const warnings = [];
     let currentLayer;
-    const scan = { inflatedBytes: 0, warn: (path, message) => warnings.push({ path, layer: currentLayer, message }) };
-    const fs = new LayeredFs([distroWant, ...catalogers], scan);
     const parsed = new Map();
     // Packages of every parsed file still held; a later layer may remove files,
     // so the component limit is checked at the end, but what is held meanwhile
@@ -68003,10 +69174,6 @@ async function scanImage(layers, catalogers, log = () => { }) {
         if (held > MAX_HELD_PACKAGES) {
             throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
         }
-    };
-    const currentDistro = () => {
-        const text = (path) => fs.read(path, distroWant)?.toString('utf8');
-        return identifyDistro(text('/etc/os-release') ?? text('/usr/lib/os-release'), text('/etc/debian_version'));
     };
     const parse = async (capture, distro) => {
         const key = JSON.stringify(distro ?? null);
@@ -68042,72 +69209,29 @@ async function scanImage(layers, catalogers, log = () => { }) {
             hold(previous, next);
         }
     };
-    const liveResults = () => [...fs.live()].flatMap((c) => [...(parsed.get(c)?.values() ?? [])].map((p) => p.result));
-    let total = 0;
-    // Layers still apply strictly in order (whiteouts); only the next one's
-    // transfer runs ahead, one layer and ~2 MiB plus the source's own buffer at most (prefetch.ts).
-    const first = layers[0];
-    let ahead = first ? readAhead(() => first.open()) : undefined;
-    let current;
-    try {
-        for (const [i, layer] of layers.entries()) {
-            const started = performance.now();
-            currentLayer = layer.digest;
-            current = ahead;
-            ahead = undefined;
-            if (!current)
-                throw new Error(`scanImage: layer ${i} was not opened`);
-            const raw = await current.stream();
-            const next = layers[i + 1];
-            if (next)
-                ahead = readAhead(() => next.open());
-            const source = await decompressLayer(raw, layer.digest);
-            let bytes = 0;
-            const counted = (async function* () {
-                for await (const chunk of source.chunks) {
-                    bytes += chunk.length;
-                    yield chunk;
-                }
-            })();
-            let walked;
-            try {
-                walked = await fs.applyLayer(i, layer.digest, counted);
-            }
-            catch (err) {
-                // A limit hit mid-layer leaves the rest of the blob unread: close it, or
-                // its open connection keeps the process alive after the error.
-                current.close();
-                throw layerRefused(layer.digest, err);
-            }
-            const { entries, added } = walked;
-            const distro = currentDistro();
-            for (const capture of added)
-                await parse(capture, distro);
-            const live = new Set(fs.live());
-            for (const [capture, byCataloger] of parsed) {
-                if (live.has(capture))
-                    continue;
-                for (const p of byCataloger.values())
-                    held -= componentCount(p.result.packages);
-                parsed.delete(capture);
-            }
-            const count = liveResults().reduce((n, r) => n + componentCount(r.packages), 0);
-            total += bytes;
-            const seconds = (performance.now() - started) / 1000;
-            log(`layer ${i + 1}/${layers.length} ${layer.digest.slice(0, 19)} ${source.compression}: ${mb(source.compressedBytes())} → ${mb(bytes)}, ` +
-                `${entries} entries, ${seconds.toFixed(2)} s; ${count} packages so far`);
-            current = undefined;
+    const currentDistro = (fs) => {
+        const text = (path) => fs.read(path, distroWant)?.toString('utf8');
+        return identifyDistro(text('/etc/os-release') ?? text('/usr/lib/os-release'), text('/etc/debian_version'));
+    };
+    const liveResults = (fs) => [...fs.live()].flatMap((c) => [...(parsed.get(c)?.values() ?? [])].map((p) => p.result));
+    const { fs, uncompressedBytes } = await walkLayers(layers, [distroWant, ...catalogers], (p) => warnings.push(p), async (layer, fs) => {
+        currentLayer = layer.digest;
+        const distro = currentDistro(fs);
+        for (const capture of layer.added)
+            await parse(capture, distro);
+        const live = new Set(fs.live());
+        for (const [capture, byCataloger] of parsed) {
+            if (live.has(capture))
+                continue;
+            for (const p of byCataloger.values())
+                held -= componentCount(p.result.packages);
+            parsed.delete(capture);
         }
-    }
-    catch (err) {
-        // Whatever stopped the scan, no stream stays open: the current layer's
-        // and the one read ahead (an open connection keeps the process alive).
-        current?.close();
-        ahead?.close();
-        throw err;
-    }
+        const count = liveResults(fs).reduce((n, r) => n + componentCount(r.packages), 0);
+        log(layerLine(layer, layers.length, count));
+    });
     currentLayer = undefined;
-    const distro = currentDistro();
+    const distro = currentDistro(fs);
     for (const capture of fs.live())
         await parse(capture, distro);
     // A file still present that broke a limit, or too many components in all:
@@ -68118,7 +69242,7 @@ async function scanImage(layers, catalogers, log = () => { }) {
                 throw new ScanLimitError(`${capture.path} (layer ${capture.layer}) lists ${p.overLimit}`);
         }
     }
-    const results = liveResults();
+    const results = liveResults(fs);
     const found = results.reduce((n, r) => n + componentCount(r.packages), 0);
     if (found > MAX_COMPONENTS)
         throw new ScanLimitError(`the image holds ${found} packages, more than the SBOM component limit of ${MAX_COMPONENTS}`);
@@ -68129,9 +69253,11 @@ async function scanImage(layers, catalogers, log = () => { }) {
             continue;
         relationships.push(...cataloger.relate(packages.filter((p) => p.foundBy === cataloger.name)));
     }
-    return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings], uncompressedBytes: total };
+    return { distro, packages, relationships, warnings: [...fs.warnings, ...warnings], uncompressedBytes };
 }
 
+// EXTERNAL MODULE: ./node_modules/@cyclonedx/cyclonedx-library/dist.node/index.node.js
+var index_node = __nccwpck_require__(4567);
 ;// CONCATENATED MODULE: ./lib/sbom/cpe.js
 // CPE 2.3 candidates for a package, generated from its own name, version
 // and group the way vulnerability scanners expect to find them (the same
@@ -68397,41 +69523,27 @@ function buildSpdxIndexDocument(index, platforms, tool, created = new Date()) {
     return { document, json: JSON.stringify(document), packageCount: out.length - 1 };
 }
 
-;// CONCATENATED MODULE: ./lib/sbom.js
-// The only module that knows CycloneDX. generateImageSboms streams an image
-// through the catalogers once and writes each requested format from that one
-// package list: buildSbomDocument (pure) makes CycloneDX 1.6, sbom/spdx.ts
-// SPDX 2.3; loadSbomFile accepts a user's own SBOM.
- // must run before the library loads (ncc ESM bundle)
-
-
-
-
-
-
-
-
-
-
-
-
-const CDX_PREDICATE = 'https://cyclonedx.org/bom';
-const TOOL = 'sign-attest-action';
-const DEFAULT_TOOL = { name: TOOL, version: 'unknown' };
-// Runtime validation is for small images only: it is O(n²) in components
-// (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
-// validator adds ~35 MB to the peak memory of a large scan (measured on a
-// 1 GB image: 210 MB with it, 177 MB without). Tests validate every document.
-const AUTO_VALIDATE_MAX_COMPONENTS = 2000;
-const AUTO_VALIDATE_MAX_BYTES = 256e6;
-// The signed document says what it did not read, so that it is not silently
-// incomplete: one metadata property per skipped file (the first ones), and a
-// count. Policies can refuse SBOMs that carry sign-attest:scan:incomplete.
-const MAX_PROBLEM_PROPERTIES = 100;
+;// CONCATENATED MODULE: ./lib/sbom/types.js
 function problemLine(p) {
     const where = p.path ? `${p.path}${p.layer ? ` (layer ${p.layer})` : ''}: ` : p.layer ? `layer ${p.layer}: ` : '';
     return `${where}${p.message}`;
 }
+
+;// CONCATENATED MODULE: ./lib/sbom/cyclonedx.js
+// The only module that knows CycloneDX: pure builders from the scanned
+// package list (and from an index's platform list) to a CycloneDX 1.6
+// document, and the schema check.
+
+
+
+
+
+
+const TOOL = 'sign-attest-action';
+// The signed document says what it did not read, so that it is not silently
+// incomplete: one metadata property per skipped file (the first ones), and a
+// count. Policies can refuse SBOMs that carry sign-attest:scan:incomplete.
+const MAX_PROBLEM_PROPERTIES = 100;
 // CycloneDX allows one license *expression* per component and the library
 // silently drops all but the first, so several declared licenses are merged
 // here: all SPDX-valid → one AND expression; otherwise each becomes an id or a
@@ -68538,7 +69650,7 @@ function buildSbomDocument(content) {
 // The SBOM attested on a multi-platform index: the index as the subject and
 // one container component per platform image it lists. Each platform's
 // packages are in that platform's own SBOM, attested on its own digest.
-function generateIndexSbom(index, platforms) {
+function buildCycloneDxIndexDocument(index, platforms) {
     const bom = new index_node.Models.Bom({ serialNumber: serialNumber(index, []) });
     bom.metadata.timestamp = new Date();
     bom.metadata.tools.components.add(new index_node.Models.Component(index_node.Enums.ComponentType.Application, TOOL));
@@ -68561,20 +69673,42 @@ function generateIndexSbom(index, platforms) {
     }
     const serializer = new index_node.Serialize.JsonSerializer(new index_node.Serialize.JSON.Normalize.Factory(index_node.Spec.Spec1dot6));
     const json = serializer.serialize(bom, { sortLists: true });
-    return { document: JSON.parse(json), json, componentCount: bom.components.size, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems: [] };
-}
-// The index document in each requested format.
-function generateIndexSboms(index, platforms, formats, tool = DEFAULT_TOOL) {
-    return formats.map((format) => {
-        if (format === 'cyclonedx')
-            return generateIndexSbom(index, platforms);
-        const spdx = buildSpdxIndexDocument(index, platforms, tool);
-        return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems: [] };
-    });
+    return { document: JSON.parse(json), json, componentCount: bom.components.size };
 }
 async function validateCycloneDx(json) {
     const errors = await new index_node.Validation.JsonStrictValidator(index_node.Spec.Version.v1dot6).validate(json);
     return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);
+}
+
+;// CONCATENATED MODULE: ./lib/sbom/generate.js
+// The generator: one streaming scan of an image through the catalogers, then
+// one document per requested format from that one package list.
+
+
+
+
+
+
+
+
+
+const DEFAULT_TOOL = { name: TOOL, version: 'unknown' };
+// Runtime validation is for small images only: it is O(n²) in components
+// (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
+// validator adds ~35 MB to the peak memory of a large scan (measured on a
+// 1 GB image: 210 MB with it, 177 MB without). Tests validate every document.
+const AUTO_VALIDATE_MAX_COMPONENTS = 2000;
+const AUTO_VALIDATE_MAX_BYTES = 256e6;
+// The SBOM attested on a multi-platform index, in each requested format: the
+// index as the subject and one container component per platform image it
+// lists. Each platform's packages are in that platform's own SBOM.
+function generateIndexSboms(index, platforms, formats, tool = DEFAULT_TOOL) {
+    return formats.map((format) => {
+        if (format === 'cyclonedx')
+            return { ...buildCycloneDxIndexDocument(index, platforms), format, predicateType: predicates/* PREDICATE_TYPES */.Cs.cyclonedx, problems: [] };
+        const spdx = buildSpdxIndexDocument(index, platforms, tool);
+        return { document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: predicates/* PREDICATE_TYPES */.Cs.spdx, problems: [] };
+    });
 }
 async function generateImageSbom(input) {
     return (await generateImageSboms(input, ['cyclonedx']))[0];
@@ -68622,7 +69756,7 @@ async function renderSboms({ content, uncompressedBytes }, formats, opts = {}) {
         if (format === 'spdx') {
             const spdx = buildSpdxDocument(content, opts.tool ?? DEFAULT_TOOL);
             log(`SBOM (SPDX 2.3): ${spdx.packageCount} packages, ${(spdx.json.length / 1e6).toFixed(2)} MB`);
-            results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: SPDX_PREDICATE, problems });
+            results.push({ document: spdx.document, json: spdx.json, componentCount: spdx.packageCount, format, predicateType: predicates/* PREDICATE_TYPES */.Cs.spdx, problems });
             continue;
         }
         const built = buildSbomDocument(content);
@@ -68635,10 +69769,16 @@ async function renderSboms({ content, uncompressedBytes }, formats, opts = {}) {
             }
         }
         log(`SBOM: ${built.componentCount} components, ${content.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);
-        results.push({ ...built, format: 'cyclonedx', predicateType: CDX_PREDICATE, problems });
+        results.push({ ...built, format: 'cyclonedx', predicateType: predicates/* PREDICATE_TYPES */.Cs.cyclonedx, problems });
     }
     return results;
 }
+
+;// CONCATENATED MODULE: ./lib/sbom/load.js
+
+
+
+// A user's own SBOM file (sbom: <path>): CycloneDX or SPDX JSON, read once.
 async function loadSbomFile(path) {
     const fix = 'pass a CycloneDX JSON (bomFormat "CycloneDX") or SPDX JSON (spdxVersion "SPDX-2.x") document, or set sbom: generate to catalog the image instead';
     let json;
@@ -68661,15 +69801,17 @@ async function loadSbomFile(path) {
     const document = parsed;
     const count = (v) => (Array.isArray(v) ? v.length : 0);
     if (document.bomFormat === 'CycloneDX' && typeof document.specVersion === 'string') {
-        return { document, json, predicateType: CDX_PREDICATE, format: 'cyclonedx', componentCount: count(document.components) };
+        return { document, json, predicateType: predicates/* PREDICATE_TYPES */.Cs.cyclonedx, format: 'cyclonedx', componentCount: count(document.components) };
     }
     if (typeof document.spdxVersion === 'string' && document.spdxVersion.startsWith('SPDX-')) {
-        return { document, json, predicateType: SPDX_PREDICATE, format: 'spdx', componentCount: count(document.packages) };
+        return { document, json, predicateType: predicates/* PREDICATE_TYPES */.Cs.spdx, format: 'spdx', componentCount: count(document.packages) };
     }
     throw new errors/* ActionError */.l('SBOM', `sbom file ${path} is neither CycloneDX nor SPDX JSON; ${fix}`);
 }
 
-;// CONCATENATED MODULE: ./lib/sbom-step.js
+;// CONCATENATED MODULE: ./lib/sbom/step.js
+
+
 
 
 
@@ -68680,7 +69822,7 @@ async function loadSbomFile(path) {
 // requested format generated per image (one scan), or the user's file (read once). A supplied SBOM describes what
 // the user named, so it is attested only on the images named in `images`,
 // never on the platform images derived from a named index.
-async function sbomPredicates(targets, mode, outDir, log, formats = ['cyclonedx']) {
+async function sbomPredicates(targets, registries, mode, outDir, log, formats = ['cyclonedx']) {
     if (mode.kind === 'none')
         return targets.map(() => []);
     if (mode.kind === 'file') {
@@ -68688,14 +69830,14 @@ async function sbomPredicates(targets, mode, outDir, log, formats = ['cyclonedx'
         const predicate = { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
         return targets.map((t) => {
             if (isDerived(t)) {
-                log.image(t.name, t.manifest.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
+                log.image(t.name, t.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
                 return [];
             }
-            log.image(t.name, t.manifest.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
+            log.image(t.name, t.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
             return [predicate];
         });
     }
-    const generated = await Promise.all(targets.map((t) => generatedSboms(t, outDir, log, formats)));
+    const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry)), outDir, log, formats)));
     annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
     return generated.map((g) => g.predicates);
 }
@@ -68721,20 +69863,23 @@ const isDerived = (t) => t.platform !== undefined;
 // once. An index gets documents listing its platform images; each platform
 // image gets its own full SBOM.
 const FILE_NAMES = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
-async function generatedSboms(target, outDir, runLog, formats) {
-    const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
-    const log = runLog.image(target.name, target.manifest.digest);
+// The descriptor's size bounds each layer read (a longer blob is wrong content).
+function layerReader(target, client) {
+    return (digest) => client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size);
+}
+async function generatedSboms(target, openBlob, outDir, runLog, formats) {
+    const where = `${target.name}@${target.digest}${target.platform ? ` (${target.platform})` : ''}`;
+    const log = runLog.image(target.name, target.digest);
     const platforms = isIndex(target) ? platformsOf(target) : [];
     const tool = { name: 'sign-attest-action', version: packageVersion() };
     const sboms = isIndex(target)
-        ? generateIndexSboms({ name: target.name, digest: target.manifest.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })), formats, tool)
+        ? generateIndexSboms({ name: target.name, digest: target.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })), formats, tool)
         : await generateImageSboms({
             name: target.name,
-            digest: target.manifest.digest,
+            digest: target.digest,
             platform: target.platform,
             layers: target.manifest.manifest.layers ?? [],
-            // The descriptor's size bounds each layer read (a longer blob is wrong content).
-            openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
+            openBlob,
             log: (line) => log.info(line),
             validate: 'auto',
             tool,
@@ -68752,569 +69897,162 @@ async function generatedSboms(target, outDir, runLog, formats) {
     return { predicates, problems: sboms[0]?.problems ?? [], where };
 }
 
-;// CONCATENATED MODULE: ./lib/sigstore/fulcio.js
+;// CONCATENATED MODULE: ./lib/workflow-claims.js
 
-
-// Fulcio v2 `signingCert`: one request per run, proving possession of the
-// ephemeral key by signing the token's `sub` claim.
-async function requestCertificate(http, fulcioURL, req) {
-    const url = `${fulcioURL.replace(/\/+$/, '')}/api/v2/signingCert`;
-    const res = await http.request(url, {
-        method: 'POST',
-        service: 'fulcio',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({
-            credentials: { oidcIdentityToken: req.token },
-            publicKeyRequest: {
-                publicKey: { algorithm: 'ECDSA', content: req.publicKeyPEM },
-                proofOfPossession: req.proofOfPossession.toString('base64'),
-            },
-        }),
-    });
-    if (!res.ok) {
-        const detail = await errorText(res);
-        const fix = res.status === 401 || res.status === 403
-            ? 'the OIDC token was rejected: check oidc-audience (Fulcio expects "sigstore") and that fulcio-url trusts your token issuer'
-            : 'check fulcio-url';
-        throw new errors/* ActionError */.l('FULCIO', `Fulcio at ${new URL(url).origin} refused the certificate request (HTTP ${res.status}${detail ? `: ${detail}` : ''}); ${fix}`);
-    }
-    const body = (await res.json());
-    const chain = (body.signedCertificateEmbeddedSct ?? body.signedCertificateDetachedSct)?.chain?.certificates;
-    if (!chain?.length)
-        throw new errors/* ActionError */.l('FULCIO', `Fulcio at ${new URL(url).origin} returned no certificate chain; check fulcio-url`);
-    return chain;
-}
-
-;// CONCATENATED MODULE: ./lib/sigstore/rekor.js
-
-
-// Uploads an entry. A 409 means the same entry is already logged (a retried
-// request whose first response was lost, or an identical earlier run): the
-// existing entry is fetched and reused.
-async function createEntry(http, rekorURL, entry) {
-    const base = rekorURL.replace(/\/+$/, '');
-    const body = JSON.stringify(entry);
-    const res = await http.request(`${base}/api/v1/log/entries`, {
-        method: 'POST',
-        service: 'rekor',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body,
-    });
-    if (res.status === 413)
-        throw tooLarge(base, entry.kind, Buffer.byteLength(body), await errorText(res));
-    if (res.status === 409) {
-        const location = res.headers.get('location');
-        await res.body?.cancel().catch(() => undefined);
-        if (!location)
-            throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} reported a duplicate entry without its location; check rekor-url`);
-        return getEntry(http, new URL(location, base).toString(), base);
-    }
-    if (res.status !== 201 && res.status !== 200) {
-        const detail = await errorText(res);
-        throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} rejected the ${entry.kind} entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url`);
-    }
-    return firstEntry(await res.json(), base);
-}
-// A body over the log's size limit fails the same way on every attempt: one
-// error with the size, the limit when the log states it, and the ways out.
-// rekor-server answers "Request Entity Too Large. Limit set to N".
-function tooLarge(base, kind, size, detail) {
-    const limit = /limit set to (\d+)/i.exec(detail)?.[1];
-    const what = kind === 'dsse' ? 'an attestation' : 'a signature';
-    return new errors/* ActionError */.l('REKOR', `Rekor at ${base} refused the ${size}-byte ${kind} entry of ${what} as too large (HTTP 413, ` +
-        `${limit ? `limit ${limit} bytes` : 'over its request size limit'}); nothing was attached. ` +
-        'An SBOM this large does not fit this Rekor v1 log: log to a Rekor v2 instance, set `sbom: false`, ' +
-        'or pass a smaller SBOM with `sbom: <path>`');
-}
-async function getEntryByIndex(http, rekorURL, logIndex) {
-    const base = rekorURL.replace(/\/+$/, '');
-    return getEntry(http, `${base}/api/v1/log/entries?logIndex=${logIndex}`, base);
-}
-async function getEntry(http, url, base) {
-    const res = await http.request(url, { service: 'rekor', headers: { accept: 'application/json' } });
-    if (!res.ok) {
-        const detail = await errorText(res);
-        throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} could not return entry ${new URL(url).pathname} (HTTP ${res.status}${detail ? `: ${detail}` : ''})`);
-    }
-    return firstEntry(await res.json(), base);
-}
-function firstEntry(json, base) {
-    const [uuid, entry] = Object.entries((json ?? {}))[0] ?? [];
-    if (!uuid || !entry || typeof entry.body !== 'string') {
-        throw new errors/* ActionError */.l('REKOR', `Rekor at ${base} returned a malformed entry; check that rekor-url points at a Rekor v1 API`);
-    }
-    return { ...entry, uuid };
-}
-
-;// CONCATENATED MODULE: ./lib/sigstore/rekor-v2.js
-
-
-
-const hex = (b64) => Buffer.from(b64 ?? '', 'base64').toString('hex');
-async function createEntryV2(http, rekorURL, req) {
-    const base = rekorURL.replace(/\/+$/, '');
-    const body = JSON.stringify({
-        hashedRekordRequestV002: {
-            digest: req.digest.toString('base64'),
-            signature: {
-                content: req.signature.toString('base64'),
-                verifier: { x509Certificate: { rawBytes: req.certificate.toString('base64') }, keyDetails: 'PKIX_ECDSA_P256_SHA_256' },
-            },
-        },
-    });
-    const res = await http.request(`${base}/api/v2/log/entries`, {
-        method: 'POST',
-        service: 'rekor',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body,
-    });
-    if (!res.ok) {
-        const detail = await errorText(res);
-        throw new errors/* ActionError */.l('REKOR', `Rekor v2 at ${base} rejected the hashedrekord entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url and rekor-version`);
-    }
-    const e = (await res.json());
-    const proof = e.inclusionProof;
-    if (!e.canonicalizedBody || !proof?.checkpoint?.envelope || !proof.rootHash || !e.logId?.keyId) {
-        throw new errors/* ActionError */.l('REKOR', `Rekor v2 at ${base} answered without an inclusion proof and checkpoint; check that rekor-url points at a Rekor v2 log`);
-    }
-    const canonical = Buffer.from(e.canonicalizedBody, 'base64');
-    return {
-        // RFC 6962 leaf hash, which is what a v1 entry UUID is as well.
-        uuid: (0,external_node_crypto_.createHash)('sha256').update(Buffer.concat([Buffer.from([0]), canonical])).digest('hex'),
-        body: e.canonicalizedBody,
-        integratedTime: Number(e.integratedTime ?? 0),
-        logID: hex(e.logId.keyId),
-        logIndex: Number(e.logIndex ?? 0),
-        verification: {
-            inclusionProof: {
-                logIndex: Number(proof.logIndex ?? 0),
-                rootHash: hex(proof.rootHash),
-                treeSize: Number(proof.treeSize ?? 0),
-                hashes: (proof.hashes ?? []).map(hex),
-                checkpoint: proof.checkpoint.envelope,
-            },
-        },
-    };
-}
-
-;// CONCATENATED MODULE: ./lib/sigstore/tsa.js
-
-
-
-// RFC 3161 timestamp over a signature, from a sigstore timestamp-authority.
-// tsa-url may be the service root or the full endpoint, as in signing configs.
-async function requestTimestamp(http, tsaURL, signature) {
-    const url = new URL(tsaURL).pathname.replace(/\/+$/, '') === '' ? `${tsaURL.replace(/\/+$/, '')}/api/v1/timestamp` : tsaURL;
-    const res = await http.request(url, {
-        method: 'POST',
-        service: 'tsa',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-            artifactHash: (0,external_node_crypto_.createHash)('sha256').update(signature).digest('base64'),
-            hashAlgorithm: 'sha256',
-        }),
-    });
-    if (!res.ok) {
-        const detail = await errorText(res);
-        throw new errors/* ActionError */.l('TSA', `The timestamp authority at ${new URL(url).origin} refused the request (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check tsa-url`);
-    }
-    return Buffer.from(await res.arrayBuffer());
-}
-
-;// CONCATENATED MODULE: ./lib/sign.js
-
-
-
-
-
-
-
-
-
-
-const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-// One ephemeral P-256 key and one Fulcio certificate for the whole run,
-// reused by every signature and attestation in it.
-class RunSigner {
-    http;
-    endpoints;
-    key;
-    certificatePEM;
-    chainPEM;
-    san;
-    issuer;
-    constructor(http, endpoints, key, certificatePEM, chainPEM, san, issuer) {
-        this.http = http;
-        this.endpoints = endpoints;
-        this.key = key;
-        this.certificatePEM = certificatePEM;
-        this.chainPEM = chainPEM;
-        this.san = san;
-        this.issuer = issuer;
-    }
-    static async create(http, endpoints, identity) {
-        const { privateKey, publicKey } = (0,external_node_crypto_.generateKeyPairSync)('ec', { namedCurve: 'P-256' });
-        const subject = challengeClaim(identity);
-        const chain = await requestCertificate(http, endpoints.fulcioURL, {
-            token: identity.token,
-            publicKeyPEM: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-            proofOfPossession: (0,external_node_crypto_.sign)('sha256', Buffer.from(subject), privateKey),
-        });
-        const [leaf, ...rest] = chain.map((c) => c.trim() + '\n');
-        if (!leaf)
-            throw new errors/* ActionError */.l('FULCIO', 'Fulcio returned an empty certificate chain; check fulcio-url');
-        const san = core_dist.X509Certificate.parse(leaf).subjectAltName ?? '';
-        return new RunSigner(http, endpoints, privateKey, leaf, rest.join(''), san, identity.issuer);
-    }
-    // Signs raw bytes (cosign simple-signing payloads) and logs a hashedrekord entry.
-    async signMessage(payload) {
-        const digest = (0,external_node_crypto_.createHash)('sha256').update(payload).digest();
-        const signature = (0,external_node_crypto_.sign)('sha256', payload, this.key);
-        const bundle = (0,dist/* toMessageSignatureBundle */.hj)({ digest, signature, certificate: this.certificateDER(), certificateChain: false });
-        const entry = await this.log({
-            apiVersion: '0.0.1',
-            kind: 'hashedrekord',
-            spec: {
-                signature: { content: signature.toString('base64'), publicKey: { content: this.certificateB64() } },
-                data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
-            },
-        }, () => digest, signature);
-        return this.finish('hashedrekord', bundle, entry, signature);
-    }
-    // Signs an in-toto statement as a DSSE envelope and logs a dsse entry.
-    async signStatement(statement, payloadType = IN_TOTO_PAYLOAD_TYPE) {
-        const pae = core_dist.dsse.preAuthEncoding(payloadType, statement);
-        const signature = (0,external_node_crypto_.sign)('sha256', pae, this.key);
-        const bundle = (0,dist/* toDSSEBundle */.PR)({ artifact: statement, artifactType: payloadType, signature, certificate: this.certificateDER(), certificateChain: false });
-        const envelopeJSON = JSON.stringify((0,dist/* envelopeToJSON */.Qe)(bundle.content.dsseEnvelope));
-        const entry = await this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.certificateB64()] } } }, () => (0,external_node_crypto_.createHash)('sha256').update(pae).digest(), signature);
-        const signed = await this.finish('dsse', bundle, entry, signature);
-        const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
-        return { ...signed, envelopeJSON, envelopeTimestamp };
-    }
-    // Rekor v1 takes the entry as proposed; v2 a hashedrekord over the digest of
-    // the signed bytes (for DSSE, the pre-authentication encoding), computed
-    // only then: a v1 run does not hash a large envelope for nothing.
-    log(entry, digest, signature) {
-        if (this.endpoints.rekorVersion === 2) {
-            return createEntryV2(this.http, this.endpoints.rekorURL, { digest: digest(), signature, certificate: this.certificateDER() });
-        }
-        return createEntry(this.http, this.endpoints.rekorURL, entry);
-    }
-    async finish(kind, bundle, entry, signature) {
-        bundle.verificationMaterial.tlogEntries = [toTlogEntry(entry)];
-        let timestamp;
-        if (this.endpoints.tsaURL) {
-            timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
-            bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
-        }
-        return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
-    }
-    certificateDER() {
-        return core_dist.pem.toDER(this.certificatePEM);
-    }
-    certificateB64() {
-        return Buffer.from(this.certificatePEM).toString('base64');
-    }
-}
-// Fulcio's proof of possession is a signature over the token's challenge
-// claim: `sub` for CI issuers, the email for interactive email identities.
-function challengeClaim(identity) {
-    const email = claimString(identity.claims, 'email');
-    if (email && /accounts\.google\.com|oauth2\.sigstore\.dev/.test(identity.issuer))
-        return email;
-    const sub = claimString(identity.claims, 'sub');
-    if (!sub)
-        throw new errors/* ActionError */.l('IDENTITY', 'The OIDC token has no "sub" claim, which Fulcio requires; pass a token from a supported issuer');
-    return sub;
-}
-
-;// CONCATENATED MODULE: ./lib/summary.js
-
-// Pure: results in, step-summary markdown out. A verdict line, then per image
-// a table of what was logged and where it was attached, and its verify
-// commands folded in a <details> block. Every value that came from a user or
-// a registry lands in a code span, a shell-quoted argument or escaped text;
-// the only raw HTML is <details>/<summary>.
-const CYCLONEDX = 'https://cyclonedx.org/bom';
-const VERIFY_ACTION_PLACEHOLDER = 'OWNER/sign-attest-action/verify@v1';
-const LABELS = {
-    signature: 'Signature (cosign)',
-    signatureReferrer: 'Signature (bundle)',
-    sbom: 'SBOM',
-    provenance: 'SLSA provenance',
+// Key signing needs no OIDC token, so a job without `id-token: write` has no
+// claims for the provenance. The runner's default environment names the
+// same facts; they become the claims buildProvenance reads. Unlike a token,
+// nothing vouches for them but the signing key: an earlier step of the job
+// could change them, which is why the token's claims are used whenever the
+// job can get a token.
+//
+// claim ← variable. GitHub has no variable for job_workflow_ref (the called
+// workflow of a reusable one), so the calling workflow's ref stands in.
+const CLAIM_VARIABLES = {
+    ref: 'GITHUB_REF',
+    sha: 'GITHUB_SHA',
+    repository: 'GITHUB_REPOSITORY',
+    repository_owner: 'GITHUB_REPOSITORY_OWNER',
+    event_name: 'GITHUB_EVENT_NAME',
+    workflow_ref: 'GITHUB_WORKFLOW_REF',
+    job_workflow_ref: 'GITHUB_WORKFLOW_REF',
+    repository_id: 'GITHUB_REPOSITORY_ID',
+    repository_owner_id: 'GITHUB_REPOSITORY_OWNER_ID',
+    runner_environment: 'RUNNER_ENVIRONMENT',
+    run_id: 'GITHUB_RUN_ID',
+    run_attempt: 'GITHUB_RUN_ATTEMPT',
 };
-function renderSummary(images, ctx) {
-    const out = verdict(images, ctx);
-    if (ctx.note)
-        out.push(`> ${html(ctx.note)}`, '');
-    const explained = new Set();
-    for (const img of images)
-        out.push(...imageSection(img, ctx, explained));
-    return out.join('\n') + '\n';
-}
-// The page at a glance: what happened, who signed, that it all verified.
-function verdict(images, ctx) {
-    const kinds = new Set(images.flatMap((i) => i.artifacts.map((a) => a.kind)));
-    const signed = kinds.has('signature') || kinds.has('signatureReferrer');
-    const attested = kinds.has('sbom') || kinds.has('provenance');
-    const what = signed && attested ? 'Signed and attested' : signed ? 'Signed' : 'Attested';
-    const platforms = images.filter((i) => i.platform).length;
-    const indexes = images.filter((i) => i.platforms).length;
-    const count = platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
-    const time = ctx.elapsedMs === undefined ? '' : ` in ${duration(ctx.elapsedMs)}`;
-    const entries = images.reduce((sum, i) => sum + i.artifacts.length, 0);
-    const root = ctx.trustFiles ? 'the custom trusted root' : 'the Sigstore public-good trusted root';
-    const attached = ctx.attach === 'none' ? ' Nothing was attached to the registry (`attach: none`): the bundle files are listed in the `results` output.' : '';
-    return [
-        `## ✅ ${what} ${count}${time}`,
-        '',
-        `Signed by ${codeSpan(ctx.san)} (issuer ${codeSpan(ctx.issuer)}). All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`,
-        '',
+// Not optional for provenance: everything but repository_owner.
+const OPTIONAL = new Set(['repository_owner']);
+// The issuer GitHub's tokens carry; recorded nowhere in the provenance.
+const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
+function claimsFromEnvironment(env = process.env) {
+    const missing = [
+        ...new Set(Object.entries(CLAIM_VARIABLES)
+            .filter(([claim, variable]) => !OPTIONAL.has(claim) && !env[variable])
+            .map(([, variable]) => variable)),
     ];
-}
-function imageSection(img, ctx, explained) {
-    const what = img.platform ? ` (${summary_text(img.platform)})` : img.platforms ? ` (multi-platform index${img.platforms.length ? `: ${summary_text(img.platforms.join(', '))}` : ''})` : '';
-    return [
-        `### ${codeSpan(img.name)}${what}`,
-        '',
-        codeSpan(`${img.name}@${img.digest}`),
-        '',
-        ...artifactTable(img, ctx),
-        ...notes(img, explained),
-        ...verifyDetails(img, ctx),
-    ];
-}
-// One row per Rekor entry, three columns so that a full referrer digest
-// fits the page. cosign tags are named after the image digest, so a cell
-// shows only their suffix and the note below names them once.
-function artifactTable(img, ctx) {
-    const rows = img.artifacts.map((a) => {
-        const where = [...(a.tag ? [`tag ${codeSpan(tagSuffix(a.tag, img.digest), true)}`] : []), ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : [])];
-        return [label(a), (ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
-    });
-    return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
-}
-// Predicate type URIs are listed under the table: in a cell they widen it
-// past the page next to a full digest.
-function label(a) {
-    if (a.kind !== 'sbom')
-        return LABELS[a.kind];
-    const format = a.predicateType === CYCLONEDX ? 'CycloneDX' : a.predicateType?.startsWith('https://spdx.dev/') ? 'SPDX' : undefined;
-    return format ? `SBOM (${format})` : LABELS.sbom;
-}
-// What a maintainer may wonder about the table, in words: each explanation
-// in full under the first image it concerns, in short under the next ones.
-function notes(img, explained) {
-    const once = (key, full, short) => (explained.has(key) ? short : (explained.add(key), full));
-    const out = [];
-    const base = img.digest.replace(':', '-');
-    const suffixes = [...new Set(img.artifacts.flatMap((a) => (a.tag ? [tagSuffix(a.tag, img.digest)] : [])))];
-    const fallback = img.artifacts.some((a) => a.fallbackTag);
-    const referrers = img.artifacts.some((a) => a.referrer);
-    if (suffixes.length || fallback) {
-        const parts = [
-            ...(suffixes.length ? [`${suffixes.map((t) => codeSpan(t)).join(' and ')} hold the cosign format`] : []),
-            ...(fallback
-                ? [once('fallback', 'the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)', 'the bare tag lists the OCI referrers')]
-                : []),
-        ];
-        out.push(`- **Tags**, named after the digest ${codeSpan(base)}: ${parts.join('; ')}.`);
+    if (missing.length) {
+        throw new errors/* ActionError */.l('INPUT', `provenance: with signing-key and no OIDC token, provenance is built from the runner's environment, which lacks ${missing.join(', ')}; run inside GitHub Actions, grant id-token: write so the token's claims are used, or set provenance: false`);
     }
-    if (referrers && !fallback)
-        out.push('- **Referrers:** listed by the registry’s referrers API.');
-    const sig = img.artifacts.find((a) => a.kind === 'signature');
-    if (sig && img.artifacts.some((a) => a.kind === 'signatureReferrer') && !explained.has('two signatures')) {
-        explained.add('two signatures');
-        out.push(`- **Why two signatures:** one per format verifiers read, each with its own Rekor entry: cosign’s classic signature${sig.tag ? ' (the `.sig` tag, read by cosign 2)' : ' (not attached with `attach: referrers`; its bundle file is in the `results` output)'} and a Sigstore bundle (the referrer, read by cosign 3).`);
+    const claims = { iss: GITHUB_ISSUER };
+    for (const [claim, variable] of Object.entries(CLAIM_VARIABLES)) {
+        const value = env[variable];
+        if (value)
+            claims[claim] = value;
     }
-    const attestations = img.artifacts.filter((a) => a.kind === 'sbom' || a.kind === 'provenance');
-    if (attestations.length) {
-        const described = attestations.map((a) => {
-            const figures = a.kind === 'sbom' && a.components ? ` with ${sbomFigures(img, a.components)}` : '';
-            return `${a.kind === 'sbom' ? 'SBOM' : 'SLSA provenance'} ${codeSpan(a.predicateType ?? '')}${figures}`;
-        });
-        out.push(`- **Attestations:** ${described.join('; ')}.`);
-    }
-    return out.length ? [...out, ''] : [];
+    return claims;
 }
-function sbomFigures(img, components) {
-    const counts = Object.entries(components);
-    const total = counts.reduce((sum, [, c]) => sum + c, 0);
-    if (img.platforms && counts.every(([type]) => type === 'oci')) {
-        return `the ${n(total, 'platform image')} of this index as its components (each platform's packages are in its own SBOM, below)`;
-    }
+
+;// CONCATENATED MODULE: ./lib/stages/predicates.js
+
+
+
+
+// The predicates stage: what each image is attested with, in target order.
+// Provenance describes the run (the same document on every image); SBOMs are
+// per image. Other predicate types join this list.
+async function predicatesFor(targets, registries, inputs, 
+// Absent in key signing without a token: the runner's environment stands in (workflow-claims.ts).
+identity, outDir, log) {
+    const provenance = inputs.provenance
+        ? [{ kind: 'provenance', predicateType: predicates/* PREDICATE_TYPES */.Cs.slsaProvenance, document: buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) }]
+        : [];
+    const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats);
+    return sboms.map((sbom) => [...provenance, ...sbom]);
+}
+
+// EXTERNAL MODULE: ./lib/github/attestations.js
+var attestations = __nccwpck_require__(9708);
+;// CONCATENATED MODULE: ./lib/stages/store.js
+
+
+function storeItems(bundles) {
+    return bundles.filter((b) => b.dsse).map((b) => ({ key: b.uuid, label: `${LABEL[b.kind]} bundle of ${b.image}`, bundle: b.bundle }));
+}
+const LABEL = {
+    signature: 'signature',
+    signatureReferrer: 'signature',
+    sbom: 'SBOM',
+    provenance: 'provenance',
+};
+// The stage: the run's verified DSSE bundles into the store, per `mode`.
+function storeAll(signed, opts) {
+    // GitHub checks a stored bundle's workflow certificate against the
+    // repository: a bundle signed with a key has none, so it is never sent.
+    if (opts.keySigned)
+        return Promise.resolve({ skipped: 'the bundles are signed with signing-key; the store takes only keyless bundles (a workflow certificate names the repository)', total: 0 });
+    return runStoreStep(storeItems(verifiedBundles(signed)), opts);
+}
+// Plans and runs the upload. Never throws: problems come back as warnings.
+async function runStoreStep(items, opts) {
+    const env = opts.env ?? process.env;
+    const plan = (0,attestations/* planStore */.Hu)(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH']));
+    const total = items.length;
+    if (!plan.upload)
+        return { skipped: plan.reason, total };
     if (total === 0)
-        return 'no components';
-    return `${n(total, 'component')} (${counts.map(([type, c]) => `${c} ${summary_text(type)}`).join(', ')})`;
-}
-// The verify commands for one image, folded: cosign and gh, the verify
-// action, and the CLI. Each command runs verbatim in sh and bash.
-function verifyDetails(img, ctx) {
-    const subject = img.platform ? summary_text(img.platform) : img.platforms ? 'this index' : 'this image';
-    const out = ['<details>', `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : 'cosign, gh, the verify action, the sign-attest CLI'}</summary>`, ''];
-    const cli = 'the `sign-attest` CLI (in a checkout of sign-attest-action, after `npm ci`)';
-    if (ctx.attach === 'none') {
-        out.push(`Nothing is in the registry, so verify each attestation's bundle file against the image digest with ${cli}:`, '');
-        out.push('```sh', ...bundleCommands(img, ctx).join('\n\n').split('\n'), '```', '');
+        return { skipped: 'no DSSE bundle to store (attach: tags writes no signature bundle, and no attestation was made)', total };
+    try {
+        return { outcome: await (0,attestations/* uploadToStore */.Sn)(items, { target: plan.target, token: opts.token, http: opts.http, mode: opts.mode, debug: opts.debug }), total };
     }
-    else {
-        const tools = cosignAndGh(img, ctx);
-        out.push(`With ${tools.some((c) => c.startsWith('gh ')) ? 'cosign and gh' : 'cosign'}:`, '', '```sh', ...tools.join('\n\n').split('\n'), '```', '');
-        const action = ctx.verifyAction ?? VERIFY_ACTION_PLACEHOLDER;
-        const where = ctx.verifyAction ? '' : ' (`OWNER/…@v1`: the repository and version you use the signing action from)';
-        out.push(`In a workflow, with the verify action${where}:`, '', '```yaml', ...verifyActionStep(img, ctx, action), '```', '');
-        out.push(`From a terminal, with ${cli}:`, '', '```sh', ...cliCommand(img, ctx).split('\n'), '```', '');
+    catch (err) {
+        // Loading the client itself failed: still only a warning.
+        const message = err instanceof Error ? err.message : String(err);
+        return { outcome: { target: plan.target, stored: new Map(), attempted: 0, warnings: [`GitHub attestation store: not used (${message})`] }, total };
     }
-    if (ctx.trustFiles)
-        out.push('These name the trusted root this run wrote on the runner; elsewhere, name your copy of the instance’s `trusted_root.json`.', '');
-    out.push('</details>', '');
-    return out;
 }
-// Code blocks show about this many columns before they scroll sideways.
-const WIDTH = 100;
-// A flag and its value on one line, or the value on the next when together
-// they would scroll (a long SAN); either way the shell reads the same words.
-const flag = (name, value) => (`  ${name} ${value} \\`.length > WIDTH ? `${name} \\\n    ${value}` : `${name} ${value}`);
-const identityLines = (ctx) => [flag('--certificate-identity', sh(ctx.san)), flag('--certificate-oidc-issuer', sh(ctx.issuer))];
-// One argument (or flag) per continuation line, so nothing scrolls sideways
-// but a single long argument such as the image reference itself.
-const command = (head, args) => [head, ...args.map((a) => `  ${a}`)].join(' \\\n');
-function cosignType(a) {
-    if (a.kind === 'provenance')
-        return 'slsaprovenance1';
-    return a.predicateType === CYCLONEDX ? 'cyclonedx' : sh(a.predicateType ?? '');
-}
-function cosignAndGh(img, ctx) {
-    const ref = sh(`${img.name}@${img.digest}`);
-    const cosign = cosignCommand(ref, ctx);
-    const find = (kind) => img.artifacts.find((a) => a.kind === kind);
-    const sbom = find('sbom');
-    const provenance = find('provenance');
-    const commands = [];
-    if (find('signature'))
-        commands.push(cosign('verify'));
-    if (provenance)
-        commands.push(cosign(`verify-attestation --type ${cosignType(provenance)}`));
-    if (sbom)
-        commands.push(cosign(`verify-attestation --type ${cosignType(sbom)}`));
-    if (ctx.repository && (provenance || sbom) && ctx.attach !== 'tags') {
-        const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
-        const gh = (extra) => command('gh attestation verify', [`oci://${ref}`, `--bundle-from-oci --repo ${sh(ctx.repository ?? '')}`, ...extra, ...custom]);
-        if (provenance)
-            commands.push(gh([]));
-        if (sbom)
-            commands.push(gh([`--predicate-type ${sh(sbom.predicateType ?? '')}`]));
+// The event payload's repository visibility and owner type, when the runner
+// wrote one (a user-owned private repository has no store).
+function repositoryFacts(eventPath) {
+    if (!eventPath)
+        return {};
+    try {
+        const event = JSON.parse((0,external_node_fs_.readFileSync)(eventPath, 'utf8'));
+        const repo = event.repository;
+        return { private: repo?.private === true, ...(typeof repo?.owner?.type === 'string' ? { ownerType: repo.owner.type } : {}) };
     }
-    return commands;
-}
-// A custom root goes to cosign as --trusted-root, except where only tags are
-// written: cosign 2 reads .sig/.att against a custom instance only from
-// PEM files named by environment variables (cosign 3 reads those as well).
-function cosignCommand(ref, ctx) {
-    const legacy = ctx.attach === 'tags' ? ctx.trustFiles?.legacy : undefined;
-    if (legacy) {
-        const vars = [
-            `SIGSTORE_ROOT_FILE=${sh(legacy.roots)}`,
-            `SIGSTORE_REKOR_PUBLIC_KEY=${sh(legacy.rekorKey)}`,
-            ...(legacy.ctlogKey ? [`SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${sh(legacy.ctlogKey)}`] : []),
-        ];
-        return (cmd) => `${vars.join(' \\\n  ')} \\\n  ${command(`cosign ${cmd}`, [ref, ...identityLines(ctx)]).replace(/\n/g, '\n  ')}`;
+    catch {
+        return {};
     }
-    const root = ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : [];
-    return (cmd) => command(`cosign ${cmd}`, [ref, ...identityLines(ctx), ...root]);
 }
-// Predicate types as the verify action and the CLI take them.
-function requiredTypes(img) {
-    return img.artifacts.filter((a) => a.kind === 'provenance' || a.kind === 'sbom').map((a) => (a.kind === 'provenance' ? 'slsaprovenance1' : a.predicateType === CYCLONEDX ? 'cyclonedx' : (a.predicateType ?? '')));
+// Each stored bundle's id and page on its results row (matched by Rekor entry).
+function withStoredIds(results, step) {
+    const stored = step.outcome?.stored;
+    if (!stored?.size)
+        return results;
+    return results.map((r) => ({
+        ...r,
+        artifacts: r.artifacts.map((a) => {
+            const s = a.uuid === undefined ? undefined : stored.get(a.uuid);
+            return s ? { ...a, attestationId: s.id, attestationUrl: s.url } : a;
+        }),
+    }));
 }
-const hasSignature = (img) => img.artifacts.some((a) => a.kind === 'signature' || a.kind === 'signatureReferrer');
-function verifyActionStep(img, ctx, action) {
-    const types = requiredTypes(img);
-    const input = (key, value) => {
-        const line = `    ${key}: ${yaml(value)}`;
-        // Folded (>-) puts a long plain value on its own line; YAML reads the same string.
-        return line.length > WIDTH && yaml(value) === value ? `    ${key}: >-\n      ${value}` : line;
-    };
-    return [
-        `- uses: ${yaml(action)}`,
-        '  with:',
-        input('images', `${img.name}@${img.digest}`),
-        input('certificate-identity', ctx.san),
-        input('certificate-oidc-issuer', ctx.issuer),
-        ...(types.length ? [input('predicate-types', types.join(','))] : []),
-        ...(hasSignature(img) ? [] : ["    require-signature: 'false'"]),
-        ...(ctx.trustFiles ? [input('trusted-root', ctx.trustFiles.json)] : []),
-    ].flatMap((l) => l.split('\n'));
+// The summary's view of the step (nothing when it was not tried).
+function storeSummary(step) {
+    const o = step.outcome;
+    if (!o)
+        return undefined;
+    return { repository: `${o.target.owner}/${o.target.repo}`, page: (0,attestations/* attestationsPage */.Dl)(o.target), stored: o.stored.size, total: step.total, warnings: o.warnings };
 }
-function cliCommand(img, ctx) {
-    const types = requiredTypes(img);
-    return command('npx sign-attest verify', [
-        sh(`${img.name}@${img.digest}`),
-        ...identityLines(ctx),
-        ...(types.length ? [types.map((t) => `--type ${sh(t)}`).join(' ')] : []),
-        ...(hasSignature(img) ? [] : ['--no-require-signature']),
-        ...(ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : []),
-    ]);
+// One log line for what the store took (or why it was not used), then each
+// problem as a warning.
+function storeLog(step, mode) {
+    const o = step.outcome;
+    const info = [
+        ...(o?.stored.size ? [`GitHub attestation store: stored ${o.stored.size} of ${step.total} bundle(s) in ${o.target.owner}/${o.target.repo}: ${[...o.stored.values()].map((s) => s.url).join(' ')}`] : []),
+        ...(step.skipped && mode !== 'false' ? [`GitHub attestation store: not used: ${step.skipped}`] : []),
+    ];
+    return { info, warnings: o?.warnings ?? [] };
 }
-// With `attach: none`, each attestation bundle against the image digest.
-function bundleCommands(img, ctx) {
-    return img.artifacts
-        .filter((a) => (a.kind === 'sbom' || a.kind === 'provenance') && a.bundle)
-        .map((a) => command('npx sign-attest verify-bundle', [
-        `--bundle ${sh(a.bundle)}`,
-        ...identityLines(ctx),
-        ...(ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : []),
-        sh(img.digest),
-    ]));
-}
-// `sha256-<hex>.sig` → `.sig`: the digest part is the image's own.
-function tagSuffix(tag, digest) {
-    const base = digest.replace(':', '-');
-    return tag.startsWith(base) && tag.length > base.length ? tag.slice(base.length) : tag;
-}
-// Rekor v2 serves tiles, not entries by index, so its indexes are not linked.
-function rekorLink(rekorURL, logIndex) {
-    const url = rekorEntryURL(rekorURL, logIndex);
-    // Only web URLs become links; characters that end a markdown link or a table cell are percent-encoded.
-    if (!/^https?:\/\//i.test(url))
-        return String(logIndex);
-    return `[${logIndex}](${url.replace(/[\s()<>[\]|`\\"]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`)})`;
-}
-function duration(ms) {
-    const s = ms / 1000;
-    if (s < 10)
-        return `${s.toFixed(1)} s`;
-    if (s < 60)
-        return `${Math.round(s)} s`;
-    return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
-}
-const n = (count, one, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-// A code span that holds any text: a fence longer than any backtick run
-// inside, line breaks flattened, and pipes escaped inside a table cell
-// (GFM splits cells before it reads code spans).
-function codeSpan(s, inTable = false) {
-    let t = s.replace(/[\r\n]+/g, ' ');
-    if (inTable)
-        t = t.replace(/\|/g, '\\|');
-    const longest = Math.max(0, ...(t.match(/`+/g) ?? []).map((run) => run.length));
-    const fence = '`'.repeat(longest + 1);
-    const pad = /^[` ]|[` ]$/.test(t) ? ' ' : '';
-    return `${fence}${pad}${t}${pad}${fence}`;
-}
-// Plain text in markdown or HTML: markup and markdown punctuation as entities.
-function html(s) {
-    return s.replace(/[&<>"'|`*_[\]\\~\r\n]/g, (c) => (c === '\r' || c === '\n' ? ' ' : `&#${c.charCodeAt(0)};`));
-}
-const summary_text = html;
-// A YAML scalar: plain when it cannot be misread, else double-quoted (JSON
-// strings are YAML double-quoted scalars).
-function yaml(s) {
-    return /^[A-Za-z0-9][\w@%+=:,./-]*$/.test(s) && !s.endsWith(':') ? s : JSON.stringify(s);
-}
-// Single-quotes a shell argument when it needs quoting.
-function sh(s) {
-    return /^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+// The run's self-verified bundles, image by image.
+function verifiedBundles(signed) {
+    return signed.flatMap((st) => {
+        const image = `${st.target.name}@${st.target.digest}`;
+        const entry = (kind, s) => s?.entry ? [{ kind, image, uuid: s.entry.uuid, bundle: s.bundle, dsse: s.bundle.dsseEnvelope !== undefined }] : [];
+        return [...entry('signature', st.signature), ...entry('signatureReferrer', st.signatureReferrer), ...st.attestations.flatMap((a) => entry(a.predicate.kind, a))];
+    });
 }
 
 ;// CONCATENATED MODULE: ./lib/trust-files.js
@@ -69372,21 +70110,24 @@ function pem(label, b64) {
 
 
 
-// The pipeline in one screen: inputs → identity → artifacts → signing →
-// verification → attaching → outputs and summary. Nothing is written to the
-// registry until every signature is logged and verified.
+
+
+// The run in one screen: targets → predicates → signing (logged and
+// self-verified) → attaching → outputs. Nothing is written to the registry
+// until every signature is logged and verified.
 async function run(inputs) {
     const started = Date.now();
     let log;
     try {
         const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m), inputs.tuf);
         const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core/* debug */.Yz, onRetry: (n) => core/* info */.pq(retryLine(n)) });
-        const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
+        // A key that does not decrypt fails here, before the registry or any log is touched.
+        const key = inputs.signingKey ? await (0,signing_key/* decryptSigningKey */.W)(inputs.signingKey.pem, inputs.signingKey.password) : undefined;
+        // Key signing needs no token; one is still used for the provenance when the job can get it.
+        const identity = key && !canGetToken(inputs) ? undefined : await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
         const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
-        const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
-        // A registry that will refuse our writes must say so before anything is logged in Rekor.
-        if (inputs.attach !== 'none')
-            await checkPushAccess(targets);
+        const registries = registryClients(http, creds, core/* setSecret */.Pq);
+        const targets = await findTargets(inputs.images, registries, inputs.attach !== 'none');
         // The registry is read before any TUF repository is asked for the services.
         if (inputs.servicesFromTuf) {
             inputs = await inputs.servicesFromTuf();
@@ -69397,49 +70138,31 @@ async function run(inputs) {
             log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
         const outDir = await (0,promises_.mkdtemp)((0,external_node_path_.join)(process.env['RUNNER_TEMP'] ?? (0,external_node_os_.tmpdir)(), 'sign-attest-'));
         const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
-        const provenance = inputs.provenance
-            ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
-            : [];
-        const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log, inputs.sbomFormats);
-        const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
+        const predicates = await predicatesFor(targets, registries, inputs, identity, outDir, log);
         if (inputs.referrersOnly)
             core/* notice */.lm(inputs.referrersOnly);
-        const signer = await RunSigner.create(http, inputs, identity);
-        core/* info */.pq(`Signing as ${signer.san} (issuer ${identity.issuer})`);
-        const signed = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
-        const policy = { san: signer.san, issuer: identity.issuer };
-        const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
-        const indexes = bundles.map((b) => b.entry.logIndex);
-        log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
-        for (const st of signed)
-            verifySigned(trust, st, policy);
-        log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
-        const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-        const results = await Promise.all(signed.map(async (st) => {
-            const bundles = await writeBundles(outDir, st);
-            return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
-        }));
-        for (const r of results)
-            for (const a of r.artifacts)
-                log.image(r.name, r.digest).info(artifactLine(a));
-        log.flush();
-        setOutputs(results);
-        if (inputs.summary) {
-            const md = renderSummary(results, {
-                rekorURL: inputs.rekorURL,
-                san: signer.san,
-                issuer: identity.issuer,
-                repository: claimString(identity.claims, 'repository'),
-                attach: inputs.attach,
-                trustFiles,
-                rekorVersion: inputs.rekorVersion,
-                note: inputs.referrersOnly,
-                elapsedMs: Date.now() - started,
-                verifyAction: verifyActionRef(),
-            });
-            await core/* summary */.z.addRaw(md).write();
-        }
-        await (0,promises_.writeFile)((0,external_node_path_.join)(outDir, 'results.json'), resultsJSON(results) + '\n');
+        const signer = key ? RunSigner.withKey(http, inputs, key, { tlog: inputs.tlogUpload }) : await RunSigner.create(http, inputs, identity);
+        core/* info */.pq(key ? `Signing with the key of signing-key (public key hint ${key.hint})` : `Signing as ${signer.san} (issuer ${signer.issuer})`);
+        if (!signer.tlog)
+            core/* notice */.lm(NO_TLOG_NOTICE);
+        const policy = key ? { key: keyPolicy(key.publicKeyPEM), insecureIgnoreTlog: !signer.tlog } : { san: signer.san, issuer: signer.issuer };
+        const signed = await signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log);
+        // GitHub's attestation store takes the verified bundles while the registry is written.
+        const storing = storeAll(signed, { mode: inputs.attestationStore, token: inputs.githubToken, http, keySigned: key !== undefined, debug: core/* debug */.Yz });
+        const attached = await attachAll(signed, registries, signer.identity, outDir, { attach: inputs.attach, replace: inputs.replace });
+        const stored = await storing;
+        const results = withStoredIds(attached, stored);
+        const { rekorURL, attach, rekorVersion, referrersOnly: note } = inputs;
+        const repository = identity ? claimString(identity.claims, 'repository') : undefined;
+        const who = { san: signer.san, issuer: signer.issuer, ...(key ? { key: { hint: key.hint, tlog: signer.tlog } } : {}) };
+        const store = storeSummary(stored);
+        const context = () => ({ ...who, rekorURL, repository, attach, trustFiles, rekorVersion, note, elapsedMs: Date.now() - started, verifyAction: verifyActionRef(), store });
+        await report(results, log, outDir, inputs.summary ? context : undefined);
+        const said = storeLog(stored, inputs.attestationStore);
+        for (const line of said.info)
+            core/* info */.pq(line);
+        for (const w of said.warnings)
+            core/* warning */.$e(w);
     }
     catch (err) {
         log?.flush();
@@ -69448,32 +70171,12 @@ async function run(inputs) {
             core/* debug */.Yz(`cause: ${(0,errors/* errorLine */.B)(err.cause)}`);
     }
 }
-// The verify action from the same repository and ref as this one, when the
-// runner names them (it does not for a local `uses: ./`).
-function verifyActionRef() {
-    const repo = process.env['GITHUB_ACTION_REPOSITORY'];
-    const ref = process.env['GITHUB_ACTION_REF'];
-    return repo && ref ? `${repo}/verify@${ref}` : undefined;
-}
-// Single-value outputs describe the first image; `results` has them all.
-function setOutputs(results) {
-    const first = results[0];
-    if (!first)
-        return;
-    const find = (kind) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
-    const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
-    core/* setOutput */.uH('digest', first.digest);
-    core/* setOutput */.uH('signature-log-index', find('signature')?.logIndex ?? '');
-    core/* setOutput */.uH('sbom-log-index', find('sbom')?.logIndex ?? '');
-    core/* setOutput */.uH('provenance-log-index', find('provenance')?.logIndex ?? '');
-    core/* setOutput */.uH('signature-bundle', find('signature')?.bundle ?? '');
-    core/* setOutput */.uH('sbom-bundle', find('sbom')?.bundle ?? '');
-    core/* setOutput */.uH('provenance-bundle', find('provenance')?.bundle ?? '');
-    core/* setOutput */.uH('sbom-path', find('sbom')?.path ?? '');
-    core/* setOutput */.uH('sbom-spdx-log-index', spdx?.logIndex ?? '');
-    core/* setOutput */.uH('sbom-spdx-bundle', spdx?.bundle ?? '');
-    core/* setOutput */.uH('sbom-spdx-path', spdx?.path ?? '');
-    core/* setOutput */.uH('results', resultsJSON(results));
+// Said once in the log (a notice) when nothing is logged.
+const NO_TLOG_NOTICE = 'tlog-upload: false: nothing was logged in a transparency log, so nobody can see or audit these signatures and a leaked key could sign unseen; ' +
+    'verifiers must accept that explicitly (cosign verify --key cosign.pub --insecure-ignore-tlog, sign-attest verify --key cosign.pub --insecure-ignore-tlog)';
+// A token is fetched in key mode only when the job can get one (id-token: write, or identity-token).
+function canGetToken(inputs) {
+    return Boolean(inputs.identityToken || (process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] && process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']));
 }
 
 
@@ -69585,11 +70288,2020 @@ function digestTag(digest, suffix = '') {
 /* harmony export */   T: () => (/* binding */ PREDICATE_TYPE),
 /* harmony export */   z: () => (/* binding */ SBOM_FORMATS)
 /* harmony export */ });
+/* harmony import */ var _formats_predicates_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7276);
+
 const SBOM_FORMATS = ['cyclonedx', 'spdx'];
 const PREDICATE_TYPE = {
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
+    cyclonedx: _formats_predicates_js__WEBPACK_IMPORTED_MODULE_0__/* .PREDICATE_TYPES */ .Cs.cyclonedx,
+    spdx: _formats_predicates_js__WEBPACK_IMPORTED_MODULE_0__/* .PREDICATE_TYPES */ .Cs.spdx,
 };
+
+
+/***/ }),
+
+/***/ 8997:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+
+// EXPORTS
+__nccwpck_require__.d(__webpack_exports__, {
+  W: () => (/* binding */ decryptSigningKey),
+  g: () => (/* binding */ signingKeyText)
+});
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+// EXTERNAL MODULE: external "node:fs"
+var external_node_fs_ = __nccwpck_require__(3024);
+;// CONCATENATED MODULE: ./node_modules/@noble/ciphers/utils.js
+/**
+ * Utilities for hex, bytes, CSPRNG.
+ * @module
+ */
+/*! noble-ciphers - MIT License (c) 2023 Paul Miller (paulmillr.com) */
+function aarray(item, title, inner = () => { }) {
+    if (!Array.isArray(item))
+        throw new TypeError(`"${title}" expected array, got type=${typeof item}`);
+    for (let i = 0; i < item.length; i++)
+        inner(item[i], `${title}[${i}]`);
+    return item;
+}
+/**
+ * Checks if something is Uint8Array. Be careful: nodejs Buffer will return true.
+ * @param a - Value to inspect.
+ * @returns `true` when the value is a Uint8Array view, including Node's `Buffer`.
+ * @example
+ * Guards a value before treating it as raw key material.
+ *
+ * ```ts
+ * isBytes(new Uint8Array());
+ * ```
+ */
+function isBytes(a) {
+    // Plain `instanceof Uint8Array` is too strict for some Buffer / proxy /
+    // cross-realm cases. The fallback still requires a real ArrayBuffer view
+    // so plain JSON-deserialized `{ constructor: ... }`
+    // spoofing is rejected, and `BYTES_PER_ELEMENT === 1` keeps the fallback on byte-oriented views.
+    return (a instanceof Uint8Array ||
+        (ArrayBuffer.isView(a) &&
+            a.constructor.name === 'Uint8Array' &&
+            'BYTES_PER_ELEMENT' in a &&
+            a.BYTES_PER_ELEMENT === 1));
+}
+// Shared error-message prefix builder. Only called on throw paths, so assert
+// success paths never pay for the string concatenation.
+const atitle = (title) => (title ? `"${title}" ` : '');
+/**
+ * Asserts something is boolean.
+ * @param value - Value to validate.
+ * @returns The validated boolean.
+ * @throws On wrong argument types. {@link TypeError}
+ * @example
+ * Validates a boolean option before branching on it.
+ *
+ * ```ts
+ * abool(true);
+ * ```
+ */
+function abool(value, title = '') {
+    if (typeof value !== 'boolean')
+        throw new TypeError(atitle(title) + 'expected boolean, got type=' + typeof value);
+    return value;
+}
+/**
+ * Asserts something is a non-negative safe integer.
+ * @param n - Value to validate.
+ * @returns The validated number.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On wrong argument ranges or values. {@link RangeError}
+ * @example
+ * Validates a non-negative length or counter.
+ *
+ * ```ts
+ * anumber(1);
+ * ```
+ */
+function utils_anumber(n, title = '') {
+    if (typeof n !== 'number')
+        throw new TypeError(atitle(title) + 'expected number, got ' + typeof n);
+    if (!Number.isSafeInteger(n) || n < 0)
+        throw new RangeError(atitle(title) + 'expected integer >= 0, got ' + n);
+    return n;
+}
+/**
+ * Asserts something is Uint8Array.
+ * @param value - Value to validate.
+ * @param length - Expected byte length.
+ * @param title - Optional label used in error messages.
+ * @returns The validated byte array.
+ * On Node, `Buffer` is accepted too because it is a Uint8Array view.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On wrong argument lengths. {@link RangeError}
+ * @example
+ * Validates a fixed-length nonce or key buffer.
+ *
+ * ```ts
+ * abytes(new Uint8Array([1, 2]), 2);
+ * ```
+ */
+function utils_abytes(value, length, title = '') {
+    // Success path first: this runs at the start of every update() / digestInto(), and the
+    // common `abytes(data)` form must not pay for length handling it does not use.
+    if (isBytes(value) && (length === undefined || value.length === length))
+        return value;
+    // Error path: recompute freely to build the exact message.
+    if (length !== undefined)
+        utils_anumber(length, 'length');
+    const bytes = isBytes(value);
+    const ofLen = length !== undefined ? ` of length ${length}` : '';
+    const got = bytes ? `length=${value.length}` : `type=${typeof value}`;
+    const message = atitle(title) + 'expected Uint8Array' + ofLen + ', got ' + got;
+    if (!bytes)
+        throw new TypeError(message);
+    throw new RangeError(message);
+}
+const aobject = (value, label) => {
+    if (value === null || typeof value !== 'object' || Array.isArray(value))
+        throw new TypeError(label === 'object'
+            ? 'expected valid options object'
+            : `"${label}" expected object, got type=${typeof value}`);
+};
+/**
+ * Asserts a hash- or MAC-like instance has not been destroyed or finished.
+ * @param instance - Stateful instance to validate.
+ * @param checkFinished - Whether to reject finished instances.
+ * When `false`, only `destroyed` is checked.
+ * @throws If the hash instance has already been destroyed or finalized. {@link Error}
+ * @example
+ * Guards against calling `update()` or `digest()` on a finished hash.
+ *
+ * ```ts
+ * aexists({ destroyed: false, finished: false });
+ * ```
+ */
+function aexists(instance, checkFinished = true) {
+    // Runs on every update()/digestInto(); the flags are library-owned booleans, so only their
+    // truthiness is checked - re-validating their type per call was pure hot-path overhead.
+    if (instance.destroyed)
+        throw new Error('hash was destroyed');
+    if (checkFinished && instance.finished)
+        throw new Error('digest() was already called');
+}
+/**
+ * Asserts output is a sufficiently-sized byte array.
+ * @param out - Output buffer to validate.
+ * @param instance - Hash-like instance providing `outputLen`.
+ * This is the relaxed `digestInto()`-style contract: output must be at least `outputLen`,
+ * unlike one-shot cipher helpers elsewhere in the repo that often require exact lengths.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On wrong output buffer lengths. {@link RangeError}
+ * @example
+ * Verifies that a caller-provided output buffer is large enough.
+ *
+ * ```ts
+ * aoutput(new Uint8Array(16), { outputLen: 16 });
+ * ```
+ */
+function aoutput(out, instance) {
+    utils_abytes(out, undefined, 'output');
+    // `outputLen` is a library-owned readonly number; the negated comparison keeps failing fast
+    // when it is missing/NaN (comparisons with undefined/NaN are false) without an anumber() call.
+    const min = instance.outputLen;
+    if (!(out.length >= min)) {
+        throw new RangeError('"output" expected length >= ' + min);
+    }
+}
+/**
+ * Asserts output is a sufficiently-sized, 4-byte-aligned byte array.
+ * {@link aoutput} plus an {@link isAligned32} check, for `digestInto()` paths
+ * that write through zero-allocation `u32` word views.
+ * @param out - Output buffer to validate.
+ * @param instance - Hash-like instance providing `outputLen`.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On wrong output buffer lengths. {@link RangeError}
+ * @throws On wrong output buffer alignment. {@link Error}
+ * @example
+ * Verifies that a caller-provided output buffer is large enough and aligned.
+ *
+ * ```ts
+ * aoutput32(new Uint8Array(16), { outputLen: 16 });
+ * ```
+ */
+function aoutput32(out, instance) {
+    aoutput(out, instance);
+    if (!isAligned32(out))
+        throw new Error('invalid output, must be aligned');
+}
+/**
+ * Casts a typed-array view to Uint8Array.
+ * @param arr - Typed-array view to reinterpret.
+ * @returns Uint8Array view over the same bytes.
+ * @example
+ * Views 32-bit words as raw bytes without copying.
+ *
+ * ```ts
+ * u8(new Uint32Array([1]));
+ * ```
+ */
+function u8(arr) {
+    return new Uint8Array(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+/**
+ * Casts a typed-array view to Uint32Array.
+ * @param arr - Typed-array view to reinterpret.
+ * @returns Uint32Array view over the same bytes. Callers are expected to provide a
+ * 4-byte-aligned offset; trailing `1..3` bytes are silently dropped.
+ * @example
+ * Views a byte buffer as 32-bit words for block processing.
+ *
+ * ```ts
+ * u32(new Uint8Array(4));
+ * ```
+ */
+function u32(arr) {
+    return new Uint32Array(arr.buffer, arr.byteOffset, Math.floor(arr.byteLength / 4));
+}
+/**
+ * Zeroizes typed arrays in place.
+ * Warning: JS provides no guarantees.
+ * @param arrays - Arrays to wipe.
+ * @example
+ * Wipes a temporary key buffer after use.
+ *
+ * ```ts
+ * const bytes = new Uint8Array([1]);
+ * clean(bytes);
+ * ```
+ */
+function clean(...arrays) {
+    for (let i = 0; i < arrays.length; i++) {
+        arrays[i].fill(0);
+    }
+}
+/**
+ * Creates a DataView for byte-level manipulation.
+ * @param arr - Typed-array view to wrap.
+ * @returns DataView over the same bytes.
+ * @example
+ * Creates an endian-aware view for length encoding.
+ *
+ * ```ts
+ * createView(new Uint8Array(4));
+ * ```
+ */
+function createView(arr) {
+    return new DataView(arr.buffer, arr.byteOffset, arr.byteLength);
+}
+/**
+ * Whether the current platform is little-endian.
+ * Most are; some IBM systems are not.
+ */
+const isLE = /* @__PURE__ */ (() => new Uint8Array(new Uint32Array([0x11223344]).buffer)[0] === 0x44)();
+/**
+ * Reverses byte order of one 32-bit word.
+ * @param word - Unsigned 32-bit word to swap.
+ * @returns The same word with bytes reversed.
+ * @example
+ * Swaps a big-endian word into little-endian byte order.
+ *
+ * ```ts
+ * byteSwap(0x11223344);
+ * ```
+ */
+function byteSwap(word) {
+    return (((word << 24) & 0xff000000) |
+        ((word << 8) & 0xff0000) |
+        ((word >>> 8) & 0xff00) |
+        ((word >>> 24) & 0xff));
+}
+/**
+ * Normalizes one 32-bit word to the little-endian representation expected by cipher cores.
+ * @param n - Unsigned 32-bit word to normalize.
+ * @returns Little-endian normalized word on big-endian hosts, else the input word unchanged.
+ * @example
+ * Normalizes a host-endian word before passing it into an ARX/AES core.
+ *
+ * ```ts
+ * swap8IfBE(0x11223344);
+ * ```
+ */
+const swap8IfBE = (/* unused pure expression or super */ null && (isLE
+    ? (n) => n
+    : (n) => byteSwap(n) >>> 0));
+/**
+ * Byte-swaps every word of a Uint32Array in place.
+ * @param arr - Uint32Array whose words should be swapped.
+ * @returns The same array after in-place byte swapping.
+ * @example
+ * Swaps every 32-bit word in a word-view buffer.
+ *
+ * ```ts
+ * byteSwap32(new Uint32Array([0x11223344]));
+ * ```
+ */
+function byteSwap32(arr) {
+    for (let i = 0; i < arr.length; i++) {
+        arr[i] = byteSwap(arr[i]);
+    }
+    return arr;
+}
+/**
+ * Normalizes a Uint32Array view to the little-endian representation expected by cipher cores.
+ * @param u - Word view to normalize in place.
+ * @returns Little-endian normalized word view.
+ * @example
+ * Normalizes a word-view buffer before block processing.
+ *
+ * ```ts
+ * swap32IfBE(new Uint32Array([0x11223344]));
+ * ```
+ */
+const swap32IfBE = isLE
+    ? (u) => u
+    : byteSwap32;
+// Built-in hex conversion:
+// {@link https://caniuse.com/mdn-javascript_builtins_uint8array_fromhex | caniuse entry}
+const hasHexBuiltin = /* @__PURE__ */ (/* unused pure expression or super */ null && ((() => 
+// @ts-ignore
+typeof Uint8Array.from([]).toHex === 'function' && typeof Uint8Array.fromHex === 'function')()));
+// Array where index 0xf0 (240) is mapped to string 'f0'
+const hexes = /* @__PURE__ */ Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+/**
+ * Convert byte array to hex string. Uses built-in function, when available.
+ * @param bytes - Bytes to encode.
+ * @returns Lowercase hexadecimal string.
+ * @throws On wrong argument types. {@link TypeError}
+ * @example
+ * Formats ciphertext bytes for logs or test vectors.
+ *
+ * ```ts
+ * bytesToHex(Uint8Array.from([0xca, 0xfe, 0x01, 0x23])); // 'cafe0123'
+ * ```
+ */
+function bytesToHex(bytes) {
+    utils_abytes(bytes);
+    // @ts-ignore
+    if (hasHexBuiltin)
+        return bytes.toHex();
+    // pre-caching improves the speed 6x
+    let hex = '';
+    for (let i = 0; i < bytes.length; i++) {
+        hex += hexes[bytes[i]];
+    }
+    return hex;
+}
+// Strict ASCII nibble parser: non-ASCII hex lookalikes are rejected as undefined.
+// ASCII codes: '0'..'9' = 48..57, 'A'..'F' = 65..70, 'a'..'f' = 97..102.
+// prettier-ignore
+function asciiToBase16(ch) {
+    return ch >= 48 && ch <= 57 ? ch - 48 // '2' => 50-48
+        : ch >= 65 && ch <= 70 ? ch - (65 - 10) // 'B' => 66-(65-10)
+            : ch >= 97 && ch <= 102 ? ch - (97 - 10) // 'b' => 98-(97-10)
+                : undefined;
+}
+/**
+ * Convert hex string to byte array. Uses built-in function, when available.
+ * @param hex - hexadecimal string to decode
+ * @returns Decoded bytes.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On wrong argument ranges or values. {@link RangeError}
+ * @example
+ * Decode lowercase hexadecimal into bytes.
+ * ```ts
+ * hexToBytes('cafe0123'); // Uint8Array.from([0xca, 0xfe, 0x01, 0x23])
+ * ```
+ */
+function hexToBytes(hex) {
+    if (typeof hex !== 'string')
+        throw new TypeError('hex string expected, got ' + typeof hex);
+    if (hasHexBuiltin) {
+        try {
+            return Uint8Array.fromHex(hex);
+        }
+        catch (error) {
+            if (error instanceof SyntaxError)
+                throw new RangeError(error.message);
+            throw error;
+        }
+    }
+    const hl = hex.length;
+    const al = hl / 2;
+    if (hl % 2)
+        throw new RangeError('hex string expected, got unpadded hex of length ' + hl);
+    const array = new Uint8Array(al);
+    for (let ai = 0, hi = 0; ai < al; ai++, hi += 2) {
+        const n1 = asciiToBase16(hex.charCodeAt(hi)); // parse first char, multiply it by 16
+        const n2 = asciiToBase16(hex.charCodeAt(hi + 1)); // parse second char
+        if (n1 === undefined || n2 === undefined) {
+            const char = hex[hi] + hex[hi + 1];
+            throw new RangeError('hex string expected, got non-hex character "' + char + '" at index ' + hi);
+        }
+        array[ai] = n1 * 16 + n2; // example: 'A9' => 10*16 + 9
+    }
+    return array;
+}
+const _0n = /* @__PURE__ */ (/* unused pure expression or super */ null && (BigInt(0)));
+// Used in ff1, via bytesToNumberBE
+/**
+ * Converts a big-endian hex string into bigint.
+ * @param hex - Hexadecimal string without `0x`.
+ * @returns Parsed bigint value. The empty string is treated as `0n`.
+ * @throws On wrong argument types. {@link TypeError}
+ * @example
+ * Parses a big-endian field element or counter from hex.
+ *
+ * ```ts
+ * hexToNumber('ff');
+ * ```
+ */
+function hexToNumber(hex) {
+    if (typeof hex !== 'string')
+        throw new TypeError('hex string expected, got ' + typeof hex);
+    // Numeric parser, not byte-hex decoder: odd-length forms like 'f' are valid,
+    // and malformed syntax follows BigInt's native error behavior.
+    return hex === '' ? _0n : BigInt('0x' + hex); // Big Endian
+}
+// Used in ff1
+// BE: Big Endian, LE: Little Endian
+/**
+ * Converts big-endian bytes into bigint.
+ * @param bytes - Big-endian bytes.
+ * @returns Parsed bigint value. Empty input is treated as `0n`.
+ * @throws On invalid byte input passed to the internal hex conversion. {@link TypeError}
+ * @example
+ * Reads a big-endian integer from serialized bytes.
+ *
+ * ```ts
+ * bytesToNumberBE(new Uint8Array([1, 0]));
+ * ```
+ */
+function bytesToNumberBE(bytes) {
+    return hexToNumber(bytesToHex(bytes));
+}
+/**
+ * Validates that a value is a non-negative bigint or safe integer.
+ * @param n - Value to validate.
+ * @returns The same validated value.
+ * @throws On wrong argument ranges or values. {@link RangeError}
+ */
+function abignumber(n) {
+    if (typeof n === 'bigint') {
+        if (!(_0n <= n))
+            throw new RangeError('positive bigint expected, got ' + n);
+    }
+    else
+        utils_anumber(n);
+    return n;
+}
+// Used in ff1
+/**
+ * Converts a number into big-endian bytes of fixed length.
+ * @param n - Number to encode.
+ * @param len - Output length in bytes. Must be greater than zero.
+ * @returns Big-endian bytes padded to `len`.
+ * Negative values, `len = 0`, and values that do not fit are rejected before
+ * downstream hex parsing.
+ * @throws On wrong argument ranges or values. {@link RangeError}
+ * @throws If a documented runtime validation or state check fails. {@link Error}
+ * @example
+ * Encodes a counter as fixed-width big-endian bytes.
+ *
+ * ```ts
+ * numberToBytesBE(1, 2);
+ * ```
+ */
+function numberToBytesBE(n, len) {
+    utils_anumber(len);
+    if (len === 0)
+        throw new Error('zero output length is invalid');
+    n = abignumber(n);
+    const expectedLen = len * 2;
+    const hex = n.toString(16);
+    // Detect overflow before hex parsing so oversized values don't leak the shared odd-hex error.
+    if (hex.length > expectedLen)
+        throw new RangeError('number is too large');
+    return hexToBytes(hex.padStart(expectedLen, '0'));
+}
+/**
+ * Converts string to bytes using UTF8 encoding.
+ * @param str - String to encode.
+ * @returns UTF-8 bytes in a detached fresh Uint8Array copy.
+ * @throws On wrong argument types. {@link TypeError}
+ * @example
+ * Encodes application text before encryption or MACing.
+ *
+ * ```ts
+ * utf8ToBytes('abc'); // new Uint8Array([97, 98, 99])
+ * ```
+ */
+function utf8ToBytes(str) {
+    if (typeof str !== 'string')
+        throw new TypeError('string expected');
+    return new Uint8Array(new TextEncoder().encode(str)); // {@link https://bugzil.la/1681809 | Firefox bug 1681809}
+}
+/**
+ * Converts bytes to string using UTF8 encoding.
+ * @param bytes - UTF-8 bytes.
+ * @returns Decoded string. Input validation is delegated to `TextDecoder`, and malformed
+ * UTF-8 is replacement-decoded instead of rejected.
+ * @example
+ * Decodes UTF-8 plaintext back into a string.
+ *
+ * ```ts
+ * bytesToUtf8(new Uint8Array([97, 98, 99])); // 'abc'
+ * ```
+ */
+function bytesToUtf8(bytes) {
+    return new TextDecoder().decode(bytes);
+}
+/**
+ * Checks if two U8A use same underlying buffer and overlaps.
+ * This is invalid and can corrupt data.
+ * @param a - First byte view.
+ * @param b - Second byte view.
+ * @returns `true` when the views overlap in memory.
+ * @example
+ * Detects whether two slices alias the same backing buffer.
+ *
+ * ```ts
+ * overlapBytes(new Uint8Array(4), new Uint8Array(4));
+ * ```
+ */
+function overlapBytes(a, b) {
+    // Zero-length views cannot overwrite anything, even if their offset sits inside another range.
+    if (!a.byteLength || !b.byteLength)
+        return false;
+    return (a.buffer === b.buffer && // best we can do, may fail with an obscure Proxy
+        a.byteOffset < b.byteOffset + b.byteLength && // a starts before b end
+        b.byteOffset < a.byteOffset + a.byteLength // b starts before a end
+    );
+}
+/**
+ * If input and output overlap and input starts before output, we will overwrite end of input before
+ * we start processing it, so this is not supported by forward-processing ciphers.
+ * @param input - Input bytes.
+ * @param output - Output bytes.
+ * @throws If the output view would overwrite unread input bytes. {@link Error}
+ * @example
+ * Rejects an in-place layout that would overwrite unread input bytes.
+ *
+ * ```ts
+ * const buffer = new Uint8Array(8);
+ * complexOverlapBytes(buffer.subarray(0, 4), buffer.subarray(2, 6));
+ * ```
+ */
+function complexOverlapBytes(input, output) {
+    // This is very cursed. It works somehow, but I'm completely unsure,
+    // reasoning about overlapping aligned windows is very hard.
+    if (overlapBytes(input, output) && input.byteOffset < output.byteOffset)
+        throw new Error('complex overlap of input and output is not supported');
+}
+/**
+ * Copies several Uint8Arrays into one.
+ * @param arrays - Byte arrays to concatenate.
+ * @returns Combined byte array.
+ * @throws On wrong argument types inside the byte-array list. {@link TypeError}
+ * @example
+ * Builds a `nonce || ciphertext` style buffer.
+ *
+ * ```ts
+ * concatBytes(new Uint8Array([1]), new Uint8Array([2]));
+ * ```
+ */
+function concatBytes(...arrays) {
+    let sum = 0;
+    for (let i = 0; i < arrays.length; i++) {
+        const a = arrays[i];
+        utils_abytes(a);
+        sum += a.length;
+    }
+    const res = new Uint8Array(sum);
+    for (let i = 0, pad = 0; i < arrays.length; i++) {
+        const a = arrays[i];
+        res.set(a, pad);
+        pad += a.length;
+    }
+    return res;
+}
+/**
+ * Merges user options into defaults.
+ * @param defaults - Default option values.
+ * @param opts - User-provided overrides.
+ * @returns Combined options object.
+ * `defaults` is a library-owned mutable object; user-provided `opts` only need to be
+ * object-shaped, since "plain object" checks reject valid proxy/cross-realm containers.
+ * The merge mutates `defaults` in place and returns the same object, so direct callers
+ * should pass a fresh defaults object unless they intentionally want shared state updated.
+ * @throws If options are missing or not an object. {@link Error}
+ * @example
+ * Applies user overrides to the default cipher options.
+ *
+ * ```ts
+ * checkOpts({ rounds: 20 }, { rounds: 8 });
+ * ```
+ */
+function checkOpts(defaults, opts) {
+    aobject(defaults, 'defaults');
+    aobject(opts, 'opts');
+    // Mutates defaults by design. __proto__ follows Object.assign semantics here and can only
+    // affect this local option object; callers already control this low-level options surface.
+    const merged = Object.assign(defaults, opts);
+    return merged;
+}
+/**
+ * Compares two byte arrays in kinda constant time once lengths already match.
+ * @param a - First byte array.
+ * @param b - Second byte array.
+ * @returns `true` when the arrays contain the same bytes. Different lengths still return early.
+ * @example
+ * Compares an expected authentication tag with the received one.
+ *
+ * ```ts
+ * equalBytes(new Uint8Array([1]), new Uint8Array([1]));
+ * ```
+ */
+function equalBytes(a, b) {
+    a = utils_abytes(a);
+    b = utils_abytes(b);
+    if (a.length !== b.length)
+        return false;
+    let diff = 0;
+    for (let i = 0; i < a.length; i++)
+        diff |= a[i] ^ b[i];
+    return diff === 0;
+}
+/**
+ * Wraps a keyed MAC constructor into a one-shot helper with `.create()`.
+ * @param keyLen - Valid probe-key length used to read static metadata once.
+ * The probe key is only used for `outputLen` / `blockLen`, so callers with several valid key sizes
+ * can pass any representative size as long as those values stay fixed.
+ * @param macCons - Keyed MAC constructor or factory.
+ * @param fromMsg - Optional adapter that derives extra constructor args from the one-shot message.
+ * @returns Callable MAC helper with `.create()`.
+ */
+function wrapMacConstructor(keyLen, macCons, fromMsg) {
+    const mac = macCons;
+    const getArgs = (fromMsg || (() => []));
+    const macC = (msg, key) => mac(key, ...getArgs(msg))
+        .update(msg)
+        .digest();
+    const tmp = mac(new Uint8Array(keyLen), ...getArgs(new Uint8Array(0)));
+    macC.outputLen = tmp.outputLen;
+    macC.blockLen = tmp.blockLen;
+    macC.create = (key, ...args) => mac(key, ...args);
+    return macC;
+}
+/**
+ * Wraps a cipher: validates args, ensures encrypt() can only be called once.
+ * Used internally by the exported cipher constructors.
+ * Output-buffer support is inferred from the wrapped `encrypt` / `decrypt`
+ * arity (`fn.length === 2`), so wrapped output-capable methods must use a normal
+ * second parameter, not a default/rest parameter. AAD support is explicit in
+ * `params.withAAD`; optional AAD starts after the nonce slot when one is present.
+ * @__NO_SIDE_EFFECTS__
+ * @param params - Static cipher metadata. See {@link CipherParams}.
+ * @param constructor - Cipher constructor.
+ * @returns Wrapped constructor with validation.
+ */
+const wrapCipher = (params, constructor) => {
+    function wrappedCipher(key, ...args) {
+        // Validate key
+        utils_abytes(key, undefined, 'key');
+        // Validate nonce if nonceLength is present
+        if (params.nonceLength !== undefined) {
+            const nonce = args[0];
+            utils_abytes(nonce, params.varSizeNonce ? undefined : params.nonceLength, 'nonce');
+        }
+        // Keep tag length available for decrypt-size checks after constructor validation.
+        const tagl = params.tagLength;
+        const aadStart = params.nonceLength !== undefined ? 1 : 0;
+        // No-AAD constructors otherwise silently ignore byte args meant as AAD.
+        if (!params.withAAD) {
+            for (let i = aadStart; i < args.length; i++)
+                if (isBytes(args[i]))
+                    throw new Error('AAD not supported');
+        }
+        // Validate the first AAD slot early; rest-arg AAD constructors validate the tail themselves.
+        if (params.withAAD && args[aadStart] !== undefined)
+            utils_abytes(args[aadStart], undefined, 'AAD');
+        const cipher = constructor(key, ...args);
+        const checkOutput = (fnLength, output) => {
+            if (output !== undefined) {
+                if (fnLength !== 2)
+                    throw new Error('cipher output not supported');
+                utils_abytes(output, undefined, 'output');
+            }
+        };
+        // Create wrapped cipher with validation and single-use encryption
+        let called = false;
+        const wrCipher = {
+            encrypt(data, output) {
+                if (called)
+                    throw new Error('cannot encrypt() twice with same key + nonce');
+                // Any encrypt attempt consumes the instance, even if validation rejects below.
+                called = true;
+                utils_abytes(data, undefined, 'data');
+                checkOutput(cipher.encrypt.length, output);
+                return cipher.encrypt(data, output);
+            },
+            decrypt(data, output) {
+                utils_abytes(data, undefined, 'data');
+                if (tagl && data.length < tagl)
+                    throw new Error('"ciphertext" expected length >= tagLength=' + tagl);
+                checkOutput(cipher.decrypt.length, output);
+                return cipher.decrypt(data, output);
+            },
+        };
+        return wrCipher;
+    }
+    Object.assign(wrappedCipher, params);
+    return wrappedCipher;
+};
+/**
+ * By default, returns u8a of length.
+ * When out is available, it checks it for validity and uses it.
+ * @param expectedLength - Required output length.
+ * @param out - Optional destination buffer.
+ * @param onlyAligned - Whether `out` must be 4-byte aligned.
+ * @returns Output buffer ready for writing.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws If the provided output buffer has the wrong size. {@link RangeError}
+ * @throws If the provided output buffer has the wrong alignment. {@link Error}
+ * @example
+ * Reuses a caller-provided output buffer when lengths match.
+ *
+ * ```ts
+ * getOutput(16, new Uint8Array(16));
+ * ```
+ */
+function getOutput(expectedLength, out, onlyAligned = true) {
+    if (out === undefined)
+        return new Uint8Array(expectedLength);
+    // Keep Buffer/cross-realm Uint8Array support here instead of trusting a shape-compatible object.
+    utils_abytes(out, expectedLength, 'output');
+    if (onlyAligned && !isAligned32(out))
+        throw new Error('invalid output, must be aligned');
+    return out;
+}
+/**
+ * Encodes data and AAD lengths into a 16-byte buffer.
+ * @param dataLength - Data length. Units are caller-defined: GCM passes bit
+ * lengths, ChaCha20-Poly1305 passes byte lengths — the helper writes the raw values.
+ * @param aadLength - AAD length, same unit convention as `dataLength`.
+ * The serialized block is still `aadLength || dataLength`, matching GCM/Poly1305
+ * conventions even though the helper parameter order is `(dataLength, aadLength)`.
+ * @param isLE - Whether to encode lengths as little-endian.
+ * @returns 16-byte length block.
+ * @throws On wrong argument types passed to the endian validator. {@link TypeError}
+ * @throws On wrong argument ranges or values. {@link RangeError}
+ * @example
+ * Builds the length block appended by GCM and Poly1305.
+ *
+ * ```ts
+ * u64Lengths(16, 8, true);
+ * ```
+ */
+function u64Lengths(dataLength, aadLength, isLE) {
+    // Reject coercible non-number lengths like '10' and true before BigInt(...) accepts them.
+    utils_anumber(dataLength);
+    utils_anumber(aadLength);
+    abool(isLE);
+    const num = new Uint8Array(16);
+    const view = createView(num);
+    view.setBigUint64(0, BigInt(aadLength), isLE);
+    view.setBigUint64(8, BigInt(dataLength), isLE);
+    return num;
+}
+/**
+ * Checks whether a byte array is aligned to a 4-byte offset.
+ * @param bytes - Byte array to inspect.
+ * @returns `true` when the view is 4-byte aligned.
+ * @example
+ * Checks whether a buffer can be safely viewed as Uint32Array.
+ *
+ * ```ts
+ * isAligned32(new Uint8Array(4));
+ * ```
+ */
+function isAligned32(bytes) {
+    return bytes.byteOffset % 4 === 0;
+}
+/**
+ * Copies bytes into a new Uint8Array.
+ * @param bytes - Bytes to copy.
+ * @returns Copied byte array.
+ * @throws On wrong argument types. {@link TypeError}
+ * @example
+ * Copies input into an aligned Uint8Array before block processing.
+ *
+ * ```ts
+ * copyBytes(new Uint8Array([1, 2]));
+ * ```
+ */
+function copyBytes(bytes) {
+    // `Uint8Array.from(...)` would also accept arrays / other typed arrays. Keep this helper strict
+    // because callers use it at byte-validation boundaries before mutating the detached copy.
+    return Uint8Array.from(utils_abytes(bytes));
+}
+/**
+ * Cryptographically secure PRNG backed by `crypto.getRandomValues`.
+ * @param bytesLength - number of random bytes to generate
+ * @returns Random bytes.
+ * The platform `getRandomValues()` implementation still defines any
+ * single-call length cap, and this helper rejects oversize requests
+ * with a stable library `RangeError` instead of host-specific errors.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On wrong argument ranges or values. {@link RangeError}
+ * @throws If the current runtime does not provide `crypto.getRandomValues`. {@link Error}
+ * @example
+ * Generate a fresh random key or nonce.
+ * ```ts
+ * const key = randomBytes(16);
+ * ```
+ */
+function utils_randomBytes(bytesLength = 32) {
+    // Match the repo's other length-taking helpers instead of relying on Uint8Array coercion.
+    utils_anumber(bytesLength, 'bytesLength');
+    const cr = typeof globalThis === 'object' ? globalThis.crypto : null;
+    if (typeof cr?.getRandomValues !== 'function')
+        throw new Error('crypto.getRandomValues must be defined');
+    // Web Cryptography API Level 2 §10.1.1:
+    // if `byteLength > 65536`, throw `QuotaExceededError`.
+    // Keep the guard explicit so callers can see the quota in code
+    // instead of discovering it by reading the spec or host errors.
+    // This wrapper surfaces the same quota as a stable library RangeError.
+    if (bytesLength > 65536)
+        throw new RangeError(`"bytesLength" expected <= 65536, got ${bytesLength}`);
+    return cr.getRandomValues(new Uint8Array(bytesLength));
+}
+/**
+ * Uses CSPRNG for nonce, nonce injected in ciphertext.
+ * For `encrypt`, a `nonceBytes`-length buffer is fetched from CSPRNG and
+ * prepended to encrypted ciphertext. For `decrypt`, first `nonceBytes` of ciphertext
+ * are treated as nonce. The wrapper always allocates a fresh `nonce || ciphertext`
+ * buffer on encrypt and intentionally does not support caller-provided destination buffers.
+ * Too-short decrypt inputs are split into short/empty nonce views and then delegated
+ * to the wrapped cipher instead of being rejected here first.
+ *
+ * NOTE: Under the same key, using random nonces (e.g. `managedNonce`) with AES-GCM and ChaCha
+ * should be limited to `2**23` (8M) messages to get a collision chance of
+ * `2**-50`. Stretching to `2**32` (4B) messages would raise that chance to
+ * `2**-33`, still negligible but creeping up.
+ * @param fn - Cipher constructor that expects a nonce.
+ * @param randomBytes_ - Random-byte source used for nonce generation.
+ * @returns Cipher constructor that prepends the nonce to ciphertext.
+ * @throws On wrong argument types. {@link TypeError}
+ * @throws On invalid nonce lengths observed at wrapper construction or use. {@link RangeError}
+ * @example
+ * Prepends a fresh random nonce to every ciphertext.
+ *
+ * ```ts
+ * import { gcm } from '@noble/ciphers/aes.js';
+ * import { managedNonce, randomBytes } from '@noble/ciphers/utils.js';
+ * const wrapped = managedNonce(gcm);
+ * const key = randomBytes(16);
+ * const ciphertext = wrapped(key).encrypt(new Uint8Array([1, 2, 3]));
+ * wrapped(key).decrypt(ciphertext);
+ * ```
+ */
+function managedNonce(fn, randomBytes_ = utils_randomBytes) {
+    if (typeof fn !== 'function')
+        throw new TypeError('"fn" expected cipher constructor, got type=' + typeof fn);
+    if (typeof randomBytes_ !== 'function')
+        throw new TypeError('"randomBytes_" expected function, got type=' + typeof randomBytes_);
+    const { nonceLength } = fn;
+    utils_anumber(nonceLength, 'fn.nonceLength');
+    const addNonce = (nonce, ciphertext, plaintext) => {
+        const out = concatBytes(nonce, ciphertext);
+        // Wrapped ciphers may alias caller plaintext on encrypt(); never zero
+        // caller-owned buffers here.
+        if (!overlapBytes(plaintext, ciphertext))
+            ciphertext.fill(0);
+        return out;
+    };
+    // NOTE: we cannot support DST here, it would be mistake:
+    // - we don't know how much dst length cipher requires
+    // - nonce may unalign dst and break everything
+    // - we create new u8a anyway (concatBytes)
+    // - previously we passed all args to cipher, but that was mistake!
+    const res = ((key, ...args) => ({
+        encrypt(plaintext) {
+            utils_abytes(plaintext, undefined, 'data');
+            const nonce = randomBytes_(nonceLength);
+            const encrypted = fn(key, nonce, ...args).encrypt(plaintext);
+            // @ts-ignore
+            if (encrypted instanceof Promise)
+                return encrypted.then((ct) => addNonce(nonce, ct, plaintext));
+            return addNonce(nonce, encrypted, plaintext);
+        },
+        decrypt(ciphertext) {
+            utils_abytes(ciphertext, undefined, 'data');
+            const nonce = ciphertext.subarray(0, nonceLength);
+            const decrypted = ciphertext.subarray(nonceLength);
+            return fn(key, nonce, ...args).decrypt(decrypted);
+        },
+    }));
+    // Auto-nonce wrappers still preserve the wrapped payload geometry.
+    if ('blockSize' in fn)
+        res.blockSize = fn.blockSize;
+    if ('tagLength' in fn)
+        res.tagLength = fn.tagLength;
+    if ('withAAD' in fn)
+        res.withAAD = fn.withAAD;
+    return res;
+}
+
+;// CONCATENATED MODULE: ./node_modules/@noble/ciphers/_arx.js
+/**
+ * Basic utils for ARX (add-rotate-xor) salsa and chacha ciphers.
+
+RFC8439 requires multi-step cipher stream, where
+authKey starts with counter: 0, actual msg with counter: 1.
+
+For this, we need a way to re-use nonce / counter:
+
+    const counter = new Uint8Array(4);
+    chacha(..., counter, ...); // counter is now 1
+    chacha(..., counter, ...); // counter is now 2
+
+This is complicated:
+
+- 32-bit counters are enough, no need for 64-bit: max ArrayBuffer size in JS is 4GB
+- Original papers don't allow mutating counters
+- Counter overflow is undefined [^1]
+- Idea A: allow providing (nonce | counter) instead of just nonce, re-use it
+- Caveat: Cannot be re-used through all cases:
+- * chacha has (counter | nonce)
+- * xchacha has (nonce16 | counter | nonce16)
+- Idea B: separate nonce / counter and provide separate API for counter re-use
+- Caveat: there are different counter sizes depending on an algorithm.
+- salsa & chacha also differ in structures of key & sigma:
+  salsa20:      s[0] | k(4) | s[1] | nonce(2) | cnt(2) | s[2] | k(4) | s[3]
+  chacha:       s(4) | k(8) | cnt(1) | nonce(3)
+  chacha20orig: s(4) | k(8) | cnt(2) | nonce(2)
+- Idea C: helper method such as `setSalsaState(key, nonce, sigma, data)`
+- Caveat: we can't re-use counter array
+
+xchacha uses the subkey and remaining 8 byte nonce with ChaCha20 as normal
+(prefixed by 4 NUL bytes, since RFC8439 specifies a 12-byte nonce).
+Counter overflow is undefined; see {@link https://mailarchive.ietf.org/arch/msg/cfrg/gsOnTJzcbgG6OqD8Sc0GO5aR_tU/ | the CFRG thread}.
+Current noble policy is strict non-wrap for the shared 32-bit counter path:
+exported ARX ciphers reject initial `0xffffffff` and stop before any implicit
+wrap back to zero.
+See {@link https://datatracker.ietf.org/doc/html/draft-irtf-cfrg-xchacha#appendix-A.2 | the XChaCha appendix} for the extended-nonce construction.
+
+ * @module
+ */
+
+// Replaces `TextEncoder` for ASCII literals, which is enough for sigma constants.
+// Non-ASCII input would not match UTF-8 `TextEncoder` output.
+const encodeStr = (str) => Uint8Array.from(str.split(''), (c) => c.charCodeAt(0));
+// Raw `createCipher(...)` exports consume these native-endian `u32(...)` views directly.
+// Public `wrapCipher(...)` APIs reject non-little-endian platforms before reaching this path.
+// RFC 8439 §2.3 / RFC 7539 §2.3 only define the 256-bit-key constants; this 16-byte sigma is
+// kept for legacy allowShortKeys Salsa/ChaCha variants.
+const sigma16_32 = /* @__PURE__ */ (() => swap32IfBE(u32(encodeStr('expand 16-byte k'))))();
+// RFC 8439 §2.3 / RFC 7539 §2.3 define words 0-3 as
+// `0x61707865 0x3320646e 0x79622d32 0x6b206574`, i.e. `expand 32-byte k`.
+const sigma32_32 = /* @__PURE__ */ (() => swap32IfBE(u32(encodeStr('expand 32-byte k'))))();
+/**
+ * Rotates a 32-bit word left.
+ * @param a - Input word.
+ * @param b - Rotation count in bits.
+ * @returns Rotated 32-bit word.
+ * @example
+ * Moves the top byte of `0x12345678` into the low byte position.
+ * ```ts
+ * rotl(0x12345678, 8);
+ * ```
+ */
+function rotl(a, b) {
+    return (a << b) | (a >>> (32 - b));
+}
+// Salsa and Chacha block length is always 512-bit
+const BLOCK_LEN = 64;
+// RFC 8439 §2.2 / RFC 7539 §2.2: the ChaCha state has 16 32-bit words.
+const BLOCK_LEN32 = 16;
+// Counter policy for the shared public `counter` argument:
+// - RFC/IETF ChaCha20 uses a 32-bit counter.
+// - OpenSSL/Node `chacha20` instead treat the full 16-byte IV as a 128-bit
+//   counter state and carry into the next word.
+// - Raw `chacha20orig`, `salsa20`, `xsalsa20`, and `xchacha20` use 64-bit counters in libsodium
+//   and libtomcrypt, while some libs (for example libtomcrypt's RFC/IETF path) reject the max
+//   boundary instead of carrying.
+// - AEAD wrappers diverge too: libsodium `xchacha20poly1305` uses the IETF payload counter from
+//   block 1, while `secretstream_xchacha20poly1305` is a different protocol with rekey/reset.
+// Noble intentionally throws instead of silently picking one wrap model for users. In the default
+// path, even a 32-bit boundary would take 2^32 blocks * 64 bytes = 256 GiB, which is practically
+// unreachable for normal JS callers; advanced users who pass `counter` explicitly can implement
+// whatever wider carry / wrap policy they need on top.
+const MAX_COUNTER = /* @__PURE__ */ (() => 2 ** 32 - 1)();
+const U32_EMPTY = /* @__PURE__ */ Uint32Array.of();
+function runCipher(core, sigma, key, nonce, data, output, counter, rounds) {
+    const len = data.length;
+    const block = new Uint8Array(BLOCK_LEN);
+    const b32 = u32(block);
+    // Make sure that buffers aligned to 4 bytes
+    const isAligned = isLE && isAligned32(data) && isAligned32(output);
+    const d32 = isAligned ? u32(data) : U32_EMPTY;
+    const o32 = isAligned ? u32(output) : U32_EMPTY;
+    // RFC 8439 §2.4.1 / RFC 7539 §2.4.1 allow XORing one keystream block at a time and
+    // truncating the final partial block instead of materializing the whole keystream.
+    if (!isLE) {
+        for (let pos = 0; pos < len; counter++) {
+            core(sigma, key, nonce, b32, counter, rounds);
+            // RFC 8439 §2.4 / RFC 7539 §2.4 serialize keystream words in little-endian order.
+            swap32IfBE(b32);
+            if (counter >= MAX_COUNTER)
+                throw new Error('arx: counter overflow');
+            const take = Math.min(BLOCK_LEN, len - pos);
+            for (let j = 0, posj; j < take; j++) {
+                posj = pos + j;
+                output[posj] = data[posj] ^ block[j];
+            }
+            pos += take;
+        }
+        return;
+    }
+    for (let pos = 0; pos < len; counter++) {
+        core(sigma, key, nonce, b32, counter, rounds);
+        // See MAX_COUNTER policy note above: never silently wrap the shared public counter.
+        if (counter >= MAX_COUNTER)
+            throw new Error('arx: counter overflow');
+        const take = Math.min(BLOCK_LEN, len - pos);
+        // aligned to 4 bytes
+        if (isAligned && take === BLOCK_LEN) {
+            const pos32 = pos / 4;
+            if (pos % 4 !== 0)
+                throw new Error('arx: invalid block position');
+            for (let j = 0, posj; j < BLOCK_LEN32; j++) {
+                posj = pos32 + j;
+                o32[posj] = d32[posj] ^ b32[j];
+            }
+            pos += BLOCK_LEN;
+            continue;
+        }
+        for (let j = 0, posj; j < take; j++) {
+            posj = pos + j;
+            output[posj] = data[posj] ^ block[j];
+        }
+        pos += take;
+    }
+}
+/**
+ * Creates an ARX stream cipher from a 32-bit core permutation.
+ * Used internally to build the exported Salsa and ChaCha stream ciphers.
+ * @param core - Core function that fills one keystream block.
+ * @param opts - Cipher layout and nonce-extension options. See {@link CipherOpts}.
+ * @returns Stream cipher function over byte arrays.
+ * @throws If the core callback, key size, counter, or output sizing is invalid. {@link Error}
+ */
+function createCipher(core, opts) {
+    const { allowShortKeys, extendNonceFn, counterLength, counterRight, rounds } = checkOpts({ allowShortKeys: false, counterLength: 8, counterRight: false, rounds: 20 }, opts);
+    if (typeof core !== 'function')
+        throw new Error('core must be a function');
+    utils_anumber(counterLength);
+    utils_anumber(rounds);
+    abool(counterRight);
+    abool(allowShortKeys);
+    return (key, nonce, data, output, counter = 0) => {
+        utils_abytes(key, undefined, 'key');
+        utils_abytes(nonce, undefined, 'nonce');
+        utils_abytes(data, undefined, 'data');
+        const len = data.length;
+        // Raw XorStream APIs return ciphertext/plaintext bytes directly, so caller-provided outputs
+        // must match the logical result length exactly instead of returning an oversized workspace.
+        const hasOutput = output !== undefined;
+        output = getOutput(len, output, false);
+        if (hasOutput)
+            complexOverlapBytes(data, output);
+        utils_anumber(counter);
+        // See MAX_COUNTER policy note above: reject advanced explicit-counter requests before any wrap.
+        if (counter < 0 || counter >= MAX_COUNTER)
+            throw new Error('arx: counter overflow');
+        const toClean = [];
+        // Key & sigma
+        // key=16 -> sigma16, k=key|key
+        // key=32 -> sigma32, k=key
+        let l = key.length;
+        let k;
+        let sigma;
+        if (l === 32) {
+            // Copy caller keys too: big-endian normalization, extended-nonce subkey derivation, and
+            // final clean(...) all mutate or wipe the temporary buffer in place.
+            toClean.push((k = copyBytes(key)));
+            sigma = sigma32_32;
+        }
+        else if (l === 16 && allowShortKeys) {
+            k = new Uint8Array(32);
+            k.set(key);
+            k.set(key, 16);
+            sigma = sigma16_32;
+            toClean.push(k);
+        }
+        else {
+            utils_abytes(key, 32, 'arx key');
+            throw new Error('invalid key size');
+            // throw new Error(`"arx key" expected Uint8Array of length 32, got length=${l}`);
+        }
+        // Nonce
+        // salsa20:      8   (8-byte counter)
+        // chacha20orig: 8   (8-byte counter)
+        // chacha20:     12  (4-byte counter)
+        // xsalsa20:     24  (16 -> hsalsa,  8 -> old nonce)
+        // xchacha20:    24  (16 -> hchacha, 8 -> old nonce)
+        // Copy before taking u32(...) views on misaligned inputs, and on big-endian so later
+        // swap32IfBE(...) never mutates caller nonce bytes in place.
+        if (!isLE || !isAligned32(nonce))
+            toClean.push((nonce = copyBytes(nonce)));
+        let k32 = u32(k);
+        // hsalsa & hchacha: handle extended nonce
+        if (extendNonceFn) {
+            if (nonce.length !== 24)
+                throw new Error('arx: extended nonce must be 24 bytes');
+            const n16 = nonce.subarray(0, 16);
+            if (isLE)
+                extendNonceFn(sigma, k32, u32(n16), k32);
+            else {
+                const sigmaRaw = swap32IfBE(Uint32Array.from(sigma));
+                extendNonceFn(sigmaRaw, k32, u32(n16), k32);
+                clean(sigmaRaw);
+                swap32IfBE(k32);
+            }
+            nonce = nonce.subarray(16);
+        }
+        else if (!isLE)
+            swap32IfBE(k32);
+        // Handle nonce counter
+        const nonceNcLen = 16 - counterLength;
+        if (nonceNcLen !== nonce.length)
+            throw new Error(`arx: nonce must be ${nonceNcLen} or 16 bytes`);
+        // Normalize 64-bit-nonce layouts to the 12-byte core input: ChaCha/XChaCha prefix 4 zero
+        // counter bytes, while Salsa/XSalsa append them after the nonce words.
+        if (nonceNcLen !== 12) {
+            const nc = new Uint8Array(12);
+            nc.set(nonce, counterRight ? 0 : 12 - nonce.length);
+            nonce = nc;
+            toClean.push(nonce);
+        }
+        const n32 = swap32IfBE(u32(nonce));
+        // Ensure temporary key/nonce copies are wiped even if the remaining
+        // runtime guard in runCipher(...) throws on counter overflow.
+        try {
+            runCipher(core, sigma, k32, n32, data, output, counter, rounds);
+            return output;
+        }
+        finally {
+            clean(...toClean);
+        }
+    };
+}
+/** Internal class which wraps chacha20 or chacha8 to create CSPRNG. */
+class _XorStreamPRG {
+    blockLen;
+    keyLen;
+    nonceLen;
+    state;
+    buf;
+    key;
+    nonce;
+    pos;
+    ctr;
+    cipher;
+    destroyed = false;
+    constructor(cipher, blockLen, keyLen, nonceLen, seed) {
+        this.cipher = cipher;
+        this.blockLen = blockLen;
+        this.keyLen = keyLen;
+        this.nonceLen = nonceLen;
+        this.state = new Uint8Array(this.keyLen + this.nonceLen);
+        this.reseed(seed);
+        this.ctr = 0;
+        this.pos = this.blockLen;
+        this.buf = new Uint8Array(this.blockLen);
+        // Keep a single key||nonce backing buffer so reseed/addEntropy/clean update the live cipher
+        // inputs in place through these subarray views.
+        this.key = this.state.subarray(0, this.keyLen);
+        this.nonce = this.state.subarray(this.keyLen);
+    }
+    reseed(seed) {
+        abytes(seed, undefined, 'seed');
+        if (!seed || seed.length === 0)
+            throw new Error('entropy required');
+        // Mix variable-length entropy cyclically across the whole key||nonce state, then restart the
+        // keystream so buffered leftovers from the previous state are never reused.
+        for (let i = 0; i < seed.length; i++)
+            this.state[i % this.state.length] ^= seed[i];
+        this.ctr = 0;
+        this.pos = this.blockLen;
+    }
+    addEntropy(seed) {
+        if (this.destroyed)
+            throw new Error('cannot use destroyed PRG');
+        // Reject empty entropy before re-keying, otherwise a throwing call would still advance state.
+        abytes(seed, undefined, 'seed');
+        if (seed.length === 0)
+            throw new Error('entropy required');
+        // Re-key from the current stream first, then mix external entropy into the fresh key||nonce
+        // state through reseed() so stale buffered bytes are discarded.
+        this.state.set(this.randomBytes(this.state.length));
+        this.reseed(seed);
+    }
+    randomBytes(len) {
+        if (this.destroyed)
+            throw new Error('cannot use destroyed PRG');
+        anumber(len);
+        if (len === 0)
+            return new Uint8Array(0);
+        const avail = this.pos < this.blockLen ? this.blockLen - this.pos : 0;
+        const blocks = Math.ceil(Math.max(0, len - avail) / this.blockLen);
+        // Preflight overflow so failed reads don't partially consume keystream
+        // and leave the PRG repeating blocks.
+        if (blocks > 0 && this.ctr > MAX_COUNTER - blocks)
+            throw new Error('arx: counter overflow');
+        const out = new Uint8Array(len);
+        let outPos = 0;
+        // `out` starts zero-filled, and `buf.fill(0)` below does the same for leftovers: XOR-stream
+        // ciphers then emit raw keystream bytes directly into those buffers.
+        // Serve buffered leftovers first so split reads stay identical to one larger read.
+        if (this.pos < this.blockLen) {
+            const take = Math.min(len, this.blockLen - this.pos);
+            out.set(this.buf.subarray(this.pos, this.pos + take), 0);
+            this.pos += take;
+            outPos += take;
+            if (outPos === len)
+                return out; // fast path
+        }
+        // Full blocks directly to out
+        const full = Math.floor((len - outPos) / this.blockLen);
+        if (full > 0) {
+            const blockBytes = full * this.blockLen;
+            const b = out.subarray(outPos, outPos + blockBytes);
+            this.cipher(this.key, this.nonce, b, b, this.ctr);
+            this.ctr += full;
+            outPos += blockBytes;
+        }
+        // Save leftovers
+        const left = len - outPos;
+        if (left > 0) {
+            this.buf.fill(0);
+            // NOTE: cipher will handle overflow
+            this.cipher(this.key, this.nonce, this.buf, this.buf, this.ctr++);
+            out.set(this.buf.subarray(0, left), outPos);
+            this.pos = left;
+        }
+        return out;
+    }
+    // Clone seeds the new instance from this stream, so the source PRG advances too.
+    clone() {
+        if (this.destroyed)
+            throw new Error('cannot use destroyed PRG');
+        return new _XorStreamPRG(this.cipher, this.blockLen, this.keyLen, this.nonceLen, this.randomBytes(this.state.length));
+    }
+    // Zeroes the current state, leftover buffer, and marks the instance destroyed.
+    // The instance fails closed: any later randomBytes()/addEntropy()/clone() throws instead
+    // of silently continuing from zero key||nonce state (which would yield predictable output).
+    clean() {
+        this.pos = 0;
+        this.ctr = 0;
+        this.buf.fill(0);
+        this.state.fill(0);
+        this.destroyed = true;
+    }
+}
+/**
+ * Creates a PRG constructor from a stream cipher.
+ * @param cipher - Stream cipher used to fill output blocks.
+ * @param blockLen - Keystream block length in bytes.
+ * @param keyLen - Internal key length in bytes.
+ * @param nonceLen - Internal nonce length in bytes.
+ * @returns PRG factory for seeded concrete `_XorStreamPRG` instances.
+ * @example
+ * Builds a PRG from XChaCha20 and reads bytes from a randomly seeded instance.
+ * ```ts
+ * import { xchacha20 } from '@noble/ciphers/chacha.js';
+ * import { createPRG } from '@noble/ciphers/_arx.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const seed = randomBytes(32);
+ * const init = createPRG(xchacha20, 64, 32, 24);
+ * const prg = init(seed);
+ * prg.randomBytes(8);
+ * ```
+ */
+const createPRG = (cipher, blockLen, keyLen, nonceLen) => {
+    return ((seed = randomBytes(32)) => new _XorStreamPRG(cipher, blockLen, keyLen, nonceLen, seed));
+};
+
+;// CONCATENATED MODULE: ./node_modules/@noble/ciphers/_poly1305.js
+/**
+ * Poly1305 ({@link https://cr.yp.to/mac/poly1305-20050329.pdf | PDF},
+ * {@link https://en.wikipedia.org/wiki/Poly1305 | wiki})
+ * is a fast and parallel secret-key message-authentication code suitable for
+ * a wide variety of applications. It was standardized in
+ * {@link https://www.rfc-editor.org/rfc/rfc8439 | RFC 8439} and is now used in TLS 1.3.
+ *
+ * Polynomial MACs are not perfect for every situation:
+ * they lack Random Key Robustness: the MAC can be forged, and can't be used in PAKE schemes.
+ * See {@link https://keymaterial.net/2020/09/07/invisible-salamanders-in-aes-gcm-siv/ | the invisible salamanders attack writeup}.
+ * To combat invisible salamanders, `hash(key)` can be included in ciphertext,
+ * however, this would violate ciphertext indistinguishability:
+ * an attacker would know which key was used - so `HKDF(key, i)`
+ * could be used instead.
+ *
+ * Check out the {@link https://cr.yp.to/mac.html | original website}.
+ * Based on public-domain {@link https://github.com/floodyberry/poly1305-donna | poly1305-donna}.
+ * @module
+ */
+// prettier-ignore
+
+// A simple-loop reference version (`poly1305_small`) lives in
+// `test/misc/micro-ciphers.ts`, provided for auditability.
+// Little-endian 2-byte load used by the Poly1305 limb decomposition.
+function u8to16(a, i) {
+    return (a[i++] & 0xff) | ((a[i++] & 0xff) << 8);
+}
+/**
+ * Incremental Poly1305 MAC state.
+ * Prefer `poly1305()` for one-shot use.
+ * @param key - 32-byte Poly1305 one-time key.
+ * @example
+ * Feeds one chunk into an incremental Poly1305 state with a fresh one-time key.
+ *
+ * ```ts
+ * import { Poly1305 } from '@noble/ciphers/_poly1305.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const key = randomBytes(32);
+ * const mac = new Poly1305(key);
+ * mac.update(new Uint8Array([1, 2, 3]));
+ * mac.digest();
+ * ```
+ */
+class Poly1305 {
+    blockLen = 16;
+    outputLen = 16;
+    buffer = new Uint8Array(16);
+    r = new Uint16Array(10); // Allocating 1 array with .subarray() here is slower than 3
+    h = new Uint16Array(10);
+    pad = new Uint16Array(8);
+    pos = 0;
+    finished = false;
+    destroyed = false;
+    // Can be speed-up using BigUint64Array, at the cost of complexity
+    constructor(key) {
+        key = copyBytes(utils_abytes(key, 32, 'key'));
+        const t0 = u8to16(key, 0);
+        const t1 = u8to16(key, 2);
+        const t2 = u8to16(key, 4);
+        const t3 = u8to16(key, 6);
+        const t4 = u8to16(key, 8);
+        const t5 = u8to16(key, 10);
+        const t6 = u8to16(key, 12);
+        const t7 = u8to16(key, 14);
+        // RFC 8439 §2.5.1 / RFC 7539 §2.5.1 clamp r before multiplication.
+        // These masks unpack that clamped value into 13-bit limbs, while pad
+        // keeps the raw s half for finalize().
+        // {@link https://github.com/floodyberry/poly1305-donna/blob/e6ad6e091d30d7f4ec2d4f978be1fcfcbce72781/poly1305-donna-16.h#L47 | poly1305-donna reference}
+        this.r[0] = t0 & 0x1fff;
+        this.r[1] = ((t0 >>> 13) | (t1 << 3)) & 0x1fff;
+        this.r[2] = ((t1 >>> 10) | (t2 << 6)) & 0x1f03;
+        this.r[3] = ((t2 >>> 7) | (t3 << 9)) & 0x1fff;
+        this.r[4] = ((t3 >>> 4) | (t4 << 12)) & 0x00ff;
+        this.r[5] = (t4 >>> 1) & 0x1ffe;
+        this.r[6] = ((t4 >>> 14) | (t5 << 2)) & 0x1fff;
+        this.r[7] = ((t5 >>> 11) | (t6 << 5)) & 0x1f81;
+        this.r[8] = ((t6 >>> 8) | (t7 << 8)) & 0x1fff;
+        this.r[9] = (t7 >>> 5) & 0x007f;
+        for (let i = 0; i < 8; i++)
+            this.pad[i] = u8to16(key, 16 + 2 * i);
+    }
+    process(data, offset, isLast = false) {
+        // RFC 8439 §2.5 / §2.5.1 and RFC 7539 §2.5 / §2.5.1 add an extra high
+        // bit to every full 16-byte block. The final partial block gets its
+        // explicit `1` byte during digestInto(), so `hibit` stays zero there.
+        const hibit = isLast ? 0 : 1 << 11;
+        const { h, r } = this;
+        const r0 = r[0];
+        const r1 = r[1];
+        const r2 = r[2];
+        const r3 = r[3];
+        const r4 = r[4];
+        const r5 = r[5];
+        const r6 = r[6];
+        const r7 = r[7];
+        const r8 = r[8];
+        const r9 = r[9];
+        const t0 = u8to16(data, offset + 0);
+        const t1 = u8to16(data, offset + 2);
+        const t2 = u8to16(data, offset + 4);
+        const t3 = u8to16(data, offset + 6);
+        const t4 = u8to16(data, offset + 8);
+        const t5 = u8to16(data, offset + 10);
+        const t6 = u8to16(data, offset + 12);
+        const t7 = u8to16(data, offset + 14);
+        let h0 = h[0] + (t0 & 0x1fff);
+        let h1 = h[1] + (((t0 >>> 13) | (t1 << 3)) & 0x1fff);
+        let h2 = h[2] + (((t1 >>> 10) | (t2 << 6)) & 0x1fff);
+        let h3 = h[3] + (((t2 >>> 7) | (t3 << 9)) & 0x1fff);
+        let h4 = h[4] + (((t3 >>> 4) | (t4 << 12)) & 0x1fff);
+        let h5 = h[5] + ((t4 >>> 1) & 0x1fff);
+        let h6 = h[6] + (((t4 >>> 14) | (t5 << 2)) & 0x1fff);
+        let h7 = h[7] + (((t5 >>> 11) | (t6 << 5)) & 0x1fff);
+        let h8 = h[8] + (((t6 >>> 8) | (t7 << 8)) & 0x1fff);
+        let h9 = h[9] + ((t7 >>> 5) | hibit);
+        let c = 0;
+        let d0 = c + h0 * r0 + h1 * (5 * r9) + h2 * (5 * r8) + h3 * (5 * r7) + h4 * (5 * r6);
+        c = d0 >>> 13;
+        d0 &= 0x1fff;
+        d0 += h5 * (5 * r5) + h6 * (5 * r4) + h7 * (5 * r3) + h8 * (5 * r2) + h9 * (5 * r1);
+        c += d0 >>> 13;
+        d0 &= 0x1fff;
+        let d1 = c + h0 * r1 + h1 * r0 + h2 * (5 * r9) + h3 * (5 * r8) + h4 * (5 * r7);
+        c = d1 >>> 13;
+        d1 &= 0x1fff;
+        d1 += h5 * (5 * r6) + h6 * (5 * r5) + h7 * (5 * r4) + h8 * (5 * r3) + h9 * (5 * r2);
+        c += d1 >>> 13;
+        d1 &= 0x1fff;
+        let d2 = c + h0 * r2 + h1 * r1 + h2 * r0 + h3 * (5 * r9) + h4 * (5 * r8);
+        c = d2 >>> 13;
+        d2 &= 0x1fff;
+        d2 += h5 * (5 * r7) + h6 * (5 * r6) + h7 * (5 * r5) + h8 * (5 * r4) + h9 * (5 * r3);
+        c += d2 >>> 13;
+        d2 &= 0x1fff;
+        let d3 = c + h0 * r3 + h1 * r2 + h2 * r1 + h3 * r0 + h4 * (5 * r9);
+        c = d3 >>> 13;
+        d3 &= 0x1fff;
+        d3 += h5 * (5 * r8) + h6 * (5 * r7) + h7 * (5 * r6) + h8 * (5 * r5) + h9 * (5 * r4);
+        c += d3 >>> 13;
+        d3 &= 0x1fff;
+        let d4 = c + h0 * r4 + h1 * r3 + h2 * r2 + h3 * r1 + h4 * r0;
+        c = d4 >>> 13;
+        d4 &= 0x1fff;
+        d4 += h5 * (5 * r9) + h6 * (5 * r8) + h7 * (5 * r7) + h8 * (5 * r6) + h9 * (5 * r5);
+        c += d4 >>> 13;
+        d4 &= 0x1fff;
+        let d5 = c + h0 * r5 + h1 * r4 + h2 * r3 + h3 * r2 + h4 * r1;
+        c = d5 >>> 13;
+        d5 &= 0x1fff;
+        d5 += h5 * r0 + h6 * (5 * r9) + h7 * (5 * r8) + h8 * (5 * r7) + h9 * (5 * r6);
+        c += d5 >>> 13;
+        d5 &= 0x1fff;
+        let d6 = c + h0 * r6 + h1 * r5 + h2 * r4 + h3 * r3 + h4 * r2;
+        c = d6 >>> 13;
+        d6 &= 0x1fff;
+        d6 += h5 * r1 + h6 * r0 + h7 * (5 * r9) + h8 * (5 * r8) + h9 * (5 * r7);
+        c += d6 >>> 13;
+        d6 &= 0x1fff;
+        let d7 = c + h0 * r7 + h1 * r6 + h2 * r5 + h3 * r4 + h4 * r3;
+        c = d7 >>> 13;
+        d7 &= 0x1fff;
+        d7 += h5 * r2 + h6 * r1 + h7 * r0 + h8 * (5 * r9) + h9 * (5 * r8);
+        c += d7 >>> 13;
+        d7 &= 0x1fff;
+        let d8 = c + h0 * r8 + h1 * r7 + h2 * r6 + h3 * r5 + h4 * r4;
+        c = d8 >>> 13;
+        d8 &= 0x1fff;
+        d8 += h5 * r3 + h6 * r2 + h7 * r1 + h8 * r0 + h9 * (5 * r9);
+        c += d8 >>> 13;
+        d8 &= 0x1fff;
+        let d9 = c + h0 * r9 + h1 * r8 + h2 * r7 + h3 * r6 + h4 * r5;
+        c = d9 >>> 13;
+        d9 &= 0x1fff;
+        d9 += h5 * r4 + h6 * r3 + h7 * r2 + h8 * r1 + h9 * r0;
+        c += d9 >>> 13;
+        d9 &= 0x1fff;
+        c = ((c << 2) + c) | 0;
+        c = (c + d0) | 0;
+        d0 = c & 0x1fff;
+        c = c >>> 13;
+        d1 += c;
+        h[0] = d0;
+        h[1] = d1;
+        h[2] = d2;
+        h[3] = d3;
+        h[4] = d4;
+        h[5] = d5;
+        h[6] = d6;
+        h[7] = d7;
+        h[8] = d8;
+        h[9] = d9;
+    }
+    finalize() {
+        const { h, pad } = this;
+        const g = new Uint16Array(10);
+        let c = h[1] >>> 13;
+        h[1] &= 0x1fff;
+        for (let i = 2; i < 10; i++) {
+            h[i] += c;
+            c = h[i] >>> 13;
+            h[i] &= 0x1fff;
+        }
+        h[0] += c * 5;
+        c = h[0] >>> 13;
+        h[0] &= 0x1fff;
+        h[1] += c;
+        c = h[1] >>> 13;
+        h[1] &= 0x1fff;
+        h[2] += c;
+        // RFC 8439 §2.5 / RFC 7539 §2.5 reduce modulo 2^130-5 before repacking
+        // to 16-bit words and adding the raw s half.
+        g[0] = h[0] + 5;
+        c = g[0] >>> 13;
+        g[0] &= 0x1fff;
+        for (let i = 1; i < 10; i++) {
+            g[i] = h[i] + c;
+            c = g[i] >>> 13;
+            g[i] &= 0x1fff;
+        }
+        g[9] -= 1 << 13;
+        let mask = (c ^ 1) - 1;
+        for (let i = 0; i < 10; i++)
+            g[i] &= mask;
+        mask = ~mask;
+        for (let i = 0; i < 10; i++)
+            h[i] = (h[i] & mask) | g[i];
+        h[0] = (h[0] | (h[1] << 13)) & 0xffff;
+        h[1] = ((h[1] >>> 3) | (h[2] << 10)) & 0xffff;
+        h[2] = ((h[2] >>> 6) | (h[3] << 7)) & 0xffff;
+        h[3] = ((h[3] >>> 9) | (h[4] << 4)) & 0xffff;
+        h[4] = ((h[4] >>> 12) | (h[5] << 1) | (h[6] << 14)) & 0xffff;
+        h[5] = ((h[6] >>> 2) | (h[7] << 11)) & 0xffff;
+        h[6] = ((h[7] >>> 5) | (h[8] << 8)) & 0xffff;
+        h[7] = ((h[8] >>> 8) | (h[9] << 5)) & 0xffff;
+        let f = h[0] + pad[0];
+        h[0] = f & 0xffff;
+        for (let i = 1; i < 8; i++) {
+            f = (((h[i] + pad[i]) | 0) + (f >>> 16)) | 0;
+            h[i] = f & 0xffff;
+        }
+        clean(g);
+    }
+    update(data) {
+        aexists(this);
+        utils_abytes(data);
+        data = copyBytes(data);
+        const { buffer, blockLen } = this;
+        const len = data.length;
+        for (let pos = 0; pos < len;) {
+            const take = Math.min(blockLen - this.pos, len - pos);
+            // Fast path: we have at least one block in input
+            if (take === blockLen) {
+                for (; blockLen <= len - pos; pos += blockLen)
+                    this.process(data, pos);
+                continue;
+            }
+            buffer.set(data.subarray(pos, pos + take), this.pos);
+            this.pos += take;
+            pos += take;
+            if (this.pos === blockLen) {
+                this.process(buffer, 0, false);
+                this.pos = 0;
+            }
+        }
+        return this;
+    }
+    destroy() {
+        // `aexists(this)` guards update/digest paths, so destroy must mark the instance unusable too.
+        this.destroyed = true;
+        clean(this.h, this.r, this.buffer, this.pad);
+    }
+    digestInto(out) {
+        aexists(this);
+        aoutput(out, this);
+        this.finished = true;
+        const { buffer, h } = this;
+        let { pos } = this;
+        if (pos) {
+            // RFC 8439 §2.5 / RFC 7539 §2.5: the final short block appends a
+            // single `0x01` byte and zero-fills the remaining bytes before the
+            // last multiplication step.
+            buffer[pos++] = 1;
+            for (; pos < 16; pos++)
+                buffer[pos] = 0;
+            this.process(buffer, 0, true);
+        }
+        this.finalize();
+        let opos = 0;
+        for (let i = 0; i < 8; i++) {
+            out[opos++] = h[i] >>> 0;
+            out[opos++] = h[i] >>> 8;
+        }
+    }
+    digest() {
+        const { buffer, outputLen } = this;
+        this.digestInto(buffer);
+        // Copy out before destroy() zeroes the internal buffer.
+        const res = buffer.slice(0, outputLen);
+        this.destroy();
+        return res;
+    }
+}
+/**
+ * Poly1305 MAC from RFC 8439.
+ * @param msg - Message bytes to authenticate.
+ * @param key - 32-byte Poly1305 one-time key.
+ * @returns 16-byte authentication tag.
+ * @example
+ * Authenticates one message with a one-shot Poly1305 call and a fresh key.
+ *
+ * ```ts
+ * import { poly1305 } from '@noble/ciphers/_poly1305.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const key = randomBytes(32);
+ * poly1305(new Uint8Array(), key);
+ * ```
+ */
+const poly1305 = /* @__PURE__ */ wrapMacConstructor(32, (key) => new Poly1305(key));
+
+;// CONCATENATED MODULE: ./node_modules/@noble/ciphers/salsa.js
+/**
+ * Salsa20 stream cipher, released in 2005.
+ * Salsa's goal was to implement AES replacement that does not rely on S-Boxes,
+ * which are hard to implement in a constant-time manner.
+ * Salsa20 is usually faster than AES, a big deal on slow, budget mobile phones.
+ *
+ * - {@link https://cr.yp.to/snuffle/xsalsa-20110204.pdf | XSalsa20},
+ *   extended-nonce
+ *   variant was released in 2008. It extends Salsa20's 64-bit nonce to 192 bits,
+ *   and became safe to be picked at random.
+ * - Nacl / Libsodium popularized term "secretbox", - which is just xsalsa20poly1305.
+ *   We provide the alias and corresponding seal / open methods.
+ *   "crypto_box" and "sealedbox" are available in package
+ *   {@link https://github.com/serenity-kit/noble-sodium | noble-sodium}.
+ * - Check out
+ *   {@link https://cr.yp.to/snuffle/salsafamily-20071225.pdf | PDF}
+ *   and {@link https://cr.yp.to/snuffle.html | website}.
+ * @module
+ */
+
+
+
+/**
+ * Salsa20 core function. Uses an unrolled loop (salsaCore, hsalsa) - 4x
+ * faster than a simple loop, but larger & harder to read. A simple-loop
+ * reference version lives in `test/misc/micro-ciphers.ts`;
+ * `test/arx.test.ts` keeps the two aligned.
+ * The specific implementation is selected in `createCipher` below.
+ * Performance numbers for 1MB inputs:
+ * * default x 779 ops/sec @ 1ms/op
+ * * if salsa+hsalsa are merged x 459 ops/sec @ 2ms/op
+ * * small x 132 ops/sec @ 7ms/op
+ */
+/** Uses only the low 32 bits of Salsa20's 64-bit counter state. */
+// prettier-ignore
+function salsaCore(s, k, n, out, cnt, rounds = 20, cntHi = 0) {
+    // Public wrappers expose only the low 32 bits of Salsa20's 64-bit counter; y09 stays zero
+    // there. hsalsa reuses this core with its input words 2-3 in the counter positions.
+    // Based on {@link https://cr.yp.to/salsa20.html | the Salsa20 reference page}.
+    let y00 = s[0], y01 = k[0], y02 = k[1], y03 = k[2], // "expa" Key     Key     Key
+    y04 = k[3], y05 = s[1], y06 = n[0], y07 = n[1], // Key    "nd 3"  Nonce   Nonce
+    y08 = cnt, y09 = cntHi, y10 = s[2], y11 = k[4], // Pos.   Pos.    "2-by"	Key
+    y12 = k[5], y13 = k[6], y14 = k[7], y15 = s[3]; // Key    Key     Key     "te k"
+    // Save state to temporary variables
+    let x00 = y00, x01 = y01, x02 = y02, x03 = y03, x04 = y04, x05 = y05, x06 = y06, x07 = y07, x08 = y08, x09 = y09, x10 = y10, x11 = y11, x12 = y12, x13 = y13, x14 = y14, x15 = y15;
+    for (let r = 0; r < rounds; r += 2) {
+        x04 ^= rotl(x00 + x12 | 0, 7);
+        x08 ^= rotl(x04 + x00 | 0, 9);
+        x12 ^= rotl(x08 + x04 | 0, 13);
+        x00 ^= rotl(x12 + x08 | 0, 18);
+        x09 ^= rotl(x05 + x01 | 0, 7);
+        x13 ^= rotl(x09 + x05 | 0, 9);
+        x01 ^= rotl(x13 + x09 | 0, 13);
+        x05 ^= rotl(x01 + x13 | 0, 18);
+        x14 ^= rotl(x10 + x06 | 0, 7);
+        x02 ^= rotl(x14 + x10 | 0, 9);
+        x06 ^= rotl(x02 + x14 | 0, 13);
+        x10 ^= rotl(x06 + x02 | 0, 18);
+        x03 ^= rotl(x15 + x11 | 0, 7);
+        x07 ^= rotl(x03 + x15 | 0, 9);
+        x11 ^= rotl(x07 + x03 | 0, 13);
+        x15 ^= rotl(x11 + x07 | 0, 18);
+        x01 ^= rotl(x00 + x03 | 0, 7);
+        x02 ^= rotl(x01 + x00 | 0, 9);
+        x03 ^= rotl(x02 + x01 | 0, 13);
+        x00 ^= rotl(x03 + x02 | 0, 18);
+        x06 ^= rotl(x05 + x04 | 0, 7);
+        x07 ^= rotl(x06 + x05 | 0, 9);
+        x04 ^= rotl(x07 + x06 | 0, 13);
+        x05 ^= rotl(x04 + x07 | 0, 18);
+        x11 ^= rotl(x10 + x09 | 0, 7);
+        x08 ^= rotl(x11 + x10 | 0, 9);
+        x09 ^= rotl(x08 + x11 | 0, 13);
+        x10 ^= rotl(x09 + x08 | 0, 18);
+        x12 ^= rotl(x15 + x14 | 0, 7);
+        x13 ^= rotl(x12 + x15 | 0, 9);
+        x14 ^= rotl(x13 + x12 | 0, 13);
+        x15 ^= rotl(x14 + x13 | 0, 18);
+    }
+    // Write output
+    let oi = 0;
+    out[oi++] = (y00 + x00) | 0;
+    out[oi++] = (y01 + x01) | 0;
+    out[oi++] = (y02 + x02) | 0;
+    out[oi++] = (y03 + x03) | 0;
+    out[oi++] = (y04 + x04) | 0;
+    out[oi++] = (y05 + x05) | 0;
+    out[oi++] = (y06 + x06) | 0;
+    out[oi++] = (y07 + x07) | 0;
+    out[oi++] = (y08 + x08) | 0;
+    out[oi++] = (y09 + x09) | 0;
+    out[oi++] = (y10 + x10) | 0;
+    out[oi++] = (y11 + x11) | 0;
+    out[oi++] = (y12 + x12) | 0;
+    out[oi++] = (y13 + x13) | 0;
+    out[oi++] = (y14 + x14) | 0;
+    out[oi++] = (y15 + x15) | 0;
+}
+/**
+ * hsalsa hashes key and nonce-prefix words into the 32-byte subkey used by XSalsa20.
+ * Algorithmically identical to `hsalsa_small` from `test/misc/micro-ciphers.ts`,
+ * but this exported path normalizes word order on big-endian hosts.
+ * Reuses `salsaCore` and subtracts its feed-forward, keeping the hot per-block
+ * path untouched.
+ * @param s - Sigma constants as 32-bit words.
+ * @param k - Key words.
+ * @param i - Nonce-prefix words.
+ * @param out - Output buffer for the derived subkey.
+ * @example
+ * Derives the XSalsa20 subkey from sigma, key, and nonce-prefix words.
+ *
+ * ```ts
+ * const sigma = new Uint32Array(4);
+ * const key = new Uint32Array(8);
+ * const nonce = new Uint32Array(4);
+ * const out = new Uint32Array(8);
+ * hsalsa(sigma, key, nonce, out);
+ * ```
+ */
+// prettier-ignore
+function hsalsa(s, k, i, out) {
+    // Runs the shared salsaCore permutation, then subtracts the feed-forward it applies,
+    // recovering the raw permutation words hsalsa needs.
+    // LE hosts read the caller arrays in place (no copies); BE hosts get
+    // byte-swapped scratch copies, wiped before returning.
+    const s2 = isLE ? s : swap32IfBE(s.slice(0, 4));
+    const k2 = isLE ? k : swap32IfBE(k.slice(0, 8));
+    const i2 = isLE ? i : swap32IfBE(i.slice(0, 4));
+    const t = new Uint32Array(16);
+    salsaCore(s2, k2, i2.subarray(0, 2), t, i2[2], 20, i2[3]);
+    let oi = 0;
+    // XSalsa20 takes words 0,5,10,15 and 6,7,8,9 as the 32-byte subkey material.
+    out[oi++] = (t[0] - s2[0]) | 0;
+    out[oi++] = (t[5] - s2[1]) | 0;
+    out[oi++] = (t[10] - s2[2]) | 0;
+    out[oi++] = (t[15] - s2[3]) | 0;
+    out[oi++] = (t[6] - i2[0]) | 0;
+    out[oi++] = (t[7] - i2[1]) | 0;
+    out[oi++] = (t[8] - i2[2]) | 0;
+    out[oi++] = (t[9] - i2[3]) | 0;
+    swap32IfBE(out);
+    if (!isLE)
+        clean(s2, k2, i2);
+    clean(t);
+}
+/**
+ * Salsa20 from original paper. 8-byte nonce.
+ * With smaller nonce, it's not safe to make it random (CSPRNG), due to collision chance.
+ * @param key - 16-byte or 32-byte key.
+ * @param nonce - 8-byte nonce.
+ * @param data - Input bytes to xor with the keystream.
+ * @param output - Optional destination buffer.
+ * @param counter - Initial block counter.
+ * Only the low 32 bits of Salsa20's 64-bit counter state are exposed here;
+ * the high word stays zero and the implementation still caps the public
+ * value to 32 bits.
+ * @returns Encrypted or decrypted bytes.
+ * @example
+ * Encrypts bytes with the original 8-byte-nonce Salsa20 stream cipher.
+ *
+ * ```ts
+ * import { salsa20 } from '@noble/ciphers/salsa.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const key = randomBytes(32);
+ * const nonce = randomBytes(8);
+ * salsa20(key, nonce, new Uint8Array([1, 2, 3, 4]));
+ * ```
+ */
+const salsa20 = /* @__PURE__ */ createCipher(salsaCore, {
+    allowShortKeys: true,
+    counterRight: true,
+});
+/**
+ * XSalsa20 extended-nonce salsa.
+ * With 24-byte nonce, it's safe to make it random (CSPRNG).
+ * @param key - 32-byte key.
+ * This XSalsa20 wrapper does not enable Salsa20's 16-byte legacy key mode.
+ * @param nonce - 24-byte nonce.
+ * @param data - Input bytes to xor with the keystream.
+ * @param output - Optional destination buffer.
+ * @param counter - Initial block counter.
+ * @returns Encrypted or decrypted bytes.
+ * @example
+ * Encrypts bytes with XSalsa20 and a random 24-byte nonce.
+ *
+ * ```ts
+ * import { xsalsa20 } from '@noble/ciphers/salsa.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const key = randomBytes(32);
+ * const nonce = randomBytes(24);
+ * xsalsa20(key, nonce, new Uint8Array([1, 2, 3, 4]));
+ * ```
+ */
+const xsalsa20 = /* @__PURE__ */ createCipher(salsaCore, {
+    counterRight: true,
+    extendNonceFn: hsalsa,
+});
+// Test-only hook: exposes the unrolled production core so tests can compare it
+// with the simple/reference core from `test/misc/micro-ciphers.ts`.
+const __TESTS = /* @__PURE__ */ Object.freeze({ salsaCore });
+/**
+ * xsalsa20-poly1305 eXtended-nonce (24 bytes) salsa.
+ * With 24-byte nonce, it's safe to make it random (CSPRNG).
+ * Also known as `secretbox` from libsodium / nacl.
+ * No AAD input is supported here. Caller-provided `output` buffers for
+ * `encrypt()` / `decrypt()` must be `input.length + 32` bytes because the
+ * implementation uses a 32-byte leading scratch area before returning `+16`.
+ * @param key - 32-byte key.
+ * @param nonce - 24-byte nonce.
+ * @param AAD - Must be omitted; XSalsa20-Poly1305 secretbox does not support associated data.
+ * @returns AEAD cipher instance.
+ * @example
+ * Encrypts and authenticates plaintext with XSalsa20-Poly1305.
+ *
+ * ```ts
+ * import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const key = randomBytes(32);
+ * const nonce = randomBytes(24);
+ * const cipher = xsalsa20poly1305(key, nonce);
+ * cipher.encrypt(new Uint8Array([1, 2, 3]));
+ * ```
+ */
+const xsalsa20poly1305 = /* @__PURE__ */ wrapCipher({ blockSize: 64, nonceLength: 24, tagLength: 16 }, (key, nonce) => {
+    // This borrows caller key/nonce buffers by reference; mutating them after construction changes
+    // later encrypt/decrypt outputs.
+    return {
+        encrypt(plaintext, output) {
+            // xsalsa20poly1305 optimizes by calculating auth key during the same call as encryption.
+            // Unfortunately, makes it hard to separate tag calculation & encryption itself,
+            // because 32 bytes is half-block of 64-byte salsa.
+            // Need 32 extra bytes up front for the auth-key scratch area described above.
+            output = getOutput(plaintext.length + 32, output, false);
+            // output[0..32] = Poly1305 auth key, output[32..] = plaintext then ciphertext.
+            const authKey = output.subarray(0, 32);
+            const ciphPlaintext = output.subarray(32);
+            output.set(plaintext, 32);
+            // authKey is produced by xoring the first 32 bytes with zeros.
+            clean(authKey);
+            // output = stream ^ output; authKey = stream ^ zeros(32)
+            xsalsa20(key, nonce, output, output);
+            const tag = poly1305(ciphPlaintext, authKey);
+            output.set(tag, 16);
+            // Clean up auth-key remnants and the temporary tag copy.
+            clean(output.subarray(0, 16), tag);
+            // Return output[16..].
+            return output.subarray(16);
+        },
+        decrypt(ciphertext, output) {
+            // tmp part     passed tag    ciphertext
+            // [0..32]      [32..48]      [48..]
+            // Authenticate the ciphertext before decrypting it; on tag failure the scratch/output
+            // buffer may already contain copied ciphertext and derived auth-key material.
+            utils_abytes(ciphertext, undefined, 'data');
+            output = getOutput(ciphertext.length + 32, output, false);
+            // output[0..32] is auth-key scratch, output[32..48] is passed tag,
+            // output[48..] is ciphertext then plaintext.
+            const tmp = output.subarray(0, 32);
+            const passedTag = output.subarray(32, 48);
+            const ciphPlaintext = output.subarray(48);
+            output.set(ciphertext, 32);
+            // authKey is produced by xoring the scratch area with zeros.
+            clean(tmp);
+            const authKey = xsalsa20(key, nonce, tmp, tmp);
+            const tag = poly1305(ciphPlaintext, authKey);
+            if (!equalBytes(passedTag, tag)) {
+                clean(output);
+                throw new Error('invalid tag');
+            }
+            // output = stream ^ output[16..]
+            xsalsa20(key, nonce, output.subarray(16), output.subarray(16));
+            clean(tmp, passedTag, tag);
+            // Return output[48..], skipping zeroized output[0..48].
+            return ciphPlaintext;
+        },
+    };
+});
+/**
+ * Alias to `xsalsa20poly1305`, for compatibility with libsodium / nacl.
+ * Check out {@link https://github.com/serenity-kit/noble-sodium | noble-sodium}
+ * for `crypto_box`.
+ * @param key - 32-byte key.
+ * @param nonce - 24-byte nonce.
+ * @returns Wrapper with `seal()` and `open()` helpers.
+ * @example
+ * Uses the libsodium-style `seal()` and `open()` wrapper.
+ *
+ * ```ts
+ * import { secretbox } from '@noble/ciphers/salsa.js';
+ * import { randomBytes } from '@noble/ciphers/utils.js';
+ * const key = randomBytes(32);
+ * const nonce = randomBytes(24);
+ * const box = secretbox(key, nonce);
+ * box.seal(new Uint8Array([1, 2, 3]));
+ * ```
+ */
+function secretbox(key, nonce) {
+    const xs = xsalsa20poly1305(key, nonce);
+    return { seal: xs.encrypt, open: xs.decrypt };
+}
+
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
+;// CONCATENATED MODULE: ./lib/signing-key.js
+
+
+
+
+// v2 and later write SIGSTORE, earlier releases COSIGN; the body is the same.
+const PEM_LABELS = ['ENCRYPTED SIGSTORE PRIVATE KEY', 'ENCRYPTED COSIGN PRIVATE KEY'];
+// cosign writes N = 32768 (older) or 65536; far larger values only burn memory.
+const MAX_SCRYPT_N = 1 << 20;
+const fail = (message) => {
+    throw new errors/* ActionError */.l('INPUT', message);
+};
+// The signing-key input: the PEM text itself (from a secret) or a file path.
+function signingKeyText(value) {
+    const v = value.trim();
+    if (v.includes('-----BEGIN'))
+        return v;
+    if (!(0,external_node_fs_.existsSync)(v)) {
+        fail('signing-key: neither a PEM key nor the path of an existing file; pass the contents of cosign.key (from a secret) or its path');
+    }
+    try {
+        return (0,external_node_fs_.readFileSync)(v, 'utf8');
+    }
+    catch (err) {
+        return fail(`signing-key: cannot read "${v}" (${(0,errors/* errorLine */.B)(err)}); pass the contents of cosign.key or a readable path`);
+    }
+}
+async function decryptSigningKey(pemText, password) {
+    const m = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(pemText);
+    if (!m)
+        return fail('signing-key: not a PEM block; pass the cosign.key written by cosign generate-key-pair');
+    const label = m[1];
+    if (!PEM_LABELS.includes(label)) {
+        return fail(`signing-key: a "${label}" PEM is not a cosign key (cosign signs only with its encrypted key format); ` +
+            'convert it with cosign import-key-pair --key FILE, or make one with cosign generate-key-pair');
+    }
+    let enc;
+    try {
+        enc = JSON.parse(Buffer.from(m[2].replace(/\s+/g, ''), 'base64').toString('utf8'));
+    }
+    catch {
+        return fail('signing-key: the PEM body is not the JSON cosign writes; pass cosign.key unmodified');
+    }
+    const { kdf, cipher, ciphertext } = enc;
+    if (kdf?.name !== 'scrypt' || cipher?.name !== 'nacl/secretbox') {
+        return fail(`signing-key: unsupported encryption (kdf ${kdf?.name ?? 'none'}, cipher ${cipher?.name ?? 'none'}); only cosign's scrypt + nacl/secretbox keys are supported: re-create it with cosign generate-key-pair`);
+    }
+    const { N = 0, r = 0, p = 0 } = kdf.params ?? {};
+    const valid = (n) => Number.isSafeInteger(n) && n > 0;
+    if (!valid(N) || !valid(r) || !valid(p) || (N & (N - 1)) !== 0 || N > MAX_SCRYPT_N || r * p >= 1 << 30) {
+        return fail(`signing-key: scrypt parameters N=${N} r=${r} p=${p} are not ones cosign writes; re-create the key with cosign generate-key-pair`);
+    }
+    const salt = Buffer.from(kdf.salt ?? '', 'base64');
+    const nonce = Buffer.from(cipher.nonce ?? '', 'base64');
+    const sealed = Buffer.from(ciphertext ?? '', 'base64');
+    if (nonce.length !== 24 || sealed.length <= 16)
+        return fail('signing-key: the secretbox nonce or ciphertext is malformed; pass cosign.key unmodified');
+    const secret = await new Promise((resolve, reject) => (0,external_node_crypto_.scrypt)(Buffer.from(password, 'utf8'), salt, 32, { N, r, p, maxmem: 256 * N * r + (1 << 20) }, (err, key) => (err ? reject(err) : resolve(key))));
+    let der;
+    try {
+        der = xsalsa20poly1305(secret, nonce).decrypt(sealed);
+    }
+    catch {
+        return fail('signing-key-password: wrong password for signing-key (it does not decrypt the key); pass the password given to cosign generate-key-pair in signing-key-password or COSIGN_PASSWORD');
+    }
+    let privateKey;
+    try {
+        privateKey = (0,external_node_crypto_.createPrivateKey)({ key: Buffer.from(der), format: 'der', type: 'pkcs8' });
+    }
+    catch (err) {
+        return fail(`signing-key: the decrypted key is not a PKCS#8 private key (${(0,errors/* errorLine */.B)(err)}); re-create it with cosign generate-key-pair`);
+    }
+    const type = privateKey.asymmetricKeyType;
+    const curve = privateKey.asymmetricKeyDetails?.namedCurve;
+    if (type !== 'ec' || curve !== 'prime256v1') {
+        return fail(`signing-key: an ${type === 'ec' ? `ECDSA ${curve} ` : `${type?.toUpperCase() ?? 'unknown'} `}key; sign-attest signs with ECDSA P-256 keys only (what cosign generate-key-pair makes): create one with cosign generate-key-pair`);
+    }
+    const publicKey = (0,external_node_crypto_.createPublicKey)(privateKey);
+    const publicKeyDER = publicKey.export({ type: 'spki', format: 'der' });
+    return {
+        privateKey,
+        publicKeyPEM: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+        publicKeyDER,
+        hint: (0,external_node_crypto_.createHash)('sha256').update(publicKeyDER).digest('base64'),
+    };
+}
 
 
 /***/ }),
@@ -70516,7 +73228,7 @@ class HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new undici.ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -72742,6 +75454,9 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 	return module.exports;
 /******/ }
 /******/ 
+/******/ // expose the modules object (__webpack_modules__)
+/******/ __nccwpck_require__.m = __webpack_modules__;
+/******/ 
 /************************************************************************/
 /******/ /* webpack/runtime/asset-relocator-loader */
 /******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
@@ -72857,6 +75572,28 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 	};
 /******/ })();
 /******/ 
+/******/ /* webpack/runtime/ensure chunk */
+/******/ (() => {
+/******/ 	__nccwpck_require__.f = {};
+/******/ 	// This file contains only the entry chunk.
+/******/ 	// The chunk loading function for additional chunks
+/******/ 	__nccwpck_require__.e = (chunkId) => {
+/******/ 		return Promise.all(Object.keys(__nccwpck_require__.f).reduce((promises, key) => {
+/******/ 			__nccwpck_require__.f[key](chunkId, promises);
+/******/ 			return promises;
+/******/ 		}, []));
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/get javascript chunk filename */
+/******/ (() => {
+/******/ 	// This function allow to reference async chunks
+/******/ 	__nccwpck_require__.u = (chunkId) => {
+/******/ 		// return url for filenames based on template
+/******/ 		return "" + chunkId + ".index.js";
+/******/ 	};
+/******/ })();
+/******/ 
 /******/ /* webpack/runtime/hasOwnProperty shorthand */
 /******/ (() => {
 /******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
@@ -72871,6 +75608,69 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"tuf-js","version":"6.0.2","de
 /******/ 		}
 /******/ 		Object.defineProperty(exports, '__esModule', { value: true });
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/import chunk loading */
+/******/ (() => {
+/******/ 	// no baseURI
+/******/ 	
+/******/ 	// object to store loaded and loading chunks
+/******/ 	// undefined = chunk not loaded, null = chunk preloaded/prefetched
+/******/ 	// [resolve, Promise] = chunk loading, 0 = chunk loaded
+/******/ 	var installedChunks = {
+/******/ 		792: 0
+/******/ 	};
+/******/ 	
+/******/ 	var installChunk = (data) => {
+/******/ 		var {ids, modules, runtime} = data;
+/******/ 		// add "modules" to the modules object,
+/******/ 		// then flag all "ids" as loaded and fire callback
+/******/ 		var moduleId, chunkId, i = 0;
+/******/ 		for(moduleId in modules) {
+/******/ 			if(__nccwpck_require__.o(modules, moduleId)) {
+/******/ 				__nccwpck_require__.m[moduleId] = modules[moduleId];
+/******/ 			}
+/******/ 		}
+/******/ 		if(runtime) runtime(__nccwpck_require__);
+/******/ 		for(;i < ids.length; i++) {
+/******/ 			chunkId = ids[i];
+/******/ 			if(__nccwpck_require__.o(installedChunks, chunkId) && installedChunks[chunkId]) {
+/******/ 				installedChunks[chunkId][0]();
+/******/ 			}
+/******/ 			installedChunks[ids[i]] = 0;
+/******/ 		}
+/******/ 	
+/******/ 	}
+/******/ 	
+/******/ 	__nccwpck_require__.f.j = (chunkId, promises) => {
+/******/ 			// import() chunk loading for javascript
+/******/ 			var installedChunkData = __nccwpck_require__.o(installedChunks, chunkId) ? installedChunks[chunkId] : undefined;
+/******/ 			if(installedChunkData !== 0) { // 0 means "already installed".
+/******/ 	
+/******/ 				// a Promise means "currently loading".
+/******/ 				if(installedChunkData) {
+/******/ 					promises.push(installedChunkData[1]);
+/******/ 				} else {
+/******/ 					if(true) { // all chunks have JS
+/******/ 						// setup Promise in chunk cache
+/******/ 						var promise = import("./" + __nccwpck_require__.u(chunkId)).then(installChunk, (e) => {
+/******/ 							if(installedChunks[chunkId] !== 0) installedChunks[chunkId] = undefined;
+/******/ 							throw e;
+/******/ 						});
+/******/ 						var promise = Promise.race([promise, new Promise((resolve) => (installedChunkData = installedChunks[chunkId] = [resolve]))])
+/******/ 						promises.push(installedChunkData[1] = promise);
+/******/ 					}
+/******/ 				}
+/******/ 			}
+/******/ 	};
+/******/ 	
+/******/ 	// no prefetching
+/******/ 	
+/******/ 	// no preloaded
+/******/ 	
+/******/ 	// no external install chunk
+/******/ 	
+/******/ 	// no on chunks loaded
 /******/ })();
 /******/ 
 /************************************************************************/

@@ -363,7 +363,8 @@ function fileCommands(f: FileResult, ctx: RunContext): string[] {
   for (const a of statements) {
     commands.push(command(`cosign verify-blob-attestation${ts} --type ${cosignType(a)}`, [`--bundle ${sh(a.bundle)}`, ...identityLines(ctx), ...root, file]));
   }
-  if (ctx.repository) {
+  // gh verifies certificates from GitHub workflows only, not key signatures.
+  if (ctx.repository && !ctx.key) {
     const custom = ctx.trustFiles ? [`--custom-trusted-root ${sh(ctx.trustFiles.jsonl)}`] : [];
     for (const a of statements) {
       const type = a.kind === 'provenance' ? [] : [`--predicate-type ${sh(a.predicateType ?? '')}`];

@@ -39118,6 +39118,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:events"
 
 /***/ }),
 
+/***/ 3024:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+
+/***/ }),
+
 /***/ 1455:
 /***/ ((module) => {
 
@@ -42311,6 +42318,49 @@ function errorLine(err) {
 
 /***/ }),
 
+/***/ 7276:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   Cs: () => (/* binding */ PREDICATE_TYPES),
+/* harmony export */   qM: () => (/* binding */ PREDICATE_TYPE_NAMES)
+/* harmony export */ });
+/* unused harmony export cosignTypeName */
+// Predicate type URIs, in one place: the statements we sign, the SBOM
+// formats, the verifier's policy and the summary all read them here.
+const PREDICATE_TYPES = {
+    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
+    slsaProvenance: 'https://slsa.dev/provenance/v1',
+    cyclonedx: 'https://cyclonedx.org/bom',
+    spdx: 'https://spdx.dev/Document',
+};
+// cosign's `--type` names (cosign:cmd/cosign/cli/options/predicate.go);
+// anything else must be a predicate type URI, compared exactly.
+const PREDICATE_TYPE_NAMES = {
+    custom: 'https://cosign.sigstore.dev/attestation/v1',
+    slsaprovenance: 'https://slsa.dev/provenance/v0.2',
+    slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
+    slsaprovenance1: PREDICATE_TYPES.slsaProvenance,
+    cyclonedx: PREDICATE_TYPES.cyclonedx,
+    spdx: PREDICATE_TYPES.spdx,
+    spdxjson: PREDICATE_TYPES.spdx,
+    link: 'https://in-toto.io/Link/v1',
+    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
+    openvex: 'https://openvex.dev/ns',
+};
+// The short name a cosign command line uses for a predicate type, or the URI
+// itself when cosign has none (`--type` accepts either).
+function cosignTypeName(predicateType) {
+    if (predicateType === PREDICATE_TYPES.slsaProvenance)
+        return 'slsaprovenance1';
+    if (predicateType === PREDICATE_TYPES.spdx)
+        return 'spdxjson';
+    return Object.entries(PREDICATE_TYPE_NAMES).find(([, uri]) => uri === predicateType)?.[0] ?? predicateType;
+}
+
+
+/***/ }),
+
 /***/ 4247:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -42329,6 +42379,7 @@ const SERVICE_NAMES = {
     rekor: 'Rekor',
     tsa: 'The timestamp authority',
     oidc: 'The OIDC token endpoint',
+    github: 'The GitHub API',
 };
 const SERVICE_CODES = {
     registry: 'REGISTRY',
@@ -42336,6 +42387,7 @@ const SERVICE_CODES = {
     rekor: 'REKOR',
     tsa: 'TSA',
     oidc: 'IDENTITY',
+    github: 'GITHUB',
 };
 const SERVICE_FIX = {
     registry: 'check the image name and that the registry is reachable, then re-run the job',
@@ -42343,6 +42395,7 @@ const SERVICE_FIX = {
     rekor: 'check rekor-url, or re-run the job once Rekor is back',
     tsa: 'check tsa-url, or re-run the job once the timestamp authority is back',
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
+    github: 're-run the job once the GitHub API answers',
 };
 // No answer of any service is buffered beyond this unless the caller sets its
 // own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
@@ -42379,7 +42432,7 @@ class Http {
     debug;
     onRetry;
     // Counts retries per service, for the log and for tests that inject faults.
-    retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0 };
+    retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0, github: 0 };
     constructor(opts) {
         this.retryBudgetMs = opts.retryBudgetMs;
         this.timeoutMs = opts.timeoutMs ?? 30_000;
@@ -42583,12 +42636,16 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony export */   K: () => (/* binding */ readInputs)
 /* harmony export */ });
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
-/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4247);
-/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1489);
-/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(4195);
-/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(9431);
-/* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(9779);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3024);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
+/* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(4247);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(1489);
+/* harmony import */ var _verify_image_js__WEBPACK_IMPORTED_MODULE_5__ = __nccwpck_require__(36);
+/* harmony import */ var _verify_key_js__WEBPACK_IMPORTED_MODULE_6__ = __nccwpck_require__(6558);
+/* harmony import */ var _verify_policy_js__WEBPACK_IMPORTED_MODULE_7__ = __nccwpck_require__(9431);
+/* harmony import */ var _verify_report_js__WEBPACK_IMPORTED_MODULE_8__ = __nccwpck_require__(9779);
+
+
 
 
 
@@ -42606,30 +42663,48 @@ function readInputs(get = (n) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .g
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(password);
     const images = list(get('images'));
     if (images.length === 0)
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l('INPUT', 'images: pass at least one image reference (registry/repo@sha256:<hex> or registry/repo:tag)');
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'images: pass at least one image reference (registry/repo@sha256:<hex> or registry/repo:tag)');
     const requireSignature = (get('require-signature') || 'true').toLowerCase();
     if (requireSignature !== 'true' && requireSignature !== 'false')
-        throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l('INPUT', `require-signature: "${requireSignature}" is not true or false`);
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `require-signature: "${requireSignature}" is not true or false`);
     const username = get('registry-username');
+    const insecure = (get('insecure-ignore-tlog') || 'false').toLowerCase();
+    if (insecure !== 'true' && insecure !== 'false')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `insecure-ignore-tlog: "${insecure}" is not true or false`);
+    const keyInput = get('key').trim();
+    if (insecure === 'true' && !keyInput)
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'insecure-ignore-tlog is only for images signed with a key: pass key (the cosign.pub) as well');
+    const identity = { identity: get('certificate-identity'), identityRegexp: get('certificate-identity-regexp'), issuer: get('certificate-oidc-issuer') };
+    if (keyInput && (identity.identity || identity.identityRegexp || identity.issuer)) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', 'key and the certificate-* inputs are mutually exclusive: a key signature has no certificate identity; pass one or the other');
+    }
     return {
         images,
-        policy: (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_5__/* .identityPolicy */ .rP)({ identity: get('certificate-identity'), identityRegexp: get('certificate-identity-regexp'), issuer: get('certificate-oidc-issuer') }),
-        predicateTypes: list(get('predicate-types')).map((t) => (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_5__/* .toPredicateType */ .ZA)(t)),
+        ...(keyInput ? { key: (0,_verify_key_js__WEBPACK_IMPORTED_MODULE_6__/* .keyPolicy */ .IG)(publicKeyText(keyInput), 'key'), insecureIgnoreTlog: insecure === 'true' } : { policy: (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_7__/* .identityPolicy */ .rP)(identity) }),
+        predicateTypes: list(get('predicate-types')).map((t) => (0,_verify_policy_js__WEBPACK_IMPORTED_MODULE_7__/* .toPredicateType */ .ZA)(t)),
         requireSignature: requireSignature === 'true',
         credentials: username || password ? { username, password } : undefined,
         trustedRoot: get('trusted-root') || undefined,
     };
 }
+// The key input: PEM text, or the path of a PEM file.
+function publicKeyText(value) {
+    if (value.includes('-----BEGIN'))
+        return value;
+    if (!(0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)(value))
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `key: neither a PEM public key nor the path of an existing file ("${value}"); pass the contents or the path of cosign.pub`);
+    return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(value, 'utf8');
+}
 function list(value) {
     return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 }
 async function run(inputs) {
-    const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .loadTrustMaterial */ .ak)(inputs.trustedRoot, (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m));
-    const http = new _http_js__WEBPACK_IMPORTED_MODULE_2__/* .Http */ .lw({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-action/verify', debug: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(l) });
-    const verdicts = await (0,_verify_image_js__WEBPACK_IMPORTED_MODULE_4__/* .verifyImages */ .O)({ ...inputs, trust, http, mask: (s) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(s) });
+    const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_4__/* .loadTrustMaterial */ .ak)(inputs.trustedRoot, (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m));
+    const http = new _http_js__WEBPACK_IMPORTED_MODULE_3__/* .Http */ .lw({ retryBudgetMs: RETRY_BUDGET_MS, userAgent: 'sign-attest-action/verify', debug: (l) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(l) });
+    const verdicts = await (0,_verify_image_js__WEBPACK_IMPORTED_MODULE_5__/* .verifyImages */ .O)({ ...inputs, trust, http, mask: (s) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setSecret */ .Pq(s) });
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setOutput */ .uH('verified', JSON.stringify(verdicts));
-    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_verify_report_js__WEBPACK_IMPORTED_MODULE_6__/* .summaryMarkdown */ .eH)(verdicts)).write();
-    const lines = (0,_verify_report_js__WEBPACK_IMPORTED_MODULE_6__/* .failureLines */ .w7)(verdicts);
+    await _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .summary */ .z.addRaw((0,_verify_report_js__WEBPACK_IMPORTED_MODULE_8__/* .summaryMarkdown */ .eH)(verdicts)).write();
+    const lines = (0,_verify_report_js__WEBPACK_IMPORTED_MODULE_8__/* .failureLines */ .w7)(verdicts);
     for (const line of lines)
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .error */ .z3(line);
     // The error lines above are the whole message: one per reason, nothing more.
@@ -42644,7 +42719,7 @@ try {
     await run(readInputs());
 }
 catch (err) {
-    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorLine */ .B)(err));
+    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .setFailed */ .C1((0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorLine */ .B)(err));
 }
 
 __webpack_async_result__();
@@ -42835,7 +42910,11 @@ function parseBundle(bundleJSON) {
 // (verify/prehashed.ts, passed in so only the CLI bundles its curve code);
 // every other check (log body, certificate, timestamps) is the library's.
 function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
-    const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: 1, ctlogThreshold: 1 });
+    // cosign's --insecure-ignore-tlog, for key signatures made with
+    // tlog-upload: false: no log entry (and then perhaps no timestamp) is
+    // required; entries present are still checked.
+    const relaxed = opts.insecureIgnoreTlog && bundle.verificationMaterial.content.$case === 'publicKey';
+    const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: relaxed ? 0 : 1, ctlogThreshold: 1, ...(relaxed ? { timestampThreshold: 0 } : {}) });
     if (opts.bodyBoundByCaller) {
         // Replaces only the body comparison of the (private) log step; its other
         // checks are these, and the timestamps still come from the same entries.
@@ -42846,6 +42925,9 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
                 tlogEntries.forEach((entry) => (0,tlog.verifyTLogInclusion)(entry, trust.tlogs));
             },
         });
+    }
+    if (bundle.verificationMaterial.content.$case === 'publicKey' && bundle.verificationMaterial.tlogEntries.length === 0 && !opts.insecureIgnoreTlog) {
+        throw new error/* VerifyError */.Gz('TLOG_BODY', 'not logged in a transparency log (the bundle has no tlog entry); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
     }
     try {
         const entity = (0,verify_dist/* toSignedEntity */.DC)(bundle, artifact);
@@ -42858,8 +42940,13 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
         const untrustedLog = checkProofOnlyLogWindows(trust, bundle);
         if (untrustedLog)
             throw new error/* VerifyError */.Gz('INCLUSION_PROOF', untrustedLog);
+        const material = bundle.verificationMaterial.content;
         return {
-            signer: { san: signer.identity?.subjectAlternativeName ?? '', issuer: signer.identity?.extensions?.issuer ?? '' },
+            signer: {
+                san: signer.identity?.subjectAlternativeName ?? '',
+                issuer: signer.identity?.extensions?.issuer ?? '',
+                ...(material.$case === 'publicKey' ? { keyHint: material.publicKey.hint } : {}),
+            },
             logIndexes: bundle.verificationMaterial.tlogEntries.map((e) => Number(e.logIndex)),
         };
     }
@@ -42949,7 +43036,7 @@ function toVerifyError(err) {
 
 /***/ }),
 
-/***/ 4195:
+/***/ 36:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -42958,12 +43045,12 @@ __nccwpck_require__.d(__webpack_exports__, {
   O: () => (/* binding */ verifyImages)
 });
 
-// EXTERNAL MODULE: ./lib/errors.js
-var errors = __nccwpck_require__(452);
 // EXTERNAL MODULE: external "node:crypto"
 var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(7075);
+// EXTERNAL MODULE: ./lib/errors.js
+var errors = __nccwpck_require__(452);
 // EXTERNAL MODULE: ./lib/http.js
 var http = __nccwpck_require__(4247);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 5 modules
@@ -43134,7 +43221,7 @@ function registryBaseURL(registry) {
     return `${loopback ? 'http' : 'https'}://${registry}`;
 }
 // The tag cosign and the referrers fallback derive from a digest.
-function reference_digestTag(digest, suffix = '') {
+function digestTag(digest, suffix = '') {
     const [alg, hex] = digest.split(':');
     return `${(alg ?? '').slice(0, 32)}-${(hex ?? '').slice(0, 64)}${suffix}`;
 }
@@ -43161,7 +43248,7 @@ const BLOB_ATTEMPTS = 4;
 // a registry stores for others is larger: nothing bigger is read.
 const MANIFEST_LIMIT = 4 * 1024 * 1024;
 const MANIFEST_ACCEPT = [client_MEDIA.ociManifest, client_MEDIA.ociIndex, client_MEDIA.dockerManifest, client_MEDIA.dockerList].join(', ');
-function client_sha256Digest(bytes) {
+function sha256Digest(bytes) {
     return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
 }
 // The one registry client: every call goes through `send`, which handles
@@ -43191,7 +43278,7 @@ class RegistryClient {
             return discard(res);
         await this.expectOk(res, repo, `manifest ${ref}`);
         const bytes = Buffer.from(await res.arrayBuffer());
-        const digest = client_sha256Digest(bytes);
+        const digest = sha256Digest(bytes);
         if (ref.startsWith('sha256:') && digest !== ref) {
             throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: manifest ${ref} came back with digest ${digest}; the registry is serving wrong content`);
         }
@@ -43218,7 +43305,7 @@ class RegistryClient {
             }
             await this.expectOk(res, repo, `manifest ${ref}`);
             await discard(res);
-            return { digest: client_sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
+            return { digest: sha256Digest(bytes), subjectAware: res.headers.has('oci-subject') };
         }
     }
     async deleteManifest(repo, digest) {
@@ -43240,7 +43327,7 @@ class RegistryClient {
     // blob may have landed anyway (a lost response whose retry found the upload
     // session consumed, or a concurrent upload of the same bytes winning).
     async putBlob(repo, bytes) {
-        const digest = client_sha256Digest(bytes);
+        const digest = sha256Digest(bytes);
         const desc = { mediaType: '', digest, size: bytes.length };
         let failed;
         for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
@@ -43314,7 +43401,7 @@ class RegistryClient {
         });
         await this.expectOk(res, repo, `blob ${digest}`);
         const bytes = Buffer.from(await res.arrayBuffer());
-        if (client_sha256Digest(bytes) !== digest)
+        if (sha256Digest(bytes) !== digest)
             throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob ${digest} failed its digest check`);
         return bytes;
     }
@@ -43531,16 +43618,12 @@ async function discard(res) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./lib/attach.js
+;// CONCATENATED MODULE: ./lib/formats/cosign.js
 
-
-
-// Writes signatures and attestations to the registry in the two layouts
-// verifiers read: cosign's `sha256-<hex>.sig`/`.att` tags and OCI 1.1
-// referrers (with the referrers tag-schema fallback). Registries such as
-// distribution ignore If-Match, so every shared document (a .sig/.att
-// manifest, a fallback index) is updated by write, read back, and merge
-// again until both our entries and everything we read are present.
+// cosign's classic layout as pure builders: the `.sig`/`.att` layers with
+// their annotations, the image that holds them, and cosign's dedupe key. The
+// registry writer (writes/) and the verifier (verify/) both read this file;
+// nothing here does I/O.
 const COSIGN = {
     simpleSigning: 'application/vnd.dev.cosign.simplesigning.v1+json',
     dsseEnvelope: 'application/vnd.dsse.envelope.v1+json',
@@ -43550,87 +43633,53 @@ const COSIGN = {
     bundle: 'dev.sigstore.cosign/bundle',
     rfc3161: 'dev.sigstore.cosign/rfc3161timestamp',
 };
-const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-// Annotations on a bundle referrer, as cosign and actions/attest write them.
-const BUNDLE_ANNOTATIONS = {
-    content: 'dev.sigstore.bundle.content',
-    predicateType: 'dev.sigstore.bundle.predicateType',
-};
-const EMPTY_CONFIG = Buffer.from('{}');
-const MAX_MERGE_ROUNDS = 16;
-const SETTLE_MS = 150;
-// Appends layers to `sha256-<hex><suffix>`, keeping every layer already there.
-// `replace` drops existing layers the predicate says to drop (cosign's
-// `--replace`), only when the user asked for it.
-async function appendCosignLayers(client, repo, subjectDigest, suffix, layers, replace) {
-    const tag = digestTag(subjectDigest, suffix);
-    const ours = [];
-    for (const l of layers) {
-        const blob = await client.putBlob(repo, l.bytes);
-        ours.push({ mediaType: l.mediaType, digest: blob.digest, size: blob.size, annotations: l.annotations });
-    }
-    let dropped;
-    const manifestDigest = await mergeUntilStable(client, repo, tag, {
-        entries: (m) => m.layers ?? [],
-        key: layerKey,
-        ours,
-        drop: (existing) => {
-            dropped ??= new Set(replace ? existing.filter(replace).map(layerKey) : []);
-            return dropped;
-        },
-        write: (merged) => {
-            if (merged.length > 1000)
-                throw new ActionError('REGISTRY', `${repo}:${tag} would exceed cosign's 1000-layer limit; remove old signatures first`);
-            return putCosignManifest(client, repo, tag, merged);
+// cosign refuses a `.sig`/`.att` image with more layers than this.
+const MAX_COSIGN_LAYERS = 1000;
+// cosign's legacy `dev.sigstore.cosign/bundle` annotation. The outer keys are
+// capitalised (Go struct without JSON tags) and the inner order is Go's field
+// order: body, integratedTime, logIndex, logID.
+function cosignRekorBundle(entry) {
+    return JSON.stringify({
+        SignedEntryTimestamp: entry.verification?.signedEntryTimestamp ?? '',
+        Payload: {
+            body: entry.body,
+            integratedTime: entry.integratedTime,
+            logIndex: entry.logIndex,
+            logID: entry.logID,
         },
     });
-    return { tag, manifestDigest, layerDigests: ours.map((d) => d.digest) };
 }
-// Read, merge, write, read back: returns once two reads a moment apart both
-// hold our entries and every entry seen before, so a racing writer's stale
-// PUT that lands just after our check is caught and merged again.
-async function mergeUntilStable(client, repo, tag, spec) {
-    const seen = new Map();
-    let confirmations = 0;
-    // The longest read-merge-write cycle seen: a racing writer's stale PUT lands
-    // at most about that long after its read, so the confirming reads wait at
-    // least twice as long (on a loaded machine or a slow registry, 150 ms was
-    // seen to be too short and lose one of 16 concurrent signatures).
-    let slowestCycleMs = 0;
-    for (let round = 0; round < MAX_MERGE_ROUNDS; round++) {
-        const cycleStart = Date.now();
-        const current = await client.getManifest(repo, tag);
-        if (current && spec.expectIndex && current.mediaType !== MEDIA.ociIndex) {
-            throw new ActionError('REGISTRY', `${repo}:${tag} exists but is not an OCI index (${current.mediaType}), so the referrers fallback cannot use it; delete that tag`);
-        }
-        const existing = current ? spec.entries(current.manifest) : [];
-        const dropped = spec.drop?.(existing) ?? new Set();
-        for (const d of existing)
-            if (!dropped.has(spec.key(d)))
-                seen.set(spec.key(d), d);
-        for (const d of spec.ours)
-            if (!seen.has(spec.key(d)))
-                seen.set(spec.key(d), d);
-        const present = new Set(existing.map(spec.key));
-        const complete = [...seen.keys()].every((k) => present.has(k)) && existing.every((d) => seen.has(spec.key(d)));
-        if (current && complete) {
-            if (++confirmations >= 2)
-                return current.digest;
-            const settle = Math.max(SETTLE_MS, 2 * slowestCycleMs);
-            await pause(settle + Math.random() * settle);
-            continue;
-        }
-        confirmations = 0;
-        await spec.write([...seen.values()]);
-        slowestCycleMs = Math.max(slowestCycleMs, Date.now() - cycleStart);
-        await pause(Math.random() * Math.min(400, 25 * 2 ** round));
-    }
-    throw new ActionError('REGISTRY', `${repo}:${tag} kept changing under concurrent writers after ${MAX_MERGE_ROUNDS} merges; re-run the job`);
+// An unlogged signature (key signing, tlog-upload: false) has no Rekor bundle annotation, as cosign writes it.
+function signerAnnotations(entry, material, timestamp) {
+    return {
+        ...(material ? { [COSIGN.certificate]: material.certificatePEM, [COSIGN.chain]: material.chainPEM } : {}),
+        ...(entry ? { [COSIGN.bundle]: cosignRekorBundle(entry) } : {}),
+        ...(timestamp ? { [COSIGN.rfc3161]: JSON.stringify({ SignedRFC3161Timestamp: timestamp.toString('base64') }) } : {}),
+    };
 }
-async function putCosignManifest(client, repo, tag, layers) {
-    // The config is what go-containerregistry's empty image grows into: one
-    // diff_id and one empty history entry per (uncompressed) layer.
-    const config = Buffer.from(JSON.stringify({
+// The `.sig` layer: the simple-signing payload, its signature in an
+// annotation, and the timestamp over that signature.
+function signatureLayer(s, material) {
+    return {
+        mediaType: COSIGN.simpleSigning,
+        bytes: s.payload,
+        annotations: { [COSIGN.signature]: s.signature.toString('base64'), ...signerAnnotations(s.entry, material, s.timestamp) },
+    };
+}
+// The `.att` layer: the exact DSSE envelope Rekor logged, an empty signature
+// annotation (the signature is inside), and the timestamp over the envelope
+// bytes (cosign checks it against the layer, not the inner signature).
+function attestationLayer(s, predicateType, material) {
+    return {
+        mediaType: COSIGN.dsseEnvelope,
+        bytes: Buffer.from(s.envelopeJSON ?? ''),
+        annotations: { predicateType, [COSIGN.signature]: '', ...signerAnnotations(s.entry, material, s.envelopeTimestamp) },
+    };
+}
+// The config go-containerregistry's empty image grows into: one diff_id and
+// one empty history entry per (uncompressed) layer.
+function cosignConfig(layers) {
+    return Buffer.from(JSON.stringify({
         architecture: '',
         created: '0001-01-01T00:00:00Z',
         history: layers.map(() => ({ created: '0001-01-01T00:00:00Z' })),
@@ -43638,14 +43687,15 @@ async function putCosignManifest(client, repo, tag, layers) {
         rootfs: { type: 'layers', diff_ids: layers.map((l) => l.digest) },
         config: {},
     }));
-    const configBlob = await client.putBlob(repo, config);
+}
+function cosignManifest(config, layers) {
     const manifest = {
         schemaVersion: 2,
         mediaType: MEDIA.ociManifest,
-        config: { mediaType: MEDIA.ociConfig, digest: configBlob.digest, size: configBlob.size },
+        config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
         layers: layers.map((l) => ({ mediaType: l.mediaType, digest: l.digest, size: l.size, annotations: l.annotations })),
     };
-    await client.putManifest(repo, tag, Buffer.from(JSON.stringify(manifest)), MEDIA.ociManifest);
+    return Buffer.from(JSON.stringify(manifest));
 }
 // cosign's dedupe rule: same payload, same media type, same annotations
 // (signature and certificate included), so a retried or repeated write of an
@@ -43654,94 +43704,15 @@ function layerKey(d) {
     const ann = Object.entries(d.annotations ?? {}).sort(([x], [y]) => x.localeCompare(y));
     return `${d.mediaType}|${d.digest}|${JSON.stringify(ann)}`;
 }
-// Pushes one artifact manifest per artifact, each with the image as its
-// `subject`, then makes them discoverable: registries with the referrers API
-// index them themselves; others get the `sha256-<hex>` fallback index
-// updated once for the whole batch.
-async function attachReferrers(client, repo, subject, artifacts, created) {
-    const config = await client.putBlob(repo, EMPTY_CONFIG);
-    const descriptors = [];
-    let subjectAware = true;
-    for (const artifact of artifacts) {
-        const blob = await client.putBlob(repo, artifact.bytes);
-        const annotations = { ...artifact.annotations, 'org.opencontainers.image.created': created };
-        const manifest = {
-            schemaVersion: 2,
-            mediaType: MEDIA.ociManifest,
-            artifactType: artifact.artifactType,
-            config: { mediaType: MEDIA.empty, digest: config.digest, size: config.size },
-            layers: [{ mediaType: artifact.artifactType, digest: blob.digest, size: blob.size }],
-            subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.bytes.length },
-            annotations,
-        };
-        const bytes = Buffer.from(JSON.stringify(manifest));
-        const put = await client.putManifest(repo, sha256Digest(bytes), bytes, MEDIA.ociManifest);
-        subjectAware &&= put.subjectAware;
-        descriptors.push({ mediaType: MEDIA.ociManifest, digest: put.digest, size: bytes.length, artifactType: artifact.artifactType, annotations });
-    }
-    // Some registries send OCI-Subject without serving the API (ECR), so the
-    // API must also answer before the fallback is skipped.
-    if (subjectAware && (await client.referrers(repo, subject.digest))) {
-        return descriptors.map((d) => ({ manifestDigest: d.digest }));
-    }
-    const fallbackTag = digestTag(subject.digest);
-    await mergeUntilStable(client, repo, fallbackTag, {
-        entries: (m) => m.manifests ?? [],
-        key: (d) => d.digest,
-        ours: descriptors,
-        expectIndex: true,
-        write: async (merged) => {
-            const index = { schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests: merged };
-            await client.putManifest(repo, fallbackTag, Buffer.from(JSON.stringify(index)), MEDIA.ociIndex);
-        },
-    });
-    return descriptors.map((d) => ({ manifestDigest: d.digest, fallbackTag }));
-}
-const pause = (ms) => new Promise((r) => setTimeout(r, ms));
-
-;// CONCATENATED MODULE: ./lib/attest.js
-// Pure builders for what gets signed: cosign simple-signing payloads and
-// in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
-const PREDICATE_TYPES = {
-    cosignSign: 'https://sigstore.dev/cosign/sign/v1',
-    slsaProvenance: 'https://slsa.dev/provenance/v1',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
-};
-const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
-// cosign's Simple Signing payload, keys in Go's field order so the bytes
-// match what cosign itself would sign for the same image.
-function simpleSigningPayload(repository, digest) {
-    return Buffer.from(JSON.stringify({
-        critical: {
-            identity: { 'docker-reference': repository },
-            image: { 'docker-manifest-digest': digest },
-            type: 'cosign container image signature',
-        },
-        optional: null,
-    }));
-}
-// An in-toto v1 statement with exactly the four top-level fields: cosign
-// parses statements strictly and rejects unknown fields.
-function statement(subjects, predicateType, predicate) {
-    return Buffer.from(JSON.stringify({
-        _type: STATEMENT_TYPE,
-        subject: subjects.map((s) => ({
-            ...(s.name ? { name: s.name } : {}),
-            digest: { sha256: s.digest.replace(/^sha256:/, '') },
-        })),
-        predicateType,
-        predicate,
-    }));
-}
-// What `cosign sign` v3 signs for an image: a digest subject and an empty
-// predicate. cosign leaves the subject nameless; we name the repository, as
-// in our other statements, because sigstore-python rejects a statement whose
-// subject has no "name" key (cosign checks only the digest).
-function cosignSignStatement(name, digest) {
-    return statement([{ name, digest }], PREDICATE_TYPES.cosignSign, {});
+// With cosign's `--replace`, an older `.att` layer of one of these predicate
+// types gives way to ours.
+function replacedBy(predicateTypes) {
+    const types = new Set(predicateTypes);
+    return (d) => types.has(d.annotations?.['predicateType'] ?? '');
 }
 
+// EXTERNAL MODULE: ./lib/formats/predicates.js
+var predicates = __nccwpck_require__(7276);
 ;// CONCATENATED MODULE: ./lib/oci/platforms.js
 
 // An OCI index or a Docker manifest list: a list of platform images.
@@ -43765,6 +43736,8 @@ var verify = __nccwpck_require__(1489);
 var dist = __nccwpck_require__(3917);
 // EXTERNAL MODULE: ./lib/verify/error.js
 var error = __nccwpck_require__(2535);
+// EXTERNAL MODULE: ./lib/verify/key.js
+var verify_key = __nccwpck_require__(6558);
 ;// CONCATENATED MODULE: ./lib/verify/subject.js
 
 
@@ -43821,6 +43794,7 @@ function sha256Hex(bytes) {
 
 
 
+
 // cosign's classic `.sig`/`.att` layers. Each layer is turned into a v0.1
 // bundle (the bundle version whose tlog entries may carry an inclusion
 // promise without a proof, which is all a legacy Rekor bundle has) so that
@@ -43828,13 +43802,33 @@ function sha256Hex(bytes) {
 // the extra bindings cosign's VerifyBundle makes are checked here.
 const BUNDLE_V01 = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
 // Verifies a layer completely: cryptography, log binding, and that it names `digest`.
-function verifyClassicLayer(trust, layer, digest) {
-    const { bundleJSON, body, certificateDER } = toClassicBundle(layer);
+function verifyClassicLayer(trust, layer, digest, key) {
+    const { bundleJSON, body, certificateDER } = toClassicBundle(layer, key);
     const bundle = (0,verify/* parseBundle */.QN)(bundleJSON);
     const isSignature = layer.mediaType === COSIGN.simpleSigning;
+    const signerDER = certificateDER ?? key?.policy.spki;
+    // A key signature logged under another key is someone else's, not a forgery.
+    if (key && body && signerDER)
+        checkLoggedBody(body, layer.bytes, signerDER, !certificateDER);
+    if (key)
+        trust = (0,verify_key/* pinKey */.D6)(trust, bundle, key.policy);
     // For an intoto v0.0.1 entry the library checks inclusion only; checkLoggedBody binds its body.
-    const verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, isSignature ? layer.bytes : undefined, { bodyBoundByCaller: `${body.kind} ${body.apiVersion}` === INTOTO_V001 });
-    checkLoggedBody(body, layer.bytes, certificateDER);
+    let verified;
+    try {
+        verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, isSignature ? layer.bytes : undefined, {
+            bodyBoundByCaller: body !== undefined && `${body.kind} ${body.apiVersion}` === INTOTO_V001,
+            insecureIgnoreTlog: key?.insecureIgnoreTlog,
+        });
+    }
+    catch (err) {
+        // Unlogged and not verifying with the key: nothing tells another key's signature from a forgery.
+        if (key && !body && !certificateDER && err instanceof error/* VerifyError */.Gz && err.reason === 'SIGNATURE') {
+            throw new error/* VerifyError */.Gz('IDENTITY', 'not signed by the given key (the signature does not verify with it)');
+        }
+        throw err;
+    }
+    if (body && signerDER)
+        checkLoggedBody(body, layer.bytes, signerDER, !certificateDER);
     if (isSignature) {
         checkSimpleSigning(layer.bytes, digest);
         return verified;
@@ -43845,16 +43839,22 @@ function verifyClassicLayer(trust, layer, digest) {
 }
 // Builds the bundle the annotations describe; the signed content comes from
 // the layer bytes themselves, never from a logged or annotated copy.
-function toClassicBundle(layer) {
+// `key`: a layer without a certificate is read as signed with that key
+// (named by its hint), and one without a Rekor bundle is allowed when
+// insecureIgnoreTlog says so; `body` is then absent.
+function toClassicBundle(layer, key) {
     const ann = layer.annotations;
     const certPEM = ann[COSIGN.certificate];
-    if (!certPEM)
-        throw new error/* VerifyError */.Gz('MALFORMED', 'no certificate annotation: only keyless (Fulcio) signatures are accepted');
-    const rekor = parseJSON(ann[COSIGN.bundle], 'the Rekor bundle annotation');
-    if (!rekor.SignedEntryTimestamp || !rekor.Payload?.body)
+    if (!certPEM && !key)
+        throw new error/* VerifyError */.Gz('IDENTITY', 'no certificate annotation: signed with a key, not keylessly; verify it with --key (the cosign.pub of that key)');
+    if (!ann[COSIGN.bundle] && !certPEM && key && !key.insecureIgnoreTlog) {
+        throw new error/* VerifyError */.Gz('TLOG_BODY', 'not logged in a transparency log (no Rekor bundle annotation); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
+    }
+    const rekor = !ann[COSIGN.bundle] && !certPEM && key ? undefined : parseJSON(ann[COSIGN.bundle], 'the Rekor bundle annotation');
+    if (rekor && (!rekor.SignedEntryTimestamp || !rekor.Payload?.body))
         throw new error/* VerifyError */.Gz('MALFORMED', 'the Rekor bundle annotation has no SET or body');
-    const body = parseJSON(Buffer.from(rekor.Payload.body, 'base64').toString('utf8'), 'the logged Rekor body');
-    const certificateDER = dist.pem.toDER(certPEM);
+    const body = rekor ? parseJSON(Buffer.from(rekor.Payload.body, 'base64').toString('utf8'), 'the logged Rekor body') : undefined;
+    const certificateDER = certPEM ? dist.pem.toDER(certPEM) : undefined;
     // cosign stamps a .sig's signature bytes, which @sigstore/verify checks; a
     // .att's stamp covers the whole envelope, which it cannot, so there the
     // SET's integrated time is the (sufficient) timestamp.
@@ -43863,8 +43863,8 @@ function toClassicBundle(layer) {
     const bundleJSON = {
         mediaType: BUNDLE_V01,
         verificationMaterial: {
-            x509CertificateChain: { certificates: [{ rawBytes: certificateDER.toString('base64') }] },
-            tlogEntries: [
+            ...(certificateDER ? { x509CertificateChain: { certificates: [{ rawBytes: certificateDER.toString('base64') }] } } : { publicKey: { hint: key?.policy.hint } }),
+            tlogEntries: !rekor || !body ? [] : [
                 {
                     logIndex: String(rekor.Payload.logIndex),
                     logId: { keyId: Buffer.from(rekor.Payload.logID, 'hex').toString('base64') },
@@ -43894,9 +43894,10 @@ function content(layer) {
 // cosign attest --rekor-entry-type intoto (the default before dsse): Rekor
 // keeps only the envelope's hash, the payload's hash and the key.
 const INTOTO_V001 = 'intoto 0.0.1';
-// What cosign adds to the log checks: the logged key is this certificate, and
-// for attestations the logged envelope is byte-for-byte this layer.
-function checkLoggedBody(body, layerBytes, certificateDER) {
+// What cosign adds to the log checks: the logged key is this certificate (or
+// the given public key, SPKI DER), and for attestations the logged envelope
+// is byte-for-byte this layer.
+function checkLoggedBody(body, layerBytes, signerDER, keyMode) {
     const kindVersion = `${body.kind} ${body.apiVersion}`;
     const spec = body.spec;
     let loggedKeys;
@@ -43919,9 +43920,12 @@ function checkLoggedBody(body, layerBytes, certificateDER) {
         default:
             throw new error/* VerifyError */.Gz('MALFORMED', `unsupported Rekor entry kind ${kindVersion} in a classic layer`);
     }
-    const matches = loggedKeys.some((k) => k && samePEM(Buffer.from(k, 'base64').toString('utf8'), certificateDER));
-    if (!matches)
+    const matches = loggedKeys.some((k) => k && samePEM(Buffer.from(k, 'base64').toString('utf8'), signerDER));
+    if (!matches) {
+        if (keyMode)
+            throw new error/* VerifyError */.Gz('IDENTITY', 'signed by a different key: the key logged in Rekor is not the given key');
         throw new error/* VerifyError */.Gz('TLOG_BODY', 'the certificate logged in Rekor is not the one attached to the layer');
+    }
 }
 function samePEM(text, der) {
     try {
@@ -43940,6 +43944,66 @@ function parseJSON(text, what) {
     catch {
         throw new error/* VerifyError */.Gz('MALFORMED', `${what} is not valid JSON`);
     }
+}
+
+;// CONCATENATED MODULE: ./lib/formats/referrers.js
+
+// OCI 1.1 referrers as pure builders: the Sigstore bundle artifact manifest,
+// the referrers tag-schema fallback index, and the merge of a shared
+// document's entries. No I/O.
+const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+// Annotations on a bundle referrer, as cosign and actions/attest write them.
+const BUNDLE_ANNOTATIONS = {
+    content: 'dev.sigstore.bundle.content',
+    predicateType: 'dev.sigstore.bundle.predicateType',
+};
+const CREATED_ANNOTATION = 'org.opencontainers.image.created';
+const EMPTY_CONFIG = Buffer.from('{}');
+// A Sigstore bundle as a referrer artifact, tagged with its predicate type.
+function bundleArtifact(bundle, predicateType) {
+    return {
+        bytes: Buffer.from(JSON.stringify(bundle)),
+        artifactType: BUNDLE_MEDIA_TYPE,
+        annotations: { [BUNDLE_ANNOTATIONS.content]: 'dsse-envelope', [BUNDLE_ANNOTATIONS.predicateType]: predicateType },
+    };
+}
+// The artifact manifest: an empty config, the artifact as its one layer, and
+// the image as its subject.
+function referrerManifest(artifact, blob, config, subject, created) {
+    const annotations = { ...artifact.annotations, [CREATED_ANNOTATION]: created };
+    const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        artifactType: artifact.artifactType,
+        config: { mediaType: MEDIA.empty, digest: config.digest, size: config.size },
+        layers: [{ mediaType: artifact.artifactType, digest: blob.digest, size: blob.size }],
+        subject: { mediaType: subject.mediaType, digest: subject.digest, size: subject.size },
+        annotations,
+    };
+    return { bytes: Buffer.from(JSON.stringify(manifest)), annotations };
+}
+// The descriptor a fallback index lists for one referrer manifest.
+function referrerDescriptor(digest, size, artifactType, annotations) {
+    return { mediaType: MEDIA.ociManifest, digest, size, artifactType, annotations };
+}
+function fallbackIndex(manifests) {
+    const index = { schemaVersion: 2, mediaType: MEDIA.ociIndex, manifests };
+    return Buffer.from(JSON.stringify(index));
+}
+// One round of merging a shared document (a `.sig`/`.att` manifest's layers,
+// a fallback index's manifests): `seen` gathers every entry read so far (less
+// those `dropped`) and ours; the document is complete when it holds exactly
+// what was seen. Pure: the caller reads, writes and repeats.
+function mergeEntries(seen, existing, ours, key, dropped = new Set()) {
+    for (const d of existing)
+        if (!dropped.has(key(d)))
+            seen.set(key(d), d);
+    for (const d of ours)
+        if (!seen.has(key(d)))
+            seen.set(key(d), d);
+    const present = new Set(existing.map(key));
+    const complete = [...seen.keys()].every((k) => present.has(k)) && existing.every((d) => seen.has(key(d)));
+    return { merged: [...seen.values()], complete };
 }
 
 ;// CONCATENATED MODULE: ./lib/verify/pool.js
@@ -44005,6 +44069,7 @@ async function resolveArtifactTypes(client, repo, index, limits, fetched) {
 
 
 
+
 // Registry reads only: finds what is attached to an image digest in both
 // layouts. Nothing here is trusted; every byte is verified by the caller.
 // Every read is bounded: manifests by the client's 4 MiB limit, the number of
@@ -44050,7 +44115,7 @@ class ReadBudget {
 }
 // The layers of `sha256-<hex>.sig` or `.att` with the media type cosign uses there.
 async function listClassic(client, repo, digest, suffix) {
-    const tag = reference_digestTag(digest, suffix);
+    const tag = digestTag(digest, suffix);
     const found = await client.getManifest(repo, tag);
     if (!found)
         return [];
@@ -44074,7 +44139,7 @@ async function readClassicLayer(client, repo, descriptor, budget) {
 }
 async function listReferrers(client, repo, digest) {
     const fetched = new Map();
-    const index = (await client.referrers(repo, digest)) ?? (await fallbackIndex(client, repo, digest, fetched));
+    const index = (await client.referrers(repo, digest)) ?? (await discover_fallbackIndex(client, repo, digest, fetched));
     const listed = Array.isArray(index?.manifests) ? index.manifests : [];
     const unique = new Map();
     for (const d of listed) {
@@ -44088,8 +44153,8 @@ async function listReferrers(client, repo, digest) {
     }
     return [...unique.values()];
 }
-async function fallbackIndex(client, repo, digest, fetched) {
-    const found = await client.getManifest(repo, reference_digestTag(digest));
+async function discover_fallbackIndex(client, repo, digest, fetched) {
+    const found = await client.getManifest(repo, digestTag(digest));
     return found?.mediaType === client_MEDIA.ociIndex ? resolveArtifactTypes(client, repo, found.manifest, DISCOVERY_LIMITS, fetched) : undefined;
 }
 async function readReferrer(client, repo, d, budget) {
@@ -44125,7 +44190,12 @@ var verify_policy = __nccwpck_require__(9431);
 
 
 
+
 async function verifyImages(opts) {
+    if (!opts.policy === !opts.key)
+        throw new errors/* ActionError */.l('INPUT', 'pin the signer with either a certificate identity (keyless) or a public key (key), not both and not neither');
+    if (opts.insecureIgnoreTlog && !opts.key)
+        throw new errors/* ActionError */.l('INPUT', 'insecure-ignore-tlog is for signatures made with a key: pass the key as well');
     if (!opts.requireSignature && opts.predicateTypes.length === 0) {
         throw new errors/* ActionError */.l('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
     }
@@ -44212,10 +44282,11 @@ function groupByBlob(entries) {
 function checkClassic(e, bytes, digest, opts) {
     const layer = { mediaType: e.descriptor.mediaType, bytes, annotations: e.descriptor.annotations ?? {} };
     const signature = layer.mediaType === COSIGN.simpleSigning;
-    return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, layer, digest));
+    const key = opts.key ? { policy: opts.key, insecureIgnoreTlog: opts.insecureIgnoreTlog } : undefined;
+    return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () => verifyClassicLayer(opts.trust, layer, digest, key));
 }
 function checkReferrer(r, digest, opts) {
-    const kind = r.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
+    const kind = r.predicateType === predicates/* PREDICATE_TYPES */.Cs.cosignSign ? 'signature' : 'attestation';
     return check(kind, 'referrer', `referrer ${r.manifestDigest}`, r.predicateType, opts.policy, () => {
         if (r.problem || !r.bundle)
             throw new error/* VerifyError */.Gz('MALFORMED', r.problem ?? 'no bundle');
@@ -44231,7 +44302,10 @@ function checkReferrer(r, digest, opts) {
         const bundle = (0,verify/* parseBundle */.QN)(json);
         // cosign accepts only DSSE bundles for images: a message signature does not name what it signed.
         const statement = statementOf(bundle);
-        const verified = (0,verify/* verifyBundleMaterial */.Hr)(opts.trust, bundle);
+        if (!opts.key)
+            (0,verify_key/* refuseKeyBundle */.cB)(bundle);
+        const trust = opts.key ? (0,verify_key/* pinKey */.D6)(opts.trust, bundle, opts.key) : opts.trust;
+        const verified = (0,verify/* verifyBundleMaterial */.Hr)(trust, bundle, undefined, { insecureIgnoreTlog: opts.insecureIgnoreTlog });
         checkStatementSubject(statement, digest);
         return { ...verified, statement };
     });
@@ -44243,12 +44317,14 @@ function check(kind, format, source, claimedType, policy, verify) {
     try {
         const v = verify();
         if (v.statement) {
-            item.kind = v.statement.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
+            item.kind = v.statement.predicateType === predicates/* PREDICATE_TYPES */.Cs.cosignSign ? 'signature' : 'attestation';
             item.predicateType = item.kind === 'attestation' ? v.statement.predicateType : undefined;
         }
         item.signer = v.signer;
         item.logIndexes = v.logIndexes;
-        (0,verify_policy/* checkIdentity */.Z0)(policy, v.signer);
+        // A key policy is enforced inside verify (pinKey): only that key verifies.
+        if (policy)
+            (0,verify_policy/* checkIdentity */.Z0)(policy, v.signer);
         item.verified = true;
     }
     catch (err) {
@@ -44281,7 +44357,7 @@ function judge(image, digest, items, opts) {
         policyFailures(ofType).forEach(fail);
         if (ofType.length === 0) {
             const found = [...new Set(attestations.map((i) => i.predicateType).filter(Boolean))].join(', ') || 'none';
-            failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${(0,verify_policy/* describeSAN */.ep)(opts.policy.san)}` });
+            failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${opts.policy ? (0,verify_policy/* describeSAN */.ep)(opts.policy.san) : 'the given key'}` });
         }
     }
     const verified = items.filter((i) => i.verified);
@@ -44308,6 +44384,73 @@ function emptyVerdict(image) {
 
 /***/ }),
 
+/***/ 6558:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   D6: () => (/* binding */ pinKey),
+/* harmony export */   IG: () => (/* binding */ keyPolicy),
+/* harmony export */   cB: () => (/* binding */ refuseKeyBundle)
+/* harmony export */ });
+/* unused harmony export verifyBundleWithKey */
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7598);
+/* harmony import */ var _sigstore_core__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(3917);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(452);
+/* harmony import */ var _verify_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1489);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(2535);
+
+
+
+
+
+function keyPolicy(pemText, inputName = 'key') {
+    let key;
+    try {
+        key = _sigstore_core__WEBPACK_IMPORTED_MODULE_1__.crypto.createPublicKey(pemText);
+    }
+    catch (err) {
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `${inputName}: not a PEM public key (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_2__/* .errorLine */ .B)(err)}); pass the cosign.pub written by cosign generate-key-pair`);
+    }
+    if (key.type !== 'public')
+        throw new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ActionError */ .l('INPUT', `${inputName}: a private key was given; pass the public key (cosign.pub), never cosign.key`);
+    const spki = key.export({ type: 'spki', format: 'der' });
+    return { key, spki, hint: (0,node_crypto__WEBPACK_IMPORTED_MODULE_0__.createHash)('sha256').update(spki).digest('base64') };
+}
+// Makes `policy.key` the only acceptable signer of `bundle`. Material that
+// names another signer (a certificate for another key, another key's hint)
+// is a policy failure, as a keyless signature by someone else is: tolerated
+// when another item verifies with the key.
+function pinKey(trust, bundle, policy) {
+    const material = bundle.verificationMaterial.content;
+    const rawCert = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+    if (rawCert) {
+        const certKey = _sigstore_core__WEBPACK_IMPORTED_MODULE_1__.crypto.createPublicKey(_sigstore_core__WEBPACK_IMPORTED_MODULE_1__.X509Certificate.parse(Buffer.from(rawCert)).publicKey);
+        if (!certKey.equals(policy.key))
+            throw new _error_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifyError */ .Gz('IDENTITY', 'signed by a different key: a certificate for another key, not the given key');
+    }
+    else if (material.$case === 'publicKey' && material.publicKey.hint && material.publicKey.hint !== policy.hint) {
+        throw new _error_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifyError */ .Gz('IDENTITY', `signed by a different key (hint ${material.publicKey.hint}) than the given key (hint ${policy.hint})`);
+    }
+    return { ...trust, publicKey: () => ({ publicKey: policy.key, validFor: () => true }) };
+}
+// Verifies one serialized bundle as signed by `policy.key` (the signing
+// action's self-check in key mode).
+function verifyBundleWithKey(trust, bundleJSON, policy, artifact, opts = {}) {
+    const bundle = parseBundle(bundleJSON);
+    return verifyBundleMaterial(pinKey(trust, bundle, policy), bundle, artifact, opts);
+}
+// Under an identity policy, a bundle signed with a key is someone else's
+// signature (a policy failure), and the fix is to verify it with that key.
+function refuseKeyBundle(bundle) {
+    const material = bundle.verificationMaterial.content;
+    if (material.$case === 'publicKey') {
+        throw new _error_js__WEBPACK_IMPORTED_MODULE_4__/* .VerifyError */ .Gz('IDENTITY', `signed with a key (hint ${material.publicKey.hint || 'none'}), not keylessly; verify it with --key (the cosign.pub of that key)`);
+    }
+}
+
+
+/***/ }),
+
 /***/ 9431:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
@@ -44317,9 +44460,11 @@ function emptyVerdict(image) {
 /* harmony export */   ep: () => (/* binding */ describeSAN),
 /* harmony export */   rP: () => (/* binding */ identityPolicy)
 /* harmony export */ });
-/* unused harmony exports refHint, PREDICATE_TYPE_NAMES */
+/* unused harmony export refHint */
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
-/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(2535);
+/* harmony import */ var _formats_predicates_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(7276);
+/* harmony import */ var _error_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(2535);
+
 
 
 // Builds the policy from the action inputs or CLI flags; exactly one of
@@ -44357,10 +44502,10 @@ const INPUT_NAMES = {
 function checkIdentity(policy, signer) {
     const sanOK = typeof policy.san === 'string' ? signer.san === policy.san : policy.san.test(signer.san);
     if (!sanOK) {
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
+        throw new _error_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifyError */ .Gz('IDENTITY', `wrong identity: signed by "${signer.san}", expected ${describeSAN(policy.san)}${refHint(policy.san, signer.san)}`);
     }
     if (signer.issuer !== policy.issuer) {
-        throw new _error_js__WEBPACK_IMPORTED_MODULE_1__/* .VerifyError */ .Gz('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
+        throw new _error_js__WEBPACK_IMPORTED_MODULE_2__/* .VerifyError */ .Gz('ISSUER', `wrong issuer: certificate issued for "${signer.issuer}", expected "${policy.issuer}"`);
     }
 }
 // When the same workflow signed at another ref (`…/release.yml@refs/heads/dev`
@@ -44381,27 +44526,13 @@ function refHint(expected, actual) {
 function describeSAN(san) {
     return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
 }
-// cosign's `--type` names (cosign:cmd/cosign/cli/options/predicate.go);
-// anything else must be a predicate type URI, compared exactly.
-const PREDICATE_TYPE_NAMES = {
-    custom: 'https://cosign.sigstore.dev/attestation/v1',
-    slsaprovenance: 'https://slsa.dev/provenance/v0.2',
-    slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
-    slsaprovenance1: 'https://slsa.dev/provenance/v1',
-    cyclonedx: 'https://cyclonedx.org/bom',
-    spdx: 'https://spdx.dev/Document',
-    spdxjson: 'https://spdx.dev/Document',
-    link: 'https://in-toto.io/Link/v1',
-    vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
-    openvex: 'https://openvex.dev/ns',
-};
 function toPredicateType(value, inputName = 'predicate-types') {
-    const known = PREDICATE_TYPE_NAMES[value.toLowerCase()];
+    const known = _formats_predicates_js__WEBPACK_IMPORTED_MODULE_1__/* .PREDICATE_TYPE_NAMES */ .qM[value.toLowerCase()];
     if (known)
         return known;
     if (/^[a-z][a-z0-9+.-]*:\S+$/i.test(value))
         return value;
-    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l('INPUT', `${inputName}: "${value}" is neither a predicate type URI nor one of ${Object.keys(PREDICATE_TYPE_NAMES).join(', ')}`);
+    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l('INPUT', `${inputName}: "${value}" is neither a predicate type URI nor one of ${Object.keys(_formats_predicates_js__WEBPACK_IMPORTED_MODULE_1__/* .PREDICATE_TYPE_NAMES */ .qM).join(', ')}`);
 }
 
 
@@ -44434,7 +44565,9 @@ function summaryMarkdown(verdicts) {
     const out = ['## Image verification', ''];
     for (const v of verdicts) {
         out.push(`### ${v.verified ? '✅' : '❌'} ${code(v.image)}`, '');
-        if (v.signer)
+        if (v.signer?.keyHint !== undefined)
+            out.push(`Signed with the given key (hint ${code(v.signer.keyHint)})`, '');
+        else if (v.signer)
             out.push(`Signed by ${code(v.signer.san)} (issuer ${code(v.signer.issuer)})`, '');
         const items = [...v.signatures, ...v.attestations];
         if (items.length > 0) {
@@ -44466,7 +44599,9 @@ function textReport(verdicts) {
     }
     for (const v of verdicts) {
         out.push('', title(v));
-        if (v.signer)
+        if (v.signer?.keyHint !== undefined)
+            out.push(`  signer: the given key (hint ${v.signer.keyHint})`);
+        else if (v.signer)
             out.push(`  signer: ${v.signer.san} (issuer ${v.signer.issuer})`);
         for (const i of [...v.signatures, ...v.attestations]) {
             const what = i.kind === 'signature' ? 'signature' : `attestation ${i.predicateType ?? '?'}`;
