@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COSIGN } from '../../src/formats/cosign.js';
-import { appendCosignLayers } from '../../src/writes/merge.js';
+import { appendCosignLayers } from '../../src/writes/execute.js';
 import { Http } from '../../src/http.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { requestCertificate } from '../../src/sigstore/fulcio.js';

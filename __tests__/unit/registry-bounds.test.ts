@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
 import { COSIGN } from '../../src/formats/cosign.js';
-import { appendCosignLayers, attachReferrers } from '../../src/writes/merge.js';
+import { appendCosignLayers, attachReferrers } from '../../src/writes/execute.js';
 import { ActionError } from '../../src/errors.js';
 import { BodyTooLargeError, Http, MAX_BUFFERED_BYTES } from '../../src/http.js';
 import { MANIFEST_LIMIT, RegistryClient, registryClients, type FetchedManifest } from '../../src/oci/client.js';

@@ -23,6 +23,7 @@ export async function sbomPredicates(
   outDir: string,
   log: RunLog,
   formats: readonly SbomFormat[] = ['cyclonedx'],
+  signal?: AbortSignal,
 ): Promise<Predicate[][]> {
   if (mode.kind === 'none') return targets.map(() => []);
   if (mode.kind === 'file') {
@@ -37,7 +38,7 @@ export async function sbomPredicates(
       return [predicate];
     });
   }
-  const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry)), outDir, log, formats)));
+  const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry), signal), outDir, log, formats)));
   annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
   return generated.map((g) => g.predicates);
 }
@@ -68,9 +69,16 @@ const isDerived = (t: Target) => t.platform !== undefined;
 // image gets its own full SBOM.
 const FILE_NAMES: Record<SbomFormat, string> = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
 
-// The descriptor's size bounds each layer read (a longer blob is wrong content).
-function layerReader(target: Target, client: Pick<Registry, 'openBlob'>): OpenBlob {
-  return (digest) => client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size);
+// The descriptor's size bounds each layer read (a longer blob is wrong
+// content). When the run fails elsewhere meanwhile, `signal` stops the scan.
+function layerReader(target: Target, client: Pick<Registry, 'openBlob'>, signal?: AbortSignal): OpenBlob {
+  return async (digest) => {
+    signal?.throwIfAborted();
+    const stream = await client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size);
+    if (signal?.aborted) stream.destroy(signal.reason as Error);
+    else signal?.addEventListener('abort', () => stream.destroy(signal.reason as Error), { once: true });
+    return stream;
+  };
 }
 
 async function generatedSboms(

@@ -1,7 +1,9 @@
 import * as core from '@actions/core';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Inputs } from '../inputs.js';
 import { artifactLine, type RunLog } from '../log.js';
+import type { TrustFiles } from '../trust-files.js';
 import type { ImageResult } from '../model.js';
 import { primarySbom, resultsJSON, type RunContext } from '../results.js';
 import { renderSummary } from '../summary.js';
@@ -14,6 +16,18 @@ export async function report(results: ImageResult[], log: RunLog, outDir: string
   setOutputs(results);
   if (summary) await core.summary.addRaw(renderSummary(results, summary())).write();
   await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
+}
+
+// What the summary says about the run, as of when it is rendered.
+export function summaryContext(
+  inputs: Pick<Inputs, 'rekorURL' | 'attach' | 'rekorVersion' | 'referrersOnly'>,
+  signer: { san: string; issuer: string },
+  repository: string | undefined,
+  trustFiles: TrustFiles | undefined,
+  started: number,
+): () => RunContext {
+  const { rekorURL, attach, rekorVersion, referrersOnly: note } = inputs;
+  return () => ({ ...signer, rekorURL, repository, attach, trustFiles, rekorVersion, note, elapsedMs: Date.now() - started, verifyAction: verifyActionRef() });
 }
 
 // The verify action from the same repository and ref as this one, when the
