@@ -1,7 +1,4 @@
 import * as core from '@actions/core';
-import { mkdtemp } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { errorLine } from './errors.js';
 import { Http } from './http.js';
 import { claimString, getIdentity } from './identity.js';
@@ -10,11 +7,10 @@ import { retryLine, RunLog } from './log.js';
 import { registryClients } from './oci/client.js';
 import { RunSigner } from './sign.js';
 import { attachAll, prepareAttach } from './stages/attach.js';
-import { report, summaryContext } from './stages/outputs.js';
+import { openOutputs, report, summaryContext } from './stages/outputs.js';
 import { predicatesFor } from './stages/predicates.js';
 import { signAll } from './stages/sign.js';
 import { checkPushAccess, findTargets, loggedImage } from './stages/targets.js';
-import { writeTrustFiles } from './trust-files.js';
 import { loadTrustMaterial } from './verify.js';
 
 // The run in one screen: targets → predicates → signing (logged and
@@ -24,25 +20,26 @@ export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
   try {
-    const trust = await loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf);
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
     const registries = registryClients(http, creds, core.setSecret);
-    // The token and the images are independent; the registry is read before any TUF repository is asked for the services.
-    const [identity, targets] = await Promise.all([getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience }), findTargets(inputs.images, registries)]);
+    // The trusted root, the token and the images are independent; the registry is read before any TUF repository is asked for the services.
+    const [trust, identity, targets] = await Promise.all([loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf), getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience }), findTargets(inputs.images, registries)]);
     if (inputs.servicesFromTuf) {
       inputs = await inputs.servicesFromTuf();
       core.info(`Sigstore services from ${inputs.servicesFrom}: Fulcio ${inputs.fulcioURL}, Rekor ${inputs.rekorURL}, TSA ${inputs.tsaURL ?? 'none'}`);
     }
     log = new RunLog(targets.map(loggedImage));
     if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
-    const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
-    const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
-    // While the images are scanned: a registry that will refuse our writes says so, before any certificate or Rekor entry; then the certificate.
+    const { outDir, trustFiles } = await openOutputs(inputs);
+    // While the images are scanned, a registry that will refuse our writes says so; once they are read (an image that cannot be
+    // described is refused before any certificate or Rekor entry), the certificate comes while the documents are written and checked.
     const scan = new AbortController();
+    let scanned!: () => void;
+    const read = new Promise<void>((r) => (scanned = r));
     const [predicates, signer] = await Promise.all([
-      predicatesFor(targets, registries, inputs, identity, outDir, log, scan.signal),
-      (inputs.attach !== 'none' ? checkPushAccess(targets, registries) : Promise.resolve()).then(() => RunSigner.create(http, inputs, identity)),
+      predicatesFor(targets, registries, inputs, identity, outDir, log, { signal: scan.signal, scanned }),
+      Promise.all([inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, read]).then(() => RunSigner.create(http, inputs, identity)),
     ]).catch((err: unknown) => (scan.abort(err), Promise.reject(err)));
     const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);

@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
-import { writeFile } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Inputs } from '../inputs.js';
 import { artifactLine, type RunLog } from '../log.js';
-import type { TrustFiles } from '../trust-files.js';
+import { writeTrustFiles, type TrustFiles } from '../trust-files.js';
 import type { ImageResult } from '../model.js';
 import { primarySbom, resultsJSON, type RunContext } from '../results.js';
 import { renderSummary } from '../summary.js';
@@ -16,6 +17,14 @@ export async function report(results: ImageResult[], log: RunLog, outDir: string
   setOutputs(results);
   if (summary) await core.summary.addRaw(renderSummary(results, summary())).write();
   await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
+}
+
+// The run's output folder (bundles, SBOMs, results.json) and, for a custom
+// trusted root, the trust files verifiers need beside them.
+export async function openOutputs(inputs: Pick<Inputs, 'trustedRoot' | 'attach' | 'rekorURL'>): Promise<{ outDir: string; trustFiles?: TrustFiles }> {
+  const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
+  const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
+  return { outDir, trustFiles };
 }
 
 // What the summary says about the run, as of when it is rendered.

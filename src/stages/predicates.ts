@@ -16,11 +16,11 @@ export async function predicatesFor(
   identity: Identity,
   outDir: string,
   log: RunLog,
-  signal?: AbortSignal,
+  events: { signal?: AbortSignal; scanned?: () => void } = {},
 ): Promise<Predicate[][]> {
   const provenance: Predicate[] = inputs.provenance
     ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
     : [];
-  const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats, signal);
+  const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats, events);
   return sboms.map((sbom) => [...provenance, ...sbom]);
 }

@@ -48,8 +48,9 @@ export async function mergeUntilStable(client: Registry, repo: string, tag: stri
   let mostWrites = 1;
   let roundTripMs = Infinity;
   const settle = () => {
+    // At least that long; the jitter only spreads racing writers' reads.
     const ms = Math.max(SETTLE_MS, 2 * slowestWorkMs + (mostWrites - 1) * roundTripMs);
-    return pause(ms + Math.random() * ms);
+    return pause(ms * (1 + Math.random() / 4));
   };
   await spec.begin;
   for (let round = 0; round < MAX_MERGE_ROUNDS; round++) {
