@@ -1,17 +1,15 @@
 import { ActionError } from '../errors.js';
-import { cosignConfig, cosignManifest, layerKey, MAX_COSIGN_LAYERS, replacedBy } from '../formats/cosign.js';
-import { fallbackIndex } from '../formats/referrers.js';
+import { cosignConfig, cosignManifest, layerKey, MAX_COSIGN_LAYERS, replacedBy, type CosignLayer } from '../formats/cosign.js';
+import { fallbackIndex, type ReferrerArtifact } from '../formats/referrers.js';
 import type { Registries, Registry } from '../model.js';
-import { MEDIA, sha256Digest } from '../oci/client.js';
+import { MEDIA, sha256Digest, type FetchedManifest } from '../oci/client.js';
 import { mergeUntilStable } from './merge.js';
-import type { CosignLayer } from '../formats/cosign.js';
-import type { ReferrerArtifact } from '../formats/referrers.js';
-import type { FetchedManifest } from '../oci/client.js';
 import { planWrites, stepIds, type BlobStep, type ManifestStep, type MergeStep, type StepId, type WritePlan, type WriteStep } from './plan.js';
 
 // Runs a write plan: every step starts as soon as the steps it names are
-// done, all through the one client per registry. A merge's first read does
-// not wait for its steps, only its first write does.
+// done, all through the one client per registry. A merge's first read goes
+// out with the last request of the steps it names; its first write waits
+// for them.
 
 export interface StepResult {
   digest?: string; // the blob, manifest or tag's manifest digest
