@@ -86,19 +86,23 @@ export class RunSigner implements Signer {
   async signDigest(digest: Buffer): Promise<SignedResult> {
     const signature = Buffer.from(p256.sign(digest, this.secretKey(), { prehash: false, format: 'der' }));
     const bundle = toMessageSignatureBundle({ digest, signature, ...this.bundleMaterial() });
-    const entry = await this.log(
-      {
-        apiVersion: '0.0.1',
-        kind: 'hashedrekord',
-        spec: {
-          signature: { content: signature.toString('base64'), publicKey: { content: this.verifierB64() } },
-          data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+    // The timestamp is over the signature, not the log entry: both run at once.
+    const [entry, timestamp] = await Promise.all([
+      this.log(
+        {
+          apiVersion: '0.0.1',
+          kind: 'hashedrekord',
+          spec: {
+            signature: { content: signature.toString('base64'), publicKey: { content: this.verifierB64() } },
+            data: { hash: { algorithm: 'sha256', value: digest.toString('hex') } },
+          },
         },
-      },
-      () => digest,
-      signature,
-    );
-    return this.finish('hashedrekord', bundle, entry, signature);
+        () => digest,
+        signature,
+      ),
+      this.timestamp(signature),
+    ]);
+    return this.finish('hashedrekord', bundle, entry, signature, timestamp);
   }
 
   // Signs an in-toto statement as a DSSE envelope and logs a dsse entry.
@@ -107,13 +111,16 @@ export class RunSigner implements Signer {
     const signature = sign('sha256', pae, this.key);
     const bundle = toDSSEBundle({ artifact: statement, artifactType: payloadType, signature, ...this.bundleMaterial() });
     const envelopeJSON = JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope));
-    const entry = await this.log(
-      { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } },
-      () => createHash('sha256').update(pae).digest(),
-      signature,
-    );
-    const signed = await this.finish('dsse', bundle, entry, signature);
-    const envelopeTimestamp = this.endpoints.tsaURL ? await requestTimestamp(this.http, this.endpoints.tsaURL, Buffer.from(envelopeJSON)) : undefined;
+    const [entry, timestamp, envelopeTimestamp] = await Promise.all([
+      this.log(
+        { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } },
+        () => createHash('sha256').update(pae).digest(),
+        signature,
+      ),
+      this.timestamp(signature),
+      this.timestamp(Buffer.from(envelopeJSON)),
+    ]);
+    const signed = this.finish('dsse', bundle, entry, signature, timestamp);
     return { ...signed, envelopeJSON, envelopeTimestamp };
   }
 
@@ -130,14 +137,15 @@ export class RunSigner implements Signer {
     return createEntry(this.http, this.endpoints.rekorURL, entry);
   }
 
-  private async finish(kind: SignedResult['kind'], bundle: Bundle, entry: RekorEntry | undefined, signature: Buffer): Promise<SignedResult> {
+  // An RFC 3161 timestamp over `bytes`, when the run has a TSA.
+  private async timestamp(bytes: Buffer): Promise<Buffer | undefined> {
+    return this.endpoints.tsaURL ? requestTimestamp(this.http, this.endpoints.tsaURL, bytes) : undefined;
+  }
+
+  private finish(kind: SignedResult['kind'], bundle: Bundle, entry: RekorEntry | undefined, signature: Buffer, timestamp: Buffer | undefined): SignedResult {
     bundle.verificationMaterial.tlogEntries = entry ? [toTlogEntry(entry)] : [];
     if (this.identity.kind === 'key') bundle.verificationMaterial.content = { $case: 'publicKey', publicKey: { hint: this.identity.hint } };
-    let timestamp: Buffer | undefined;
-    if (this.endpoints.tsaURL) {
-      timestamp = await requestTimestamp(this.http, this.endpoints.tsaURL, signature);
-      bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
-    }
+    if (timestamp) bundle.verificationMaterial.timestampVerificationData = { rfc3161Timestamps: [{ signedTimestamp: timestamp }] };
     return { kind, bundle: bundleJSON(bundle), entry, signature, timestamp };
   }
 

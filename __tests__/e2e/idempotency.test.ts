@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { COSIGN } from '../../src/formats/cosign.js';
-import { appendCosignLayers } from '../../src/writes/merge.js';
+import { appendCosignLayers } from '../../src/writes/execute.js';
 import { Http } from '../../src/http.js';
 import { RegistryClient } from '../../src/oci/client.js';
 import { requestCertificate } from '../../src/sigstore/fulcio.js';

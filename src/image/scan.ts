@@ -76,9 +76,11 @@ export async function walkLayers(
       current = ahead;
       ahead = undefined;
       if (!current) throw new Error(`walkLayers: layer ${i} was not opened`);
-      const raw = await current.stream();
+      // The next layer's request goes out with this one's, not after its
+      // answer: a registry's latency is paid once, not once per layer.
       const next = layers[i + 1];
       if (next) ahead = readAhead(() => next.open());
+      const raw = await current.stream();
       const source = await decompressLayer(raw, layer.digest);
       let bytes = 0;
       const counted = (async function* () {

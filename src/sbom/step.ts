@@ -8,7 +8,7 @@ import type { RunLog } from '../log.js';
 import type { Predicate, Registries, Registry, Target } from '../model.js';
 import { isIndex, platformsOf, targetDir } from '../stages/targets.js';
 import type { SbomFormat } from './formats.js';
-import { generateImageSboms, generateIndexSboms } from './generate.js';
+import { catalogImage, generateIndexSboms, renderSboms } from './generate.js';
 import { loadSbomFile } from './load.js';
 import { problemLine, type OpenBlob } from './types.js';
 
@@ -23,7 +23,11 @@ export async function sbomPredicates(
   outDir: string,
   log: RunLog,
   formats: readonly SbomFormat[] = ['cyclonedx'],
+  // signal: stops the scan when the run failed elsewhere; scanned: told once
+  // every image is read (only the documents are left to write and check).
+  { signal, scanned = () => undefined }: { signal?: AbortSignal; scanned?: () => void } = {},
 ): Promise<Predicate[][]> {
+  if (mode.kind !== 'generate') scanned();
   if (mode.kind === 'none') return targets.map(() => []);
   if (mode.kind === 'file') {
     const sbom = await loadSbomFile(mode.path);
@@ -37,7 +41,10 @@ export async function sbomPredicates(
       return [predicate];
     });
   }
-  const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry)), outDir, log, formats)));
+  let scanning = targets.length;
+  const arrived = () => --scanning === 0 && scanned();
+  if (!targets.length) scanned();
+  const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry), signal), outDir, log, formats, arrived)));
   annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
   return generated.map((g) => g.predicates);
 }
@@ -68,9 +75,16 @@ const isDerived = (t: Target) => t.platform !== undefined;
 // image gets its own full SBOM.
 const FILE_NAMES: Record<SbomFormat, string> = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
 
-// The descriptor's size bounds each layer read (a longer blob is wrong content).
-function layerReader(target: Target, client: Pick<Registry, 'openBlob'>): OpenBlob {
-  return (digest) => client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size);
+// The descriptor's size bounds each layer read (a longer blob is wrong
+// content). When the run fails elsewhere meanwhile, `signal` stops the scan.
+function layerReader(target: Target, client: Pick<Registry, 'openBlob'>, signal?: AbortSignal): OpenBlob {
+  return async (digest) => {
+    signal?.throwIfAborted();
+    const stream = await client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size);
+    if (signal?.aborted) stream.destroy(signal.reason as Error);
+    else signal?.addEventListener('abort', () => stream.destroy(signal.reason as Error), { once: true });
+    return stream;
+  };
 }
 
 async function generatedSboms(
@@ -79,30 +93,31 @@ async function generatedSboms(
   outDir: string,
   runLog: RunLog,
   formats: readonly SbomFormat[],
+  scanned: () => void,
 ): Promise<{ predicates: Predicate[]; problems: ScanProblem[]; where: string }> {
   const where = `${target.name}@${target.digest}${target.platform ? ` (${target.platform})` : ''}`;
   const log = runLog.image(target.name, target.digest);
   const platforms = isIndex(target) ? platformsOf(target) : [];
   const tool = { name: 'sign-attest-action', version: packageVersion() };
-  const sboms = isIndex(target)
-    ? generateIndexSboms(
+  const input = {
+    name: target.name,
+    digest: target.digest,
+    platform: target.platform,
+    layers: target.manifest.manifest.layers ?? [],
+    openBlob,
+    log: (line: string) => log.info(line),
+    validate: 'auto' as const,
+    tool,
+  };
+  const cataloged = isIndex(target) ? undefined : await catalogImage(input);
+  scanned();
+  const sboms = cataloged
+    ? await renderSboms(cataloged, formats, input)
+    : generateIndexSboms(
         { name: target.name, digest: target.digest },
         platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })),
         formats,
         tool,
-      )
-    : await generateImageSboms(
-        {
-          name: target.name,
-          digest: target.digest,
-          platform: target.platform,
-          layers: target.manifest.manifest.layers ?? [],
-          openBlob,
-          log: (line) => log.info(line),
-          validate: 'auto',
-          tool,
-        },
-        formats,
       );
   const dir = targetDir(outDir, target);
   await mkdir(dir, { recursive: true });

@@ -1,91 +1,129 @@
-import { attestationLayer, replacedBy, signatureLayer, type CertificateMaterial } from '../formats/cosign.js';
+import { attestationLayer, signatureLayer, type CertificateMaterial } from '../formats/cosign.js';
 import { PREDICATE_TYPES } from '../formats/predicates.js';
 import { bundleArtifact } from '../formats/referrers.js';
 import type { AttachMode } from '../inputs.js';
-import type { ArtifactResult, ImageResult, Registries, Registry, SignedResult, SignedTarget, SignerIdentity } from '../model.js';
+import type { ArtifactResult, ImageResult, Predicate, Registries, SignedResult, SignedTarget, SignerIdentity, Target } from '../model.js';
+import type { Descriptor } from '../oci/client.js';
+import { digestTag } from '../oci/reference.js';
 import { componentCounts } from '../sbom-figures.js';
-import { appendCosignLayers, attachReferrers } from '../writes/merge.js';
+import { executePlan, type StepResult } from '../writes/execute.js';
+import { planWrites, stepIds, type ImageWrites } from '../writes/plan.js';
 import { writeBundles } from './sign.js';
 import { isIndex, platformsOf } from './targets.js';
 
 // The attaching stage: once every signature is logged and verified, each
 // image gets its cosign `.sig`/`.att` tags and its bundle referrers (per
-// `attach`), and one result row per logged artifact.
+// `attach`), all as one write plan, and one result row per logged artifact.
 
 export interface AttachOptions {
   attach: AttachMode;
   replace: boolean;
-  created: string;
-  bundles: Map<SignedResult, string>; // bundle file per signature
 }
 
-// Writes the bundle files, then attaches every image concurrently.
-export async function attachAll(signed: SignedTarget[], registries: Registries, identity: SignerIdentity, outDir: string, opts: Omit<AttachOptions, 'bundles' | 'created'>): Promise<ImageResult[]> {
-  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  return Promise.all(
-    signed.map(async (st) => {
-      const bundles = await writeBundles(outDir, st);
-      const client = st.target.kind === 'image' ? await registries(st.target.ref.registry) : undefined;
-      const rows = client ? await attachTarget(st, client, identity, { ...opts, created, bundles }) : resultRows(st, bundles, {});
-      return imageResult(st, rows);
+interface Early {
+  sig?: Descriptor[];
+  att?: Descriptor[];
+  apiServed: boolean;
+}
+
+// What the stage reads while the signatures are still being made: the
+// layers already on the tags it will merge into (so their next config goes
+// up with the other blobs) and whether the registry serves the referrers
+// API. Nothing is written before every signature is logged and verified.
+export interface AttachPrep {
+  early: Promise<Map<Target, Early>>;
+}
+
+const wants = (attach: AttachMode) => ({ tags: attach === 'both' || attach === 'tags', referrers: attach === 'both' || attach === 'referrers' });
+
+export function prepareAttach(targets: Target[], predicates: Predicate[][], sign: boolean, opts: AttachOptions, registries: Registries): AttachPrep {
+  const { tags, referrers } = wants(opts.attach);
+  const early = Promise.all(
+    targets.map(async (t, i): Promise<[Target, Early]> => {
+      const client = await registries(t.ref.registry);
+      const repo = t.ref.repository;
+      const layers = async (suffix: '.sig' | '.att') => (await client.getManifest(repo, digestTag(t.digest, suffix)))?.manifest.layers ?? [];
+      const [sig, att, api] = await Promise.all([
+        tags && sign ? layers('.sig') : undefined,
+        tags && predicates[i]?.length ? layers('.att') : undefined,
+        referrers && (sign || predicates[i]?.length) ? client.referrers(repo, t.digest) : undefined,
+      ]);
+      return [t, { sig, att, apiServed: api !== undefined }];
     }),
-  );
+  ).then((entries) => new Map(entries));
+  early.catch(() => undefined); // awaited by attachAll; this keeps a failure meanwhile from going unhandled
+  return { early };
 }
 
 export function certificateMaterial(identity: SignerIdentity): CertificateMaterial | undefined {
   return identity.kind === 'certificate' ? { certificatePEM: identity.certificatePEM, chainPEM: identity.chainPEM } : undefined;
 }
 
-export async function attachTarget(st: SignedTarget, client: Registry, identity: SignerIdentity, opts: AttachOptions): Promise<ArtifactResult[]> {
-  const target = st.target;
-  if (target.kind !== 'image') return resultRows(st, opts.bundles, {});
-  const repo = target.ref.repository;
-  const tags = opts.attach === 'both' || opts.attach === 'tags';
-  const referrers = opts.attach === 'both' || opts.attach === 'referrers';
+// The id a referrer artifact has in the plan: image and position.
+const artifactId = (t: Target, i: number) => `${t.ref.registry}/${t.ref.repository}@${t.digest}#${i}`;
+
+// What each image gets written, as data for the plan.
+function referredOf(st: SignedTarget): [SignedResult, string][] {
+  return [
+    ...(st.signatureReferrer ? [[st.signatureReferrer, PREDICATE_TYPES.cosignSign] as [SignedResult, string]] : []),
+    ...st.attestations.map((a): [SignedResult, string] => [a, a.predicate.predicateType]),
+  ];
+}
+
+export function imageWrites(st: SignedTarget & { target: Target }, identity: SignerIdentity, opts: AttachOptions & { created: string }, early: Early | undefined): ImageWrites {
+  const { tags, referrers } = wants(opts.attach);
+  const t = st.target;
   const material = certificateMaterial(identity);
+  const referred = referredOf(st);
+  return {
+    registry: t.ref.registry,
+    repo: t.ref.repository,
+    subject: { mediaType: t.manifest.mediaType, digest: t.digest, size: t.manifest.bytes.length },
+    ...(tags && st.signature ? { sig: [signatureLayer(st.signature, material)] } : {}),
+    ...(tags && st.attestations.length ? { att: { layers: st.attestations.map((a) => attestationLayer(a, a.predicate.predicateType, material)), replace: opts.replace } } : {}),
+    ...(referrers && referred.length
+      ? { referrers: { artifacts: referred.map(([s, type], i) => ({ ...bundleArtifact(s.bundle, type), id: artifactId(t, i) })), created: opts.created, apiServed: early?.apiServed ?? false } }
+      : {}),
+    existing: { sig: early?.sig, att: early?.att },
+  };
+}
 
-  // Every DSSE bundle goes out as a referrer, each with its predicate type.
-  const referred: [SignedResult, string][] = referrers
-    ? [
-        ...(st.signatureReferrer ? [[st.signatureReferrer, PREDICATE_TYPES.cosignSign] as [SignedResult, string]] : []),
-        ...st.attestations.map((a): [SignedResult, string] => [a, a.predicate.predicateType]),
-      ]
-    : [];
-
-  const [sigTag, attTag, refs] = await Promise.all([
-    tags && st.signature ? appendCosignLayers(client, repo, target.digest, '.sig', [signatureLayer(st.signature, material)]) : undefined,
-    tags && st.attestations.length
-      ? appendCosignLayers(
-          client,
-          repo,
-          target.digest,
-          '.att',
-          st.attestations.map((a) => attestationLayer(a, a.predicate.predicateType, material)),
-          opts.replace ? replacedBy(st.attestations.map((a) => a.predicate.predicateType)) : undefined,
-        )
-      : undefined,
-    referred.length
-      ? attachReferrers(
-          client,
-          repo,
-          target.manifest,
-          referred.map(([s, predicateType]) => bundleArtifact(s.bundle, predicateType)),
-          opts.created,
-        )
-      : [],
-  ]);
-  const written = new Map(referred.map(([s], i) => [s, refs[i]]));
-  return resultRows(st, opts.bundles, { sigTag, attTag, written });
+// Writes the bundle files, then every image's writes as one plan.
+export async function attachAll(signed: SignedTarget[], prep: AttachPrep | undefined, registries: Registries, identity: SignerIdentity, outDir: string, opts: AttachOptions): Promise<ImageResult[]> {
+  const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const bundles = await Promise.all(signed.map((st) => writeBundles(outDir, st)));
+  const images = signed.filter((st): st is SignedTarget & { target: Target } => st.target.kind === 'image');
+  let written: Written = { results: new Map(), referrerManifests: new Map() };
+  if (opts.attach !== 'none' && images.length) {
+    const early = prep ? await prep.early : new Map<Target, Early>();
+    const plan = planWrites(images.map((st) => imageWrites(st, identity, { ...opts, created }, early.get(st.target))));
+    written = { results: await executePlan(plan, registries), referrerManifests: plan.referrerManifests };
+  }
+  return signed.map((st, i) => imageResult(st, resultRows(st, bundles[i] ?? new Map(), written)));
 }
 
 interface Written {
-  sigTag?: { tag: string; manifestDigest: string };
-  attTag?: { tag: string; manifestDigest: string };
-  written?: Map<SignedResult, { manifestDigest: string; fallbackTag?: string } | undefined>;
+  results: Map<string, StepResult>;
+  referrerManifests: Map<string, string>;
 }
 
-// One row per logged artifact, with where it was attached.
-export function resultRows(st: SignedTarget, bundles: Map<SignedResult, string>, { sigTag, attTag, written }: Written): ArtifactResult[] {
+// One row per logged artifact, with where the plan attached it.
+export function resultRows(st: SignedTarget, bundles: Map<SignedResult, string>, { results, referrerManifests }: Written): ArtifactResult[] {
+  const t = st.target;
+  const image = t.kind === 'image' ? t : undefined;
+  const tag = (suffix: '.sig' | '.att'): Partial<ArtifactResult> => {
+    const r = image && results.get(suffix === '.sig' ? stepIds.sig(image.ref.repository, t.digest) : stepIds.att(image.ref.repository, t.digest));
+    return r?.digest ? { tag: digestTag(t.digest, suffix), tagManifest: r.digest } : {};
+  };
+  const fallback = image && results.get(stepIds.fallback(image.ref.repository, t.digest));
+  const where = new Map(
+    image
+      ? referredOf(st).map(([s], i): [SignedResult, Partial<ArtifactResult>] => {
+          const manifest = referrerManifests.get(artifactId(image, i));
+          return [s, { referrer: manifest, fallbackTag: manifest && fallback && !fallback.skipped ? digestTag(t.digest) : undefined }];
+        })
+      : [],
+  );
   const row = (kind: ArtifactResult['kind'], s: SignedResult, extra: Partial<ArtifactResult> = {}): ArtifactResult => ({
     kind,
     ...(s.entry ? { logIndex: s.entry.logIndex, uuid: s.entry.uuid, integratedTime: s.entry.integratedTime } : {}),
@@ -93,18 +131,19 @@ export function resultRows(st: SignedTarget, bundles: Map<SignedResult, string>,
     ...extra,
   });
   const rows: ArtifactResult[] = [];
-  if (st.signature) rows.push(row('signature', st.signature, sigTag ? { tag: sigTag.tag, tagManifest: sigTag.manifestDigest } : {}));
+  if (st.signature) rows.push(row('signature', st.signature, tag('.sig')));
   if (st.signatureReferrer) {
-    const w = written?.get(st.signatureReferrer);
-    rows.push(row('signatureReferrer', st.signatureReferrer, { predicateType: PREDICATE_TYPES.cosignSign, referrer: w?.manifestDigest, fallbackTag: w?.fallbackTag }));
+    const w = where.get(st.signatureReferrer);
+    rows.push(row('signatureReferrer', st.signatureReferrer, { predicateType: PREDICATE_TYPES.cosignSign, referrer: w?.referrer, fallbackTag: w?.fallbackTag }));
   }
+  const att = tag('.att');
   for (const a of st.attestations) {
-    const w = written?.get(a);
+    const w = where.get(a);
     rows.push(
       row(a.predicate.kind, a, {
         predicateType: a.predicate.predicateType,
-        ...(attTag ? { tag: attTag.tag, tagManifest: attTag.manifestDigest } : {}),
-        referrer: w?.manifestDigest,
+        ...att,
+        referrer: w?.referrer,
         fallbackTag: w?.fallbackTag,
         path: a.predicate.path,
         ...(a.predicate.format ? { format: a.predicate.format } : {}),

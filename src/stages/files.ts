@@ -11,6 +11,8 @@ import { verifyBundleWithKey } from '../verify/key.js';
 import { verifyBundle } from '../verify.js';
 import type { SelfCheck } from './sign.js';
 import { mapConcurrent } from '../verify/pool.js';
+import type { ChecksumSubject } from '../files/checksums.js';
+import { mergeSubjects, resolveSubjectPaths } from '../files/subjects.js';
 
 // Release files: one message signature per file (the `cosign sign-blob
 // --bundle` shape), and one in-toto statement per predicate over all files
@@ -177,4 +179,27 @@ export function fileLogLines(signed: SignedFiles, paths: Map<SignedResult, strin
     lines.push(`${what} over ${s.subjects.length} release file(s)${s.part ? ` (part ${s.part.index} of ${s.part.of})` : ''}: ${s.signed.entry ? `Rekor log index ${s.signed.entry.logIndex}` : 'not logged in Rekor'}, bundle ${paths.get(s.signed) ?? ''}`);
   }
   return lines;
+}
+
+// The files stage in one call: sign each file and the statements over them,
+// self-verify, write the bundles, log, and return the result rows. Runs
+// beside the images' signing; no registry is involved.
+export async function signReleaseFiles(
+  signer: Signer & { san: string },
+  files: FileTarget[],
+  opts: { sign: boolean; provenance?: object; predicates: CustomPredicate[]; trust: TrustMaterial; policy: SelfCheck; outDir: string },
+  log: { info: (line: string) => void },
+): Promise<FileResult[]> {
+  if (!files.length) return [];
+  const signed = await signFiles(signer, files, opts.sign, fileStatements(opts.provenance, opts.predicates));
+  verifySignedFiles(opts.trust, signed, opts.policy);
+  const paths = await writeFileBundles(opts.outDir, signed);
+  for (const line of fileLogLines(signed, paths, signer.san)) log.info(line);
+  return fileResults(signed, paths);
+}
+
+// The release files named by subject-path and subject-checksums, hashed
+// before any request: a pattern matching nothing fails first.
+export async function findFiles(inputs: { subjectPaths?: string; subjectChecksums: ChecksumSubject[] }, cwd = process.cwd()): Promise<FileTarget[]> {
+  return mergeSubjects(inputs.subjectPaths ? await resolveSubjectPaths(inputs.subjectPaths, cwd) : [], inputs.subjectChecksums);
 }

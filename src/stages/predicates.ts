@@ -14,15 +14,20 @@ export async function predicatesFor(
   targets: Target[],
   registries: Registries,
   inputs: Pick<Inputs, 'provenance' | 'sbom' | 'sbomFormats' | 'predicates'>,
-  // Absent in key signing without a token: the runner's environment stands in (workflow-claims.ts).
   identity: Identity | undefined,
   outDir: string,
   log: RunLog,
+  events: { signal?: AbortSignal; scanned?: () => void } = {},
 ): Promise<Predicate[][]> {
-  const provenance: Predicate[] = inputs.provenance
-    ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) }]
-    : [];
+  const document = provenanceDocument(inputs, identity);
+  const provenance: Predicate[] = document ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document }] : [];
   const custom: Predicate[] = inputs.predicates.map((p) => ({ kind: 'predicate', predicateType: p.predicateType, typeName: p.name, document: p.document }));
-  const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats);
+  const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats, events);
   return sboms.map((sbom) => [...provenance, ...sbom, ...custom]);
+}
+
+// The run's SLSA provenance (also the release files' one), unless turned off.
+// Absent identity (key signing without a token): the runner's environment stands in (workflow-claims.ts).
+export function provenanceDocument(inputs: Pick<Inputs, 'provenance'>, identity: Identity | undefined): object | undefined {
+  return inputs.provenance ? buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) : undefined;
 }

@@ -32,6 +32,7 @@ const LABEL: Record<ArtifactResult['kind'], string> = {
 };
 
 export interface StoreStep {
+  mode?: StoreMode; // as asked for: `false` keeps the log quiet about skipping
   outcome?: StoreOutcome;
   skipped?: string; // why nothing was sent
   total: number; // DSSE bundles the run made
@@ -41,8 +42,8 @@ export interface StoreStep {
 export function storeAll(signed: SignedTarget[], opts: { mode: StoreMode; token: string; http: Http; keySigned?: boolean; debug?: (line: string) => void }): Promise<StoreStep> {
   // GitHub checks a stored bundle's workflow certificate against the
   // repository: a bundle signed with a key has none, so it is never sent.
-  if (opts.keySigned) return Promise.resolve({ skipped: 'the bundles are signed with signing-key; the store takes only keyless bundles (a workflow certificate names the repository)', total: 0 });
-  return runStoreStep(storeItems(verifiedBundles(signed)), opts);
+  if (opts.keySigned) return Promise.resolve({ mode: opts.mode, skipped: 'the bundles are signed with signing-key; the store takes only keyless bundles (a workflow certificate names the repository)', total: 0 });
+  return runStoreStep(storeItems(verifiedBundles(signed)), opts).then((step) => ({ ...step, mode: opts.mode }));
 }
 
 // Plans and runs the upload. Never throws: problems come back as warnings.
@@ -99,7 +100,7 @@ export function storeSummary(step: StoreStep): StoreSummary | undefined {
 
 // One log line for what the store took (or why it was not used), then each
 // problem as a warning.
-export function storeLog(step: StoreStep, mode: StoreMode): { info: string[]; warnings: string[] } {
+export function storeLog(step: StoreStep, mode: StoreMode = step.mode ?? 'auto'): { info: string[]; warnings: string[] } {
   const o = step.outcome;
   const info = [
     ...(o?.stored.size ? [`GitHub attestation store: stored ${o.stored.size} of ${step.total} bundle(s) in ${o.target.owner}/${o.target.repo}: ${[...o.stored.values()].map((s) => s.url).join(' ')}`] : []),

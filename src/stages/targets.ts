@@ -9,12 +9,9 @@ import { formatReference, repoName, type Reference } from '../oci/reference.js';
 // Stage 1: the images to sign. Tags are resolved to digests here, once, with
 // a warning; every index is followed by its platform images.
 
-// Resolves and expands the images named in `images`; a registry that will
-// refuse our writes must say so before anything is logged in Rekor.
-export async function findTargets(refs: Reference[], registries: Registries, willWrite: boolean): Promise<Target[]> {
-  const targets = await expandTargets(await resolveTargets(refs, registries), registries);
-  if (willWrite) await checkPushAccess(targets, registries);
-  return targets;
+// Resolves and expands the images named in `images`.
+export async function findTargets(refs: Reference[], registries: Registries): Promise<Target[]> {
+  return expandTargets(await resolveTargets(refs, registries), registries);
 }
 
 export async function resolveTargets(refs: Reference[], registries: Registries): Promise<Target[]> {

@@ -5,19 +5,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
-import { COSIGN } from '../../src/formats/cosign.js';
-import { appendCosignLayers, attachReferrers } from '../../src/writes/merge.js';
-import { ActionError } from '../../src/errors.js';
-import { BodyTooLargeError, Http, MAX_BUFFERED_BYTES } from '../../src/http.js';
-import { MANIFEST_LIMIT, RegistryClient, registryClients, type FetchedManifest } from '../../src/oci/client.js';
-import { parseReference } from '../../src/oci/reference.js';
-import { expandTargets, MAX_PLATFORMS, resolveTargets } from '../../src/stages/targets.js';
-import { loadTrustMaterial } from '../../src/verify.js';
-import { DISCOVERY_LIMITS, listClassic, listReferrers, ReadBudget } from '../../src/verify/discover.js';
-import { verifyImages } from '../../src/verify/image.js';
-import { mapConcurrent } from '../../src/verify/pool.js';
-import { failureLines, MAX_FAILURE_LINES } from '../../src/verify/report.js';
-import { startHostileRegistry, type HostileRegistry } from '../../test/harness/hostile-registry.mjs';
+import { COSIGN } from '../../../src/formats/cosign.js';
+import { appendCosignLayers, attachReferrers } from '../../../src/writes/execute.js';
+import { ActionError } from '../../../src/errors.js';
+import { BodyTooLargeError, Http, MAX_BUFFERED_BYTES } from '../../../src/http.js';
+import { MANIFEST_LIMIT, RegistryClient, registryClients, type FetchedManifest } from '../../../src/oci/client.js';
+import { parseReference } from '../../../src/oci/reference.js';
+import { expandTargets, MAX_PLATFORMS, resolveTargets } from '../../../src/stages/targets.js';
+import { loadTrustMaterial } from '../../../src/verify.js';
+import { DISCOVERY_LIMITS, listClassic, listReferrers, ReadBudget } from '../../../src/verify/discover.js';
+import { verifyImages } from '../../../src/verify/image.js';
+import { mapConcurrent } from '../../../src/verify/pool.js';
+import { failureLines, MAX_FAILURE_LINES } from '../../../src/verify/report.js';
+import { startHostileRegistry, type HostileRegistry } from '../../../test/harness/hostile-registry.mjs';
 
 // The registry client and the verifier against a hostile registry: every
 // read stops at its limit (the server counts what it had to send), counts of

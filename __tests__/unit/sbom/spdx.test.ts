@@ -2,14 +2,14 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Pkg } from '../../src/catalogers/types.js';
-import { openImage, parseSource } from '../../src/image/source.js';
-import { validateCycloneDx } from '../../src/sbom/cyclonedx.js';
-import { catalogImage, renderSboms } from '../../src/sbom/generate.js';
-import type { SbomContent } from '../../src/sbom/types.js';
-import { buildSpdxDocument, buildSpdxIndexDocument, documentNamespace } from '../../src/sbom/spdx.js';
-import { spdxSchemaErrors } from '../../test/harness/spdx-schema.js';
-import { buildFixtureLayout } from '../../test/stack/stack.mjs';
+import type { Pkg } from '../../../src/catalogers/types.js';
+import { openImage, parseSource } from '../../../src/image/source.js';
+import { validateCycloneDx } from '../../../src/sbom/cyclonedx.js';
+import { catalogImage, renderSboms } from '../../../src/sbom/generate.js';
+import type { SbomContent } from '../../../src/sbom/types.js';
+import { buildSpdxDocument, buildSpdxIndexDocument, documentNamespace } from '../../../src/sbom/spdx.js';
+import { spdxSchemaErrors } from '../../../test/harness/spdx-schema.js';
+import { buildFixtureLayout } from '../../../test/stack/stack.mjs';
 
 // SPDX 2.3 documents from the same package list as CycloneDX, checked
 // against the official SPDX 2.3 JSON schema, field by field where syft and

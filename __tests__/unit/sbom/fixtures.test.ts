@@ -8,8 +8,8 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validation, Spec } from '@cyclonedx/cyclonedx-library';
-import { generateImageSbom } from '../../src/sbom/generate.js';
-import type { SbomResult } from '../../src/sbom/types.js';
+import { generateImageSbom } from '../../../src/sbom/generate.js';
+import type { SbomResult } from '../../../src/sbom/types.js';
 
 interface Expected {
   present: { name: string; version: string; purl: string; path?: string }[];
@@ -125,7 +125,7 @@ describe('fixture image details', () => {
 // plain; gzip, zstd, none) exactly as Go's archive/tar does.
 describe('fixture layers, read by Go and by our tar reader', () => {
   it('list the same entries and content', async () => {
-    const { goListMany, nodeList, comparable } = await import('./helpers/tarlist.js');
+    const { goListMany, nodeList, comparable } = await import('../helpers/tarlist.js');
     const { zstdDecompressSync, gunzipSync } = await import('node:zlib');
     const tars: Buffer[] = [];
     for (const image of IMAGES) {
