@@ -34415,7 +34415,7 @@ async function verifyBundleCommand(spec, args) {
         throw new _errors_js__WEBPACK_IMPORTED_MODULE_4__/* .ActionError */ .l('INPUT', `--bundle: cannot read "${bundlePath}" as JSON (${(0,_errors_js__WEBPACK_IMPORTED_MODULE_4__/* .errorLine */ .B)(err)})`);
     }
     const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_6__/* .loadTrustMaterial */ .ak)(str(values['trusted-root']), warn);
-    const verified = (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_7__/* .verifyArtifactBundle */ .Q)(trust, bundleJSON, await (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_7__/* .readArtifact */ .R)(target), signer, { insecureIgnoreTlog: Boolean(values['insecure-ignore-tlog']) });
+    const verified = (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_7__/* .verifyArtifactBundle */ .QO)(trust, bundleJSON, await (0,_verify_artifact_js__WEBPACK_IMPORTED_MODULE_7__/* .readArtifact */ .R9)(target), signer, { insecureIgnoreTlog: Boolean(values['insecure-ignore-tlog']) });
     const by = verified.signer.san ? ` (signed by ${verified.signer.san}, issuer ${verified.signer.issuer})` : key ? ' (signed with the given key)' : '';
     process.stdout.write(`OK: verified${by}${verified.logIndexes.length === 0 ? '; not logged in a transparency log' : ''}\n`);
     return 0;
@@ -36176,10 +36176,12 @@ async function walkLayers(layers, wants, warn, onLayer) {
             ahead = undefined;
             if (!current)
                 throw new Error(`walkLayers: layer ${i} was not opened`);
-            const raw = await current.stream();
+            // The next layer's request goes out with this one's, not after its
+            // answer: a registry's latency is paid once, not once per layer.
             const next = layers[i + 1];
             if (next)
                 ahead = readAhead(() => next.open());
+            const raw = await current.stream();
             const source = await decompressLayer(raw, layer.digest);
             let bytes = 0;
             const counted = (async function* () {
@@ -38673,7 +38675,7 @@ const COMMANDS = [
             ...IDENTITY_OPTIONS,
             key: { type: 'string', value: 'PEM', help: 'a public key file (cosign.pub) that must have signed, instead of an identity (signatures made with a cosign key)' },
             'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: accept signatures not logged in a transparency log (signed with tlog-upload: false); no transparency guarantee' },
-            type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, or a URI); repeatable' },
+            type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, openvex, vuln, or a URI); repeatable' },
             'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
             'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
             'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
@@ -38715,7 +38717,7 @@ const COMMANDS = [
     },
     {
         name: 'verify-bundle',
-        summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol)',
+        summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol; a release file and its .sigstore.json or provenance bundle)',
         usage: 'sign-attest verify-bundle --bundle FILE (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options] FILE_OR_DIGEST\n       sign-attest verify-bundle --bundle FILE --key PEM [options] FILE_OR_DIGEST',
         options: {
             bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (.sigstore.json) to verify' },
@@ -38728,6 +38730,9 @@ const COMMANDS = [
             `sign-attest verify-bundle --bundle provenance.sigstore.json \\
     --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
     --certificate-oidc-issuer ${GITHUB_ISSUER} sha256:<hex>`,
+            `sign-attest verify-bundle --bundle app.tar.gz.sigstore.json \\
+    --certificate-identity https://github.com/org/app/.github/workflows/release.yml@refs/heads/main \\
+    --certificate-oidc-issuer ${GITHUB_ISSUER} app.tar.gz`,
         ],
     },
 ];
@@ -40505,12 +40510,15 @@ class RegistryClient {
     // A failed PUT is checked against the registry before trying again: the
     // blob may have landed anyway (a lost response whose retry found the upload
     // session consumed, or a concurrent upload of the same bytes winning).
-    async putBlob(repo, bytes) {
+    // `resend`: the first attempt skips the existence check, for small blobs
+    // that are most likely new, where sending them again costs less than asking.
+    // `started`: told when the upload session is open (one request to go).
+    async putBlob(repo, bytes, opts = {}) {
         const digest = sha256Digest(bytes);
         const desc = { mediaType: '', digest, size: bytes.length };
         let failed;
         for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
-            if (await this.hasBlob(repo, digest))
+            if (!(attempt === 0 && opts.resend) && (await this.hasBlob(repo, digest)))
                 return desc;
             const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
             await this.expectOk(start, repo, 'blob upload');
@@ -40519,6 +40527,7 @@ class RegistryClient {
                 throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
             const url = new URL(location, this.base);
             url.searchParams.set('digest', digest);
+            opts.started?.();
             failed = await this.send(repo, 'push', 'PUT', url.toString(), {
                 'content-type': 'application/octet-stream',
                 body: bytes,
@@ -41170,10 +41179,14 @@ function verifyBundle(trust, bundleJSON, policy, artifact) {
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
-  R: () => (/* binding */ readArtifact),
-  Q: () => (/* binding */ verifyArtifactBundle)
+  R9: () => (/* binding */ readArtifact),
+  QO: () => (/* binding */ verifyArtifactBundle)
 });
 
+// UNUSED EXPORTS: STREAM_ABOVE_BYTES
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
 // EXTERNAL MODULE: external "node:fs"
 var external_node_fs_ = __nccwpck_require__(3024);
 // EXTERNAL MODULE: external "node:fs/promises"
@@ -46819,12 +46832,22 @@ var subject = __nccwpck_require__(1389);
 
 
 
+
+// A release file larger than this is hashed as it streams and checked by its
+// digest (the same ECDSA check) instead of being held in memory.
+const STREAM_ABOVE_BYTES = 256 * 1024 * 1024;
 // `sha256:<hex>` is a digest; anything else is a path.
-async function readArtifact(fileOrDigest) {
+async function readArtifact(fileOrDigest, streamAbove = STREAM_ABOVE_BYTES) {
     // As the conformance protocol says: a digest-shaped name of an existing file is that file.
     if (/^sha256:[0-9a-f]{64}$/.test(fileOrDigest) && !(0,external_node_fs_.existsSync)(fileOrDigest))
         return { digest: fileOrDigest };
     try {
+        if ((await (0,promises_.stat)(fileOrDigest)).size > streamAbove) {
+            const hash = (0,external_node_crypto_.createHash)('sha256');
+            for await (const chunk of (0,external_node_fs_.createReadStream)(fileOrDigest))
+                hash.update(chunk);
+            return { digest: `sha256:${hash.digest('hex')}` };
+        }
         return { bytes: await (0,promises_.readFile)(fileOrDigest) };
     }
     catch (err) {

@@ -43326,12 +43326,15 @@ class RegistryClient {
     // A failed PUT is checked against the registry before trying again: the
     // blob may have landed anyway (a lost response whose retry found the upload
     // session consumed, or a concurrent upload of the same bytes winning).
-    async putBlob(repo, bytes) {
+    // `resend`: the first attempt skips the existence check, for small blobs
+    // that are most likely new, where sending them again costs less than asking.
+    // `started`: told when the upload session is open (one request to go).
+    async putBlob(repo, bytes, opts = {}) {
         const digest = sha256Digest(bytes);
         const desc = { mediaType: '', digest, size: bytes.length };
         let failed;
         for (let attempt = 0; attempt < BLOB_ATTEMPTS; attempt++) {
-            if (await this.hasBlob(repo, digest))
+            if (!(attempt === 0 && opts.resend) && (await this.hasBlob(repo, digest)))
                 return desc;
             const start = await this.send(repo, 'push', 'POST', '/blobs/uploads/', {});
             await this.expectOk(start, repo, 'blob upload');
@@ -43340,6 +43343,7 @@ class RegistryClient {
                 throw new errors/* ActionError */.l('REGISTRY', `${this.registry}/${repo}: blob upload returned no Location header`);
             const url = new URL(location, this.base);
             url.searchParams.set('digest', digest);
+            opts.started?.();
             failed = await this.send(repo, 'push', 'PUT', url.toString(), {
                 'content-type': 'application/octet-stream',
                 body: bytes,

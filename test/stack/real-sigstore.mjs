@@ -151,7 +151,20 @@ function subjectOf(der) {
  * @param {boolean} [o.rekorV2]  also start rekor-tiles (default: when built)
  * @returns {Promise<object>} the sigstore fields of stack.json, plus `children`, `pids`, `timings`
  */
-export async function startRealSigstore({ stateDir, detached = false, claims, rekorMaxBodySize = 0, rekorV2 = hasRekorV2() }) {
+// Ports are picked free and bound a moment later by the services, so another
+// stack on the machine can take one in between: such a start is retried
+// (the failed attempt's processes are stopped first) in a fresh folder.
+export async function startRealSigstore(opts) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRealSigstoreOnce({ ...opts, attempt });
+    } catch (e) {
+      if (attempt >= 3 || !/address already in use/.test(String(e?.message))) throw e;
+    }
+  }
+}
+
+async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekorMaxBodySize = 0, rekorV2 = hasRekorV2(), attempt = 1 }) {
   const missing = missingRealTools();
   if (missing.length > 0) {
     throw new Error(`real Sigstore services unavailable, missing: ${missing.join(', ')} (bash scripts/install-tools.sh ${SERVICES.join(' ')}; apt-get install mariadb-server)`);
@@ -159,8 +172,8 @@ export async function startRealSigstore({ stateDir, detached = false, claims, re
   const t0 = Date.now();
   const timings = {};
   const mark = (name) => (timings[name] = Date.now() - t0);
-  const dir = path.join(path.resolve(stateDir), 'sigstore');
-  const logs = path.join(path.resolve(stateDir), 'logs');
+  const dir = path.join(path.resolve(stateDir), attempt > 1 ? `sigstore-${attempt}` : 'sigstore');
+  const logs = path.join(path.resolve(stateDir), attempt > 1 ? `logs-${attempt}` : 'logs');
   fs.mkdirSync(dir, { recursive: true });
   fs.mkdirSync(logs, { recursive: true });
 
