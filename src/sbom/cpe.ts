@@ -60,10 +60,10 @@ function javaCpes(p: Pkg): string[] {
   return cross([...spellings(name), ...groupVendors.filter((g) => !['com', 'org', 'net', 'io'].includes(g)), ...prefixes(name)], spellings(name), p.version);
 }
 
+// A scoped name stays whole ('@babel/core' is vendor and product, '@' and
+// '/' quoted), as syft generates it: the scope alone names no product.
 function npmCpes(p: Pkg): string[] {
-  const m = /^@([^/]+)\/(.+)$/.exec(p.name);
-  const name = m ? m[2]! : p.name;
-  return cross([...spellings(name), ...(m ? [m[1]!] : []), ...prefixes(name)], spellings(name), p.version);
+  return cross([...spellings(p.name), ...prefixes(p.name)], spellings(p.name), p.version);
 }
 
 function pythonCpes(p: Pkg): string[] {
