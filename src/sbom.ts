@@ -7,8 +7,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { Enums, Models, Serialize, Spec, Validation } from '@cyclonedx/cyclonedx-library';
 import type { Readable } from 'node:stream';
-import { mergeCopyrightLicenses } from './catalogers/dpkg-copyright.js';
-import { catalogers } from './catalogers/index.js';
+import { catalogers, settlePackages } from './catalogers/index.js';
 import { isSpdxExpression } from './catalogers/common.js';
 import { ScanLimitError, type Distro, type Pkg, type Relationship, type ScanProblem } from './catalogers/types.js';
 import { ActionError, errorLine } from './errors.js';
@@ -256,7 +255,7 @@ export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImag
     content: {
       image: { name: input.name, digest: input.digest, platform: input.platform },
       distro: scan.distro,
-      packages: mergeCopyrightLicenses(scan.packages),
+      packages: settlePackages(scan.packages),
       relationships: scan.relationships,
       problems: scan.warnings,
     },

@@ -81,6 +81,7 @@ function phpCpes(p: Pkg): string[] {
 /** CPE 2.3 strings for a package, primary first; [] when the name gives none. */
 export function cpesFor(p: Pkg): string[] {
   if (!p.name) return [];
+  if (p.cpes) return p.cpes;
   switch (p.type) {
     case 'go-module':
       return goCpes(p);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
+import { classifiers, dropOwnedBinaries } from '../../../src/catalogers/classifiers.js';
 import { go } from '../../../src/catalogers/go.js';
 import { java } from '../../../src/catalogers/java.js';
 import { rpm } from '../../../src/catalogers/rpm.js';
@@ -117,5 +118,47 @@ describe('java', () => {
 describe('rpm', () => {
   it('rejects unknown database formats with an error the scan records as a warning', async () => {
     await expect(parse(rpm, '/var/lib/rpm/Packages', Buffer.alloc(1024))).rejects.toThrow('unrecognised rpm database format');
+  });
+});
+
+describe('binary classifiers (programs from release tarballs)', () => {
+  const program = (text: string) => Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(70_000, 0x41), Buffer.from(text, 'latin1'), Buffer.alloc(5_000)]);
+  const run = async (path: string, content: Buffer, chunk = 4096) => {
+    expect(classifiers.match(path, { size: content.length, mode: 0o755 })).toBe(true);
+    return (await sinkAndParse(classifiers, path, content, chunk))?.packages ?? [];
+  };
+
+  it.each([1, 7, 4096])('finds the version string however the stream is chunked (%i bytes)', async (chunk) => {
+    const [p] = await run('/usr/local/bin/node', program('\x00node.js/v20.11.10\x00'), chunk);
+    expect(p).toMatchObject({ name: 'node', version: '20.11.10', type: 'binary', purl: 'pkg:generic/node@20.11.10', cpes: ['cpe:2.3:a:nodejs:node.js:20.11.10:*:*:*:*:*:*:*'] });
+    // at the very end of the file too
+    expect(await run('/usr/local/bin/node', Buffer.from('\x7fELFnode.js/v22.1.0'), chunk)).toMatchObject([{ version: '22.1.0' }]);
+  });
+
+  it('takes python\'s version template from the file name, as syft does', async () => {
+    expect(await run('/usr/local/bin/python3.12', program('\x003.12.1\x00'))).toMatchObject([{ name: 'python', version: '3.12.1', purl: 'pkg:generic/python@3.12.1' }]);
+    expect(await run('/usr/local/lib/libpython3.12.so.1.0', program('\x003.12.1\x00'))).toMatchObject([{ name: 'python', version: '3.12.1' }]);
+    // the template is the file's version: another one in the file is not it
+    expect(await run('/usr/local/bin/python3.12', program('\x003.11.9\x00'))).toEqual([]);
+    expect(classifiers.match('/usr/local/bin/python3', { size: 10, mode: 0o755 })).toBe(false);
+  });
+
+  it('lists nothing for a known name without a version string, and ignores other names', async () => {
+    expect(await run('/usr/local/bin/redis-server', program('no version here'))).toEqual([]);
+    expect(classifiers.match('/usr/local/bin/nodejs-helper', { size: 10, mode: 0o755 })).toBe(false);
+    expect(classifiers.match('/app/node_modules/.bin/node', { size: 0, mode: 0o755 })).toBe(false);
+  });
+
+  it('drops a program an OS package owns (dpkg md5sums, merged /usr spellings; apk database) and keeps the rest', async () => {
+    const bash = await run('/usr/bin/bash', program('@(#)Bash version 5.2.15(1) release GNU'));
+    const busybox = await run('/bin/busybox', program('BusyBox v1.36.1 (2024-01-01)'));
+    const node = await run('/usr/local/bin/node', program('node.js/v20.11.1'));
+    expect([bash, busybox, node].map((p) => p.length)).toEqual([1, 1, 1]);
+    const list = await sinkAndParse(classifiers, '/var/lib/dpkg/info/bash.md5sums', Buffer.from('0123  bin/bash\n4567  usr/share/doc/bash/copyright\n'), 5);
+    const apkDb = await sinkAndParse(classifiers, '/lib/apk/db/installed', Buffer.from('P:busybox\nV:1.36.1-r0\nF:bin\nR:busybox\nR:sh\n\n'), 3);
+    expect(list!.packages.map((p) => p.path)).toEqual(['/bin/bash']);
+    expect(apkDb!.packages.map((p) => p.path)).toEqual(['/bin/busybox']);
+    const settled = dropOwnedBinaries([...bash, ...busybox, ...node, ...node, ...list!.packages, ...apkDb!.packages]);
+    expect(settled.map((p) => `${p.name}@${p.version}`)).toEqual(['node@20.11.1']);
   });
 });
