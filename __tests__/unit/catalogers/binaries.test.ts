@@ -1,7 +1,8 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
@@ -62,6 +63,47 @@ describe('go', () => {
 
   it('drops executables without build info', async () => {
     expect(await sinkAndParse(go, '/bin/sh', Buffer.alloc(10000, 1), 1000)).toBeUndefined();
+  });
+});
+
+// A real Go 1.17 executable (pointer-format build info), built at run time by
+// the machine's go with GOTOOLCHAIN=go1.17.13 (fetched once through the module
+// proxy) into a cache keyed by its source; never committed.
+function go117Binary(): Buffer {
+  const source = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("legacy") }\n';
+  const mod = 'module example.com/legacy\n\ngo 1.17\n';
+  const key = createHash('sha256').update(source + mod).digest('hex').slice(0, 16);
+  const dir = join(homedir(), '.cache', 'sign-attest-go117', key);
+  const exe = join(dir, 'legacy');
+  if (!existsSync(exe)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.go'), source);
+    writeFileSync(join(dir, 'go.mod'), mod);
+    const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+    execFileSync(go, ['build', '-trimpath', '-o', `${exe}.tmp`, '.'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'go1.17.13', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' }, stdio: 'pipe', timeout: 600_000 });
+    renameSync(`${exe}.tmp`, exe);
+  }
+  return readFileSync(exe);
+}
+
+describe('go 1.13-1.17 (pointer-format build info)', () => {
+  let exe: Buffer;
+  beforeAll(() => {
+    exe = go117Binary();
+  }, 600_000);
+
+  it.each([1000, 4096, 256 * 1024])('follows the pointers to the version and module info, streamed in %i-byte chunks', async (chunk) => {
+    const header = exe.indexOf(Buffer.from('\xff Go buildinf:', 'latin1'));
+    expect(exe[header + 15]! & 2).toBe(0); // really the old layout
+    const r = await sinkAndParse(go, '/usr/local/bin/legacy', exe, chunk);
+    expect(r?.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['example.com/legacy@(devel) pkg:golang/example.com/legacy@(devel)', 'stdlib@1.17.13 pkg:golang/stdlib@1.17.13']);
+  });
+
+  it('reads nothing from a pointer-format header in an executable without the Go build ID note', async () => {
+    const stripped = Buffer.from(exe);
+    const note = stripped.indexOf(Buffer.from('Go\0\0', 'latin1'));
+    stripped.write('Xo', note, 'latin1');
+    expect(await sinkAndParse(go, '/usr/local/bin/legacy', stripped, 4096)).toBeUndefined();
   });
 });
 
