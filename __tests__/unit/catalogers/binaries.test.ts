@@ -8,7 +8,7 @@ import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
 import { classifiers, dropOwnedBinaries } from '../../../src/catalogers/classifiers.js';
 import { go } from '../../../src/catalogers/go.js';
-import { java } from '../../../src/catalogers/java.js';
+import { java, pomXml } from '../../../src/catalogers/java.js';
 import { rpm } from '../../../src/catalogers/rpm.js';
 import { rust } from '../../../src/catalogers/rust.js';
 import type { Cataloger } from '../../../src/catalogers/types.js';
@@ -154,6 +154,25 @@ describe('java', () => {
 
   it('drops files that are not zips', async () => {
     expect(await sinkAndParse(java, '/x.jar', Buffer.from('not a zip'), 4)).toBeUndefined();
+  });
+
+  it('takes a pom.xml\'s coordinates when there is no pom.properties (groupId and version from <parent>, ${...} resolved, licenses)', async () => {
+    const pom = `<?xml version="1.0"?>
+<project>
+  <!-- <artifactId>commented-out</artifactId> -->
+  <parent><groupId>org.acme.parent</groupId><artifactId>acme-parent</artifactId><version>4.2.0</version></parent>
+  <artifactId>widget-\${flavour}</artifactId>
+  <properties><flavour>core</flavour></properties>
+  <licenses><license><name>Apache-2.0</name></license></licenses>
+  <dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>9</version></dependency></dependencies>
+</project>`;
+    const jar = Buffer.from(zipSync({ 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\nImplementation-Version: 0.0.1\n'), 'META-INF/maven/org.acme/widget-core/pom.xml': enc(pom) }));
+    const r = (await sinkAndParse(java, '/app/widget-core.jar', jar, 64))!;
+    expect(summary(r)).toEqual([{ name: 'widget-core', version: '4.2.0', purl: 'pkg:maven/org.acme.parent/widget-core@4.2.0', licenses: ['Apache-2.0'] }]);
+    expect(pomXml('<project><groupId>g</groupId><artifactId>a</artifactId><version>${project.groupId}-1</version></project>')).toMatchObject({ groupId: 'g', artifactId: 'a', version: 'g-1' });
+    // unresolvable references leave the field unknown; unclosed blocks cost linear time
+    expect(pomXml('<project><artifactId>a</artifactId><version>${nope}</version></project>').version).toBeUndefined();
+    expect(pomXml('<project>' + '<parent>'.repeat(200_000)).artifactId).toBeUndefined();
   });
 });
 
