@@ -33,10 +33,13 @@ function prefixes(name: string): string[] {
   return out;
 }
 
+// syft ranks candidates most specific first: the longest vendor + product,
+// then by text; ranking ours the same way makes the primaries agree.
 function cross(vendors: string[], products: string[], version: string): string[] {
-  const out: string[] = [];
-  for (const v of uniq(vendors)) for (const p of uniq(products)) out.push(format(v, p, version));
-  return uniq(out);
+  const out: { cpe: string; length: number }[] = [];
+  for (const v of uniq(vendors)) for (const p of uniq(products)) out.push({ cpe: format(v, p, version), length: v.length + p.length });
+  out.sort((a, b) => b.length - a.length || (a.cpe < b.cpe ? -1 : a.cpe > b.cpe ? 1 : 0));
+  return uniq(out.map((c) => c.cpe));
 }
 
 function goCpes(p: Pkg): string[] {
