@@ -54,6 +54,9 @@ describe('cpesFor', () => {
     // as syft writes it (measured on the benchmark image: 150 scoped packages)
     expect(cpesFor(pkg('npm', '@babel/code-frame', '7.0.0'))[0]).toBe('cpe:2.3:a:\\@babel\\/code-frame:\\@babel\\/code-frame:7.0.0:*:*:*:*:*:*:*');
     expect(cpesFor(pkg('npm', '@babel/core', '7.0.0'))).not.toContain('cpe:2.3:a:babel:core:7.0.0:*:*:*:*:*:*:*');
+    // case kept, and '_' names also spelled with '-' (ranked first by text, as syft ranks them)
+    expect(cpesFor(pkg('npm', 'rxjs/webSocket', ''))[0]).toBe('cpe:2.3:a:rxjs\\/webSocket:rxjs\\/webSocket:*:*:*:*:*:*:*:*');
+    expect(cpesFor(pkg('npm', 'string_decoder', '1.1.1'))[0]).toBe('cpe:2.3:a:string-decoder:string-decoder:1.1.1:*:*:*:*:*:*:*');
   });
 
   it('writes the primary CPE as the component cpe and the rest as syft:cpe23 properties', () => {

@@ -10,7 +10,8 @@ import type { Pkg } from '../catalogers/types.js';
 // Formatted-string escaping: only letters, digits, '.', '-' and '_' stand
 // unquoted; everything else (':', '+', '~', ...) gets a backslash.
 const quote = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, (c) => `\\${c}`);
-const field = (s: string) => quote(s.trim().toLowerCase().replace(/\s+/g, '_'));
+// Case is kept, as syft keeps it (rxjs/webSocket).
+const field = (s: string) => quote(s.trim().replace(/\s+/g, '_'));
 
 function format(vendor: string, product: string, version: string, update = '*'): string {
   const v = version && version !== '(devel)' && version !== 'UNKNOWN' ? quote(version) : '*';
@@ -18,10 +19,11 @@ function format(vendor: string, product: string, version: string, update = '*'):
 }
 
 const underscored = (s: string) => s.replace(/-/g, '_');
+const hyphenated = (s: string) => s.replace(/_/g, '-');
 const uniq = (xs: string[]) => [...new Set(xs.filter((x) => x.length > 0))];
 
-/** The name and its '_' spelling. */
-const spellings = (name: string) => uniq([name, underscored(name)]);
+/** The name and its '_' and '-' spellings (string_decoder is also string-decoder). */
+const spellings = (name: string) => uniq([name, underscored(name), hyphenated(name)]);
 
 /** 'a-b-c' → 'a-b', 'a': the name without its trailing parts, longest first, each in both spellings. */
 function prefixes(name: string): string[] {
