@@ -12,7 +12,8 @@ import { createGunzip } from 'node:zlib';
 import { Http } from '../src/http.js';
 import { RegistryClient } from '../src/oci/client.js';
 import { readTar } from '../src/image/tar.js';
-import { generateImageSbom, type OpenBlob } from '../src/sbom.js';
+import { generateImageSbom } from '../src/sbom/generate.js';
+import type { OpenBlob } from '../src/sbom/types.js';
 
 const [mode = '', ...args] = process.argv.slice(2);
 const started = performance.now();

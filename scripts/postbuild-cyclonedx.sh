@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Runtime files the ncc bundle cannot inline. Usage: postbuild-cyclonedx.sh DIST_DIR
-# - CycloneDX JSON schemas: src/cyclonedx-preload.ts points the library's
-#   __dirname at DIST/cyclonedx/lib, so it reads DIST/cyclonedx/res/schema.
+# - CycloneDX JSON schemas: the library finds them at `${__dirname}/../res`,
+#   and an ESM bundle has no __dirname; its one such line is rewritten below
+#   to DIST/cyclonedx/res, beside the bundle (unbundled, as in unit tests, the
+#   library is real CommonJS and reads its own res/).
 # - sql.js and its wasm, loaded by src/catalogers/rpm/sqlite.ts from next to
 #   the bundle (webpack breaks sql.js when it bundles it; see that file).
 set -euo pipefail
@@ -25,5 +27,9 @@ cp "$root/node_modules/punycode/punycode.js" "$dist/punycode.cjs"
   const src = fs.readFileSync(file, "utf8");
   const n = src.split(from).length - 1;
   if (n !== 1) { console.error(`postbuild: expected one require of the punycode built-in in ${file}, found ${n}`); process.exit(1); }
-  fs.writeFileSync(file, src.replace(from, "(import.meta.url)(\"./punycode.cjs\")"));
+  const root = "(0, node_path_1.resolve)(__dirname, \x27..\x27, \x27res\x27)";
+  const m = src.split(root).length - 1;
+  if (m !== 1) { console.error(`postbuild: expected one CycloneDX resource root in ${file}, found ${m}`); process.exit(1); }
+  const here = "__WEBPACK_EXTERNAL_createRequire(import.meta.url)(\"node:url\").fileURLToPath(new URL(\"./cyclonedx/res\", import.meta.url))";
+  fs.writeFileSync(file, src.replace(from, "(import.meta.url)(\"./punycode.cjs\")").replace(root, here));
 ' "$dist/index.js"

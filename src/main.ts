@@ -1,26 +1,25 @@
 import * as core from '@actions/core';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PREDICATE_TYPES } from './attest.js';
 import { errorLine } from './errors.js';
 import { Http } from './http.js';
-import { getIdentity, claimString } from './identity.js';
+import { claimString, getIdentity } from './identity.js';
 import type { Inputs } from './inputs.js';
-import { artifactLine, retryLine, RunLog } from './log.js';
-import { attachTarget, imageResult, signTarget, verifySigned, writeBundles, type Predicate, type SignedTarget } from './pipeline.js';
-import { buildProvenance } from './provenance.js';
-import { primarySbom, resultsJSON, type ImageResult } from './results.js';
-import { sbomPredicates } from './sbom-step.js';
+import { retryLine, RunLog } from './log.js';
+import { registryClients } from './oci/client.js';
 import { RunSigner } from './sign.js';
-import { renderSummary } from './summary.js';
-import { checkPushAccess, expandTargets, loggedImage, resolveTargets } from './targets.js';
+import { attachAll } from './stages/attach.js';
+import { report, verifyActionRef } from './stages/outputs.js';
+import { predicatesFor } from './stages/predicates.js';
+import { signAll } from './stages/sign.js';
+import { findTargets, loggedImage } from './stages/targets.js';
 import { writeTrustFiles } from './trust-files.js';
 import { loadTrustMaterial } from './verify.js';
 
-// The pipeline in one screen: inputs → identity → artifacts → signing →
-// verification → attaching → outputs and summary. Nothing is written to the
-// registry until every signature is logged and verified.
+// The run in one screen: targets → predicates → signing (logged and
+// self-verified) → attaching → outputs. Nothing is written to the registry
+// until every signature is logged and verified.
 export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
@@ -29,9 +28,8 @@ export async function run(inputs: Inputs): Promise<void> {
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
     const identity = await getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
-    const targets = await expandTargets(await resolveTargets(inputs.images, http, creds));
-    // A registry that will refuse our writes must say so before anything is logged in Rekor.
-    if (inputs.attach !== 'none') await checkPushAccess(targets);
+    const registries = registryClients(http, creds, core.setSecret);
+    const targets = await findTargets(inputs.images, registries, inputs.attach !== 'none');
     // The registry is read before any TUF repository is asked for the services.
     if (inputs.servicesFromTuf) {
       inputs = await inputs.servicesFromTuf();
@@ -41,82 +39,20 @@ export async function run(inputs: Inputs): Promise<void> {
     if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const outDir = await mkdtemp(join(process.env['RUNNER_TEMP'] ?? tmpdir(), 'sign-attest-'));
     const trustFiles = inputs.trustedRoot ? await writeTrustFiles(outDir, inputs.trustedRoot, { legacy: inputs.attach === 'tags', rekorURL: inputs.rekorURL }) : undefined;
-
-    const provenance: Predicate[] = inputs.provenance
-      ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document: buildProvenance(identity.claims, process.env['GITHUB_SERVER_URL']) }]
-      : [];
-    const sboms = await sbomPredicates(targets, inputs.sbom, outDir, log, inputs.sbomFormats);
-    const predicates = sboms.map((sbom) => [...provenance, ...sbom]);
-
+    const predicates = await predicatesFor(targets, registries, inputs, identity, outDir, log);
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const signer = await RunSigner.create(http, inputs, identity);
     core.info(`Signing as ${signer.san} (issuer ${identity.issuer})`);
-    const signed: SignedTarget[] = await Promise.all(targets.map((t, i) => signTarget(signer, t, inputs.sign, inputs.attach, predicates[i] ?? [])));
     const policy = { san: signer.san, issuer: identity.issuer };
-    const bundles = signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
-    const indexes = bundles.map((b) => b.entry.logIndex);
-    log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
-    for (const st of signed) verifySigned(trust, st, policy);
-    log.info(`Self-verified ${bundles.length} bundles against the trusted root: each signed by ${signer.san}, each statement names its image's digest`);
-
-    const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-    const results: ImageResult[] = await Promise.all(
-      signed.map(async (st) => {
-        const bundles = await writeBundles(outDir, st);
-        return imageResult(st, await attachTarget(st, signer, { attach: inputs.attach, replace: inputs.replace, created, bundles }));
-      }),
-    );
-
-    for (const r of results) for (const a of r.artifacts) log.image(r.name, r.digest).info(artifactLine(a));
-    log.flush();
-    setOutputs(results);
-    if (inputs.summary) {
-      const md = renderSummary(results, {
-        rekorURL: inputs.rekorURL,
-        san: signer.san,
-        issuer: identity.issuer,
-        repository: claimString(identity.claims, 'repository'),
-        attach: inputs.attach,
-        trustFiles,
-        rekorVersion: inputs.rekorVersion,
-        note: inputs.referrersOnly,
-        elapsedMs: Date.now() - started,
-        verifyAction: verifyActionRef(),
-      });
-      await core.summary.addRaw(md).write();
-    }
-    await writeFile(join(outDir, 'results.json'), resultsJSON(results) + '\n');
+    const signed = await signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log);
+    const results = await attachAll(signed, registries, signer.identity, outDir, { attach: inputs.attach, replace: inputs.replace });
+    const { rekorURL, attach, rekorVersion, referrersOnly: note } = inputs;
+    const repository = claimString(identity.claims, 'repository');
+    const context = () => ({ ...policy, rekorURL, repository, attach, trustFiles, rekorVersion, note, elapsedMs: Date.now() - started, verifyAction: verifyActionRef() });
+    await report(results, log, outDir, inputs.summary ? context : undefined);
   } catch (err) {
     log?.flush();
     core.setFailed(errorLine(err));
     if (err instanceof Error && err.cause) core.debug(`cause: ${errorLine(err.cause)}`);
   }
-}
-
-// The verify action from the same repository and ref as this one, when the
-// runner names them (it does not for a local `uses: ./`).
-function verifyActionRef(): string | undefined {
-  const repo = process.env['GITHUB_ACTION_REPOSITORY'];
-  const ref = process.env['GITHUB_ACTION_REF'];
-  return repo && ref ? `${repo}/verify@${ref}` : undefined;
-}
-
-// Single-value outputs describe the first image; `results` has them all.
-function setOutputs(results: ImageResult[]): void {
-  const first = results[0];
-  if (!first) return;
-  const find = (kind: string) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
-  const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
-  core.setOutput('digest', first.digest);
-  core.setOutput('signature-log-index', find('signature')?.logIndex ?? '');
-  core.setOutput('sbom-log-index', find('sbom')?.logIndex ?? '');
-  core.setOutput('provenance-log-index', find('provenance')?.logIndex ?? '');
-  core.setOutput('signature-bundle', find('signature')?.bundle ?? '');
-  core.setOutput('sbom-bundle', find('sbom')?.bundle ?? '');
-  core.setOutput('provenance-bundle', find('provenance')?.bundle ?? '');
-  core.setOutput('sbom-path', find('sbom')?.path ?? '');
-  core.setOutput('sbom-spdx-log-index', spdx?.logIndex ?? '');
-  core.setOutput('sbom-spdx-bundle', spdx?.bundle ?? '');
-  core.setOutput('sbom-spdx-path', spdx?.path ?? '');
-  core.setOutput('results', resultsJSON(results));
 }

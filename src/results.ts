@@ -1,33 +1,10 @@
+import type { ArtifactResult, ImageResult } from './model.js';
 import type { TrustFiles } from './trust-files.js';
+
+export type { ArtifactKind, ArtifactResult, ImageResult } from './model.js';
 
 // What one run produced, image by image: the data outputs and the summary
 // are both rendered from this.
-
-export type ArtifactKind = 'signature' | 'signatureReferrer' | 'sbom' | 'provenance';
-
-export interface ArtifactResult {
-  kind: ArtifactKind;
-  predicateType?: string;
-  logIndex: number;
-  uuid: string;
-  integratedTime: number;
-  bundle: string; // path of the v0.3 bundle file
-  tag?: string; // cosign tag (`sha256-<hex>.sig` / `.att`)
-  tagManifest?: string; // digest of that tag's manifest after our write
-  referrer?: string; // digest of our OCI 1.1 referrer manifest
-  fallbackTag?: string; // referrers tag-schema index, when the registry lacks the API
-  path?: string; // the SBOM document, for sbom
-  format?: 'cyclonedx' | 'spdx'; // for sbom: which document this attestation carries
-  components?: Record<string, number>; // for sbom: component count per package URL type
-}
-
-export interface ImageResult {
-  name: string; // registry/repository
-  digest: string;
-  platform?: string; // set for a platform manifest inside an index
-  platforms?: string[]; // set for an index: the platforms it lists
-  artifacts: ArtifactResult[];
-}
 
 export interface RunContext {
   rekorURL: string;

@@ -1,7 +1,8 @@
 import { createHash, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle, type SerializedBundle } from '@sigstore/bundle';
+import { envelopeToJSON, toDSSEBundle, toMessageSignatureBundle, type Bundle } from '@sigstore/bundle';
 import { dsse, pem, X509Certificate } from '@sigstore/core';
 import { ActionError } from './errors.js';
+import type { SignedResult, Signer, SignerIdentity } from './model.js';
 import type { Http } from './http.js';
 import { claimString, type Identity } from './identity.js';
 import { bundleJSON, toTlogEntry } from './sigstore/bundle.js';
@@ -9,6 +10,8 @@ import { requestCertificate } from './sigstore/fulcio.js';
 import { createEntry, type ProposedEntry, type RekorEntry } from './sigstore/rekor.js';
 import { createEntryV2 } from './sigstore/rekor-v2.js';
 import { requestTimestamp } from './sigstore/tsa.js';
+
+export type { SignedResult };
 
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
 
@@ -20,25 +23,11 @@ export interface SigstoreEndpoints {
   tsaURL?: string;
 }
 
-// One signature, logged: the v0.3 bundle and the raw pieces the classic
-// cosign formats need.
-export interface SignedResult {
-  kind: 'hashedrekord' | 'dsse';
-  bundle: SerializedBundle;
-  entry: RekorEntry;
-  signature: Buffer;
-  // The exact envelope bytes Rekor hashed; cosign's .att layer must equal them.
-  envelopeJSON?: string;
-  // RFC 3161 timestamp over the signature (what bundle verifiers check).
-  timestamp?: Buffer;
-  // Over the envelope bytes: cosign checks an .att layer's timestamp
-  // annotation against the layer itself, not the signature inside it.
-  envelopeTimestamp?: Buffer;
-}
-
 // One ephemeral P-256 key and one Fulcio certificate for the whole run,
 // reused by every signature and attestation in it.
-export class RunSigner {
+export class RunSigner implements Signer {
+  readonly identity: SignerIdentity;
+
   private constructor(
     private readonly http: Http,
     private readonly endpoints: SigstoreEndpoints,
@@ -47,7 +36,9 @@ export class RunSigner {
     readonly chainPEM: string,
     readonly san: string,
     readonly issuer: string,
-  ) {}
+  ) {
+    this.identity = { kind: 'certificate', san, issuer, certificatePEM, chainPEM };
+  }
 
   static async create(http: Http, endpoints: SigstoreEndpoints, identity: Identity): Promise<RunSigner> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

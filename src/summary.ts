@@ -1,3 +1,4 @@
+import { PREDICATE_TYPES } from './formats/predicates.js';
 import { rekorEntryURL } from './sigstore/bundle.js';
 import type { ArtifactResult, ImageResult, RunContext } from './results.js';
 
@@ -7,7 +8,7 @@ import type { ArtifactResult, ImageResult, RunContext } from './results.js';
 // a registry lands in a code span, a shell-quoted argument or escaped text;
 // the only raw HTML is <details>/<summary>.
 
-const CYCLONEDX = 'https://cyclonedx.org/bom';
+const CYCLONEDX = PREDICATE_TYPES.cyclonedx;
 const VERIFY_ACTION_PLACEHOLDER = 'OWNER/sign-attest-action/verify@v1';
 
 const LABELS: Record<ArtifactResult['kind'], string> = {

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { validateCycloneDx } from '../../src/sbom.js';
+import { validateCycloneDx } from '../../src/sbom/cyclonedx.js';
 import { getManifest } from '../../test/harness/checks.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { spdxSchemaErrors } from '../../test/harness/spdx-schema.js';

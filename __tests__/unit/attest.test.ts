@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { cosignSignStatement, simpleSigningPayload, statement } from '../../src/attest.js';
+import { cosignSignStatement, simpleSigningPayload, statement } from '../../src/formats/statements.js';
 
 const HEX = '0123456789abcdef'.repeat(4);
 const DIGEST = `sha256:${HEX}`;

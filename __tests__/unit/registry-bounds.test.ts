@@ -5,12 +5,13 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
-import { appendCosignLayers, attachReferrers, COSIGN } from '../../src/attach.js';
+import { COSIGN } from '../../src/formats/cosign.js';
+import { appendCosignLayers, attachReferrers } from '../../src/writes/merge.js';
 import { ActionError } from '../../src/errors.js';
 import { BodyTooLargeError, Http, MAX_BUFFERED_BYTES } from '../../src/http.js';
-import { MANIFEST_LIMIT, RegistryClient, type FetchedManifest } from '../../src/oci/client.js';
+import { MANIFEST_LIMIT, RegistryClient, registryClients, type FetchedManifest } from '../../src/oci/client.js';
 import { parseReference } from '../../src/oci/reference.js';
-import { expandTargets, MAX_PLATFORMS, resolveTargets } from '../../src/targets.js';
+import { expandTargets, MAX_PLATFORMS, resolveTargets } from '../../src/stages/targets.js';
 import { loadTrustMaterial } from '../../src/verify.js';
 import { DISCOVERY_LIMITS, listClassic, listReferrers, ReadBudget } from '../../src/verify/discover.js';
 import { verifyImages } from '../../src/verify/image.js';
@@ -268,15 +269,16 @@ describe('attachment counts', () => {
 
 describe('the signing side reads through the same limits', () => {
   it('resolving a target whose manifest is huge fails naming it', async () => {
-    const err = await rejection(resolveTargets([parseReference(`${reg.host}/huge-manifest/app:latest`)], http(), undefined));
+    const err = await rejection(resolveTargets([parseReference(`${reg.host}/huge-manifest/app:latest`)], registryClients(http(), undefined, () => undefined)));
     expect(err.message).toContain(`${reg.host}/huge-manifest/app:latest is larger than the 4 MiB limit for manifests`);
   });
 
   it('an index listing thousands of platform images is refused before reading them', async () => {
     const { ref, repo } = reg.image('many-platforms');
     reg.resetStats();
-    const targets = await resolveTargets([parseReference(ref)], http(), undefined);
-    const err = await rejection(expandTargets(targets));
+    const registries = registryClients(http(), undefined, () => undefined);
+    const targets = await resolveTargets([parseReference(ref)], registries);
+    const err = await rejection(expandTargets(targets, registries));
     expect(err.message).toMatch(new RegExp(`many-platforms/app@sha256:[0-9a-f]{64}: the index lists 5000 platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed`));
     expect(reg.stats().byPath.get(`/v2/${repo}/manifests/${reg.image('many-platforms').digest}`)).toBe(1); // the index only
     expect(reg.stats().requests).toBe(1);

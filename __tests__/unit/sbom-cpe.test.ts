@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { Pkg, PkgType } from '../../src/catalogers/types.js';
 import { cpesFor } from '../../src/sbom/cpe.js';
-import { buildSbomDocument } from '../../src/sbom.js';
+import { buildSbomDocument } from '../../src/sbom/cyclonedx.js';
 
 // CPE candidates in the shape syft emits (checked against syft v1.57.2's
 // output on the fixture images by __tests__/e2e/syft-parity.test.ts).

@@ -8,7 +8,8 @@ import { createReadStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Validation, Spec } from '@cyclonedx/cyclonedx-library';
-import { generateImageSbom, type SbomResult } from '../../src/sbom.js';
+import { generateImageSbom } from '../../src/sbom/generate.js';
+import type { SbomResult } from '../../src/sbom/types.js';
 
 interface Expected {
   present: { name: string; version: string; purl: string; path?: string }[];

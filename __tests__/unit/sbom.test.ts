@@ -6,7 +6,9 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import type { Pkg } from '../../src/catalogers/types.js';
 import { ActionError } from '../../src/errors.js';
-import { buildSbomDocument, generateImageSbom, loadSbomFile, validateCycloneDx } from '../../src/sbom.js';
+import { buildSbomDocument, validateCycloneDx } from '../../src/sbom/cyclonedx.js';
+import { generateImageSbom } from '../../src/sbom/generate.js';
+import { loadSbomFile } from '../../src/sbom/load.js';
 import { tar } from './helpers/tar.js';
 
 const image = { name: 'ghcr.io/acme/app', digest: `sha256:${'a'.repeat(64)}`, platform: 'linux/arm64' };

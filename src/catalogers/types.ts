@@ -1,19 +1,11 @@
-// The cataloger contract: a cataloger names the files it needs (match), may
-// reduce a large file while it streams past (sink), and turns each file that
+// The cataloger contract: a cataloger is one of image/'s file wants (it
+// names the files it needs, match, and may reduce a large file while it
+// streams past, sink: see image/contract.ts) and turns each file that
 // survives to the final filesystem into packages (parse). Catalogers know
-// nothing of CycloneDX; src/sbom.ts turns Pkg into components.
+// nothing of CycloneDX; sbom/ turns Pkg into components.
+import type { FileWant } from '../image/filesystem.js';
 
-export interface EntryInfo {
-  size: number;
-  mode: number;
-}
-
-// Streams one file's bytes; end() returns what parse() will see, or undefined
-// to drop the file (e.g. an executable that turned out not to be a Go binary).
-export interface ContentSink {
-  push(chunk: Buffer): void;
-  end(): Buffer | undefined;
-}
+export { ScanLimitError, type ContentSink, type EntryInfo, type ScanContext, type ScanProblem } from '../image/contract.js';
 
 export interface CapturedFile {
   path: string; // absolute, canonical (symlinked parents resolved), e.g. /var/lib/dpkg/status
@@ -37,26 +29,6 @@ export interface ParseContext {
   warn?(message: string): void;
 }
 
-// One image scan's shared state, handed to sinks: a budget that spans files,
-// and the way to report what was not read while a file streams past.
-export interface ScanContext {
-  inflatedBytes: number;
-  warn(path: string, message: string): void;
-}
-
-// Something the scanner skipped or truncated: one warning annotation each.
-export interface ScanProblem {
-  path?: string; // file in the image
-  layer?: string; // digest of the layer it came from
-  message: string;
-}
-
-// A bound was exceeded where carrying on would make the SBOM untrue (e.g. a
-// component list cut short): the scan stops and nothing is signed.
-export class ScanLimitError extends Error {
-  override name = 'ScanLimitError';
-}
-
 export type PkgType =
   | 'deb'
   | 'apk'
@@ -76,7 +48,7 @@ export interface Pkg {
   version: string;
   type: PkgType;
   purl: string;
-  licenses: string[]; // raw declared strings; sbom.ts decides id vs expression vs name
+  licenses: string[]; // raw declared strings; sbom/ decides id vs expression vs name
   foundBy: string;
   path: string; // where the evidence was found
   layer: string;
@@ -103,10 +75,8 @@ export interface CatalogResult {
   relationships: Relationship[];
 }
 
-export interface Cataloger {
-  name: string;
-  match(path: string, entry: EntryInfo): boolean;
-  sink?(path: string, entry: EntryInfo, scan?: ScanContext): ContentSink;
+// A cataloger is a file want (name, match, sink) that also parses.
+export interface Cataloger extends FileWant {
   parse(file: CapturedFile, ctx: ParseContext): CatalogResult | Promise<CatalogResult>;
   // Edges that span files (npm's node_modules lookup, python's Requires-Dist),
   // resolved once over everything this cataloger found.

@@ -4,7 +4,8 @@ import type { Pkg } from '../catalogers/types.js';
 import { ActionError, errorLine } from '../errors.js';
 import { openImage, parseSource, type OpenedImage } from '../image/source.js';
 import { mb } from '../image/scan.js';
-import { catalogImage, renderSboms, type SbomFormat } from '../sbom.js';
+import type { SbomFormat } from '../sbom/formats.js';
+import { catalogImage, renderSboms } from '../sbom/generate.js';
 
 // `sign-attest sbom SOURCE`: the action's SBOM generator from a terminal,
 // for an image in a registry or on disk, in one or more formats from one

@@ -1,5 +1,5 @@
 import { MAX_KEPT_BYTES, MAX_KEPT_FILES, MAX_SYMLINKS } from '../catalogers/limits.js';
-import { ScanLimitError, type ContentSink, type EntryInfo, type ScanContext, type ScanProblem } from '../catalogers/types.js';
+import { ScanLimitError, type ContentSink, type EntryInfo, type ScanContext, type ScanProblem } from './contract.js';
 import { readTar, type BodySink, type TarEntry } from './tar.js';
 
 // The final filesystem of an image, as a container runtime would assemble it,

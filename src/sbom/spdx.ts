@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { isSpdxExpression } from '../catalogers/common.js';
 import { purl } from '../catalogers/purl.js';
 import type { Pkg } from '../catalogers/types.js';
-import type { SbomContent, SbomImage } from '../sbom.js';
+import type { SbomContent, SbomImage } from './types.js';
 import { cpesFor } from './cpe.js';
 import { PREDICATE_TYPE } from './formats.js';
 

@@ -46,21 +46,6 @@ export function bundleJSON(bundle: Bundle): SerializedBundle {
   return json;
 }
 
-// cosign's legacy `dev.sigstore.cosign/bundle` annotation. The outer keys are
-// capitalised (Go struct without JSON tags) and the inner order is Go's field
-// order: body, integratedTime, logIndex, logID.
-export function cosignRekorBundle(entry: RekorEntry): string {
-  return JSON.stringify({
-    SignedEntryTimestamp: entry.verification?.signedEntryTimestamp ?? '',
-    Payload: {
-      body: entry.body,
-      integratedTime: entry.integratedTime,
-      logIndex: entry.logIndex,
-      logID: entry.logID,
-    },
-  });
-}
-
 // Where a maintainer can look at an entry: the search UI for the public-good
 // log, the API for any other instance.
 export function rekorEntryURL(rekorURL: string, logIndex: number): string {

@@ -1,6 +1,6 @@
 import { pem } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
-import { COSIGN } from '../attach.js';
+import { COSIGN } from '../formats/cosign.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
 import { checkSimpleSigning, checkStatementSubject, sha256Hex, statementOf, type Statement } from './subject.js';

@@ -1,4 +1,5 @@
-import { BUNDLE_ANNOTATIONS, COSIGN } from '../attach.js';
+import { COSIGN } from '../formats/cosign.js';
+import { BUNDLE_ANNOTATIONS } from '../formats/referrers.js';
 import { ActionError } from '../errors.js';
 import { formatBytes } from '../http.js';
 import { MEDIA, type Descriptor, type FetchedManifest, type RegistryClient } from '../oci/client.js';

@@ -1,6 +1,6 @@
 import type { TrustMaterial } from '@sigstore/verify';
-import { COSIGN } from '../attach.js';
-import { PREDICATE_TYPES } from '../attest.js';
+import { COSIGN } from '../formats/cosign.js';
+import { PREDICATE_TYPES } from '../formats/predicates.js';
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
 import { registryClients, type RegistryClient } from '../oci/client.js';

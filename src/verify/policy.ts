@@ -1,4 +1,5 @@
 import { ActionError } from '../errors.js';
+import { PREDICATE_TYPE_NAMES } from '../formats/predicates.js';
 import { VerifyError } from './error.js';
 
 // Who must have signed: a certificate identity (exact, or a regular
@@ -71,21 +72,6 @@ export function refHint(expected: string | RegExp, actual: string): string {
 export function describeSAN(san: string | RegExp): string {
   return typeof san === 'string' ? `"${san}"` : `a match for /${san.source}/`;
 }
-
-// cosign's `--type` names (cosign:cmd/cosign/cli/options/predicate.go);
-// anything else must be a predicate type URI, compared exactly.
-export const PREDICATE_TYPE_NAMES: Readonly<Record<string, string>> = {
-  custom: 'https://cosign.sigstore.dev/attestation/v1',
-  slsaprovenance: 'https://slsa.dev/provenance/v0.2',
-  slsaprovenance02: 'https://slsa.dev/provenance/v0.2',
-  slsaprovenance1: 'https://slsa.dev/provenance/v1',
-  cyclonedx: 'https://cyclonedx.org/bom',
-  spdx: 'https://spdx.dev/Document',
-  spdxjson: 'https://spdx.dev/Document',
-  link: 'https://in-toto.io/Link/v1',
-  vuln: 'https://cosign.sigstore.dev/attestation/vuln/v1',
-  openvex: 'https://openvex.dev/ns',
-};
 
 export function toPredicateType(value: string, inputName = 'predicate-types'): string {
   const known = PREDICATE_TYPE_NAMES[value.toLowerCase()];

@@ -21,8 +21,8 @@ import { rust } from '../../../src/catalogers/rust.js';
 import { ScanLimitError, type Cataloger, type ScanContext, type ScanProblem } from '../../../src/catalogers/types.js';
 import { readEntry, zipEntries, ZipError } from '../../../src/catalogers/zip.js';
 import { LayeredFs, type FileWant } from '../../../src/image/filesystem.js';
-import { scanImage } from '../../../src/image/scan.js';
-import { annotateProblems, MAX_PROBLEM_ANNOTATIONS } from '../../../src/sbom-step.js';
+import { scanImage } from '../../../src/sbom/catalog.js';
+import { annotateProblems, MAX_PROBLEM_ANNOTATIONS } from '../../../src/sbom/step.js';
 import {
   deepNestedJar,
   dpkgStatus,

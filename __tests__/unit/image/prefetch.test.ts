@@ -2,7 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import type { Cataloger } from '../../../src/catalogers/types.js';
 import { readAhead } from '../../../src/image/prefetch.js';
-import { scanImage, type LayerSource } from '../../../src/image/scan.js';
+import type { LayerSource } from '../../../src/image/scan.js';
+import { scanImage } from '../../../src/sbom/catalog.js';
 import { tar, type TarSpec } from '../helpers/tar.js';
 
 // The next layer is opened and read ahead while the current one is parsed;

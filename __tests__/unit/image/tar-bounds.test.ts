@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { Readable } from 'node:stream';
 import { ActionError } from '../../../src/errors.js';
-import { generateImageSbom } from '../../../src/sbom.js';
+import { generateImageSbom } from '../../../src/sbom/generate.js';
 import { END, file, header, padded, pax } from '../helpers/tarbuild.js';
 
 const LIMIT_MB = 350;

@@ -1,12 +1,7 @@
 // Pure builders for what gets signed: cosign simple-signing payloads and
 // in-toto v1 statements. No I/O; the bytes returned are the bytes signed.
 
-export const PREDICATE_TYPES = {
-  cosignSign: 'https://sigstore.dev/cosign/sign/v1',
-  slsaProvenance: 'https://slsa.dev/provenance/v1',
-  cyclonedx: 'https://cyclonedx.org/bom',
-  spdx: 'https://spdx.dev/Document',
-} as const;
+import { PREDICATE_TYPES } from './predicates.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 

@@ -1,33 +1,43 @@
 import * as core from '@actions/core';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { packageVersion } from './cli/version.js';
-import type { SbomMode } from './inputs.js';
-import type { RunLog } from './log.js';
-import type { Predicate } from './pipeline.js';
-import type { ScanProblem } from './catalogers/types.js';
-import { generateImageSboms, generateIndexSboms, loadSbomFile, problemLine, type SbomFormat } from './sbom.js';
-import { isIndex, platformsOf, targetDir, type Target } from './targets.js';
+import type { ScanProblem } from '../catalogers/types.js';
+import { packageVersion } from '../cli/version.js';
+import type { SbomMode } from '../inputs.js';
+import type { RunLog } from '../log.js';
+import type { Predicate, Registries, Registry, Target } from '../model.js';
+import { isIndex, platformsOf, targetDir } from '../stages/targets.js';
+import type { SbomFormat } from './formats.js';
+import { generateImageSboms, generateIndexSboms } from './generate.js';
+import { loadSbomFile } from './load.js';
+import { problemLine, type OpenBlob } from './types.js';
 
 // The SBOM predicates for each image, in target order: one document per
 // requested format generated per image (one scan), or the user's file (read once). A supplied SBOM describes what
 // the user named, so it is attested only on the images named in `images`,
 // never on the platform images derived from a named index.
-export async function sbomPredicates(targets: Target[], mode: SbomMode, outDir: string, log: RunLog, formats: readonly SbomFormat[] = ['cyclonedx']): Promise<Predicate[][]> {
+export async function sbomPredicates(
+  targets: Target[],
+  registries: Registries,
+  mode: SbomMode,
+  outDir: string,
+  log: RunLog,
+  formats: readonly SbomFormat[] = ['cyclonedx'],
+): Promise<Predicate[][]> {
   if (mode.kind === 'none') return targets.map(() => []);
   if (mode.kind === 'file') {
     const sbom = await loadSbomFile(mode.path);
     const predicate: Predicate = { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
     return targets.map((t) => {
       if (isDerived(t)) {
-        log.image(t.name, t.manifest.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
+        log.image(t.name, t.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
         return [];
       }
-      log.image(t.name, t.manifest.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
+      log.image(t.name, t.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
       return [predicate];
     });
   }
-  const generated = await Promise.all(targets.map((t) => generatedSboms(t, outDir, log, formats)));
+  const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry)), outDir, log, formats)));
   annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
   return generated.map((g) => g.predicates);
 }
@@ -58,19 +68,25 @@ const isDerived = (t: Target) => t.platform !== undefined;
 // image gets its own full SBOM.
 const FILE_NAMES: Record<SbomFormat, string> = { cyclonedx: 'sbom.cdx.json', spdx: 'sbom.spdx.json' };
 
+// The descriptor's size bounds each layer read (a longer blob is wrong content).
+function layerReader(target: Target, client: Pick<Registry, 'openBlob'>): OpenBlob {
+  return (digest) => client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size);
+}
+
 async function generatedSboms(
   target: Target,
+  openBlob: OpenBlob,
   outDir: string,
   runLog: RunLog,
   formats: readonly SbomFormat[],
 ): Promise<{ predicates: Predicate[]; problems: ScanProblem[]; where: string }> {
-  const where = `${target.name}@${target.manifest.digest}${target.platform ? ` (${target.platform})` : ''}`;
-  const log = runLog.image(target.name, target.manifest.digest);
+  const where = `${target.name}@${target.digest}${target.platform ? ` (${target.platform})` : ''}`;
+  const log = runLog.image(target.name, target.digest);
   const platforms = isIndex(target) ? platformsOf(target) : [];
   const tool = { name: 'sign-attest-action', version: packageVersion() };
   const sboms = isIndex(target)
     ? generateIndexSboms(
-        { name: target.name, digest: target.manifest.digest },
+        { name: target.name, digest: target.digest },
         platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })),
         formats,
         tool,
@@ -78,11 +94,10 @@ async function generatedSboms(
     : await generateImageSboms(
         {
           name: target.name,
-          digest: target.manifest.digest,
+          digest: target.digest,
           platform: target.platform,
           layers: target.manifest.manifest.layers ?? [],
-          // The descriptor's size bounds each layer read (a longer blob is wrong content).
-          openBlob: (digest) => target.client.openBlob(target.ref.repository, digest, target.manifest.manifest.layers?.find((l) => l.digest === digest)?.size),
+          openBlob,
           log: (line) => log.info(line),
           validate: 'auto',
           tool,
