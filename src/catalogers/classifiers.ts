@@ -1,5 +1,6 @@
 import { basename } from './common.js';
 import { purl } from './purl.js';
+import { MAX_CLASSIFIED_PROGRAM as MAX_PROGRAM } from './limits.js';
 import type { Cataloger, ContentSink, Pkg } from './types.js';
 
 // Programs installed from release tarballs (node, python, go, redis, ...)
@@ -30,76 +31,75 @@ const cpe = (vendor: string, product: string) => `cpe:2.3:a:${vendor}:${product}
 export const CLASSIFIERS: readonly Classifier[] = [
   {
     name: 'python',
-    file: /^python(?<version>[0-9]+(?:\.[0-9]+)+)$/,
-    patterns: pythonTemplate(/^python(?<version>[0-9]+(?:\.[0-9]+)+)$/),
+    file: /^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/,
+    patterns: pythonTemplate(/^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/),
     cpes: [cpe('python_software_foundation', 'python'), cpe('python', 'python')],
   },
   {
     name: 'python',
-    file: /^libpython[0-9]+(?:\.[0-9]+)+[a-z]?\.so/,
-    patterns: pythonTemplate(/^libpython(?<version>[0-9]+(?:\.[0-9]+)+)[a-z]?\.so/),
+    file: /^libpython[0-9]{1,6}(?:\.[0-9]{1,6}){1,4}[a-z]?\.so/,
+    patterns: pythonTemplate(/^libpython(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})[a-z]?\.so/),
     cpes: [cpe('python_software_foundation', 'python'), cpe('python', 'python')],
   },
   {
     name: 'go',
     file: /^(go|go\.exe)$/,
-    patterns: fixed(/go(?<version>[0-9]+\.[0-9]+(\.[0-9]+|beta[0-9]+|alpha[0-9]+|rc[0-9]+)?)\x00/),
+    patterns: fixed(/go(?<version>[0-9]{1,6}\.[0-9]{1,6}(\.[0-9]{1,6}|beta[0-9]{1,6}|alpha[0-9]{1,6}|rc[0-9]{1,6})?)\x00/),
     cpes: [cpe('golang', 'go')],
   },
   {
     name: 'node',
     file: /^node$/,
-    patterns: fixed(/\x00(node )?v(?<version>(0|4|5|6)\.[0-9]+\.[0-9]+)\x00/, /node\.js\/v(?<version>[0-9]+\.[0-9]+\.[0-9]+)/),
+    patterns: fixed(/\x00(node )?v(?<version>(0|4|5|6)\.[0-9]{1,6}\.[0-9]{1,6})\x00/, /node\.js\/v(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/),
     cpes: [cpe('nodejs', 'node.js')],
   },
   {
     name: 'redis',
     file: /^redis-server$/,
-    patterns: fixed(/[^\d](?<version>\d+.\d+\.\d+)buildkitsandbox-\d+/, /[^\d](?<version>[0-9]+\.[0-9]+\.[0-9]+)\w{12}-\d+/, /Redis version (?<version>[0-9]+\.[0-9]+\.[0-9]+)/),
+    patterns: fixed(/[^\d](?<version>\d{1,6}.\d{1,6}\.\d{1,6})buildkitsandbox-\d/, /[^\d](?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})\w{12}-\d/, /Redis version (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/),
     cpes: [cpe('redislabs', 'redis'), cpe('redis', 'redis')],
   },
-  { name: 'busybox', file: /^busybox$/, patterns: fixed(/BusyBox\s+v(?<version>[0-9]+\.[0-9]+\.[0-9]+)/), cpes: [cpe('busybox', 'busybox')] },
-  { name: 'httpd', file: /^httpd$/, patterns: fixed(/Apache\/(?<version>[0-9]+\.[0-9]+\.[0-9]+)/), cpes: [cpe('apache', 'http_server')] },
+  { name: 'busybox', file: /^busybox$/, patterns: fixed(/BusyBox\s{1,8}v(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('busybox', 'busybox')] },
+  { name: 'httpd', file: /^httpd$/, patterns: fixed(/Apache\/(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('apache', 'http_server')] },
   {
     name: 'nginx',
     file: /^nginx$/,
-    patterns: fixed(/(\x00|\?)nginx version: [^/]+\/(?<version>[0-9]+\.[0-9]+\.[0-9]+(?:\+\d+)?(?:-\d+)?)/),
+    patterns: fixed(/(\x00|\?)nginx version: [^/]{1,64}\/(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}(?:\+\d{1,6})?(?:-\d{1,6})?)/),
     cpes: [cpe('f5', 'nginx'), cpe('nginx', 'nginx')],
   },
   {
     name: 'postgresql',
     file: /^postgres$/,
-    patterns: fixed(/(\x00|\?)PostgreSQL (?<version>[0-9]+(\.[0-9]+)?(\.[0-9]+)?(alpha[0-9]|beta[0-9]|rc[0-9])?)/),
+    patterns: fixed(/(\x00|\?)PostgreSQL (?<version>[0-9]{1,6}(\.[0-9]{1,6})?(\.[0-9]{1,6})?(alpha[0-9]|beta[0-9]|rc[0-9])?)/),
     cpes: [cpe('postgresql', 'postgresql')],
   },
-  { name: 'memcached', file: /^memcached$/, patterns: fixed(/memcached\s(?<version>[0-9]+\.[0-9]+\.[0-9]+)/), cpes: [cpe('memcached', 'memcached')] },
-  { name: 'ruby', file: /^ruby$/, patterns: fixed(/ruby (?<version>[0-9]+\.[0-9]+\.[0-9]+((p|preview|rc|dev)[0-9]*)?) /), cpes: [cpe('ruby-lang', 'ruby')] },
+  { name: 'memcached', file: /^memcached$/, patterns: fixed(/memcached\s(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('memcached', 'memcached')] },
+  { name: 'ruby', file: /^ruby$/, patterns: fixed(/ruby (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}((p|preview|rc|dev)[0-9]*)?) /), cpes: [cpe('ruby-lang', 'ruby')] },
   {
     name: 'bash',
     file: /^bash$/,
-    patterns: fixed(/@\(#\)Bash version (?<version>[0-9]+\.[0-9]+\.[0-9]+)\([0-9]\) [a-z0-9]+ GNU/),
+    patterns: fixed(/@\(#\)Bash version (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})\([0-9]\) [a-z0-9]+ GNU/),
     cpes: [cpe('gnu', 'bash')],
   },
   {
     name: 'openssl',
     file: /^openssl$/,
-    patterns: fixed(/\x00OpenSSL (?<version>[0-9]+\.[0-9]+\.[0-9]+([a-z]+|-alpha[0-9]|-beta[0-9]|-rc[0-9])?)/),
+    patterns: fixed(/\x00OpenSSL (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}([a-z]+|-alpha[0-9]|-beta[0-9]|-rc[0-9])?)/),
     cpes: [cpe('openssl', 'openssl')],
   },
   {
     name: 'haproxy',
     file: /^haproxy$/,
     patterns: fixed(
-      /version (?<version>[0-9]+\.[0-9]+(\.|-dev|-rc)[0-9]+)(-[a-z0-9]{7})?, released 20/,
-      /HA-Proxy version (?<version>[0-9]+\.[0-9]+(\.|-dev)[0-9]+)/,
-      /(?<version>[0-9]+\.[0-9]+(\.|-dev)[0-9]+)-[0-9a-zA-Z]{7}.+HAProxy version/,
+      /version (?<version>[0-9]{1,6}\.[0-9]{1,6}(\.|-dev|-rc)[0-9]{1,6})(-[a-z0-9]{7})?, released 20/,
+      /HA-Proxy version (?<version>[0-9]{1,6}\.[0-9]{1,6}(\.|-dev)[0-9]{1,6})/,
     ),
     cpes: [cpe('haproxy', 'haproxy')],
   },
   {
     name: 'composer',
     file: /^composer/,
-    patterns: fixed(/'pretty_version'\s*=>\s*'(?<version>[0-9]+\.[0-9]+\.[0-9]+(beta[0-9]+|alpha[0-9]+|RC[0-9]+)?)'/),
+    patterns: fixed(/'pretty_version'\s{0,8}=>\s{0,8}'(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}(beta[0-9]{1,6}|alpha[0-9]{1,6}|RC[0-9]{1,6})?)'/),
     cpes: [cpe('getcomposer', 'composer')],
   },
 ];
@@ -112,10 +112,12 @@ const classifiersFor = (path: string) => {
 };
 
 // Version strings are short: a match can straddle two chunks by less than this.
-const OVERLAP = 256;
+// syft's patterns run on RE2, which is linear; JavaScript's regexes
+// backtrack, so every repeat here is bounded (a version part has at most 6
+// digits) and syft's haproxy pattern with a free `.+` is left out: a crafted
+// file of near-matches would otherwise cost quadratic time.
+const OVERLAP = 512;
 const LOOKAHEAD = 32;
-// Past this size a file named like a program is not one (a data file called "node").
-const MAX_PROGRAM = 1024 * 1024 * 1024;
 
 /** The first version each pattern set finds in the streamed bytes, as "index\tversion" lines. */
 function versionSink(path: string): ContentSink {
