@@ -80,10 +80,7 @@ export class LegacyBuildInfo {
     if (!this.decided) {
       this.head.push(chunk);
       this.headLength += chunk.length;
-      if (this.headLength < HEAD) return;
-      this.decide();
-      if (this.enabled) this.observe(Buffer.concat(this.head), 0);
-      this.head = [];
+      if (this.headLength >= HEAD) this.decide();
       return;
     }
     if (this.enabled) this.observe(chunk, at);
@@ -91,9 +88,12 @@ export class LegacyBuildInfo {
 
   private decide(): void {
     this.decided = true;
-    const parsed = parseElf(Buffer.concat(this.head));
+    const head = Buffer.concat(this.head);
+    this.head = [];
+    const parsed = parseElf(head);
     this.enabled = !!parsed?.goNote;
     this.elf = parsed?.elf;
+    if (this.enabled) this.observe(head, 0);
   }
 
   private observe(chunk: Buffer, at: number): void {
