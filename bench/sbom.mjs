@@ -2,7 +2,11 @@
 // SBOM benchmark (not a test): in one run, on the same ~1 GB image, measures
 // our generator (ncc bundle, wall time + peak RSS), the raw gunzip + tar walk
 // of the same layers, and syft (.tools/bin/syft, from scripts/install-tools.sh)
-// on the OCI layout and through the local registry, and prints the ratios.
+// on the OCI layout and through the local registry, and prints the ratios
+// (each contender BENCH_RUNS times, default 3, interleaved; medians), then our
+// package set against syft's on the image, per ecosystem, with the CPE and
+// license differences; a package difference test/fixtures/sbom/syft-parity.json
+// does not list for image "benchmark" makes it exit 1. Run it under `nice`.
 // cdxgen on a docker-archive of the image joins with BENCH_CDXGEN=1 (slow).
 // BENCH_DIST=DIR runs a bundle built earlier (e.g. from main, for a before/after). Inputs are built offline once under .bench/ (gitignored):
 //   .bench/rootfs   debootstrap --variant=minbase bookworm
