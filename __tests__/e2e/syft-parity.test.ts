@@ -13,11 +13,14 @@ interface Listed extends ParityDiff {
   reason: string;
 }
 const SYFT = join(ROOT, '.tools/bin/syft');
-const file = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sbom/syft-parity.json'), 'utf8')) as {
+const listedFile = JSON.parse(readFileSync(join(ROOT, 'test/fixtures/sbom/syft-parity.json'), 'utf8')) as {
   differences: Listed[];
   cpe: (CpeDiff & { reason: string; dictionary?: boolean })[];
   licenses: (LicenseDiff & { reason: string })[];
 };
+// The fixtures' entries; the benchmark image's ("benchmark") are checked by bench/sbom.mjs.
+const fixture = (d: { image: string }) => IMAGES.includes(d.image);
+const file = { differences: listedFile.differences.filter(fixture), cpe: listedFile.cpe.filter(fixture), licenses: listedFile.licenses.filter(fixture) };
 const expected = file.differences;
 const id = (d: ParityDiff) => `${d.image} ${d.side} ${d.type} ${d.name}@${d.version}`;
 const cpeId = (d: { image: string; type: string; name: string; syft: string }) => `${d.image} ${d.type} ${d.name} ${d.syft}`;

@@ -1,4 +1,5 @@
 import { isExecutable } from './binary.js';
+import { LegacyBuildInfo } from './go-legacy.js';
 import { purl } from './purl.js';
 import type { Cataloger, ContentSink, Pkg, Relationship } from './types.js';
 
@@ -6,13 +7,17 @@ import type { Cataloger, ContentSink, Pkg, Relationship } from './types.js';
 // 16-byte-aligned spot in the data segment; with flag 2 the Go version and the
 // module info follow inline as varint-prefixed strings. The same 14 bytes also
 // occur as a string literal in programs that import debug/buildinfo, hence the
-// alignment and flag checks. Older binaries store pointers instead: not read.
+// alignment and flag checks. Go 1.13–1.17 store pointers instead (flag bit 2
+// clear): go-legacy.ts follows them while the file streams.
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const KEEP = 1024 * 1024; // build info is a few KB; 1 MB is plenty
 
-function plausibleHeader(buf: Buffer, i: number): boolean {
+// 1: inline (Go ≥ 1.18), 0: pointers (Go 1.13–1.17), -1: not a header
+function headerKind(buf: Buffer, i: number): number {
   const ptrSize = buf[i + 14];
-  return (ptrSize === 4 || ptrSize === 8) && (buf[i + 15]! & 0x2) !== 0;
+  if (ptrSize !== 4 && ptrSize !== 8) return -1;
+  const flags = buf[i + 15]!;
+  return (flags & 0x2) !== 0 ? 1 : (flags & ~0x1) === 0 ? 0 : -1;
 }
 
 // Streams an executable and keeps only the bytes from the build info header on.
@@ -21,14 +26,19 @@ function buildInfoSink(): ContentSink {
   let tail = Buffer.alloc(0);
   let kept: Buffer[] | undefined;
   let keptBytes = 0;
+  const legacy = new LegacyBuildInfo();
   const keep = (b: Buffer) => {
     if (keptBytes >= KEEP) return;
     kept!.push(b);
     keptBytes += b.length;
   };
+  // The first inline header (its index), after handing any pointer-format one to legacy.
   const find = (buf: Buffer, base: number, maxStart: number): number => {
     for (let i = buf.indexOf(MAGIC); i !== -1 && i < maxStart; i = buf.indexOf(MAGIC, i + 1)) {
-      if ((base + i) % 16 === 0 && i + 16 <= buf.length && plausibleHeader(buf, i)) return i;
+      if ((base + i) % 16 !== 0 || i + 16 > buf.length) continue;
+      const kind = headerKind(buf, i);
+      if (kind === 1) return i;
+      if (kind === 0 && i + 32 <= buf.length) legacy.found(buf.subarray(i, i + 32), base + i);
     }
     return -1;
   };
@@ -46,18 +56,19 @@ function buildInfoSink(): ContentSink {
           return;
         }
       }
-      const i = find(chunk, offset, chunk.length);
+      const i = find(chunk, offset, chunk.length - 31);
       if (i !== -1) {
         kept = [];
         keep(chunk.subarray(i));
         return;
       }
+      legacy.push(chunk, offset);
       offset += chunk.length;
       // the last 31 bytes of the stream so far, however small the chunks
       const recent = chunk.length >= 31 ? chunk : Buffer.concat([tail, chunk]);
       tail = Buffer.from(recent.subarray(Math.max(0, recent.length - 31)));
     },
-    end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : undefined),
+    end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : legacy.end()),
   };
 }
 

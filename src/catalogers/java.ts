@@ -25,6 +25,7 @@ interface ArchiveFacts {
   name: string; // file name inside its parent, for version/name fallbacks
   manifest?: string;
   poms: string[]; // pom.properties contents
+  pomXmls?: string[]; // META-INF/maven/**/pom.xml contents
   licenseText?: string; // META-INF/LICENSE[.txt|.md], the first bytes
   nested: ArchiveFacts[];
 }
@@ -51,7 +52,7 @@ function archiveFactsIn(name: string, zip: Buffer, walk: Walk, depth: number, wh
   for (const entry of entries) {
     const licenseFile = LICENSE_FILE.test(entry.name);
     const metadata =
-      entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+      entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && (entry.name.endsWith('/pom.properties') || entry.name.endsWith('/pom.xml')));
     const nested = !metadata && ARCHIVE.test(entry.name);
     if (!metadata && !nested) continue;
     const at = `${where}!/${entry.name}`;
@@ -81,6 +82,7 @@ function archiveFactsIn(name: string, zip: Buffer, walk: Walk, depth: number, wh
     }
     if (entry.name === 'META-INF/MANIFEST.MF') facts.manifest = bytes.toString('utf8');
     else if (licenseFile) facts.licenseText ??= bytes.subarray(0, 4096).toString('utf8');
+    else if (entry.name.endsWith('/pom.xml')) (facts.pomXmls ??= []).push(bytes.toString('utf8'));
     else if (metadata) facts.poms.push(bytes.toString('utf8'));
     else {
       try {
@@ -141,6 +143,66 @@ function properties(text: string): Map<string, string> {
   return map;
 }
 
+// The project's own coordinates in a pom.xml: groupId and version fall back
+// to <parent>'s, ${...} references resolve from <properties> and the
+// project's own fields (as syft's Maven resolver does offline); licenses are
+// the <licenses><license><name> values.
+export function pomXml(text: string): { groupId?: string; artifactId?: string; version?: string; licenses: string[] } {
+  const xml = text.replace(/<!--[\s\S]*?-->/g, '');
+  // Blocks found with indexOf, so a hostile pom costs linear time.
+  const opening = (tag: string, within: string, from: number) => {
+    for (let i = within.indexOf(`<${tag}`, from); i !== -1; i = within.indexOf(`<${tag}`, i + 1)) {
+      const c = within[i + tag.length + 1];
+      if (c === '>' || c === ' ' || c === '\t' || c === '\n' || c === '\r') return i;
+    }
+    return -1;
+  };
+  const blocks = (tag: string, within: string): [number, number, string][] => {
+    const out: [number, number, string][] = [];
+    for (let at = 0; ; ) {
+      const start = opening(tag, within, at);
+      if (start === -1) return out;
+      const body = within.indexOf('>', start) + 1;
+      const end = within.indexOf(`</${tag}>`, body);
+      if (body === 0 || end === -1) return out;
+      out.push([start, end + tag.length + 3, within.slice(body, end)]);
+      at = end;
+    }
+  };
+  const block = (tag: string, within = xml) => blocks(tag, within)[0]?.[2];
+  const value = (tag: string, within: string) => block(tag, within)?.trim();
+  const parent = block('parent') ?? '';
+  // the project's direct children: drop the blocks whose children share names with them
+  let own = xml;
+  for (const tag of ['parent', 'dependencies', 'dependencyManagement', 'build', 'profiles', 'reporting', 'pluginRepositories', 'repositories', 'distributionManagement', 'licenses', 'developers', 'contributors', 'organization', 'scm', 'issueManagement', 'ciManagement', 'mailingLists', 'modules', 'properties']) {
+    const kept: string[] = [];
+    let from = 0;
+    for (const [start, end] of blocks(tag, own)) {
+      kept.push(own.slice(from, start));
+      from = end;
+    }
+    own = kept.join('') + own.slice(from);
+  }
+  const props = new Map<string, string>();
+  for (const m of (block('properties') ?? '').matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g)) props.set(m[1]!, m[2]!.trim());
+  const raw = {
+    groupId: value('groupId', own) ?? value('groupId', parent),
+    artifactId: value('artifactId', own),
+    version: value('version', own) ?? value('version', parent),
+  };
+  props.set('project.groupId', raw.groupId ?? '');
+  props.set('project.version', raw.version ?? '');
+  props.set('project.artifactId', raw.artifactId ?? '');
+  props.set('project.parent.version', value('version', parent) ?? '');
+  props.set('project.parent.groupId', value('groupId', parent) ?? '');
+  const resolve = (v: string | undefined) => {
+    for (let i = 0; v && i < 8 && v.includes('${'); i++) v = v.replace(/\$\{([^}]+)\}/g, (ref, name: string) => props.get(name) || ref);
+    return v && !v.includes('${') ? v : undefined;
+  };
+  const licenses = blocks('license', block('licenses') ?? '').map(([, , body]) => value('name', body)).filter((n): n is string => !!n);
+  return { groupId: resolve(raw.groupId), artifactId: resolve(raw.artifactId), version: resolve(raw.version), licenses };
+}
+
 // MANIFEST.MF: "Key: value" with 72-byte lines continued by a leading space.
 function manifest(text: string): Map<string, string> {
   const map = new Map<string, string>();
@@ -196,6 +258,11 @@ function packagesOf(facts: ArchiveFacts, make: (name: string, version: string, g
       const version = p.get('version');
       if (artifact && version) out.push(make(artifact, version, p.get('groupId'), licenseName));
     }
+  } else if (facts.pomXmls?.length === 1 && pomXml(facts.pomXmls[0]!).artifactId) {
+    // no pom.properties but exactly one pom.xml: its coordinates, as syft takes them
+    const pom = pomXml(facts.pomXmls[0]!);
+    const version = pom.version ?? mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? fromFileName(facts.name)[1];
+    if (version) out.push(make(pom.artifactId!, version, pom.groupId, licenseName ?? pom.licenses[0]));
   } else {
     const [fileName, fileVersion] = fromFileName(facts.name);
     const symbolic = mf.get('Bundle-SymbolicName')?.split(';')[0];

@@ -59,3 +59,8 @@ export const MAX_SYMLINKS = 250_000;
 // fields. Real ones are a few KiB, the largest in Debian a few hundred; a
 // bigger one is not read (its package keeps no license, nothing else changes).
 export const MAX_COPYRIGHT_FILE = 1024 * 1024;
+
+// Programs searched for a version string by name (node, python3.12, ...; a
+// node binary is ~100 MB): past this many bytes a file so named is not read
+// further, so a zero-filled "node" that compresses to nothing costs little.
+export const MAX_CLASSIFIED_PROGRAM = 256 * 1024 * 1024;

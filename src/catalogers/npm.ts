@@ -19,6 +19,14 @@ function licenseOf(value: unknown): string | undefined {
   return undefined;
 }
 
+// A key as Go's encoding/json matches it (and so syft): exactly, else in any
+// case ("LICENSE": "MPL-2.0" is a license field to it).
+function caseless(json: object, key: string): unknown {
+  if (key in json) return (json as Record<string, unknown>)[key];
+  const other = Object.keys(json).find((k) => k.toLowerCase() === key);
+  return other === undefined ? undefined : (json as Record<string, unknown>)[other];
+}
+
 function depNames(value: unknown): string[] {
   return value && typeof value === 'object' ? Object.keys(value) : [];
 }
@@ -38,7 +46,9 @@ export const npm: Cataloger = {
     const { name } = json;
     if (typeof name !== 'string' || name === '') return { packages: [], relationships: [] };
     const version = typeof json.version === 'string' && json.version !== '' ? json.version : UNKNOWN;
-    const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
+    const license = caseless(json, 'license');
+    const list = caseless(json, 'licenses');
+    const licenses = [licenseOf(license), ...(Array.isArray(list) ? list.map(licenseOf) : [])];
     const scoped = name.startsWith('@') && name.includes('/');
     return {
       packages: [

@@ -40,7 +40,8 @@ export type PkgType =
   | 'gem'
   | 'php-composer'
   | 'dotnet'
-  | 'rust-crate';
+  | 'rust-crate'
+  | 'binary';
 
 export interface Pkg {
   name: string;
@@ -54,6 +55,7 @@ export interface Pkg {
   group?: string;
   requires?: string[]; // dependency names as the source records them, for relate()
   provides?: string[]; // virtual names other packages may require by
+  cpes?: string[]; // known CPEs (binary classifiers name NVD's), instead of generated ones
   // Not a component: a record that only carries data to other packages (dpkg
   // copyright licenses), merged away before the SBOM is built. Limits and
   // progress counts skip it.

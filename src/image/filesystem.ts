@@ -30,7 +30,14 @@ interface Symlink {
 const MAX_CAPTURE = 64 * 1024 * 1024;
 const MAX_LINK_HOPS = 40;
 
+// Most tar names are already clean ("usr/bin/x", "./usr/bin/x", "dir/"):
+// those skip the split and join (one per entry of every layer).
+const UNCLEAN = /\/\/|\/\.\.?(?:\/|$)|^\.\.?(?:\/|$)|\/$|^\//;
 export function normalizePath(raw: string): string {
+  let fast = raw.startsWith('./') ? raw.slice(2) : raw;
+  if (fast.endsWith('/')) fast = fast.slice(0, -1);
+  if (fast.startsWith('/')) fast = fast.slice(1);
+  if (fast !== '' && !UNCLEAN.test(fast)) return '/' + fast;
   const parts: string[] = [];
   for (const part of raw.split('/')) {
     if (part === '' || part === '.') continue;
@@ -149,9 +156,19 @@ export class LayeredFs {
     }
   }
 
+  // Walks the canonical path one component at a time and stops at the first
+  // one the tree lacks (most paths of a layer: only kept files are in it).
   private find(path: string): Node | undefined {
     let node: Node | undefined = this.tree;
-    for (const part of path.split('/')) if (part !== '' && node) node = node.children?.get(part);
+    for (let start = 1; node && start <= path.length; ) {
+      let end = path.indexOf('/', start);
+      if (end === -1) end = path.length;
+      if (end > start) {
+        if (!node.children) return undefined;
+        node = node.children.get(path.slice(start, end));
+      }
+      start = end + 1;
+    }
     return node;
   }
 

@@ -95,12 +95,28 @@ function parseInt64(s: string): bigint | undefined {
 class Fields {
   bad = false;
 
-  octal(b: Buffer): bigint {
-    let s = 0;
-    let e = b.length;
+  octal(b: Buffer, from = 0, to = b.length): bigint {
+    let s = from;
+    let e = to;
     while (s < e && (b[s] === 0x20 || b[s] === 0)) s++;
     while (e > s && (b[e - 1] === 0x20 || b[e - 1] === 0)) e--;
     if (s === e) return 0n;
+    // Fast path (every real header): up to 17 octal digits before any NUL fit
+    // a double exactly, so no string, regex or BigInt parse per field.
+    let end = s;
+    while (end < e && b[end] !== 0) end++;
+    if (end - s <= 17) {
+      let n = 0;
+      for (let i = s; i < end; i++) {
+        const c = b[i]! - 0x30;
+        if (c < 0 || c > 7) {
+          this.bad = true;
+          return 0n;
+        }
+        n = n * 8 + c;
+      }
+      return BigInt(n);
+    }
     const text = cstr(b, s, e - s).toString('latin1');
     if (!/^[0-7]+$/.test(text) || text.replace(/^0+/, '').length > 22 || BigInt('0o' + text) > (1n << 64n) - 1n) {
       this.bad = true;
@@ -110,13 +126,13 @@ class Fields {
   }
 
   // Octal, or GNU base-256 (two's complement) when the top bit is set.
-  numeric(b: Buffer): bigint {
-    if (b.length === 0 || !(b[0]! & 0x80)) return this.octal(b);
-    const inv = b[0]! & 0x40 ? 0xff : 0;
+  numeric(b: Buffer, from = 0, to = b.length): bigint {
+    if (to === from || !(b[from]! & 0x80)) return this.octal(b, from, to);
+    const inv = b[from]! & 0x40 ? 0xff : 0;
     let x = 0n;
-    for (let i = 0; i < b.length; i++) {
+    for (let i = from; i < to; i++) {
       let c = b[i]! ^ inv;
-      if (i === 0) c &= 0x7f;
+      if (i === from) c &= 0x7f;
       if (x >> 56n > 0n) {
         this.bad = true;
         return 0n;
@@ -140,7 +156,7 @@ const enum Format {
 
 function headerFormat(blk: Buffer): Format | undefined {
   const f = new Fields();
-  const stored = f.octal(blk.subarray(148, 156));
+  const stored = f.octal(blk, 148, 156);
   let unsigned = 0;
   let signed = 0;
   for (let i = 0; i < BLOCK; i++) {
@@ -172,26 +188,26 @@ function parseHeader(blk: Buffer): Header {
     flag: blk[156]!,
     name: cstr(blk, 0, 100),
     linkname: cstr(blk, 157, 100),
-    size: f.numeric(blk.subarray(124, 136)),
-    mode: f.numeric(blk.subarray(100, 108)),
+    size: f.numeric(blk, 124, 136),
+    mode: f.numeric(blk, 100, 108),
   };
-  f.numeric(blk.subarray(108, 116)); // uid
-  f.numeric(blk.subarray(116, 124)); // gid
-  f.numeric(blk.subarray(136, 148)); // mtime
+  f.numeric(blk, 108, 116); // uid
+  f.numeric(blk, 116, 124); // gid
+  f.numeric(blk, 136, 148); // mtime
   if (format !== Format.V7) {
-    f.numeric(blk.subarray(329, 337)); // devmajor
-    f.numeric(blk.subarray(337, 345)); // devminor
+    f.numeric(blk, 329, 337); // devmajor
+    f.numeric(blk, 337, 345); // devminor
     let prefix: Buffer = Buffer.alloc(0);
     if (format === Format.USTAR) prefix = cstr(blk, 345, 155);
     else if (format === Format.STAR) {
       prefix = cstr(blk, 345, 131);
-      f.numeric(blk.subarray(476, 488));
-      f.numeric(blk.subarray(488, 500));
+      f.numeric(blk, 476, 488);
+      f.numeric(blk, 488, 500);
     } else {
       // GNU atime/ctime; when they do not parse, old Go writers put a ustar prefix there.
       const times = new Fields();
-      if (blk[345] !== 0) times.numeric(blk.subarray(345, 357));
-      if (blk[357] !== 0) times.numeric(blk.subarray(357, 369));
+      if (blk[345] !== 0) times.numeric(blk, 345, 357);
+      if (blk[357] !== 0) times.numeric(blk, 357, 369);
       if (times.bad) {
         const s = cstr(blk, 345, 155);
         if (s.every((c) => c < 0x80)) prefix = s;
@@ -537,7 +553,7 @@ class Reader {
   private async oldGnuSparse(hdr: Header, blk: Buffer): Promise<Fragment[]> {
     if (headerFormat(blk) !== Format.GNU) fail(ERR_HEADER);
     const f = new Fields();
-    hdr.size = f.numeric(blk.subarray(483, 495));
+    hdr.size = f.numeric(blk, 483, 495);
     if (f.bad) fail(ERR_HEADER);
     const list: Fragment[] = [];
     let s: Buffer = blk.subarray(386, 386 + 24 * 4 + 1);

@@ -10,7 +10,8 @@ import type { Pkg } from '../catalogers/types.js';
 // Formatted-string escaping: only letters, digits, '.', '-' and '_' stand
 // unquoted; everything else (':', '+', '~', ...) gets a backslash.
 const quote = (s: string) => s.replace(/[^A-Za-z0-9._-]/g, (c) => `\\${c}`);
-const field = (s: string) => quote(s.trim().toLowerCase().replace(/\s+/g, '_'));
+// Case is kept, as syft keeps it (rxjs/webSocket).
+const field = (s: string) => quote(s.trim().replace(/\s+/g, '_'));
 
 function format(vendor: string, product: string, version: string, update = '*'): string {
   const v = version && version !== '(devel)' && version !== 'UNKNOWN' ? quote(version) : '*';
@@ -18,10 +19,11 @@ function format(vendor: string, product: string, version: string, update = '*'):
 }
 
 const underscored = (s: string) => s.replace(/-/g, '_');
+const hyphenated = (s: string) => s.replace(/_/g, '-');
 const uniq = (xs: string[]) => [...new Set(xs.filter((x) => x.length > 0))];
 
-/** The name and its '_' spelling. */
-const spellings = (name: string) => uniq([name, underscored(name)]);
+/** The name and its '_' and '-' spellings (string_decoder is also string-decoder). */
+const spellings = (name: string) => uniq([name, underscored(name), hyphenated(name)]);
 
 /** 'a-b-c' → 'a-b', 'a': the name without its trailing parts, longest first, each in both spellings. */
 function prefixes(name: string): string[] {
@@ -33,10 +35,13 @@ function prefixes(name: string): string[] {
   return out;
 }
 
+// syft ranks candidates most specific first: the longest vendor + product,
+// then by text; ranking ours the same way makes the primaries agree.
 function cross(vendors: string[], products: string[], version: string): string[] {
-  const out: string[] = [];
-  for (const v of uniq(vendors)) for (const p of uniq(products)) out.push(format(v, p, version));
-  return uniq(out);
+  const out: { cpe: string; length: number }[] = [];
+  for (const v of uniq(vendors)) for (const p of uniq(products)) out.push({ cpe: format(v, p, version), length: v.length + p.length });
+  out.sort((a, b) => b.length - a.length || (a.cpe < b.cpe ? -1 : a.cpe > b.cpe ? 1 : 0));
+  return uniq(out.map((c) => c.cpe));
 }
 
 function goCpes(p: Pkg): string[] {
@@ -60,10 +65,10 @@ function javaCpes(p: Pkg): string[] {
   return cross([...spellings(name), ...groupVendors.filter((g) => !['com', 'org', 'net', 'io'].includes(g)), ...prefixes(name)], spellings(name), p.version);
 }
 
+// A scoped name stays whole ('@babel/core' is vendor and product, '@' and
+// '/' quoted), as syft generates it: the scope alone names no product.
 function npmCpes(p: Pkg): string[] {
-  const m = /^@([^/]+)\/(.+)$/.exec(p.name);
-  const name = m ? m[2]! : p.name;
-  return cross([...spellings(name), ...(m ? [m[1]!] : []), ...prefixes(name)], spellings(name), p.version);
+  return cross([...spellings(p.name), ...prefixes(p.name)], spellings(p.name), p.version);
 }
 
 function pythonCpes(p: Pkg): string[] {
@@ -81,6 +86,7 @@ function phpCpes(p: Pkg): string[] {
 /** CPE 2.3 strings for a package, primary first; [] when the name gives none. */
 export function cpesFor(p: Pkg): string[] {
   if (!p.name) return [];
+  if (p.cpes) return p.cpes;
   switch (p.type) {
     case 'go-module':
       return goCpes(p);

@@ -1,7 +1,6 @@
 // The generator: one streaming scan of an image through the catalogers, then
 // one document per requested format from that one package list.
-import { mergeCopyrightLicenses } from '../catalogers/dpkg-copyright.js';
-import { catalogers } from '../catalogers/index.js';
+import { catalogers, settlePackages } from '../catalogers/index.js';
 import { ScanLimitError } from '../catalogers/types.js';
 import { ActionError } from '../errors.js';
 import { PREDICATE_TYPES } from '../formats/predicates.js';
@@ -70,7 +69,7 @@ export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImag
     content: {
       image: { name: input.name, digest: input.digest, platform: input.platform },
       distro: scan.distro,
-      packages: mergeCopyrightLicenses(scan.packages),
+      packages: settlePackages(scan.packages),
       relationships: scan.relationships,
       problems: scan.warnings,
     },

@@ -6,6 +6,7 @@ export interface ParityPkg {
   licenses: string[];
   cpes: string[];
   syftType?: string;
+  foundBy?: string;
 }
 export interface ParityDiff {
   image: string;
@@ -21,6 +22,8 @@ export declare function buildFixtures(dir: string): void;
 export declare function fixtureLayout(fixtureDir: string, layoutDir: string): string;
 export declare function ours(layoutDir: string): ParityPkg[];
 export declare function syft(layoutDir: string, syftBin?: string): ParityPkg[];
+export declare function oursFromCycloneDx(doc: unknown): ParityPkg[];
+export declare function syftFromJson(doc: unknown): ParityPkg[];
 export declare function compare(image: string, ours: ParityPkg[], syft: ParityPkg[]): { table: ParityTable; diffs: ParityDiff[]; cpes: CpeDiff[]; licenses: LicenseDiff[] };
 export declare function formatTable(tables: Record<string, ParityTable>): string;
 export interface CpeDiff {

@@ -80,7 +80,11 @@ export function ours(layoutDir) {
   const out = execFileSync(process.execPath, [join(ROOT, 'dist/cli/index.js'), 'sbom', `oci-dir:${layoutDir}`, '-q', '-o', 'cyclonedx-json'], {
     maxBuffer: 256 << 20,
   });
-  const doc = JSON.parse(out.toString());
+  return oursFromCycloneDx(JSON.parse(out.toString()));
+}
+
+/** Our CycloneDX document's packages (the image's own component and the OS left out). */
+export function oursFromCycloneDx(doc) {
   return (doc.components ?? [])
     .filter((c) => c.purl && !c.purl.startsWith('pkg:oci/'))
     .map((c) => ({
@@ -99,7 +103,11 @@ export function syft(layoutDir, syftBin = join(ROOT, '.tools/bin/syft')) {
     maxBuffer: 256 << 20,
     env: { ...process.env, SYFT_CHECK_FOR_APP_UPDATE: 'false', SYFT_CACHE_DIR: join(layoutDir, '.syft-cache') },
   });
-  const doc = JSON.parse(out.toString());
+  return syftFromJson(JSON.parse(out.toString()));
+}
+
+/** syft-json's packages (artifacts: never its file components, which its CycloneDX lists too). */
+export function syftFromJson(doc) {
   return (doc.artifacts ?? []).map((a) => ({
     type: purlType(a.purl),
     name: a.name,
@@ -108,6 +116,7 @@ export function syft(layoutDir, syftBin = join(ROOT, '.tools/bin/syft')) {
     licenses: (a.licenses ?? []).map((l) => l.spdxExpression || l.value).filter(Boolean),
     cpes: (a.cpes ?? []).map((c) => (typeof c === 'string' ? c : c.cpe)),
     syftType: a.type,
+    foundBy: a.foundBy,
   }));
 }
 

@@ -1,12 +1,14 @@
-import { describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
+import { classifiers, dropOwnedBinaries } from '../../../src/catalogers/classifiers.js';
 import { go } from '../../../src/catalogers/go.js';
-import { java } from '../../../src/catalogers/java.js';
+import { java, pomXml } from '../../../src/catalogers/java.js';
 import { rpm } from '../../../src/catalogers/rpm.js';
 import { rust } from '../../../src/catalogers/rust.js';
 import type { Cataloger } from '../../../src/catalogers/types.js';
@@ -64,6 +66,47 @@ describe('go', () => {
   });
 });
 
+// A real Go 1.17 executable (pointer-format build info), built at run time by
+// the machine's go with GOTOOLCHAIN=go1.17.13 (fetched once through the module
+// proxy) into a cache keyed by its source; never committed.
+function go117Binary(): Buffer {
+  const source = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("legacy") }\n';
+  const mod = 'module example.com/legacy\n\ngo 1.17\n';
+  const key = createHash('sha256').update(source + mod).digest('hex').slice(0, 16);
+  const dir = join(homedir(), '.cache', 'sign-attest-go117', key);
+  const exe = join(dir, 'legacy');
+  if (!existsSync(exe)) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'main.go'), source);
+    writeFileSync(join(dir, 'go.mod'), mod);
+    const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
+    execFileSync(go, ['build', '-trimpath', '-o', `${exe}.tmp`, '.'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'go1.17.13', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' }, stdio: 'pipe', timeout: 600_000 });
+    renameSync(`${exe}.tmp`, exe);
+  }
+  return readFileSync(exe);
+}
+
+describe('go 1.13-1.17 (pointer-format build info)', () => {
+  let exe: Buffer;
+  beforeAll(() => {
+    exe = go117Binary();
+  }, 600_000);
+
+  it.each([1000, 4096, 256 * 1024])('follows the pointers to the version and module info, streamed in %i-byte chunks', async (chunk) => {
+    const header = exe.indexOf(Buffer.from('\xff Go buildinf:', 'latin1'));
+    expect(exe[header + 15]! & 2).toBe(0); // really the old layout
+    const r = await sinkAndParse(go, '/usr/local/bin/legacy', exe, chunk);
+    expect(r?.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['example.com/legacy@(devel) pkg:golang/example.com/legacy@(devel)', 'stdlib@1.17.13 pkg:golang/stdlib@1.17.13']);
+  });
+
+  it('reads nothing from a pointer-format header in an executable without the Go build ID note', async () => {
+    const stripped = Buffer.from(exe);
+    const note = stripped.indexOf(Buffer.from('Go\0\0', 'latin1'));
+    stripped.write('Xo', note, 'latin1');
+    expect(await sinkAndParse(go, '/usr/local/bin/legacy', stripped, 4096)).toBeUndefined();
+  });
+});
+
 describe('rust (cargo-auditable)', () => {
   it('reads the .dep-v0 section of a real ELF file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rust-'));
@@ -112,10 +155,71 @@ describe('java', () => {
   it('drops files that are not zips', async () => {
     expect(await sinkAndParse(java, '/x.jar', Buffer.from('not a zip'), 4)).toBeUndefined();
   });
+
+  it('takes a pom.xml\'s coordinates when there is no pom.properties (groupId and version from <parent>, ${...} resolved, licenses)', async () => {
+    const pom = `<?xml version="1.0"?>
+<project>
+  <!-- <artifactId>commented-out</artifactId> -->
+  <parent><groupId>org.acme.parent</groupId><artifactId>acme-parent</artifactId><version>4.2.0</version></parent>
+  <artifactId>widget-\${flavour}</artifactId>
+  <properties><flavour>core</flavour></properties>
+  <licenses><license><name>Apache-2.0</name></license></licenses>
+  <dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>9</version></dependency></dependencies>
+</project>`;
+    const jar = Buffer.from(zipSync({ 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\nImplementation-Version: 0.0.1\n'), 'META-INF/maven/org.acme/widget-core/pom.xml': enc(pom) }));
+    const r = (await sinkAndParse(java, '/app/widget-core.jar', jar, 64))!;
+    expect(summary(r)).toEqual([{ name: 'widget-core', version: '4.2.0', purl: 'pkg:maven/org.acme.parent/widget-core@4.2.0', licenses: ['Apache-2.0'] }]);
+    expect(pomXml('<project><groupId>g</groupId><artifactId>a</artifactId><version>${project.groupId}-1</version></project>')).toMatchObject({ groupId: 'g', artifactId: 'a', version: 'g-1' });
+    // unresolvable references leave the field unknown; unclosed blocks cost linear time
+    expect(pomXml('<project><artifactId>a</artifactId><version>${nope}</version></project>').version).toBeUndefined();
+    expect(pomXml('<project>' + '<parent>'.repeat(200_000)).artifactId).toBeUndefined();
+  });
 });
 
 describe('rpm', () => {
   it('rejects unknown database formats with an error the scan records as a warning', async () => {
     await expect(parse(rpm, '/var/lib/rpm/Packages', Buffer.alloc(1024))).rejects.toThrow('unrecognised rpm database format');
+  });
+});
+
+describe('binary classifiers (programs from release tarballs)', () => {
+  const program = (text: string) => Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(70_000, 0x41), Buffer.from(text, 'latin1'), Buffer.alloc(5_000)]);
+  const run = async (path: string, content: Buffer, chunk = 4096) => {
+    expect(classifiers.match(path, { size: content.length, mode: 0o755 })).toBe(true);
+    return (await sinkAndParse(classifiers, path, content, chunk))?.packages ?? [];
+  };
+
+  it.each([1, 7, 4096])('finds the version string however the stream is chunked (%i bytes)', async (chunk) => {
+    const [p] = await run('/usr/local/bin/node', program('\x00node.js/v20.11.10\x00'), chunk);
+    expect(p).toMatchObject({ name: 'node', version: '20.11.10', type: 'binary', purl: 'pkg:generic/node@20.11.10', cpes: ['cpe:2.3:a:nodejs:node.js:20.11.10:*:*:*:*:*:*:*'] });
+    // at the very end of the file too
+    expect(await run('/usr/local/bin/node', Buffer.from('\x7fELFnode.js/v22.1.0'), chunk)).toMatchObject([{ version: '22.1.0' }]);
+  });
+
+  it('takes python\'s version template from the file name, as syft does', async () => {
+    expect(await run('/usr/local/bin/python3.12', program('\x003.12.1\x00'))).toMatchObject([{ name: 'python', version: '3.12.1', purl: 'pkg:generic/python@3.12.1' }]);
+    expect(await run('/usr/local/lib/libpython3.12.so.1.0', program('\x003.12.1\x00'))).toMatchObject([{ name: 'python', version: '3.12.1' }]);
+    // the template is the file's version: another one in the file is not it
+    expect(await run('/usr/local/bin/python3.12', program('\x003.11.9\x00'))).toEqual([]);
+    expect(classifiers.match('/usr/local/bin/python3', { size: 10, mode: 0o755 })).toBe(false);
+  });
+
+  it('lists nothing for a known name without a version string, and ignores other names', async () => {
+    expect(await run('/usr/local/bin/redis-server', program('no version here'))).toEqual([]);
+    expect(classifiers.match('/usr/local/bin/nodejs-helper', { size: 10, mode: 0o755 })).toBe(false);
+    expect(classifiers.match('/app/node_modules/.bin/node', { size: 0, mode: 0o755 })).toBe(false);
+  });
+
+  it('drops a program an OS package owns (dpkg md5sums, merged /usr spellings; apk database) and keeps the rest', async () => {
+    const bash = await run('/usr/bin/bash', program('@(#)Bash version 5.2.15(1) release GNU'));
+    const busybox = await run('/bin/busybox', program('BusyBox v1.36.1 (2024-01-01)'));
+    const node = await run('/usr/local/bin/node', program('node.js/v20.11.1'));
+    expect([bash, busybox, node].map((p) => p.length)).toEqual([1, 1, 1]);
+    const list = await sinkAndParse(classifiers, '/var/lib/dpkg/info/bash.md5sums', Buffer.from('0123  bin/bash\n4567  usr/share/doc/bash/copyright\n'), 5);
+    const apkDb = await sinkAndParse(classifiers, '/lib/apk/db/installed', Buffer.from('P:busybox\nV:1.36.1-r0\nF:bin\nR:busybox\nR:sh\n\n'), 3);
+    expect(list!.packages.map((p) => p.path)).toEqual(['/bin/bash']);
+    expect(apkDb!.packages.map((p) => p.path)).toEqual(['/bin/busybox']);
+    const settled = dropOwnedBinaries([...bash, ...busybox, ...node, ...node, ...list!.packages, ...apkDb!.packages]);
+    expect(settled.map((p) => `${p.name}@${p.version}`)).toEqual(['node@20.11.1']);
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { dpkg } from '../../../src/catalogers/dpkg.js';
 import { copyrightLicenses, dpkgCopyright, mergeCopyrightLicenses } from '../../../src/catalogers/dpkg-copyright.js';
 import { MAX_COPYRIGHT_FILE } from '../../../src/catalogers/limits.js';
+import { npm } from '../../../src/catalogers/npm.js';
 import { python } from '../../../src/catalogers/python.js';
 import { debian, parse } from './helpers.js';
 
@@ -82,5 +83,18 @@ describe('python licenses', () => {
     ).toEqual(['MIT', 'Apache-2.0']);
     expect(await licenses('License: UNKNOWN\nClassifier: License :: OSI Approved :: GNU General Public License v2 or later (GPLv2+)')).toEqual(['GPL-2.0-or-later']);
     expect(await licenses('Classifier: License :: Other/Proprietary License')).toEqual([]);
+  });
+});
+
+describe('npm licenses', () => {
+  const licenses = async (json: object) => (await parse(npm, '/app/node_modules/x/package.json', JSON.stringify({ name: 'x', version: '1.0.0', ...json }))).packages[0]!.licenses;
+
+  it('reads license and licenses keys in any case, as Go JSON decoding (and so syft) does', async () => {
+    expect(await licenses({ license: 'MIT' })).toEqual(['MIT']);
+    // next.js ships @vercel/og with "LICENSE": "MLP-2.0"; syft lists that value
+    expect(await licenses({ LICENSE: 'MLP-2.0' })).toEqual(['MLP-2.0']);
+    expect(await licenses({ Licenses: [{ type: 'ISC' }] })).toEqual(['ISC']);
+    expect(await licenses({ license: 'MIT', LICENSE: 'GPL-2.0' })).toEqual(['MIT']);
+    expect(await licenses({ description: 'no license' })).toEqual([]);
   });
 });
