@@ -69,7 +69,9 @@ function measure(cmd, args, env) {
       try {
         const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
         if (m) hwmKB = Math.max(hwmKB, Number(m[1]));
-      } catch {}
+      } catch {
+        // the child has exited between two samples
+      }
     }, 50);
     const timer = setTimeout(() => {
       killed = true;

@@ -7,7 +7,6 @@
 //   raw-registry HOST/REPO DIGEST...  the floor of that path: the same streams,
 //                                 only gunzipped and walked
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
-import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { Http } from '../src/http.js';
 import { RegistryClient } from '../src/oci/client.js';
@@ -31,7 +30,7 @@ if (mode.includes('registry')) {
   open = (digest) => client.openBlob(repo.join('/'), digest);
 } else {
   digests = args.map((f) => `sha256:${f}`);
-  open = async (digest) => createReadStream(digest.slice('sha256:'.length), { highWaterMark: 1024 * 1024 }) as Readable;
+  open = async (digest) => createReadStream(digest.slice('sha256:'.length), { highWaterMark: 1024 * 1024 });
 }
 
 if (mode === 'ours' || mode === 'registry') {

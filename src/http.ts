@@ -231,7 +231,7 @@ export async function readLimited(res: Response, limit: number, tooLarge: (decla
   if (!res.body) return Buffer.alloc(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  const reader = res.body.getReader();
+  const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;

@@ -42,7 +42,10 @@ export async function run(inputs: Inputs): Promise<void> {
     const [predicates, { signer, policy }] = await Promise.all([
       predicatesFor(targets, registries, inputs, identity, outDir, log, { signal: scan.signal, scanned }),
       Promise.all([inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, read]).then(() => openSigner(http, inputs, identity, key)),
-    ]).catch((err: unknown) => (scan.abort(err), Promise.reject(err)));
+    ]).catch((err: unknown) => {
+      scan.abort(err);
+      throw err;
+    });
     const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const [signed, fileResults] = await Promise.all([

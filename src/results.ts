@@ -42,11 +42,11 @@ export function resultsJSON(images: ImageResult[], files: FileResult[] = []): st
     ...images.map((img) => {
       const primary = primarySbom(img.artifacts);
       const predicates = img.artifacts.filter((a) => a.kind === 'predicate').map(({ kind: _, ...rest }) => rest);
-      const entries = img.artifacts.flatMap((a) => {
+      const entries = img.artifacts.flatMap((a): [string, object][] => {
         const { kind, ...rest } = a;
         if (kind === 'predicate') return [];
         if (kind !== 'sbom') return [[kind, rest]];
-        return [...(a === primary ? [['sbom', rest]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest]] : [])];
+        return [...(a === primary ? [['sbom', rest] as [string, object]] : []), ...(a.format === 'spdx' ? [['sbomSpdx', rest] as [string, object]] : [])];
       });
       return {
         image: `${img.name}@${img.digest}`,
@@ -59,7 +59,7 @@ export function resultsJSON(images: ImageResult[], files: FileResult[] = []): st
     }),
     ...files.map((f) => {
       const predicates = f.artifacts.filter((a) => a.kind === 'predicate').map(({ kind: _, ...rest }) => rest);
-      const entries = f.artifacts.filter((a) => a.kind !== 'predicate').map(({ kind, ...rest }) => [kind, rest]);
+      const entries = f.artifacts.filter((a) => a.kind !== 'predicate').map(({ kind, ...rest }): [string, object] => [kind, rest]);
       return {
         file: f.name,
         name: f.name,

@@ -76,7 +76,7 @@ export async function fetchSigningConfig(source: TufSource, onFallback?: (messag
 }
 
 export const embeddedPublicGoodServices = (now = new Date()) =>
-  selectServices(embeddedPublicGood as SigningConfigJSON, now, 'the embedded public-good signing config');
+  selectServices(embeddedPublicGood, now, 'the embedded public-good signing config');
 
 export function selectServices(json: SigningConfigJSON, now: Date, where: string): SelectedServices {
   if (json.mediaType !== SIGNING_CONFIG_V02) {

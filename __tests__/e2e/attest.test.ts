@@ -73,7 +73,7 @@ describe('sign + SBOM + provenance, attached both ways', () => {
 
   it('log-index outputs equal the entries in the bundles', () => {
     for (const kind of ['signature', 'sbom', 'provenance']) {
-      const bundle = JSON.parse(readFileSync(first.outputs[`${kind}-bundle`] ?? '', 'utf8')) as any;
+      const bundle = JSON.parse(readFileSync(first.outputs[`${kind}-bundle`] ?? '', 'utf8'));
       expect(bundle.mediaType).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
       expect(bundle.verificationMaterial.tlogEntries[0].logIndex).toBe(first.outputs[`${kind}-log-index`]);
       expect(bundle.verificationMaterial.tlogEntries[0].inclusionPromise).toBeDefined();
@@ -82,7 +82,7 @@ describe('sign + SBOM + provenance, attached both ways', () => {
   });
 
   it('the provenance statement names the image and carries the token claims', async () => {
-    const bundle = JSON.parse(readFileSync(first.outputs['provenance-bundle'] ?? '', 'utf8')) as any;
+    const bundle = JSON.parse(readFileSync(first.outputs['provenance-bundle'] ?? '', 'utf8'));
     sigstoreVerify(trust, bundle, SAN, ISSUER);
     const stmt = statementOf(bundle);
     expect(Object.keys(stmt).sort()).toEqual(['_type', 'predicate', 'predicateType', 'subject']);
@@ -105,12 +105,12 @@ describe('sign + SBOM + provenance, attached both ways', () => {
   });
 
   it('the SBOM statement carries the CycloneDX document written to sbom-path', () => {
-    const bundle = JSON.parse(readFileSync(first.outputs['sbom-bundle'] ?? '', 'utf8')) as any;
+    const bundle = JSON.parse(readFileSync(first.outputs['sbom-bundle'] ?? '', 'utf8'));
     sigstoreVerify(trust, bundle, SAN, ISSUER);
     const stmt = statementOf(bundle);
     expect(stmt['predicateType']).toBe(CDX);
     expect(stmt['subject'][0].digest.sha256).toBe(img.digest.slice(7));
-    const doc = JSON.parse(readFileSync(first.outputs['sbom-path'] ?? '', 'utf8')) as any;
+    const doc = JSON.parse(readFileSync(first.outputs['sbom-path'] ?? '', 'utf8'));
     expect(stmt['predicate']).toEqual(doc);
     expect(doc.bomFormat).toBe('CycloneDX');
     expect(doc.metadata.component.version ?? doc.metadata.component.name).toBeDefined();
@@ -137,7 +137,7 @@ describe('sign + SBOM + provenance, attached both ways', () => {
       const env = JSON.parse(envelope.toString()) as { payload: string; payloadType: string };
       expect(env.payloadType).toBe('application/vnd.in-toto+json');
       expect(entry.body['spec']['payloadHash']['value']).toBe(sha256(Buffer.from(env.payload, 'base64')));
-      const legacy = JSON.parse(ann['dev.sigstore.cosign/bundle'] ?? '{}') as any;
+      const legacy = JSON.parse(ann['dev.sigstore.cosign/bundle'] ?? '{}');
       expect(legacy.Payload.logIndex).toBe(Number(first.outputs[`${kind}-log-index`]));
       expect(verifySET(trust, legacy.Payload, legacy.SignedEntryTimestamp)).toBe(true);
     }
@@ -193,7 +193,7 @@ describe('several images in one step', () => {
     const results = JSON.parse(r.outputs['results'] ?? '[]') as any[];
     expect(results.map((x) => x.name)).toEqual([a.name, b.name]);
     for (const [i, img] of [a, b].entries()) {
-      const bundle = JSON.parse(readFileSync(results[i].provenance.bundle, 'utf8')) as any;
+      const bundle = JSON.parse(readFileSync(results[i].provenance.bundle, 'utf8'));
       expect(statementOf(bundle)['subject']).toEqual([{ name: img.name, digest: { sha256: img.digest.slice(7) } }]);
       expect((await getManifest(img.name, tagFor(img.digest, '.sig')))?.layers).toHaveLength(1);
     }
@@ -241,7 +241,7 @@ describe('with a timestamp authority', () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/tsa');
     const r = await run({ images: img.ref, sbom: 'false', 'tsa-url': stack.tsaURL });
     expect(errorLines(r)).toEqual([]);
-    const bundle = JSON.parse(readFileSync(r.outputs['provenance-bundle'] ?? '', 'utf8')) as any;
+    const bundle = JSON.parse(readFileSync(r.outputs['provenance-bundle'] ?? '', 'utf8'));
     expect(bundle.verificationMaterial.timestampVerificationData.rfc3161Timestamps).toHaveLength(1);
     sigstoreVerify(trust, bundle, SAN, ISSUER);
 

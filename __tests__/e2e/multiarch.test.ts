@@ -62,7 +62,7 @@ describe('a multi-platform index', () => {
       [amd64.digest, 'linux/amd64'],
       [arm64.digest, 'linux/arm64/v8'],
     ]);
-    const indexSbom = JSON.parse(readFileSync(results[0].sbom.path, 'utf8')) as any;
+    const indexSbom = JSON.parse(readFileSync(results[0].sbom.path, 'utf8'));
     expect(indexSbom.metadata.component.version).toBe(index.digest);
     expect(indexSbom.components.map((c: any) => c.version).sort()).toEqual([amd64.digest, arm64.digest].sort());
     for (const res of results) {
@@ -71,9 +71,9 @@ describe('a multi-platform index', () => {
       expect((await getManifest(img.name, tagFor(res.digest, '.sig')))?.layers).toHaveLength(1);
     }
     for (const res of results.slice(1)) {
-      const bundle = JSON.parse(readFileSync(res.sbom.bundle, 'utf8')) as any;
+      const bundle = JSON.parse(readFileSync(res.sbom.bundle, 'utf8'));
       sigstoreVerify(trust, bundle, SAN, ISSUER);
-      const stmt = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString()) as any;
+      const stmt = JSON.parse(Buffer.from(bundle.dsseEnvelope.payload, 'base64').toString());
       expect(stmt.subject[0].digest.sha256).toBe(res.digest.slice(7));
       expect(stmt.predicate.metadata.component.version ?? stmt.predicate.metadata.component['bom-ref']).toBeDefined();
       const att = await getManifest(img.name, tagFor(res.digest, '.att'));

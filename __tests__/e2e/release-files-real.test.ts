@@ -90,7 +90,7 @@ describeReal('release files on the real Sigstore services', () => {
         python.push(['--trust-config', trustConfig, 'verify', 'identity', '--bundle', r.signature.bundle, '--cert-identity', SAN, '--cert-oidc-issuer', ISSUER, file]);
         pythonLabels.push(`${log} sigstore-python verify identity ${r.file}`);
         const cache = mkdtempSync(join(tmpdir(), 'sigstore-js-'));
-        const js = await sigstoreCLI(stack as any, r.signature.bundle, SAN, cache, file);
+        const js = await sigstoreCLI(stack, r.signature.bundle, SAN, cache, file);
         verdicts.set(`${log} sigstore JS CLI verify ${r.file}`, { tool: 'sigstore', args: ['verify', r.signature.bundle, '--blob-file', file], code: js.code, out: js.out, ms: 0 });
       }
       void ws;

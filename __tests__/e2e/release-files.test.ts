@@ -347,7 +347,7 @@ describe('a user error fails the step with one line and writes nothing', () => {
   const cases: [string, Record<string, string>, RegExp][] = [
     ['a missing file', { 'subject-path': 'dist/missing.tar.gz' }, /^::error::subject-path: "dist\/missing\.tar\.gz" does not exist; pass the path of a built file/],
     ['a glob matching nothing', { 'subject-path': 'dist/*.zip' }, /^::error::subject-path: "dist\/\*\.zip" matches no file under .*; check the pattern/],
-    ['a malformed checksums line', { 'subject-checksums': 'bad-line.txt' }, /^::error::subject-checksums: bad-line\.txt line 2 is not "<sha256 hex>  <file name>"/],
+    ['a malformed checksums line', { 'subject-checksums': 'bad-line.txt' }, /^::error::subject-checksums: bad-line\.txt line 2 is not "<sha256 hex> {2}<file name>"/],
     ['a SHA-512 checksums file', { 'subject-checksums': 'sha512.txt' }, /^::error::subject-checksums: sha512\.txt line 1: the digest has 128 hex digits \(SHA-512\), not the 64 of SHA-256/],
     ['a missing checksums file', { 'subject-checksums': 'nope.txt' }, /^::error::subject-checksums: "nope\.txt" does not exist/],
   ];

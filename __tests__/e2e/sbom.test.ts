@@ -119,7 +119,7 @@ describe('sign-attest sbom: every source, every format, one scan', () => {
     const c = json(cdx);
     expect(await validateCycloneDx(readFileSync(cdx, 'utf8'))).toBeUndefined();
     expect(c['specVersion']).toBe('1.6');
-    expect((c['metadata'] as any).component.version).toBe(s.digest);
+    expect((c['metadata']).component.version).toBe(s.digest);
     const d = json(spdx);
     expect(spdxSchemaErrors(d)).toEqual([]);
     expect(d['spdxVersion']).toBe('SPDX-2.3');

@@ -31,7 +31,7 @@ const POLICY = { subjectAlternativeName: SAN, extensions: { issuer: ISSUER } };
 
 const lib = await import('../../test/stack/stack.mjs');
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 const sha256 = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex');
 
@@ -102,7 +102,7 @@ async function dsseBundle(stack: Stack, predicate: object): Promise<Json> {
     witnesses: [new RekorWitness({ rekorBaseURL: stack.rekorURL, entryType: 'dsse' }), new TSAWitness({ tsaBaseURL: stack.tsaURL })],
   });
   const bundle = await builder.create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' });
-  return bundleToJSON(bundle) as Json;
+  return bundleToJSON(bundle);
 }
 
 /** Runs `sigstore verify` through the stack's TUF mirror; returns the exit code. */

@@ -18,7 +18,7 @@ import { useStack } from '../../test/harness/use-stack.js';
 // trusted root's validity windows: a log without a start is refused, an end
 // equal to the signing time is inside the window.
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;  
 
 const lib = await stackLib();
 const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -43,7 +43,7 @@ function cli(home: string, args: string[]): Promise<Run> {
 async function messageBundle(stack: Stack, data: Buffer, rekor: RekorWitness): Promise<Json> {
   const signer = new FulcioSigner({ fulcioBaseURL: stack.fulcioURL, identityProvider: { getToken: () => lib.requestToken(stack) } });
   const witnesses = [rekor, new TSAWitness({ tsaBaseURL: stack.tsaURL })];
-  return bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data })) as Json;
+  return bundleToJSON(await new MessageSignatureBundleBuilder({ signer, witnesses }).create({ data }));
 }
 
 // A fixture set in one folder: the artifact, its bundle, and trusted roots

@@ -31,7 +31,7 @@ function githubClaims(overrides: Partial<Record<string, unknown>> = {}): Claims 
     actor: 'octocat',
     exp: Math.floor(Date.now() / 1000) + 300,
     ...overrides,
-  } as Claims;
+  };
 }
 
 describe('buildProvenance', () => {

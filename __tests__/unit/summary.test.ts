@@ -37,7 +37,7 @@ const html = (md: string) => marked.parse(md, { gfm: true, async: false });
 
 function allTokens(md: string): Token[] {
   const out: Token[] = [];
-  marked.walkTokens(lex(md), (t) => {
+  void marked.walkTokens(lex(md), (t) => {
     out.push(t);
   });
   return out;

@@ -3,6 +3,9 @@ import { purl } from './purl.js';
 import { MAX_CLASSIFIED_PROGRAM as MAX_PROGRAM } from './limits.js';
 import type { Cataloger, ContentSink, Pkg } from './types.js';
 
+// Version strings in executables are NUL-delimited: the patterns match NUL on purpose.
+/* eslint-disable no-control-regex */
+
 // Programs installed from release tarballs (node, python, go, redis, ...)
 // leave no package database: like syft's binary classifiers, a file with a
 // known name is searched for the version string its build embeds. Only the
@@ -134,7 +137,7 @@ function versionSink(path: string): ContentSink {
       for (const re of patterns) {
         const m = re.exec(text);
         const v = m?.groups?.['version'];
-        if (v && (final || m!.index + m![0].length <= text.length - LOOKAHEAD)) return void (found[i] = v);
+        if (v && (final || m.index + m[0].length <= text.length - LOOKAHEAD)) return void (found[i] = v);
       }
     });
   };

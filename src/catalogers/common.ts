@@ -66,7 +66,7 @@ export function relateByName(packages: Pkg[], scope: (p: Pkg) => string, key = (
   const byScope = new Map<string, Map<string, Pkg>>();
   for (const p of packages) {
     let names = byScope.get(scope(p));
-    if (!names) byScope.set(scope(p), (names = new Map()));
+    if (!names) byScope.set(scope(p), (names = new Map<string, Pkg>()));
     for (const v of p.provides ?? []) if (!names.has(key(v))) names.set(key(v), p);
   }
   // Real names win over provides.

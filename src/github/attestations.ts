@@ -199,7 +199,7 @@ export function toFailure(err: unknown): StoreFailure {
   const data = (typeof raw === 'object' && raw !== null ? raw : {}) as { message?: unknown; errors?: unknown };
   if (e.response && typeof e.status === 'number') {
     const details = Array.isArray(data.errors)
-      ? data.errors.map((x: { message?: unknown; code?: unknown }) => String(x?.message ?? x?.code ?? '')).filter(Boolean)
+      ? data.errors.map((x: { message?: unknown; code?: unknown }) => (typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? x.code : '')).filter(Boolean)
       : [];
     const message = typeof data.message === 'string' ? data.message : typeof raw === 'string' ? raw.slice(0, 200) : '';
     return { status: e.status, message, headers: e.response.headers, ...(details.length ? { details } : {}) };
@@ -223,7 +223,7 @@ async function storeClient(token: string, baseUrl: string, http: Http, debug: (l
       service: 'github',
     });
   const log = { debug, info: debug, warn: debug, error: debug };
-  return getOctokit(token, { baseUrl, request: { fetch }, log }) as unknown as StoreClient;
+  return getOctokit(token, { baseUrl, request: { fetch }, log });
 }
 
 function safeJSON(text: string): unknown {

@@ -45,7 +45,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   const parse = async (capture: Capture, distro: Distro | undefined): Promise<void> => {
     const key = JSON.stringify(distro ?? null);
     let byCataloger = parsed.get(capture);
-    if (!byCataloger) parsed.set(capture, (byCataloger = new Map()));
+    if (!byCataloger) parsed.set(capture, (byCataloger = new Map<Cataloger, Parsed>()));
     for (const cataloger of catalogers) {
       const content = capture.contents.get(cataloger);
       if (!content || byCataloger.get(cataloger)?.distroKey === key) continue;

@@ -99,7 +99,7 @@ export async function attachAll(signed: SignedTarget[], prep: AttachPrep | undef
     const plan = planWrites(images.map((st) => imageWrites(st, identity, { ...opts, created }, early.get(st.target))));
     written = { results: await executePlan(plan, registries), referrerManifests: plan.referrerManifests };
   }
-  return signed.map((st, i) => imageResult(st, resultRows(st, bundles[i] ?? new Map(), written)));
+  return signed.map((st, i) => imageResult(st, resultRows(st, bundles[i] ?? new Map<SignedResult, string>(), written)));
 }
 
 interface Written {

@@ -50,7 +50,7 @@ export async function signTarget(signer: Signer, target: Subject, sign: boolean,
     target,
     signature,
     signatureReferrer,
-    attestations: attestations as (SignedResult & { predicate: Predicate })[],
+    attestations: attestations,
   };
 }
 

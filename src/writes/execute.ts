@@ -41,7 +41,7 @@ export async function executePlan(plan: WritePlan, registries: Registries): Prom
         return putManifest(client, s);
       }
       const ready = deps();
-      const begin = Promise.all(s.after.map((id) => lastRequest.get(id)));
+      const begin = Promise.all(s.after.map((id) => lastRequest.get(id) ?? Promise.resolve()));
       ready.catch(() => undefined); // awaited inside; this only keeps an early failure from going unhandled
       return merge(client, s, { begin, ready }, uploaded, async () => {
         const results = await Promise.all((s.unlessSubjectAware ?? []).map((id) => run(step(id))));

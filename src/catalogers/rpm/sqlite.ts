@@ -22,7 +22,7 @@ async function loadSqlJs(): Promise<SqlJsStatic> {
   const bundled = join(here, 'sql-wasm.cjs');
   const init = (existsSync(bundled) ? require(bundled) : require('sql.js')) as typeof import('sql.js').default;
   const wasm = await readFile(existsSync(bundled) ? join(here, 'sql-wasm.wasm') : require.resolve('sql.js/dist/sql-wasm.wasm'));
-  return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) as ArrayBuffer });
+  return init({ wasmBinary: wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength) });
 }
 
 export function isSqlite(db: Buffer): boolean {
