@@ -50540,7 +50540,7 @@ exports["default"] = (0, _wrapper_1.default)('XmlValidator', [
 
 /***/ }),
 
-/***/ 5818:
+/***/ 3437:
 /***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
 
 
@@ -51191,7 +51191,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Bom = void 0;
-exports.Bom = __importStar(__nccwpck_require__(5818));
+exports.Bom = __importStar(__nccwpck_require__(3437));
 //# sourceMappingURL=index.common.js.map
 
 /***/ }),
@@ -63128,7 +63128,7 @@ function toFailure(err) {
     const data = (typeof raw === 'object' && raw !== null ? raw : {});
     if (e.response && typeof e.status === 'number') {
         const details = Array.isArray(data.errors)
-            ? data.errors.map((x) => String(x?.message ?? x?.code ?? '')).filter(Boolean)
+            ? data.errors.map((x) => (typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? x.code : '')).filter(Boolean)
             : [];
         const message = typeof data.message === 'string' ? data.message : typeof raw === 'string' ? raw.slice(0, 200) : '';
         return { status: e.status, message, headers: e.response.headers, ...(details.length ? { details } : {}) };
@@ -63171,7 +63171,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9092);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5848);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(5818);
 
 
 
@@ -63629,7 +63629,7 @@ function url(get, name, dflt) {
 
 /***/ }),
 
-/***/ 5848:
+/***/ 5818:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -64295,7 +64295,8 @@ class RegistryClient {
                         if (size !== undefined && offset > size)
                             throw overrun();
                         hash.update(chunk);
-                        yield Buffer.from(chunk);
+                        // a view, not a copy: the chunk is ours once read (a copy cost 1 byte of garbage per byte pulled)
+                        yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
                     }
                     break;
                 }
@@ -64880,7 +64881,7 @@ async function executePlan(plan, registries) {
                 return putManifest(client, s);
             }
             const ready = deps();
-            const begin = Promise.all(s.after.map((id) => lastRequest.get(id)));
+            const begin = Promise.all(s.after.map((id) => lastRequest.get(id) ?? Promise.resolve()));
             ready.catch(() => undefined); // awaited inside; this only keeps an early failure from going unhandled
             return merge(client, s, { begin, ready }, uploaded, async () => {
                 const results = await Promise.all((s.unlessSubjectAware ?? []).map((id) => run(step(id))));
@@ -72692,143 +72693,6 @@ function packageVersion(from = (0,external_node_path_.dirname)((0,external_node_
     }
 }
 
-;// CONCATENATED MODULE: ./lib/catalogers/limits.js
-// Every bound the SBOM scanner puts on what an image may make it read, build
-// or hold. A layer is attacker-controlled input: a few hundred bytes of it
-// once cost gigabytes of memory or minutes of CPU. Each limit is documented in
-// README.md ("SBOM scanner limits"); hitting one is never silent (see
-// ScanProblem in types.ts and scan.ts).
-// Components in one SBOM. The whole action (scan, document, statement,
-// signing, self-verification, attaching) costs ~20 KB of peak memory per
-// component on top of ~110 MB: measured 295 MB at 10k with only the SBOM on,
-// 335 MB with signing, provenance and both attach formats, 455 MB at 20k. 10k
-// keeps the run within its 350 MB bound, and the document near 5 MB (~520
-// bytes per component), well under actions/attest's 16 MiB predicate cap.
-// Exceeding it is an error, never a truncation: a signed SBOM with packages
-// cut off would be untrue.
-const MAX_COMPONENTS = 10_000;
-// Packages held while layers are scanned (a later layer may still remove
-// files, so the component limit can only be applied at the end).
-const MAX_HELD_PACKAGES = 4 * MAX_COMPONENTS;
-// Java archives. The zip central directory sits at the end, so a top-level
-// archive is buffered (up to MAX_ARCHIVE); nested archives are read from that
-// buffer (stored ones without a copy).
-const MAX_ARCHIVE = 64 * 1024 * 1024;
-// Nesting: Spring Boot is 1 deep (BOOT-INF/lib), an ear's war's WEB-INF/lib 2.
-// Each level may hold an inflated copy of its parent's entry, so depth times
-// MAX_NESTED_ARCHIVE is memory held at once.
-const MAX_NESTING_DEPTH = 4;
-const MAX_NESTED_ARCHIVE = 32 * 1024 * 1024;
-// Inflated bytes for all nested archives and manifests of one top-level
-// archive, and for all archives of one image: inflating costs ~3 ms per MiB,
-// so these bound the time an image can make us spend in zlib.
-const MAX_INFLATED_PER_ARCHIVE = 512 * 1024 * 1024;
-const MAX_INFLATED_PER_IMAGE = 2 * 1024 * 1024 * 1024;
-// Nested archives opened under one top-level archive (fat jars hold hundreds).
-const MAX_NESTED_ARCHIVES = 5_000;
-// MANIFEST.MF and pom.properties are a few KiB; anything bigger is not one.
-const MAX_METADATA_ENTRY = 1024 * 1024;
-// rpm header blobs, as rpm's own header checks (lib/header_internal.h):
-// at most 65,535 index entries and a data store under 16 MiB.
-const MAX_RPM_HEADER_TAGS = 0xffff;
-const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
-// cargo-auditable's dependency JSON, inflated: the format's reference reader
-// (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
-const MAX_AUDIT_JSON = 8 * 1024 * 1024;
-// What the scanner holds while layers stream past: files kept for catalogers
-// and symbolic links (for resolving paths). Real images keep a few thousand
-// files (package.json, METADATA, databases; under 100 MB in all) and a few
-// thousand links, but a layer of 512-byte tar headers, which compress to
-// almost nothing, can name millions. Exceeding either is an error: dropping
-// files or links would make the SBOM untrue.
-const MAX_KEPT_FILES = 50_000;
-const MAX_KEPT_BYTES = 128 * 1024 * 1024;
-const MAX_SYMLINKS = 250_000;
-// dpkg copyright files (/usr/share/doc/PKG/copyright) read for their License:
-// fields. Real ones are a few KiB, the largest in Debian a few hundred; a
-// bigger one is not read (its package keeps no license, nothing else changes).
-const MAX_COPYRIGHT_FILE = 1024 * 1024;
-
-;// CONCATENATED MODULE: ./lib/catalogers/dpkg-copyright.js
-
-// Licenses of Debian packages from their machine-readable copyright files
-// (DEP-5: every `License:` field's short name). dpkg's database records no
-// license. The scanner keeps only files still present in the final image; each
-// copyright file yields a carrier record that mergeCopyrightLicenses() folds
-// into the dpkg package of the same name and root, then drops.
-const COPYRIGHT = /^(.*)\/usr\/share\/doc\/([^/]+)\/copyright$/;
-const CARRIER = 'dpkg-copyright-cataloger';
-// Debian's short names for the GNU family: "GPL-2+" is GPL-2.0-or-later, a
-// bare "GPL-2" is GPL-2.0-only; others are kept as written.
-function spdxOf(short) {
-    const m = /^(A|L)?GPL-(\d)(?:\.(\d))?(\+)?$/i.exec(short);
-    if (m)
-        return `${(m[1] ?? '').toUpperCase()}GPL-${m[2]}.${m[3] ?? '0'}-${m[4] ? 'or-later' : 'only'}`;
-    if (/^expat$/i.test(short))
-        return 'MIT';
-    return short;
-}
-/** Short license names of a DEP-5 copyright file, in order of first appearance; [] for free-form files. */
-function copyrightLicenses(text) {
-    if (!/^Format:\s*\S/m.test(text))
-        return [];
-    const out = [];
-    for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gm)) {
-        // "GPL-2+ or Artistic" and "MIT and BSD-3-clause": every name counts
-        for (const name of m[1].trim().split(/\s+(?:or|and)\s+|\s*[,|]\s*/i)) {
-            const s = name.replace(/,?\s*with\s+.*$/i, '').trim();
-            if (s && /^[A-Za-z0-9.+_-]+$/.test(s))
-                out.push(spdxOf(s));
-        }
-    }
-    return [...new Set(out)];
-}
-const dpkgCopyright = {
-    name: CARRIER,
-    match: (path) => COPYRIGHT.test(path),
-    // A file over the bound is not kept: a warning, and its package has no license.
-    sink(path, entry, scan) {
-        const over = entry.size > MAX_COPYRIGHT_FILE;
-        if (over)
-            scan?.warn(path, `${entry.size} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`);
-        const parts = [];
-        return {
-            push: (chunk) => void (over || parts.push(chunk)),
-            end: () => (over || parts.length === 0 ? undefined : Buffer.concat(parts)),
-        };
-    },
-    parse(file) {
-        const [, root, name] = COPYRIGHT.exec(file.path);
-        const licenses = copyrightLicenses(file.content.toString('utf8'));
-        if (licenses.length === 0)
-            return { packages: [], relationships: [] };
-        const carrier = { name: name, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer, carrier: true };
-        return { packages: [carrier], relationships: [] };
-    },
-};
-const rootOf = (statusPath) => statusPath.replace(/\/var\/lib\/dpkg\/status(?:\.d\/[^/]+)?$/, '');
-/**
- * Gives each dpkg package without a license the licenses of its copyright
- * file, and removes the carriers. In place: relationships refer to the
- * package objects themselves.
- */
-function mergeCopyrightLicenses(packages) {
-    const byKey = new Map();
-    for (const p of packages)
-        if (p.foundBy === CARRIER)
-            byKey.set(`${p.path}\n${p.name}`, p.licenses);
-    if (byKey.size === 0)
-        return packages;
-    for (const p of packages) {
-        if (p.type !== 'deb' || p.foundBy === CARRIER || p.licenses.length > 0)
-            continue;
-        const licenses = byKey.get(`${rootOf(p.path)}\n${p.name}`);
-        if (licenses)
-            p.licenses = licenses;
-    }
-    return packages.filter((p) => p.foundBy !== CARRIER);
-}
-
 ;// CONCATENATED MODULE: ./lib/catalogers/distro.js
 // Files that identify the distro, in syft's order of preference.
 const DISTRO_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/debian_version'];
@@ -72984,6 +72848,67 @@ function purl(type, namespace, name, version, qualifiers = {}) {
     return new packageurl_js.PackageURL(type, namespace, name, version, Object.keys(q).length ? q : undefined, undefined).toString();
 }
 
+;// CONCATENATED MODULE: ./lib/catalogers/limits.js
+// Every bound the SBOM scanner puts on what an image may make it read, build
+// or hold. A layer is attacker-controlled input: a few hundred bytes of it
+// once cost gigabytes of memory or minutes of CPU. Each limit is documented in
+// README.md ("SBOM scanner limits"); hitting one is never silent (see
+// ScanProblem in types.ts and scan.ts).
+// Components in one SBOM. The whole action (scan, document, statement,
+// signing, self-verification, attaching) costs ~20 KB of peak memory per
+// component on top of ~110 MB: measured 295 MB at 10k with only the SBOM on,
+// 335 MB with signing, provenance and both attach formats, 455 MB at 20k. 10k
+// keeps the run within its 350 MB bound, and the document near 5 MB (~520
+// bytes per component), well under actions/attest's 16 MiB predicate cap.
+// Exceeding it is an error, never a truncation: a signed SBOM with packages
+// cut off would be untrue.
+const MAX_COMPONENTS = 10_000;
+// Packages held while layers are scanned (a later layer may still remove
+// files, so the component limit can only be applied at the end).
+const MAX_HELD_PACKAGES = 4 * MAX_COMPONENTS;
+// Java archives. The zip central directory sits at the end, so a top-level
+// archive is buffered (up to MAX_ARCHIVE); nested archives are read from that
+// buffer (stored ones without a copy).
+const MAX_ARCHIVE = 64 * 1024 * 1024;
+// Nesting: Spring Boot is 1 deep (BOOT-INF/lib), an ear's war's WEB-INF/lib 2.
+// Each level may hold an inflated copy of its parent's entry, so depth times
+// MAX_NESTED_ARCHIVE is memory held at once.
+const MAX_NESTING_DEPTH = 4;
+const MAX_NESTED_ARCHIVE = 32 * 1024 * 1024;
+// Inflated bytes for all nested archives and manifests of one top-level
+// archive, and for all archives of one image: inflating costs ~3 ms per MiB,
+// so these bound the time an image can make us spend in zlib.
+const MAX_INFLATED_PER_ARCHIVE = 512 * 1024 * 1024;
+const MAX_INFLATED_PER_IMAGE = 2 * 1024 * 1024 * 1024;
+// Nested archives opened under one top-level archive (fat jars hold hundreds).
+const MAX_NESTED_ARCHIVES = 5_000;
+// MANIFEST.MF and pom.properties are a few KiB; anything bigger is not one.
+const MAX_METADATA_ENTRY = 1024 * 1024;
+// rpm header blobs, as rpm's own header checks (lib/header_internal.h):
+// at most 65,535 index entries and a data store under 16 MiB.
+const MAX_RPM_HEADER_TAGS = 0xffff;
+const MAX_RPM_HEADER_DATA = 16 * 1024 * 1024 - 1;
+// cargo-auditable's dependency JSON, inflated: the format's reference reader
+// (auditable-info) refuses more than 8 MiB by default; real ones are a few KiB.
+const MAX_AUDIT_JSON = 8 * 1024 * 1024;
+// What the scanner holds while layers stream past: files kept for catalogers
+// and symbolic links (for resolving paths). Real images keep a few thousand
+// files (package.json, METADATA, databases; under 100 MB in all) and a few
+// thousand links, but a layer of 512-byte tar headers, which compress to
+// almost nothing, can name millions. Exceeding either is an error: dropping
+// files or links would make the SBOM untrue.
+const MAX_KEPT_FILES = 50_000;
+const MAX_KEPT_BYTES = 128 * 1024 * 1024;
+const MAX_SYMLINKS = 250_000;
+// dpkg copyright files (/usr/share/doc/PKG/copyright) read for their License:
+// fields. Real ones are a few KiB, the largest in Debian a few hundred; a
+// bigger one is not read (its package keeps no license, nothing else changes).
+const MAX_COPYRIGHT_FILE = 1024 * 1024;
+// Programs searched for a version string by name (node, python3.12, ...; a
+// node binary is ~100 MB): past this many bytes a file so named is not read
+// further, so a zero-filled "node" that compresses to nothing costs little.
+const MAX_CLASSIFIED_PROGRAM = 256 * 1024 * 1024;
+
 ;// CONCATENATED MODULE: ./lib/image/contract.js
 // What image/ offers whoever wants files out of an image (the SBOM
 // catalogers implement this; image/ imports nothing of theirs): name the
@@ -73050,6 +72975,255 @@ const apk = {
     },
     relate: (packages) => relateByName(packages, (p) => dirname(p.path)),
 };
+
+;// CONCATENATED MODULE: ./lib/catalogers/classifiers.js
+
+
+
+const fixed = (...patterns) => () => patterns;
+const classifiers_escape = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+// python3.11 and libpython3.11.so.1.0 carry "\03.11.2\0"
+const pythonTemplate = (file) => (base) => {
+    const v = file.exec(base)?.groups?.['version'];
+    return v ? [new RegExp(`\\x00(?<version>${classifiers_escape(v)}[-._a-zA-Z0-9]*)\\x00`)] : [];
+};
+const cpe = (vendor, product) => `cpe:2.3:a:${vendor}:${product}:VERSION:*:*:*:*:*:*:*`;
+const CLASSIFIERS = [
+    {
+        name: 'python',
+        file: /^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/,
+        patterns: pythonTemplate(/^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/),
+        cpes: [cpe('python_software_foundation', 'python'), cpe('python', 'python')],
+    },
+    {
+        name: 'python',
+        file: /^libpython[0-9]{1,6}(?:\.[0-9]{1,6}){1,4}[a-z]?\.so/,
+        patterns: pythonTemplate(/^libpython(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})[a-z]?\.so/),
+        cpes: [cpe('python_software_foundation', 'python'), cpe('python', 'python')],
+    },
+    {
+        name: 'go',
+        file: /^(go|go\.exe)$/,
+        patterns: fixed(/go(?<version>[0-9]{1,6}\.[0-9]{1,6}(\.[0-9]{1,6}|beta[0-9]{1,6}|alpha[0-9]{1,6}|rc[0-9]{1,6})?)\x00/),
+        cpes: [cpe('golang', 'go')],
+    },
+    {
+        name: 'node',
+        file: /^node$/,
+        patterns: fixed(/\x00(node )?v(?<version>(0|4|5|6)\.[0-9]{1,6}\.[0-9]{1,6})\x00/, /node\.js\/v(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/),
+        cpes: [cpe('nodejs', 'node.js')],
+    },
+    {
+        name: 'redis',
+        file: /^redis-server$/,
+        patterns: fixed(/[^\d](?<version>\d{1,6}.\d{1,6}\.\d{1,6})buildkitsandbox-\d/, /[^\d](?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})\w{12}-\d/, /Redis version (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/),
+        cpes: [cpe('redislabs', 'redis'), cpe('redis', 'redis')],
+    },
+    { name: 'busybox', file: /^busybox$/, patterns: fixed(/BusyBox\s{1,8}v(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('busybox', 'busybox')] },
+    { name: 'httpd', file: /^httpd$/, patterns: fixed(/Apache\/(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('apache', 'http_server')] },
+    {
+        name: 'nginx',
+        file: /^nginx$/,
+        patterns: fixed(/(\x00|\?)nginx version: [^/]{1,64}\/(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}(?:\+\d{1,6})?(?:-\d{1,6})?)/),
+        cpes: [cpe('f5', 'nginx'), cpe('nginx', 'nginx')],
+    },
+    {
+        name: 'postgresql',
+        file: /^postgres$/,
+        patterns: fixed(/(\x00|\?)PostgreSQL (?<version>[0-9]{1,6}(\.[0-9]{1,6})?(\.[0-9]{1,6})?(alpha[0-9]|beta[0-9]|rc[0-9])?)/),
+        cpes: [cpe('postgresql', 'postgresql')],
+    },
+    { name: 'memcached', file: /^memcached$/, patterns: fixed(/memcached\s(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('memcached', 'memcached')] },
+    { name: 'ruby', file: /^ruby$/, patterns: fixed(/ruby (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}((p|preview|rc|dev)[0-9]*)?) /), cpes: [cpe('ruby-lang', 'ruby')] },
+    {
+        name: 'bash',
+        file: /^bash$/,
+        patterns: fixed(/@\(#\)Bash version (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})\([0-9]\) [a-z0-9]+ GNU/),
+        cpes: [cpe('gnu', 'bash')],
+    },
+    {
+        name: 'openssl',
+        file: /^openssl$/,
+        patterns: fixed(/\x00OpenSSL (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}([a-z]+|-alpha[0-9]|-beta[0-9]|-rc[0-9])?)/),
+        cpes: [cpe('openssl', 'openssl')],
+    },
+    {
+        name: 'haproxy',
+        file: /^haproxy$/,
+        patterns: fixed(/version (?<version>[0-9]{1,6}\.[0-9]{1,6}(\.|-dev|-rc)[0-9]{1,6})(-[a-z0-9]{7})?, released 20/, /HA-Proxy version (?<version>[0-9]{1,6}\.[0-9]{1,6}(\.|-dev)[0-9]{1,6})/),
+        cpes: [cpe('haproxy', 'haproxy')],
+    },
+    {
+        name: 'composer',
+        file: /^composer/,
+        patterns: fixed(/'pretty_version'\s{0,8}=>\s{0,8}'(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6}(beta[0-9]{1,6}|alpha[0-9]{1,6}|RC[0-9]{1,6})?)'/),
+        cpes: [cpe('getcomposer', 'composer')],
+    },
+];
+// One test per tar entry before the per-classifier ones.
+const ANY_NAME = /^(python|libpython|go$|go\.exe$|node$|redis-server$|busybox$|httpd$|nginx$|postgres$|memcached$|ruby$|bash$|openssl$|haproxy$|composer)/;
+const classifiersFor = (path) => {
+    const base = basename(path);
+    return ANY_NAME.test(base) ? CLASSIFIERS.filter((c) => c.file.test(base)) : [];
+};
+// Version strings are short: a match can straddle two chunks by less than this.
+// syft's patterns run on RE2, which is linear; JavaScript's regexes
+// backtrack, so every repeat here is bounded (a version part has at most 6
+// digits) and syft's haproxy pattern with a free `.+` is left out: a crafted
+// file of near-matches would otherwise cost quadratic time.
+const OVERLAP = 512;
+const LOOKAHEAD = 32;
+/** The first version each pattern set finds in the streamed bytes, as "index\tversion" lines. */
+function versionSink(path) {
+    const base = basename(path);
+    const sets = classifiersFor(path).map((c) => c.patterns(base));
+    const found = sets.map(() => undefined);
+    let tail = '';
+    let seen = 0;
+    // A match ending near the end of what has arrived may still grow (20.11.1
+    // of 20.11.10): it is taken only once more bytes follow it, or at the end.
+    const search = (text, final) => {
+        sets.forEach((patterns, i) => {
+            if (found[i] !== undefined)
+                return;
+            for (const re of patterns) {
+                const m = re.exec(text);
+                const v = m?.groups?.['version'];
+                if (v && (final || m.index + m[0].length <= text.length - LOOKAHEAD))
+                    return void (found[i] = v);
+            }
+        });
+    };
+    return {
+        push(chunk) {
+            seen += chunk.length;
+            if (seen > MAX_CLASSIFIED_PROGRAM || found.every((f) => f !== undefined))
+                return;
+            const text = tail + chunk.toString('latin1');
+            search(text, false);
+            tail = text.slice(-OVERLAP);
+        },
+        end: () => {
+            if (seen <= MAX_CLASSIFIED_PROGRAM)
+                search(tail, true);
+            const lines = found.flatMap((v, i) => (v === undefined ? [] : [`${i}\t${v}`]));
+            return lines.length > 0 ? Buffer.from(lines.join('\n')) : undefined;
+        },
+    };
+}
+// dpkg's per-package md5sums ("<md5>  usr/bin/bash"; syft's list of a
+// package's files) and apk's database: only the lines naming a file a
+// classifier would look at are kept (a few, of tens of thousands).
+const DPKG_LIST = /\/var\/lib\/dpkg\/(?:info|status\.d)\/[^/]+\.md5sums$/;
+const APK_DB = /\/lib\/apk\/db\/installed$/;
+const isOwnershipDb = (path) => (path.endsWith('.md5sums') && DPKG_LIST.test(path)) || (path.endsWith('/installed') && APK_DB.test(path));
+function ownedLinesSink(path) {
+    const apk = APK_DB.test(path);
+    const kept = [];
+    let dir = '';
+    let partial = '';
+    const line = (l) => {
+        if (apk) {
+            if (l.startsWith('F:'))
+                dir = l.slice(2);
+            else if (l.startsWith('R:') && classifiersFor(l.slice(2)).length > 0)
+                kept.push(`/${dir}/${l.slice(2)}`);
+        }
+        else {
+            const file = l.slice(l.indexOf(' ') + 1).trim();
+            if (file && classifiersFor(file).length > 0)
+                kept.push(file.startsWith('/') ? file : `/${file}`);
+        }
+    };
+    return {
+        push(chunk) {
+            const lines = (partial + chunk.toString('utf8')).split('\n');
+            partial = lines.pop();
+            for (const l of lines)
+                line(l);
+        },
+        end: () => {
+            if (partial)
+                line(partial);
+            return kept.length > 0 ? Buffer.from(kept.join('\n')) : undefined;
+        },
+    };
+}
+const OWNED = 'os-file-ownership';
+const classifiers = {
+    name: 'binary-classifier-cataloger',
+    match: (path, entry) => isOwnershipDb(path) || (entry.size > 0 && classifiersFor(path).length > 0),
+    sink: (path) => (isOwnershipDb(path) ? ownedLinesSink(path) : versionSink(path)),
+    parse(file) {
+        const text = file.content.toString('utf8');
+        if (isOwnershipDb(file.path)) {
+            // carriers: each path an OS package owns, for dropOwnedBinaries
+            const root = file.path.replace(/\/(var\/lib\/dpkg\/(?:info|status\.d)\/[^/]+\.md5sums|lib\/apk\/db\/installed)$/, '');
+            const packages = text.split('\n').map((owned) => ({
+                name: owned,
+                version: '',
+                type: 'binary',
+                purl: '',
+                licenses: [],
+                foundBy: OWNED,
+                path: `${root}${owned}`,
+                layer: file.layer,
+                carrier: true,
+            }));
+            return { packages, relationships: [] };
+        }
+        const matched = classifiersFor(file.path);
+        const packages = [];
+        for (const line of text.split('\n')) {
+            const [index, version = ''] = line.split('\t');
+            const c = matched[Number(index)];
+            if (!c || !version)
+                continue;
+            packages.push({
+                name: c.name,
+                version,
+                type: 'binary',
+                purl: purl('generic', undefined, c.name, version),
+                licenses: [],
+                foundBy: classifiers.name,
+                path: file.path,
+                layer: file.layer,
+                cpes: c.cpes.map((x) => x.replace('VERSION', version)),
+            });
+            break; // one package per file: the first classifier that matched
+        }
+        return { packages, relationships: [] };
+    },
+};
+// /bin, /sbin and /lib are /usr's on merged-/usr systems: an md5sums naming
+// /bin/bash owns /usr/bin/bash too (file paths here are canonical).
+function ownedSpellings(path) {
+    const m = /^(.*?)(\/usr)?(\/(?:bin|sbin|lib[^/]*)\/.*)$/.exec(path);
+    return m ? [`${m[1]}${m[3]}`, `${m[1]}/usr${m[3]}`] : [path];
+}
+/**
+ * Removes classified programs that an OS package owns (that package lists
+ * them already) and programs found twice with the same version at one path,
+ * and the ownership carriers. Relationships refer to package objects, so the
+ * rest stay as they are.
+ */
+function dropOwnedBinaries(packages) {
+    const owned = new Set(packages.filter((p) => p.foundBy === OWNED).flatMap((p) => ownedSpellings(p.path)));
+    const seen = new Set();
+    return packages.filter((p) => {
+        if (p.foundBy === OWNED)
+            return false;
+        if (p.foundBy !== classifiers.name)
+            return true;
+        if (owned.has(p.path))
+            return false;
+        const key = `${p.purl}\n${p.path}`;
+        if (seen.has(key))
+            return false;
+        seen.add(key);
+        return true;
+    });
+}
 
 ;// CONCATENATED MODULE: ./lib/catalogers/dotnet.js
 
@@ -73159,6 +73333,86 @@ const dpkg = {
     relate: (packages) => relateByName(packages, (p) => databaseRoot(p.path)),
 };
 
+;// CONCATENATED MODULE: ./lib/catalogers/dpkg-copyright.js
+
+// Licenses of Debian packages from their machine-readable copyright files
+// (DEP-5: every `License:` field's short name). dpkg's database records no
+// license. The scanner keeps only files still present in the final image; each
+// copyright file yields a carrier record that mergeCopyrightLicenses() folds
+// into the dpkg package of the same name and root, then drops.
+const COPYRIGHT = /^(.*)\/usr\/share\/doc\/([^/]+)\/copyright$/;
+const CARRIER = 'dpkg-copyright-cataloger';
+// Debian's short names for the GNU family: "GPL-2+" is GPL-2.0-or-later, a
+// bare "GPL-2" is GPL-2.0-only; others are kept as written.
+function spdxOf(short) {
+    const m = /^(A|L)?GPL-(\d)(?:\.(\d))?(\+)?$/i.exec(short);
+    if (m)
+        return `${(m[1] ?? '').toUpperCase()}GPL-${m[2]}.${m[3] ?? '0'}-${m[4] ? 'or-later' : 'only'}`;
+    if (/^expat$/i.test(short))
+        return 'MIT';
+    return short;
+}
+/** Short license names of a DEP-5 copyright file, in order of first appearance; [] for free-form files. */
+function copyrightLicenses(text) {
+    if (!/^Format:\s*\S/m.test(text))
+        return [];
+    const out = [];
+    for (const m of text.matchAll(/^License:[ \t]*([^\n]*)$/gm)) {
+        // "GPL-2+ or Artistic" and "MIT and BSD-3-clause": every name counts
+        for (const name of m[1].trim().split(/\s+(?:or|and)\s+|\s*[,|]\s*/i)) {
+            const s = name.replace(/,?\s*with\s+.*$/i, '').trim();
+            if (s && /^[A-Za-z0-9.+_-]+$/.test(s))
+                out.push(spdxOf(s));
+        }
+    }
+    return [...new Set(out)];
+}
+const dpkgCopyright = {
+    name: CARRIER,
+    match: (path) => COPYRIGHT.test(path),
+    // A file over the bound is not kept: a warning, and its package has no license.
+    sink(path, entry, scan) {
+        const over = entry.size > MAX_COPYRIGHT_FILE;
+        if (over)
+            scan?.warn(path, `${entry.size} bytes, over the ${MAX_COPYRIGHT_FILE}-byte limit for a copyright file, not read`);
+        const parts = [];
+        return {
+            push: (chunk) => void (over || parts.push(chunk)),
+            end: () => (over || parts.length === 0 ? undefined : Buffer.concat(parts)),
+        };
+    },
+    parse(file) {
+        const [, root, name] = COPYRIGHT.exec(file.path);
+        const licenses = copyrightLicenses(file.content.toString('utf8'));
+        if (licenses.length === 0)
+            return { packages: [], relationships: [] };
+        const carrier = { name: name, version: '', type: 'deb', purl: '', licenses, foundBy: CARRIER, path: root ?? '', layer: file.layer, carrier: true };
+        return { packages: [carrier], relationships: [] };
+    },
+};
+const rootOf = (statusPath) => statusPath.replace(/\/var\/lib\/dpkg\/status(?:\.d\/[^/]+)?$/, '');
+/**
+ * Gives each dpkg package without a license the licenses of its copyright
+ * file, and removes the carriers. In place: relationships refer to the
+ * package objects themselves.
+ */
+function mergeCopyrightLicenses(packages) {
+    const byKey = new Map();
+    for (const p of packages)
+        if (p.foundBy === CARRIER)
+            byKey.set(`${p.path}\n${p.name}`, p.licenses);
+    if (byKey.size === 0)
+        return packages;
+    for (const p of packages) {
+        if (p.type !== 'deb' || p.foundBy === CARRIER || p.licenses.length > 0)
+            continue;
+        const licenses = byKey.get(`${rootOf(p.path)}\n${p.name}`);
+        if (licenses)
+            p.licenses = licenses;
+    }
+    return packages.filter((p) => p.foundBy !== CARRIER);
+}
+
 ;// CONCATENATED MODULE: ./lib/catalogers/binary.js
 // Executables worth a look for embedded build metadata (Go buildinfo,
 // cargo-auditable): anything with an exec bit that is big enough to be a
@@ -73204,19 +73458,195 @@ class Chunks {
     }
 }
 
+;// CONCATENATED MODULE: ./lib/catalogers/go-legacy.js
+// Go 1.13–1.17 build info, read while the executable streams past. The
+// "\xff Go buildinf:" header (flag bit 2 clear) holds two pointers to Go string
+// headers (runtime.buildVersion, runtime.modinfo), each {data pointer, length}.
+// The string headers sit in the data segment after the build info header, but
+// the bytes they point to sit in .rodata, before it, so they have streamed
+// past by the time the pointers are known. For executables that carry Go's
+// build ID note (PT_NOTE named "Go"), the possible targets are noted on the
+// way: every "go1." (a version string) and every module-info sentinel, each
+// at its file offset. Once the pointers are mapped to file offsets through
+// the ELF program headers, the strings are looked up there. The result is the
+// Go ≥ 1.18 inline layout, so one parser reads both.
+const HEAD = 4096; // ELF and program headers, and the Go note, sit in the first page
+const VERSION = Buffer.from('go1.', 'latin1');
+const SENTINEL = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
+const MAX_VERSION = 48;
+const MAX_MODINFO = 256 * 1024;
+const MAX_VERSION_CANDIDATES = 4096;
+const MAX_MODINFO_CANDIDATES = 4;
+const SEAM = 15; // a needle split across chunks: at most 15 of its bytes in the earlier one
+function parseElf(head) {
+    if (head.length < 64 || head.readUInt32BE(0) !== 0x7f454c46)
+        return undefined;
+    const is64 = head[4] === 2;
+    const le = head[5] === 1;
+    const u16 = (o) => (le ? head.readUInt16LE(o) : head.readUInt16BE(o));
+    const u32 = (o) => (le ? head.readUInt32LE(o) : head.readUInt32BE(o));
+    const uw = (o) => (is64 ? Number(le ? head.readBigUInt64LE(o) : head.readBigUInt64BE(o)) : u32(o));
+    const phoff = uw(is64 ? 0x20 : 0x1c);
+    const phentsize = u16(is64 ? 0x36 : 0x2a);
+    const phnum = u16(is64 ? 0x38 : 0x2c);
+    if (phentsize < (is64 ? 56 : 32) || phoff + phnum * phentsize > head.length)
+        return undefined;
+    const elf = { le, loads: [] };
+    let goNote = false;
+    for (let i = 0; i < phnum; i++) {
+        const p = phoff + i * phentsize;
+        const type = u32(p);
+        const off = uw(p + (is64 ? 8 : 4));
+        const va = uw(p + (is64 ? 16 : 8));
+        const size = uw(p + (is64 ? 32 : 16));
+        if (type === 1)
+            elf.loads.push({ off, va, size });
+        if (type === 4 && off + size <= head.length) {
+            // notes: namesz, descsz, type, name and desc each padded to 4
+            for (let n = off; n + 12 <= off + size;) {
+                const namesz = u32(n);
+                const descsz = u32(n + 4);
+                if (namesz === 4 && u32(n + 8) === 4 && head.toString('latin1', n + 12, n + 16) === 'Go\0\0')
+                    goNote = true;
+                n += 12 + Math.ceil(namesz / 4) * 4 + Math.ceil(descsz / 4) * 4;
+            }
+        }
+    }
+    return { elf, goNote };
+}
+class LegacyBuildInfo {
+    head = [];
+    headLength = 0;
+    elf;
+    enabled = false;
+    decided = false;
+    tail = Buffer.alloc(0);
+    versions = new Map();
+    modinfos = new Map();
+    pending = [];
+    header;
+    /** Bytes [at, at + chunk.length) of the file, in order. */
+    push(chunk, at) {
+        if (!this.decided) {
+            this.head.push(chunk);
+            this.headLength += chunk.length;
+            if (this.headLength >= HEAD)
+                this.decide();
+            return;
+        }
+        if (this.enabled)
+            this.observe(chunk, at);
+    }
+    decide() {
+        this.decided = true;
+        const head = Buffer.concat(this.head);
+        this.head = [];
+        const parsed = parseElf(head);
+        this.enabled = !!parsed?.goNote;
+        this.elf = parsed?.elf;
+        if (this.enabled)
+            this.observe(head, 0);
+    }
+    observe(chunk, at) {
+        const window = this.tail.length > 0 ? Buffer.concat([this.tail, chunk]) : chunk;
+        const base = at - this.tail.length;
+        const note = (needle, into, max, length) => {
+            for (let i = window.indexOf(needle); i !== -1 && into.size < max; i = window.indexOf(needle, i + 1)) {
+                if (into.has(base + i))
+                    continue;
+                const c = { offset: base + i, buf: Buffer.alloc(length), filled: 0 };
+                into.set(c.offset, c);
+                this.pending.push(c);
+            }
+        };
+        note(VERSION, this.versions, MAX_VERSION_CANDIDATES, MAX_VERSION);
+        note(SENTINEL, this.modinfos, MAX_MODINFO_CANDIDATES, MAX_MODINFO);
+        for (const c of this.pending) {
+            const from = Math.max(c.offset, base);
+            const to = Math.min(c.offset + c.buf.length, base + window.length);
+            if (to > from) {
+                window.copy(c.buf, from - c.offset, from - base, to - base);
+                c.filled = Math.max(c.filled, to - c.offset);
+            }
+        }
+        this.pending = this.pending.filter((c) => c.filled < c.buf.length);
+        this.tail = Buffer.from(window.subarray(Math.max(0, window.length - SEAM)));
+    }
+    fileOffset(va) {
+        const seg = this.elf?.loads.find((s) => va >= s.va && va < s.va + s.size);
+        return seg ? va - seg.va + seg.off : undefined;
+    }
+    /** The 32-byte pointer-format header, found at file offset `at` (before the bytes that follow it are pushed). */
+    found(header, at) {
+        if (!this.decided)
+            this.decide();
+        if (!this.enabled || this.header)
+            return false;
+        const ptrSize = header[14];
+        const be = (header[15] & 1) !== 0;
+        const ptr = (o) => (ptrSize === 8 ? Number(be ? header.readBigUInt64BE(o) : header.readBigUInt64LE(o)) : be ? header.readUInt32BE(o) : header.readUInt32LE(o));
+        const want = (va) => {
+            const off = this.fileOffset(va);
+            const c = { offset: off ?? -1, buf: Buffer.alloc(2 * ptrSize), filled: 0 };
+            if (off !== undefined && off >= at)
+                this.pending.push(c);
+            return c;
+        };
+        this.header = { ptrSize, be, version: want(ptr(16)), modinfo: want(ptr(16 + ptrSize)) };
+        return true;
+    }
+    /** The build info in Go ≥ 1.18's inline layout, or undefined. */
+    end() {
+        const h = this.header;
+        if (!h || h.version.filled < h.version.buf.length || h.modinfo.filled < h.modinfo.buf.length)
+            return undefined;
+        const read = (c, o) => h.ptrSize === 8 ? Number(h.be ? c.buf.readBigUInt64BE(o) : c.buf.readBigUInt64LE(o)) : h.be ? c.buf.readUInt32BE(o) : c.buf.readUInt32LE(o);
+        const string = (c, from) => {
+            const [va, length] = [read(c, 0), read(c, h.ptrSize)];
+            if (length === 0)
+                return Buffer.alloc(0);
+            const off = this.fileOffset(va);
+            const found = off === undefined ? undefined : from.get(off);
+            return found && length <= found.filled ? found.buf.subarray(0, length) : undefined;
+        };
+        const version = string(h.version, this.versions);
+        const modinfo = string(h.modinfo, this.modinfos) ?? Buffer.alloc(0);
+        if (!version)
+            return undefined;
+        const varint = (n) => {
+            const out = [];
+            for (; n >= 0x80; n = Math.floor(n / 128))
+                out.push((n & 0x7f) | 0x80);
+            out.push(n);
+            return Buffer.from(out);
+        };
+        const inline = Buffer.alloc(32);
+        inline.write('\xff Go buildinf:', 0, 'latin1');
+        inline[14] = h.ptrSize;
+        inline[15] = 2;
+        return Buffer.concat([inline, varint(version.length), version, varint(modinfo.length), modinfo]);
+    }
+}
+
 ;// CONCATENATED MODULE: ./lib/catalogers/go.js
+
 
 
 // Go ≥ 1.18 embeds build info as "\xff Go buildinf:" + ptrSize + flags at a
 // 16-byte-aligned spot in the data segment; with flag 2 the Go version and the
 // module info follow inline as varint-prefixed strings. The same 14 bytes also
 // occur as a string literal in programs that import debug/buildinfo, hence the
-// alignment and flag checks. Older binaries store pointers instead: not read.
+// alignment and flag checks. Go 1.13–1.17 store pointers instead (flag bit 2
+// clear): go-legacy.ts follows them while the file streams.
 const MAGIC = Buffer.from('\xff Go buildinf:', 'latin1');
 const KEEP = 1024 * 1024; // build info is a few KB; 1 MB is plenty
-function plausibleHeader(buf, i) {
+// 1: inline (Go ≥ 1.18), 0: pointers (Go 1.13–1.17), -1: not a header
+function headerKind(buf, i) {
     const ptrSize = buf[i + 14];
-    return (ptrSize === 4 || ptrSize === 8) && (buf[i + 15] & 0x2) !== 0;
+    if (ptrSize !== 4 && ptrSize !== 8)
+        return -1;
+    const flags = buf[i + 15];
+    return (flags & 0x2) !== 0 ? 1 : (flags & ~0x1) === 0 ? 0 : -1;
 }
 // Streams an executable and keeps only the bytes from the build info header on.
 function buildInfoSink() {
@@ -73224,16 +73654,23 @@ function buildInfoSink() {
     let tail = Buffer.alloc(0);
     let kept;
     let keptBytes = 0;
+    const legacy = new LegacyBuildInfo();
     const keep = (b) => {
         if (keptBytes >= KEEP)
             return;
         kept.push(b);
         keptBytes += b.length;
     };
+    // The first inline header (its index), after handing any pointer-format one to legacy.
     const find = (buf, base, maxStart) => {
         for (let i = buf.indexOf(MAGIC); i !== -1 && i < maxStart; i = buf.indexOf(MAGIC, i + 1)) {
-            if ((base + i) % 16 === 0 && i + 16 <= buf.length && plausibleHeader(buf, i))
+            if ((base + i) % 16 !== 0 || i + 16 > buf.length)
+                continue;
+            const kind = headerKind(buf, i);
+            if (kind === 1)
                 return i;
+            if (kind === 0 && i + 32 <= buf.length)
+                legacy.found(buf.subarray(i, i + 32), base + i);
         }
         return -1;
     };
@@ -73252,18 +73689,19 @@ function buildInfoSink() {
                     return;
                 }
             }
-            const i = find(chunk, offset, chunk.length);
+            const i = find(chunk, offset, chunk.length - 31);
             if (i !== -1) {
                 kept = [];
                 keep(chunk.subarray(i));
                 return;
             }
+            legacy.push(chunk, offset);
             offset += chunk.length;
             // the last 31 bytes of the stream so far, however small the chunks
             const recent = chunk.length >= 31 ? chunk : Buffer.concat([tail, chunk]);
             tail = Buffer.from(recent.subarray(Math.max(0, recent.length - 31)));
         },
-        end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : undefined),
+        end: () => (kept ? Buffer.concat(kept).subarray(0, KEEP) : legacy.end()),
     };
 }
 function readVarint(buf, pos) {
@@ -73527,7 +73965,7 @@ function archiveFactsIn(name, zip, walk, depth, where) {
     const entries = zipEntries(zip).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
         const licenseFile = LICENSE_FILE.test(entry.name);
-        const metadata = entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && entry.name.endsWith('/pom.properties'));
+        const metadata = entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && (entry.name.endsWith('/pom.properties') || entry.name.endsWith('/pom.xml')));
         const nested = !metadata && ARCHIVE.test(entry.name);
         if (!metadata && !nested)
             continue;
@@ -73561,6 +73999,8 @@ function archiveFactsIn(name, zip, walk, depth, where) {
             facts.manifest = bytes.toString('utf8');
         else if (licenseFile)
             facts.licenseText ??= bytes.subarray(0, 4096).toString('utf8');
+        else if (entry.name.endsWith('/pom.xml'))
+            (facts.pomXmls ??= []).push(bytes.toString('utf8'));
         else if (metadata)
             facts.poms.push(bytes.toString('utf8'));
         else {
@@ -73626,6 +74066,70 @@ function properties(text) {
     }
     return map;
 }
+// The project's own coordinates in a pom.xml: groupId and version fall back
+// to <parent>'s, ${...} references resolve from <properties> and the
+// project's own fields (as syft's Maven resolver does offline); licenses are
+// the <licenses><license><name> values.
+function pomXml(text) {
+    const xml = text.replace(/<!--[\s\S]*?-->/g, '');
+    // Blocks found with indexOf, so a hostile pom costs linear time.
+    const opening = (tag, within, from) => {
+        for (let i = within.indexOf(`<${tag}`, from); i !== -1; i = within.indexOf(`<${tag}`, i + 1)) {
+            const c = within[i + tag.length + 1];
+            if (c === '>' || c === ' ' || c === '\t' || c === '\n' || c === '\r')
+                return i;
+        }
+        return -1;
+    };
+    const blocks = (tag, within) => {
+        const out = [];
+        for (let at = 0;;) {
+            const start = opening(tag, within, at);
+            if (start === -1)
+                return out;
+            const body = within.indexOf('>', start) + 1;
+            const end = within.indexOf(`</${tag}>`, body);
+            if (body === 0 || end === -1)
+                return out;
+            out.push([start, end + tag.length + 3, within.slice(body, end)]);
+            at = end;
+        }
+    };
+    const block = (tag, within = xml) => blocks(tag, within)[0]?.[2];
+    const value = (tag, within) => block(tag, within)?.trim();
+    const parent = block('parent') ?? '';
+    // the project's direct children: drop the blocks whose children share names with them
+    let own = xml;
+    for (const tag of ['parent', 'dependencies', 'dependencyManagement', 'build', 'profiles', 'reporting', 'pluginRepositories', 'repositories', 'distributionManagement', 'licenses', 'developers', 'contributors', 'organization', 'scm', 'issueManagement', 'ciManagement', 'mailingLists', 'modules', 'properties']) {
+        const kept = [];
+        let from = 0;
+        for (const [start, end] of blocks(tag, own)) {
+            kept.push(own.slice(from, start));
+            from = end;
+        }
+        own = kept.join('') + own.slice(from);
+    }
+    const props = new Map();
+    for (const m of (block('properties') ?? '').matchAll(/<([\w.-]+)>([^<]*)<\/\1>/g))
+        props.set(m[1], m[2].trim());
+    const raw = {
+        groupId: value('groupId', own) ?? value('groupId', parent),
+        artifactId: value('artifactId', own),
+        version: value('version', own) ?? value('version', parent),
+    };
+    props.set('project.groupId', raw.groupId ?? '');
+    props.set('project.version', raw.version ?? '');
+    props.set('project.artifactId', raw.artifactId ?? '');
+    props.set('project.parent.version', value('version', parent) ?? '');
+    props.set('project.parent.groupId', value('groupId', parent) ?? '');
+    const resolve = (v) => {
+        for (let i = 0; v && i < 8 && v.includes('${'); i++)
+            v = v.replace(/\$\{([^}]+)\}/g, (ref, name) => props.get(name) || ref);
+        return v && !v.includes('${') ? v : undefined;
+    };
+    const licenses = blocks('license', block('licenses') ?? '').map(([, , body]) => value('name', body)).filter((n) => !!n);
+    return { groupId: resolve(raw.groupId), artifactId: resolve(raw.artifactId), version: resolve(raw.version), licenses };
+}
 // MANIFEST.MF: "Key: value" with 72-byte lines continued by a leading space.
 function manifest(text) {
     const map = new Map();
@@ -73683,6 +74187,13 @@ function packagesOf(facts, make) {
                 out.push(make(artifact, version, p.get('groupId'), licenseName));
         }
     }
+    else if (facts.pomXmls?.length === 1 && pomXml(facts.pomXmls[0]).artifactId) {
+        // no pom.properties but exactly one pom.xml: its coordinates, as syft takes them
+        const pom = pomXml(facts.pomXmls[0]);
+        const version = pom.version ?? mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? fromFileName(facts.name)[1];
+        if (version)
+            out.push(make(pom.artifactId, version, pom.groupId, licenseName ?? pom.licenses[0]));
+    }
     else {
         const [fileName, fileVersion] = fromFileName(facts.name);
         const symbolic = mf.get('Bundle-SymbolicName')?.split(';')[0];
@@ -73728,6 +74239,14 @@ function licenseOf(value) {
     }
     return undefined;
 }
+// A key as Go's encoding/json matches it (and so syft): exactly, else in any
+// case ("LICENSE": "MPL-2.0" is a license field to it).
+function caseless(json, key) {
+    if (key in json)
+        return json[key];
+    const other = Object.keys(json).find((k) => k.toLowerCase() === key);
+    return other === undefined ? undefined : json[other];
+}
 function depNames(value) {
     return value && typeof value === 'object' ? Object.keys(value) : [];
 }
@@ -73748,7 +74267,9 @@ const npm = {
         if (typeof name !== 'string' || name === '')
             return { packages: [], relationships: [] };
         const version = typeof json.version === 'string' && json.version !== '' ? json.version : UNKNOWN;
-        const licenses = [licenseOf(json.license), ...(Array.isArray(json.licenses) ? json.licenses.map(licenseOf) : [])];
+        const license = caseless(json, 'license');
+        const list = caseless(json, 'licenses');
+        const licenses = [licenseOf(license), ...(Array.isArray(list) ? list.map(licenseOf) : [])];
         const scoped = name.startsWith('@') && name.includes('/');
         return {
             packages: [
@@ -73850,7 +74371,7 @@ function requirement(spec) {
 }
 // Trove license classifiers, for distributions that declare neither
 // License-Expression nor License: the common ones name one SPDX license.
-const CLASSIFIERS = {
+const python_CLASSIFIERS = {
     'MIT License': 'MIT',
     'Apache Software License': 'Apache-2.0',
     'ISC License (ISCL)': 'ISC',
@@ -73871,7 +74392,7 @@ function classifierLicenses(headers) {
     const out = [];
     for (const c of headers.get('classifier') ?? []) {
         const m = /^License\s*::\s*(?:OSI Approved\s*::\s*)?(.+)$/.exec(c.trim());
-        const id = m && CLASSIFIERS[m[1].trim()];
+        const id = m && python_CLASSIFIERS[m[1].trim()];
         if (id)
             out.push(id);
     }
@@ -74387,7 +74908,7 @@ const rust = {
         }
         catch (err) {
             if (err.code === 'ERR_BUFFER_TOO_LARGE')
-                throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`);
+                throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`, { cause: err });
             throw err;
         }
         const json = JSON.parse(text);
@@ -74435,10 +74956,16 @@ const rust = {
 
 
 
+
 // Every cataloger that runs on images (installed-state evidence only, as syft
 // does for images: no lock files), in output order. dpkgCopyright finds no
 // packages: it carries licenses to dpkg's (see mergeCopyrightLicenses).
-const catalogers = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet];
+const catalogers = [dpkg, dpkgCopyright, apk, rpm, npm, python, go, rust, java, ruby, php, dotnet, classifiers];
+// What catalogers found, settled across catalogers: copyright licenses given
+// to dpkg packages, programs an OS package owns dropped; no carrier left.
+function settlePackages(packages) {
+    return dropOwnedBinaries(mergeCopyrightLicenses(packages));
+}
 
 ;// CONCATENATED MODULE: ./lib/catalogers/types.js
 
@@ -74552,15 +75079,32 @@ function parseInt64(s) {
 }
 class Fields {
     bad = false;
-    octal(b) {
-        let s = 0;
-        let e = b.length;
+    octal(b, from = 0, to = b.length) {
+        let s = from;
+        let e = to;
         while (s < e && (b[s] === 0x20 || b[s] === 0))
             s++;
         while (e > s && (b[e - 1] === 0x20 || b[e - 1] === 0))
             e--;
         if (s === e)
             return 0n;
+        // Fast path (every real header): up to 17 octal digits before any NUL fit
+        // a double exactly, so no string, regex or BigInt parse per field.
+        let end = s;
+        while (end < e && b[end] !== 0)
+            end++;
+        if (end - s <= 17) {
+            let n = 0;
+            for (let i = s; i < end; i++) {
+                const c = b[i] - 0x30;
+                if (c < 0 || c > 7) {
+                    this.bad = true;
+                    return 0n;
+                }
+                n = n * 8 + c;
+            }
+            return BigInt(n);
+        }
         const text = cstr(b, s, e - s).toString('latin1');
         if (!/^[0-7]+$/.test(text) || text.replace(/^0+/, '').length > 22 || BigInt('0o' + text) > (1n << 64n) - 1n) {
             this.bad = true;
@@ -74569,14 +75113,14 @@ class Fields {
         return BigInt.asIntN(64, BigInt('0o' + text));
     }
     // Octal, or GNU base-256 (two's complement) when the top bit is set.
-    numeric(b) {
-        if (b.length === 0 || !(b[0] & 0x80))
-            return this.octal(b);
-        const inv = b[0] & 0x40 ? 0xff : 0;
+    numeric(b, from = 0, to = b.length) {
+        if (to === from || !(b[from] & 0x80))
+            return this.octal(b, from, to);
+        const inv = b[from] & 0x40 ? 0xff : 0;
         let x = 0n;
-        for (let i = 0; i < b.length; i++) {
+        for (let i = from; i < to; i++) {
             let c = b[i] ^ inv;
-            if (i === 0)
+            if (i === from)
                 c &= 0x7f;
             if (x >> 56n > 0n) {
                 this.bad = true;
@@ -74600,7 +75144,7 @@ var Format;
 })(Format || (Format = {}));
 function headerFormat(blk) {
     const f = new Fields();
-    const stored = f.octal(blk.subarray(148, 156));
+    const stored = f.octal(blk, 148, 156);
     let unsigned = 0;
     let signed = 0;
     for (let i = 0; i < BLOCK; i++) {
@@ -74626,30 +75170,30 @@ function parseHeader(blk) {
         flag: blk[156],
         name: cstr(blk, 0, 100),
         linkname: cstr(blk, 157, 100),
-        size: f.numeric(blk.subarray(124, 136)),
-        mode: f.numeric(blk.subarray(100, 108)),
+        size: f.numeric(blk, 124, 136),
+        mode: f.numeric(blk, 100, 108),
     };
-    f.numeric(blk.subarray(108, 116)); // uid
-    f.numeric(blk.subarray(116, 124)); // gid
-    f.numeric(blk.subarray(136, 148)); // mtime
+    f.numeric(blk, 108, 116); // uid
+    f.numeric(blk, 116, 124); // gid
+    f.numeric(blk, 136, 148); // mtime
     if (format !== Format.V7) {
-        f.numeric(blk.subarray(329, 337)); // devmajor
-        f.numeric(blk.subarray(337, 345)); // devminor
+        f.numeric(blk, 329, 337); // devmajor
+        f.numeric(blk, 337, 345); // devminor
         let prefix = Buffer.alloc(0);
         if (format === Format.USTAR)
             prefix = cstr(blk, 345, 155);
         else if (format === Format.STAR) {
             prefix = cstr(blk, 345, 131);
-            f.numeric(blk.subarray(476, 488));
-            f.numeric(blk.subarray(488, 500));
+            f.numeric(blk, 476, 488);
+            f.numeric(blk, 488, 500);
         }
         else {
             // GNU atime/ctime; when they do not parse, old Go writers put a ustar prefix there.
             const times = new Fields();
             if (blk[345] !== 0)
-                times.numeric(blk.subarray(345, 357));
+                times.numeric(blk, 345, 357);
             if (blk[357] !== 0)
-                times.numeric(blk.subarray(357, 369));
+                times.numeric(blk, 357, 369);
             if (times.bad) {
                 const s = cstr(blk, 345, 155);
                 if (s.every((c) => c < 0x80))
@@ -75012,7 +75556,7 @@ class Reader {
         if (headerFormat(blk) !== Format.GNU)
             fail(ERR_HEADER);
         const f = new Fields();
-        hdr.size = f.numeric(blk.subarray(483, 495));
+        hdr.size = f.numeric(blk, 483, 495);
         if (f.bad)
             fail(ERR_HEADER);
         const list = [];
@@ -75195,7 +75739,17 @@ async function readTar(chunks, onEntry) {
 // manifests are far smaller); catalogers that need big files bring their own sink.
 const MAX_CAPTURE = 64 * 1024 * 1024;
 const MAX_LINK_HOPS = 40;
+// Most tar names are already clean ("usr/bin/x", "./usr/bin/x", "dir/"):
+// those skip the split and join (one per entry of every layer).
+const UNCLEAN = /\/\/|\/\.\.?(?:\/|$)|^\.\.?(?:\/|$)|\/$|^\//;
 function normalizePath(raw) {
+    let fast = raw.startsWith('./') ? raw.slice(2) : raw;
+    if (fast.endsWith('/'))
+        fast = fast.slice(0, -1);
+    if (fast.startsWith('/'))
+        fast = fast.slice(1);
+    if (fast !== '' && !UNCLEAN.test(fast))
+        return '/' + fast;
     const parts = [];
     for (const part of raw.split('/')) {
         if (part === '' || part === '.')
@@ -75301,11 +75855,21 @@ class LayeredFs {
             node = next;
         }
     }
+    // Walks the canonical path one component at a time and stops at the first
+    // one the tree lacks (most paths of a layer: only kept files are in it).
     find(path) {
         let node = this.tree;
-        for (const part of path.split('/'))
-            if (part !== '' && node)
-                node = node.children?.get(part);
+        for (let start = 1; node && start <= path.length;) {
+            let end = path.indexOf('/', start);
+            if (end === -1)
+                end = path.length;
+            if (end > start) {
+                if (!node.children)
+                    return undefined;
+                node = node.children.get(path.slice(start, end));
+            }
+            start = end + 1;
+        }
         return node;
     }
     // The lowest layer of what is at exactly this path, after dropping what
@@ -75729,15 +76293,17 @@ var index_node = __nccwpck_require__(4567);
 // Formatted-string escaping: only letters, digits, '.', '-' and '_' stand
 // unquoted; everything else (':', '+', '~', ...) gets a backslash.
 const quote = (s) => s.replace(/[^A-Za-z0-9._-]/g, (c) => `\\${c}`);
-const cpe_field = (s) => quote(s.trim().toLowerCase().replace(/\s+/g, '_'));
+// Case is kept, as syft keeps it (rxjs/webSocket).
+const cpe_field = (s) => quote(s.trim().replace(/\s+/g, '_'));
 function format(vendor, product, version, update = '*') {
     const v = version && version !== '(devel)' && version !== 'UNKNOWN' ? quote(version) : '*';
     return `cpe:2.3:a:${cpe_field(vendor)}:${cpe_field(product)}:${v}:${update}:*:*:*:*:*:*`;
 }
 const underscored = (s) => s.replace(/-/g, '_');
+const hyphenated = (s) => s.replace(/_/g, '-');
 const uniq = (xs) => [...new Set(xs.filter((x) => x.length > 0))];
-/** The name and its '_' spelling. */
-const spellings = (name) => uniq([name, underscored(name)]);
+/** The name and its '_' and '-' spellings (string_decoder is also string-decoder). */
+const spellings = (name) => uniq([name, underscored(name), hyphenated(name)]);
 /** 'a-b-c' → 'a-b', 'a': the name without its trailing parts, longest first, each in both spellings. */
 function prefixes(name) {
     const parts = name.split(/[-_]/);
@@ -75747,12 +76313,15 @@ function prefixes(name) {
     }
     return out;
 }
+// syft ranks candidates most specific first: the longest vendor + product,
+// then by text; ranking ours the same way makes the primaries agree.
 function cross(vendors, products, version) {
     const out = [];
     for (const v of uniq(vendors))
         for (const p of uniq(products))
-            out.push(format(v, p, version));
-    return uniq(out);
+            out.push({ cpe: format(v, p, version), length: v.length + p.length });
+    out.sort((a, b) => b.length - a.length || (a.cpe < b.cpe ? -1 : a.cpe > b.cpe ? 1 : 0));
+    return uniq(out.map((c) => c.cpe));
 }
 function goCpes(p) {
     if (p.name === 'stdlib')
@@ -75775,10 +76344,10 @@ function javaCpes(p) {
     const groupVendors = group ? [group, group.split('.').pop()] : [];
     return cross([...spellings(name), ...groupVendors.filter((g) => !['com', 'org', 'net', 'io'].includes(g)), ...prefixes(name)], spellings(name), p.version);
 }
+// A scoped name stays whole ('@babel/core' is vendor and product, '@' and
+// '/' quoted), as syft generates it: the scope alone names no product.
 function npmCpes(p) {
-    const m = /^@([^/]+)\/(.+)$/.exec(p.name);
-    const name = m ? m[2] : p.name;
-    return cross([...spellings(name), ...(m ? [m[1]] : []), ...prefixes(name)], spellings(name), p.version);
+    return cross([...spellings(p.name), ...prefixes(p.name)], spellings(p.name), p.version);
 }
 function pythonCpes(p) {
     const name = p.name.toLowerCase();
@@ -75794,6 +76363,8 @@ function phpCpes(p) {
 function cpesFor(p) {
     if (!p.name)
         return [];
+    if (p.cpes)
+        return p.cpes;
     switch (p.type) {
         case 'go-module':
             return goCpes(p);
@@ -76152,7 +76723,6 @@ async function validateCycloneDx(json) {
 
 
 
-
 const DEFAULT_TOOL = { name: TOOL, version: 'unknown' };
 // Runtime validation is for small images only: it is O(n²) in components
 // (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
@@ -76202,7 +76772,7 @@ async function catalogImage(input) {
         content: {
             image: { name: input.name, digest: input.digest, platform: input.platform },
             distro: scan.distro,
-            packages: mergeCopyrightLicenses(scan.packages),
+            packages: settlePackages(scan.packages),
             relationships: scan.relationships,
             problems: scan.warnings,
         },
@@ -76859,7 +77429,10 @@ async function run(inputs) {
         const [predicates, { signer, policy }] = await Promise.all([
             predicatesFor(targets, registries, inputs, identity, outDir, log, { signal: scan.signal, scanned }),
             Promise.all([inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, read]).then(() => openSigner(http, inputs, identity, key)),
-        ]).catch((err) => (scan.abort(err), Promise.reject(err)));
+        ]).catch((err) => {
+            scan.abort(err);
+            throw err;
+        });
         const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
         if (inputs.referrersOnly)
             core/* notice */.lm(inputs.referrersOnly);

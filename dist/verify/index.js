@@ -43437,7 +43437,8 @@ class RegistryClient {
                         if (size !== undefined && offset > size)
                             throw overrun();
                         hash.update(chunk);
-                        yield Buffer.from(chunk);
+                        // a view, not a copy: the chunk is ours once read (a copy cost 1 byte of garbage per byte pulled)
+                        yield Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
                     }
                     break;
                 }
