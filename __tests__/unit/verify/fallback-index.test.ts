@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import type { Descriptor, FetchedManifest, Manifest, RegistryClient } from '../../src/oci/client.js';
-import { DISCOVERY_LIMITS } from '../../src/verify/discover.js';
-import { resolveArtifactTypes } from '../../src/verify/fallback-index.js';
+import type { Descriptor, FetchedManifest, Manifest, RegistryClient } from '../../../src/oci/client.js';
+import { DISCOVERY_LIMITS } from '../../../src/verify/discover.js';
+import { resolveArtifactTypes } from '../../../src/verify/fallback-index.js';
 
 // cosign v2 (--new-bundle-format) lists its bundle referrers in the fallback
 // index under the empty config type; the manifests themselves name the bundle type.

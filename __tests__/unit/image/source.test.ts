@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { packageTable, parseOutputs, withProgress } from '../../src/cli/sbom.js';
-import { TarArchive } from '../../src/image/archive.js';
-import { choosePlatform, hostPlatform, openImage, parseSource, type OpenedImage } from '../../src/image/source.js';
-import type { Pkg } from '../../src/catalogers/types.js';
-import { buildFixtureLayout } from '../../test/stack/stack.mjs';
-import { tar } from './helpers/tar.js';
+import { packageTable, parseOutputs, withProgress } from '../../../src/cli/sbom.js';
+import { TarArchive } from '../../../src/image/archive.js';
+import { choosePlatform, hostPlatform, openImage, parseSource, type OpenedImage } from '../../../src/image/source.js';
+import type { Pkg } from '../../../src/catalogers/types.js';
+import { buildFixtureLayout } from '../../../test/stack/stack.mjs';
+import { tar } from '../helpers/tar.js';
 
 // Image sources on disk (OCI layout, its tar, docker save output) give the
 // same manifest digest, layers and bytes as the registry would, and every

@@ -1,5 +1,5 @@
 import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
-import { Http } from '../../src/http.js';
+import { Http } from '../../../src/http.js';
 import {
   API_VERSION,
   attestationUrl,
@@ -10,8 +10,8 @@ import {
   toFailure,
   uploadToStore,
   type StoreTarget,
-} from '../../src/github/attestations.js';
-import { bundleProblem, snappyLiteral, startGitHubApi, type GitHubApi } from '../../test/stack/github-api.mjs';
+} from '../../../src/github/attestations.js';
+import { bundleProblem, snappyLiteral, startGitHubApi, type GitHubApi } from '../../../test/stack/github-api.mjs';
 
 const ENV = { GITHUB_ACTIONS: 'true', GITHUB_API_URL: 'https://api.github.com', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo-org/octo-repo' };
 const TARGET: StoreTarget = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', owner: 'octo-org', repo: 'octo-repo' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
-import { ActionError } from '../../src/errors.js';
-import { VerifyError } from '../../src/verify/error.js';
-import { checkIdentity, identityPolicy, toPredicateType } from '../../src/verify/policy.js';
+import { ActionError } from '../../../src/errors.js';
+import { VerifyError } from '../../../src/verify/error.js';
+import { checkIdentity, identityPolicy, toPredicateType } from '../../../src/verify/policy.js';
 
 const SAN = 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main';
 const ISSUER = 'https://token.actions.githubusercontent.com';

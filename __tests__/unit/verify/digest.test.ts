@@ -2,8 +2,8 @@ import { describe, expect, it } from '@jest/globals';
 import { createHash, generateKeyPairSync, sign } from 'node:crypto';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { p256 } from '@noble/curves/nist.js';
-import { verifyPrehashed } from '../../src/verify/prehashed.js';
-import { missingValidityStart } from '../../src/verify/validity.js';
+import { verifyPrehashed } from '../../../src/verify/prehashed.js';
+import { missingValidityStart } from '../../../src/verify/validity.js';
 
 // Digest-form verification of message signatures (ECDSA over a given hash)
 // and the trusted-root rule that every validity window has a start.

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { Readable } from 'node:stream';
 import { gzipSync, zstdCompressSync } from 'node:zlib';
-import type { Cataloger } from '../../src/catalogers/types.js';
-import { decompressLayer, sniffCompression } from '../../src/image/decompress.js';
-import { LayeredFs, normalizePath, type FileWant } from '../../src/image/filesystem.js';
-import { readTar, type TarEntry } from '../../src/image/tar.js';
-import { tar, type TarSpec } from './helpers/tar.js';
+import type { Cataloger } from '../../../src/catalogers/types.js';
+import { decompressLayer, sniffCompression } from '../../../src/image/decompress.js';
+import { LayeredFs, normalizePath, type FileWant } from '../../../src/image/filesystem.js';
+import { readTar, type TarEntry } from '../../../src/image/tar.js';
+import { tar, type TarSpec } from '../helpers/tar.js';
 
 async function walk(archive: Buffer, chunkSize = archive.length): Promise<{ entries: TarEntry[]; bodies: Map<string, string> }> {
   const entries: TarEntry[] = [];

@@ -1,6 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { ActionError } from '../../src/errors.js';
-import { digestTag, parseReference, registryBaseURL } from '../../src/oci/reference.js';
+import { ActionError } from '../../../src/errors.js';
+import { digestTag, parseReference, registryBaseURL } from '../../../src/oci/reference.js';
 
 const HEX = 'a'.repeat(64);
 const DIGEST = `sha256:${HEX}`;

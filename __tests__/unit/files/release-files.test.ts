@@ -3,14 +3,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ActionError } from '../../src/errors.js';
-import { parseChecksums } from '../../src/files/checksums.js';
-import { mergeSubjects, parseSubjectPaths, resolveSubjectPaths } from '../../src/files/subjects.js';
-import { MAX_SUBJECTS_PER_STATEMENT, statement, subjectBytes, subjectGroups } from '../../src/formats/statements.js';
-import { readInputs } from '../../src/inputs.js';
-import { resultsJSON, type FileResult } from '../../src/results.js';
-import { safeName } from '../../src/stages/files.js';
-import { renderSummary } from '../../src/summary.js';
+import { ActionError } from '../../../src/errors.js';
+import { parseChecksums } from '../../../src/files/checksums.js';
+import { mergeSubjects, parseSubjectPaths, resolveSubjectPaths } from '../../../src/files/subjects.js';
+import { MAX_SUBJECTS_PER_STATEMENT, statement, subjectBytes, subjectGroups } from '../../../src/formats/statements.js';
+import { readInputs } from '../../../src/inputs.js';
+import { resultsJSON, type FileResult } from '../../../src/results.js';
+import { safeName } from '../../../src/stages/files.js';
+import { renderSummary } from '../../../src/summary.js';
 
 const hex = (s: string) => createHash('sha256').update(s).digest('hex');
 const H1 = hex('one');
@@ -217,7 +217,7 @@ describe('results and summary for files', () => {
 
 describe('readArtifact (verify-bundle FILE)', () => {
   it('holds a small file and hashes a large one as it streams', async () => {
-    const { readArtifact } = await import('../../src/verify/artifact.js');
+    const { readArtifact } = await import('../../../src/verify/artifact.js');
     const dir = mkdtempSync(join(tmpdir(), 'artifact-'));
     const file = join(dir, 'app.tar.gz');
     writeFileSync(file, 'x'.repeat(1000));

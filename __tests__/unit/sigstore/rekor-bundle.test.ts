@@ -1,8 +1,8 @@
 import { describe, it, expect } from '@jest/globals';
 import { bundleFromJSON, bundleToJSON, toMessageSignatureBundle } from '@sigstore/bundle';
-import { cosignRekorBundle } from '../../src/formats/cosign.js';
-import { bundleJSON, rekorEntryURL, toTlogEntry } from '../../src/sigstore/bundle.js';
-import type { RekorEntry } from '../../src/sigstore/rekor.js';
+import { cosignRekorBundle } from '../../../src/formats/cosign.js';
+import { bundleJSON, rekorEntryURL, toTlogEntry } from '../../../src/sigstore/bundle.js';
+import type { RekorEntry } from '../../../src/sigstore/rekor.js';
 
 const LOG_ID = 'c0d23d6ad406973f9559f3ba2d1ca01f84147d8ffc5b8445c224f98b9591801d';
 const BODY_JSON = '{"apiVersion":"0.0.1","kind":"dsse","spec":{"envelopeHash":{"algorithm":"sha256","value":"aa"}}}';

@@ -3,10 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marked } from 'marked';
-import type { ImageResult } from '../../src/results.js';
-import { renderSummary } from '../../src/summary.js';
-import { repositoryFacts, storeItems, storeLog, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../src/stages/store.js';
-import { multiPlatform, runContext } from './helpers/summary-fixture.js';
+import type { ImageResult } from '../../../src/results.js';
+import { renderSummary } from '../../../src/summary.js';
+import { repositoryFacts, storeItems, storeLog, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../../src/stages/store.js';
+import { multiPlatform, runContext } from '../helpers/summary-fixture.js';
 
 const TARGET = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', owner: 'octo-org', repo: 'octo-app' };
 

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ActionError } from '../../src/errors.js';
-import { Http } from '../../src/http.js';
-import { createEntry, type ProposedEntry } from '../../src/sigstore/rekor.js';
+import { ActionError } from '../../../src/errors.js';
+import { Http } from '../../../src/http.js';
+import { createEntry, type ProposedEntry } from '../../../src/sigstore/rekor.js';
 
 // rekor-server started with --max_request_body_size answers 413 with this
 // exact body (measured on rekor v1.6.1); a proxy in front of the public log may

@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { parseChallenge } from '../../src/oci/client.js';
+import { parseChallenge } from '../../../src/oci/client.js';
 
 describe('parseChallenge', () => {
   it('reads a Bearer challenge with realm, service and scope', () => {

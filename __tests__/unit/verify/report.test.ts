@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ImageVerdict } from '../../src/verify/image.js';
-import { failureLines, summaryMarkdown } from '../../src/verify/report.js';
+import type { ImageVerdict } from '../../../src/verify/image.js';
+import { failureLines, summaryMarkdown } from '../../../src/verify/report.js';
 
 const verdict: ImageVerdict = {
   image: 'registry.example/app@sha256:abc',
