@@ -8,9 +8,9 @@ import type { Pkg } from '../catalogers/types.js';
 import { cpesFor } from './cpe.js';
 import { validate as checkBom16 } from './cyclonedx-validate.generated.js';
 import { imagePurl } from './spdx.js';
-import { problemLine, type SbomContent, type SbomImage } from './types.js';
+import { problemLine, TOOL, type SbomContent, type SbomImage } from './types.js';
 
-export const TOOL = 'sign-attest-action';
+export { TOOL };
 
 // The signed document says what it did not read, so that it is not silently
 // incomplete: one metadata property per skipped file (the first ones), and a
