@@ -10,7 +10,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'lib/', 'coverage/', '.tools/', '.stack/', '.bench/', 'test/fixtures/', '**/*.d.mts'] },
+  { ignores: ['dist/', 'lib/', 'coverage/', '.tools/', '.stack/', '.bench/', 'test/fixtures/', '**/*.d.mts', 'src/**/*.generated.*'] },
   { linterOptions: { reportUnusedDisableDirectives: 'error' } },
   js.configs.recommended,
   {

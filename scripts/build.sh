@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rm -rf lib dist
+# The CycloneDX schema check, precompiled (committed; regenerated here so dist/ always matches node_modules).
+node scripts/gen-cyclonedx-validator.mjs
 tsc -p tsconfig.build.json
+cp src/sbom/cyclonedx-validate.generated.js lib/sbom/
 build() { # entry (under lib/) → output dir
   ncc build "lib/$1" -o "$2" --target es2023 >/dev/null
 }

@@ -20,16 +20,25 @@ cp "$root/node_modules/sql.js/dist/sql-wasm.js" "$dist/sql-wasm.cjs"
 #   user's log. The bundle's one external require of it is pointed at a copy
 #   of the userland package instead; the build fails if that require moved.
 cp "$root/node_modules/punycode/punycode.js" "$dist/punycode.cjs"
+# The CycloneDX library is a chunk of its own (src/sbom/generate.ts loads it
+# when an SBOM is made): the lines are looked for in every bundle file.
 "$root/node_modules/.bin/node" -e '
   const fs = require("node:fs");
-  const file = process.argv[1];
+  const path = require("node:path");
+  const dir = process.argv[1];
+  const files = fs.readdirSync(dir).filter((f) => f.endsWith(".js")).sort().map((f) => path.join(dir, f));
   const from = "(import.meta.url)(\"punycode\")";
-  const src = fs.readFileSync(file, "utf8");
-  const n = src.split(from).length - 1;
-  if (n !== 1) { console.error(`postbuild: expected one require of the punycode built-in in ${file}, found ${n}`); process.exit(1); }
   const root = "(0, node_path_1.resolve)(__dirname, \x27..\x27, \x27res\x27)";
-  const m = src.split(root).length - 1;
-  if (m !== 1) { console.error(`postbuild: expected one CycloneDX resource root in ${file}, found ${m}`); process.exit(1); }
-  const here = "__WEBPACK_EXTERNAL_createRequire(import.meta.url)(\"node:url\").fileURLToPath(new URL(\"./cyclonedx/res\", import.meta.url))";
-  fs.writeFileSync(file, src.replace(from, "(import.meta.url)(\"./punycode.cjs\")").replace(root, here));
-' "$dist/index.js"
+  // (in a chunk, where the bundle\x27s createRequire is out of scope: process.getBuiltinModule)
+  const here = "process.getBuiltinModule(\"node:url\").fileURLToPath(new URL(\"./cyclonedx/res\", import.meta.url))";
+  const count = (src, s) => src.split(s).length - 1;
+  const srcs = new Map(files.map((f) => [f, fs.readFileSync(f, "utf8")]));
+  const total = (s) => [...srcs.values()].reduce((n, src) => n + count(src, s), 0);
+  const n = total(from);
+  if (n !== 1) { console.error(`postbuild: expected one require of the punycode built-in in ${dir}/*.js, found ${n}`); process.exit(1); }
+  const m = total(root);
+  if (m !== 1) { console.error(`postbuild: expected one CycloneDX resource root in ${dir}/*.js, found ${m}`); process.exit(1); }
+  for (const [file, src] of srcs) {
+    if (count(src, from) || count(src, root)) fs.writeFileSync(file, src.replace(from, "(import.meta.url)(\"./punycode.cjs\")").replace(root, here));
+  }
+' "$dist"

@@ -5,12 +5,20 @@ import { ScanLimitError } from '../catalogers/types.js';
 import { ActionError } from '../errors.js';
 import { PREDICATE_TYPES } from '../formats/predicates.js';
 import { scanImage } from './catalog.js';
-import { buildCycloneDxIndexDocument, buildSbomDocument, TOOL, validateCycloneDx } from './cyclonedx.js';
 import type { SbomFormat } from './formats.js';
 import { buildSpdxDocument, buildSpdxIndexDocument, type SpdxTool } from './spdx.js';
-import { problemLine, type ImageSbomInput, type SbomContent, type SbomImage, type SbomResult } from './types.js';
+import { problemLine, TOOL, type ImageSbomInput, type SbomContent, type SbomImage, type SbomResult } from './types.js';
 
 const DEFAULT_TOOL: SpdxTool = { name: TOOL, version: 'unknown' };
+
+// The CycloneDX library and the precompiled schema check (~1.6 MB of bundle)
+// are a chunk of their own, loaded once an SBOM is to be made: its compile
+// overlaps the image's layers being read instead of delaying a run's start.
+let cyclonedx: Promise<typeof import('./cyclonedx.js')> | undefined;
+function loadCycloneDx(): Promise<typeof import('./cyclonedx.js')> {
+  return (cyclonedx ??= import('./cyclonedx.js'));
+}
+
 // Runtime validation is for small images only: it is O(n²) in components
 // (the schema's uniqueItems: 2k components take ~0.6 s, 20k ~45 s), and the
 // validator adds ~35 MB to the peak memory of a large scan (measured on a
@@ -21,7 +29,13 @@ const AUTO_VALIDATE_MAX_BYTES = 256e6;
 // The SBOM attested on a multi-platform index, in each requested format: the
 // index as the subject and one container component per platform image it
 // lists. Each platform's packages are in that platform's own SBOM.
-export function generateIndexSboms(index: SbomImage, platforms: SbomImage[], formats: readonly SbomFormat[], tool: SpdxTool = DEFAULT_TOOL): SbomResult[] {
+export async function generateIndexSboms(
+  index: SbomImage,
+  platforms: SbomImage[],
+  formats: readonly SbomFormat[],
+  tool: SpdxTool = DEFAULT_TOOL,
+): Promise<SbomResult[]> {
+  const { buildCycloneDxIndexDocument } = await loadCycloneDx();
   return formats.map((format) => {
     if (format === 'cyclonedx') return { ...buildCycloneDxIndexDocument(index, platforms), format, predicateType: PREDICATE_TYPES.cyclonedx, problems: [] };
     const spdx = buildSpdxIndexDocument(index, platforms, tool);
@@ -47,6 +61,7 @@ export interface CatalogedImage {
 // Streams the layers once through the catalogers: the package list every
 // format is written from.
 export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImage> {
+  loadCycloneDx().catch(() => {}); // started now, awaited (and any failure thrown) by renderSboms
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
   let scan;
@@ -83,6 +98,7 @@ export async function renderSboms(
   opts: Pick<ImageSbomInput, 'log' | 'validate' | 'tool'> = {},
 ): Promise<SbomResult[]> {
   const log = opts.log ?? (() => {});
+  const { buildSbomDocument, validateCycloneDx } = await loadCycloneDx();
   const problems = content.problems ?? [];
   const results: SbomResult[] = [];
   for (const format of formats) {

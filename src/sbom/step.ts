@@ -113,7 +113,7 @@ async function generatedSboms(
   scanned();
   const sboms = cataloged
     ? await renderSboms(cataloged, formats, input)
-    : generateIndexSboms(
+    : await generateIndexSboms(
         { name: target.name, digest: target.digest },
         platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })),
         formats,

@@ -47,3 +47,6 @@ export function problemLine(p: ScanProblem): string {
   const where = p.path ? `${p.path}${p.layer ? ` (layer ${p.layer})` : ''}: ` : p.layer ? `layer ${p.layer}: ` : '';
   return `${where}${p.message}`;
 }
+
+// The generator named in every SBOM this action makes.
+export const TOOL = 'sign-attest-action';
