@@ -39,7 +39,10 @@ for (const [name, make] of Object.entries({ ...hostileLayers, ...atLimit, ...whi
   const started = performance.now();
   const probe = join(work, `${slug}.rss`);
   rmSync(probe, { force: true });
-  const r = await measure(join(bin, 'node'), [join(dist, 'index.js'), 'ours', ...files], { NODE_OPTIONS: `--import=${join(root, 'test/harness/peak-rss.mjs')}`, PEAK_RSS_FILE: probe });
+  const r = await measure(join(bin, 'node'), [join(dist, 'index.js'), 'ours', ...files], {
+    NODE_OPTIONS: `--import=${join(root, 'test/harness/peak-rss.mjs')}`,
+    PEAK_RSS_FILE: probe,
+  });
   if (existsSync(probe)) r.hwmKB = Math.max(r.hwmKB, Number(readFileSync(probe, 'utf8')));
   const seconds = (performance.now() - started) / 1000;
   const stderr = r.stderr.trim().split('\n');
@@ -48,11 +51,19 @@ for (const [name, make] of Object.entries({ ...hostileLayers, ...atLimit, ...whi
     const out = JSON.parse(r.stdout.trim().split('\n').pop());
     outcome = `${out.components} components, SBOM ${(out.bytes / 1e6).toFixed(2)} MB`;
   } catch {
-    outcome = r.killed ? `killed after ${KILL_S} s` : `exit ${r.code}: ${stderr.filter((l) => /error|Error|limit/.test(l)).slice(0, 2).join(' | ').slice(0, 300)}`;
+    outcome = r.killed
+      ? `killed after ${KILL_S} s`
+      : `exit ${r.code}: ${stderr
+          .filter((l) => /error|Error|limit/.test(l))
+          .slice(0, 2)
+          .join(' | ')
+          .slice(0, 300)}`;
   }
   const warnings = stderr.filter((l) => /^(skipped|warning)/i.test(l));
   const layerBytes = files.map((f) => execFileSync('stat', ['-c', '%s', f]).toString().trim()).join('+');
-  console.log(`${name.padEnd(28)} layer ${layerBytes} B gz  ${seconds.toFixed(1).padStart(6)} s  peak RSS ${(r.hwmKB / 1024).toFixed(0).padStart(5)} MB  ${outcome}${warnings.length ? `  [${warnings.length} warning lines: ${warnings[0].slice(0, 160)}]` : ''}`);
+  console.log(
+    `${name.padEnd(28)} layer ${layerBytes} B gz  ${seconds.toFixed(1).padStart(6)} s  peak RSS ${(r.hwmKB / 1024).toFixed(0).padStart(5)} MB  ${outcome}${warnings.length ? `  [${warnings.length} warning lines: ${warnings[0].slice(0, 160)}]` : ''}`,
+  );
 }
 
 // Runs a child, polling its peak RSS (VmHWM) so that a killed child still has a figure.

@@ -51,7 +51,9 @@ const TRACE = flag('no-trace') ? undefined : option('trace', 'action');
 // A new connection's first response waits one D more, as a TCP handshake would (off by default: per request only).
 const CONNECT_RTT = flag('connect-rtt');
 if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
-  console.error('usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace] [--dist-b DIR]');
+  console.error(
+    'usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace] [--dist-b DIR]',
+  );
   process.exit(2);
 }
 const isAction = (tool) => tool.startsWith('action');
@@ -152,7 +154,10 @@ async function bench() {
   const all = () => [...proxies.values()];
   const setDelay = (ms, connectMs = 0) => all().forEach((p) => p.setDelay(ms, connectMs));
   const resetLogs = () => all().forEach((p) => p.reset());
-  const collectLog = () => all().flatMap((p) => p.log()).sort((a, b) => a.start - b.start);
+  const collectLog = () =>
+    all()
+      .flatMap((p) => p.log())
+      .sort((a, b) => a.start - b.start);
 
   // cosign v3's signing config: this stack's services through the proxies (a TSA only with --tsa).
   const signingConfig = JSON.parse(readFileSync(stack.signingConfig, 'utf8'));
@@ -280,7 +285,9 @@ async function bench() {
         results[tool][delay].push({ ms, cpuMs, idleMs, requests: countByService(entries), connections, waves, chain, exposed });
         if (delay === D) kinds[tool] ??= entries;
         if (tool === TRACE && delay === D && !trace) trace = { started, entries };
-        log(`bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s, idle ${(idleMs / 1000).toFixed(2)} s)  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`);
+        log(
+          `bench: run ${rep + 1}/${RUNS} ${tool.padEnd(7)} D=${String(delay).padStart(3)} ms  ${(ms / 1000).toFixed(2)} s (CPU ${(cpuMs / 1000).toFixed(2)} s, idle ${(idleMs / 1000).toFixed(2)} s)  ${entries.length} requests on ${connections} connections, ${waves} waves, chain ${chain}${delay ? `, exposed ${exposed} round trips` : ''}`,
+        );
       }
     }
   }
@@ -290,7 +297,20 @@ async function bench() {
   const fmt = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const summary = {};
   for (const tool of TOOLS) {
-    const s = (summary[tool] = { medianMs: {}, minMs: {}, maxMs: {}, cpuMs: {}, idleMs: {}, requests: {}, waves: {}, chain: {}, connections: {}, roundTrips: {}, roundTripsPaired: {}, exposed: {} });
+    const s = (summary[tool] = {
+      medianMs: {},
+      minMs: {},
+      maxMs: {},
+      cpuMs: {},
+      idleMs: {},
+      requests: {},
+      waves: {},
+      chain: {},
+      connections: {},
+      roundTrips: {},
+      roundTripsPaired: {},
+      exposed: {},
+    });
     for (const d of DELAYS) {
       const rs = results[tool][d];
       s.medianMs[d] = median(rs.map((r) => r.ms));
@@ -317,24 +337,35 @@ async function bench() {
   if (actions.length === 2) ratios[`${actions[0]}/${actions[1]}`] = ratio(actions[0], actions[1]);
 
   const out = (line = '') => console.log(line);
-  out(`\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay`);
+  out(
+    `\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay`,
+  );
   for (const a of actions) out(`  ${a} = ${DISTS[a]}`);
-  out('median wall time (min-max); median CPU time (user + system, all the tool\'s processes) and idle time (no request in flight) at each delay:');
+  out("median wall time (min-max); median CPU time (user + system, all the tool's processes) and idle time (no request in flight) at each delay:");
   for (const tool of TOOLS) {
     const s = summary[tool];
-    out(`  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}   CPU ${DELAYS.map((d) => fmt(s.cpuMs[d])).join(' / ')}   idle ${DELAYS.map((d) => fmt(s.idleMs[d])).join(' / ')}`);
+    out(
+      `  ${tool.padEnd(8)} ${DELAYS.map((d) => `D=${d} ms ${fmt(s.medianMs[d])} (${fmt(s.minMs[d])}-${fmt(s.maxMs[d])})`).join('   ')}   CPU ${DELAYS.map((d) => fmt(s.cpuMs[d])).join(' / ')}   idle ${DELAYS.map((d) => fmt(s.idleMs[d])).join(' / ')}`,
+    );
   }
   out(`requests per run (median) at D=${D} ms; waves / chain: overlapping groups / longest run of back-to-back requests:`);
   out(`  ${'tool'.padEnd(8)}${SERVICES.map((s) => s.padStart(9)).join('')}    waves  chain  connections`);
   for (const tool of TOOLS) {
     const s = summary[tool];
-    out(`  ${tool.padEnd(8)}${SERVICES.map((svc) => String(s.requests[D][svc]).padStart(9)).join('')}    ${String(s.waves[D]).padStart(5)}  ${String(s.chain[D]).padStart(5)}  ${String(s.connections[D]).padStart(11)}`);
-    if (DELAYS.some((d) => JSON.stringify(s.requests[d]) !== JSON.stringify(s.requests[D]))) out(`    (${tool}'s request counts differ between delays: ${JSON.stringify(s.requests)})`);
+    out(
+      `  ${tool.padEnd(8)}${SERVICES.map((svc) => String(s.requests[D][svc]).padStart(9)).join('')}    ${String(s.waves[D]).padStart(5)}  ${String(s.chain[D]).padStart(5)}  ${String(s.connections[D]).padStart(11)}`,
+    );
+    if (DELAYS.some((d) => JSON.stringify(s.requests[d]) !== JSON.stringify(s.requests[D])))
+      out(`    (${tool}'s request counts differ between delays: ${JSON.stringify(s.requests)})`);
   }
   out('latency cost in round trips, (T(D) - T(0)) / D; exposed = time some response was held back / D, immune to CPU noise:');
   for (const tool of TOOLS) {
     const s = summary[tool];
-    out(`  ${tool.padEnd(8)} ${Object.entries(s.roundTrips).map(([d, n]) => `D=${d} ms: ${n} (median of per-repetition differences ${s.roundTripsPaired[d]}; exposed to ${s.exposed[d]})`).join('   ')}`);
+    out(
+      `  ${tool.padEnd(8)} ${Object.entries(s.roundTrips)
+        .map(([d, n]) => `D=${d} ms: ${n} (median of per-repetition differences ${s.roundTripsPaired[d]}; exposed to ${s.exposed[d]})`)
+        .join('   ')}`,
+    );
   }
   for (const [pair, r] of Object.entries(ratios)) out(`time ratio ${pair}: ${DELAYS.map((d) => `D=${d} ms: ${r[d]}x`).join('   ')}`);
 
@@ -342,7 +373,12 @@ async function bench() {
   for (const [tool, entries] of Object.entries(kinds)) {
     const by = {};
     for (const e of entries) by[`${e.method} ${e.class}`] = (by[`${e.method} ${e.class}`] ?? 0) + 1;
-    out(`  ${tool.padEnd(8)} ${Object.entries(by).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ')}`);
+    out(
+      `  ${tool.padEnd(8)} ${Object.entries(by)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
   }
 
   if (trace) {

@@ -91,7 +91,9 @@ export function traceLines(entries, t0) {
     // A stretch with nothing in flight: the client computing, or waiting on a timer.
     if (e.start - frontier >= 100) lines.push(`${' '.repeat(22)}… ${e.start - frontier} ms with no request in flight`);
     frontier = Math.max(frontier, e.end);
-    lines.push(`${String(e.start - t0).padStart(6)}-${String(e.end - t0).padEnd(6)} L${String(levels[i]).padEnd(3)} ${serviceOf(e).padEnd(8)} ${e.method.padEnd(4)} ${shortPath(e.path)}  ${e.status}`);
+    lines.push(
+      `${String(e.start - t0).padStart(6)}-${String(e.end - t0).padEnd(6)} L${String(levels[i]).padEnd(3)} ${serviceOf(e).padEnd(8)} ${e.method.padEnd(4)} ${shortPath(e.path)}  ${e.status}`,
+    );
   });
   return lines;
 }

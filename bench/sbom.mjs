@@ -34,7 +34,9 @@ const missing = [
   ['debootstrap', 'debootstrap'],
   ['skopeo', 'skopeo'],
   ['/usr/bin/time', 'time'],
-].filter(([cmd]) => spawnSync('bash', ['-c', `command -v ${cmd}`]).status !== 0).map(([, pkg]) => pkg);
+]
+  .filter(([cmd]) => spawnSync('bash', ['-c', `command -v ${cmd}`]).status !== 0)
+  .map(([, pkg]) => pkg);
 if (missing.length > 0) {
   const sudo = process.getuid?.() === 0 ? '' : 'sudo ';
   console.error(`bench: installing ${missing.join(' ')}`);
@@ -50,7 +52,9 @@ const app = join(work, 'npmapp');
 if (!existsSync(join(app, 'node_modules'))) {
   mkdirSync(app, { recursive: true });
   writeFileSync(join(app, 'package.json'), '{"name":"bench-app","version":"1.0.0","private":true}');
-  sh('npm install --ignore-scripts --no-audit --no-fund next@14 react react-dom aws-sdk@2 typescript @babel/core webpack eslint @angular/core @angular/compiler-cli', { cwd: app });
+  sh('npm install --ignore-scripts --no-audit --no-fund next@14 react react-dom aws-sdk@2 typescript @babel/core webpack eslint @angular/core @angular/compiler-cli', {
+    cwd: app,
+  });
 }
 
 // ---- layers (tar.gz) and an OCI layout of them ----
@@ -83,18 +87,30 @@ if (!existsSync(archive)) {
   });
   const config = Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', rootfs: { type: 'layers', diff_ids: diffIds }, config: {} }));
   writeFileSync(join(oci, 'blobs', 'sha256', sha(config)), config);
-  const manifest = Buffer.from(JSON.stringify({
-    schemaVersion: 2,
-    mediaType: 'application/vnd.oci.image.manifest.v1+json',
-    config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
-    layers: layerDescs,
-  }));
+  const manifest = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: `sha256:${sha(config)}`, size: config.length },
+      layers: layerDescs,
+    }),
+  );
   writeFileSync(join(oci, 'blobs', 'sha256', sha(manifest)), manifest);
   writeFileSync(join(oci, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
-  writeFileSync(join(oci, 'index.json'), JSON.stringify({
-    schemaVersion: 2,
-    manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${sha(manifest)}`, size: manifest.length, annotations: { 'org.opencontainers.image.ref.name': 'bench' } }],
-  }));
+  writeFileSync(
+    join(oci, 'index.json'),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [
+        {
+          mediaType: 'application/vnd.oci.image.manifest.v1+json',
+          digest: `sha256:${sha(manifest)}`,
+          size: manifest.length,
+          annotations: { 'org.opencontainers.image.ref.name': 'bench' },
+        },
+      ],
+    }),
+  );
   sh(`skopeo copy --quiet oci:${oci}:bench docker-archive:${archive}:bench/sbom:latest`);
 }
 const compressed = files.reduce((n, f) => n + statSync(f).size, 0);
@@ -203,19 +219,26 @@ const mb = (n) => (n / 1e6).toFixed(0);
 const x = (a, b) => (a / b).toFixed(2);
 const pct = (a, b) => ((100 * a) / b).toFixed(0);
 const row = (label, r, extra = '') =>
-  console.log(`${label.padEnd(15)}: ${r.seconds.toFixed(2).padStart(6)} s wall ${r.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${(raw.bytes / 1e6 / r.seconds).toFixed(0).padStart(4)} MB/s  peak RSS ${r.maxRssMB.toFixed(0).padStart(3)} MB  ${extra}`);
-console.log(`image: ${files.length} layers, ${mb(compressed)} MB compressed, ${mb(raw.bytes)} MB uncompressed; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${os.cpus().length} CPUs`);
+  console.log(
+    `${label.padEnd(15)}: ${r.seconds.toFixed(2).padStart(6)} s wall ${r.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${(raw.bytes / 1e6 / r.seconds).toFixed(0).padStart(4)} MB/s  peak RSS ${r.maxRssMB.toFixed(0).padStart(3)} MB  ${extra}`,
+  );
+console.log(
+  `image: ${files.length} layers, ${mb(compressed)} MB compressed, ${mb(raw.bytes)} MB uncompressed; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${os.cpus().length} CPUs`,
+);
 row('raw gunzip+tar', raw);
 row('ours', ours, `${ours.components} components (packages and the OS)`);
 row('syft oci-dir', syftDir, `${syftDir.components} packages ${syftDir.note}`);
 row('raw, registry', rawRegistry, '(gunzip+tar of the same layers streamed through the registry client, one after another)');
 row('ours, registry', viaRegistry, `${viaRegistry.components} components (streamed over HTTP from docker-registry, digest-checked)`);
 row('syft, registry', syftRegistry, `${syftRegistry.components} packages ${syftRegistry.note}`);
-if (process.env.BENCH_CDXGEN === '1') console.log(`cdxgen 12.8.4  : ${cdx.seconds.toFixed(2)} s  peak RSS ${cdx.maxRssMB.toFixed(0)} MB  ${cdx.components} components ${cdx.note}`);
+if (process.env.BENCH_CDXGEN === '1')
+  console.log(`cdxgen 12.8.4  : ${cdx.seconds.toFixed(2)} s  peak RSS ${cdx.maxRssMB.toFixed(0)} MB  ${cdx.components} components ${cdx.note}`);
 console.log('');
 console.log('(wall / CPU)     vs syft (target >= 2x)   % of raw gunzip+tar (target >= 80%)   peak RSS (target <= 200 MB)');
 const ratios = (label, o, s, r, note) =>
-  console.log(`${label.padEnd(17)}${x(s.seconds, o.seconds)}x / ${x(s.cpuSeconds, o.cpuSeconds)}x faster        ${pct(r.seconds, o.seconds)}% / ${pct(r.cpuSeconds, o.cpuSeconds)}%${note}   ${o.maxRssMB.toFixed(0)} MB`);
+  console.log(
+    `${label.padEnd(17)}${x(s.seconds, o.seconds)}x / ${x(s.cpuSeconds, o.cpuSeconds)}x faster        ${pct(r.seconds, o.seconds)}% / ${pct(r.cpuSeconds, o.cpuSeconds)}%${note}   ${o.maxRssMB.toFixed(0)} MB`,
+  );
 ratios('local layout', ours, syftDir, raw, '');
 ratios('registry', viaRegistry, syftRegistry, rawRegistry, ' (of its own raw floor)');
 if (process.env.BENCH_CDXGEN === '1') console.log(`ours vs cdxgen ${x(cdx.seconds, ours.seconds)}x faster`);
@@ -239,7 +262,9 @@ for (const d of diffs) console.log(`  only ${d.side}: ${d.type} ${d.name}@${d.ve
 for (const k of stale) console.log(`  listed but no longer different: ${k}`);
 const bothWithCpe = syftPkgs.filter((p) => p.cpes.length > 0).length;
 const candidate = cpes.filter((c) => syftPkgs.some((p) => p.type === c.type && p.name === c.name && p.cpes.includes(c.ours))).length;
-console.log(`CPEs: ${cpes.length} packages whose primary CPE differs from syft's (of ${bothWithCpe} syft gives one); ours is one of syft's candidates for ${candidate} of them (the rest: syft's NVD dictionary entries alone)`);
+console.log(
+  `CPEs: ${cpes.length} packages whose primary CPE differs from syft's (of ${bothWithCpe} syft gives one); ours is one of syft's candidates for ${candidate} of them (the rest: syft's NVD dictionary entries alone)`,
+);
 for (const c of cpes.slice(0, 10)) console.log(`  ${c.type} ${c.name}: syft ${c.syft}, ours ${c.ours}`);
 console.log(`licenses: ${licenses.length} packages where syft gives a license and we give none`);
 for (const l of licenses.slice(0, 10)) console.log(`  ${l.type} ${l.name}: syft ${l.syft}`);

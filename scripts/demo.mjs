@@ -64,13 +64,15 @@ try {
     for (const tag of tags.sort()) {
       const m = await (await fetch(`${repo}/manifests/${tag}`, { headers: { accept: OCI } })).json();
       const items = m.layers ?? m.manifests ?? [];
-      const kinds = await Promise.all(items.map(async (d) => {
-        const named = d.annotations?.predicateType ?? d.annotations?.['dev.sigstore.bundle.predicateType'];
-        if (named || !m.manifests) return named ?? d.mediaType;
-        // cosign lists its referrers without annotations; the referrer manifest names the type.
-        const referrer = await (await fetch(`${repo}/manifests/${d.digest}`, { headers: { accept: OCI } })).json();
-        return referrer.annotations?.['dev.sigstore.bundle.predicateType'] ?? d.artifactType ?? d.mediaType;
-      }));
+      const kinds = await Promise.all(
+        items.map(async (d) => {
+          const named = d.annotations?.predicateType ?? d.annotations?.['dev.sigstore.bundle.predicateType'];
+          if (named || !m.manifests) return named ?? d.mediaType;
+          // cosign lists its referrers without annotations; the referrer manifest names the type.
+          const referrer = await (await fetch(`${repo}/manifests/${d.digest}`, { headers: { accept: OCI } })).json();
+          return referrer.annotations?.['dev.sigstore.bundle.predicateType'] ?? d.artifactType ?? d.mediaType;
+        }),
+      );
       console.log(`${name}:${tag}\n  ${kinds.join('\n  ')}`);
     }
   }
@@ -88,13 +90,33 @@ try {
 // cosign v3 when it is built, on what the action just signed.
 async function verifyWhatWasSigned(ref) {
   console.log('\n--- verifying what the action signed ---');
-  const identity = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
-  const cli = await runTool(process.execPath, [join(import.meta.dirname, '../dist/cli/index.js'), 'verify', ref, ...identity, '--type', 'slsaprovenance1', '--type', 'cyclonedx']);
+  const identity = [
+    '--certificate-identity',
+    stack.identity.subjectAlternativeName,
+    '--certificate-oidc-issuer',
+    stack.identity.issuer,
+    '--trusted-root',
+    stack.trustedRoot,
+  ];
+  const cli = await runTool(process.execPath, [
+    join(import.meta.dirname, '../dist/cli/index.js'),
+    'verify',
+    ref,
+    ...identity,
+    '--type',
+    'slsaprovenance1',
+    '--type',
+    'cyclonedx',
+  ]);
   console.log(`sign-attest verify: exit ${cli.code}\n${indent(cli.out)}`);
   if (cli.code !== 0) process.exitCode = 1;
   const cosign = cosignPath('cosign3');
   if (!cosign) return console.log('cosign v3: skipped (not installed; bash scripts/install-tools.sh cosign3 builds it)');
-  for (const args of [['verify', ref], ['verify-attestation', '--type', 'slsaprovenance1', ref], ['verify-attestation', '--type', 'cyclonedx', ref]]) {
+  for (const args of [
+    ['verify', ref],
+    ['verify-attestation', '--type', 'slsaprovenance1', ref],
+    ['verify-attestation', '--type', 'cyclonedx', ref],
+  ]) {
     const r = await runTool(cosign, [...args.slice(0, -1), ...identity, args.at(-1)], { ...process.env, HOME: stack.stateDir });
     console.log(`cosign v3 ${args.slice(0, -1).join(' ')}: exit ${r.code}${r.code === 0 ? ' (verified)' : `\n${indent(r.out)}`}`);
     if (r.code !== 0) process.exitCode = 1;
@@ -102,11 +124,17 @@ async function verifyWhatWasSigned(ref) {
 }
 
 function runTool(file, args, env = process.env) {
-  return new Promise((res) => execFile(file, args, { env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => res({ code: err ? (err.code ?? 1) : 0, out: `${stdout}${stderr}`.trim() })));
+  return new Promise((res) =>
+    execFile(file, args, { env, maxBuffer: 64 << 20 }, (err, stdout, stderr) => res({ code: err ? (err.code ?? 1) : 0, out: `${stdout}${stderr}`.trim() })),
+  );
 }
 
 function indent(text) {
-  return text.split('\n').filter(Boolean).map((l) => `  ${l}`).join('\n');
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => `  ${l}`)
+    .join('\n');
 }
 
 // Images signed and attested by the real cosign v2 (tag format) and v3

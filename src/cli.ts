@@ -46,7 +46,11 @@ async function verifyCommand(spec: CommandSpec, args: string[]): Promise<number>
 // Who must have signed: --key (a public key file), or the identity flags.
 async function signerPolicy(values: Record<string, unknown>, command: string): Promise<{ policy?: IdentityPolicy; key?: KeyPolicy }> {
   const keyFile = str(values['key']);
-  const identity = { identity: str(values['certificate-identity']), identityRegexp: str(values['certificate-identity-regexp']), issuer: str(values['certificate-oidc-issuer']) };
+  const identity = {
+    identity: str(values['certificate-identity']),
+    identityRegexp: str(values['certificate-identity-regexp']),
+    issuer: str(values['certificate-oidc-issuer']),
+  };
   if (values['insecure-ignore-tlog'] && !keyFile) throw new UsageError(`${command}: --insecure-ignore-tlog is only for signatures made with a key: pass --key`, command);
   if (!keyFile) return { policy: identityPolicy(identity, FLAG_NAMES) };
   if (identity.identity || identity.identityRegexp || identity.issuer) {
@@ -72,7 +76,9 @@ async function registryCredentials(values: Record<string, unknown>, command: str
     if (password) throw new UsageError(`${command}: --registry-password and --registry-password-stdin are mutually exclusive; pass one`, command);
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+    password = Buffer.concat(chunks)
+      .toString('utf8')
+      .replace(/\r?\n$/, '');
   }
   if (password && !username) throw new UsageError(`${command}: a registry password needs --registry-username`, command);
   return username || password ? { username, password } : undefined;
@@ -85,7 +91,8 @@ async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<n
   if (!bundlePath || !target || extra.length > 0) throw new UsageError('verify-bundle: pass --bundle FILE and exactly one FILE_OR_DIGEST', spec.name);
   const key = str(values['key']);
   let signer: SignerCheck;
-  if (values['insecure-ignore-tlog'] && !key) throw new UsageError('verify-bundle: --insecure-ignore-tlog is only for signatures made with a key: pass --key', spec.name);
+  if (values['insecure-ignore-tlog'] && !key)
+    throw new UsageError('verify-bundle: --insecure-ignore-tlog is only for signatures made with a key: pass --key', spec.name);
   if (key) {
     signer = { keyPEM: await readKeyFile(key) };
   } else {
@@ -111,7 +118,8 @@ async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<n
 
 async function sbomCommand(spec: CommandSpec, args: string[]): Promise<number> {
   const { values, positionals } = parseCommand(spec, args);
-  if (positionals.length !== 1) throw new UsageError('sbom: pass exactly one SOURCE (registry/repository:tag, oci-dir:PATH[:TAG], oci-archive:PATH, docker-archive:PATH)', spec.name);
+  if (positionals.length !== 1)
+    throw new UsageError('sbom: pass exactly one SOURCE (registry/repository:tag, oci-dir:PATH[:TAG], oci-archive:PATH, docker-archive:PATH)', spec.name);
   let outputs;
   try {
     outputs = parseOutputs((values['output'] as string[] | undefined) ?? []);

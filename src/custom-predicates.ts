@@ -33,12 +33,18 @@ export function parsePredicatesInput(raw: string): PredicateSpec[] {
     const type = eq < 0 ? '' : item.slice(0, eq).trim();
     const path = eq < 0 ? '' : item.slice(eq + 1).trim();
     if (!type || !path) {
-      throw new ActionError('INPUT', `predicates: line ${i + 1} "${item}" is not predicate-type=path; write for example openvex=vex.json or https://example.com/test-result/v1=results.json`);
+      throw new ActionError(
+        'INPUT',
+        `predicates: line ${i + 1} "${item}" is not predicate-type=path; write for example openvex=vex.json or https://example.com/test-result/v1=results.json`,
+      );
     }
     const name = type.toLowerCase();
     const known = PREDICATE_TYPE_NAMES[name];
     if (!known && !/^[a-z][a-z0-9+.-]*:\S+$/i.test(type)) {
-      throw new ActionError('INPUT', `predicates: line ${i + 1}: "${type}" is neither a predicate type URI nor one of cosign's --type names (${Object.keys(PREDICATE_TYPE_NAMES).join(', ')})`);
+      throw new ActionError(
+        'INPUT',
+        `predicates: line ${i + 1}: "${type}" is neither a predicate type URI nor one of cosign's --type names (${Object.keys(PREDICATE_TYPE_NAMES).join(', ')})`,
+      );
     }
     const spec: PredicateSpec = known ? { predicateType: known, name, path } : { predicateType: type, path };
     if (out.some((p) => p.predicateType === spec.predicateType && p.path === spec.path)) continue;
@@ -58,7 +64,10 @@ export function readPredicates(specs: PredicateSpec[]): CustomPredicate[] {
       text = readFileSync(spec.path, 'utf8');
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new ActionError('INPUT', `${where} ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of the ${spec.name ?? spec.predicateType} JSON document`);
+      throw new ActionError(
+        'INPUT',
+        `${where} ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of the ${spec.name ?? spec.predicateType} JSON document`,
+      );
     }
     let doc: unknown;
     try {
@@ -67,7 +76,10 @@ export function readPredicates(specs: PredicateSpec[]): CustomPredicate[] {
       throw new ActionError('INPUT', `${where} is not JSON (${errorLine(err)}); a predicate must be a JSON document`);
     }
     if (doc === null || typeof doc !== 'object' || Array.isArray(doc)) {
-      throw new ActionError('INPUT', `${where} is JSON but not an object (${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : typeof doc}); an in-toto predicate is a JSON object`);
+      throw new ActionError(
+        'INPUT',
+        `${where} is JSON but not an object (${Array.isArray(doc) ? 'an array' : doc === null ? 'null' : typeof doc}); an in-toto predicate is a JSON object`,
+      );
     }
     return { ...spec, document: doc };
   });
@@ -77,7 +89,15 @@ export function readPredicates(specs: PredicateSpec[]): CustomPredicate[] {
 // else the last word of the URI, made safe.
 export function predicateSlug(p: { predicateType: string; name?: string }): string {
   if (p.name) return p.name;
-  const words = p.predicateType.replace(/^[a-z]+:\/\//i, '').split(/[/#?]+/).filter(Boolean);
+  const words = p.predicateType
+    .replace(/^[a-z]+:\/\//i, '')
+    .split(/[/#?]+/)
+    .filter(Boolean);
   const base = words.filter((w) => !/^v?\d+(\.\d+)*$/.test(w)).pop() ?? words.pop() ?? 'predicate';
-  return base.replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').toLowerCase() || 'predicate';
+  return (
+    base
+      .replace(/[^A-Za-z0-9._-]+/g, '-')
+      .replace(/^[-.]+|[-.]+$/g, '')
+      .toLowerCase() || 'predicate'
+  );
 }

@@ -1,18 +1,7 @@
 // One error type for every failure a user can cause or fix: the message is the
 // single line printed with ::error::, so it must name the problem and the fix.
 export type ErrorCode =
-  | 'INPUT'
-  | 'IDENTITY'
-  | 'REGISTRY_AUTH'
-  | 'REGISTRY_NOT_FOUND'
-  | 'REGISTRY'
-  | 'FULCIO'
-  | 'REKOR'
-  | 'TSA'
-  | 'SBOM'
-  | 'VERIFY'
-  | 'GITHUB'
-  | 'NETWORK';
+  'INPUT' | 'IDENTITY' | 'REGISTRY_AUTH' | 'REGISTRY_NOT_FOUND' | 'REGISTRY' | 'FULCIO' | 'REKOR' | 'TSA' | 'SBOM' | 'VERIFY' | 'GITHUB' | 'NETWORK';
 
 export class ActionError extends Error {
   readonly code: ErrorCode;

@@ -136,7 +136,10 @@ export class Http {
         // non-HTTP(S) or malformed location, answers the same way every time.
         if (PERMANENT_FETCH_FAILURES.has(failure)) {
           const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
-          throw new ActionError(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+          throw new ActionError(
+            SERVICE_CODES[opts.service],
+            `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`,
+          );
         }
       }
       const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;

@@ -27,7 +27,10 @@ export async function getIdentity(opts: { explicitToken?: string; audience: stri
     try {
       token = await core.getIDToken(opts.audience);
     } catch (err) {
-      throw new ActionError('IDENTITY', `Could not get an OIDC token for audience "${opts.audience}": ${errorLine(err)}; check that the job has \`permissions: id-token: write\``);
+      throw new ActionError(
+        'IDENTITY',
+        `Could not get an OIDC token for audience "${opts.audience}": ${errorLine(err)}; check that the job has \`permissions: id-token: write\``,
+      );
     }
   }
   const claims = decodeClaims(token);

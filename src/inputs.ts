@@ -68,10 +68,7 @@ const servicesFromTuf = (get: (name: string) => string) => !get('signing-config'
 
 // The action's entry: every input checked now (with the embedded public-good
 // services standing in), the TUF repository asked only when signing starts.
-export function readActionInputs(
-  get: (name: string) => string = (n) => core.getInput(n),
-  warn: (message: string) => void = (m) => core.warning(m),
-): Inputs {
+export function readActionInputs(get: (name: string) => string = (n) => core.getInput(n), warn: (message: string) => void = (m) => core.warning(m)): Inputs {
   if (!servicesFromTuf(get)) return readInputs(get);
   return { ...readInputs(get, embeddedPublicGoodServices()), servicesFromTuf: () => readInputsWithServices(get, warn) };
 }
@@ -122,7 +119,10 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
   if (!Number.isFinite(budget) || budget < 0) throw new ActionError('INPUT', `retry-budget: "${get('retry-budget')}" is not a number of seconds`);
   const trustedRoot = get('trusted-root') || undefined;
   if (trustedRoot && !existsSync(trustedRoot)) {
-    throw new ActionError('INPUT', `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`);
+    throw new ActionError(
+      'INPUT',
+      `trusted-root: file "${trustedRoot}" does not exist; pass the path of a trusted_root.json or leave it empty for the public-good root`,
+    );
   }
   // URLs: the input, else the signing config's choice, else the public-good instance.
   const config: SelectedServices = get('signing-config').trim() ? readSigningConfig(get('signing-config').trim()) : tufConfig;
@@ -170,7 +170,10 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
     throw new ActionError('INPUT', 'sign, sbom and provenance are all off and no predicates are given: nothing to do; enable at least one');
   }
   if (inputs.images.length === 0 && !inputs.sign && !inputs.provenance && inputs.predicates.length === 0) {
-    throw new ActionError('INPUT', 'sign and provenance are off and no predicates are given: nothing to do for the release files (an SBOM is made for images only); enable sign or provenance');
+    throw new ActionError(
+      'INPUT',
+      'sign and provenance are off and no predicates are given: nothing to do for the release files (an SBOM is made for images only); enable sign or provenance',
+    );
   }
   return inputs;
 }
@@ -182,7 +185,8 @@ function readSigningKeyInputs(get: (name: string) => string): Inputs['signingKey
   const password = get('signing-key-password') || process.env['COSIGN_PASSWORD'] || '';
   if (password) core.setSecret(password);
   if (!raw.trim()) {
-    if (get('signing-key-password')) throw new ActionError('INPUT', 'signing-key-password is set but signing-key is empty; pass the cosign key (its contents from a secret, or its path)');
+    if (get('signing-key-password'))
+      throw new ActionError('INPUT', 'signing-key-password is set but signing-key is empty; pass the cosign key (its contents from a secret, or its path)');
     return undefined;
   }
   const pem = signingKeyText(raw);
@@ -202,7 +206,10 @@ function applyRekorVersion(inputs: Inputs, raw: string): void {
     throw new ActionError('INPUT', 'rekor-version: 2 needs tsa-url: Rekor v2 gives no signed entry timestamp, so a timestamp authority must vouch for the signing time');
   }
   if (inputs.attach === 'tags') {
-    throw new ActionError('INPUT', "attach: tags cannot be used with rekor-version: 2: cosign's .sig/.att tags need a signed entry timestamp, which Rekor v2 does not give; use attach: referrers");
+    throw new ActionError(
+      'INPUT',
+      "attach: tags cannot be used with rekor-version: 2: cosign's .sig/.att tags need a signed entry timestamp, which Rekor v2 does not give; use attach: referrers",
+    );
   }
   if (inputs.attach === 'both') {
     inputs.attach = 'referrers';
@@ -249,7 +256,10 @@ function readChecksumsInput(raw: string): ChecksumSubject[] {
       text = readFileSync(path, 'utf8');
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new ActionError('INPUT', `subject-checksums: "${path}" ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of a file written by sha256sum`);
+      throw new ActionError(
+        'INPUT',
+        `subject-checksums: "${path}" ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of a file written by sha256sum`,
+      );
     }
     return parseChecksums(text, path);
   });

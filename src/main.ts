@@ -26,7 +26,11 @@ export async function run(inputs: Inputs): Promise<void> {
     const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
     const registries = registryClients(http, creds, core.setSecret);
     // The trusted root, the token and the images are independent; the registry is read before any TUF repository is asked for the services.
-    const [trust, identity, targets] = await Promise.all([loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf), identify(inputs, key), findTargets(inputs.images, registries)]);
+    const [trust, identity, targets] = await Promise.all([
+      loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf),
+      identify(inputs, key),
+      findTargets(inputs.images, registries),
+    ]);
     if (inputs.servicesFromTuf) {
       inputs = await inputs.servicesFromTuf();
       core.info(`Sigstore services from ${inputs.servicesFrom}: Fulcio ${inputs.fulcioURL}, Rekor ${inputs.rekorURL}, TSA ${inputs.tsaURL ?? 'none'}`);
@@ -50,7 +54,12 @@ export async function run(inputs: Inputs): Promise<void> {
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const [signed, fileResults] = await Promise.all([
       signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log),
-      signReleaseFiles(signer, files, { sign: inputs.sign, provenance: provenanceDocument(inputs, identity), predicates: inputs.predicates, trust, policy, outDir }, log),
+      signReleaseFiles(
+        signer,
+        files,
+        { sign: inputs.sign, provenance: provenanceDocument(inputs, identity), predicates: inputs.predicates, trust, policy, outDir },
+        log,
+      ),
     ]);
     // GitHub's attestation store takes the verified bundles while the registry is written.
     const [results, stored] = await Promise.all([

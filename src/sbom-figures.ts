@@ -35,7 +35,9 @@ export function componentCounts(document: object): Record<string, number> {
 function describedIds(document: object): Set<string> {
   const doc = document as { documentDescribes?: unknown; relationships?: unknown };
   const ids = new Set<string>(Array.isArray(doc.documentDescribes) ? doc.documentDescribes.filter((x): x is string => typeof x === 'string') : []);
-  for (const r of Array.isArray(doc.relationships) ? (doc.relationships as { spdxElementId?: unknown; relationshipType?: unknown; relatedSpdxElement?: unknown }[]) : []) {
+  for (const r of Array.isArray(doc.relationships)
+    ? (doc.relationships as { spdxElementId?: unknown; relationshipType?: unknown; relatedSpdxElement?: unknown }[])
+    : []) {
     if (r?.spdxElementId === 'SPDXRef-DOCUMENT' && r.relationshipType === 'DESCRIBES' && typeof r.relatedSpdxElement === 'string') ids.add(r.relatedSpdxElement);
   }
   return ids;

@@ -61,7 +61,10 @@ export async function fetchSigningConfig(source: TufSource, onFallback?: (messag
     text = await tufTarget(source, SIGNING_CONFIG_TARGET);
   } catch (err) {
     if (!onFallback) {
-      throw new ActionError('INPUT', `tuf-mirror-url: cannot read ${SIGNING_CONFIG_TARGET} from ${source.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass signing-config or fulcio-url and rekor-url`);
+      throw new ActionError(
+        'INPUT',
+        `tuf-mirror-url: cannot read ${SIGNING_CONFIG_TARGET} from ${source.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass signing-config or fulcio-url and rekor-url`,
+      );
     }
     onFallback(`Using the public-good signing config embedded in the action: the TUF repository could not be reached (${errorLine(err)})`);
     return embeddedPublicGoodServices(now);
@@ -75,8 +78,7 @@ export async function fetchSigningConfig(source: TufSource, onFallback?: (messag
   return selectServices(json, now, `${SIGNING_CONFIG_TARGET} from ${source.mirrorURL}`);
 }
 
-export const embeddedPublicGoodServices = (now = new Date()) =>
-  selectServices(embeddedPublicGood, now, 'the embedded public-good signing config');
+export const embeddedPublicGoodServices = (now = new Date()) => selectServices(embeddedPublicGood, now, 'the embedded public-good signing config');
 
 export function selectServices(json: SigningConfigJSON, now: Date, where: string): SelectedServices {
   if (json.mediaType !== SIGNING_CONFIG_V02) {
@@ -94,16 +96,13 @@ export function selectServices(json: SigningConfigJSON, now: Date, where: string
 }
 
 const time = (s: string | undefined, dflt: number) => (s ? Date.parse(s) : dflt);
-const valid = (s: Service, now: Date) =>
-  Boolean(s.url) && time(s.validFor?.start, -Infinity) <= now.getTime() && now.getTime() <= time(s.validFor?.end, Infinity);
+const valid = (s: Service, now: Date) => Boolean(s.url) && time(s.validFor?.start, -Infinity) <= now.getTime() && now.getTime() <= time(s.validFor?.end, Infinity);
 
 // Usable services of the highest supported version, newest start first.
 function candidates(services: Service[] | undefined, versions: number[], now: Date): Service[] {
   const usable = (services ?? []).filter((s) => valid(s, now) && versions.includes(s.majorApiVersion ?? 0));
   const top = Math.max(...usable.map((s) => s.majorApiVersion ?? 0));
-  return usable
-    .filter((s) => s.majorApiVersion === top)
-    .sort((a, b) => time(b.validFor?.start, -Infinity) - time(a.validFor?.start, -Infinity));
+  return usable.filter((s) => s.majorApiVersion === top).sort((a, b) => time(b.validFor?.start, -Infinity) - time(a.validFor?.start, -Infinity));
 }
 
 const pick = (services: Service[] | undefined, versions: number[], now: Date): Service | undefined => candidates(services, versions, now)[0];
@@ -119,7 +118,10 @@ function selectMany(services: Service[] | undefined, config: Selector | undefine
     throw new ActionError('INPUT', `${where}: the config asks for exactly ${wanted} services, but only ${found.length} are valid now with a supported API version`);
   }
   if (wanted > 1) {
-    throw new ActionError('INPUT', `${where}: the config asks for ${wanted} services (selector ${selector}); this action writes to one: pass a config that selects one, or set the URL input`);
+    throw new ActionError(
+      'INPUT',
+      `${where}: the config asks for ${wanted} services (selector ${selector}); this action writes to one: pass a config that selects one, or set the URL input`,
+    );
   }
   return found.slice(0, wanted);
 }

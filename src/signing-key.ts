@@ -85,7 +85,9 @@ export async function decryptSigningKey(pemText: string, password: string): Prom
   try {
     der = xsalsa20poly1305(secret, nonce).decrypt(sealed);
   } catch {
-    return fail('signing-key-password: wrong password for signing-key (it does not decrypt the key); pass the password given to cosign generate-key-pair in signing-key-password or COSIGN_PASSWORD');
+    return fail(
+      'signing-key-password: wrong password for signing-key (it does not decrypt the key); pass the password given to cosign generate-key-pair in signing-key-password or COSIGN_PASSWORD',
+    );
   }
   let privateKey: KeyObject;
   try {

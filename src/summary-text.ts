@@ -37,7 +37,10 @@ export function summaryText(md: string): string {
     const item = /^(\s*)[-*+]\s+(.*)$/.exec(line);
     out.push(item ? `${item[1]}• ${inline(item[2] ?? '')}` : inline(line));
   }
-  return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`;
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()}\n`;
 }
 
 const isRow = (line: string) => line.trimStart().startsWith('|');
@@ -46,14 +49,22 @@ const isDelimiterRow = (line: string) => /^\s*\|?(\s*:?-+:?\s*\|)+\s*:?-*:?\s*$/
 // Splits a table row on pipes that are not escaped; GFM drops the backslash
 // of `\|` before reading the cell, in code spans too.
 function cells(row: string): string[] {
-  const parts = row.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '').split(/(?<!\\)\|/);
+  const parts = row
+    .trim()
+    .replace(/^\|/, '')
+    .replace(/(?<!\\)\|$/, '')
+    .split(/(?<!\\)\|/);
   return parts.map((c) => inline(c.trim().replace(/\\\|/g, '|')));
 }
 
 function table(rows: string[][]): string[] {
   const columns = Math.max(...rows.map((r) => r.length));
   const widths = Array.from({ length: columns }, (_, c) => Math.max(...rows.map((r) => width(r[c] ?? ''))));
-  const line = (r: string[]) => widths.map((w, c) => (r[c] ?? '').padEnd(w + (r[c] ?? '').length - width(r[c] ?? ''))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    widths
+      .map((w, c) => (r[c] ?? '').padEnd(w + (r[c] ?? '').length - width(r[c] ?? '')))
+      .join('  ')
+      .trimEnd();
   const [header = [], ...body] = rows;
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)];
 }

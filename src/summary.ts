@@ -36,7 +36,8 @@ function verdict(images: ImageResult[], ctx: RunContext, files: FileResult[]): s
   const what = signed && attested ? 'Signed and attested' : signed ? 'Signed' : 'Attested';
   const platforms = images.filter((i) => i.platform).length;
   const indexes = images.filter((i) => i.platforms).length;
-  const imageCount = platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
+  const imageCount =
+    platforms && indexes ? `${n(images.length, 'image')} (${n(indexes, 'index', 'indexes')} and ${n(platforms, 'platform image')})` : n(images.length, 'image');
   const fileCount = n(files.length, 'release file');
   const count = images.length && files.length ? `${imageCount} and ${fileCount}` : files.length ? fileCount : imageCount;
   const time = ctx.elapsedMs === undefined ? '' : ` in ${duration(ctx.elapsedMs)}`;
@@ -60,7 +61,9 @@ function storeLines(ctx: RunContext): string[] {
   const s = ctx.store;
   if (!s) return [];
   const page = `[${text(s.repository)}’s attestations](${linkURL(s.page)})`;
-  const stored = s.stored ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}: \`gh attestation verify\` finds them there too (the commands below read the registry, \`--bundle-from-oci\`, which works wherever the image can be pulled).` : `Nothing stored in ${page}.`;
+  const stored = s.stored
+    ? `${n(s.stored, 'bundle')} of ${s.total} stored in ${page}: \`gh attestation verify\` finds them there too (the commands below read the registry, \`--bundle-from-oci\`, which works wherever the image can be pulled).`
+    : `Nothing stored in ${page}.`;
   return [`**GitHub attestation store:** ${stored}${s.warnings.map((w) => ` ⚠️ ${text(w)}`).join('')}`, ''];
 }
 
@@ -68,7 +71,11 @@ function storeLines(ctx: RunContext): string[] {
 // told what they give up.
 function keyVerdict(key: NonNullable<RunContext['key']>, entries: number, root: string, attached: string): string[] {
   const signer = `Signed with the key of \`signing-key\` (public key hint ${codeSpan(key.hint)}): verifiers pin its public key, \`cosign.pub\`, with \`--key\`.`;
-  if (key.tlog) return [`${signer} All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`, ''];
+  if (key.tlog)
+    return [
+      `${signer} All ${n(entries, 'Rekor entry', 'Rekor entries')} were self-verified against ${root} before anything was written to the registry.${attached}`,
+      '',
+    ];
   return [
     `${signer} All ${n(entries, 'bundle')} were self-verified with the key before anything was written to the registry.${attached}`,
     '',
@@ -79,7 +86,11 @@ function keyVerdict(key: NonNullable<RunContext['key']>, entries: number, root: 
 }
 
 function imageSection(img: ImageResult, ctx: RunContext, explained: Set<string>): string[] {
-  const what = img.platform ? ` (${text(img.platform)})` : img.platforms ? ` (multi-platform index${img.platforms.length ? `: ${text(img.platforms.join(', '))}` : ''})` : '';
+  const what = img.platform
+    ? ` (${text(img.platform)})`
+    : img.platforms
+      ? ` (multi-platform index${img.platforms.length ? `: ${text(img.platforms.join(', '))}` : ''})`
+      : '';
   return [
     `### ${codeSpan(img.name)}${what}`,
     '',
@@ -101,7 +112,11 @@ function artifactTable(img: ImageResult, ctx: RunContext): string[] {
       ...(a.referrer ? [`referrer ${codeSpan(a.referrer, true)}`] : []),
       ...(a.attestationId !== undefined && a.attestationUrl ? [`[attestation ${a.attestationId}](${linkURL(a.attestationUrl)})`] : []),
     ];
-    return [label(a), (a.logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex)), where.length ? where.join(', ') : 'not attached (bundle file only)'];
+    return [
+      label(a),
+      a.logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(a.logIndex) : rekorLink(ctx.rekorURL, a.logIndex),
+      where.length ? where.join(', ') : 'not attached (bundle file only)',
+    ];
   });
   return [['Artifact', 'Rekor entry', 'Attached as'], ['---', '---', '---'], ...rows].map((cells) => `| ${cells.join(' | ')} |`).concat('');
 }
@@ -128,7 +143,13 @@ function notes(img: ImageResult, explained: Set<string>): string[] {
     const parts = [
       ...(suffixes.length ? [`${suffixes.map((t) => codeSpan(t)).join(' and ')} hold the cosign format`] : []),
       ...(fallback
-        ? [once('fallback', 'the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)', 'the bare tag lists the OCI referrers')]
+        ? [
+            once(
+              'fallback',
+              'the bare tag lists the OCI referrers, as this registry has no referrers API (the OCI fallback that cosign, gh and oras read)',
+              'the bare tag lists the OCI referrers',
+            ),
+          ]
         : []),
     ];
     out.push(`- **Tags**, named after the digest ${codeSpan(base)}: ${parts.join('; ')}.`);
@@ -167,7 +188,11 @@ function sbomFigures(img: ImageResult, components: Record<string, number>): stri
 // action, and the CLI. Each command runs verbatim in sh and bash.
 function verifyDetails(img: ImageResult, ctx: RunContext): string[] {
   const subject = img.platform ? text(img.platform) : img.platforms ? 'this index' : 'this image';
-  const out = ['<details>', `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : `cosign, ${ctx.key ? '' : 'gh, '}the verify action, the sign-attest CLI`}</summary>`, ''];
+  const out = [
+    '<details>',
+    `<summary>Verify ${subject}: ${ctx.attach === 'none' ? 'the bundle files with the sign-attest CLI' : `cosign, ${ctx.key ? '' : 'gh, '}the verify action, the sign-attest CLI`}</summary>`,
+    '',
+  ];
   const cli = 'the `sign-attest` CLI (in a checkout of sign-attest-action, after `npm ci`)';
   if (ctx.attach === 'none') {
     out.push(`Nothing is in the registry, so verify each attestation's bundle file against the image digest with ${cli}:`, '');
@@ -325,10 +350,16 @@ function filesSection(files: FileResult[], ctx: RunContext): string[] {
   const out = ['### Release files', ''];
   const rows = files.slice(0, FILE_ROWS).map((f) => {
     const sig = f.artifacts.find((a) => a.kind === 'signature');
-    return [codeSpan(f.name, true), codeSpan(f.digest.replace(/^sha256:/, '').slice(0, 12), true), sig ? logCell(ctx, sig.logIndex) : 'not signed', sig ? codeSpan(sig.bundle, true) : ''];
+    return [
+      codeSpan(f.name, true),
+      codeSpan(f.digest.replace(/^sha256:/, '').slice(0, 12), true),
+      sig ? logCell(ctx, sig.logIndex) : 'not signed',
+      sig ? codeSpan(sig.bundle, true) : '',
+    ];
   });
   out.push(...[['File', 'sha256', 'Signature (Rekor entry)', 'Bundle'], ['---', '---', '---', '---'], ...rows].map((c) => `| ${c.join(' | ')} |`));
-  if (files.length > FILE_ROWS) out.push('', `…and ${n(files.length - FILE_ROWS, 'more file')}: every file, with its bundles and log indexes, is in the \`results\` output.`);
+  if (files.length > FILE_ROWS)
+    out.push('', `…and ${n(files.length - FILE_ROWS, 'more file')}: every file, with its bundles and log indexes, is in the \`results\` output.`);
   out.push('');
   const statements = [...new Map(files.flatMap((f) => f.artifacts.filter((a) => a.kind !== 'signature').map((a) => [a.uuid ?? a.bundle, a] as const))).values()];
   if (statements.length) {
@@ -339,7 +370,9 @@ function filesSection(files: FileResult[], ctx: RunContext): string[] {
     out.push(`- **Attestations:** ${described.join('; ')}.`);
   }
   if (files.some((f) => !f.path && f.artifacts.some((a) => a.kind === 'signature'))) {
-    out.push('- **Files from subject-checksums** are not on this runner: their signature bundles are in the run folder above, named after the file; put each next to its file to verify.');
+    out.push(
+      '- **Files from subject-checksums** are not on this runner: their signature bundles are in the run folder above, named after the file; put each next to its file to verify.',
+    );
   }
   out.push('');
   const first = files[0] as FileResult;
@@ -377,11 +410,15 @@ function fileCommands(f: FileResult, ctx: RunContext): string[] {
   return commands;
 }
 
-const logCell = (ctx: RunContext, logIndex: number | undefined) => (logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(logIndex) : rekorLink(ctx.rekorURL, logIndex));
+const logCell = (ctx: RunContext, logIndex: number | undefined) =>
+  logIndex === undefined ? 'not logged' : ctx.rekorVersion === 2 ? String(logIndex) : rekorLink(ctx.rekorURL, logIndex);
 
 // The last meaningful word of a predicate type URI, for a label.
 function predicateWord(uri: string): string {
-  const words = uri.replace(/^[a-z]+:\/\//i, '').split(/[/#?]+/).filter(Boolean);
+  const words = uri
+    .replace(/^[a-z]+:\/\//i, '')
+    .split(/[/#?]+/)
+    .filter(Boolean);
   return words.filter((w) => !/^v?\d+(\.\d+)*$/.test(w)).pop() ?? uri;
 }
 

@@ -54,7 +54,8 @@ async function writeLegacy(dir: string, root: RootJSON, rekorURL: string): Promi
   return out;
 }
 
-const current = (entries: KeyEntry[] | undefined) => [...(entries ?? [])].reverse().find((e) => !e.publicKey?.validFor?.end || Date.parse(e.publicKey.validFor.end) > Date.now());
+const current = (entries: KeyEntry[] | undefined) =>
+  [...(entries ?? [])].reverse().find((e) => !e.publicKey?.validFor?.end || Date.parse(e.publicKey.validFor.end) > Date.now());
 
 const sameURL = (a: string | undefined, b: string) => a !== undefined && a.replace(/\/+$/, '') === b.replace(/\/+$/, '');
 

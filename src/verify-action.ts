@@ -45,12 +45,16 @@ export function readInputs(get: (name: string) => string = (n) => core.getInput(
 // The key input: PEM text, or the path of a PEM file.
 function publicKeyText(value: string): string {
   if (value.includes('-----BEGIN')) return value;
-  if (!existsSync(value)) throw new ActionError('INPUT', `key: neither a PEM public key nor the path of an existing file ("${value}"); pass the contents or the path of cosign.pub`);
+  if (!existsSync(value))
+    throw new ActionError('INPUT', `key: neither a PEM public key nor the path of an existing file ("${value}"); pass the contents or the path of cosign.pub`);
   return readFileSync(value, 'utf8');
 }
 
 function list(value: string): string[] {
-  return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+  return value
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 async function run(inputs: Inputs): Promise<void> {

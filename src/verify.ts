@@ -45,10 +45,17 @@ export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (
     // fromJSON accepts any object; a root that trusts no CA or log would only
     // fail later, after the certificate and log entries were already made.
     if (root.certificateAuthorities.length === 0 || root.tlogs.length === 0) {
-      throw new ActionError('INPUT', `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`);
+      throw new ActionError(
+        'INPUT',
+        `trusted-root: "${trustedRootPath}" is not a Sigstore trusted root (it lists no certificate authority or transparency log); pass the trusted_root.json of your Sigstore instance`,
+      );
     }
     const unbounded = missingValidityStart(root);
-    if (unbounded) throw new ActionError('INPUT', `trusted-root: "${trustedRootPath}" is malformed: ${unbounded}; give every log, CT log, CA and TSA the time it became trusted, or pass your instance's trusted_root.json`);
+    if (unbounded)
+      throw new ActionError(
+        'INPUT',
+        `trusted-root: "${trustedRootPath}" is malformed: ${unbounded}; give every log, CT log, CA and TSA the time it became trusted, or pass your instance's trusted_root.json`,
+      );
     return toTrustMaterial(root);
   }
   // The public-good root via TUF, kept fresh in a cache; offline, the copy
@@ -58,17 +65,23 @@ export async function loadTrustMaterial(trustedRootPath?: string, onFallback?: (
     fromTuf = TrustedRoot.fromJSON(JSON.parse(await tufTarget(tuf, 'trusted_root.json')));
   } catch (err) {
     if (!isPublicGood(tuf)) {
-      throw new ActionError('INPUT', `tuf-mirror-url: cannot read trusted_root.json from ${tuf.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass trusted-root`);
+      throw new ActionError(
+        'INPUT',
+        `tuf-mirror-url: cannot read trusted_root.json from ${tuf.mirrorURL} (${errorLine(err)}); fix the mirror or tuf-root, or pass trusted-root`,
+      );
     }
     onFallback?.(`Using the public-good trusted root embedded in @sigstore/tuf: the TUF repository could not be reached (${errorLine(err)})`);
     return toTrustMaterial(TrustedRoot.fromJSON(embeddedTrustedRoot()));
   }
   // A private mirror's root gets the same shape check as a trusted-root file.
   const unbounded = isPublicGood(tuf) ? undefined : missingValidityStart(fromTuf);
-  if (unbounded) throw new ActionError('INPUT', `tuf-mirror-url: the trusted_root.json from ${tuf.mirrorURL} is malformed: ${unbounded}; fix the instance's root, or pass trusted-root`);
+  if (unbounded)
+    throw new ActionError(
+      'INPUT',
+      `tuf-mirror-url: the trusted_root.json from ${tuf.mirrorURL} is malformed: ${unbounded}; fix the instance's root, or pass trusted-root`,
+    );
   return toTrustMaterial(fromTuf);
 }
-
 
 function embeddedTrustedRoot(): unknown {
   const target = (tufSeeds as Record<string, { targets?: Record<string, string> }>)[PUBLIC_GOOD_TUF.mirrorURL]?.targets?.['trusted_root.json'];
@@ -117,7 +130,10 @@ export function verifyBundleMaterial(
     });
   }
   if (bundle.verificationMaterial.content.$case === 'publicKey' && bundle.verificationMaterial.tlogEntries.length === 0 && !opts.insecureIgnoreTlog) {
-    throw new VerifyError('TLOG_BODY', 'not logged in a transparency log (the bundle has no tlog entry); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
+    throw new VerifyError(
+      'TLOG_BODY',
+      'not logged in a transparency log (the bundle has no tlog entry); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog',
+    );
   }
   try {
     const entity = toSignedEntity(bundle, artifact);

@@ -92,7 +92,11 @@ describe('sign + SBOM + provenance, attached both ways', () => {
     const c = claimsOf(await lib.requestToken(stack));
     const p = stmt['predicate'];
     expect(p.buildDefinition.buildType).toBe('https://actions.github.io/buildtypes/workflow/v1');
-    expect(p.buildDefinition.externalParameters.workflow).toEqual({ ref: c['ref'], repository: `https://github.com/${c['repository']}`, path: '.github/workflows/release.yml' });
+    expect(p.buildDefinition.externalParameters.workflow).toEqual({
+      ref: c['ref'],
+      repository: `https://github.com/${c['repository']}`,
+      path: '.github/workflows/release.yml',
+    });
     expect(p.buildDefinition.internalParameters.github).toEqual({
       event_name: c['event_name'],
       repository_id: c['repository_id'],
@@ -123,7 +127,10 @@ describe('sign + SBOM + provenance, attached both ways', () => {
     expect(att?.layers).toHaveLength(2);
     const byType = new Map(att!.layers!.map((l) => [l.annotations?.['predicateType'], l]));
     expect([...byType.keys()].sort()).toEqual([CDX, SLSA]);
-    for (const [type, kind] of [[SLSA, 'provenance'], [CDX, 'sbom']] as const) {
+    for (const [type, kind] of [
+      [SLSA, 'provenance'],
+      [CDX, 'sbom'],
+    ] as const) {
       const layer = byType.get(type)!;
       expect(layer.mediaType).toBe('application/vnd.dsse.envelope.v1+json');
       const ann = layer.annotations ?? {};
@@ -165,7 +172,7 @@ describe('sign + SBOM + provenance, attached both ways', () => {
     expect(first.summary).toContain(`gh attestation verify \\\n  oci://${img.name}@${img.digest} \\\n  --bundle-from-oci`);
   });
 
-  it('a second run adds its attestations without losing the first run\'s', async () => {
+  it("a second run adds its attestations without losing the first run's", async () => {
     const second = await run({ images: img.ref });
     expect(second.code).toBe(0);
     expect((await getManifest(img.name, tagFor(img.digest, '.att')))?.layers).toHaveLength(4);
@@ -209,7 +216,13 @@ describe('sbom: <path>', () => {
   });
 
   it('attests a CycloneDX file as is', async () => {
-    const doc = { bomFormat: 'CycloneDX', specVersion: '1.5', serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79', version: 1, components: [{ type: 'library', name: 'left-pad', version: '1.3.0' }] };
+    const doc = {
+      bomFormat: 'CycloneDX',
+      specVersion: '1.5',
+      serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79',
+      version: 1,
+      components: [{ type: 'library', name: 'left-pad', version: '1.3.0' }],
+    };
     writeFileSync(join(dir, 'bom.json'), JSON.stringify(doc));
     const r = await run({ images: img.ref, sbom: join(dir, 'bom.json'), provenance: 'false', sign: 'false' });
     expect(errorLines(r)).toEqual([]);
@@ -219,7 +232,15 @@ describe('sbom: <path>', () => {
   });
 
   it('attests an SPDX file as https://spdx.dev/Document', async () => {
-    const doc = { spdxVersion: 'SPDX-2.3', SPDXID: 'SPDXRef-DOCUMENT', name: 'app', dataLicense: 'CC0-1.0', documentNamespace: 'https://example.com/app', creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: test'] }, packages: [] };
+    const doc = {
+      spdxVersion: 'SPDX-2.3',
+      SPDXID: 'SPDXRef-DOCUMENT',
+      name: 'app',
+      dataLicense: 'CC0-1.0',
+      documentNamespace: 'https://example.com/app',
+      creationInfo: { created: '2026-01-01T00:00:00Z', creators: ['Tool: test'] },
+      packages: [],
+    };
     writeFileSync(join(dir, 'spdx.json'), JSON.stringify(doc));
     const r = await run({ images: img.ref, sbom: join(dir, 'spdx.json'), provenance: 'false', sign: 'false' });
     expect(errorLines(r)).toEqual([]);

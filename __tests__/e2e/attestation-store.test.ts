@@ -54,16 +54,22 @@ function run(inputs: Record<string, string>, env: Record<string, string | undefi
 const warnings = (r: ActionRun) => r.stdout.split('\n').filter((l) => l.startsWith('::warning'));
 const rows = (r: ActionRun) => JSON.parse(r.outputs['results'] ?? '[]') as Record<string, any>[];
 // What the runner shows: it consumes ::add-mask:: lines and hides those values.
-const unmasked = (r: ActionRun) => (r.stdout + r.stderr).split('\n').filter((l) => !l.startsWith('::add-mask::')).join('\n');
+const unmasked = (r: ActionRun) =>
+  (r.stdout + r.stderr)
+    .split('\n')
+    .filter((l) => !l.startsWith('::add-mask::'))
+    .join('\n');
 const posts = (from: number) => api.requests.slice(from).filter((q) => q.method === 'POST');
 
 function gh(img: PushedImage, extra: string[] = [], token = READER): Promise<ToolRun> {
   const home = makeToolHome();
-  return exec(
-    toolPath('gh'),
-    ['attestation', 'verify', `oci://${img.ref}`, '--repo', REPO, '--custom-trusted-root', jsonl, ...extra],
-    { ...home.env, GH_HOST: 'github.localhost', GH_TOKEN: token, HTTP_PROXY: api.url, http_proxy: api.url },
-  );
+  return exec(toolPath('gh'), ['attestation', 'verify', `oci://${img.ref}`, '--repo', REPO, '--custom-trusted-root', jsonl, ...extra], {
+    ...home.env,
+    GH_HOST: 'github.localhost',
+    GH_TOKEN: token,
+    HTTP_PROXY: api.url,
+    http_proxy: api.url,
+  });
 }
 
 describe('with attestations: write', () => {
@@ -125,11 +131,16 @@ describe('with attestations: write', () => {
     const verified = async (extra: string[]) => {
       const res = await gh(img, ['--format', 'json', ...extra]);
       expect({ code: res.code, out: res.code === 0 ? '' : res.out }).toEqual({ code: 0, out: '' });
-      return JSON.parse(res.out) as { verificationResult: { statement: { predicateType: string; subject: { digest: { sha256: string } }[] }; signature: { certificate: Record<string, string> } } }[];
+      return JSON.parse(res.out) as {
+        verificationResult: { statement: { predicateType: string; subject: { digest: { sha256: string } }[] }; signature: { certificate: Record<string, string> } };
+      }[];
     };
     const provenance = await verified([]);
     const sbom = await verified(['--predicate-type', CDX]);
-    for (const [results, type] of [[provenance, SLSA], [sbom, CDX]] as const) {
+    for (const [results, type] of [
+      [provenance, SLSA],
+      [sbom, CDX],
+    ] as const) {
       expect(results).toHaveLength(1);
       const v = results[0]!.verificationResult;
       expect(v.statement.predicateType).toBe(type);
@@ -177,7 +188,11 @@ describe('without the permission or the store', () => {
     const r = await run({ images: img.ref, sbom: 'false', 'github-token': READER });
     expect(r.code).toBe(0);
     expect(errorLines(r)).toEqual([]);
-    expect(warnings(r)).toEqual([expect.stringMatching(/^::warning::GitHub attestation store: the upload of the signature bundle of .* failed: HTTP 403 Resource not accessible by integration\. .*`permissions: attestations: write`.*attestation-store: false/)]);
+    expect(warnings(r)).toEqual([
+      expect.stringMatching(
+        /^::warning::GitHub attestation store: the upload of the signature bundle of .* failed: HTTP 403 Resource not accessible by integration\. .*`permissions: attestations: write`.*attestation-store: false/,
+      ),
+    ]);
     expect(posts(from)).toHaveLength(1); // the rest would get the same answer
     expect(unmasked(r)).not.toContain(READER);
     const row = rows(r)[0]!;
@@ -205,19 +220,31 @@ describe('without the permission or the store', () => {
   });
 
   it('a spent rate limit names its reset time; GitHub Enterprise Server (true) names its lack of a store', async () => {
-    api.fail(403, { method: 'POST', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' }, body: { message: 'API rate limit exceeded for installation ID 42.' } });
+    api.fail(403, {
+      method: 'POST',
+      headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1893456000' },
+      body: { message: 'API rate limit exceeded for installation ID 42.' },
+    });
     const limited = await run({ images: img.ref, sbom: 'false', 'github-token': WRITER });
     expect(limited.code).toBe(0);
-    expect(warnings(limited)).toEqual([expect.stringMatching(/HTTP 403 API rate limit exceeded for installation ID 42\. GitHub's API rate limit for this token is spent \(it resets at 2030-01-01T00:00:00Z\): re-run the job after the reset/)]);
+    expect(warnings(limited)).toEqual([
+      expect.stringMatching(
+        /HTTP 403 API rate limit exceeded for installation ID 42\. GitHub's API rate limit for this token is spent \(it resets at 2030-01-01T00:00:00Z\): re-run the job after the reset/,
+      ),
+    ]);
     const ghes = await run(
       { images: img.ref, sbom: 'false', 'github-token': WRITER, 'attestation-store': 'true' },
       { GITHUB_SERVER_URL: 'https://ghes.corp.example', GITHUB_REPOSITORY: 'octo-org/not-on-ghes' },
     );
     expect(ghes.code).toBe(0);
-    expect(warnings(ghes)).toEqual([expect.stringMatching(/HTTP 404 Not Found\. The server https:\/\/ghes\.corp\.example looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there/)]);
+    expect(warnings(ghes)).toEqual([
+      expect.stringMatching(
+        /HTTP 404 Not Found\. The server https:\/\/ghes\.corp\.example looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there/,
+      ),
+    ]);
   });
 
-  it('a 500 is retried through the run\'s one retry path; 500s past the retry budget are a warning', async () => {
+  it("a 500 is retried through the run's one retry path; 500s past the retry budget are a warning", async () => {
     api.fail(500, { method: 'POST', times: 1 });
     const once = await run({ images: img.ref, sbom: 'false', 'github-token': WRITER });
     expect(once.code).toBe(0);
@@ -230,7 +257,9 @@ describe('without the permission or the store', () => {
     api.clearFaults();
     expect(down.code).toBe(0);
     expect(errorLines(down)).toEqual([]);
-    expect(warnings(down)).toEqual([expect.stringMatching(/The GitHub API at http:\/\/127\.0\.0\.1:\d+ failed: HTTP 502 on POST \/repos\/octo-org\/octo-repo\/attestations after \d+ attempt\(s\)/)]);
+    expect(warnings(down)).toEqual([
+      expect.stringMatching(/The GitHub API at http:\/\/127\.0\.0\.1:\d+ failed: HTTP 502 on POST \/repos\/octo-org\/octo-repo\/attestations after \d+ attempt\(s\)/),
+    ]);
     expect(await getManifest(img.name, tagFor(img.digest, '.sig'))).toBeDefined();
   });
 

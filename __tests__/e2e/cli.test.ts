@@ -88,7 +88,12 @@ describe('help and version', () => {
   });
 
   it.each([['verify'], ['verify-bundle']])('%s --help describes every option on one line and shows an example', async (command) => {
-    for (const args of [[command, '--help'], [command, '-h'], ['help', command], [command, 'x', '--bogus', '--help']]) {
+    for (const args of [
+      [command, '--help'],
+      [command, '-h'],
+      ['help', command],
+      [command, 'x', '--bogus', '--help'],
+    ]) {
       const r = await cli(args);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
@@ -155,7 +160,10 @@ describe('verify', () => {
     const r = await cli(['verify', `${img.name}@${platforms[0]}`, ...policy(other)]);
     expect(r.code).toBe(1);
     expect(r.stdout.split('\n')[0]).toMatch(new RegExp(`^FAILED {3}${img.name.replace(/[.]/g, '\\.')}@${platforms[0]}: \\d+ problems?$`));
-    const hint = /only the ref differs \(refs\/heads\/main, not refs\/heads\/release\): to accept this workflow at any ref, pass certificate-identity-regexp '([^']+)'/.exec(r.stderr);
+    const hint =
+      /only the ref differs \(refs\/heads\/main, not refs\/heads\/release\): to accept this workflow at any ref, pass certificate-identity-regexp '([^']+)'/.exec(
+        r.stderr,
+      );
     expect(hint).not.toBeNull();
     // The suggested regexp is the fix.
     const fixed = await cli([

@@ -102,7 +102,18 @@ describe('custom predicates on an image (attached both ways) and a release file'
     check('cosign3 absent type', 'cosign3', ['verify-attestation', '--type', 'vuln', ...identity, ...root, img.ref]);
     check('cosign2 absent type tags', 'cosign2', ['verify-attestation', '--type', 'vuln', ...identity, tagsImg.ref], legacyEnv);
     for (const type of [OPENVEX, TESTS]) {
-      check(`gh ${type}`, 'gh', ['attestation', 'verify', `oci://${img.ref}`, '--bundle-from-oci', '--repo', REPO, '--custom-trusted-root', trustJSONL, '--predicate-type', type]);
+      check(`gh ${type}`, 'gh', [
+        'attestation',
+        'verify',
+        `oci://${img.ref}`,
+        '--bundle-from-oci',
+        '--repo',
+        REPO,
+        '--custom-trusted-root',
+        trustJSONL,
+        '--predicate-type',
+        type,
+      ]);
     }
     const file = results.find((r) => r.file);
     for (const p of file?.predicates ?? []) {
@@ -110,7 +121,19 @@ describe('custom predicates on an image (attached both ways) and a release file'
       for (const tool of ['cosign2', 'cosign3'] as const) {
         check(`${tool} file ${type}`, tool, ['verify-blob-attestation', '--bundle', p.bundle, '--type', type, ...identity, ...root, join(ws, 'dist', 'app.tar.gz')]);
       }
-      check(`gh file ${type}`, 'gh', ['attestation', 'verify', join(ws, 'dist', 'app.tar.gz'), '--bundle', p.bundle, '--repo', REPO, '--custom-trusted-root', trustJSONL, '--predicate-type', p.predicateType]);
+      check(`gh file ${type}`, 'gh', [
+        'attestation',
+        'verify',
+        join(ws, 'dist', 'app.tar.gz'),
+        '--bundle',
+        p.bundle,
+        '--repo',
+        REPO,
+        '--custom-trusted-root',
+        trustJSONL,
+        '--predicate-type',
+        p.predicateType,
+      ]);
     }
     await Promise.all(jobs);
     for (const [label, r] of verdicts) console.log(`${label}: ${said(r)}`);
@@ -231,18 +254,22 @@ describe('a broken predicates input fails the step with one line and logs nothin
     ['an unknown short name', 'openvexx=vex.json', /^::error::predicates: line 1: "openvexx" is neither a predicate type URI nor one of cosign's --type names/],
   ];
   for (const [what, predicates, message] of cases) {
-    it(what, async () => {
-      const img = await lib.pushFixtureImage(stack, 'octo-org/vex-error');
-      await lib.resetStats(stack);
-      const r = await run({ images: img.ref, predicates });
-      expect(r.code).toBe(1);
-      const lines = errorLines(r);
-      expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(message);
-      const stats = await lib.getStats(stack);
-      expect(stats['rekorPost']).toBe(0);
-      expect(stats['fulcio']).toBe(0);
-      expect(await getManifest(img.name, tagFor(img.digest, '.att'))).toBeUndefined();
-    }, 60_000);
+    it(
+      what,
+      async () => {
+        const img = await lib.pushFixtureImage(stack, 'octo-org/vex-error');
+        await lib.resetStats(stack);
+        const r = await run({ images: img.ref, predicates });
+        expect(r.code).toBe(1);
+        const lines = errorLines(r);
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(message);
+        const stats = await lib.getStats(stack);
+        expect(stats['rekorPost']).toBe(0);
+        expect(stats['fulcio']).toBe(0);
+        expect(await getManifest(img.name, tagFor(img.digest, '.att'))).toBeUndefined();
+      },
+      60_000,
+    );
   }
 });

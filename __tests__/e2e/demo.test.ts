@@ -7,8 +7,11 @@ import { existsSync } from 'node:fs';
 
 const run = () =>
   new Promise<{ code: number; out: string }>((res) =>
-    execFile(process.execPath, ['scripts/demo.mjs', '--hold', '0'], { env: { ...process.env, SIGN_ATTEST_REAL_SIGSTORE: '0' }, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      res({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    execFile(
+      process.execPath,
+      ['scripts/demo.mjs', '--hold', '0'],
+      { env: { ...process.env, SIGN_ATTEST_REAL_SIGSTORE: '0' }, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => res({ code: err ? Number(err.code ?? 1) : 0, out: `${stdout}${stderr}` }),
     ),
   );
 

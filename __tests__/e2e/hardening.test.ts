@@ -151,8 +151,7 @@ async function rekorTreeSize(): Promise<number> {
   return ((await res.json()) as { treeSize: number }).treeSize;
 }
 
-const pae = (type: string, body: Buffer) =>
-  Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
+const pae = (type: string, body: Buffer) => Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
 
 interface LegacyBundle {
   SignedEntryTimestamp: string;
@@ -355,9 +354,7 @@ describe.each(['a', 'b'])('16 simultaneous runs signing the same digest (wave %s
   beforeAll(async () => {
     img = await lib.pushFixtureImage(stack, `octo-org/concurrent-${wave}`);
     const started = Date.now();
-    runs = await Promise.all(
-      Array.from({ length: N }, () => run({ images: img.ref, sbom: 'false', provenance: 'false', attach: 'both' })),
-    );
+    runs = await Promise.all(Array.from({ length: N }, () => run({ images: img.ref, sbom: 'false', provenance: 'false', attach: 'both' })));
     console.log(`wave ${wave}: ${N} concurrent runs finished in ${Date.now() - started} ms; exit codes ${runs.map((r) => r.code).join(',')}`);
   }, 600_000);
 
@@ -475,7 +472,10 @@ describe('bad input: exit 1, one ::error:: line naming problem and fix, no stack
   it('an unknown repository', async () => {
     const repo = 'octo-org/never-pushed';
     await expectRejected({ images: `${stack.registry}/${repo}@${img.digest}` }, /never-pushed.*not found.*push the image/, {
-      watch: [{ dir: repoDir(repo), name: `${stack.registry}/${repo}` }, { dir: repoDir(REPO), name: img.name }],
+      watch: [
+        { dir: repoDir(repo), name: `${stack.registry}/${repo}` },
+        { dir: repoDir(REPO), name: img.name },
+      ],
     });
     expect(existsSync(repoDir(repo))).toBe(false);
   });

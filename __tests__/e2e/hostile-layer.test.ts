@@ -41,7 +41,10 @@ function pushImage(repo: string, tar: Buffer): { ref: string; layer: string } {
   writeFileSync(join(dir, 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
   writeFileSync(
     join(dir, 'index.json'),
-    JSON.stringify({ schemaVersion: 2, manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', ...manifest, annotations: { 'org.opencontainers.image.ref.name': 'v1' } }],
+    }),
   );
   execFileSync('skopeo', ['--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', `oci:${dir}:v1`, `docker://${stack.registry}/${repo}:v1`]);
   return { ref: `${stack.registry}/${repo}@${manifest.digest}`, layer: layer.digest };
@@ -68,8 +71,16 @@ async function treeSize(): Promise<number> {
 
 describe('a layer the container runtime cannot unpack', () => {
   const cases: [string, Buffer, RegExp][] = [
-    ['a header with a bad checksum', Buffer.concat([file('etc/os-release', 'ID=debian\n'), file('var/lib/dpkg/status', 'x', { checksum: 'bad' }), END]), /invalid tar header/],
-    ['a pax header over 1 MiB', Buffer.concat([header({ name: 'PaxHeaders/x', flag: 'x', size: (1 << 20) + 1 }), padded(Buffer.alloc((1 << 20) + 1, 0x20)), END]), /header field too long/],
+    [
+      'a header with a bad checksum',
+      Buffer.concat([file('etc/os-release', 'ID=debian\n'), file('var/lib/dpkg/status', 'x', { checksum: 'bad' }), END]),
+      /invalid tar header/,
+    ],
+    [
+      'a pax header over 1 MiB',
+      Buffer.concat([header({ name: 'PaxHeaders/x', flag: 'x', size: (1 << 20) + 1 }), padded(Buffer.alloc((1 << 20) + 1, 0x20)), END]),
+      /header field too long/,
+    ],
   ];
   for (const [what, tar, reason] of cases) {
     it(`${what}: exit 1, one error naming the layer, nothing signed or written`, async () => {

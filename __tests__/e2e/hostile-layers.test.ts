@@ -89,7 +89,11 @@ describe('hostile layers: bounded, and problems shown as annotations', () => {
     const m = await scan('hostile/overlap', layersOf('overlapping zip entries'));
     endedWithin(m);
     expect(m.run.code).toBe(0);
-    expect(m.warnings).toEqual([expect.stringMatching(/^::warning title=SBOM scan%3A \/app\/bomb\.jar::SBOM for .*hostile\/overlap@sha256:\w+: \/app\/bomb\.jar \(layer sha256:\w+\): not read: entries .* overlap$/)]);
+    expect(m.warnings).toEqual([
+      expect.stringMatching(
+        /^::warning title=SBOM scan%3A \/app\/bomb\.jar::SBOM for .*hostile\/overlap@sha256:\w+: \/app\/bomb\.jar \(layer sha256:\w+\): not read: entries .* overlap$/,
+      ),
+    ]);
   });
 
   it('jar-in-jar fan-out (64 overlapping copies per level, 6 levels)', async () => {
@@ -107,7 +111,9 @@ describe('hostile layers: bounded, and problems shown as annotations', () => {
     expect(m.run.code).toBe(0);
     expect(m.warnings).toHaveLength(1);
     expect(m.warnings[0]).toContain(SCAN_TITLE('/app/deep.jar'));
-    expect(m.warnings[0]).toMatch(/lib\/level49\.jar!\/lib\/level48\.jar!\/lib\/level47\.jar!\/lib\/level46\.jar!\/lib\/level45\.jar: nested deeper than 4 archives, not read/);
+    expect(m.warnings[0]).toMatch(
+      /lib\/level49\.jar!\/lib\/level48\.jar!\/lib\/level47\.jar!\/lib\/level46\.jar!\/lib\/level45\.jar: nested deeper than 4 archives, not read/,
+    );
   });
 
   it('zip64 end record claiming 2^31 entries', async () => {
@@ -121,7 +127,9 @@ describe('hostile layers: bounded, and problems shown as annotations', () => {
     const m = await scan('hostile/ndb', layersOf('rpm ndb string-array count'));
     endedWithin(m);
     expect(m.run.code).toBe(0);
-    expect(m.warnings).toEqual([expect.stringMatching(/\/var\/lib\/rpm\/Packages\.db .*rpm-db-cataloger: record skipped: rpm header tag 1049 claims 4294967295 strings in \d+ bytes$/)]);
+    expect(m.warnings).toEqual([
+      expect.stringMatching(/\/var\/lib\/rpm\/Packages\.db .*rpm-db-cataloger: record skipped: rpm header tag 1049 claims 4294967295 strings in \d+ bytes$/),
+    ]);
   });
 
   it('BerkeleyDB overflow chain that loops, referenced by 100 values: 10 annotations, then a count', async () => {
@@ -144,7 +152,11 @@ describe('hostile layers: bounded, and problems shown as annotations', () => {
     endedWithin(m);
     expect(m.run.code).toBe(1);
     expect(errorLines(m.run)).toEqual([
-      expect.stringMatching(new RegExp(String.raw`^::error::cannot generate a complete SBOM for .*hostile\/dpkg@sha256:\w+: \/var\/lib\/dpkg\/status \(layer sha256:\w+\) lists more than ${MAX_COMPONENTS} packages \(the SBOM component limit\); pass your own SBOM with the sbom input, or sbom: false$`)),
+      expect.stringMatching(
+        new RegExp(
+          String.raw`^::error::cannot generate a complete SBOM for .*hostile\/dpkg@sha256:\w+: \/var\/lib\/dpkg\/status \(layer sha256:\w+\) lists more than ${MAX_COMPONENTS} packages \(the SBOM component limit\); pass your own SBOM with the sbom input, or sbom: false$`,
+        ),
+      ),
     ]);
     expect(m.run.outputs['sbom-bundle'] ?? '').toBe('');
     const after = await (await stackLib()).getStats(stack);
@@ -155,14 +167,24 @@ describe('hostile layers: bounded, and problems shown as annotations', () => {
     const m = await scan('hostile/symlinks', layersOf('300,000 symlinks'));
     endedWithin(m);
     expect(m.run.code).toBe(1);
-    expect(errorLines(m.run)).toEqual([expect.stringMatching(new RegExp(String.raw`^::error::cannot generate a complete SBOM for .*: layer sha256:\w+: at /l/${MAX_SYMLINKS}, more than ${MAX_SYMLINKS} symbolic links`))]);
+    expect(errorLines(m.run)).toEqual([
+      expect.stringMatching(
+        new RegExp(String.raw`^::error::cannot generate a complete SBOM for .*: layer sha256:\w+: at /l/${MAX_SYMLINKS}, more than ${MAX_SYMLINKS} symbolic links`),
+      ),
+    ]);
   });
 
   it('100,000 package.json files: one ::error:: naming the memory limit', async () => {
     const m = await scan('hostile/pkgfiles', layersOf('100,000 package.json'));
     endedWithin(m);
     expect(m.run.code).toBe(1);
-    expect(errorLines(m.run)).toEqual([expect.stringMatching(new RegExp(String.raw`^::error::cannot generate a complete SBOM for .*: layer sha256:\w+: at /n/${MAX_KEPT_FILES}/package\.json, more than ${MAX_KEPT_FILES} package files`))]);
+    expect(errorLines(m.run)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          String.raw`^::error::cannot generate a complete SBOM for .*: layer sha256:\w+: at /n/${MAX_KEPT_FILES}/package\.json, more than ${MAX_KEPT_FILES} package files`,
+        ),
+      ),
+    ]);
   });
 
   it('60,000 whiteouts over 120,000 lower paths (quadratic before): the one surviving package, no warning', async () => {

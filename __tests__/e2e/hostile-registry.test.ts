@@ -80,10 +80,19 @@ function expectOneError(run: ActionRun, pattern: RegExp): void {
 }
 
 const CASES: { scenario: string; ref?: (r: HostileRegistry) => string; error: RegExp; huge: boolean }[] = [
-  { scenario: 'huge-manifest', ref: (r) => `${r.host}/huge-manifest/app:latest`, error: /huge-manifest\/app:latest is larger than the 4 MiB limit for manifests/, huge: true },
+  {
+    scenario: 'huge-manifest',
+    ref: (r) => `${r.host}/huge-manifest/app:latest`,
+    error: /huge-manifest\/app:latest is larger than the 4 MiB limit for manifests/,
+    huge: true,
+  },
   { scenario: 'huge-manifest-length', error: /is 1024 MiB, over the 4 MiB limit for manifests/, huge: true },
   { scenario: 'huge-sig', error: /signature layer sha256:[0-9a-f]{64}: the registry served more than the 600 bytes its descriptor declares/, huge: true },
-  { scenario: 'huge-sig-declared', error: /signature layer sha256:[0-9a-f]{64} declares 1024 MiB, over the 1 MiB limit for a signature layer; it was not downloaded/, huge: true },
+  {
+    scenario: 'huge-sig-declared',
+    error: /signature layer sha256:[0-9a-f]{64} declares 1024 MiB, over the 1 MiB limit for a signature layer; it was not downloaded/,
+    huge: true,
+  },
   { scenario: 'huge-sig-tag', error: /\.(sig|att) is larger than the 4 MiB limit for manifests/, huge: true },
   { scenario: 'huge-bundle', error: /bundle sha256:[0-9a-f]{64}: the registry served more than the 2000 bytes its descriptor declares/, huge: true },
   { scenario: 'huge-referrers', error: /the referrers index of sha256:[0-9a-f]{64} is larger than the 4 MiB limit for manifests/, huge: true },
@@ -91,7 +100,11 @@ const CASES: { scenario: string; ref?: (r: HostileRegistry) => string; error: Re
   { scenario: 'many-sig', error: /\.sig has 5000 layers, over the limit of 1000 \(cosign's\); not one was checked/, huge: false },
   { scenario: 'heavy-sig', error: /the signatures and attestations attached add up to more than 512 MiB, the limit per image/, huge: false },
   { scenario: 'many-referrers', error: /5000 bundle referrers are attached to sha256:[0-9a-f]{64}, over the limit of 1000/, huge: false },
-  { scenario: 'redirect-loop', error: /The registry at http:\/\/127\.0\.0\.1:\d+ redirected more than 20 times \(a redirect loop\) on GET \/v2\/redirect-loop\/app\/manifests\//, huge: false },
+  {
+    scenario: 'redirect-loop',
+    error: /The registry at http:\/\/127\.0\.0\.1:\d+ redirected more than 20 times \(a redirect loop\) on GET \/v2\/redirect-loop\/app\/manifests\//,
+    huge: false,
+  },
 ];
 
 describe('verify action against a hostile registry', () => {
@@ -133,7 +146,11 @@ describe('signing action against a hostile registry', () => {
   for (const [what, image, error] of [
     ['a huge image manifest', (r: HostileRegistry) => `${r.host}/huge-manifest/app:latest`, /huge-manifest\/app:latest is larger than the 4 MiB limit for manifests/],
     ['a redirect loop', (r: HostileRegistry) => r.image('redirect-loop').ref, /redirected more than 20 times \(a redirect loop\)/],
-    ['an index of 5000 platform images', (r: HostileRegistry) => r.image('many-platforms').ref, /the index lists 5000 platform images, over the limit of 64; nothing was signed/],
+    [
+      'an index of 5000 platform images',
+      (r: HostileRegistry) => r.image('many-platforms').ref,
+      /the index lists 5000 platform images, over the limit of 64; nothing was signed/,
+    ],
   ] as const) {
     it(`${what}: exit 1 with one error, bounded memory, nothing signed`, async () => {
       reg.resetStats();

@@ -41,7 +41,8 @@ suite('key signing against the real Rekor v1 and v2', () => {
     home = makeToolHome();
     keys = mkdtempSync(join(tmpdir(), 'key-real-keys-'));
     other = mkdtempSync(join(tmpdir(), 'key-real-other-'));
-    for (const dir of [keys, other]) execFileSync(toolPath('cosign3'), ['generate-key-pair'], { cwd: dir, env: { ...home.env, COSIGN_PASSWORD: PASSWORD }, stdio: 'pipe' });
+    for (const dir of [keys, other])
+      execFileSync(toolPath('cosign3'), ['generate-key-pair'], { cwd: dir, env: { ...home.env, COSIGN_PASSWORD: PASSWORD }, stdio: 'pipe' });
     for (const name of ['v1', 'v2']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-real-${name}`);
     const sign = (img: PushedImage, inputs: Record<string, string>) =>
       runAction({
@@ -76,7 +77,8 @@ suite('key signing against the real Rekor v1 and v2', () => {
       const entry = bundle.verificationMaterial.tlogEntries[0];
       expect(entry.kindVersion).toEqual(log === 'v1' ? { kind: 'dsse', version: '0.0.1' } : { kind: 'hashedrekord', version: '0.0.2' });
       const body = JSON.parse(Buffer.from(entry.canonicalizedBody, 'base64').toString('utf8'));
-      const verifier = log === 'v1' ? Buffer.from(body.spec.signatures[0].verifier, 'base64').toString('utf8') : JSON.stringify(body.spec.hashedRekordV002.signature.verifier);
+      const verifier =
+        log === 'v1' ? Buffer.from(body.spec.signatures[0].verifier, 'base64').toString('utf8') : JSON.stringify(body.spec.hashedRekordV002.signature.verifier);
       expect(verifier).toMatch(log === 'v1' ? /^-----BEGIN PUBLIC KEY-----/ : /"publicKey":\{"rawBytes":/);
     });
 
@@ -87,7 +89,23 @@ suite('key signing against the real Rekor v1 and v2', () => {
     }
 
     it(`sign-attest verify --key verifies the Rekor ${log} image`, async () => {
-      const r = await exec(process.execPath, [join(ROOT, 'dist/cli/index.js'), 'verify', images[log]!.ref, '--key', join(keys, 'cosign.pub'), '--type', 'slsaprovenance1', '--type', 'cyclonedx', '--trusted-root', stack.trustedRoot], home.env);
+      const r = await exec(
+        process.execPath,
+        [
+          join(ROOT, 'dist/cli/index.js'),
+          'verify',
+          images[log]!.ref,
+          '--key',
+          join(keys, 'cosign.pub'),
+          '--type',
+          'slsaprovenance1',
+          '--type',
+          'cyclonedx',
+          '--trusted-root',
+          stack.trustedRoot,
+        ],
+        home.env,
+      );
       if (r.code !== 0) console.log(r.out);
       expect(r.code).toBe(0);
     });

@@ -106,7 +106,8 @@ beforeAll(async () => {
   generateKeyPair(keys);
   generateKeyPair(other);
   legacyEnv = legacyTrustEnv(home.dir, stack.trustedRoot);
-  for (const name of ['logged', 'tags', 'notlog', 'notlog-tsa', 'token', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3']) images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
+  for (const name of ['logged', 'tags', 'notlog', 'notlog-tsa', 'token', 'errors', 'noenv', 'cosign2', 'cosign2-intoto', 'cosign3'])
+    images[name] = await lib.pushFixtureImage(stack, `octo-org/key-${name}`);
   // The logged runs together; the unlogged one alone, so the log's size tells whether it wrote.
   const keyText = readFileSync(join(keys, 'cosign.key'), 'utf8');
   [runs['logged'], runs['tags'], runs['notlog-tsa'], runs['token']] = await Promise.all([
@@ -170,8 +171,17 @@ describe('signing with a cosign key, logged in Rekor (attach: both, with a TSA)'
     const statement = JSON.parse(Buffer.from(envelope.payload, 'base64').toString('utf8'));
     expect(statement.predicateType).toBe(SLSA);
     const p = statement.predicate;
-    expect(p.buildDefinition.externalParameters.workflow).toEqual({ ref: 'refs/heads/main', repository: 'https://github.com/octo-org/octo-repo', path: '.github/workflows/release.yml' });
-    expect(p.buildDefinition.internalParameters.github).toEqual({ event_name: 'push', repository_id: '561234', repository_owner_id: '98765', runner_environment: 'github-hosted' });
+    expect(p.buildDefinition.externalParameters.workflow).toEqual({
+      ref: 'refs/heads/main',
+      repository: 'https://github.com/octo-org/octo-repo',
+      path: '.github/workflows/release.yml',
+    });
+    expect(p.buildDefinition.internalParameters.github).toEqual({
+      event_name: 'push',
+      repository_id: '561234',
+      repository_owner_id: '98765',
+      runner_environment: 'github-hosted',
+    });
     expect(p.buildDefinition.resolvedDependencies[0].digest.gitCommit).toBe('0123456789abcdef0123456789abcdef01234567');
     expect(p.runDetails.builder.id).toBe(`https://github.com/${WORKFLOW_ENV.GITHUB_WORKFLOW_REF}`);
     expect(p.runDetails.metadata.invocationId).toBe('https://github.com/octo-org/octo-repo/actions/runs/4242/attempts/1');
@@ -190,7 +200,10 @@ describe('signing with a cosign key, logged in Rekor (attach: both, with a TSA)'
     for (const cmd of [['verify'], ['verify-attestation', '--type', 'slsaprovenance1'], ['verify-attestation', '--type', 'cyclonedx']]) {
       it(`${cosign} ${cmd.join(' ')} --key cosign.pub (the bundles) accepts, and rejects another key`, async () => {
         expectOK(await tool(cosign, [...cmd, '--key', pub(), ...root(), ref()]));
-        expectRejected(await tool(cosign, [...cmd, '--key', otherPub(), ...root(), ref()]), /invalid signature when validating ASN\.1 encoded signature|no matching (signatures|attestations)/);
+        expectRejected(
+          await tool(cosign, [...cmd, '--key', otherPub(), ...root(), ref()]),
+          /invalid signature when validating ASN\.1 encoded signature|no matching (signatures|attestations)/,
+        );
       });
     }
   }
@@ -225,7 +238,15 @@ describe('signing with a cosign key, logged in Rekor (attach: both, with a TSA)'
   });
 
   it('sign-attest verify with an identity instead of the key says it was signed with a key and to pass --key', async () => {
-    const r = await cli(['verify', ref(), '--certificate-identity', 'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main', '--certificate-oidc-issuer', 'https://token.actions.githubusercontent.com', ...root()]);
+    const r = await cli([
+      'verify',
+      ref(),
+      '--certificate-identity',
+      'https://github.com/octo-org/octo-repo/.github/workflows/release.yml@refs/heads/main',
+      '--certificate-oidc-issuer',
+      'https://token.actions.githubusercontent.com',
+      ...root(),
+    ]);
     expect(r.code).toBe(1);
     expect(r.out).toMatch(/bundle signature \(referrer sha256:[0-9a-f]{64}\): signed with a key \(hint [A-Za-z0-9+/]{43}=\), not keylessly; verify it with --key/);
     expect(r.out).toMatch(/cosign signature \(sha256-[0-9a-f]{64}\.sig layer 0\): no certificate annotation: signed with a key, not keylessly; verify it with --key/);
@@ -236,7 +257,10 @@ describe('signing with a cosign key, logged in Rekor (attach: both, with a TSA)'
   });
 
   it('the verify action with key: cosign.pub verifies', async () => {
-    const r = await runAction({ action: 'verify', inputs: { images: ref(), key: pub(), 'predicate-types': 'slsaprovenance1,cyclonedx', 'trusted-root': stack.trustedRoot } });
+    const r = await runAction({
+      action: 'verify',
+      inputs: { images: ref(), key: pub(), 'predicate-types': 'slsaprovenance1,cyclonedx', 'trusted-root': stack.trustedRoot },
+    });
     if (r.code !== 0) console.log(r.stdout);
     expect(r.code).toBe(0);
     const other = await runAction({ action: 'verify', inputs: { images: ref(), key: readFileSync(otherPub(), 'utf8'), 'trusted-root': stack.trustedRoot } });
@@ -289,14 +313,29 @@ describe('signing with a cosign key, tlog-upload: false', () => {
       for (const cmd of [['verify'], ['verify-attestation', '--type', 'slsaprovenance1'], ['verify-attestation', '--type', 'cyclonedx']]) {
         expectRejected(await tool(cosign, [...cmd, '--key', pub(), ...root(), ref()]), NO_LOG);
         expectOK(await tool(cosign, [...cmd, '--key', pub(), '--insecure-ignore-tlog', ...root(), ref()]));
-        expectRejected(await tool(cosign, [...cmd, '--key', otherPub(), '--insecure-ignore-tlog', ...root(), ref()]), /invalid signature|no matching (signatures|attestations)/);
+        expectRejected(
+          await tool(cosign, [...cmd, '--key', otherPub(), '--insecure-ignore-tlog', ...root(), ref()]),
+          /invalid signature|no matching (signatures|attestations)/,
+        );
       }
     });
   }
 
   it('cosign3 --new-bundle-format=false --key --insecure-ignore-tlog accepts the tags', async () => {
     expectOK(await tool('cosign3', ['verify', '--new-bundle-format=false', '--key', pub(), '--insecure-ignore-tlog', ...root(), ref()]));
-    expectOK(await tool('cosign3', ['verify-attestation', '--type', 'slsaprovenance1', '--new-bundle-format=false', '--key', pub(), '--insecure-ignore-tlog', ...root(), ref()]));
+    expectOK(
+      await tool('cosign3', [
+        'verify-attestation',
+        '--type',
+        'slsaprovenance1',
+        '--new-bundle-format=false',
+        '--key',
+        pub(),
+        '--insecure-ignore-tlog',
+        ...root(),
+        ref(),
+      ]),
+    );
   });
 
   it("the summary's cosign commands (with --insecure-ignore-tlog) run verbatim with cosign v2 and v3", async () => {
@@ -311,7 +350,10 @@ describe('signing with a cosign key, tlog-upload: false', () => {
     expect(strict.code).toBe(1);
     expect(strict.out).toMatch(/not logged in a transparency log .*verify with --insecure-ignore-tlog/);
     expectOK(await cli(['verify', ref(), '--key', pub(), '--insecure-ignore-tlog', '--type', 'slsaprovenance1', '--type', 'cyclonedx', ...root()]));
-    const r = await runAction({ action: 'verify', inputs: { images: ref(), key: pub(), 'insecure-ignore-tlog': 'true', 'predicate-types': 'slsaprovenance1', 'trusted-root': stack.trustedRoot } });
+    const r = await runAction({
+      action: 'verify',
+      inputs: { images: ref(), key: pub(), 'insecure-ignore-tlog': 'true', 'predicate-types': 'slsaprovenance1', 'trusted-root': stack.trustedRoot },
+    });
     expect(r.code).toBe(0);
   });
 });
@@ -335,7 +377,12 @@ describe('signing with a cosign key, tlog-upload: false, with a TSA', () => {
 describe('key errors a user can make: exit 1, one line naming the fix, nothing written', () => {
   const cases: [string, (dir: string) => Record<string, string>, Record<string, string | undefined>, RegExp][] = [
     ['a wrong password', () => ({}), { COSIGN_PASSWORD: 'not-the-password' }, /^::error::signing-key-password: wrong password for signing-key .*COSIGN_PASSWORD/],
-    ['a garbage key', () => ({ 'signing-key': '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nZ2FyYmFnZQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----' }), {}, /^::error::signing-key: the PEM body is not the JSON cosign writes/],
+    [
+      'a garbage key',
+      () => ({ 'signing-key': '-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nZ2FyYmFnZQ==\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----' }),
+      {},
+      /^::error::signing-key: the PEM body is not the JSON cosign writes/,
+    ],
     [
       'an RSA cosign key (import-key-pair)',
       () => ({ 'signing-key': join(ROOT, 'test/fixtures/keys/rsa-test.key'), 'signing-key-password': 'test-only-password' }),
@@ -369,7 +416,10 @@ describe('key errors a user can make: exit 1, one line naming the fix, nothing w
 });
 
 describe('our verifier reads what the real cosign signs with a key', () => {
-  const PROVENANCE = { buildDefinition: { buildType: 'https://example.com/build', externalParameters: {} }, runDetails: { builder: { id: 'https://example.com/builder' } } };
+  const PROVENANCE = {
+    buildDefinition: { buildType: 'https://example.com/build', externalParameters: {} },
+    runDetails: { builder: { id: 'https://example.com/builder' } },
+  };
   // cosign 2: .sig/.att tags (attestations as dsse entries, and as intoto with --rekor-entry-type intoto);
   // cosign 3: bundle referrers. Signed with the same cosign.key the action used.
   beforeAll(async () => {
@@ -380,7 +430,7 @@ describe('our verifier reads what the real cosign signs with a key', () => {
     const v2 = ['--rekor-url', stack.rekorURL];
     const v3 = ['--signing-config', stack.signingConfig, '--trusted-root', stack.trustedRoot];
     const attest = ['attest', '--type', 'slsaprovenance1', '--predicate', predicate];
-    const runs: [ 'cosign2' | 'cosign3', string[]][] = [
+    const runs: ['cosign2' | 'cosign3', string[]][] = [
       ['cosign2', ['sign', ...key, ...v2, images['cosign2']!.ref]],
       ['cosign2', [...attest, ...key, ...v2, images['cosign2']!.ref]],
       ['cosign2', [...attest, '--rekor-entry-type', 'intoto', ...key, ...v2, images['cosign2-intoto']!.ref]],
@@ -402,7 +452,9 @@ describe('our verifier reads what the real cosign signs with a key', () => {
       const flags = ['--type', 'slsaprovenance1', ...(requireSignature ? [] : ['--no-require-signature']), '--trusted-root', stack.trustedRoot];
       const ok = await cli(['verify', images[producer]!.ref, '--key', pub(), ...flags]);
       expectOK(ok);
-      expect(ok.out).toMatch(producer === 'cosign3' ? /ok {3}referrer attestation https:\/\/slsa\.dev\/provenance\/v1/ : /ok {3}cosign attestation https:\/\/slsa\.dev\/provenance\/v1/);
+      expect(ok.out).toMatch(
+        producer === 'cosign3' ? /ok {3}referrer attestation https:\/\/slsa\.dev\/provenance\/v1/ : /ok {3}cosign attestation https:\/\/slsa\.dev\/provenance\/v1/,
+      );
       const bad = await cli(['verify', images[producer]!.ref, '--key', otherPub(), ...flags]);
       expect(bad.code).toBe(1);
       expect(bad.out).toMatch(/signed by a different key/);

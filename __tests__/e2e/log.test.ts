@@ -70,8 +70,7 @@ async function put(repo: string, ref: string, body: object, mediaType: string): 
 const run = (inputs: Record<string, string>, env: Record<string, string> = {}) => stack.run(inputs, { env });
 
 // The log's lines without the runner's masking and debug commands.
-const infoLines = (r: ActionRun) =>
-  r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'));
+const infoLines = (r: ActionRun) => r.stdout.split('\n').filter((l) => l !== '' && !l.startsWith('::add-mask::') && !l.startsWith('::debug::'));
 
 // Splits the log into top-level lines and groups; fails on a nested group.
 function groups(lines: string[]): { top: string[]; groups: { title: string; lines: string[] }[] } {
@@ -199,7 +198,12 @@ describe('a registry that refuses pushes', () => {
         for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
         headers['x-forwarded-host'] = req.headers.host ?? ''; // upload Locations then point back at the proxy
         const url = opts.noMount && req.method === 'POST' ? (req.url ?? '').replace(/\?mount=.*$/, '') : req.url;
-        const up = await fetch(`${stack.registryURL}${url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined, redirect: 'manual' });
+        const up = await fetch(`${stack.registryURL}${url}`, {
+          method: req.method,
+          headers,
+          body: chunks.length ? Buffer.concat(chunks) : undefined,
+          redirect: 'manual',
+        });
         if (req.method !== 'GET' && req.method !== 'HEAD') answered.push(up.status);
         const out: Record<string, string> = {};
         up.headers.forEach((v, k) => {

@@ -164,7 +164,10 @@ describeReal('the action against the real Sigstore services', () => {
   it('logs entries the real Rekor serves back, with SETs from its key', async () => {
     const sig = await getManifest(img.name, tagFor(img.digest, '.sig'));
     const layer = sig!.layers![0]!;
-    const legacy = JSON.parse(layer.annotations?.['dev.sigstore.cosign/bundle'] ?? '{}') as { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } };
+    const legacy = JSON.parse(layer.annotations?.['dev.sigstore.cosign/bundle'] ?? '{}') as {
+      SignedEntryTimestamp: string;
+      Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+    };
     expect(verifySET(trust, legacy.Payload, legacy.SignedEntryTimestamp)).toBe(true);
     const entry = await rekorEntry(stack.rekorURL, legacy.Payload.logIndex);
     expect(entry.body['kind']).toBe('hashedrekord');
@@ -220,7 +223,16 @@ describeReal('the action against the real Sigstore services', () => {
     const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
     expect(ok.out).toMatch(/^VERIFIED /);
     expect(ok.code).toBe(0);
-    const other = await cli(['verify', img.ref, '--certificate-identity', 'https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main', '--certificate-oidc-issuer', issuer, '--trusted-root', stack.trustedRoot]);
+    const other = await cli([
+      'verify',
+      img.ref,
+      '--certificate-identity',
+      'https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main',
+      '--certificate-oidc-issuer',
+      issuer,
+      '--trusted-root',
+      stack.trustedRoot,
+    ]);
     expect(other.code).toBe(1);
     const bundle = await cli(['verify-bundle', '--bundle', signed.outputs['provenance-bundle'] ?? '', ...policy, img.digest]);
     expect(bundle).toMatchObject({ code: 0 });
@@ -246,7 +258,8 @@ describeReal('the action against the real Sigstore services', () => {
   it('verifies with gh attestation verify and sigstore-python when they are built', async () => {
     const jsonl = join(work, 'trusted_root.jsonl');
     writeFileSync(jsonl, JSON.stringify(JSON.parse(readFileSync(stack.trustedRoot, 'utf8'))) + '\n');
-    const gh = (repo: string) => tool('gh', ['attestation', 'verify', `oci://${img.ref}`, '--bundle-from-oci', '--repo', repo, '--custom-trusted-root', jsonl], { GH_TOKEN: 'unused-offline' });
+    const gh = (repo: string) =>
+      tool('gh', ['attestation', 'verify', `oci://${img.ref}`, '--bundle-from-oci', '--repo', repo, '--custom-trusted-root', jsonl], { GH_TOKEN: 'unused-offline' });
     const ghOK = await gh('octo-org/octo-repo');
     if (ghOK) {
       expect({ tool: 'gh', ...ghOK }).toMatchObject({ tool: 'gh', code: 0 });
@@ -254,11 +267,31 @@ describeReal('the action against the real Sigstore services', () => {
     }
     const conf = join(work, 'trust-config.json');
     const read = (p: string) => JSON.parse(readFileSync(p, 'utf8')) as unknown;
-    writeFileSync(conf, JSON.stringify({ mediaType: 'application/vnd.dev.sigstore.clienttrustconfig.v0.1+json', trustedRoot: read(stack.trustedRoot), signingConfig: read(stack.signingConfig) }));
+    writeFileSync(
+      conf,
+      JSON.stringify({
+        mediaType: 'application/vnd.dev.sigstore.clienttrustconfig.v0.1+json',
+        trustedRoot: read(stack.trustedRoot),
+        signingConfig: read(stack.signingConfig),
+      }),
+    );
     const sig = await getManifest(img.name, tagFor(img.digest, '.sig'));
     const payload = join(work, 'payload.json');
     writeFileSync(payload, await getBlob(img.name, sig!.layers![0]!.digest));
-    const py = (identity: string) => tool('sigstore-python', ['--trust-config', conf, 'verify', 'identity', '--bundle', signed.outputs['signature-bundle'] ?? '', '--cert-identity', identity, '--cert-oidc-issuer', issuer, payload]);
+    const py = (identity: string) =>
+      tool('sigstore-python', [
+        '--trust-config',
+        conf,
+        'verify',
+        'identity',
+        '--bundle',
+        signed.outputs['signature-bundle'] ?? '',
+        '--cert-identity',
+        identity,
+        '--cert-oidc-issuer',
+        issuer,
+        payload,
+      ]);
     const pyOK = await py(san);
     if (pyOK) {
       if (pyOK.code !== 0) console.log(pyOK.out);
@@ -307,8 +340,13 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     expect(entry['inclusionProof']['checkpoint']['envelope']).toContain(new URL(stack.rekorV2URL ?? '').hostname);
     const root = TrustedRoot.fromJSON(JSON.parse(readFileSync(stack.trustedRoot, 'utf8')));
     const verifier = new Verifier(toTrustMaterial(root), { tlogThreshold: 1, ctlogThreshold: 1, tsaThreshold: 1 });
-    verifier.verify(toSignedEntity(bundleFromJSON(bundle), data), { subjectAlternativeName: stack.identity.subjectAlternativeName, extensions: { issuer: stack.identity.issuer } });
-    expect(() => verifier.verify(toSignedEntity(bundleFromJSON(bundle), Buffer.from('other')), { subjectAlternativeName: stack.identity.subjectAlternativeName })).toThrow();
+    verifier.verify(toSignedEntity(bundleFromJSON(bundle), data), {
+      subjectAlternativeName: stack.identity.subjectAlternativeName,
+      extensions: { issuer: stack.identity.issuer },
+    });
+    expect(() =>
+      verifier.verify(toSignedEntity(bundleFromJSON(bundle), Buffer.from('other')), { subjectAlternativeName: stack.identity.subjectAlternativeName }),
+    ).toThrow();
   });
 
   // Real cosign v3 reads the stack's signing config, logs to rekor-tiles
@@ -318,12 +356,31 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     const img = await lib.pushFixtureImage(stack, 'octo-org/cosign-v2-log');
     const predicate = join(work, 'predicate.json');
     writeFileSync(predicate, JSON.stringify({ buildDefinition: { buildType: 'https://example.com/build/v1' } }));
-    const common = ['--yes', '--signing-config', stack.signingConfigRekorV2 ?? '', '--trusted-root', stack.trustedRoot, '--identity-token', await lib.requestToken(stack), '--allow-http-registry'];
+    const common = [
+      '--yes',
+      '--signing-config',
+      stack.signingConfigRekorV2 ?? '',
+      '--trusted-root',
+      stack.trustedRoot,
+      '--identity-token',
+      await lib.requestToken(stack),
+      '--allow-http-registry',
+    ];
     expect(await tool('cosign3', ['sign', ...common, img.ref])).toMatchObject({ code: 0 });
     expect(await tool('cosign3', ['attest', ...common, '--type', 'slsaprovenance1', '--predicate', predicate, img.ref])).toMatchObject({ code: 0 });
     const kinds = (await fallbackReferrers(img.name, img.digest)).map((r) => (r.bundle as Record<string, any>)['verificationMaterial']['tlogEntries'][0]['kindVersion']);
-    expect(kinds).toEqual([{ kind: 'hashedrekord', version: '0.0.2' }, { kind: 'hashedrekord', version: '0.0.2' }]);
-    const policy = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
+    expect(kinds).toEqual([
+      { kind: 'hashedrekord', version: '0.0.2' },
+      { kind: 'hashedrekord', version: '0.0.2' },
+    ]);
+    const policy = [
+      '--certificate-identity',
+      stack.identity.subjectAlternativeName,
+      '--certificate-oidc-issuer',
+      stack.identity.issuer,
+      '--trusted-root',
+      stack.trustedRoot,
+    ];
     const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
     expect(ok.out).toMatch(/^VERIFIED /);
     expect(ok.out).toMatch(/ok +referrer attestation https:\/\/slsa\.dev\/provenance\/v1/);
@@ -353,7 +410,14 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
       expect(vm['tlogEntries'][0]['inclusionProof']['checkpoint']['envelope']).toBeDefined();
       expect(vm['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
     }
-    const policy = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
+    const policy = [
+      '--certificate-identity',
+      stack.identity.subjectAlternativeName,
+      '--certificate-oidc-issuer',
+      stack.identity.issuer,
+      '--trusted-root',
+      stack.trustedRoot,
+    ];
     const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
     expect(ok.out).toMatch(/^VERIFIED /);
     expect(ok.code).toBe(0);
@@ -387,7 +451,16 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
       noTimestamp: await tampered((b) => delete b['verificationMaterial']['timestampVerificationData']),
     };
     for (const [what, o] of Object.entries(outcomes)) expect({ what, code: o.code, out: o.out }).toMatchObject({ what, code: 1 });
-    const args = ['--trusted-root', stack.trustedRoot, '--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--allow-http-registry', img.ref];
+    const args = [
+      '--trusted-root',
+      stack.trustedRoot,
+      '--certificate-identity',
+      stack.identity.subjectAlternativeName,
+      '--certificate-oidc-issuer',
+      stack.identity.issuer,
+      '--allow-http-registry',
+      img.ref,
+    ];
     for (const [what, r2] of [
       ['cosign3 verify', await tool('cosign3', ['verify', ...args])],
       ['cosign3 verify-attestation', await tool('cosign3', ['verify-attestation', '--type', 'slsaprovenance1', ...args])],
@@ -397,7 +470,10 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
   });
 
   // Issue 10 §2: the services come from the instance's signing config alone.
-  for (const [name, log] of [['signing_config.v0.2.json', 'v1'], ['signing_config.rekor-v2.v0.2.json', 'v2']] as const) {
+  for (const [name, log] of [
+    ['signing_config.v0.2.json', 'v1'],
+    ['signing_config.rekor-v2.v0.2.json', 'v2'],
+  ] as const) {
     it(`takes Fulcio, Rekor ${log} and the TSA from ${name}, timestamping every signature`, async () => {
       const img = await lib.pushFixtureImage(stack, `octo-org/config-${log}`);
       const config = log === 'v1' ? stack.signingConfig : stack.signingConfigRekorV2;
@@ -420,7 +496,9 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
     expect(errorLines(r)).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).not.toContain('::warning::');
-    expect(r.stdout).toContain(`Sigstore services from the signing config of ${stack.tufMirrorURL}: Fulcio ${stack.fulcioURL}, Rekor ${stack.rekorURL}, TSA ${stack.tsaTimestampURL}`);
+    expect(r.stdout).toContain(
+      `Sigstore services from the signing config of ${stack.tufMirrorURL}: Fulcio ${stack.fulcioURL}, Rekor ${stack.rekorURL}, TSA ${stack.tsaTimestampURL}`,
+    );
     for (const k of ['signature-bundle', 'provenance-bundle']) {
       const b = JSON.parse(readFileSync(r.outputs[k] ?? '', 'utf8')) as Record<string, any>;
       expect(b['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
@@ -437,7 +515,12 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
   });
 
   it('refuses DSSE entries: rekor-tiles logs only hashedrekord', async () => {
-    const statement = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'x', digest: { sha256: createHash('sha256').update('x').digest('hex') } }], predicateType: 'https://example.com/v1', predicate: {} };
+    const statement = {
+      _type: 'https://in-toto.io/Statement/v1',
+      subject: [{ name: 'x', digest: { sha256: createHash('sha256').update('x').digest('hex') } }],
+      predicateType: 'https://example.com/v1',
+      predicate: {},
+    };
     const builder = new DSSEBundleBuilder({ signer: signer(), witnesses: witnesses() });
     await expect(builder.create({ data: Buffer.from(JSON.stringify(statement)), type: 'application/vnd.in-toto+json' })).rejects.toThrow(/400.*must be hashedrekord/);
   });

@@ -58,7 +58,14 @@ describeReal('release files on the real Sigstore services', () => {
       const run = await runAction({
         cwd: ws,
         env: stack.env,
-        inputs: { ...stackInputs(stack), 'tsa-url': stack.tsaURL ?? '', 'subject-path': 'dist/*', 'subject-checksums': 'SHA256SUMS', predicates: 'openvex=vex.json', ...v2 },
+        inputs: {
+          ...stackInputs(stack),
+          'tsa-url': stack.tsaURL ?? '',
+          'subject-path': 'dist/*',
+          'subject-checksums': 'SHA256SUMS',
+          predicates: 'openvex=vex.json',
+          ...v2,
+        },
       });
       console.log(`real Rekor ${log}: ${run.ms} ms`);
       runs.set(log, { run, ws, downloads });
@@ -72,26 +79,66 @@ describeReal('release files on the real Sigstore services', () => {
       const rows = (JSON.parse(run.outputs['results'] ?? '[]') as any[]).filter((r) => r.file);
       for (const r of rows) {
         const file = r.path ?? join(downloads, r.file);
-        const check = async (label: string, tool: 'cosign2' | 'cosign3' | 'gh', args: string[]) => verdicts.set(`${log} ${label} ${r.file}`, await exec(toolPath(tool), args, home.env));
+        const check = async (label: string, tool: 'cosign2' | 'cosign3' | 'gh', args: string[]) =>
+          verdicts.set(`${log} ${label} ${r.file}`, await exec(toolPath(tool), args, home.env));
         // A Rekor v2 entry has no integrated time: cosign 2 trusts the TSA's
         // timestamp only when told to (cosign 3 by itself).
         for (const tool of ['cosign2', 'cosign3'] as const) {
           const ts = log === 'v2' && tool === 'cosign2' ? ['--use-signed-timestamps'] : [];
           await check(`${tool} verify-blob${ts.join('')}`, tool, ['verify-blob', ...ts, '--bundle', r.signature.bundle, ...identity, ...root, file]);
-          await check(`${tool} verify-blob-attestation slsaprovenance1`, tool, ['verify-blob-attestation', ...ts, '--bundle', r.provenance.bundle, '--type', 'slsaprovenance1', ...identity, ...root, file]);
-          await check(`${tool} verify-blob-attestation openvex`, tool, ['verify-blob-attestation', ...ts, '--bundle', r.predicates[0].bundle, '--type', 'openvex', ...identity, ...root, file]);
+          await check(`${tool} verify-blob-attestation slsaprovenance1`, tool, [
+            'verify-blob-attestation',
+            ...ts,
+            '--bundle',
+            r.provenance.bundle,
+            '--type',
+            'slsaprovenance1',
+            ...identity,
+            ...root,
+            file,
+          ]);
+          await check(`${tool} verify-blob-attestation openvex`, tool, [
+            'verify-blob-attestation',
+            ...ts,
+            '--bundle',
+            r.predicates[0].bundle,
+            '--type',
+            'openvex',
+            ...identity,
+            ...root,
+            file,
+          ]);
         }
         if (log === 'v2') {
           const bare = await exec(toolPath('cosign2'), ['verify-blob', '--bundle', r.signature.bundle, ...identity, ...root, file], home.env);
           rejections.set(`v2 cosign2 verify-blob without --use-signed-timestamps ${r.file}`, bare);
         }
-        await check('gh attestation verify', 'gh', ['attestation', 'verify', file, '--bundle', r.provenance.bundle, '--repo', REPO, '--custom-trusted-root', trustJSONL]);
-        verdicts.set(`${log} sign-attest verify-bundle ${r.file}`, await exec(process.execPath, [CLI, 'verify-bundle', '--bundle', r.signature.bundle, ...identity, ...root, file], home.env));
+        await check('gh attestation verify', 'gh', [
+          'attestation',
+          'verify',
+          file,
+          '--bundle',
+          r.provenance.bundle,
+          '--repo',
+          REPO,
+          '--custom-trusted-root',
+          trustJSONL,
+        ]);
+        verdicts.set(
+          `${log} sign-attest verify-bundle ${r.file}`,
+          await exec(process.execPath, [CLI, 'verify-bundle', '--bundle', r.signature.bundle, ...identity, ...root, file], home.env),
+        );
         python.push(['--trust-config', trustConfig, 'verify', 'identity', '--bundle', r.signature.bundle, '--cert-identity', SAN, '--cert-oidc-issuer', ISSUER, file]);
         pythonLabels.push(`${log} sigstore-python verify identity ${r.file}`);
         const cache = mkdtempSync(join(tmpdir(), 'sigstore-js-'));
         const js = await sigstoreCLI(stack, r.signature.bundle, SAN, cache, file);
-        verdicts.set(`${log} sigstore JS CLI verify ${r.file}`, { tool: 'sigstore', args: ['verify', r.signature.bundle, '--blob-file', file], code: js.code, out: js.out, ms: 0 });
+        verdicts.set(`${log} sigstore JS CLI verify ${r.file}`, {
+          tool: 'sigstore',
+          args: ['verify', r.signature.bundle, '--blob-file', file],
+          code: js.code,
+          out: js.out,
+          ms: 0,
+        });
       }
       void ws;
     }

@@ -4,7 +4,17 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sigstoreCLI } from '../../test/harness/checks.js';
-import { clientTrustConfig, exec, limiter, makeToolHome, sigstorePythonBatch, summaryCommands, toolPath, type ToolHome, type ToolRun } from '../../test/harness/consumers.js';
+import {
+  clientTrustConfig,
+  exec,
+  limiter,
+  makeToolHome,
+  sigstorePythonBatch,
+  summaryCommands,
+  toolPath,
+  type ToolHome,
+  type ToolRun,
+} from '../../test/harness/consumers.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type Stack } from '../../test/harness/stack.js';
 
@@ -60,8 +70,21 @@ const identity = ['--certificate-identity', SAN, '--certificate-oidc-issuer', IS
 const cosign = (tool: 'cosign2' | 'cosign3', args: string[]) => exec(toolPath(tool), [...args, '--trusted-root', stack.trustedRoot], home.env);
 const gh = (file: string, bundle: string, extra: string[] = []) =>
   exec(toolPath('gh'), ['attestation', 'verify', file, '--bundle', bundle, '--repo', REPO, '--custom-trusted-root', trustJSONL, ...extra], home.env);
-const ours = (bundle: string, file: string) => exec(process.execPath, [CLI, 'verify-bundle', '--bundle', bundle, ...identity, '--trusted-root', stack.trustedRoot, file], home.env);
-const python = (bundle: string, file: string, san = SAN) => ['--trust-config', trustConfig, 'verify', 'identity', '--bundle', bundle, '--cert-identity', san, '--cert-oidc-issuer', ISSUER, file];
+const ours = (bundle: string, file: string) =>
+  exec(process.execPath, [CLI, 'verify-bundle', '--bundle', bundle, ...identity, '--trusted-root', stack.trustedRoot, file], home.env);
+const python = (bundle: string, file: string, san = SAN) => [
+  '--trust-config',
+  trustConfig,
+  'verify',
+  'identity',
+  '--bundle',
+  bundle,
+  '--cert-identity',
+  san,
+  '--cert-oidc-issuer',
+  ISSUER,
+  file,
+];
 
 function statementOf(bundlePath: string): { subject: { name: string; digest: { sha256: string } }[]; predicateType: string; predicate: any } {
   const b = JSON.parse(readFileSync(bundlePath, 'utf8')) as { dsseEnvelope: { payload: string } };
@@ -76,7 +99,11 @@ describe('subject-path and subject-checksums together, no image', () => {
   let downloads: string;
   let first: ActionRun;
   let rows: FileRow[];
-  const onDisk = { 'dist/app-linux-amd64.tar.gz': 'linux amd64 build', 'dist/app-darwin-arm64.tar.gz': 'darwin arm64 build', 'dist/sub/install.sh': '#!/bin/sh\necho install\n' };
+  const onDisk = {
+    'dist/app-linux-amd64.tar.gz': 'linux amd64 build',
+    'dist/app-darwin-arm64.tar.gz': 'darwin arm64 build',
+    'dist/sub/install.sh': '#!/bin/sh\necho install\n',
+  };
   // Files known only by a sha256sum line (built elsewhere), one in binary mode.
   const listed = { 'app-windows-amd64.zip': 'windows build', 'app.deb': 'debian package' };
   let stats: Record<string, number>;
@@ -100,7 +127,7 @@ describe('subject-path and subject-checksums together, no image', () => {
   it('succeeds with one row per file, the exclusion honoured', () => {
     expect(errorLines(first)).toEqual([]);
     expect(first.code).toBe(0);
-    expect(rows = fileRows(first)).toHaveLength(5);
+    expect((rows = fileRows(first))).toHaveLength(5);
     expect(rows.map((r) => r.file).sort()).toEqual([...Object.keys(onDisk), ...Object.keys(listed)].sort());
     for (const r of rows) {
       const content = (onDisk as Record<string, string>)[r.file] ?? (listed as Record<string, string>)[r.file];
@@ -155,7 +182,9 @@ describe('subject-path and subject-checksums together, no image', () => {
         const prov = r.provenance!.bundle;
         for (const tool of ['cosign2', 'cosign3'] as const) {
           check(`${tool} verify-blob ${r.file}`, () => cosign(tool, ['verify-blob', '--bundle', sig, ...identity, file]));
-          check(`${tool} verify-blob-attestation ${r.file}`, () => cosign(tool, ['verify-blob-attestation', '--bundle', prov, '--type', 'slsaprovenance1', ...identity, file]));
+          check(`${tool} verify-blob-attestation ${r.file}`, () =>
+            cosign(tool, ['verify-blob-attestation', '--bundle', prov, '--type', 'slsaprovenance1', ...identity, file]),
+          );
         }
         check(`gh ${r.file}`, () => gh(file, prov));
         check(`ours signature ${r.file}`, () => ours(sig, file));
@@ -164,15 +193,29 @@ describe('subject-path and subject-checksums together, no image', () => {
       const r0 = rows[0]!;
       for (const tool of ['cosign2', 'cosign3'] as const) {
         check(`${tool} verify-blob wrong file`, () => cosign(tool, ['verify-blob', '--bundle', r0.signature!.bundle, ...identity, wrongFile()]));
-        check(`${tool} verify-blob wrong identity`, () => cosign(tool, ['verify-blob', '--bundle', r0.signature!.bundle, '--certificate-identity', `${SAN}x`, '--certificate-oidc-issuer', ISSUER, fileOf(r0)]));
-        check(`${tool} verify-blob-attestation wrong file`, () => cosign(tool, ['verify-blob-attestation', '--bundle', r0.provenance!.bundle, '--type', 'slsaprovenance1', ...identity, wrongFile()]));
+        check(`${tool} verify-blob wrong identity`, () =>
+          cosign(tool, ['verify-blob', '--bundle', r0.signature!.bundle, '--certificate-identity', `${SAN}x`, '--certificate-oidc-issuer', ISSUER, fileOf(r0)]),
+        );
+        check(`${tool} verify-blob-attestation wrong file`, () =>
+          cosign(tool, ['verify-blob-attestation', '--bundle', r0.provenance!.bundle, '--type', 'slsaprovenance1', ...identity, wrongFile()]),
+        );
       }
       check('gh wrong file', () => gh(wrongFile(), r0.provenance!.bundle));
-      check('gh wrong repo', () => exec(toolPath('gh'), ['attestation', 'verify', fileOf(r0), '--bundle', r0.provenance!.bundle, '--repo', 'octo-org/other', '--custom-trusted-root', trustJSONL], home.env));
+      check('gh wrong repo', () =>
+        exec(
+          toolPath('gh'),
+          ['attestation', 'verify', fileOf(r0), '--bundle', r0.provenance!.bundle, '--repo', 'octo-org/other', '--custom-trusted-root', trustJSONL],
+          home.env,
+        ),
+      );
       check('ours wrong file', () => ours(r0.signature!.bundle, wrongFile()));
       jobs.push(
         tools(async () => {
-          const argvs = [...rows.map((r) => python(r.signature!.bundle, fileOf(r))), python(r0.signature!.bundle, wrongFile()), python(r0.signature!.bundle, fileOf(r0), `${SAN}x`)];
+          const argvs = [
+            ...rows.map((r) => python(r.signature!.bundle, fileOf(r))),
+            python(r0.signature!.bundle, wrongFile()),
+            python(r0.signature!.bundle, fileOf(r0), `${SAN}x`),
+          ];
           const runs = await sigstorePythonBatch(argvs, home.env);
           rows.forEach((r, i) => verdicts.set(`sigstore-python ${r.file}`, runs[i]!));
           verdicts.set('sigstore-python wrong file', runs[rows.length]!);
@@ -329,7 +372,10 @@ describe('thousands of subjects', () => {
       ];
       for (const c of checks) expect(said(c)).toMatch(/→ exit 0/);
     }
-    const py = await sigstorePythonBatch(sample.map((r) => python(r.signature!.bundle, join(downloads, r.file))), home.env);
+    const py = await sigstorePythonBatch(
+      sample.map((r) => python(r.signature!.bundle, join(downloads, r.file))),
+      home.env,
+    );
     for (const r of py) expect(said(r)).toMatch(/→ exit 0/);
   }, 300_000);
 });
@@ -348,7 +394,11 @@ describe('a user error fails the step with one line and writes nothing', () => {
     ['a missing file', { 'subject-path': 'dist/missing.tar.gz' }, /^::error::subject-path: "dist\/missing\.tar\.gz" does not exist; pass the path of a built file/],
     ['a glob matching nothing', { 'subject-path': 'dist/*.zip' }, /^::error::subject-path: "dist\/\*\.zip" matches no file under .*; check the pattern/],
     ['a malformed checksums line', { 'subject-checksums': 'bad-line.txt' }, /^::error::subject-checksums: bad-line\.txt line 2 is not "<sha256 hex> {2}<file name>"/],
-    ['a SHA-512 checksums file', { 'subject-checksums': 'sha512.txt' }, /^::error::subject-checksums: sha512\.txt line 1: the digest has 128 hex digits \(SHA-512\), not the 64 of SHA-256/],
+    [
+      'a SHA-512 checksums file',
+      { 'subject-checksums': 'sha512.txt' },
+      /^::error::subject-checksums: sha512\.txt line 1: the digest has 128 hex digits \(SHA-512\), not the 64 of SHA-256/,
+    ],
     ['a missing checksums file', { 'subject-checksums': 'nope.txt' }, /^::error::subject-checksums: "nope\.txt" does not exist/],
   ];
   for (const [what, inputs, message] of cases) {
@@ -369,6 +419,8 @@ describe('a user error fails the step with one line and writes nothing', () => {
   it('no images and no files: the message names both ways', async () => {
     const r = await run(ws, {});
     expect(r.code).toBe(1);
-    expect(errorLines(r)).toEqual([expect.stringMatching(/^::error::images: no image given and no release files: nothing to sign; .* or files in subject-path or subject-checksums$/)]);
+    expect(errorLines(r)).toEqual([
+      expect.stringMatching(/^::error::images: no image given and no release files: nothing to sign; .* or files in subject-path or subject-checksums$/),
+    ]);
   });
 });

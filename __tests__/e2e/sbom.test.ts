@@ -119,7 +119,7 @@ describe('sign-attest sbom: every source, every format, one scan', () => {
     const c = json(cdx);
     expect(await validateCycloneDx(readFileSync(cdx, 'utf8'))).toBeUndefined();
     expect(c['specVersion']).toBe('1.6');
-    expect((c['metadata']).component.version).toBe(s.digest);
+    expect(c['metadata'].component.version).toBe(s.digest);
     const d = json(spdx);
     expect(spdxSchemaErrors(d)).toEqual([]);
     expect(d['spdxVersion']).toBe('SPDX-2.3');
@@ -270,7 +270,14 @@ describe('the action with sbom-format: cyclonedx,spdx', () => {
   });
 
   it('our verifier finds each by type (cyclonedx, spdxjson, and the SPDX URI)', async () => {
-    const policy = ['--certificate-identity', stack.identity.subjectAlternativeName, '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot];
+    const policy = [
+      '--certificate-identity',
+      stack.identity.subjectAlternativeName,
+      '--certificate-oidc-issuer',
+      stack.identity.issuer,
+      '--trusted-root',
+      stack.trustedRoot,
+    ];
     const r = await cli(['verify', signed.ref, ...policy, '--type', 'cyclonedx', '--type', 'spdxjson', '--type', 'https://spdx.dev/Document']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

@@ -90,7 +90,10 @@ describe('signing a pushed image (sbom: false)', () => {
     expect(ann['dev.sigstore.cosign/chain']).toContain('BEGIN CERTIFICATE');
     expect(verifyWithCert(cert, payload, ann['dev.cosignproject.cosign/signature'] ?? '')).toBe(true);
 
-    const legacy = JSON.parse(ann['dev.sigstore.cosign/bundle'] ?? '{}') as { SignedEntryTimestamp: string; Payload: { body: string; integratedTime: number; logIndex: number; logID: string } };
+    const legacy = JSON.parse(ann['dev.sigstore.cosign/bundle'] ?? '{}') as {
+      SignedEntryTimestamp: string;
+      Payload: { body: string; integratedTime: number; logIndex: number; logID: string };
+    };
     expect(Object.keys(legacy)).toEqual(['SignedEntryTimestamp', 'Payload']);
     expect(Object.keys(legacy.Payload)).toEqual(['body', 'integratedTime', 'logIndex', 'logID']);
     expect(verifySET(trust, legacy.Payload, legacy.SignedEntryTimestamp)).toBe(true);
@@ -109,7 +112,12 @@ describe('signing a pushed image (sbom: false)', () => {
     expect(sigBundle['mediaType']).toBe('application/vnd.dev.sigstore.bundle.v0.3+json');
     expect(sigBundle['verificationMaterial']['certificate']).toBeDefined();
     expect(sigBundle['verificationMaterial']['x509CertificateChain']).toBeUndefined();
-    const payload = Buffer.from(JSON.stringify({ critical: { identity: { 'docker-reference': img.name }, image: { 'docker-manifest-digest': img.digest }, type: 'cosign container image signature' }, optional: null }));
+    const payload = Buffer.from(
+      JSON.stringify({
+        critical: { identity: { 'docker-reference': img.name }, image: { 'docker-manifest-digest': img.digest }, type: 'cosign container image signature' },
+        optional: null,
+      }),
+    );
     sigstoreVerify(trust, sigBundle, SAN, ISSUER, payload);
     expect(() => sigstoreVerify(trust, sigBundle, 'https://github.com/evil/repo/.github/workflows/x.yml@refs/heads/main', ISSUER, payload)).toThrow();
     const prov = JSON.parse(readFileSync(first.outputs['provenance-bundle'] ?? '', 'utf8')) as unknown;
@@ -267,7 +275,10 @@ describe('registry credentials from ~/.docker/config.json', () => {
     const home = stack.tempDir('home-');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(join(home, '.docker'));
-    writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ auths: { [stack.authRegistry ?? '']: { auth: Buffer.from('tester:secret').toString('base64') } } }));
+    writeFileSync(
+      join(home, '.docker', 'config.json'),
+      JSON.stringify({ auths: { [stack.authRegistry ?? '']: { auth: Buffer.from('tester:secret').toString('base64') } } }),
+    );
     const r = await runAction({ inputs: { ...stackInputs(stack), images: img.ref, sbom: 'false', provenance: 'false' }, env: stack.env, home });
     expect(errorLines(r)).toEqual([]);
     expect(r.stdout).toContain(`::add-mask::${Buffer.from('tester:secret').toString('base64')}`);
@@ -281,7 +292,10 @@ describe('registry credentials from ~/.docker/config.json', () => {
     mkdirSync(join(home, 'bin'));
     writeFileSync(join(home, '.docker', 'config.json'), JSON.stringify({ credHelpers: { [stack.authRegistry ?? '']: 'fake' } }));
     const helper = join(home, 'bin', 'docker-credential-fake');
-    writeFileSync(helper, `#!/bin/sh\nread server\n[ "$1" = get ] && [ "$server" = "${stack.authRegistry}" ] && echo '{"ServerURL":"'"$server"'","Username":"tester","Secret":"secret"}'\n`);
+    writeFileSync(
+      helper,
+      `#!/bin/sh\nread server\n[ "$1" = get ] && [ "$server" = "${stack.authRegistry}" ] && echo '{"ServerURL":"'"$server"'","Username":"tester","Secret":"secret"}'\n`,
+    );
     chmodSync(helper, 0o755);
     const r = await runAction({
       inputs: { ...stackInputs(stack), images: img.ref, sbom: 'false', provenance: 'false' },
@@ -331,7 +345,11 @@ describe('services from the signing config of a TUF repository', () => {
     // (With trusted-root given, the first thing asked of the repository is the signing config.)
     const r = await tufOnly(img, `http://127.0.0.1:${port}/tuf`, { 'trusted-root': stack.trustedRoot });
     expect(r.code).toBe(1);
-    expect(errorLines(r)).toEqual([expect.stringMatching(/^::error::tuf-mirror-url: cannot read signing_config\.v0\.2\.json from http:\/\/127\.0\.0\.1:\d+\/tuf .*pass signing-config or fulcio-url and rekor-url$/)]);
+    expect(errorLines(r)).toEqual([
+      expect.stringMatching(
+        /^::error::tuf-mirror-url: cannot read signing_config\.v0\.2\.json from http:\/\/127\.0\.0\.1:\d+\/tuf .*pass signing-config or fulcio-url and rekor-url$/,
+      ),
+    ]);
     expect(r.stdout).not.toContain('::warning::');
     const stats = await lib.getStats(stack);
     expect(stats.fulcio + stats.rekorPost + stats.tsa).toBe(0);

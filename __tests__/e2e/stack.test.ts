@@ -10,13 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleFromJSON, bundleToJSON } from '@sigstore/bundle';
 import { RFC3161Timestamp } from '@sigstore/core';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
-import {
-  DSSEBundleBuilder,
-  FulcioSigner,
-  MessageSignatureBundleBuilder,
-  RekorWitness,
-  TSAWitness,
-} from '@sigstore/sign';
+import { DSSEBundleBuilder, FulcioSigner, MessageSignatureBundleBuilder, RekorWitness, TSAWitness } from '@sigstore/sign';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 import * as jose from 'jose';
 import { verify as sigstoreVerify } from 'sigstore';
@@ -31,7 +25,7 @@ const POLICY = { subjectAlternativeName: SAN, extensions: { issuer: ISSUER } };
 
 const lib = await import('../../test/stack/stack.mjs');
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 const sha256 = (data: Buffer | string) => crypto.createHash('sha256').update(data).digest('hex');
 
@@ -108,12 +102,19 @@ async function dsseBundle(stack: Stack, predicate: object): Promise<Json> {
 /** Runs `sigstore verify` through the stack's TUF mirror; returns the exit code. */
 function cliVerify(stack: Stack, bundleFile: string, identity: string, blobFile?: string): number {
   const args = [
-    SIGSTORE_CLI, 'verify', bundleFile,
-    '--tuf-mirror-url', stack.tufMirrorURL,
-    '--tuf-root-path', stack.tufRootPath,
-    '--tuf-cache-path', fs.mkdtempSync(path.join(stack.stateDir, 'tuf-cache-')),
-    '--certificate-issuer', ISSUER,
-    '--certificate-identity-uri', identity,
+    SIGSTORE_CLI,
+    'verify',
+    bundleFile,
+    '--tuf-mirror-url',
+    stack.tufMirrorURL,
+    '--tuf-root-path',
+    stack.tufRootPath,
+    '--tuf-cache-path',
+    fs.mkdtempSync(path.join(stack.stateDir, 'tuf-cache-')),
+    '--certificate-issuer',
+    ISSUER,
+    '--certificate-identity-uri',
+    identity,
     ...(blobFile ? ['--blob-file', blobFile] : []),
   ];
   const out = spawnSync(process.execPath, args, { encoding: 'utf8', timeout: 60_000 });
@@ -136,11 +137,7 @@ describe('offline integration stack', () => {
     const onDisk = JSON.parse(fs.readFileSync(path.join(stateDir, 'stack.json'), 'utf8'));
     expect(onDisk.registry).toMatch(/^127\.0\.0\.1:\d+$/);
     expect(onDisk.tokenURL).toMatch(/\/_apis\/actions\/oidc\/token\?api-version=2\.0$/);
-    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(stateDir, 'pids.json'), 'utf8')))).toEqual([
-      'registry',
-      'auth-registry',
-      'fake-sigstore',
-    ]);
+    expect(Object.keys(JSON.parse(fs.readFileSync(path.join(stateDir, 'pids.json'), 'utf8')))).toEqual(['registry', 'auth-registry', 'fake-sigstore']);
   });
 
   describe('GitHub OIDC token endpoint', () => {
@@ -166,9 +163,27 @@ describe('offline integration stack', () => {
         event_name: 'push',
         runner_environment: 'github-hosted',
       });
-      for (const claim of ['ref', 'sha', 'repository_id', 'repository_owner_id', 'repository_visibility', 'run_id',
-        'run_number', 'run_attempt', 'actor', 'actor_id', 'workflow', 'workflow_sha', 'job_workflow_sha', 'ref_type',
-        'head_ref', 'base_ref', 'iat', 'nbf', 'exp']) {
+      for (const claim of [
+        'ref',
+        'sha',
+        'repository_id',
+        'repository_owner_id',
+        'repository_visibility',
+        'run_id',
+        'run_number',
+        'run_attempt',
+        'actor',
+        'actor_id',
+        'workflow',
+        'workflow_sha',
+        'job_workflow_sha',
+        'ref_type',
+        'head_ref',
+        'base_ref',
+        'iat',
+        'nbf',
+        'exp',
+      ]) {
         expect(payload).toHaveProperty(claim);
       }
     });
@@ -293,9 +308,7 @@ describe('offline integration stack', () => {
       const proof = json.verificationMaterial.tlogEntries[0].inclusionProof;
       expect(proof.hashes.length).toBeGreaterThan(0);
       expect(() => verifier(stack).verify(toSignedEntity(bundleFromJSON(json)), POLICY)).not.toThrow();
-      expect(() =>
-        verifier(stack).verify(toSignedEntity(bundleFromJSON(json)), { ...POLICY, subjectAlternativeName: 'https://github.com/x' }),
-      ).toThrow();
+      expect(() => verifier(stack).verify(toSignedEntity(bundleFromJSON(json)), { ...POLICY, subjectAlternativeName: 'https://github.com/x' })).toThrow();
     });
 
     it('verifies a message-signature (hashedrekord) bundle, also via sigstore.verify and the CLI', async () => {
@@ -331,12 +344,15 @@ describe('offline integration stack', () => {
       const hash = crypto.createHash('sha256').update('signature bytes').digest();
       const nonce = Buffer.concat([Buffer.from([0x5a]), crypto.randomBytes(19)]);
       const sha256OID = Buffer.from('608648016503040201', 'hex');
-      const tsq = der(0x30, Buffer.concat([
-        der(0x02, Buffer.from([1])),
-        der(0x30, Buffer.concat([der(0x30, Buffer.concat([der(0x06, sha256OID), Buffer.from([0x05, 0])])), der(0x04, hash)])),
-        der(0x02, nonce),
-        der(0x01, Buffer.from([0xff])),
-      ]));
+      const tsq = der(
+        0x30,
+        Buffer.concat([
+          der(0x02, Buffer.from([1])),
+          der(0x30, Buffer.concat([der(0x30, Buffer.concat([der(0x06, sha256OID), Buffer.from([0x05, 0])])), der(0x04, hash)])),
+          der(0x02, nonce),
+          der(0x01, Buffer.from([0xff])),
+        ]),
+      );
       const res = await fetch(stack.tsaTimestampURL, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: tsq });
       expect(res.status).toBe(201);
       expect(res.headers.get('content-type')).toBe('application/timestamp-reply');
@@ -344,7 +360,11 @@ describe('offline integration stack', () => {
       expect(reply.status).toBe(0n);
       expect(reply.tstInfo.messageImprintHashedMessage.equals(hash)).toBe(true);
       expect(reply.tstInfo.raw.includes(der(0x02, nonce))).toBe(true);
-      const garbage = await fetch(stack.tsaTimestampURL, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body: Buffer.from([0x30, 0x05, 1]) });
+      const garbage = await fetch(stack.tsaTimestampURL, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/timestamp-query' },
+        body: Buffer.from([0x30, 0x05, 1]),
+      });
       expect(garbage.status).toBe(400);
     });
   });

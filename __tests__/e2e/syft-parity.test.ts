@@ -2,7 +2,21 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildFixtures, compare, fixtureLayout, formatTable, IMAGES, ours, ROOT, syft, type CpeDiff, type LicenseDiff, type ParityDiff, type ParityPkg, type ParityTable } from '../../test/harness/syft-parity.mjs';
+import {
+  buildFixtures,
+  compare,
+  fixtureLayout,
+  formatTable,
+  IMAGES,
+  ours,
+  ROOT,
+  syft,
+  type CpeDiff,
+  type LicenseDiff,
+  type ParityDiff,
+  type ParityPkg,
+  type ParityTable,
+} from '../../test/harness/syft-parity.mjs';
 
 // Parity with syft, measured: the bundled CLI and syft scan the same OCI
 // layouts of the SBOM fixture images; every difference in (ecosystem, name,

@@ -18,7 +18,7 @@ import { useStack } from '../../test/harness/use-stack.js';
 // trusted root's validity windows: a log without a start is refused, an end
 // equal to the signing time is inside the window.
 
-type Json = Record<string, any>;  
+type Json = Record<string, any>;
 
 const lib = await stackLib();
 const sha256 = (data: Buffer | string) => `sha256:${createHash('sha256').update(data).digest('hex')}`;
@@ -71,7 +71,18 @@ class Case {
   verify(target: string, opts: { bundle?: Json; root?: string } = {}): Promise<Run> {
     const bundlePath = this.write(`bundle-${Math.random().toString(36).slice(2)}.json`, opts.bundle ?? this.bundle);
     const { subjectAlternativeName, issuer } = this.stack.identity;
-    return cli(this.dir, ['verify-bundle', '--bundle', bundlePath, '--certificate-identity', subjectAlternativeName, '--certificate-oidc-issuer', issuer, '--trusted-root', opts.root ?? this.stack.trustedRoot, target]);
+    return cli(this.dir, [
+      'verify-bundle',
+      '--bundle',
+      bundlePath,
+      '--certificate-identity',
+      subjectAlternativeName,
+      '--certificate-oidc-issuer',
+      issuer,
+      '--trusted-root',
+      opts.root ?? this.stack.trustedRoot,
+      target,
+    ]);
   }
 }
 
@@ -131,7 +142,9 @@ describe('verify-bundle on a message-signature bundle (Rekor v1)', () => {
     const root = await c.root((r) => delete loggingTLog(r, c.bundle)['publicKey']['validFor']['start']);
     for (const target of [sha256(c.data), join(c.dir, 'artifact.txt')]) {
       const r = await c.verify(target, { root });
-      expect(r.stderr).toMatch(/^error: trusted-root: ".*" is malformed: the transparency log http:\/\/127\.0\.0\.1:\d+ has a validity window without a start \(validFor\.start\); give every log, CT log, CA and TSA the time it became trusted/);
+      expect(r.stderr).toMatch(
+        /^error: trusted-root: ".*" is malformed: the transparency log http:\/\/127\.0\.0\.1:\d+ has a validity window without a start \(validFor\.start\); give every log, CT log, CA and TSA the time it became trusted/,
+      );
       expect(r.code).toBe(1);
     }
   });
@@ -149,7 +162,7 @@ describe('verify-bundle on a message-signature bundle (Rekor v1)', () => {
   it('a TSA validity that ends at the timestamp accepts it; a millisecond earlier refuses it', async () => {
     const signed = c.bundle['verificationMaterial']['timestampVerificationData']['rfc3161Timestamps'][0]['signedTimestamp'];
     const time = RFC3161Timestamp.parse(Buffer.from(signed, 'base64')).signingTime.getTime();
-    const endsAt = (ms: number) => c.root((r) => ((r['timestampAuthorities'] as Json[]).forEach((t) => (t['validFor']['end'] = rfc3339(ms)))));
+    const endsAt = (ms: number) => c.root((r) => (r['timestampAuthorities'] as Json[]).forEach((t) => (t['validFor']['end'] = rfc3339(ms))));
     expect(await c.verify(sha256(c.data), { root: await endsAt(time) })).toMatchObject({ code: 0, stderr: '' });
     const before = await c.verify(sha256(c.data), { root: await endsAt(time - 1) });
     expect(before.stderr).toMatch(/^error: .*timestamp/i);
@@ -191,7 +204,9 @@ describeV2('verify-bundle on a Rekor v2 message-signature bundle (hashedrekord v
     const endsAt = (ms: number) => c.root((r) => (loggingTLog(r, c.bundle)['publicKey']['validFor']['end'] = rfc3339(ms)));
     expect(await c.verify(sha256(c.data), { root: await endsAt(time) })).toMatchObject({ code: 0, stderr: '' });
     const before = await c.verify(sha256(c.data), { root: await endsAt(time - 1) });
-    expect(before.stderr).toBe(`error: the transparency log ${stack.rekorV2URL} was not trusted at the signing time (${rfc3339(time)}) by the trusted root's validity window\n`);
+    expect(before.stderr).toBe(
+      `error: the transparency log ${stack.rekorV2URL} was not trusted at the signing time (${rfc3339(time)}) by the trusted root's validity window\n`,
+    );
     expect(before.code).toBe(1);
   });
 

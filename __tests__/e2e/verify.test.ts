@@ -215,7 +215,9 @@ describe('verify action', () => {
   });
 
   it('fails with "wrong identity" when pinned to another identity', async () => {
-    const run = await verify(images['identity'] as Image, { 'certificate-identity': 'https://github.com/octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main' });
+    const run = await verify(images['identity'] as Image, {
+      'certificate-identity': 'https://github.com/octo-org/octo-repo/.github/workflows/other.yml@refs/heads/main',
+    });
     expectFailure(run, /wrong identity/);
   });
 
@@ -406,7 +408,18 @@ describe('sign-attest CLI', () => {
     });
 
     it('rejects another identity', async () => {
-      const r = await cli(['verify-bundle', '--bundle', dsseBundle, '--certificate-identity', 'https://example.com/x', '--certificate-oidc-issuer', stack.identity.issuer, '--trusted-root', stack.trustedRoot, (images['good'] as Image).digest]);
+      const r = await cli([
+        'verify-bundle',
+        '--bundle',
+        dsseBundle,
+        '--certificate-identity',
+        'https://example.com/x',
+        '--certificate-oidc-issuer',
+        stack.identity.issuer,
+        '--trusted-root',
+        stack.trustedRoot,
+        (images['good'] as Image).digest,
+      ]);
       expect(r.code).not.toBe(0);
       expect(r.stderr).toMatch(/wrong identity/);
     });

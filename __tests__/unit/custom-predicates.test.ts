@@ -36,9 +36,13 @@ describe('parsePredicatesInput', () => {
   });
 
   it('refuses a line without a type or a path, and an unknown name, with the fix', async () => {
-    expect(await thrown(() => parsePredicatesInput('vex.json'))).toMatch(/^predicates: line 1 "vex\.json" is not predicate-type=path; write for example openvex=vex\.json/);
+    expect(await thrown(() => parsePredicatesInput('vex.json'))).toMatch(
+      /^predicates: line 1 "vex\.json" is not predicate-type=path; write for example openvex=vex\.json/,
+    );
     expect(await thrown(() => parsePredicatesInput('openvex=\n'))).toMatch(/line 1 "openvex=" is not predicate-type=path/);
-    expect(await thrown(() => parsePredicatesInput('ok=1\n'))).toMatch(/^predicates: line 1: "ok" is neither a predicate type URI nor one of cosign's --type names \(custom, /);
+    expect(await thrown(() => parsePredicatesInput('ok=1\n'))).toMatch(
+      /^predicates: line 1: "ok" is neither a predicate type URI nor one of cosign's --type names \(custom, /,
+    );
   });
 });
 
@@ -59,9 +63,13 @@ describe('readPredicates', () => {
 
   it('names the file and the fix for a missing file, bad JSON, a non-object and a directory', async () => {
     const spec = (path: string) => [{ predicateType: 'https://openvex.dev/ns', name: 'openvex', path }];
-    expect(await thrown(() => readPredicates(spec(join(dir, 'nope.json'))))).toBe(`predicates: ${join(dir, 'nope.json')} does not exist; pass the path of the openvex JSON document`);
+    expect(await thrown(() => readPredicates(spec(join(dir, 'nope.json'))))).toBe(
+      `predicates: ${join(dir, 'nope.json')} does not exist; pass the path of the openvex JSON document`,
+    );
     expect(await thrown(() => readPredicates(spec(join(dir, 'broken.json'))))).toMatch(/broken\.json is not JSON \(.+\); a predicate must be a JSON document$/);
-    expect(await thrown(() => readPredicates(spec(join(dir, 'scalar.json'))))).toMatch(/scalar\.json is JSON but not an object \(number\); an in-toto predicate is a JSON object$/);
+    expect(await thrown(() => readPredicates(spec(join(dir, 'scalar.json'))))).toMatch(
+      /scalar\.json is JSON but not an object \(number\); an in-toto predicate is a JSON object$/,
+    );
     expect(await thrown(() => readPredicates(spec(dir)))).toMatch(/cannot be read \(not a regular file\)/);
   });
 });

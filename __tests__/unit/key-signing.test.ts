@@ -73,7 +73,12 @@ describe('claimsFromEnvironment', () => {
   it('gives buildProvenance every claim it needs, from the runner variables', () => {
     const p = buildProvenance(claimsFromEnvironment(env), 'https://github.com');
     expect(p.buildDefinition.externalParameters.workflow).toEqual({ ref: 'refs/tags/v1', repository: 'https://github.com/o/r', path: '.github/workflows/rel.yml' });
-    expect(p.buildDefinition.internalParameters.github).toEqual({ event_name: 'release', repository_id: '11', repository_owner_id: '22', runner_environment: 'self-hosted' });
+    expect(p.buildDefinition.internalParameters.github).toEqual({
+      event_name: 'release',
+      repository_id: '11',
+      repository_owner_id: '22',
+      runner_environment: 'self-hosted',
+    });
     expect(p.runDetails.builder.id).toBe('https://github.com/o/r/.github/workflows/rel.yml@refs/tags/v1');
     expect(p.runDetails.metadata.invocationId).toBe('https://github.com/o/r/actions/runs/33/attempts/2');
     expect(p.buildDefinition.resolvedDependencies[0]?.digest.gitCommit).toBe('a'.repeat(40));
@@ -81,7 +86,9 @@ describe('claimsFromEnvironment', () => {
 
   it('names every missing variable once, and the ways out', () => {
     const { GITHUB_WORKFLOW_REF: _, RUNNER_ENVIRONMENT: __, ...partial } = env;
-    expect(() => claimsFromEnvironment(partial)).toThrow(/lacks GITHUB_WORKFLOW_REF, RUNNER_ENVIRONMENT; run inside GitHub Actions, grant id-token: write .*or set provenance: false$/);
+    expect(() => claimsFromEnvironment(partial)).toThrow(
+      /lacks GITHUB_WORKFLOW_REF, RUNNER_ENVIRONMENT; run inside GitHub Actions, grant id-token: write .*or set provenance: false$/,
+    );
   });
 });
 
@@ -101,7 +108,14 @@ describe('renderSummary with a key', () => {
       row('provenance', logged ? 2 : undefined, { predicateType: 'https://slsa.dev/provenance/v1', tag: `sha256-${'ab'.repeat(32)}.att` }),
     ],
   });
-  const ctx = (tlog: boolean): RunContext => ({ rekorURL: 'https://rekor.sigstore.dev', san: '', issuer: '', repository: 'o/app', attach: 'both', key: { hint: 'HINT=', tlog } });
+  const ctx = (tlog: boolean): RunContext => ({
+    rekorURL: 'https://rekor.sigstore.dev',
+    san: '',
+    issuer: '',
+    repository: 'o/app',
+    attach: 'both',
+    key: { hint: 'HINT=', tlog },
+  });
 
   it('names the key, and gives --key commands and no gh', () => {
     const md = renderSummary([img(true)], ctx(true));

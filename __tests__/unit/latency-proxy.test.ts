@@ -33,7 +33,14 @@ beforeAll(async () => {
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
-      seen.push({ method: req.method ?? '', url: req.url ?? '', host: req.headers.host ?? '', header: req.headers['x-test'] as string | undefined, sha256: sha256(body), bytes: body.length });
+      seen.push({
+        method: req.method ?? '',
+        url: req.url ?? '',
+        host: req.headers.host ?? '',
+        header: req.headers['x-test'] as string | undefined,
+        sha256: sha256(body),
+        bytes: body.length,
+      });
       const path = (req.url ?? '').split('?')[0];
       if (path === '/big') {
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(big.length) });
@@ -47,7 +54,11 @@ beforeAll(async () => {
         }
       } else {
         // Echoes what it got, with a Location built from Host as a registry does.
-        res.writeHead(path === '/created' ? 201 : 200, { 'content-type': 'application/json', location: `http://${req.headers.host}/v2/x/blobs/uploads/abc`, 'x-upstream': 'yes' });
+        res.writeHead(path === '/created' ? 201 : 200, {
+          'content-type': 'application/json',
+          location: `http://${req.headers.host}/v2/x/blobs/uploads/abc`,
+          'x-upstream': 'yes',
+        });
         res.end(JSON.stringify({ method: req.method, url: req.url, sha256: sha256(body) }));
       }
     });
@@ -79,7 +90,15 @@ describe('latency proxy', () => {
     expect(await res.json()).toEqual({ method: 'PUT', url: '/created?digest=sha256%3Aabc&x=1', sha256: sha256(body) });
     expect(seen).toEqual([{ method: 'PUT', url: '/created?digest=sha256%3Aabc&x=1', host: proxy.host, header: 'kept', sha256: sha256(body), bytes: body.length }]);
     const [entry] = proxy.log();
-    expect(entry).toMatchObject({ proxy: 'registry', method: 'PUT', path: '/created?digest=sha256%3Aabc&x=1', class: 'other', status: 201, reqBytes: body.length, delayMs: 0 });
+    expect(entry).toMatchObject({
+      proxy: 'registry',
+      method: 'PUT',
+      path: '/created?digest=sha256%3Aabc&x=1',
+      class: 'other',
+      status: 201,
+      reqBytes: body.length,
+      delayMs: 0,
+    });
     expect(entry?.end).toBeGreaterThanOrEqual(entry?.start ?? Infinity);
   });
 
@@ -118,7 +137,9 @@ describe('latency proxy', () => {
     proxy.setDelay(200);
     barrier = 3;
     const t0 = performance.now();
-    const all = await Promise.all([1, 2, 3].map((i) => fetch(`${proxy.url}/barrier?i=${i}`).then(async (r) => [r.status, await r.text(), performance.now() - t0] as const)));
+    const all = await Promise.all(
+      [1, 2, 3].map((i) => fetch(`${proxy.url}/barrier?i=${i}`).then(async (r) => [r.status, await r.text(), performance.now() - t0] as const)),
+    );
     for (const [status, text, ms] of all) {
       expect([status, text]).toEqual([200, 'released']);
       expect(ms).toBeGreaterThanOrEqual(199);

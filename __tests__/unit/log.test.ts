@@ -75,7 +75,9 @@ describe('artifactLine', () => {
 
   it('names the kind, the Rekor log index and both places it was attached', () => {
     const line = artifactLine({ ...base, kind: 'provenance', tag: 'sha256-abc.att', referrer: D('9'), fallbackTag: 'sha256-abc' });
-    expect(line).toBe(`provenance attestation: Rekor log index 42, attached as cosign tag sha256-abc.att and referrer ${D('9')} (listed by the referrers tag fallback: the registry has no referrers API)`);
+    expect(line).toBe(
+      `provenance attestation: Rekor log index 42, attached as cosign tag sha256-abc.att and referrer ${D('9')} (listed by the referrers tag fallback: the registry has no referrers API)`,
+    );
   });
 
   it('says where the bundle went when nothing was attached', () => {

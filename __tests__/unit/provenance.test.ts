@@ -137,8 +137,6 @@ describe('workflowPath', () => {
   });
 
   it('does not strip a prefix that is only a string-prefix of another repository', () => {
-    expect(workflowPath('octo-org/octo-app-2/.github/workflows/x.yml@refs/heads/main', 'octo-org/octo-app')).toBe(
-      'octo-org/octo-app-2/.github/workflows/x.yml',
-    );
+    expect(workflowPath('octo-org/octo-app-2/.github/workflows/x.yml@refs/heads/main', 'octo-org/octo-app')).toBe('octo-org/octo-app-2/.github/workflows/x.yml');
   });
 });

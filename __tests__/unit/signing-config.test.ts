@@ -53,9 +53,14 @@ describe('selectServices', () => {
   });
 
   it('refuses a config that needs more logs than the one this action writes to, or more than it lists', () => {
-    const two = [svc('https://r1.example', 1, '2021-01-01T00:00:00Z', undefined, 'one.example'), svc('https://r2.example', 1, '2021-01-01T00:00:00Z', undefined, 'two.example')];
+    const two = [
+      svc('https://r1.example', 1, '2021-01-01T00:00:00Z', undefined, 'one.example'),
+      svc('https://r2.example', 1, '2021-01-01T00:00:00Z', undefined, 'two.example'),
+    ];
     expect(() => selectServices(config({ rekorTlogUrls: two, rekorTlogConfig: { selector: 'ALL' } }), NOW, 'c')).toThrow(/asks for 2 services \(selector ALL\)/);
-    expect(() => selectServices(config({ rekorTlogUrls: two.slice(0, 1), rekorTlogConfig: { selector: 'EXACT', count: 2 } }), NOW, 'c')).toThrow(/exactly 2 services, but only 1/);
+    expect(() => selectServices(config({ rekorTlogUrls: two.slice(0, 1), rekorTlogConfig: { selector: 'EXACT', count: 2 } }), NOW, 'c')).toThrow(
+      /exactly 2 services, but only 1/,
+    );
     expect(selectServices(config({ rekorTlogUrls: two, rekorTlogConfig: { selector: 'EXACT', count: 1 } }), NOW, 'c').rekorURL).toBe('https://r1.example');
   });
 
@@ -75,7 +80,12 @@ describe('readInputs with signing-config', () => {
 
   it('takes Fulcio, Rekor and the TSA from the config, so every signature is timestamped', () => {
     const i = read({ 'signing-config': file(v1Only()) });
-    expect(i).toMatchObject({ fulcioURL: 'https://fulcio.example', rekorURL: 'https://rekor.example', rekorVersion: 1, tsaURL: 'https://timestamp.example/api/v1/timestamp' });
+    expect(i).toMatchObject({
+      fulcioURL: 'https://fulcio.example',
+      rekorURL: 'https://rekor.example',
+      rekorVersion: 1,
+      tsaURL: 'https://timestamp.example/api/v1/timestamp',
+    });
   });
 
   it('lets the URL inputs override it; a rekor-url input is a v1 log unless rekor-version says 2', () => {

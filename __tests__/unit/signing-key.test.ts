@@ -65,7 +65,8 @@ describe('decryptSigningKey', () => {
   it('refuses garbage, a tampered ciphertext and unknown ciphers with one line each', async () => {
     expect(await inputError('not a key at all')).toMatch(/^signing-key: not a PEM block/);
     const body = (text: string) => JSON.parse(Buffer.from(text.split('\n').slice(1, -2).join(''), 'base64').toString('utf8')) as Record<string, any>;
-    const pemOf = (json: object) => `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${Buffer.from(JSON.stringify(json)).toString('base64')}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
+    const pemOf = (json: object) =>
+      `-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\n${Buffer.from(JSON.stringify(json)).toString('base64')}\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----\n`;
     const good = body(read('cosign-test.key'));
     const ct = Buffer.from(good['ciphertext'], 'base64');
     ct[5] = (ct[5] as number) ^ 1;
@@ -73,7 +74,9 @@ describe('decryptSigningKey', () => {
     expect(await inputError(pemOf({ ...good, ciphertext: ct.toString('base64') }))).toMatch(/wrong password/);
     expect(await inputError(pemOf({ ...good, cipher: { ...good['cipher'], name: 'aes-gcm' } }))).toMatch(/unsupported encryption \(kdf scrypt, cipher aes-gcm\)/);
     expect(await inputError(pemOf({ ...good, kdf: { ...good['kdf'], params: { N: 1 << 30, r: 8, p: 1 } } }))).toMatch(/scrypt parameters N=1073741824/);
-    expect(await inputError('-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nbm90IGpzb24=\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----')).toMatch(/not the JSON cosign writes/);
+    expect(await inputError('-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----\nbm90IGpzb24=\n-----END ENCRYPTED SIGSTORE PRIVATE KEY-----')).toMatch(
+      /not the JSON cosign writes/,
+    );
   });
 });
 

@@ -46,7 +46,10 @@ function allTokens(md: string): Token[] {
 const tables = (md: string) => lex(md).filter((t): t is Tokens.Table => t.type === 'table');
 const codeBlocks = (md: string, lang?: string) => allTokens(md).filter((t): t is Tokens.Code => t.type === 'code' && (lang === undefined || t.lang === lang));
 // Raw HTML as GFM passes it through: block and inline html tokens.
-const rawHTML = (md: string) => allTokens(md).filter((t) => t.type === 'html').map((t) => (t as Tokens.HTML).raw.trim());
+const rawHTML = (md: string) =>
+  allTokens(md)
+    .filter((t) => t.type === 'html')
+    .map((t) => (t as Tokens.HTML).raw.trim());
 // What a reader sees: the rendered page's text.
 const visibleText = (md: string) =>
   html(md)
@@ -72,7 +75,11 @@ function detailsBlocks(md: string): { summary: string; code: Tokens.Code[] }[] {
 }
 
 // Commands in a shell block, one per paragraph, as a user pastes them.
-const commandsIn = (block: Tokens.Code) => block.text.split(/\n\s*\n/).map((c) => c.trim()).filter(Boolean);
+const commandsIn = (block: Tokens.Code) =>
+  block.text
+    .split(/\n\s*\n/)
+    .map((c) => c.trim())
+    .filter(Boolean);
 
 // What the shell hands the program: cosign, gh and npx replaced by functions
 // that print their arguments, run in sh and bash.
@@ -127,7 +134,9 @@ describe('renderSummary', () => {
   it('shows every digest in full, in code spans: image, referrer manifests, the tags named after the digest once', () => {
     const images = multiPlatform();
     const md = renderSummary(images, runContext());
-    const spans = allTokens(md).filter((t) => t.type === 'codespan').map((t) => (t as Tokens.Codespan).text);
+    const spans = allTokens(md)
+      .filter((t) => t.type === 'codespan')
+      .map((t) => (t as Tokens.Codespan).text);
     for (const img of images) {
       expect(spans).toContain(`${img.name}@${img.digest}`);
       for (const a of img.artifacts) if (a.referrer) expect(spans).toContain(a.referrer);
@@ -144,7 +153,9 @@ describe('renderSummary', () => {
     expect(text).not.toContain('(tag fallback)');
     // Each explanation in full once, under the first image; short after that.
     expect(text.match(/Why two signatures: one per format verifiers read/g)).toHaveLength(1);
-    expect(text).toContain(`Tags, named after the digest sha256-${DIGESTS.index.slice(7)}: .sig and .att hold the cosign format; the bare tag lists the OCI referrers, as this registry has no referrers API`);
+    expect(text).toContain(
+      `Tags, named after the digest sha256-${DIGESTS.index.slice(7)}: .sig and .att hold the cosign format; the bare tag lists the OCI referrers, as this registry has no referrers API`,
+    );
     expect(text).toContain(`Tags, named after the digest sha256-${DIGESTS.amd64.slice(7)}: .sig and .att hold the cosign format; the bare tag lists the OCI referrers.`);
     expect(text.match(/no referrers API/g)).toHaveLength(1);
     expect(text).toContain('SBOM https://cyclonedx.org/bom with 140 components (92 deb, 41 npm, 6 golang, 1 operating-system)');
@@ -157,9 +168,11 @@ describe('renderSummary', () => {
   it('writes predicate type URIs as code, never as links', () => {
     const md = renderSummary(multiPlatform(), runContext());
     for (const href of hrefs(md)) expect(href).toMatch(/logIndex=\d+$/);
-    expect(allTokens(md).filter((t) => t.type === 'codespan').map((t) => (t as Tokens.Codespan).text)).toEqual(
-      expect.arrayContaining(['https://cyclonedx.org/bom', 'https://slsa.dev/provenance/v1']),
-    );
+    expect(
+      allTokens(md)
+        .filter((t) => t.type === 'codespan')
+        .map((t) => (t as Tokens.Codespan).text),
+    ).toEqual(expect.arrayContaining(['https://cyclonedx.org/bom', 'https://slsa.dev/provenance/v1']));
   });
 
   it('links log indexes to search.sigstore.dev for the public-good Rekor, including index 0', () => {
@@ -169,7 +182,11 @@ describe('renderSummary', () => {
 
   it("links log indexes to a private instance's own API, where they work", () => {
     const md = renderSummary([image()], ctx({ rekorURL: 'http://rekor.local:3000/' }));
-    expect(hrefs(md)).toEqual(['http://rekor.local:3000/api/v1/log/entries?logIndex=101', 'http://rekor.local:3000/api/v1/log/entries?logIndex=102', 'http://rekor.local:3000/api/v1/log/entries?logIndex=0']);
+    expect(hrefs(md)).toEqual([
+      'http://rekor.local:3000/api/v1/log/entries?logIndex=101',
+      'http://rekor.local:3000/api/v1/log/entries?logIndex=102',
+      'http://rekor.local:3000/api/v1/log/entries?logIndex=0',
+    ]);
     expect(md).not.toContain('search.sigstore.dev');
   });
 
@@ -213,7 +230,9 @@ describe('renderSummary', () => {
           with: { images: ref, 'certificate-identity': SAN, 'certificate-oidc-issuer': ISS, 'predicate-types': 'cyclonedx,slsaprovenance1' },
         },
       ]);
-      expect(commandsIn(cli).map((c) => argv(c, 'bash'))).toEqual([['npx', 'sign-attest', 'verify', ref, ...identity, '--type', 'cyclonedx', '--type', 'slsaprovenance1']]);
+      expect(commandsIn(cli).map((c) => argv(c, 'bash'))).toEqual([
+        ['npx', 'sign-attest', 'verify', ref, ...identity, '--type', 'cyclonedx', '--type', 'slsaprovenance1'],
+      ]);
     });
   });
 
@@ -226,7 +245,13 @@ describe('renderSummary', () => {
 
   it('keeps code lines from scrolling sideways: a longer line holds one argument only', () => {
     const long = 'https://github.com/octo-org/a-rather-long-repository-name/.github/workflows/release-and-publish.yml@refs/heads/main';
-    const md = renderSummary(multiPlatform(), runContext({ san: long, trustFiles: { json: '/home/runner/work/_temp/sign-attest-Xy/trusted_root.json', jsonl: '/home/runner/work/_temp/sign-attest-Xy/trusted_root.jsonl' } }));
+    const md = renderSummary(
+      multiPlatform(),
+      runContext({
+        san: long,
+        trustFiles: { json: '/home/runner/work/_temp/sign-attest-Xy/trusted_root.json', jsonl: '/home/runner/work/_temp/sign-attest-Xy/trusted_root.jsonl' },
+      }),
+    );
     for (const block of codeBlocks(md)) {
       for (const line of block.text.split('\n')) {
         if (line.length > 100) expect(line.trim().replace(/ \\$/, '')).toMatch(/^\S+$/);
@@ -284,10 +309,16 @@ describe('renderSummary', () => {
     const commands = (/```sh\n([\s\S]*?)\n```/.exec(md)?.[1] ?? '').split('\n\n');
     expect(commands).toHaveLength(3);
     for (const c of commands) {
-      expect(c).toMatch(/^SIGSTORE_ROOT_FILE=\/t\/fulcio_roots.pem \\\n {2}SIGSTORE_REKOR_PUBLIC_KEY=\/t\/rekor.pub \\\n {2}SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=\/t\/ctlog.pub \\\n {2}cosign verify/);
+      expect(c).toMatch(
+        /^SIGSTORE_ROOT_FILE=\/t\/fulcio_roots.pem \\\n {2}SIGSTORE_REKOR_PUBLIC_KEY=\/t\/rekor.pub \\\n {2}SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=\/t\/ctlog.pub \\\n {2}cosign verify/,
+      );
       expect(c).not.toContain('--trusted-root');
       // The variables reach cosign's environment.
-      expect(argv(c).slice(-3)).toEqual(['SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=/t/ctlog.pub', 'SIGSTORE_REKOR_PUBLIC_KEY=/t/rekor.pub', 'SIGSTORE_ROOT_FILE=/t/fulcio_roots.pem']);
+      expect(argv(c).slice(-3)).toEqual([
+        'SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=/t/ctlog.pub',
+        'SIGSTORE_REKOR_PUBLIC_KEY=/t/rekor.pub',
+        'SIGSTORE_ROOT_FILE=/t/fulcio_roots.pem',
+      ]);
     }
   });
 

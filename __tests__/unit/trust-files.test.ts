@@ -10,7 +10,15 @@ const der = (pemText: string) => [...pemText.matchAll(/-----BEGIN [A-Z ]+-----\n
 const keyOf = (path: string) => createPublicKey(readFileSync(path, 'utf8')).export({ type: 'spki', format: 'der' }).toString('base64');
 
 function fixture() {
-  const k = { oldLog: spki(), log: spki(), otherLog: spki(), oldCt: spki(), ct: spki(), root: randomBytes(300).toString('base64'), inter: randomBytes(280).toString('base64') };
+  const k = {
+    oldLog: spki(),
+    log: spki(),
+    otherLog: spki(),
+    oldCt: spki(),
+    ct: spki(),
+    root: randomBytes(300).toString('base64'),
+    inter: randomBytes(280).toString('base64'),
+  };
   const closed = { start: '2020-01-01T00:00:00Z', end: '2021-01-01T00:00:00Z' };
   const open = { start: '2021-01-01T00:00:00Z' };
   const root = {

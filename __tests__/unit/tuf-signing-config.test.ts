@@ -87,7 +87,9 @@ describe('fetchSigningConfig', () => {
   it('without a fallback (a private repository), an unreachable repository is an INPUT error naming the fix', async () => {
     const err = await fetchSigningConfig({ mirrorURL: deadMirror, rootPath }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ActionError);
-    expect((err as ActionError).message).toMatch(/^tuf-mirror-url: cannot read signing_config\.v0\.2\.json from http:\/\/127\.0\.0\.1:\d+\/tuf \(.+\); fix the mirror or tuf-root, or pass signing-config or fulcio-url and rekor-url$/);
+    expect((err as ActionError).message).toMatch(
+      /^tuf-mirror-url: cannot read signing_config\.v0\.2\.json from http:\/\/127\.0\.0\.1:\d+\/tuf \(.+\); fix the mirror or tuf-root, or pass signing-config or fulcio-url and rekor-url$/,
+    );
   });
 });
 
@@ -98,7 +100,12 @@ describe('readInputsWithServices', () => {
     const inputs = await readInputsWithServices(get({ 'tuf-mirror-url': mirror, 'tuf-root': rootPath }), () => {
       throw new Error('no warning expected');
     });
-    expect(inputs).toMatchObject({ fulcioURL: 'https://fulcio.example', rekorURL: 'https://rekor.example', rekorVersion: 1, tsaURL: 'https://tsa.example/api/v1/timestamp' });
+    expect(inputs).toMatchObject({
+      fulcioURL: 'https://fulcio.example',
+      rekorURL: 'https://rekor.example',
+      rekorVersion: 1,
+      tsaURL: 'https://tsa.example/api/v1/timestamp',
+    });
     expect(inputs.servicesFrom).toBe(`the signing config of ${mirror}`);
   });
 
@@ -108,7 +115,9 @@ describe('readInputsWithServices', () => {
   });
 
   it('asks no TUF repository when fulcio-url or rekor-url names the instance (no public TSA for a private Fulcio/Rekor)', async () => {
-    const inputs = await readInputsWithServices(get({ 'tuf-mirror-url': deadMirror, 'tuf-root': rootPath, 'fulcio-url': 'https://fulcio.private', 'rekor-url': 'https://rekor.private' }));
+    const inputs = await readInputsWithServices(
+      get({ 'tuf-mirror-url': deadMirror, 'tuf-root': rootPath, 'fulcio-url': 'https://fulcio.private', 'rekor-url': 'https://rekor.private' }),
+    );
     expect(inputs).toMatchObject({ fulcioURL: 'https://fulcio.private', rekorURL: 'https://rekor.private', tsaURL: undefined });
     expect(inputs.servicesFrom).toBeUndefined();
   });

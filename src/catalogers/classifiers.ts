@@ -22,7 +22,10 @@ interface Classifier {
   cpes: string[]; // with VERSION where the version goes
 }
 
-const fixed = (...patterns: RegExp[]) => () => patterns;
+const fixed =
+  (...patterns: RegExp[]) =>
+  () =>
+    patterns;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 // python3.11 and libpython3.11.so.1.0 carry "\03.11.2\0"
 const pythonTemplate = (file: RegExp) => (base: string) => {
@@ -59,7 +62,11 @@ export const CLASSIFIERS: readonly Classifier[] = [
   {
     name: 'redis',
     file: /^redis-server$/,
-    patterns: fixed(/[^\d](?<version>\d{1,6}.\d{1,6}\.\d{1,6})buildkitsandbox-\d/, /[^\d](?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})\w{12}-\d/, /Redis version (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/),
+    patterns: fixed(
+      /[^\d](?<version>\d{1,6}.\d{1,6}\.\d{1,6})buildkitsandbox-\d/,
+      /[^\d](?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})\w{12}-\d/,
+      /Redis version (?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/,
+    ),
     cpes: [cpe('redislabs', 'redis'), cpe('redis', 'redis')],
   },
   { name: 'busybox', file: /^busybox$/, patterns: fixed(/BusyBox\s{1,8}v(?<version>[0-9]{1,6}\.[0-9]{1,6}\.[0-9]{1,6})/), cpes: [cpe('busybox', 'busybox')] },

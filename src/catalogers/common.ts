@@ -30,7 +30,7 @@ export function parseStanzas(text: string): Map<string, string[]>[] {
 export function* stanzas(text: string): Generator<Map<string, string[]>> {
   let current = new Map<string, string[]>();
   let last: string[] | undefined;
-  for (let start = 0; start <= text.length; ) {
+  for (let start = 0; start <= text.length;) {
     let end = text.indexOf('\n', start);
     if (end === -1) end = text.length;
     const line = text.slice(start, end);

@@ -24,7 +24,10 @@ export function identifyDistro(osRelease: string | undefined, debianVersion: str
   if (!f.ID) return undefined;
   const distro: Distro = {
     id: f.ID.toLowerCase(),
-    idLike: (f.ID_LIKE ?? '').split(/\s+/).filter(Boolean).map((s) => s.toLowerCase()),
+    idLike: (f.ID_LIKE ?? '')
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((s) => s.toLowerCase()),
     versionId: f.VERSION_ID,
     versionCodename: f.VERSION_CODENAME,
     buildId: f.BUILD_ID,

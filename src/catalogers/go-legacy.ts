@@ -52,7 +52,7 @@ function parseElf(head: Buffer): { elf: Elf; goNote: boolean } | undefined {
     if (type === 1) elf.loads.push({ off, va, size });
     if (type === 4 && off + size <= head.length) {
       // notes: namesz, descsz, type, name and desc each padded to 4
-      for (let n = off; n + 12 <= off + size; ) {
+      for (let n = off; n + 12 <= off + size;) {
         const namesz = u32(n);
         const descsz = u32(n + 4);
         if (namesz === 4 && u32(n + 8) === 4 && head.toString('latin1', n + 12, n + 16) === 'Go\0\0') goNote = true;
@@ -132,7 +132,8 @@ export class LegacyBuildInfo {
     if (!this.enabled || this.header) return false;
     const ptrSize = header[14]!;
     const be = (header[15]! & 1) !== 0;
-    const ptr = (o: number) => (ptrSize === 8 ? Number(be ? header.readBigUInt64BE(o) : header.readBigUInt64LE(o)) : be ? header.readUInt32BE(o) : header.readUInt32LE(o));
+    const ptr = (o: number) =>
+      ptrSize === 8 ? Number(be ? header.readBigUInt64BE(o) : header.readBigUInt64LE(o)) : be ? header.readUInt32BE(o) : header.readUInt32LE(o);
     const want = (va: number) => {
       const off = this.fileOffset(va);
       const c = { offset: off ?? -1, buf: Buffer.alloc(2 * ptrSize), filled: 0 };

@@ -52,7 +52,9 @@ function archiveFactsIn(name: string, zip: Buffer, walk: Walk, depth: number, wh
   for (const entry of entries) {
     const licenseFile = LICENSE_FILE.test(entry.name);
     const metadata =
-      entry.name === 'META-INF/MANIFEST.MF' || licenseFile || (entry.name.startsWith('META-INF/maven/') && (entry.name.endsWith('/pom.properties') || entry.name.endsWith('/pom.xml')));
+      entry.name === 'META-INF/MANIFEST.MF' ||
+      licenseFile ||
+      (entry.name.startsWith('META-INF/maven/') && (entry.name.endsWith('/pom.properties') || entry.name.endsWith('/pom.xml')));
     const nested = !metadata && ARCHIVE.test(entry.name);
     if (!metadata && !nested) continue;
     const at = `${where}!/${entry.name}`;
@@ -159,7 +161,7 @@ export function pomXml(text: string): { groupId?: string; artifactId?: string; v
   };
   const blocks = (tag: string, within: string): [number, number, string][] => {
     const out: [number, number, string][] = [];
-    for (let at = 0; ; ) {
+    for (let at = 0; ;) {
       const start = opening(tag, within, at);
       if (start === -1) return out;
       const body = within.indexOf('>', start) + 1;
@@ -174,7 +176,27 @@ export function pomXml(text: string): { groupId?: string; artifactId?: string; v
   const parent = block('parent') ?? '';
   // the project's direct children: drop the blocks whose children share names with them
   let own = xml;
-  for (const tag of ['parent', 'dependencies', 'dependencyManagement', 'build', 'profiles', 'reporting', 'pluginRepositories', 'repositories', 'distributionManagement', 'licenses', 'developers', 'contributors', 'organization', 'scm', 'issueManagement', 'ciManagement', 'mailingLists', 'modules', 'properties']) {
+  for (const tag of [
+    'parent',
+    'dependencies',
+    'dependencyManagement',
+    'build',
+    'profiles',
+    'reporting',
+    'pluginRepositories',
+    'repositories',
+    'distributionManagement',
+    'licenses',
+    'developers',
+    'contributors',
+    'organization',
+    'scm',
+    'issueManagement',
+    'ciManagement',
+    'mailingLists',
+    'modules',
+    'properties',
+  ]) {
     const kept: string[] = [];
     let from = 0;
     for (const [start, end] of blocks(tag, own)) {
@@ -199,7 +221,9 @@ export function pomXml(text: string): { groupId?: string; artifactId?: string; v
     for (let i = 0; v && i < 8 && v.includes('${'); i++) v = v.replace(/\$\{([^}]+)\}/g, (ref, name: string) => props.get(name) || ref);
     return v && !v.includes('${') ? v : undefined;
   };
-  const licenses = blocks('license', block('licenses') ?? '').map(([, , body]) => value('name', body)).filter((n): n is string => !!n);
+  const licenses = blocks('license', block('licenses') ?? '')
+    .map(([, , body]) => value('name', body))
+    .filter((n): n is string => !!n);
   return { groupId: resolve(raw.groupId), artifactId: resolve(raw.artifactId), version: resolve(raw.version), licenses };
 }
 

@@ -56,7 +56,12 @@ export const npm: Cataloger = {
           name,
           version,
           type: 'npm',
-          purl: purl('npm', scoped ? name.slice(0, name.indexOf('/')) : undefined, scoped ? name.slice(name.indexOf('/') + 1) : name, version === UNKNOWN ? undefined : version),
+          purl: purl(
+            'npm',
+            scoped ? name.slice(0, name.indexOf('/')) : undefined,
+            scoped ? name.slice(name.indexOf('/') + 1) : name,
+            version === UNKNOWN ? undefined : version,
+          ),
           licenses: licenses.filter((l): l is string => !!l),
           foundBy: npm.name,
           path: file.path,

@@ -66,11 +66,7 @@ export const python: Cataloger = {
     if (!headers || !name || !version) return { packages: [], relationships: [] };
     const expression = field(headers, 'license-expression');
     const license = field(headers, 'license');
-    const licenses = expression
-      ? [expression]
-      : license && license !== 'UNKNOWN' && !license.includes('\n')
-        ? [license]
-        : classifierLicenses(headers);
+    const licenses = expression ? [expression] : license && license !== 'UNKNOWN' && !license.includes('\n') ? [license] : classifierLicenses(headers);
     const normalized = normalizePythonName(name);
     return {
       packages: [
@@ -90,6 +86,5 @@ export const python: Cataloger = {
     };
   },
   // One site-packages folder is one environment.
-  relate: (packages) =>
-    relateByName(packages, (p) => (basename(p.path).endsWith('.egg-info') ? dirname(p.path) : dirname(dirname(p.path))), normalizePythonName),
+  relate: (packages) => relateByName(packages, (p) => (basename(p.path).endsWith('.egg-info') ? dirname(p.path) : dirname(dirname(p.path))), normalizePythonName),
 };

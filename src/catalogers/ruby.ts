@@ -24,9 +24,7 @@ export const ruby: Cataloger = {
     if (!name || !version) return { packages: [], relationships: [] };
     const licenses = stringsIn(assigned(spec, 'licenses') ?? assigned(spec, 'license') ?? '');
     return {
-      packages: [
-        { name, version, type: 'gem', purl: purl('gem', undefined, name, version), licenses, foundBy: ruby.name, path: file.path, layer: file.layer },
-      ],
+      packages: [{ name, version, type: 'gem', purl: purl('gem', undefined, name, version), licenses, foundBy: ruby.name, path: file.path, layer: file.layer }],
       relationships: [],
     };
   },

@@ -72,7 +72,8 @@ export const rust: Cataloger = {
     try {
       text = inflateSync(file.content, { maxOutputLength: MAX_AUDIT_JSON }).toString('utf8');
     } catch (err) {
-      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`, { cause: err });
+      if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+        throw new Error(`cargo-auditable data inflates past the ${MAX_AUDIT_JSON}-byte limit`, { cause: err });
       throw err;
     }
     const json = JSON.parse(text) as { packages?: AuditPackage[] };

@@ -29,19 +29,7 @@ export interface ParseContext {
   warn?(message: string): void;
 }
 
-export type PkgType =
-  | 'deb'
-  | 'apk'
-  | 'rpm'
-  | 'npm'
-  | 'python'
-  | 'go-module'
-  | 'java-archive'
-  | 'gem'
-  | 'php-composer'
-  | 'dotnet'
-  | 'rust-crate'
-  | 'binary';
+export type PkgType = 'deb' | 'apk' | 'rpm' | 'npm' | 'python' | 'go-module' | 'java-archive' | 'gem' | 'php-composer' | 'dotnet' | 'rust-crate' | 'binary';
 
 export interface Pkg {
   name: string;

@@ -92,7 +92,7 @@ export function zipEntries(zip: Buffer): ZipEntry[] {
     const name = zip.toString('utf8', at + CENTRAL_LEN, at + CENTRAL_LEN + nameLen);
     // zip64 extra field (id 1): the 64-bit values, in this order, for the fields saturated above.
     if (size === 0xffffffff || compressedSize === 0xffffffff || local === 0xffffffff) {
-      for (let x = at + CENTRAL_LEN + nameLen; x + 4 <= at + CENTRAL_LEN + nameLen + extraLen; ) {
+      for (let x = at + CENTRAL_LEN + nameLen; x + 4 <= at + CENTRAL_LEN + nameLen + extraLen;) {
         const id = zip.readUInt16LE(x);
         const len = zip.readUInt16LE(x + 2);
         if (id === 1) {

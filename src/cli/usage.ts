@@ -24,7 +24,11 @@ export interface CommandSpec {
 const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';
 
 const IDENTITY_OPTIONS: Record<string, OptionSpec> = {
-  'certificate-identity': { type: 'string', value: 'ID', help: 'the exact signer identity, e.g. https://github.com/OWNER/REPO/.github/workflows/FILE.yml@refs/heads/main' },
+  'certificate-identity': {
+    type: 'string',
+    value: 'ID',
+    help: 'the exact signer identity, e.g. https://github.com/OWNER/REPO/.github/workflows/FILE.yml@refs/heads/main',
+  },
   'certificate-identity-regexp': { type: 'string', value: 'RE', help: 'a regular expression the signer identity must match (instead of --certificate-identity)' },
   'certificate-oidc-issuer': { type: 'string', value: 'URL', help: `the OIDC issuer of the signer's certificate (GitHub Actions: ${GITHUB_ISSUER})` },
 };
@@ -43,11 +47,23 @@ export const COMMANDS: CommandSpec[] = [
     options: {
       ...IDENTITY_OPTIONS,
       key: { type: 'string', value: 'PEM', help: 'a public key file (cosign.pub) that must have signed, instead of an identity (signatures made with a cosign key)' },
-      'insecure-ignore-tlog': { type: 'boolean', help: 'with --key: accept signatures not logged in a transparency log (signed with tlog-upload: false); no transparency guarantee' },
-      type: { type: 'string', multiple: true, value: 'TYPE', help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, openvex, vuln, or a URI); repeatable' },
+      'insecure-ignore-tlog': {
+        type: 'boolean',
+        help: 'with --key: accept signatures not logged in a transparency log (signed with tlog-upload: false); no transparency guarantee',
+      },
+      type: {
+        type: 'string',
+        multiple: true,
+        value: 'TYPE',
+        help: 'require an attestation of this predicate type (cosign name such as slsaprovenance1, cyclonedx, spdxjson, openvex, vuln, or a URI); repeatable',
+      },
       'no-require-signature': { type: 'boolean', help: 'do not require a signature (then at least one --type is needed)' },
       'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
-      'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
+      'registry-password': {
+        type: 'string',
+        value: 'TOKEN',
+        help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)',
+      },
       'registry-password-stdin': { type: 'boolean', help: 'read the registry password or token from standard input' },
       json: { type: 'boolean', help: 'print the verdicts as JSON instead of text' },
       ...COMMON_OPTIONS,
@@ -62,7 +78,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'sbom',
     summary: 'catalog an image (registry, OCI layout, OCI or docker archive) and write CycloneDX 1.6, SPDX 2.3 or a table',
-    usage: 'sign-attest sbom SOURCE [-o FORMAT[=FILE]]... [options]\n       SOURCE: registry/repository[:tag|@sha256:<hex>], oci-dir:PATH[:TAG], oci-archive:PATH[:TAG], docker-archive:PATH[:NAME:TAG]',
+    usage:
+      'sign-attest sbom SOURCE [-o FORMAT[=FILE]]... [options]\n       SOURCE: registry/repository[:tag|@sha256:<hex>], oci-dir:PATH[:TAG], oci-archive:PATH[:TAG], docker-archive:PATH[:NAME:TAG]',
     options: {
       output: {
         type: 'string',
@@ -71,10 +88,18 @@ export const COMMANDS: CommandSpec[] = [
         value: 'FORMAT[=FILE]',
         help: 'cyclonedx-json, spdx-json or table (default: table on stdout); FORMAT=FILE writes a file; repeat for several formats from one scan (at most one to stdout)',
       },
-      platform: { type: 'string', value: 'OS/ARCH[/VARIANT]', help: 'the platform image to catalog when SOURCE is a multi-platform index (default: the only one, else this host\'s)' },
+      platform: {
+        type: 'string',
+        value: 'OS/ARCH[/VARIANT]',
+        help: "the platform image to catalog when SOURCE is a multi-platform index (default: the only one, else this host's)",
+      },
       quiet: { type: 'boolean', short: 'q', help: 'no progress on stderr (errors are still printed)' },
       'registry-username': { type: 'string', value: 'USER', help: 'registry user (default: ~/.docker/config.json as docker login leaves it, then anonymous)' },
-      'registry-password': { type: 'string', value: 'TOKEN', help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)' },
+      'registry-password': {
+        type: 'string',
+        value: 'TOKEN',
+        help: 'registry password or token (prefer --registry-password-stdin: arguments are visible to other processes)',
+      },
       'registry-password-stdin': { type: 'boolean', help: 'read the registry password or token from standard input' },
       help: { type: 'boolean', short: 'h', help: 'show this help' },
     },
@@ -87,7 +112,8 @@ export const COMMANDS: CommandSpec[] = [
   {
     name: 'verify-bundle',
     summary: 'verify a Sigstore bundle file against a file or a digest (the Sigstore conformance protocol; a release file and its .sigstore.json or provenance bundle)',
-    usage: 'sign-attest verify-bundle --bundle FILE (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options] FILE_OR_DIGEST\n       sign-attest verify-bundle --bundle FILE --key PEM [options] FILE_OR_DIGEST',
+    usage:
+      'sign-attest verify-bundle --bundle FILE (--certificate-identity ID | --certificate-identity-regexp RE) --certificate-oidc-issuer URL [options] FILE_OR_DIGEST\n       sign-attest verify-bundle --bundle FILE --key PEM [options] FILE_OR_DIGEST',
     options: {
       bundle: { type: 'string', value: 'FILE', help: 'the Sigstore bundle (.sigstore.json) to verify' },
       ...IDENTITY_OPTIONS,

@@ -39,12 +39,16 @@ const isPattern = (s: string) => /[*?[\]{}]/.test(s);
 // Resolves every include line to files (each line must match one) and hashes them.
 export async function resolveSubjectPaths(raw: string, cwd: string): Promise<FileTarget[]> {
   const { include, exclude } = parseSubjectPaths(raw);
-  if (include.length === 0 && exclude.length > 0) throw new ActionError('INPUT', 'subject-path: only exclusions (!pattern) given; add the paths or globs of the files to sign');
+  if (include.length === 0 && exclude.length > 0)
+    throw new ActionError('INPUT', 'subject-path: only exclusions (!pattern) given; add the paths or globs of the files to sign');
   const found = new Map<string, string>(); // absolute path → name
   for (const line of include) {
     const matches = isPattern(line) ? await globFiles(line, exclude, cwd) : [await plainFile(line, cwd)];
     if (matches.length === 0) {
-      throw new ActionError('INPUT', `subject-path: "${line}" matches no file${exclude.length ? ' (after the ! exclusions)' : ''} under ${cwd}; check the pattern and that the files were built before this step`);
+      throw new ActionError(
+        'INPUT',
+        `subject-path: "${line}" matches no file${exclude.length ? ' (after the ! exclusions)' : ''} under ${cwd}; check the pattern and that the files were built before this step`,
+      );
     }
     for (const abs of matches) found.set(abs, subjectName(abs, cwd));
   }
@@ -68,7 +72,10 @@ async function plainFile(path: string, cwd: string): Promise<string> {
     info = await stat(abs);
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new ActionError('INPUT', `subject-path: "${path}" ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of a built file or a glob such as dist/*.tar.gz`);
+    throw new ActionError(
+      'INPUT',
+      `subject-path: "${path}" ${missing ? 'does not exist' : `cannot be read (${errorLine(err)})`}; pass the path of a built file or a glob such as dist/*.tar.gz`,
+    );
   }
   if (info.isDirectory()) throw new ActionError('INPUT', `subject-path: "${path}" is a directory; pass its files, for example ${path.replace(/\/+$/, '')}/*`);
   if (!info.isFile()) throw new ActionError('INPUT', `subject-path: "${path}" is not a regular file`);
@@ -98,7 +105,10 @@ export function mergeSubjects(fromPaths: FileTarget[], fromChecksums: ChecksumSu
   for (const s of [...fromPaths, ...fromChecksums.map((c): FileTarget => ({ kind: 'file', ...c }))]) {
     const seen = byName.get(s.name);
     if (seen && seen.digest !== s.digest) {
-      throw new ActionError('INPUT', `"${s.name}" is both in subject-path (${seen.digest}) and in subject-checksums (${s.digest}); rebuild the checksums file or drop one input`);
+      throw new ActionError(
+        'INPUT',
+        `"${s.name}" is both in subject-path (${seen.digest}) and in subject-checksums (${s.digest}); rebuild the checksums file or drop one input`,
+      );
     }
     if (!seen) byName.set(s.name, s);
   }

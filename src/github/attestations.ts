@@ -105,7 +105,9 @@ export interface StoreFailure {
 
 // Stops the remaining uploads: every later request would get the same answer.
 export function isFatal(f: StoreFailure): boolean {
-  return f.status === undefined || f.status === 401 || f.status === 403 || f.status === 404 || f.status === 429 || f.status >= 500 || /user-owned private/i.test(f.message);
+  return (
+    f.status === undefined || f.status === 401 || f.status === 403 || f.status === 404 || f.status === 429 || f.status >= 500 || /user-owned private/i.test(f.message)
+  );
 }
 
 const VERIFY_FROM_OCI = 'the signatures and attestations in the registry are unaffected (gh attestation verify oci://IMAGE --bundle-from-oci)';
@@ -141,9 +143,10 @@ function storeFix(f: StoreFailure, target: StoreTarget, off: string): string {
       ? `The token cannot see ${target.owner}/${target.repo} or the store is not offered there: use the job's own token (github-token: \${{ github.token }}) in the repository that runs the workflow${off}`
       : `The server ${target.serverUrl} looks like GitHub Enterprise Server, which has no attestation store: set attestation-store: false there`;
   }
-  if (f.status === 413 || /too large|16 ?MB/i.test(f.message)) return 'GitHub takes attestations up to 16 MB: attest a smaller document (a smaller SBOM: sbom-format with one format), or set attestation-store: false';
+  if (f.status === 413 || /too large|16 ?MB/i.test(f.message))
+    return 'GitHub takes attestations up to 16 MB: attest a smaller document (a smaller SBOM: sbom-format with one format), or set attestation-store: false';
   if (f.status === 422 && /values do not match/i.test(f.message + (f.details ?? []).join(' '))) {
-    return 'GitHub stores only attestations signed by a workflow of this repository: sign with the job\'s own identity (no identity-token from elsewhere)';
+    return "GitHub stores only attestations signed by a workflow of this repository: sign with the job's own identity (no identity-token from elsewhere)";
   }
   if (f.status === 422) return 'GitHub refused this bundle: report it with the bundle file from results';
   if (f.status === undefined || f.status >= 500) return `The GitHub API at ${target.apiUrl} did not take the bundles: re-run the job once it answers`;
@@ -199,7 +202,9 @@ export function toFailure(err: unknown): StoreFailure {
   const data = (typeof raw === 'object' && raw !== null ? raw : {}) as { message?: unknown; errors?: unknown };
   if (e.response && typeof e.status === 'number') {
     const details = Array.isArray(data.errors)
-      ? data.errors.map((x: { message?: unknown; code?: unknown }) => (typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? x.code : '')).filter(Boolean)
+      ? data.errors
+          .map((x: { message?: unknown; code?: unknown }) => (typeof x?.message === 'string' ? x.message : typeof x?.code === 'string' ? x.code : ''))
+          .filter(Boolean)
       : [];
     const message = typeof data.message === 'string' ? data.message : typeof raw === 'string' ? raw.slice(0, 200) : '';
     return { status: e.status, message, headers: e.response.headers, ...(details.length ? { details } : {}) };

@@ -46,7 +46,7 @@ export class TarArchive {
         if (type === 'L' || type === 'x') {
           const body = Buffer.alloc(size);
           await fd.read(body, 0, size, data);
-          longName = type === 'L' ? body.toString('utf8').replace(/\0.*$/s, '') : paxPath(body) ?? longName;
+          longName = type === 'L' ? body.toString('utf8').replace(/\0.*$/s, '') : (paxPath(body) ?? longName);
         } else if (type !== 'g') {
           const prefix = header.toString('utf8', 345, 500).replace(/\0.*$/s, '');
           const short = header.toString('utf8', 0, 100).replace(/\0.*$/s, '');

@@ -160,7 +160,7 @@ export class LayeredFs {
   // one the tree lacks (most paths of a layer: only kept files are in it).
   private find(path: string): Node | undefined {
     let node: Node | undefined = this.tree;
-    for (let start = 1; node && start <= path.length; ) {
+    for (let start = 1; node && start <= path.length;) {
       let end = path.indexOf('/', start);
       if (end === -1) end = path.length;
       if (end > start) {

@@ -24,7 +24,7 @@ export function readAhead(open: () => Promise<Readable>, cap = READ_AHEAD_BYTES)
   let failed: { err: unknown } | undefined;
   const onError = (err: unknown) => (failed ??= { err });
   const fill = () => {
-    for (let chunk: Buffer | null; heldBytes < cap && (chunk = source!.read() as Buffer | null) !== null; ) {
+    for (let chunk: Buffer | null; heldBytes < cap && (chunk = source!.read() as Buffer | null) !== null;) {
       held.push(chunk);
       heldBytes += chunk.length;
     }

@@ -99,7 +99,19 @@ export async function walkLayers(
         throw layerRefused(layer.digest, err);
       }
       total += bytes;
-      await onLayer({ index: i, digest: layer.digest, added: walked.added, compression: source.compression, compressedBytes: source.compressedBytes(), bytes, entries: walked.entries, started }, fs);
+      await onLayer(
+        {
+          index: i,
+          digest: layer.digest,
+          added: walked.added,
+          compression: source.compression,
+          compressedBytes: source.compressedBytes(),
+          bytes,
+          entries: walked.entries,
+          started,
+        },
+        fs,
+      );
       current = undefined;
     }
   } catch (err) {

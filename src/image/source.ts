@@ -86,12 +86,19 @@ export async function openImage(spec: SourceSpec, opts: SourceOptions = {}): Pro
       return openRegistry(spec.target, opts);
     case 'oci-dir':
       if (!existsSync(join(spec.target, 'index.json')) || !statSync(spec.target).isDirectory()) {
-        throw new ActionError('INPUT', `oci-dir: ${spec.target} is not an OCI image layout (no index.json); pass a directory written by skopeo copy … oci:DIR or docker buildx --output type=oci,tar=false`);
+        throw new ActionError(
+          'INPUT',
+          `oci-dir: ${spec.target} is not an OCI image layout (no index.json); pass a directory written by skopeo copy … oci:DIR or docker buildx --output type=oci,tar=false`,
+        );
       }
       return openLayout(dirStore(spec.target), spec, opts);
     case 'oci-archive': {
       const tar = await TarArchive.open(spec.target, 'oci-archive');
-      if (!tar.has('index.json')) throw new ActionError('INPUT', `oci-archive: ${spec.target} holds no index.json, so it is not an OCI layout archive; for docker save output use docker-archive:${spec.target}`);
+      if (!tar.has('index.json'))
+        throw new ActionError(
+          'INPUT',
+          `oci-archive: ${spec.target} holds no index.json, so it is not an OCI layout archive; for docker save output use docker-archive:${spec.target}`,
+        );
       return openLayout(archiveStore(tar), spec, opts);
     }
     case 'docker-archive':
@@ -172,7 +179,6 @@ function parseJSON<T>(bytes: Buffer, what: string): T {
   }
 }
 
-
 // The layout's index.json, narrowed to one manifest: by tag (the
 // org.opencontainers.image.ref.name skopeo and buildx write), or the only
 // one; an index in turn is narrowed by platform.
@@ -188,7 +194,10 @@ async function openLayout(store: BlobStore, spec: SourceSpec, opts: SourceOption
     chosen = all.find((d) => refName(d) === spec.ref);
     if (!chosen) {
       const names = all.map(refName).filter(Boolean);
-      throw new ActionError('INPUT', `${where}: no image tagged "${spec.ref}"; the layout has ${names.length ? names.join(', ') : 'no tagged images'}: pass one of them after the path`);
+      throw new ActionError(
+        'INPUT',
+        `${where}: no image tagged "${spec.ref}"; the layout has ${names.length ? names.join(', ') : 'no tagged images'}: pass one of them after the path`,
+      );
     }
   } else if (all.length === 1) {
     chosen = all[0];
@@ -196,7 +205,10 @@ async function openLayout(store: BlobStore, spec: SourceSpec, opts: SourceOption
     const names = all.map(refName).filter(Boolean);
     // Several entries may be the platform images of one untagged index.
     if (all.length > 1 && names.length === 0 && all.every((d) => d.platform)) return fromManifestList(store, where, index, opts, layoutName(spec));
-    throw new ActionError('INPUT', `${where}: the layout holds ${all.length} images; name one: ${spec.kind}:${spec.target}:TAG with TAG one of ${names.join(', ') || '(none tagged)'}`);
+    throw new ActionError(
+      'INPUT',
+      `${where}: the layout holds ${all.length} images; name one: ${spec.kind}:${spec.target}:TAG with TAG one of ${names.join(', ') || '(none tagged)'}`,
+    );
   }
   if (!chosen) throw new ActionError('INPUT', `${where}: index.json lists no image`);
   const name = chosen.annotations?.['io.containerd.image.name'] ?? layoutName(spec);
@@ -222,7 +234,8 @@ async function fromManifest(store: BlobStore, where: string, digest: string, nam
   const bytes = await store.read(digest);
   if (!bytes) throw missingBlob(digest, where);
   const manifest = parseJSON<Manifest>(bytes, `${where} manifest ${digest}`);
-  if (isIndexMediaType(manifest.mediaType)) throw new ActionError('INPUT', `${where}: nested index ${digest} is not supported; copy one platform image out with skopeo copy --override-arch`);
+  if (isIndexMediaType(manifest.mediaType))
+    throw new ActionError('INPUT', `${where}: nested index ${digest} is not supported; copy one platform image out with skopeo copy --override-arch`);
   return {
     name,
     digest,

@@ -300,7 +300,7 @@ function mergePax(hdr: Header, pax: Map<string, string>): boolean {
 export function decodeName(b: Buffer): string {
   if (isUtf8(b)) return b.toString('utf8');
   let out = '';
-  for (let i = 0; i < b.length; ) {
+  for (let i = 0; i < b.length;) {
     const c = b[i]!;
     const n = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
     if (n > 0 && i + n <= b.length && isUtf8(b.subarray(i, i + n))) {
@@ -585,7 +585,8 @@ class Reader {
     let v1 = false;
     if (major === '0' && (minor === '0' || minor === '1')) v1 = false;
     else if (major === '1' && minor === '0') v1 = true;
-    else if (major !== '' || minor !== '') return undefined; // unknown version: a plain file
+    else if (major !== '' || minor !== '')
+      return undefined; // unknown version: a plain file
     else if (!pax.get('GNU.sparse.map')) return undefined;
     const name = pax.get('GNU.sparse.name');
     if (name) hdr.name = Buffer.from(name, 'latin1');
@@ -655,7 +656,7 @@ class Reader {
           physical -= take;
           if (BigInt(take) < dataLen) fail(ERR_MISS_DATA);
         }
-        for (let z = hole.length; z > 0n && wanted; ) {
+        for (let z = hole.length; z > 0n && wanted;) {
           const n = z > BigInt(ZEROS.length) ? ZEROS.length : Number(z);
           push(ZEROS.subarray(0, n));
           z -= BigInt(n);
@@ -665,7 +666,6 @@ class Reader {
       if (physical > 0) fail(ERR_UNREF_DATA);
     }
     sink?.end(); // the padding after the data was set when the header was read
-
   }
 
   drain(): Promise<void> {

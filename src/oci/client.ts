@@ -208,7 +208,8 @@ export class RegistryClient {
     }
     const res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { maxBytes: size ?? limit }).catch((err: unknown) => {
       if (!(err instanceof BodyTooLargeError)) throw err;
-      if (size !== undefined) throw new ActionError('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+      if (size !== undefined)
+        throw new ActionError('REGISTRY', `${where}: the registry served more than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
       throw new ActionError('REGISTRY', `${where} is larger than the ${formatBytes(limit)} limit for a ${what}; reading stopped there`);
     });
     await this.expectOk(res, repo, `blob ${digest}`);
@@ -227,7 +228,11 @@ export class RegistryClient {
     const url = `${this.base}/v2/${repo}/blobs/${digest}`;
     const first = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true });
     await this.expectOk(first, repo, `blob ${digest}`);
-    const overrun = () => new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`);
+    const overrun = () =>
+      new ActionError(
+        'REGISTRY',
+        `${this.registry}/${repo}: blob ${digest} is longer than the ${size} bytes its descriptor declares; the registry is serving wrong content`,
+      );
     const declared = Number(first.headers.get('content-length') ?? NaN);
     if (size !== undefined && Number.isFinite(declared) && declared > size) {
       await discard(first);
@@ -256,7 +261,10 @@ export class RegistryClient {
         res = await this.send(repo, 'pull', 'GET', `/blobs/${digest}`, { stream: true, range: `bytes=${offset}-` });
         if (res.status !== 206) {
           await discard(res);
-          throw new ActionError('REGISTRY', `${this.registry}/${repo}: blob ${digest} was cut off after ${offset} bytes and the registry cannot resume it (HTTP ${res.status}); re-run the job`);
+          throw new ActionError(
+            'REGISTRY',
+            `${this.registry}/${repo}: blob ${digest} was cut off after ${offset} bytes and the registry cannot resume it (HTTP ${res.status}); re-run the job`,
+          );
         }
       }
       if (`sha256:${hash.digest('hex')}` !== digest) {
@@ -297,7 +305,10 @@ export class RegistryClient {
       );
     }
     if (res.status === 404) {
-      throw new ActionError('REGISTRY_NOT_FOUND', `${where}: ${what} not found (${detail || '404'}); check the image name and that the image was pushed before this step`);
+      throw new ActionError(
+        'REGISTRY_NOT_FOUND',
+        `${where}: ${what} not found (${detail || '404'}); check the image name and that the image was pushed before this step`,
+      );
     }
     throw new ActionError('REGISTRY', `${where}: ${what} failed with HTTP ${res.status}${detail ? ` (${detail})` : ''}`);
   }

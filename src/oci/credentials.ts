@@ -20,11 +20,7 @@ interface DockerConfig {
 // docker/login-action: explicit inputs, then ~/.docker/config.json (`auths`,
 // then credential helpers), else anonymous. Every secret found is passed to
 // `mask` before it can reach a log line.
-export async function resolveCredentials(
-  registry: string,
-  explicit: Credentials | undefined,
-  mask: (secret: string) => void,
-): Promise<Credentials | undefined> {
+export async function resolveCredentials(registry: string, explicit: Credentials | undefined, mask: (secret: string) => void): Promise<Credentials | undefined> {
   if (explicit?.username || explicit?.password) return explicit;
   const config = await readDockerConfig();
   if (!config) return undefined;
@@ -72,11 +68,7 @@ function registryKeys(registry: string): string[] {
 }
 
 // Runs `docker-credential-<helper> get`, the documented helper protocol.
-async function credentialHelper(
-  helper: string,
-  registry: string,
-  mask: (secret: string) => void,
-): Promise<Credentials | undefined> {
+async function credentialHelper(helper: string, registry: string, mask: (secret: string) => void): Promise<Credentials | undefined> {
   const server = registry === 'registry-1.docker.io' ? 'https://index.docker.io/v1/' : registry;
   const out = await getExecOutput(`docker-credential-${helper}`, ['get'], {
     input: Buffer.from(server),

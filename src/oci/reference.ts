@@ -24,10 +24,7 @@ export function isDigest(value: string): boolean {
 export function parseReference(input: string): Reference {
   const raw = input.trim();
   const bad = (why: string): never => {
-    throw new ActionError(
-      'INPUT',
-      `images: "${raw}" is not a valid image reference (${why}); use registry/repository@sha256:<64 hex> or registry/repository:tag`,
-    );
+    throw new ActionError('INPUT', `images: "${raw}" is not a valid image reference (${why}); use registry/repository@sha256:<64 hex> or registry/repository:tag`);
   };
   if (!raw) bad('empty');
   if (/\s/.test(raw)) bad('contains whitespace');

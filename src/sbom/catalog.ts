@@ -38,7 +38,9 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
   const hold = (previous: Parsed | undefined, next: Parsed) => {
     held += componentCount(next.result.packages) - (previous ? componentCount(previous.result.packages) : 0);
     if (held > MAX_HELD_PACKAGES) {
-      throw new ScanLimitError(`layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`);
+      throw new ScanLimitError(
+        `layer ${currentLayer ?? '(final)'}: more than ${MAX_HELD_PACKAGES} packages held while scanning (${MAX_COMPONENTS} may remain at the end)`,
+      );
     }
   };
 

@@ -114,7 +114,10 @@ export async function renderSboms(
     if (mode === 'always' || (mode === 'auto' && small)) {
       const problem = await validateCycloneDx(built.json);
       if (problem) {
-        throw new ActionError('SBOM', `the generated SBOM for ${content.image.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`);
+        throw new ActionError(
+          'SBOM',
+          `the generated SBOM for ${content.image.name} is not valid CycloneDX 1.6 (${problem}); please report this, or pass your own with the sbom input`,
+        );
       }
     }
     log(`SBOM: ${built.componentCount} components, ${content.relationships.length} dependency edges, ${(built.json.length / 1e6).toFixed(2)} MB`);

@@ -48,7 +48,11 @@ interface Relationship {
 type WithCpes = Pkg & { cpe?: string; cpes?: string[]; supplier?: string; originator?: string };
 
 // SPDXIDs allow only letters, digits, '.' and '-'.
-const idPart = (s: string) => s.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'x';
+const idPart = (s: string) =>
+  s
+    .replace(/[^A-Za-z0-9.-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 60) || 'x';
 const shortHash = (...parts: string[]) => createHash('sha256').update(parts.join('\n')).digest('hex').slice(0, 16);
 
 // Deterministic per image name and digest: the same image documented twice
@@ -105,7 +109,15 @@ function problemsComment(problems: SbomContent['problems']): { comment?: string 
   return { comment: `sign-attest:scan:incomplete: ${problems.length} skipped: ${lines.join('; ')}${more}` };
 }
 
-function envelope(image: SbomImage, tool: SpdxTool, created: Date, packages: SpdxPackage[], relationships: Relationship[], extracted: Map<string, string>, problems?: SbomContent['problems']) {
+function envelope(
+  image: SbomImage,
+  tool: SpdxTool,
+  created: Date,
+  packages: SpdxPackage[],
+  relationships: Relationship[],
+  extracted: Map<string, string>,
+  problems?: SbomContent['problems'],
+) {
   return {
     spdxVersion: 'SPDX-2.3',
     dataLicense: 'CC0-1.0',
@@ -119,9 +131,7 @@ function envelope(image: SbomImage, tool: SpdxTool, created: Date, packages: Spd
     },
     packages,
     relationships,
-    ...(extracted.size
-      ? { hasExtractedLicensingInfos: [...extracted].map(([licenseId, text]) => ({ licenseId, extractedText: text, name: text })) }
-      : {}),
+    ...(extracted.size ? { hasExtractedLicensingInfos: [...extracted].map(([licenseId, text]) => ({ licenseId, extractedText: text, name: text })) } : {}),
   };
 }
 
@@ -197,7 +207,12 @@ export function buildSpdxDocument(content: SbomContent, tool: SpdxTool): { docum
 // The SPDX document attested on a multi-platform index: the index, and one
 // container package per platform image it lists (each platform's packages
 // are in that platform's own document, attested on its own digest).
-export function buildSpdxIndexDocument(index: SbomImage, platforms: SbomImage[], tool: SpdxTool, created = new Date()): { document: Record<string, unknown>; json: string; packageCount: number } {
+export function buildSpdxIndexDocument(
+  index: SbomImage,
+  platforms: SbomImage[],
+  tool: SpdxTool,
+  created = new Date(),
+): { document: Record<string, unknown>; json: string; packageCount: number } {
   const rootId = 'SPDXRef-Index';
   const out: SpdxPackage[] = [imagePackage(rootId, index)];
   const rels: Relationship[] = [{ spdxElementId: 'SPDXRef-DOCUMENT', relationshipType: 'DESCRIBES', relatedSpdxElement: rootId }];

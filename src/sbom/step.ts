@@ -34,7 +34,11 @@ export async function sbomPredicates(
     const predicate: Predicate = { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path: mode.path };
     return targets.map((t) => {
       if (isDerived(t)) {
-        log.image(t.name, t.digest).info(`SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`);
+        log
+          .image(t.name, t.digest)
+          .info(
+            `SBOM: none for this platform image: the supplied ${mode.path} describes the index named in images, so it is attested there only (sbom: generate catalogs each platform)`,
+          );
         return [];
       }
       log.image(t.name, t.digest).info(`SBOM: the supplied ${mode.path} (${sbom.predicateType}), attested on this image as named in images`);
@@ -44,7 +48,9 @@ export async function sbomPredicates(
   let scanning = targets.length;
   const arrived = () => --scanning === 0 && scanned();
   if (!targets.length) scanned();
-  const generated = await Promise.all(targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry), signal), outDir, log, formats, arrived)));
+  const generated = await Promise.all(
+    targets.map(async (t) => generatedSboms(t, layerReader(t, await registries(t.ref.registry), signal), outDir, log, formats, arrived)),
+  );
   annotateProblems(generated.flatMap((g) => g.problems.map((p) => ({ where: g.where, problem: p }))));
   return generated.map((g) => g.predicates);
 }
@@ -61,9 +67,12 @@ export function annotateProblems(problems: { where: string; problem: ScanProblem
   }
   const rest = problems.length - MAX_PROBLEM_ANNOTATIONS;
   if (rest > 0) {
-    warn(`${rest} more SBOM scanner problem${rest === 1 ? '' : 's'} not shown here; all are in the log of the SBOM step and in each SBOM's sign-attest:scan:skipped properties`, {
-      title: 'SBOM scan',
-    });
+    warn(
+      `${rest} more SBOM scanner problem${rest === 1 ? '' : 's'} not shown here; all are in the log of the SBOM step and in each SBOM's sign-attest:scan:skipped properties`,
+      {
+        title: 'SBOM scan',
+      },
+    );
   }
 }
 
@@ -126,7 +135,9 @@ async function generatedSboms(
       const path = join(dir, FILE_NAMES[sbom.format]);
       await writeFile(path, sbom.json);
       // An image's generator has already logged its figures.
-      log.info(isIndex(target) ? `SBOM (${sbom.format}): index document listing ${platforms.length} platform images → ${path}` : `SBOM document (${sbom.format}) → ${path}`);
+      log.info(
+        isIndex(target) ? `SBOM (${sbom.format}): index document listing ${platforms.length} platform images → ${path}` : `SBOM document (${sbom.format}) → ${path}`,
+      );
       return { kind: 'sbom', format: sbom.format, predicateType: sbom.predicateType, document: sbom.document, path };
     }),
   );

@@ -3,11 +3,7 @@ import { errorText, type Http } from '../http.js';
 
 // Fulcio v2 `signingCert`: one request per run, proving possession of the
 // ephemeral key by signing the token's `sub` claim.
-export async function requestCertificate(
-  http: Http,
-  fulcioURL: string,
-  req: { token: string; publicKeyPEM: string; proofOfPossession: Buffer },
-): Promise<string[]> {
+export async function requestCertificate(http: Http, fulcioURL: string, req: { token: string; publicKeyPEM: string; proofOfPossession: Buffer }): Promise<string[]> {
   const url = `${fulcioURL.replace(/\/+$/, '')}/api/v2/signingCert`;
   const res = await http.request(url, {
     method: 'POST',

@@ -35,7 +35,9 @@ export async function createEntryV2(http: Http, rekorURL: string, req: HashedRek
       signature: {
         content: req.signature.toString('base64'),
         verifier: {
-          ...(req.certificate ? { x509Certificate: { rawBytes: req.certificate.toString('base64') } } : { publicKey: { rawBytes: req.publicKey?.toString('base64') ?? '' } }),
+          ...(req.certificate
+            ? { x509Certificate: { rawBytes: req.certificate.toString('base64') } }
+            : { publicKey: { rawBytes: req.publicKey?.toString('base64') ?? '' } }),
           keyDetails: 'PKIX_ECDSA_P256_SHA_256',
         },
       },
@@ -49,7 +51,10 @@ export async function createEntryV2(http: Http, rekorURL: string, req: HashedRek
   });
   if (!res.ok) {
     const detail = await errorText(res);
-    throw new ActionError('REKOR', `Rekor v2 at ${base} rejected the hashedrekord entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url and rekor-version`);
+    throw new ActionError(
+      'REKOR',
+      `Rekor v2 at ${base} rejected the hashedrekord entry (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check rekor-url and rekor-version`,
+    );
   }
   const e = (await res.json()) as TlogEntryJSON;
   const proof = e.inclusionProof;
@@ -59,7 +64,9 @@ export async function createEntryV2(http: Http, rekorURL: string, req: HashedRek
   const canonical = Buffer.from(e.canonicalizedBody, 'base64');
   return {
     // RFC 6962 leaf hash, which is what a v1 entry UUID is as well.
-    uuid: createHash('sha256').update(Buffer.concat([Buffer.from([0]), canonical])).digest('hex'),
+    uuid: createHash('sha256')
+      .update(Buffer.concat([Buffer.from([0]), canonical]))
+      .digest('hex'),
     body: e.canonicalizedBody,
     integratedTime: Number(e.integratedTime ?? 0),
     logID: hex(e.logId.keyId),

@@ -14,9 +14,7 @@ export interface RekorEntry {
   };
 }
 
-export type ProposedEntry =
-  | { apiVersion: '0.0.1'; kind: 'hashedrekord'; spec: object }
-  | { apiVersion: '0.0.1'; kind: 'dsse'; spec: object };
+export type ProposedEntry = { apiVersion: '0.0.1'; kind: 'hashedrekord'; spec: object } | { apiVersion: '0.0.1'; kind: 'dsse'; spec: object };
 
 // Uploads an entry. A 409 means the same entry is already logged (a retried
 // request whose first response was lost, or an identical earlier run): the

@@ -17,7 +17,10 @@ export async function requestTimestamp(http: Http, tsaURL: string, signature: Bu
   });
   if (!res.ok) {
     const detail = await errorText(res);
-    throw new ActionError('TSA', `The timestamp authority at ${new URL(url).origin} refused the request (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check tsa-url`);
+    throw new ActionError(
+      'TSA',
+      `The timestamp authority at ${new URL(url).origin} refused the request (HTTP ${res.status}${detail ? `: ${detail}` : ''}); check tsa-url`,
+    );
   }
   return Buffer.from(await res.arrayBuffer());
 }

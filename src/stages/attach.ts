@@ -70,7 +70,12 @@ function referredOf(st: SignedTarget): [SignedResult, string][] {
   ];
 }
 
-export function imageWrites(st: SignedTarget & { target: Target }, identity: SignerIdentity, opts: AttachOptions & { created: string }, early: Early | undefined): ImageWrites {
+export function imageWrites(
+  st: SignedTarget & { target: Target },
+  identity: SignerIdentity,
+  opts: AttachOptions & { created: string },
+  early: Early | undefined,
+): ImageWrites {
   const { tags, referrers } = wants(opts.attach);
   const t = st.target;
   const material = certificateMaterial(identity);
@@ -80,16 +85,31 @@ export function imageWrites(st: SignedTarget & { target: Target }, identity: Sig
     repo: t.ref.repository,
     subject: { mediaType: t.manifest.mediaType, digest: t.digest, size: t.manifest.bytes.length },
     ...(tags && st.signature ? { sig: [signatureLayer(st.signature, material)] } : {}),
-    ...(tags && st.attestations.length ? { att: { layers: st.attestations.map((a) => attestationLayer(a, a.predicate.predicateType, material)), replace: opts.replace } } : {}),
+    ...(tags && st.attestations.length
+      ? { att: { layers: st.attestations.map((a) => attestationLayer(a, a.predicate.predicateType, material)), replace: opts.replace } }
+      : {}),
     ...(referrers && referred.length
-      ? { referrers: { artifacts: referred.map(([s, type], i) => ({ ...bundleArtifact(s.bundle, type), id: artifactId(t, i) })), created: opts.created, apiServed: early?.apiServed ?? false } }
+      ? {
+          referrers: {
+            artifacts: referred.map(([s, type], i) => ({ ...bundleArtifact(s.bundle, type), id: artifactId(t, i) })),
+            created: opts.created,
+            apiServed: early?.apiServed ?? false,
+          },
+        }
       : {}),
     existing: { sig: early?.sig, att: early?.att },
   };
 }
 
 // Writes the bundle files, then every image's writes as one plan.
-export async function attachAll(signed: SignedTarget[], prep: AttachPrep | undefined, registries: Registries, identity: SignerIdentity, outDir: string, opts: AttachOptions): Promise<ImageResult[]> {
+export async function attachAll(
+  signed: SignedTarget[],
+  prep: AttachPrep | undefined,
+  registries: Registries,
+  identity: SignerIdentity,
+  outDir: string,
+  opts: AttachOptions,
+): Promise<ImageResult[]> {
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const bundles = await Promise.all(signed.map((st) => writeBundles(outDir, st)));
   const images = signed.filter((st): st is SignedTarget & { target: Target } => st.target.kind === 'image');

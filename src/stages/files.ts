@@ -74,7 +74,9 @@ export async function signFiles(signer: Signer, subjects: FileTarget[], sign: bo
 export function verifySignedFiles(trust: TrustMaterial, signed: SignedFiles, policy: SelfCheck): void {
   const keyed = 'key' in policy ? policy : undefined;
   const opts = { insecureIgnoreTlog: keyed?.insecureIgnoreTlog ?? false };
-  const signer: SignerCheck = keyed ? { keyPEM: keyed.key.key.export({ type: 'spki', format: 'pem' }).toString() } : { policy: policy as Exclude<SelfCheck, { key: unknown }> };
+  const signer: SignerCheck = keyed
+    ? { keyPEM: keyed.key.key.export({ type: 'spki', format: 'pem' }).toString() }
+    : { policy: policy as Exclude<SelfCheck, { key: unknown }> };
   const check = (what: string, fn: () => void) => {
     try {
       fn();
@@ -93,7 +95,9 @@ export function verifySignedFiles(trust: TrustMaterial, signed: SignedFiles, pol
     check(`${s.name ?? s.predicateType} statement over ${s.subjects.length} file(s)`, () => {
       if (keyed) verifyBundleWithKey(trust, s.signed.bundle, keyed.key, undefined, opts);
       else verifyBundle(trust, s.signed.bundle, policy as Exclude<SelfCheck, { key: unknown }>);
-      const stmt = JSON.parse(Buffer.from(s.signed.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as { subject?: { name?: string; digest?: { sha256?: string } }[] };
+      const stmt = JSON.parse(Buffer.from(s.signed.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as {
+        subject?: { name?: string; digest?: { sha256?: string } }[];
+      };
       const named = new Set((stmt.subject ?? []).map((x) => `${x.name} ${x.digest?.sha256}`));
       const missing = s.subjects.find((f) => !named.has(`${f.name} ${f.digest.slice('sha256:'.length)}`));
       if (missing || named.size !== s.subjects.length) throw new Error(`the statement does not name exactly its files${missing ? ` (${missing.name} is missing)` : ''}`);
@@ -167,16 +171,24 @@ export function fileLogLines(signed: SignedFiles, paths: Map<SignedResult, strin
   const signedFiles = signed.files.filter((f) => f.signature).length;
   const sigs = signed.files.flatMap((f) => (f.signature?.entry ? [f.signature.entry.logIndex] : []));
   const bundles = signedFiles + signed.statements.length;
-  const lines: string[] = bundles ? [`Self-verified ${bundles} release-file bundles: each signed by ${san || 'the key of signing-key'}, each names its files' digests`] : [];
+  const lines: string[] = bundles
+    ? [`Self-verified ${bundles} release-file bundles: each signed by ${san || 'the key of signing-key'}, each names its files' digests`]
+    : [];
   if (signedFiles) {
     const onDisk = signed.files.filter((f) => f.subject.path && f.signature).length;
     const where =
-      onDisk === signedFiles ? 'each bundle next to its file as <file>.sigstore.json' : `${onDisk ? `bundles of the ${onDisk} file(s) on disk next to them, ` : ''}bundles of the subject-checksums files in the run folder's files/`;
-    lines.push(`Signed ${signed.files.length} release file(s): ${sigs.length ? `Rekor log indexes ${Math.min(...sigs)}–${Math.max(...sigs)}` : 'not logged in Rekor'}; ${where}`);
+      onDisk === signedFiles
+        ? 'each bundle next to its file as <file>.sigstore.json'
+        : `${onDisk ? `bundles of the ${onDisk} file(s) on disk next to them, ` : ''}bundles of the subject-checksums files in the run folder's files/`;
+    lines.push(
+      `Signed ${signed.files.length} release file(s): ${sigs.length ? `Rekor log indexes ${Math.min(...sigs)}–${Math.max(...sigs)}` : 'not logged in Rekor'}; ${where}`,
+    );
   }
   for (const s of signed.statements) {
     const what = s.kind === 'provenance' ? 'SLSA provenance' : `attestation ${s.name ?? s.predicateType}`;
-    lines.push(`${what} over ${s.subjects.length} release file(s)${s.part ? ` (part ${s.part.index} of ${s.part.of})` : ''}: ${s.signed.entry ? `Rekor log index ${s.signed.entry.logIndex}` : 'not logged in Rekor'}, bundle ${paths.get(s.signed) ?? ''}`);
+    lines.push(
+      `${what} over ${s.subjects.length} release file(s)${s.part ? ` (part ${s.part.index} of ${s.part.of})` : ''}: ${s.signed.entry ? `Rekor log index ${s.signed.entry.logIndex}` : 'not logged in Rekor'}, bundle ${paths.get(s.signed) ?? ''}`,
+    );
   }
   return lines;
 }

@@ -28,7 +28,10 @@ export async function signAll(
   const indexes = bundles.flatMap((b) => (b.entry ? [b.entry.logIndex] : []));
   const unlogged = 'key' in opts.policy && opts.policy.insecureIgnoreTlog;
   if (unlogged) log.info(`Signed ${bundles.length} bundles for ${signed.length} image(s); none logged in Rekor (tlog-upload: false)`);
-  else log.info(`Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`);
+  else
+    log.info(
+      `Logged ${bundles.length} entries in Rekor for ${signed.length} image(s)${indexes.length ? ` (log indexes ${Math.min(...indexes)}–${Math.max(...indexes)})` : ''}`,
+    );
   for (const st of signed) verifySigned(opts.trust, st, opts.policy);
   const by = 'key' in opts.policy ? `the key of signing-key (hint ${opts.policy.key.hint})` : opts.policy.san;
   log.info(`Self-verified ${bundles.length} bundles${unlogged ? '' : ' against the trusted root'}: each signed by ${by}, each statement names its image's digest`);
@@ -66,7 +69,9 @@ export type SelfCheck = IdentityPolicy | { key: KeyPolicy; insecureIgnoreTlog: b
 
 export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: SelfCheck): void {
   const verify = (bundle: unknown, payload?: Buffer) =>
-    'key' in policy ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog }) : verifyBundle(trust, bundle, policy, payload);
+    'key' in policy
+      ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog })
+      : verifyBundle(trust, bundle, policy, payload);
   const where = `${st.target.name}@${st.target.digest}`;
   const check = (what: string, fn: () => void) => {
     try {

@@ -29,7 +29,12 @@ export const NO_TLOG_NOTICE =
 
 // The run's signer and what self-verification pins: the key, or the
 // certificate's identity.
-export async function openSigner(http: Http, inputs: Inputs, identity: Identity | undefined, key: SigningKey | undefined): Promise<{ signer: RunSigner; policy: SelfCheck }> {
+export async function openSigner(
+  http: Http,
+  inputs: Inputs,
+  identity: Identity | undefined,
+  key: SigningKey | undefined,
+): Promise<{ signer: RunSigner; policy: SelfCheck }> {
   if (key) {
     const signer = RunSigner.withKey(http, inputs, key, { tlog: inputs.tlogUpload });
     core.info(`Signing with the key of signing-key (public key hint ${key.hint})`);

@@ -39,10 +39,18 @@ export interface StoreStep {
 }
 
 // The stage: the run's verified DSSE bundles into the store, per `mode`.
-export function storeAll(signed: SignedTarget[], opts: { mode: StoreMode; token: string; http: Http; keySigned?: boolean; debug?: (line: string) => void }): Promise<StoreStep> {
+export function storeAll(
+  signed: SignedTarget[],
+  opts: { mode: StoreMode; token: string; http: Http; keySigned?: boolean; debug?: (line: string) => void },
+): Promise<StoreStep> {
   // GitHub checks a stored bundle's workflow certificate against the
   // repository: a bundle signed with a key has none, so it is never sent.
-  if (opts.keySigned) return Promise.resolve({ mode: opts.mode, skipped: 'the bundles are signed with signing-key; the store takes only keyless bundles (a workflow certificate names the repository)', total: 0 });
+  if (opts.keySigned)
+    return Promise.resolve({
+      mode: opts.mode,
+      skipped: 'the bundles are signed with signing-key; the store takes only keyless bundles (a workflow certificate names the repository)',
+      total: 0,
+    });
   return runStoreStep(storeItems(verifiedBundles(signed)), opts).then((step) => ({ ...step, mode: opts.mode }));
 }
 
@@ -103,7 +111,11 @@ export function storeSummary(step: StoreStep): StoreSummary | undefined {
 export function storeLog(step: StoreStep, mode: StoreMode = step.mode ?? 'auto'): { info: string[]; warnings: string[] } {
   const o = step.outcome;
   const info = [
-    ...(o?.stored.size ? [`GitHub attestation store: stored ${o.stored.size} of ${step.total} bundle(s) in ${o.target.owner}/${o.target.repo}: ${[...o.stored.values()].map((s) => s.url).join(' ')}`] : []),
+    ...(o?.stored.size
+      ? [
+          `GitHub attestation store: stored ${o.stored.size} of ${step.total} bundle(s) in ${o.target.owner}/${o.target.repo}: ${[...o.stored.values()].map((s) => s.url).join(' ')}`,
+        ]
+      : []),
     ...(step.skipped && mode !== 'false' ? [`GitHub attestation store: not used: ${step.skipped}`] : []),
   ];
   return { info, warnings: o?.warnings ?? [] };

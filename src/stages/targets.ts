@@ -103,5 +103,10 @@ export async function checkPushAccess(targets: Target[], registries: Registries)
 }
 
 export function loggedImage(t: Subject): LoggedImage {
-  return { name: t.name, digest: t.digest, platform: t.kind === 'image' ? t.platform : undefined, platforms: t.kind === 'image' && isIndex(t) ? platformsOf(t).length : undefined };
+  return {
+    name: t.name,
+    digest: t.digest,
+    platform: t.kind === 'image' ? t.platform : undefined,
+    platforms: t.kind === 'image' && isIndex(t) ? platformsOf(t).length : undefined,
+  };
 }

@@ -40,7 +40,13 @@ export async function readArtifact(fileOrDigest: string, streamAbove = STREAM_AB
 // Who must have signed: an identity policy (keyless) or a known public key.
 export type SignerCheck = { policy: IdentityPolicy } | { keyPEM: string };
 
-export function verifyArtifactBundle(trust: TrustMaterial, bundleJSON: unknown, artifact: Artifact, signer: SignerCheck, opts: { insecureIgnoreTlog?: boolean } = {}): VerifiedBundle {
+export function verifyArtifactBundle(
+  trust: TrustMaterial,
+  bundleJSON: unknown,
+  artifact: Artifact,
+  signer: SignerCheck,
+  opts: { insecureIgnoreTlog?: boolean } = {},
+): VerifiedBundle {
   const bundle = parseBundle(bundleJSON);
   if ('keyPEM' in signer) trust = pinKey(trust, bundle, keyPolicy(signer.keyPEM, '--key'));
   else refuseKeyBundle(bundle);
@@ -94,7 +100,8 @@ function checkLoggedDigest(bundle: Bundle, digest: string): void {
       const v1 = spec?.data?.hash;
       const v2 = spec?.hashedRekordV002?.data;
       if (v1 && v1.algorithm === 'sha256' && typeof v1.value === 'string') logged = `sha256:${v1.value.toLowerCase()}`;
-      else if (v2 && (v2.algorithm === 'SHA2_256' || v2.algorithm === undefined) && typeof v2.digest === 'string') logged = `sha256:${Buffer.from(v2.digest, 'base64').toString('hex')}`;
+      else if (v2 && (v2.algorithm === 'SHA2_256' || v2.algorithm === undefined) && typeof v2.digest === 'string')
+        logged = `sha256:${Buffer.from(v2.digest, 'base64').toString('hex')}`;
     } catch {
       // an unreadable body is reported as not matching below
     }

@@ -84,9 +84,13 @@ export function verifyClassicLayer(trust: TrustMaterial, layer: ClassicLayer, di
 export function toClassicBundle(layer: ClassicLayer, key?: ClassicKeyCheck): { bundleJSON: unknown; body?: LoggedBody; certificateDER?: Buffer } {
   const ann = layer.annotations;
   const certPEM = ann[COSIGN.certificate];
-  if (!certPEM && !key) throw new VerifyError('IDENTITY', 'no certificate annotation: signed with a key, not keylessly; verify it with --key (the cosign.pub of that key)');
+  if (!certPEM && !key)
+    throw new VerifyError('IDENTITY', 'no certificate annotation: signed with a key, not keylessly; verify it with --key (the cosign.pub of that key)');
   if (!ann[COSIGN.bundle] && !certPEM && key && !key.insecureIgnoreTlog) {
-    throw new VerifyError('TLOG_BODY', 'not logged in a transparency log (no Rekor bundle annotation); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog');
+    throw new VerifyError(
+      'TLOG_BODY',
+      'not logged in a transparency log (no Rekor bundle annotation); if it was signed with tlog-upload: false, verify with --insecure-ignore-tlog',
+    );
   }
   const rekor = !ann[COSIGN.bundle] && !certPEM && key ? undefined : parseJSON<RekorBundle>(ann[COSIGN.bundle], 'the Rekor bundle annotation');
   if (rekor && (!rekor.SignedEntryTimestamp || !rekor.Payload?.body)) throw new VerifyError('MALFORMED', 'the Rekor bundle annotation has no SET or body');
@@ -101,16 +105,19 @@ export function toClassicBundle(layer: ClassicLayer, key?: ClassicKeyCheck): { b
     mediaType: BUNDLE_V01,
     verificationMaterial: {
       ...(certificateDER ? { x509CertificateChain: { certificates: [{ rawBytes: certificateDER.toString('base64') }] } } : { publicKey: { hint: key?.policy.hint } }),
-      tlogEntries: !rekor || !body ? [] : [
-        {
-          logIndex: String(rekor.Payload.logIndex),
-          logId: { keyId: Buffer.from(rekor.Payload.logID, 'hex').toString('base64') },
-          kindVersion: { kind: body.kind, version: body.apiVersion },
-          integratedTime: String(rekor.Payload.integratedTime),
-          inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
-          canonicalizedBody: rekor.Payload.body,
-        },
-      ],
+      tlogEntries:
+        !rekor || !body
+          ? []
+          : [
+              {
+                logIndex: String(rekor.Payload.logIndex),
+                logId: { keyId: Buffer.from(rekor.Payload.logID, 'hex').toString('base64') },
+                kindVersion: { kind: body.kind, version: body.apiVersion },
+                integratedTime: String(rekor.Payload.integratedTime),
+                inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
+                canonicalizedBody: rekor.Payload.body,
+              },
+            ],
       timestampVerificationData: rfc3161 ? { rfc3161Timestamps: [{ signedTimestamp: rfc3161.SignedRFC3161Timestamp }] } : undefined,
     },
     ...content(layer),

@@ -9,7 +9,6 @@ import { mapConcurrent } from './pool.js';
 // manifest gives (its artifactType, else its config media type, as the OCI
 // referrers API reports it). Nothing is trusted: bundles are verified later.
 
-
 const unresolved = (artifactType: string | undefined) => !artifactType || artifactType === MEDIA.empty;
 
 // `limits`: the verifier's item bound (entries past it stay unresolved) and

@@ -9,7 +9,17 @@ import { platformImages } from '../oci/platforms.js';
 import { formatReference, parseReference, repoName } from '../oci/reference.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { verifyClassicLayer } from './classic.js';
-import { DISCOVERY_LIMITS, layerLimit, listClassic, listReferrers, ReadBudget, readClassicLayer, readReferrer, type ClassicEntry, type FoundReferrer } from './discover.js';
+import {
+  DISCOVERY_LIMITS,
+  layerLimit,
+  listClassic,
+  listReferrers,
+  ReadBudget,
+  readClassicLayer,
+  readReferrer,
+  type ClassicEntry,
+  type FoundReferrer,
+} from './discover.js';
 import { isPolicyReason, VerifyError, type VerifyReason } from './error.js';
 import { pinKey, refuseKeyBundle, type KeyPolicy } from './key.js';
 import { checkIdentity, describeSAN, type IdentityPolicy, type SignerIdentity } from './policy.js';
@@ -72,7 +82,8 @@ export interface ImageVerdict {
 }
 
 export async function verifyImages(opts: VerifyImagesOptions): Promise<ImageVerdict[]> {
-  if (!opts.policy === !opts.key) throw new ActionError('INPUT', 'pin the signer with either a certificate identity (keyless) or a public key (key), not both and not neither');
+  if (!opts.policy === !opts.key)
+    throw new ActionError('INPUT', 'pin the signer with either a certificate identity (keyless) or a public key (key), not both and not neither');
   if (opts.insecureIgnoreTlog && !opts.key) throw new ActionError('INPUT', 'insecure-ignore-tlog is for signatures made with a key: pass the key as well');
   if (!opts.requireSignature && opts.predicateTypes.length === 0) {
     throw new ActionError('INPUT', 'require-signature is false and no predicate-types are given, so nothing would be verified; require one or the other');
@@ -163,8 +174,13 @@ function checkClassic(e: ClassicEntry, bytes: Buffer, digest: string, opts: Veri
   const layer = { mediaType: e.descriptor.mediaType, bytes, annotations: e.descriptor.annotations ?? {} };
   const signature = layer.mediaType === COSIGN.simpleSigning;
   const key = opts.key ? { policy: opts.key, insecureIgnoreTlog: opts.insecureIgnoreTlog } : undefined;
-  return check(signature ? 'signature' : 'attestation', 'cosign', `${e.tag} layer ${e.index}`, signature ? undefined : layer.annotations['predicateType'], opts.policy, () =>
-    verifyClassicLayer(opts.trust, layer, digest, key),
+  return check(
+    signature ? 'signature' : 'attestation',
+    'cosign',
+    `${e.tag} layer ${e.index}`,
+    signature ? undefined : layer.annotations['predicateType'],
+    opts.policy,
+    () => verifyClassicLayer(opts.trust, layer, digest, key),
   );
 }
 
@@ -172,7 +188,8 @@ function checkReferrer(r: FoundReferrer, digest: string, opts: VerifyImagesOptio
   const kind = r.predicateType === PREDICATE_TYPES.cosignSign ? 'signature' : 'attestation';
   return check(kind, 'referrer', `referrer ${r.manifestDigest}`, r.predicateType, opts.policy, () => {
     if (r.problem || !r.bundle) throw new VerifyError('MALFORMED', r.problem ?? 'no bundle');
-    if (r.subjectDigest !== digest) throw new VerifyError('DIGEST_MISMATCH', `digest mismatch: the referrer's subject is ${r.subjectDigest ?? 'missing'}, not ${digest}`);
+    if (r.subjectDigest !== digest)
+      throw new VerifyError('DIGEST_MISMATCH', `digest mismatch: the referrer's subject is ${r.subjectDigest ?? 'missing'}, not ${digest}`);
     let json: unknown;
     try {
       json = JSON.parse(r.bundle.toString('utf8'));
@@ -241,7 +258,10 @@ function judge(image: string, digest: string, items: ItemResult[], opts: VerifyI
     policyFailures(ofType).forEach(fail);
     if (ofType.length === 0) {
       const found = [...new Set(attestations.map((i) => i.predicateType).filter(Boolean))].join(', ') || 'none';
-      failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${opts.policy ? describeSAN(opts.policy.san) : 'the given key'}` });
+      failures.push({
+        reason: 'MISSING_ATTESTATION',
+        message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${opts.policy ? describeSAN(opts.policy.san) : 'the given key'}`,
+      });
     }
   }
   const verified = items.filter((i) => i.verified);

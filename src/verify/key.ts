@@ -36,7 +36,11 @@ export function keyPolicy(pemText: string, inputName = 'key'): KeyPolicy {
 export function pinKey(trust: TrustMaterial, bundle: Bundle, policy: KeyPolicy): TrustMaterial {
   const material = bundle.verificationMaterial.content;
   const rawCert =
-    material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+    material.$case === 'certificate'
+      ? material.certificate.rawBytes
+      : material.$case === 'x509CertificateChain'
+        ? material.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
   if (rawCert) {
     const certKey = sigcrypto.createPublicKey(X509Certificate.parse(Buffer.from(rawCert)).publicKey);
     if (!certKey.equals(policy.key)) throw new VerifyError('IDENTITY', 'signed by a different key: a certificate for another key, not the given key');
@@ -48,7 +52,13 @@ export function pinKey(trust: TrustMaterial, bundle: Bundle, policy: KeyPolicy):
 
 // Verifies one serialized bundle as signed by `policy.key` (the signing
 // action's self-check in key mode).
-export function verifyBundleWithKey(trust: TrustMaterial, bundleJSON: unknown, policy: KeyPolicy, artifact?: Buffer, opts: { insecureIgnoreTlog?: boolean } = {}): VerifiedBundle {
+export function verifyBundleWithKey(
+  trust: TrustMaterial,
+  bundleJSON: unknown,
+  policy: KeyPolicy,
+  artifact?: Buffer,
+  opts: { insecureIgnoreTlog?: boolean } = {},
+): VerifiedBundle {
   const bundle = parseBundle(bundleJSON);
   return verifyBundleMaterial(pinKey(trust, bundle, policy), bundle, artifact, opts);
 }

@@ -24,7 +24,10 @@ export interface Prehashed {
 export function verifyPrehashed(key: KeyObject, signature: Uint8Array, message: Prehashed): boolean {
   const curve = curveOf(key);
   if (curve.hash !== message.algorithm || message.digest.length !== curve.bytes) {
-    throw new VerifyError('SIGNATURE', `the signing key (ECDSA ${curveName(key)}) signs ${curve.hash} digests, not ${message.algorithm}: pass the artifact file instead of its digest`);
+    throw new VerifyError(
+      'SIGNATURE',
+      `the signing key (ECDSA ${curveName(key)}) signs ${curve.hash} digests, not ${message.algorithm}: pass the artifact file instead of its digest`,
+    );
   }
   const jwk = key.export({ format: 'jwk' });
   const point = Buffer.concat([Buffer.from([4]), Buffer.from(jwk.x ?? '', 'base64url'), Buffer.from(jwk.y ?? '', 'base64url')]);
@@ -43,13 +46,19 @@ function curveName(key: KeyObject): string {
 
 function curveOf(key: KeyObject): (typeof CURVES)[keyof typeof CURVES] {
   if (key.asymmetricKeyType === 'ed25519') {
-    throw new VerifyError('SIGNATURE', 'an Ed25519 signature covers the artifact itself and cannot be checked against a digest: pass the artifact file instead of sha256:<hex>');
+    throw new VerifyError(
+      'SIGNATURE',
+      'an Ed25519 signature covers the artifact itself and cannot be checked against a digest: pass the artifact file instead of sha256:<hex>',
+    );
   }
   const named = key.asymmetricKeyType === 'ec' ? key.asymmetricKeyDetails?.namedCurve : undefined;
   const byNodeName: Record<string, keyof typeof CURVES> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
   const curve = named ? byNodeName[named] : undefined;
   if (!curve) {
-    throw new VerifyError('SIGNATURE', `a ${curveName(key)} signature cannot be checked against a digest here (only ECDSA P-256/P-384/P-521): pass the artifact file instead of sha256:<hex>`);
+    throw new VerifyError(
+      'SIGNATURE',
+      `a ${curveName(key)} signature cannot be checked against a digest here (only ECDSA P-256/P-384/P-521): pass the artifact file instead of sha256:<hex>`,
+    );
   }
   return CURVES[curve];
 }

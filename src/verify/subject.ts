@@ -46,7 +46,13 @@ export function statementOf(bundle: Bundle): Statement {
 export function checkStatementSubject(stmt: Statement, digest: string): void {
   const [alg, hex] = digest.split(':');
   if (!stmt.subject.some((s) => s.digest?.[alg ?? ''] === hex)) {
-    const named = stmt.subject.map((s) => Object.entries(s.digest ?? {}).map(([a, h]) => `${a}:${h}`).join(',')).join(' ');
+    const named = stmt.subject
+      .map((s) =>
+        Object.entries(s.digest ?? {})
+          .map(([a, h]) => `${a}:${h}`)
+          .join(','),
+      )
+      .join(' ');
     throw new VerifyError('DIGEST_MISMATCH', `digest mismatch: the statement's subjects (${named || 'none'}) do not include ${digest}`);
   }
 }

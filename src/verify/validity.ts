@@ -25,7 +25,9 @@ export function missingValidityStart(root: TrustedRoot): string | undefined {
 // signed the checkpoint; here its log must have been trusted at every time the
 // bundle vouches for (its TSA timestamps, and the integrated time if any).
 export function checkProofOnlyLogWindows(trust: TrustMaterial, bundle: Bundle): string | undefined {
-  const tsaTimes = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).map((ts) => RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)).signingTime);
+  const tsaTimes = (bundle.verificationMaterial.timestampVerificationData?.rfc3161Timestamps ?? []).map(
+    (ts) => RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)).signingTime,
+  );
   for (const entry of bundle.verificationMaterial.tlogEntries) {
     if (entry.inclusionPromise || !entry.inclusionProof) continue;
     const times = [...tsaTimes, ...(entry.integratedTime && entry.integratedTime !== '0' ? [new Date(Number(entry.integratedTime) * 1000)] : [])];

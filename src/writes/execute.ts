@@ -73,7 +73,13 @@ async function putManifest(client: Registry, step: ManifestStep): Promise<StepRe
   return { digest: put.digest, subjectAware: put.subjectAware };
 }
 
-async function merge(client: Registry, step: MergeStep, { begin, ready }: { begin: Promise<unknown>; ready: Promise<unknown> }, uploaded: Set<string>, skip: () => Promise<boolean>): Promise<StepResult> {
+async function merge(
+  client: Registry,
+  step: MergeStep,
+  { begin, ready }: { begin: Promise<unknown>; ready: Promise<unknown> },
+  uploaded: Set<string>,
+  skip: () => Promise<boolean>,
+): Promise<StepResult> {
   const { repo, tag } = step;
   if (step.document === 'fallback-index') {
     // A registry that served the referrers API may need no index: that is
@@ -127,7 +133,13 @@ async function merge(client: Registry, step: MergeStep, { begin, ready }: { begi
 }
 
 // One image's cosign tag, appended to through a one-image plan.
-export async function appendCosignLayers(client: Registry, repo: string, subjectDigest: string, suffix: '.sig' | '.att', layers: CosignLayer[]): Promise<{ tag: string; manifestDigest: string }> {
+export async function appendCosignLayers(
+  client: Registry,
+  repo: string,
+  subjectDigest: string,
+  suffix: '.sig' | '.att',
+  layers: CosignLayer[],
+): Promise<{ tag: string; manifestDigest: string }> {
   const subject = { mediaType: MEDIA.ociManifest, digest: subjectDigest, size: 0 };
   const plan = planWrites([{ registry: client.registry, repo, subject, ...(suffix === '.sig' ? { sig: layers } : { att: { layers, replace: false } }) }]);
   const id = suffix === '.sig' ? stepIds.sig(repo, subjectDigest) : stepIds.att(repo, subjectDigest);

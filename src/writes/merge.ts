@@ -59,7 +59,10 @@ export async function mergeUntilStable(client: Registry, repo: string, tag: stri
     const readMs = Date.now() - readStart;
     roundTripMs = Math.min(roundTripMs, readMs);
     if (current && spec.expectIndex && current.mediaType !== MEDIA.ociIndex) {
-      throw new ActionError('REGISTRY', `${repo}:${tag} exists but is not an OCI index (${current.mediaType}), so the referrers fallback cannot use it; delete that tag`);
+      throw new ActionError(
+        'REGISTRY',
+        `${repo}:${tag} exists but is not an OCI index (${current.mediaType}), so the referrers fallback cannot use it; delete that tag`,
+      );
     }
     const existing = current ? spec.entries(current.manifest) : [];
     const { merged, complete } = mergeEntries(seen, existing, spec.ours, spec.key, spec.drop?.(existing));

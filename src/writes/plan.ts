@@ -123,7 +123,13 @@ export function planWrites(images: ImageWrites[]): WritePlan {
       const config = blob(registry, repo, EMPTY_CONFIG);
       const manifests = artifacts.map((artifact) => {
         const layer = blob(registry, repo, artifact.bytes);
-        const { bytes, annotations } = referrerManifest(artifact, { digest: layer.digest, size: artifact.bytes.length }, { digest: config.digest, size: EMPTY_CONFIG.length }, subject, created);
+        const { bytes, annotations } = referrerManifest(
+          artifact,
+          { digest: layer.digest, size: artifact.bytes.length },
+          { digest: config.digest, size: EMPTY_CONFIG.length },
+          subject,
+          created,
+        );
         const digest = sha256Digest(bytes);
         const step: ManifestStep = { kind: 'manifest', id: stepIds.referrer(repo, digest), registry, repo, bytes, digest, after: [config.id, layer.id] };
         add(step);

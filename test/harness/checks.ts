@@ -104,15 +104,27 @@ export async function rekorEntry(rekorURL: string, logIndex: number): Promise<{ 
 }
 
 // The sigstore CLI (a separate implementation path: TUF mirror, high-level verify).
-export async function sigstoreCLI(stack: { tufMirrorURL: string; tufRootPath: string; issuer: string }, bundlePath: string, san: string, cache: string, blob?: string): Promise<{ code: number; out: string }> {
+export async function sigstoreCLI(
+  stack: { tufMirrorURL: string; tufRootPath: string; issuer: string },
+  bundlePath: string,
+  san: string,
+  cache: string,
+  blob?: string,
+): Promise<{ code: number; out: string }> {
   const args = [
-    'verify', bundlePath,
+    'verify',
+    bundlePath,
     ...(blob ? ['--blob-file', blob] : []),
-    '--tuf-mirror-url', stack.tufMirrorURL,
-    '--tuf-root-path', stack.tufRootPath,
-    '--tuf-cache-path', cache,
-    '--certificate-issuer', stack.issuer,
-    '--certificate-identity-uri', san,
+    '--tuf-mirror-url',
+    stack.tufMirrorURL,
+    '--tuf-root-path',
+    stack.tufRootPath,
+    '--tuf-cache-path',
+    cache,
+    '--certificate-issuer',
+    stack.issuer,
+    '--certificate-identity-uri',
+    san,
   ];
   try {
     const r = await promisify(execFile)(`${ROOT}/node_modules/.bin/sigstore`, args);

@@ -99,7 +99,10 @@ export async function startHostileRegistry({ big = 1024 ** 3, count = 5000 } = {
   });
   const sigManifest = (layers) => ({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: 'application/vnd.oci.image.config.v1+json', ...config }, layers });
 
-  for (const [scenario, declared] of [['huge-sig', 600], ['huge-sig-declared', big]]) {
+  for (const [scenario, declared] of [
+    ['huge-sig', 600],
+    ['huge-sig-declared', big],
+  ]) {
     const { repo, digest } = imageOf(scenario);
     const layerDigest = fakeDigest(scenario);
     // The honest one also announces its length.

@@ -163,9 +163,25 @@ function checksFor(s: Scenario, live?: Live): Check[] {
     const ref = t?.ref ?? '';
     const rootArgs = legacyRoot ? [] : ['--trusted-root', root];
     const env = legacyRoot ? live?.legacyEnv : undefined;
-    const build = (cmd: string[], san = SAN, issuer = ISSUER) => [...cmd, ...flags, ref, '--certificate-identity', san, '--certificate-oidc-issuer', issuer, ...rootArgs];
+    const build = (cmd: string[], san = SAN, issuer = ISSUER) => [
+      ...cmd,
+      ...flags,
+      ref,
+      '--certificate-identity',
+      san,
+      '--certificate-oidc-issuer',
+      issuer,
+      ...rootArgs,
+    ];
     const identityMutations = (cmd: string[]) => (m: Mutation) => (m === 'identity' ? build(cmd, OTHER_SAN) : build(cmd, SAN, OTHER_ISSUER));
-    positives.push({ label: `${label}: ${flavour} verify`, tool, args: build(['verify']), env, mutations: ['identity', 'issuer'], mutate: identityMutations(['verify']) });
+    positives.push({
+      label: `${label}: ${flavour} verify`,
+      tool,
+      args: build(['verify']),
+      env,
+      mutations: ['identity', 'issuer'],
+      mutate: identityMutations(['verify']),
+    });
     for (const type of ['slsaprovenance1', sbomType]) {
       const cmd = ['verify-attestation', '--type', type];
       positives.push({
@@ -197,8 +213,14 @@ function checksFor(s: Scenario, live?: Live): Check[] {
     }
     if (referrers) {
       const gh = (type: string | undefined, repo = REPO, issuer?: string) => [
-        'attestation', 'verify', `oci://${t?.ref ?? ''}`, '--bundle-from-oci', '--repo', repo,
-        '--custom-trusted-root', live?.trustedRootJSONL ?? '',
+        'attestation',
+        'verify',
+        `oci://${t?.ref ?? ''}`,
+        '--bundle-from-oci',
+        '--repo',
+        repo,
+        '--custom-trusted-root',
+        live?.trustedRootJSONL ?? '',
         ...(type ? ['--predicate-type', type] : []),
         ...(issuer ? ['--cert-oidc-issuer', issuer] : []),
       ];
@@ -222,7 +244,19 @@ function checksFor(s: Scenario, live?: Live): Check[] {
       for (const kind of bundleKinds(s)) {
         const bundle = bundleOf(live?.runs[runIndex], t, kind);
         const input = t ? (kind === 'signature' ? payloadDigest(t) : t.digest) : '';
-        const py = (san = SAN, issuer = ISSUER) => ['--trust-config', live?.trustConfig ?? '', 'verify', 'identity', '--bundle', bundle, '--cert-identity', san, '--cert-oidc-issuer', issuer, input];
+        const py = (san = SAN, issuer = ISSUER) => [
+          '--trust-config',
+          live?.trustConfig ?? '',
+          'verify',
+          'identity',
+          '--bundle',
+          bundle,
+          '--cert-identity',
+          san,
+          '--cert-oidc-issuer',
+          issuer,
+          input,
+        ];
         // One bundle through the installed `sigstore` script itself, the
         // rest through the same entry point in a shared interpreter.
         const own = s.id === 'defaults' && kind === 'provenance';
@@ -387,7 +421,10 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
       const batch = checks.filter((x) => x.batch);
       jobs.push(
         tools(async () => {
-          const runs = await sigstorePythonBatch(batch.map((c) => c.args), home.env);
+          const runs = await sigstorePythonBatch(
+            batch.map((c) => c.args),
+            home.env,
+          );
           batch.forEach((c, i) => verdicts.set(key(s, c.label), runs[i]!));
         }),
       );
@@ -396,9 +433,7 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
       for (const cosign of ['cosign2', 'cosign3'] as const) {
         const commands = summaryCommands(last.summary).filter((c) => cosign === 'cosign2' || !isGh(c));
         const env = { ...home.env, PATH: home.pathWith(cosign) };
-        jobs.push(
-          Promise.all(commands.map((c) => tools(() => exec('/bin/sh', ['-c', c], env)))).then((rs) => summaryRuns.set(`${s.id} | ${cosign}`, rs)),
-        );
+        jobs.push(Promise.all(commands.map((c) => tools(() => exec('/bin/sh', ['-c', c], env)))).then((rs) => summaryRuns.set(`${s.id} | ${cosign}`, rs)));
       }
     }
     await Promise.all(jobs);
@@ -475,7 +510,9 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
       const json = paths.find((p) => p.endsWith('trusted_root.json'));
       const jsonl = paths.find((p) => p.endsWith('trusted_root.jsonl'));
       expect(JSON.parse(readFileSync(json ?? '', 'utf8'))).toEqual(JSON.parse(readFileSync(stack.trustedRoot, 'utf8')));
-      const lines = readFileSync(jsonl ?? '', 'utf8').split('\n').filter(Boolean);
+      const lines = readFileSync(jsonl ?? '', 'utf8')
+        .split('\n')
+        .filter(Boolean);
       expect(lines).toHaveLength(1);
       expect(JSON.parse(lines[0]!)).toEqual(JSON.parse(readFileSync(stack.trustedRoot, 'utf8')));
     });
@@ -488,7 +525,11 @@ export function interopConsumersSuite({ real, scenarios: only }: SuiteOptions): 
     // so there the first entry's proof is against the larger tree.
     it(`one of the bundles checked is the log's first entry (logIndex 0${real ? '' : ', a proof without hashes'})`, () => {
       const bundles = [...lives.values()].flatMap((l) => l.runs.flatMap((r) => JSON.parse(r.outputs['results'] ?? '[]') as Record<string, any>[]));
-      const entries = bundles.flatMap((img) => Object.values(img).filter((a: any) => a?.bundle).map((a: any) => JSON.parse(readFileSync(a.bundle, 'utf8')).verificationMaterial.tlogEntries[0]));
+      const entries = bundles.flatMap((img) =>
+        Object.values(img)
+          .filter((a: any) => a?.bundle)
+          .map((a: any) => JSON.parse(readFileSync(a.bundle, 'utf8')).verificationMaterial.tlogEntries[0]),
+      );
       const first = entries.filter((e) => e.logIndex === '0');
       if (!real) {
         expect(first).toEqual([expect.objectContaining({ inclusionProof: expect.objectContaining({ logIndex: '0', treeSize: '1', hashes: [] }) })]);

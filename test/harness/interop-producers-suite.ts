@@ -68,7 +68,11 @@ export function interopProducersSuite({ real }: { real: boolean }): void {
   }
 
   async function putManifest(repo: string, ref: string, manifest: object): Promise<void> {
-    const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/${ref}`, { method: 'PUT', body: JSON.stringify(manifest), headers: { 'content-type': OCI_MANIFEST } });
+    const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/${ref}`, {
+      method: 'PUT',
+      body: JSON.stringify(manifest),
+      headers: { 'content-type': OCI_MANIFEST },
+    });
     if (res.status !== 201) throw new Error(`manifest PUT ${res.status}: ${await res.text()}`);
   }
 
@@ -97,12 +101,14 @@ export function interopProducersSuite({ real }: { real: boolean }): void {
   async function pushImage(repo: string, architecture = 'amd64'): Promise<Image> {
     const config = Buffer.from(JSON.stringify({ architecture, os: 'linux', config: { Labels: { repo } }, rootfs: { type: 'layers', diff_ids: [] } }));
     const configDigest = await putBlob(repo, config);
-    const manifest = Buffer.from(JSON.stringify({
-      schemaVersion: 2,
-      mediaType: OCI_MANIFEST,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
-      layers: [],
-    }));
+    const manifest = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+        layers: [],
+      }),
+    );
     const res = await fetch(`${stack.registryURL}/v2/${repo}/manifests/${architecture}`, { method: 'PUT', body: manifest, headers: { 'content-type': OCI_MANIFEST } });
     if (res.status !== 201) throw new Error(`manifest PUT ${res.status}`);
     const digest = sha256(manifest);

@@ -38,7 +38,11 @@ export function cosignPath(name) {
   }
 }
 
-const pem = (label, der) => `-----BEGIN ${label}-----\n${Buffer.from(der, 'base64').toString('base64').match(/.{1,64}/g).join('\n')}\n-----END ${label}-----\n`;
+const pem = (label, der) =>
+  `-----BEGIN ${label}-----\n${Buffer.from(der, 'base64')
+    .toString('base64')
+    .match(/.{1,64}/g)
+    .join('\n')}\n-----END ${label}-----\n`;
 
 /**
  * A private HOME for cosign (its TUF cache and docker config stay out of the

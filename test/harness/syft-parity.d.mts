@@ -24,7 +24,11 @@ export declare function ours(layoutDir: string): ParityPkg[];
 export declare function syft(layoutDir: string, syftBin?: string): ParityPkg[];
 export declare function oursFromCycloneDx(doc: unknown): ParityPkg[];
 export declare function syftFromJson(doc: unknown): ParityPkg[];
-export declare function compare(image: string, ours: ParityPkg[], syft: ParityPkg[]): { table: ParityTable; diffs: ParityDiff[]; cpes: CpeDiff[]; licenses: LicenseDiff[] };
+export declare function compare(
+  image: string,
+  ours: ParityPkg[],
+  syft: ParityPkg[],
+): { table: ParityTable; diffs: ParityDiff[]; cpes: CpeDiff[]; licenses: LicenseDiff[] };
 export declare function formatTable(tables: Record<string, ParityTable>): string;
 export interface CpeDiff {
   image: string;

@@ -48,9 +48,7 @@ export function fixtureLayout(fixtureDir, layoutDir) {
     if (!existsSync(join(blobs, l.digest.slice(7)))) linkSync(path, join(blobs, l.digest.slice(7)));
     descs.push({ mediaType: MEDIA[ext], digest: l.digest, size: bytes.length });
   }
-  const config = putBlob(
-    Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds }, history: [] })),
-  );
+  const config = putBlob(Buffer.from(JSON.stringify({ architecture: 'amd64', os: 'linux', config: {}, rootfs: { type: 'layers', diff_ids: diffIds }, history: [] })));
   const manifest = putBlob(
     Buffer.from(
       JSON.stringify({

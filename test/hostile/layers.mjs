@@ -125,7 +125,11 @@ export function fanOutNestedJar(levels = 6, fan = 64) {
 /** A plain chain of `depth` jars, each stored inside the next (no overlap). */
 export function deepNestedJar(depth = 50) {
   let jar = leafJar('deepest');
-  for (let l = 0; l < depth; l++) jar = zip([{ name: 'META-INF/MANIFEST.MF', body: MANIFEST }, { name: `lib/level${l}.jar`, body: jar }]);
+  for (let l = 0; l < depth; l++)
+    jar = zip([
+      { name: 'META-INF/MANIFEST.MF', body: MANIFEST },
+      { name: `lib/level${l}.jar`, body: jar },
+    ]);
   return jar;
 }
 
@@ -171,12 +175,7 @@ function rpmHeaderBlob(entries, data) {
 export function hostileRpmHeader(extra = 60_000, count = 0xffffffff, filler = 1 << 20) {
   const strings = Buffer.from('evil\0' + '1.0\0' + '1\0');
   const data = Buffer.concat([strings, Buffer.alloc(filler)]);
-  const entries = [
-    [1000, 6, 0, 1],
-    [1001, 6, 5, 1],
-    [1002, 6, 9, 1],
-    ...Array.from({ length: extra }, () => [1049, 8, strings.length, count]),
-  ];
+  const entries = [[1000, 6, 0, 1], [1001, 6, 5, 1], [1002, 6, 9, 1], ...Array.from({ length: extra }, () => [1049, 8, strings.length, count])];
   return rpmHeaderBlob(entries, data);
 }
 
@@ -237,7 +236,11 @@ export function loopingBdb(values = 100, pages = 4096, pageSize = 4096) {
 
 // ---------- the layers ----------
 
-const jarLayer = (name, jar) => tar([{ path: 'app/', type: 'dir' }, { path: `app/${name}`, body: jar }]);
+const jarLayer = (name, jar) =>
+  tar([
+    { path: 'app/', type: 'dir' },
+    { path: `app/${name}`, body: jar },
+  ]);
 
 /** name → () => [layer tars] (several layers where the class needs a lower one). */
 export const hostileLayers = {

@@ -121,7 +121,7 @@ function setFailure({ service, status, count, mode = 'error' } = {}) {
 
 /** Consumes and returns the failure rule that applies to this request, if any. */
 function takeFailure(stat) {
-  const key = failures.has(stat) ? stat : FAMILY[stat] ?? stat;
+  const key = failures.has(stat) ? stat : (FAMILY[stat] ?? stat);
   const rule = failures.get(key);
   if (!rule) return undefined;
   if (--rule.remaining <= 0) failures.delete(key);
@@ -137,9 +137,7 @@ async function issueToken(req, url) {
   const now = Math.floor(Date.now() / 1000);
   const audience = url.searchParams.get('audience') ?? `https://github.com/${claims.repository_owner}`;
   const payload = { jti: crypto.randomUUID(), iss: issuer, aud: audience, iat: now, nbf: now - 5, exp: now + 600, ...claims };
-  const value = await new jose.SignJWT(payload)
-    .setProtectedHeader({ alg: 'RS256', kid: oidcJwk.kid, typ: 'JWT' })
-    .sign(oidcKey.privateKey);
+  const value = await new jose.SignJWT(payload).setProtectedHeader({ alg: 'RS256', kid: oidcJwk.kid, typ: 'JWT' }).sign(oidcKey.privateKey);
   return { json: { count: 1, value } };
 }
 
@@ -231,7 +229,11 @@ function parseJSON(body) {
   }
 }
 
-const pemCert = (der) => `-----BEGIN CERTIFICATE-----\n${der.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END CERTIFICATE-----\n`;
+const pemCert = (der) =>
+  `-----BEGIN CERTIFICATE-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)
+    .join('\n')}\n-----END CERTIFICATE-----\n`;
 
 // ---------- routing ----------
 
@@ -251,85 +253,140 @@ function entryResponse(entry, status = 200) {
 // [method, path (string or RegExp), stat key | null for hooks, handler(ctx)]
 const ROUTES = [
   ['GET', '/_apis/actions/oidc/token', 'token', ({ req, url }) => issueToken(req, url)],
-  ['GET', '/.well-known/openid-configuration', 'oidc', ({ base }) => ({
-    json: {
-      issuer,
-      jwks_uri: `${base}/.well-known/jwks`,
-      subject_types_supported: ['public', 'pairwise'],
-      response_types_supported: ['id_token'],
-      id_token_signing_alg_values_supported: ['RS256'],
-      claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', ...Object.keys(DEFAULT_CLAIMS)],
-      scopes_supported: ['openid'],
-    },
-  })],
+  [
+    'GET',
+    '/.well-known/openid-configuration',
+    'oidc',
+    ({ base }) => ({
+      json: {
+        issuer,
+        jwks_uri: `${base}/.well-known/jwks`,
+        subject_types_supported: ['public', 'pairwise'],
+        response_types_supported: ['id_token'],
+        id_token_signing_alg_values_supported: ['RS256'],
+        claims_supported: ['sub', 'aud', 'exp', 'iat', 'iss', 'jti', 'nbf', ...Object.keys(DEFAULT_CLAIMS)],
+        scopes_supported: ['openid'],
+      },
+    }),
+  ],
   ['GET', '/.well-known/jwks', 'oidc', () => ({ json: { keys: [oidcJwk] } })],
   ['POST', '/api/v2/signingCert', 'fulcio', ({ body, req }) => signingCert(body, req)],
   ['POST', '/api/v1/signingCert', 'fulcio', ({ body, req }) => legacySigningCert(body, req)],
   ['GET', '/api/v2/trustBundle', 'fulcio', () => ({ json: { chains: [{ certificates: [pemCert(ca.rootCertificate)] }] } })],
   ['POST', '/api/v1/log/entries', 'rekorPost', ({ body }) => entryResponse(rekor.add(parseJSON(body)), 201)],
-  ['GET', '/api/v1/log/entries', 'rekorGet', ({ url }) => {
-    const raw = url.searchParams.get('logIndex');
-    if (raw === null || !/^\d+$/.test(raw)) throw new HttpError(400, 'logIndex query parameter is required');
-    const entry = rekor.byIndex(Number(raw));
-    if (!entry) throw new HttpError(404, `no entry at logIndex ${raw}`);
-    return entryResponse(entry);
-  }],
-  ['GET', /^\/api\/v1\/log\/entries\/([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/, 'rekorGet', ({ match }) => {
-    const entry = rekor.byUUID(match[1]);
-    if (!entry) throw new HttpError(404, `no entry with UUID ${match[1]}`);
-    return entryResponse(entry);
-  }],
+  [
+    'GET',
+    '/api/v1/log/entries',
+    'rekorGet',
+    ({ url }) => {
+      const raw = url.searchParams.get('logIndex');
+      if (raw === null || !/^\d+$/.test(raw)) throw new HttpError(400, 'logIndex query parameter is required');
+      const entry = rekor.byIndex(Number(raw));
+      if (!entry) throw new HttpError(404, `no entry at logIndex ${raw}`);
+      return entryResponse(entry);
+    },
+  ],
+  [
+    'GET',
+    /^\/api\/v1\/log\/entries\/([0-9a-fA-F]{64}|[0-9a-fA-F]{80})$/,
+    'rekorGet',
+    ({ match }) => {
+      const entry = rekor.byUUID(match[1]);
+      if (!entry) throw new HttpError(404, `no entry with UUID ${match[1]}`);
+      return entryResponse(entry);
+    },
+  ],
   ['GET', '/api/v1/log', 'rekorLog', () => ({ json: rekor.info() })],
   ['GET', '/api/v1/log/publicKey', 'rekorLog', () => ({ body: rekor.publicKeyPEM, type: 'application/x-pem-file' })],
   ['POST', '/api/v1/timestamp', 'tsa', ({ body, req }) => timestamp(body, req)],
-  ['GET', '/api/v1/timestamp/certchain', 'tsa', () => ({
-    body: pemCert(tsa.intCertificate) + pemCert(tsa.rootCertificate),
-    type: 'application/pem-certificate-chain',
-  })],
+  [
+    'GET',
+    '/api/v1/timestamp/certchain',
+    'tsa',
+    () => ({
+      body: pemCert(tsa.intCertificate) + pemCert(tsa.rootCertificate),
+      type: 'application/pem-certificate-chain',
+    }),
+  ],
   ['GET', '/trusted_root.json', 'trust', () => ({ body: trustedRootJSON, type: 'application/json' })],
   ['GET', '/signing_config.json', 'trust', () => ({ body: signingConfigJSON, type: 'application/json' })],
-  ['GET', /^\/tuf\/(.+)$/, 'tuf', ({ match }) => {
-    const file = tufFiles.get(match[1]);
-    if (!file) throw new HttpError(404, 'not found');
-    return { body: file, type: 'application/json' };
-  }],
+  [
+    'GET',
+    /^\/tuf\/(.+)$/,
+    'tuf',
+    ({ match }) => {
+      const file = tufFiles.get(match[1]);
+      if (!file) throw new HttpError(404, 'not found');
+      return { body: file, type: 'application/json' };
+    },
+  ],
   ['GET', '/__stats', null, () => ({ json: stats })],
-  ['POST', '/__stats/reset', null, () => {
-    stats = zeroStats();
-    return { json: stats };
-  }],
-  ['POST', '/__fail', null, ({ body }) => {
-    setFailure(parseJSON(body));
-    return { json: Object.fromEntries(failures) };
-  }],
+  [
+    'POST',
+    '/__stats/reset',
+    null,
+    () => {
+      stats = zeroStats();
+      return { json: stats };
+    },
+  ],
+  [
+    'POST',
+    '/__fail',
+    null,
+    ({ body }) => {
+      setFailure(parseJSON(body));
+      return { json: Object.fromEntries(failures) };
+    },
+  ],
   // Merged into the current claims; a null value removes that claim.
-  ['POST', '/__claims', null, ({ body }) => {
-    for (const [k, v] of Object.entries(parseJSON(body))) {
-      if (v === null) delete claims[k];
-      else claims[k] = v;
-    }
-    return { json: claims };
-  }],
+  [
+    'POST',
+    '/__claims',
+    null,
+    ({ body }) => {
+      for (const [k, v] of Object.entries(parseJSON(body))) {
+        if (v === null) delete claims[k];
+        else claims[k] = v;
+      }
+      return { json: claims };
+    },
+  ],
   // The real-services launcher hands over the real trusted root: serve it, and a
   // new TUF repository for it (a new TUF root, rewritten to tuf-root.json).
-  ['POST', '/__trusted-root', null, ({ body }) => {
-    parseJSON(body);
-    trustedRootJSON = body;
-    tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON, 'signing_config.v0.2.json': signingConfigJSON });
-    fs.writeFileSync(config.trustedRoot, trustedRootJSON);
-    fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
-    return { json: { trustedRoot: config.trustedRoot, tufRootPath: config.tufRootPath } };
-  }],
+  [
+    'POST',
+    '/__trusted-root',
+    null,
+    ({ body }) => {
+      parseJSON(body);
+      trustedRootJSON = body;
+      tufFiles = buildTufRepo({ 'trusted_root.json': trustedRootJSON, 'signing_config.v0.2.json': signingConfigJSON });
+      fs.writeFileSync(config.trustedRoot, trustedRootJSON);
+      fs.writeFileSync(config.tufRootPath, tufFiles.get('root.json'));
+      return { json: { trustedRoot: config.trustedRoot, tufRootPath: config.tufRootPath } };
+    },
+  ],
   // ... and the real signing config, served from the next TUF repository built.
-  ['POST', '/__signing-config', null, ({ body }) => {
-    parseJSON(body);
-    signingConfigJSON = body;
-    return { json: {} };
-  }],
-  ['POST', '/__claims/reset', null, () => {
-    claims = { ...baseClaims };
-    return { json: claims };
-  }],
+  [
+    'POST',
+    '/__signing-config',
+    null,
+    ({ body }) => {
+      parseJSON(body);
+      signingConfigJSON = body;
+      return { json: {} };
+    },
+  ],
+  [
+    'POST',
+    '/__claims/reset',
+    null,
+    () => {
+      claims = { ...baseClaims };
+      return { json: claims };
+    },
+  ],
 ];
 
 function route(method, pathname) {
@@ -432,18 +489,22 @@ function trustedRoot() {
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
     tlogs: [{ baseUrl: base, hashAlgorithm: HashAlgorithm.SHA2_256, publicKey: logKey(rekor.spki), logId: { keyId: sha(rekor.spki) } }],
     ctlogs: [{ baseUrl: base, hashAlgorithm: HashAlgorithm.SHA2_256, publicKey: logKey(ctlog.publicKey), logId: { keyId: ctlog.logID } }],
-    certificateAuthorities: [{
-      subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
-      uri: base,
-      certChain: { certificates: [{ rawBytes: ca.rootCertificate }] },
-      validFor: { start: VALID_FROM },
-    }],
-    timestampAuthorities: [{
-      subject: { organization: 'sigstore.mock', commonName: 'tsa' },
-      uri: `${base}/api/v1/timestamp`,
-      certChain: { certificates: [{ rawBytes: tsa.intCertificate }, { rawBytes: tsa.rootCertificate }] },
-      validFor: { start: VALID_FROM },
-    }],
+    certificateAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'sigstore' },
+        uri: base,
+        certChain: { certificates: [{ rawBytes: ca.rootCertificate }] },
+        validFor: { start: VALID_FROM },
+      },
+    ],
+    timestampAuthorities: [
+      {
+        subject: { organization: 'sigstore.mock', commonName: 'tsa' },
+        uri: `${base}/api/v1/timestamp`,
+        certChain: { certificates: [{ rawBytes: tsa.intCertificate }, { rawBytes: tsa.rootCertificate }] },
+        validFor: { start: VALID_FROM },
+      },
+    ],
   });
   return Buffer.from(JSON.stringify(json, null, 2) + '\n');
 }

@@ -104,7 +104,9 @@ export async function startGitHubApi(opts = {}) {
           .filter((s) => !types || types.some((t) => s.predicateType === t || s.predicateType.startsWith(`${t}/`)))
           .slice(0, perPage);
         // `initiator: user` marks attestations made through this API (gh keeps only those).
-        return answer(200, { attestations: found.map((s) => ({ bundle: s.bundle, repository_id: repo.id, bundle_url: `${base}/_bundles/${s.id}`, initiator: 'user' })) });
+        return answer(200, {
+          attestations: found.map((s) => ({ bundle: s.bundle, repository_id: repo.id, bundle_url: `${base}/_bundles/${s.id}`, initiator: 'user' })),
+        });
       }
       if (req.method !== 'POST' || route[3]) return error(404, 'Not Found');
 
@@ -120,7 +122,8 @@ export async function startGitHubApi(opts = {}) {
         return error(400, 'Problems parsing JSON');
       }
       const problem = bundleProblem(parsed);
-      if (problem) return error(422, 'Validation Failed', { body: { errors: [{ resource: 'Attestation', field: 'bundle', code: 'invalid', message: problem.message }] } });
+      if (problem)
+        return error(422, 'Validation Failed', { body: { errors: [{ resource: 'Attestation', field: 'bundle', code: 'invalid', message: problem.message }] } });
       const id = nextId++;
       stored.push({ id, repo: repo.name, bundle: parsed.bundle, digests: subjectDigests(parsed.bundle), predicateType: statementOf(parsed.bundle).predicateType });
       return answer(201, { id });
@@ -172,7 +175,8 @@ export function bundleProblem(body) {
   if (b.messageSignature) return { message: 'bundle.messageSignature has no statement to index: the store takes DSSE bundles (bundle.dsseEnvelope)' };
   const env = b.dsseEnvelope;
   if (!env) return { message: 'bundle.dsseEnvelope is required' };
-  if (env.payloadType !== 'application/vnd.in-toto+json') return { message: `dsseEnvelope.payloadType must be application/vnd.in-toto+json, got ${JSON.stringify(env.payloadType)}` };
+  if (env.payloadType !== 'application/vnd.in-toto+json')
+    return { message: `dsseEnvelope.payloadType must be application/vnd.in-toto+json, got ${JSON.stringify(env.payloadType)}` };
   if (!Array.isArray(env.signatures) || env.signatures.length === 0 || !env.signatures.every((s) => typeof s.sig === 'string' && s.sig)) {
     return { message: 'dsseEnvelope.signatures must hold at least one signature' };
   }
@@ -194,7 +198,10 @@ function statementOf(bundle) {
 
 function subjectDigests(bundle) {
   const stmt = statementOf(bundle);
-  return (Array.isArray(stmt.subject) ? stmt.subject : []).map((s) => s?.digest?.sha256).filter((h) => /^[0-9a-f]{64}$/.test(h ?? '')).map((h) => `sha256:${h}`);
+  return (Array.isArray(stmt.subject) ? stmt.subject : [])
+    .map((s) => s?.digest?.sha256)
+    .filter((h) => /^[0-9a-f]{64}$/.test(h ?? ''))
+    .map((h) => `sha256:${h}`);
 }
 
 // Snappy block format with literals only (a valid, uncompressed encoding):

@@ -60,7 +60,19 @@ export async function startLatencyProxy({ target, delayMs = 0, connectDelayMs = 
     const fresh = !served.has(req.socket);
     served.add(req.socket);
     const wait = delay + (fresh ? connectDelay : 0);
-    const entry = { proxy: label, method, path: url.pathname + url.search, class: classify(method, url.pathname), start: Date.now(), upstreamMs: 0, delayMs: wait, end: 0, status: 0, reqBytes: 0, resBytes: 0 };
+    const entry = {
+      proxy: label,
+      method,
+      path: url.pathname + url.search,
+      class: classify(method, url.pathname),
+      start: Date.now(),
+      upstreamMs: 0,
+      delayMs: wait,
+      end: 0,
+      status: 0,
+      reqBytes: 0,
+      resBytes: 0,
+    };
     entries.push(entry);
     req.on('data', (c) => (entry.reqBytes += c.length));
     const up = http.request(
@@ -140,7 +152,12 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   try {
-    const proxy = await startLatencyProxy({ target: opt('target'), delayMs: Number(opt('delay') ?? 0), connectDelayMs: Number(opt('connect-delay') ?? 0), port: Number(opt('port') ?? 0) });
+    const proxy = await startLatencyProxy({
+      target: opt('target'),
+      delayMs: Number(opt('delay') ?? 0),
+      connectDelayMs: Number(opt('connect-delay') ?? 0),
+      port: Number(opt('port') ?? 0),
+    });
     process.stdout.write(JSON.stringify({ ready: true, url: proxy.url, host: proxy.host, port: proxy.port, pid: process.pid }) + '\n');
     const stop = () => proxy.close().then(() => process.exit(0));
     process.on('SIGTERM', stop);

@@ -43,8 +43,7 @@ const executable = (p) => {
     return false;
   }
 };
-const systemBinary = (name) =>
-  [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/bin'].map((d) => path.join(d, name)).find(executable);
+const systemBinary = (name) => [...(process.env.PATH ?? '').split(path.delimiter), '/usr/sbin', '/usr/bin'].map((d) => path.join(d, name)).find(executable);
 
 /** What is missing to run the real services (empty when they can run). */
 export function missingRealTools() {
@@ -55,8 +54,6 @@ export function missingRealTools() {
 }
 
 export const hasRekorV2 = () => executable(tool('rekor-tiles'));
-
-
 
 /** Polls `probe` until it returns a truthy value; fails early when `child` exits. */
 async function waitFor(name, child, logFile, probe, timeoutMs = READY_TIMEOUT_MS) {
@@ -111,7 +108,11 @@ function readyLine(child, logFile) {
 
 const pemBlocks = (pem, label) =>
   [...pem.matchAll(new RegExp(`-----BEGIN ${label}-----([\\s\\S]+?)-----END ${label}-----`, 'g'))].map((m) => Buffer.from(m[1].replace(/\s+/g, ''), 'base64'));
-const toPEM = (der, label) => `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g).join('\n')}\n-----END ${label}-----\n`;
+const toPEM = (der, label) =>
+  `-----BEGIN ${label}-----\n${der
+    .toString('base64')
+    .match(/.{1,64}/g)
+    .join('\n')}\n-----END ${label}-----\n`;
 const sha256 = (buf) => crypto.createHash('sha256').update(buf).digest();
 
 function keyDetails(spki) {
@@ -135,7 +136,11 @@ function noteLogId(origin, spki) {
 
 function subjectOf(der) {
   const cert = new crypto.X509Certificate(der);
-  const field = (k) => cert.subject.split('\n').find((l) => l.startsWith(`${k}=`))?.slice(k.length + 1) ?? '';
+  const field = (k) =>
+    cert.subject
+      .split('\n')
+      .find((l) => l.startsWith(`${k}=`))
+      ?.slice(k.length + 1) ?? '';
   // Fulcio's ephemeral CA has no CN; protobuf JSON drops an empty string and
   // sigstore-python then refuses the root (commonName is required there).
   return { organization: field('O'), commonName: field('CN') || field('O') || 'sigstore' };
@@ -167,7 +172,9 @@ export async function startRealSigstore(opts) {
 async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekorMaxBodySize = 0, rekorV2 = hasRekorV2(), attempt = 1 }) {
   const missing = missingRealTools();
   if (missing.length > 0) {
-    throw new Error(`real Sigstore services unavailable, missing: ${missing.join(', ')} (bash scripts/install-tools.sh ${SERVICES.join(' ')}; apt-get install mariadb-server)`);
+    throw new Error(
+      `real Sigstore services unavailable, missing: ${missing.join(', ')} (bash scripts/install-tools.sh ${SERVICES.join(' ')}; apt-get install mariadb-server)`,
+    );
   }
   const t0 = Date.now();
   const timings = {};
@@ -192,9 +199,23 @@ async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekor
   try {
     const ports = Object.fromEntries(
       await Promise.all(
-        ['oidc', 'mysql', 'trillianRpc', 'trillianHttp', 'signerRpc', 'signerHttp', 'ct', 'fulcio', 'fulcioGrpc', 'fulcioMetrics', 'rekor', 'tsa', 'rekorV2', 'rekorV2Grpc', 'rekorV2Metrics'].map(
-          async (k) => [k, await freePort()],
-        ),
+        [
+          'oidc',
+          'mysql',
+          'trillianRpc',
+          'trillianHttp',
+          'signerRpc',
+          'signerHttp',
+          'ct',
+          'fulcio',
+          'fulcioGrpc',
+          'fulcioMetrics',
+          'rekor',
+          'tsa',
+          'rekorV2',
+          'rekorV2Grpc',
+          'rekorV2Metrics',
+        ].map(async (k) => [k, await freePort()]),
       ),
     );
     const url = (port, p = '') => `http://127.0.0.1:${port}${p}`;
@@ -227,19 +248,34 @@ async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekor
     const datadir = path.join(dir, 'mysql');
     fs.cpSync(await mariadbTemplate(), datadir, { recursive: true });
     mark('mariadb-datadir');
-    await startMariaDB({ datadir, socket: path.join(dir, 'mysql.sock'), port: ports.mysql, pidFile: path.join(dir, 'mysql.pid'), launch: start, logFile: logOf('mariadb') });
+    await startMariaDB({
+      datadir,
+      socket: path.join(dir, 'mysql.sock'),
+      port: ports.mysql,
+      pidFile: path.join(dir, 'mysql.pid'),
+      launch: start,
+      logFile: logOf('mariadb'),
+    });
     mark('mariadb');
     const dsn = (db) => `root@tcp(127.0.0.1:${ports.mysql})/${db}`;
 
     // Trillian: one log server, one signer (forced master), two trees.
     const trillianRpc = `127.0.0.1:${ports.trillianRpc}`;
     const logServer = start('trillian-log-server', tool('trillian-log-server'), [
-      '--storage_system=mysql', `--mysql_uri=${dsn('trillian')}`, '--quota_system=noop',
-      `--rpc_endpoint=${trillianRpc}`, `--http_endpoint=127.0.0.1:${ports.trillianHttp}`,
+      '--storage_system=mysql',
+      `--mysql_uri=${dsn('trillian')}`,
+      '--quota_system=noop',
+      `--rpc_endpoint=${trillianRpc}`,
+      `--http_endpoint=127.0.0.1:${ports.trillianHttp}`,
     ]);
     start('trillian-log-signer', tool('trillian-log-signer'), [
-      '--storage_system=mysql', `--mysql_uri=${dsn('trillian')}`, '--quota_system=noop', '--force_master',
-      '--sequencer_interval=50ms', `--rpc_endpoint=127.0.0.1:${ports.signerRpc}`, `--http_endpoint=127.0.0.1:${ports.signerHttp}`,
+      '--storage_system=mysql',
+      `--mysql_uri=${dsn('trillian')}`,
+      '--quota_system=noop',
+      '--force_master',
+      '--sequencer_interval=50ms',
+      `--rpc_endpoint=127.0.0.1:${ports.signerRpc}`,
+      `--http_endpoint=127.0.0.1:${ports.signerHttp}`,
     ]);
     const createTree = (name) =>
       waitFor('createtree', logServer, logOf('trillian-log-server'), async () => {
@@ -262,15 +298,37 @@ async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekor
     fs.writeFileSync(fulcioConfig, JSON.stringify({ OIDCIssuers: { [issuer]: { IssuerURL: issuer, ClientID: 'sigstore', Type: 'github-workflow' } } }, null, 2));
     const fulcioURL = url(ports.fulcio);
     const ctURL = url(ports.ct, `/${CT_PREFIX}`);
-    const fulcio = start('fulcio', tool('fulcio'), [
-      'serve', '--ca', 'ephemeralca', '--config-path', fulcioConfig, '--host', '127.0.0.1', '--port', String(ports.fulcio),
-      '--grpc-host', '127.0.0.1', '--grpc-port', String(ports.fulcioGrpc), '--metrics-port', String(ports.fulcioMetrics),
-      '--legacy-unix-domain-socket', path.join(dir, 'fulcio-legacy.sock'), '--ct-log-url', ctURL,
-      '--ct-log-public-key-path', ctPubFile, '--log_type', 'prod',
-    ], { env: tlsIssuer ? { HTTPS_PROXY: oidc.issuerProxyURL, SSL_CERT_FILE: tlsIssuer.cert } : undefined });
-    const trustBundle = JSON.parse(
-      (await waitFor('fulcio', fulcio, logOf('fulcio'), () => httpOK(`${fulcioURL}/api/v2/trustBundle`))).toString(),
+    const fulcio = start(
+      'fulcio',
+      tool('fulcio'),
+      [
+        'serve',
+        '--ca',
+        'ephemeralca',
+        '--config-path',
+        fulcioConfig,
+        '--host',
+        '127.0.0.1',
+        '--port',
+        String(ports.fulcio),
+        '--grpc-host',
+        '127.0.0.1',
+        '--grpc-port',
+        String(ports.fulcioGrpc),
+        '--metrics-port',
+        String(ports.fulcioMetrics),
+        '--legacy-unix-domain-socket',
+        path.join(dir, 'fulcio-legacy.sock'),
+        '--ct-log-url',
+        ctURL,
+        '--ct-log-public-key-path',
+        ctPubFile,
+        '--log_type',
+        'prod',
+      ],
+      { env: tlsIssuer ? { HTTPS_PROXY: oidc.issuerProxyURL, SSL_CERT_FILE: tlsIssuer.cert } : undefined },
     );
+    const trustBundle = JSON.parse((await waitFor('fulcio', fulcio, logOf('fulcio'), () => httpOK(`${fulcioURL}/api/v2/trustBundle`))).toString());
     const caChain = trustBundle.chains[0].certificates.map((pem) => pemBlocks(pem, 'CERTIFICATE')[0]);
     mark('fulcio');
 
@@ -278,30 +336,43 @@ async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekor
     const rootsFile = path.join(dir, 'ct-roots.pem');
     fs.writeFileSync(rootsFile, toPEM(caChain.at(-1), 'CERTIFICATE'));
     const ctConfig = path.join(dir, 'ct.cfg');
-    fs.writeFileSync(ctConfig, [
-      'config {',
-      `  log_id: ${ctTree}`,
-      `  prefix: "${CT_PREFIX}"`,
-      `  roots_pem_file: "${rootsFile}"`,
-      `  private_key { [type.googleapis.com/keyspb.PEMKeyFile] { path: "${ctKeyFile}" password: "${ctKeyPassword}" } }`,
-      '  ext_key_usages: "CodeSigning"',
-      '}',
-      '',
-    ].join('\n'));
+    fs.writeFileSync(
+      ctConfig,
+      [
+        'config {',
+        `  log_id: ${ctTree}`,
+        `  prefix: "${CT_PREFIX}"`,
+        `  roots_pem_file: "${rootsFile}"`,
+        `  private_key { [type.googleapis.com/keyspb.PEMKeyFile] { path: "${ctKeyFile}" password: "${ctKeyPassword}" } }`,
+        '  ext_key_usages: "CodeSigning"',
+        '}',
+        '',
+      ].join('\n'),
+    );
     const ct = start('ct-server', tool('ct-server'), [
-      `--log_config=${ctConfig}`, `--log_rpc_server=${trillianRpc}`, `--http_endpoint=127.0.0.1:${ports.ct}`,
-      '--quota_remote=false', '--quota_intermediate=false',
+      `--log_config=${ctConfig}`,
+      `--log_rpc_server=${trillianRpc}`,
+      `--http_endpoint=127.0.0.1:${ports.ct}`,
+      '--quota_remote=false',
+      '--quota_intermediate=false',
     ]);
 
     // Rekor v1 on Trillian; its search index in MariaDB (no Redis).
     const rekorURL = url(ports.rekor);
     const rekorArgs = [
-      'serve', '--trillian_log_server.address=127.0.0.1', `--trillian_log_server.port=${ports.trillianRpc}`,
-      `--trillian_log_server.tlog_id=${rekorTree}`, '--rekor_server.address=127.0.0.1', `--port=${ports.rekor}`,
+      'serve',
+      '--trillian_log_server.address=127.0.0.1',
+      `--trillian_log_server.port=${ports.trillianRpc}`,
+      `--trillian_log_server.tlog_id=${rekorTree}`,
+      '--rekor_server.address=127.0.0.1',
+      `--port=${ports.rekor}`,
       // The checkpoint signer name: verifiers match it against the log's baseUrl.
-      `--rekor_server.hostname=127.0.0.1:${ports.rekor}`, '--rekor_server.signer=memory',
-      '--search_index.storage_provider=mysql', `--search_index.mysql.dsn=${dsn('rekor')}`,
-      '--enable_attestation_storage=false', '--log_type=prod',
+      `--rekor_server.hostname=127.0.0.1:${ports.rekor}`,
+      '--rekor_server.signer=memory',
+      '--search_index.storage_provider=mysql',
+      `--search_index.mysql.dsn=${dsn('rekor')}`,
+      '--enable_attestation_storage=false',
+      '--log_type=prod',
       `--max_request_body_size=${rekorMaxBodySize}`,
     ];
     await tsaReady; // before Rekor, which also wants :2112 but carries on without it
@@ -339,18 +410,22 @@ async function startRealSigstoreOnce({ stateDir, detached = false, claims, rekor
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
       tlogs: [tlog(rekorURL, rekorSpki), ...(rekorV2Info ? [tlog(rekorV2Info.url, rekorV2Info.spki, rekorV2Info.origin)] : [])],
       ctlogs: [tlog(ctURL, ctSpki)],
-      certificateAuthorities: [{
-        subject: subjectOf(caChain.at(-1)),
-        uri: fulcioURL,
-        certChain: { certificates: caChain.map((rawBytes) => ({ rawBytes })) },
-        validFor: { start: notBefore(caChain.at(-1)) },
-      }],
-      timestampAuthorities: [{
-        subject: subjectOf(tsaChain.at(-1)),
-        uri: url(ports.tsa, '/api/v1/timestamp'),
-        certChain: { certificates: tsaChain.map((rawBytes) => ({ rawBytes })) },
-        validFor: { start: notBefore(tsaChain.at(-1)) },
-      }],
+      certificateAuthorities: [
+        {
+          subject: subjectOf(caChain.at(-1)),
+          uri: fulcioURL,
+          certChain: { certificates: caChain.map((rawBytes) => ({ rawBytes })) },
+          validFor: { start: notBefore(caChain.at(-1)) },
+        },
+      ],
+      timestampAuthorities: [
+        {
+          subject: subjectOf(tsaChain.at(-1)),
+          uri: url(ports.tsa, '/api/v1/timestamp'),
+          certChain: { certificates: tsaChain.map((rawBytes) => ({ rawBytes })) },
+          validFor: { start: notBefore(tsaChain.at(-1)) },
+        },
+      ],
     });
     const service = (u, majorApiVersion) => ({ url: u, majorApiVersion, validFor: { start: since }, operator: OPERATOR });
     const signingConfig = (rekorServices) =>
@@ -423,10 +498,29 @@ function issuerCertificate(dir) {
   const cert = path.join(dir, 'issuer-tls.crt');
   const key = path.join(dir, 'issuer-tls.key');
   const host = new URL(GITHUB_ISSUER).hostname;
-  execFileSync(openssl, [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '2',
-    '-subj', `/CN=${host}`, '-addext', `subjectAltName=DNS:${host}`, '-keyout', key, '-out', cert,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    openssl,
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '2',
+      '-subj',
+      `/CN=${host}`,
+      '-addext',
+      `subjectAltName=DNS:${host}`,
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -445,8 +539,17 @@ const sqlClient = (socket, statements) =>
 /** Starts mariadbd on DATADIR and waits until it answers; returns the child. */
 async function startMariaDB({ datadir, socket, port, pidFile, launch, logFile }) {
   const child = launch('mariadb', systemBinary('mariadbd'), [
-    '--no-defaults', `--datadir=${datadir}`, `--socket=${socket}`, `--port=${port}`, '--bind-address=127.0.0.1',
-    `--pid-file=${pidFile}`, '--user=root', '--skip-name-resolve', ...INNODB, '--innodb-flush-log-at-trx-commit=2', '--skip-log-bin',
+    '--no-defaults',
+    `--datadir=${datadir}`,
+    `--socket=${socket}`,
+    `--port=${port}`,
+    '--bind-address=127.0.0.1',
+    `--pid-file=${pidFile}`,
+    '--user=root',
+    '--skip-name-resolve',
+    ...INNODB,
+    '--innodb-flush-log-at-trx-commit=2',
+    '--skip-log-bin',
   ]);
   await waitFor('mariadb', child, logFile, () => sqlClient(socket, 'SELECT 1'));
   return child;
@@ -457,7 +560,9 @@ async function startMariaDB({ datadir, socket, port, pidFile, launch, logFile })
 // datadir. Built in a private folder and renamed, so parallel stacks cannot clash.
 async function mariadbTemplate() {
   const { stdout: version } = await execFileP(systemBinary('mariadbd'), ['--version']);
-  const key = sha256(Buffer.concat([Buffer.from(version + INNODB.join(' ')), fs.readFileSync(TRILLIAN_SCHEMA)])).toString('hex').slice(0, 16);
+  const key = sha256(Buffer.concat([Buffer.from(version + INNODB.join(' ')), fs.readFileSync(TRILLIAN_SCHEMA)]))
+    .toString('hex')
+    .slice(0, 16);
   const cache = process.env.SIGN_ATTEST_TOOLS_CACHE ?? path.join(os.homedir(), '.cache/sign-attest-tools');
   const template = path.join(cache, `mariadb-datadir-${key}`);
   if (fs.existsSync(template)) return template;
@@ -466,7 +571,12 @@ async function mariadbTemplate() {
   const children = [];
   try {
     await execFileP(systemBinary('mariadb-install-db'), [
-      '--no-defaults', `--datadir=${datadir}`, '--auth-root-authentication-method=normal', '--skip-test-db', '--user=root', ...INNODB,
+      '--no-defaults',
+      `--datadir=${datadir}`,
+      '--auth-root-authentication-method=normal',
+      '--skip-test-db',
+      '--user=root',
+      ...INNODB,
     ]);
     const socket = path.join(work, 'sock');
     const launch = (_name, cmd, args) => {
@@ -505,9 +615,23 @@ const portFree = (port) =>
 async function startTSA({ port, start, logOf }) {
   const deadline = Date.now() + 4 * READY_TIMEOUT_MS;
   for (let attempt = 1; ; attempt++) {
-    await waitFor(`port ${METRICS_PORT} (timestamp-server metrics, held by another stack?)`, null, logOf('timestamp-server'), () => portFree(METRICS_PORT), Math.max(deadline - Date.now(), 1));
+    await waitFor(
+      `port ${METRICS_PORT} (timestamp-server metrics, held by another stack?)`,
+      null,
+      logOf('timestamp-server'),
+      () => portFree(METRICS_PORT),
+      Math.max(deadline - Date.now(), 1),
+    );
     const child = start('timestamp-server', tool('timestamp-server'), [
-      'serve', '--host', '127.0.0.1', `--port=${port}`, '--timestamp-signer', 'memory', '--disable-ntp-monitoring', '--log-type', 'prod',
+      'serve',
+      '--host',
+      '127.0.0.1',
+      `--port=${port}`,
+      '--timestamp-signer',
+      'memory',
+      '--disable-ntp-monitoring',
+      '--log-type',
+      'prod',
     ]);
     try {
       return await waitFor('timestamp-server', child, logOf('timestamp-server'), () => httpOK(`http://127.0.0.1:${port}/api/v1/timestamp/certchain`));
@@ -526,9 +650,18 @@ async function startRekorV2({ dir, ports, url, start, logOf }) {
   // hostname of the log's baseUrl, without the port; sigstore-js a substring of it.
   const origin = '127.0.0.1';
   const child = start('rekor-tiles', tool('rekor-tiles'), [
-    'serve', '--http-address', '127.0.0.1', `--http-port=${ports.rekorV2}`, '--grpc-address', '127.0.0.1',
-    `--grpc-port=${ports.rekorV2Grpc}`, `--http-metrics-port=${ports.rekorV2Metrics}`, `--hostname=${origin}`,
-    `--storage-dir=${path.join(dir, 'rekor-v2-tiles')}`, `--signer-filepath=${keyFile}`, '--checkpoint-interval=1s',
+    'serve',
+    '--http-address',
+    '127.0.0.1',
+    `--http-port=${ports.rekorV2}`,
+    '--grpc-address',
+    '127.0.0.1',
+    `--grpc-port=${ports.rekorV2Grpc}`,
+    `--http-metrics-port=${ports.rekorV2Metrics}`,
+    `--hostname=${origin}`,
+    `--storage-dir=${path.join(dir, 'rekor-v2-tiles')}`,
+    `--signer-filepath=${keyFile}`,
+    '--checkpoint-interval=1s',
     '--batch-max-age=100ms',
   ]);
   await waitFor('rekor-tiles', child, logOf('rekor-tiles'), () => httpOK(url(ports.rekorV2, '/healthz')));

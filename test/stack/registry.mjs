@@ -10,14 +10,16 @@ export const REGISTRY_PASSWORD = 'secret';
 /** Absolute path of an executable on PATH (or /usr/bin), else undefined. */
 export function findExecutable(name) {
   const dirs = [...(process.env.PATH ?? '').split(path.delimiter), '/usr/bin', '/usr/sbin'];
-  return dirs.map((d) => path.join(d, name)).find((p) => {
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+  return dirs
+    .map((d) => path.join(d, name))
+    .find((p) => {
+      try {
+        fs.accessSync(p, fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
 }
 
 export function requireTools() {

@@ -10,7 +10,9 @@ const hex = (buf) => buf.toString('hex');
 export function canonicalJSON(value) {
   if (Array.isArray(value)) return `[${value.map(canonicalJSON).join(',')}]`;
   if (value && typeof value === 'object') {
-    const keys = Object.keys(value).filter((k) => value[k] !== undefined).sort();
+    const keys = Object.keys(value)
+      .filter((k) => value[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJSON(value[k])}`).join(',')}}`;
   }
   return JSON.stringify(value);
@@ -49,9 +51,7 @@ class MerkleTree {
     const path = (lo, hi) => {
       if (hi - lo <= 1) return [];
       const k = splitPoint(hi - lo);
-      return m < lo + k
-        ? [...path(lo, lo + k), this.#hash(lo + k, hi)]
-        : [...path(lo + k, hi), this.#hash(lo, lo + k)];
+      return m < lo + k ? [...path(lo, lo + k), this.#hash(lo + k, hi)] : [...path(lo + k, hi), this.#hash(lo, lo + k)];
     };
     return path(0, size);
   }
@@ -116,8 +116,7 @@ function hashForKey(key) {
 /** Verifies a signature over the message itself, hashing as the key type implies. */
 export const verifyMessage = (key, data, sig) => crypto.verify(hashForKey(key), data, key, sig);
 
-const pae = (type, body) =>
-  Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
+const pae = (type, body) => Buffer.concat([Buffer.from(`DSSEv1 ${Buffer.byteLength(type)} ${type} ${body.length} `), body]);
 
 function parseEnvelope(text) {
   let env;
@@ -331,9 +330,7 @@ export class RekorLog {
 
   /** Signed note (rekor pkg/util/checkpoint.go); key hint = logID[0:4]. */
   checkpoint(size) {
-    const note =
-      `${this.host} - ${this.treeID}\n${size}\n${this.#tree.root(size).toString('base64')}\n` +
-      `Timestamp: ${BigInt(Date.now()) * 1000000n}\n`;
+    const note = `${this.host} - ${this.treeID}\n${size}\n${this.#tree.root(size).toString('base64')}\n` + `Timestamp: ${BigInt(Date.now()) * 1000000n}\n`;
     const sig = Buffer.concat([Buffer.from(this.logID.slice(0, 8), 'hex'), this.#sign(Buffer.from(note))]);
     return `${note}\n\u2014 ${this.host} ${sig.toString('base64')}\n`;
   }

@@ -84,11 +84,7 @@ export function buildFixtureLayout(outDir: string, tag?: string): Promise<string
 export function pushFixtureImage(stack: StackInfo, repo: string, tag?: string, opts?: { auth?: boolean }): Promise<PushedImage>;
 export function getStats(stack: StackInfo): Promise<Stats>;
 export function resetStats(stack: StackInfo): Promise<Stats>;
-export function failService(
-  stack: StackInfo,
-  service: Service,
-  opts?: { status?: number; count?: number; mode?: 'error' | 'down' | 'hang' },
-): Promise<unknown>;
+export function failService(stack: StackInfo, service: Service, opts?: { status?: number; count?: number; mode?: 'error' | 'down' | 'hang' }): Promise<unknown>;
 export function clearFailures(stack: StackInfo, service?: Service | 'all'): Promise<unknown>;
 export function setClaims(stack: StackInfo, claims: Record<string, unknown>): Promise<Record<string, unknown>>;
 export function resetClaims(stack: StackInfo): Promise<Record<string, unknown>>;

@@ -30,9 +30,6 @@ const KILL_GRACE_MS = 3_000;
 const execFileP = promisify(execFile);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-
-
-
 function spawnLogged(cmd, args, logFile, { detached, pipeStdout = false }) {
   const log = fs.openSync(logFile, 'a');
   const child = spawn(cmd, args, { detached, stdio: ['ignore', pipeStdout ? 'pipe' : log, log] });
@@ -53,8 +50,7 @@ function readyLine(child, logFile) {
       if (err) reject(err);
       else resolve(value);
     };
-    const onExit = (code, signal) =>
-      finish(new Error(`fake-sigstore exited (${code ?? signal}) before it was ready:\n${tail(logFile)}`));
+    const onExit = (code, signal) => finish(new Error(`fake-sigstore exited (${code ?? signal}) before it was ready:\n${tail(logFile)}`));
     const timer = setTimeout(() => finish(new Error(`fake-sigstore not ready after ${READY_TIMEOUT_MS} ms:\n${tail(logFile)}`)), READY_TIMEOUT_MS);
     child.once('exit', onExit);
     child.stdout.on('data', (chunk) => {
@@ -260,7 +256,10 @@ const layouts = new Map(); // stateDir → Promise<layout dir>; built once per p
 export async function pushFixtureImage(stack, repo, tag = 'latest', { auth = false } = {}) {
   if (!layouts.has(stack.stateDir)) {
     const layout = path.join(stack.stateDir, 'fixture-oci');
-    layouts.set(stack.stateDir, buildFixtureLayout(layout).then(() => layout));
+    layouts.set(
+      stack.stateDir,
+      buildFixtureLayout(layout).then(() => layout),
+    );
   }
   const layout = await layouts.get(stack.stateDir);
   const host = auth ? stack.authRegistry : stack.registry;
@@ -271,8 +270,15 @@ export async function pushFixtureImage(stack, repo, tag = 'latest', { auth = fal
     const digestFile = path.join(tmp, 'digest');
     const creds = auth ? ['--dest-creds', `${stack.registryCredentials.username}:${stack.registryCredentials.password}`] : [];
     await execFileP('skopeo', [
-      '--insecure-policy', 'copy', '--quiet', '--dest-tls-verify=false', '--digestfile', digestFile, ...creds,
-      `oci:${layout}:${FIXTURE_TAG}`, `docker://${name}:${tag}`,
+      '--insecure-policy',
+      'copy',
+      '--quiet',
+      '--dest-tls-verify=false',
+      '--digestfile',
+      digestFile,
+      ...creds,
+      `oci:${layout}:${FIXTURE_TAG}`,
+      `docker://${name}:${tag}`,
     ]);
     const digest = fs.readFileSync(digestFile, 'utf8').trim();
     return { ref: `${name}@${digest}`, digest, name, tag, tagRef: `${name}:${tag}` };
@@ -303,8 +309,7 @@ export const resetStats = (stack) => hook(stack, '/__stats/reset', {});
  * rekorLog | tsa | tuf | trust | oidc. mode "error" answers `status` (default 503),
  * "down" drops the connection, "hang" never answers; `count` limits how many requests.
  */
-export const failService = (stack, service, { status = 503, count, mode = 'error' } = {}) =>
-  hook(stack, '/__fail', { service, status, count, mode });
+export const failService = (stack, service, { status = 503, count, mode = 'error' } = {}) => hook(stack, '/__fail', { service, status, count, mode });
 export const clearFailures = (stack, service = 'all') => hook(stack, '/__fail', { service, mode: 'clear' });
 
 /** Merges claims into every later token (null removes a claim); resetClaims undoes it. */

@@ -40,10 +40,7 @@ export function buildTufRepo(targets) {
   const targetsMeta = sign({
     ...common('targets'),
     targets: Object.fromEntries(
-      Object.entries(targets).map(([name, data]) => [
-        name,
-        { length: data.length, hashes: { sha256: crypto.createHash('sha256').update(data).digest('hex') } },
-      ]),
+      Object.entries(targets).map(([name, data]) => [name, { length: data.length, hashes: { sha256: crypto.createHash('sha256').update(data).digest('hex') } }]),
     ),
   });
   const snapshot = sign({ ...common('snapshot'), meta: { 'targets.json': { version: 1 } } });

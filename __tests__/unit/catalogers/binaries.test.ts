@@ -36,7 +36,9 @@ function goBinary(): Buffer {
   const sentinel = Buffer.from('3077af0c9274080241e1c107e6d618e6', 'hex');
   const modinfo = Buffer.concat([
     sentinel,
-    Buffer.from('path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgithub.com/a/b\tv1.2.3\th1:x=\n=>\tgithub.com/fork/b\tv1.2.4\th1:y=\ndep\tgolang.org/x/sys\tv0.1.0\th1:z=\nbuild\tvcs.revision=0123456789abcdef\nbuild\tvcs.time=2024-01-02T03:04:05Z\n'),
+    Buffer.from(
+      'path\texample.com/app\nmod\texample.com/app\t(devel)\t\ndep\tgithub.com/a/b\tv1.2.3\th1:x=\n=>\tgithub.com/fork/b\tv1.2.4\th1:y=\ndep\tgolang.org/x/sys\tv0.1.0\th1:z=\nbuild\tvcs.revision=0123456789abcdef\nbuild\tvcs.time=2024-01-02T03:04:05Z\n',
+    ),
     sentinel,
   ]);
   const version = Buffer.from('go1.22.5');
@@ -46,7 +48,18 @@ function goBinary(): Buffer {
   header[15] = 2;
   // a decoy literal (unaligned) as found in programs that import debug/buildinfo
   const decoy = Buffer.concat([Buffer.alloc(3), Buffer.from('\xff Go buildinf:', 'latin1'), Buffer.alloc(15)]);
-  return Buffer.concat([Buffer.from('\x7fELF'), Buffer.alloc(60), decoy, Buffer.alloc(16 - ((64 + decoy.length) % 16)), header, varint(version.length), version, varint(modinfo.length), modinfo, Buffer.alloc(5000)]);
+  return Buffer.concat([
+    Buffer.from('\x7fELF'),
+    Buffer.alloc(60),
+    decoy,
+    Buffer.alloc(16 - ((64 + decoy.length) % 16)),
+    header,
+    varint(version.length),
+    version,
+    varint(modinfo.length),
+    modinfo,
+    Buffer.alloc(5000),
+  ]);
 }
 
 describe('go', () => {
@@ -72,7 +85,10 @@ describe('go', () => {
 function go117Binary(): Buffer {
   const source = 'package main\n\nimport "fmt"\n\nfunc main() { fmt.Println("legacy") }\n';
   const mod = 'module example.com/legacy\n\ngo 1.17\n';
-  const key = createHash('sha256').update(source + mod).digest('hex').slice(0, 16);
+  const key = createHash('sha256')
+    .update(source + mod)
+    .digest('hex')
+    .slice(0, 16);
   const dir = join(homedir(), '.cache', 'sign-attest-go117', key);
   const exe = join(dir, 'legacy');
   if (!existsSync(exe)) {
@@ -80,7 +96,12 @@ function go117Binary(): Buffer {
     writeFileSync(join(dir, 'main.go'), source);
     writeFileSync(join(dir, 'go.mod'), mod);
     const go = existsSync('/usr/local/go/bin/go') ? '/usr/local/go/bin/go' : 'go';
-    execFileSync(go, ['build', '-trimpath', '-o', `${exe}.tmp`, '.'], { cwd: dir, env: { ...process.env, GOTOOLCHAIN: 'go1.17.13', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' }, stdio: 'pipe', timeout: 600_000 });
+    execFileSync(go, ['build', '-trimpath', '-o', `${exe}.tmp`, '.'], {
+      cwd: dir,
+      env: { ...process.env, GOTOOLCHAIN: 'go1.17.13', GOFLAGS: '-mod=mod', CGO_ENABLED: '0' },
+      stdio: 'pipe',
+      timeout: 600_000,
+    });
     renameSync(`${exe}.tmp`, exe);
   }
   return readFileSync(exe);
@@ -96,7 +117,10 @@ describe('go 1.13-1.17 (pointer-format build info)', () => {
     const header = exe.indexOf(Buffer.from('\xff Go buildinf:', 'latin1'));
     expect(exe[header + 15]! & 2).toBe(0); // really the old layout
     const r = await sinkAndParse(go, '/usr/local/bin/legacy', exe, chunk);
-    expect(r?.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual(['example.com/legacy@(devel) pkg:golang/example.com/legacy@(devel)', 'stdlib@1.17.13 pkg:golang/stdlib@1.17.13']);
+    expect(r?.packages.map((p) => `${p.name}@${p.version} ${p.purl}`)).toEqual([
+      'example.com/legacy@(devel) pkg:golang/example.com/legacy@(devel)',
+      'stdlib@1.17.13 pkg:golang/stdlib@1.17.13',
+    ]);
   });
 
   it('reads nothing from a pointer-format header in an executable without the Go build ID note', async () => {
@@ -111,7 +135,12 @@ describe('rust (cargo-auditable)', () => {
   it('reads the .dep-v0 section of a real ELF file', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'rust-'));
     try {
-      const audit = { packages: [{ name: 'app', version: '0.1.0', source: 'local', dependencies: [1], root: true }, { name: 'serde', version: '1.0.200', source: 'crates.io' }] };
+      const audit = {
+        packages: [
+          { name: 'app', version: '0.1.0', source: 'local', dependencies: [1], root: true },
+          { name: 'serde', version: '1.0.200', source: 'crates.io' },
+        ],
+      };
       writeFileSync(join(dir, 'dep'), deflateSync(JSON.stringify(audit)));
       execFileSync('objcopy', ['--add-section', `.dep-v0=${join(dir, 'dep')}`, '/bin/true', join(dir, 'bin')]);
       const r = (await sinkAndParse(rust, '/usr/bin/app', readFileSync(join(dir, 'bin')), 64 * 1024))!;
@@ -142,7 +171,11 @@ describe('java', () => {
 
   it('takes the license from Bundle-License (id or well-known URL), else from a standard license text in META-INF', async () => {
     const jar = (files: Record<string, string>) =>
-      Buffer.from(zipSync(Object.fromEntries(Object.entries({ 'META-INF/maven/g/a/pom.properties': 'groupId=g\nartifactId=a\nversion=1\n', ...files }).map(([k, v]) => [k, enc(v)]))));
+      Buffer.from(
+        zipSync(
+          Object.fromEntries(Object.entries({ 'META-INF/maven/g/a/pom.properties': 'groupId=g\nartifactId=a\nversion=1\n', ...files }).map(([k, v]) => [k, enc(v)])),
+        ),
+      );
     const license = async (files: Record<string, string>) => (await sinkAndParse(java, '/a.jar', jar(files), 10))!.packages[0]!.licenses;
     const apache = '\n                                 Apache License\n                           Version 2.0, January 2004\n';
     expect(await license({ 'META-INF/LICENSE.txt': apache })).toEqual(['Apache-2.0']);
@@ -156,7 +189,7 @@ describe('java', () => {
     expect(await sinkAndParse(java, '/x.jar', Buffer.from('not a zip'), 4)).toBeUndefined();
   });
 
-  it('takes a pom.xml\'s coordinates when there is no pom.properties (groupId and version from <parent>, ${...} resolved, licenses)', async () => {
+  it("takes a pom.xml's coordinates when there is no pom.properties (groupId and version from <parent>, ${...} resolved, licenses)", async () => {
     const pom = `<?xml version="1.0"?>
 <project>
   <!-- <artifactId>commented-out</artifactId> -->
@@ -166,10 +199,16 @@ describe('java', () => {
   <licenses><license><name>Apache-2.0</name></license></licenses>
   <dependencies><dependency><groupId>x</groupId><artifactId>y</artifactId><version>9</version></dependency></dependencies>
 </project>`;
-    const jar = Buffer.from(zipSync({ 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\nImplementation-Version: 0.0.1\n'), 'META-INF/maven/org.acme/widget-core/pom.xml': enc(pom) }));
+    const jar = Buffer.from(
+      zipSync({ 'META-INF/MANIFEST.MF': enc('Manifest-Version: 1.0\nImplementation-Version: 0.0.1\n'), 'META-INF/maven/org.acme/widget-core/pom.xml': enc(pom) }),
+    );
     const r = (await sinkAndParse(java, '/app/widget-core.jar', jar, 64))!;
     expect(summary(r)).toEqual([{ name: 'widget-core', version: '4.2.0', purl: 'pkg:maven/org.acme.parent/widget-core@4.2.0', licenses: ['Apache-2.0'] }]);
-    expect(pomXml('<project><groupId>g</groupId><artifactId>a</artifactId><version>${project.groupId}-1</version></project>')).toMatchObject({ groupId: 'g', artifactId: 'a', version: 'g-1' });
+    expect(pomXml('<project><groupId>g</groupId><artifactId>a</artifactId><version>${project.groupId}-1</version></project>')).toMatchObject({
+      groupId: 'g',
+      artifactId: 'a',
+      version: 'g-1',
+    });
     // unresolvable references leave the field unknown; unclosed blocks cost linear time
     expect(pomXml('<project><artifactId>a</artifactId><version>${nope}</version></project>').version).toBeUndefined();
     expect(pomXml('<project>' + '<parent>'.repeat(200_000)).artifactId).toBeUndefined();
@@ -191,12 +230,18 @@ describe('binary classifiers (programs from release tarballs)', () => {
 
   it.each([1, 7, 4096])('finds the version string however the stream is chunked (%i bytes)', async (chunk) => {
     const [p] = await run('/usr/local/bin/node', program('\x00node.js/v20.11.10\x00'), chunk);
-    expect(p).toMatchObject({ name: 'node', version: '20.11.10', type: 'binary', purl: 'pkg:generic/node@20.11.10', cpes: ['cpe:2.3:a:nodejs:node.js:20.11.10:*:*:*:*:*:*:*'] });
+    expect(p).toMatchObject({
+      name: 'node',
+      version: '20.11.10',
+      type: 'binary',
+      purl: 'pkg:generic/node@20.11.10',
+      cpes: ['cpe:2.3:a:nodejs:node.js:20.11.10:*:*:*:*:*:*:*'],
+    });
     // at the very end of the file too
     expect(await run('/usr/local/bin/node', Buffer.from('\x7fELFnode.js/v22.1.0'), chunk)).toMatchObject([{ version: '22.1.0' }]);
   });
 
-  it('takes python\'s version template from the file name, as syft does', async () => {
+  it("takes python's version template from the file name, as syft does", async () => {
     expect(await run('/usr/local/bin/python3.12', program('\x003.12.1\x00'))).toMatchObject([{ name: 'python', version: '3.12.1', purl: 'pkg:generic/python@3.12.1' }]);
     expect(await run('/usr/local/lib/libpython3.12.so.1.0', program('\x003.12.1\x00'))).toMatchObject([{ name: 'python', version: '3.12.1' }]);
     // the template is the file's version: another one in the file is not it

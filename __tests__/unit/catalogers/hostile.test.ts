@@ -106,7 +106,9 @@ describe('java archives', () => {
     let depth = 0;
     for (let f = facts; f.nested[0]; f = f.nested[0]) depth++;
     expect(depth).toBe(MAX_NESTING_DEPTH);
-    expect(problems).toEqual([expect.stringMatching(new RegExp(`^deep\\.jar(!/lib/level\\d\\.jar){${MAX_NESTING_DEPTH + 1}}: nested deeper than ${MAX_NESTING_DEPTH} archives, not read$`))]);
+    expect(problems).toEqual([
+      expect.stringMatching(new RegExp(`^deep\\.jar(!/lib/level\\d\\.jar){${MAX_NESTING_DEPTH + 1}}: nested deeper than ${MAX_NESTING_DEPTH} archives, not read$`)),
+    ]);
   });
 
   it('stops at the per-archive inflate budget and says so', () => {
@@ -242,9 +244,13 @@ describe('whiteouts', () => {
   const json: FileWant = { name: 'json', match: (p) => p.endsWith('.json') };
   const apply = async (fs: LayeredFs, layers: Parameters<typeof tar>[0][]) => {
     for (const [i, entries] of layers.entries()) {
-      await fs.applyLayer(i, `sha256:l${i}`, (async function* () {
-        yield tar(entries);
-      })());
+      await fs.applyLayer(
+        i,
+        `sha256:l${i}`,
+        (async function* () {
+          yield tar(entries);
+        })(),
+      );
     }
   };
   const visible = (fs: LayeredFs) => [...fs.live()].map((c) => c.path).sort();
@@ -263,9 +269,13 @@ describe('whiteouts', () => {
     const deep = Array.from({ length: 20_000 }, () => 'a').join('/');
     const fs = new LayeredFs([json]);
     for (const [i, entries] of [[{ path: `${deep}/x.json`, body: '{}', longName: 'pax' as const }], [{ path: '.wh.a' }]].entries()) {
-      await fs.applyLayer(i, `sha256:l${i}`, (async function* () {
-        yield paxTar(entries);
-      })());
+      await fs.applyLayer(
+        i,
+        `sha256:l${i}`,
+        (async function* () {
+          yield paxTar(entries);
+        })(),
+      );
       if (i === 0) expect(visible(fs)).toHaveLength(1);
     }
     expect(visible(fs)).toEqual([]);

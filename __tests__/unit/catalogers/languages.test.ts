@@ -40,7 +40,8 @@ describe('npm', () => {
 });
 
 describe('python', () => {
-  const METADATA = 'Metadata-Version: 2.1\nName: Foo_Bar.baz\nVersion: 2.0\nLicense-Expression: MIT OR Apache-2.0\nRequires-Dist: requests[socks] (>=2.0)\nRequires-Dist: pytest ; extra == "test"\n\nLong: description\n';
+  const METADATA =
+    'Metadata-Version: 2.1\nName: Foo_Bar.baz\nVersion: 2.0\nLicense-Expression: MIT OR Apache-2.0\nRequires-Dist: requests[socks] (>=2.0)\nRequires-Dist: pytest ; extra == "test"\n\nLong: description\n';
   it('normalizes names, prefers License-Expression and ignores extras', async () => {
     const r = await parse(python, '/usr/lib/python3/site-packages/Foo_Bar.baz-2.0.dist-info/METADATA', METADATA);
     expect(summary(r)).toEqual([{ name: 'foo-bar-baz', version: '2.0', purl: 'pkg:pypi/foo-bar-baz@2.0', licenses: ['MIT OR Apache-2.0'] }]);
@@ -58,7 +59,8 @@ describe('python', () => {
 
 describe('ruby', () => {
   it('reads installed gemspecs', async () => {
-    const spec = '# -*- encoding: utf-8 -*-\nGem::Specification.new do |s|\n  s.name = "rake".freeze\n  s.version = "13.1.0".freeze\n  s.licenses = ["MIT".freeze]\nend\n';
+    const spec =
+      '# -*- encoding: utf-8 -*-\nGem::Specification.new do |s|\n  s.name = "rake".freeze\n  s.version = "13.1.0".freeze\n  s.licenses = ["MIT".freeze]\nend\n';
     const r = await parse(ruby, '/usr/local/bundle/specifications/rake-13.1.0.gemspec', spec);
     expect(summary(r)).toEqual([{ name: 'rake', version: '13.1.0', purl: 'pkg:gem/rake@13.1.0', licenses: ['MIT'] }]);
   });
@@ -80,7 +82,13 @@ describe('php', () => {
 describe('dotnet', () => {
   it('reads NuGet packages and their edges from deps.json, not projects', async () => {
     const deps = {
-      targets: { '.NETCoreApp,Version=v8.0': { 'app/1.0.0': { dependencies: { 'Serilog.Sinks.Console': '5.0.0' } }, 'Serilog.Sinks.Console/5.0.0': { dependencies: { Serilog: '3.1.0' } }, 'Serilog/3.1.0': {} } },
+      targets: {
+        '.NETCoreApp,Version=v8.0': {
+          'app/1.0.0': { dependencies: { 'Serilog.Sinks.Console': '5.0.0' } },
+          'Serilog.Sinks.Console/5.0.0': { dependencies: { Serilog: '3.1.0' } },
+          'Serilog/3.1.0': {},
+        },
+      },
       libraries: { 'app/1.0.0': { type: 'project' }, 'Serilog.Sinks.Console/5.0.0': { type: 'package' }, 'Serilog/3.1.0': { type: 'package' } },
     };
     const r = await parse(dotnet, '/app/app.deps.json', JSON.stringify(deps));

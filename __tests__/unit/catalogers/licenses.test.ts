@@ -40,7 +40,8 @@ describe('dpkg copyright files', () => {
   });
 
   it('gives the licenses to the dpkg package of that name and root, and leaves no carrier', async () => {
-    const status = 'Package: fixpkg\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n\nPackage: other\nStatus: install ok installed\nVersion: 2\nArchitecture: all\n';
+    const status =
+      'Package: fixpkg\nStatus: install ok installed\nVersion: 1.0-1\nArchitecture: amd64\n\nPackage: other\nStatus: install ok installed\nVersion: 2\nArchitecture: all\n';
     const db = await parse(dpkg, '/var/lib/dpkg/status', status, debian);
     const carriers = await parse(dpkgCopyright, '/usr/share/doc/fixpkg/copyright', DEP5);
     const elsewhere = await parse(dpkgCopyright, '/opt/chroot/usr/share/doc/other/copyright', 'Format: x\nLicense: MIT\n');
@@ -87,7 +88,8 @@ describe('python licenses', () => {
 });
 
 describe('npm licenses', () => {
-  const licenses = async (json: object) => (await parse(npm, '/app/node_modules/x/package.json', JSON.stringify({ name: 'x', version: '1.0.0', ...json }))).packages[0]!.licenses;
+  const licenses = async (json: object) =>
+    (await parse(npm, '/app/node_modules/x/package.json', JSON.stringify({ name: 'x', version: '1.0.0', ...json }))).packages[0]!.licenses;
 
   it('reads license and licenses keys in any case, as Go JSON decoding (and so syft) does', async () => {
     expect(await licenses({ license: 'MIT' })).toEqual(['MIT']);

@@ -57,12 +57,18 @@ describe('dpkg', () => {
 });
 
 describe('apk', () => {
-  const DB = 'P:busybox\nV:1.36.1-r29\nA:x86_64\nL:GPL-2.0-only\no:busybox\nD:so:libc.musl-x86_64.so.1\n\nP:libssl3\nV:3.3.2-r0\nA:x86_64\nL:MIT BSD-2-Clause\no:openssl\n\nP:musl\nV:1.2.5-r0\nA:x86_64\nL:MIT\no:musl\np:so:libc.musl-x86_64.so.1=1\n';
+  const DB =
+    'P:busybox\nV:1.36.1-r29\nA:x86_64\nL:GPL-2.0-only\no:busybox\nD:so:libc.musl-x86_64.so.1\n\nP:libssl3\nV:3.3.2-r0\nA:x86_64\nL:MIT BSD-2-Clause\no:openssl\n\nP:musl\nV:1.2.5-r0\nA:x86_64\nL:MIT\no:musl\np:so:libc.musl-x86_64.so.1=1\n';
   it('reads records, splits non-SPDX license lists and relates by provides', async () => {
     const r = await parse(apk, '/lib/apk/db/installed', DB, { id: 'alpine', idLike: [], versionId: '3.20.3' });
     expect(summary(r)).toEqual([
       { name: 'busybox', version: '1.36.1-r29', purl: 'pkg:apk/alpine/busybox@1.36.1-r29?arch=x86_64&distro=alpine-3.20.3', licenses: ['GPL-2.0-only'] },
-      { name: 'libssl3', version: '3.3.2-r0', purl: 'pkg:apk/alpine/libssl3@3.3.2-r0?arch=x86_64&distro=alpine-3.20.3&upstream=openssl', licenses: ['MIT', 'BSD-2-Clause'] },
+      {
+        name: 'libssl3',
+        version: '3.3.2-r0',
+        purl: 'pkg:apk/alpine/libssl3@3.3.2-r0?arch=x86_64&distro=alpine-3.20.3&upstream=openssl',
+        licenses: ['MIT', 'BSD-2-Clause'],
+      },
       { name: 'musl', version: '1.2.5-r0', purl: 'pkg:apk/alpine/musl@1.2.5-r0?arch=x86_64&distro=alpine-3.20.3', licenses: ['MIT'] },
     ]);
     expect(apk.relate!(r.packages).map((e) => `${e.from.name}->${e.to.name}`)).toEqual(['busybox->musl']);

@@ -35,7 +35,7 @@ describe('parseChecksums (sha256sum output)', () => {
     ]);
   });
 
-  it('keeps spaces inside names and unescapes sha256sum\'s backslash form', () => {
+  it("keeps spaces inside names and unescapes sha256sum's backslash form", () => {
     expect(parseChecksums(`${H1}  my file.txt\n\\${H2}  a\\\\b\\nc\n`, 'SUMS')).toEqual([
       { name: 'my file.txt', digest: `sha256:${H1}` },
       { name: 'a\\b\nc', digest: `sha256:${H2}` },
@@ -48,8 +48,12 @@ describe('parseChecksums (sha256sum output)', () => {
     expect(thrown(() => parseChecksums(`${md5}  x\n`, 'SUMS'))).toBe(
       'subject-checksums: SUMS line 1: the digest has 32 hex digits (MD5), not the 64 of SHA-256; generate the file with sha256sum, not md5sum',
     );
-    expect(thrown(() => parseChecksums(`${H1}  ok\n${sha512}  x\n`, 'SUMS'))).toMatch(/^subject-checksums: SUMS line 2: the digest has 128 hex digits \(SHA-512\).* not sha512sum$/);
-    expect(thrown(() => parseChecksums(`${'a'.repeat(63)}  x\n`, 'SUMS'))).toMatch(/63 hex digits, not the 64 of SHA-256; generate the file with sha256sum, not another hash$/);
+    expect(thrown(() => parseChecksums(`${H1}  ok\n${sha512}  x\n`, 'SUMS'))).toMatch(
+      /^subject-checksums: SUMS line 2: the digest has 128 hex digits \(SHA-512\).* not sha512sum$/,
+    );
+    expect(thrown(() => parseChecksums(`${'a'.repeat(63)}  x\n`, 'SUMS'))).toMatch(
+      /63 hex digits, not the 64 of SHA-256; generate the file with sha256sum, not another hash$/,
+    );
   });
 
   it('refuses a line that is not sha256sum output, with its number', () => {
@@ -100,7 +104,12 @@ describe('subject-path', () => {
 
   it('merges with checksums lines: once per name, a conflicting digest refused', () => {
     const onDisk = [{ kind: 'file' as const, name: 'a', digest: `sha256:${H1}`, path: '/w/a' }];
-    expect(mergeSubjects(onDisk, [{ name: 'a', digest: `sha256:${H1}` }, { name: 'b', digest: `sha256:${H2}` }])).toEqual([...onDisk, { kind: 'file', name: 'b', digest: `sha256:${H2}` }]);
+    expect(
+      mergeSubjects(onDisk, [
+        { name: 'a', digest: `sha256:${H1}` },
+        { name: 'b', digest: `sha256:${H2}` },
+      ]),
+    ).toEqual([...onDisk, { kind: 'file', name: 'b', digest: `sha256:${H2}` }]);
     expect(thrown(() => mergeSubjects(onDisk, [{ name: 'a', digest: `sha256:${H2}` }]))).toMatch(/"a" is both in subject-path .* and in subject-checksums/);
   });
 
@@ -164,7 +173,9 @@ describe('inputs: images optional with release files', () => {
   });
 
   it('names both ways when there is nothing to sign', () => {
-    expect(thrown(() => readInputs(get({})))).toMatch(/^images: no image given and no release files: nothing to sign; .* or files in subject-path or subject-checksums$/);
+    expect(thrown(() => readInputs(get({})))).toMatch(
+      /^images: no image given and no release files: nothing to sign; .* or files in subject-path or subject-checksums$/,
+    );
   });
 
   it('refuses files with nothing to make for them', () => {
@@ -179,12 +190,35 @@ describe('results and summary for files', () => {
     ...(path ? { path } : {}),
     artifacts: [
       { kind: 'signature', logIndex: 100 + i, uuid: `u${i}`, integratedTime: 1, bundle: `/w/app-${i}.tar.gz.sigstore.json` },
-      { kind: 'provenance', predicateType: 'https://slsa.dev/provenance/v1', logIndex: 1, uuid: 'p', integratedTime: 1, bundle: '/out/files/provenance.sigstore.json', subjects: 30 },
-      { kind: 'predicate', predicateType: 'https://openvex.dev/ns', typeName: 'openvex', logIndex: 2, uuid: 'v', integratedTime: 1, bundle: '/out/files/openvex.sigstore.json', subjects: 30 },
+      {
+        kind: 'provenance',
+        predicateType: 'https://slsa.dev/provenance/v1',
+        logIndex: 1,
+        uuid: 'p',
+        integratedTime: 1,
+        bundle: '/out/files/provenance.sigstore.json',
+        subjects: 30,
+      },
+      {
+        kind: 'predicate',
+        predicateType: 'https://openvex.dev/ns',
+        typeName: 'openvex',
+        logIndex: 2,
+        uuid: 'v',
+        integratedTime: 1,
+        bundle: '/out/files/openvex.sigstore.json',
+        subjects: 30,
+      },
     ],
   });
   const files = Array.from({ length: 30 }, (_, i) => file(i, i === 0 ? '/w/app-0.tar.gz' : undefined));
-  const ctx = { rekorURL: 'https://rekor.sigstore.dev', san: 'https://github.com/o/r/.github/workflows/rel.yml@refs/heads/main', issuer: 'https://token.actions.githubusercontent.com', repository: 'o/r', attach: 'both' as const };
+  const ctx = {
+    rekorURL: 'https://rekor.sigstore.dev',
+    san: 'https://github.com/o/r/.github/workflows/rel.yml@refs/heads/main',
+    issuer: 'https://token.actions.githubusercontent.com',
+    repository: 'o/r',
+    attach: 'both' as const,
+  };
 
   it('results: one object per file after the images, predicates as an array', () => {
     const rows = JSON.parse(resultsJSON([], files.slice(0, 2)));
@@ -194,8 +228,25 @@ describe('results and summary for files', () => {
       digest: files[0]!.digest,
       path: '/w/app-0.tar.gz',
       signature: { logIndex: 100, uuid: 'u0', integratedTime: 1, bundle: '/w/app-0.tar.gz.sigstore.json' },
-      provenance: { predicateType: 'https://slsa.dev/provenance/v1', logIndex: 1, uuid: 'p', integratedTime: 1, bundle: '/out/files/provenance.sigstore.json', subjects: 30 },
-      predicates: [{ predicateType: 'https://openvex.dev/ns', typeName: 'openvex', logIndex: 2, uuid: 'v', integratedTime: 1, bundle: '/out/files/openvex.sigstore.json', subjects: 30 }],
+      provenance: {
+        predicateType: 'https://slsa.dev/provenance/v1',
+        logIndex: 1,
+        uuid: 'p',
+        integratedTime: 1,
+        bundle: '/out/files/provenance.sigstore.json',
+        subjects: 30,
+      },
+      predicates: [
+        {
+          predicateType: 'https://openvex.dev/ns',
+          typeName: 'openvex',
+          logIndex: 2,
+          uuid: 'v',
+          integratedTime: 1,
+          bundle: '/out/files/openvex.sigstore.json',
+          subjects: 30,
+        },
+      ],
     });
     expect(rows[1].path).toBeUndefined();
   });
@@ -206,7 +257,7 @@ describe('results and summary for files', () => {
     expect(md).toContain('All 32 Rekor entries were self-verified');
     expect(md).toContain('…and 10 more files');
     expect(md.match(/^\| `app-\d+\.tar\.gz` \|/gm)).toHaveLength(20);
-    expect(md).toContain("cosign verify-blob \\\n  --bundle /w/app-0.tar.gz.sigstore.json");
+    expect(md).toContain('cosign verify-blob \\\n  --bundle /w/app-0.tar.gz.sigstore.json');
     expect(md).toContain('cosign verify-blob-attestation --type openvex');
     expect(md).toContain('gh attestation verify app-0.tar.gz \\\n  --bundle /out/files/provenance.sigstore.json \\\n  --repo o/r');
     expect(md).toContain('--predicate-type https://openvex.dev/ns');

@@ -56,7 +56,13 @@ describe('referrers', () => {
   it('a bundle artifact manifest names its subject and says what it holds', () => {
     const art = bundleArtifact({ x: 1 }, PREDICATE_TYPES.cyclonedx);
     expect(art.annotations).toEqual({ [BUNDLE_ANNOTATIONS.content]: 'dsse-envelope', [BUNDLE_ANNOTATIONS.predicateType]: PREDICATE_TYPES.cyclonedx });
-    const { bytes, annotations } = referrerManifest(art, { digest: 'sha256:bb', size: 7 }, { digest: 'sha256:ee', size: 2 }, { mediaType: MEDIA.ociManifest, digest: 'sha256:ss', size: 3 }, 'T');
+    const { bytes, annotations } = referrerManifest(
+      art,
+      { digest: 'sha256:bb', size: 7 },
+      { digest: 'sha256:ee', size: 2 },
+      { mediaType: MEDIA.ociManifest, digest: 'sha256:ss', size: 3 },
+      'T',
+    );
     const m = JSON.parse(bytes.toString());
     expect(Object.keys(m)).toEqual(['schemaVersion', 'mediaType', 'artifactType', 'config', 'layers', 'subject', 'annotations']);
     expect(m.artifactType).toBe(BUNDLE_MEDIA_TYPE);

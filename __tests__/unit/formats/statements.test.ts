@@ -40,7 +40,16 @@ describe('statement', () => {
 
   it('keeps one subject entry per subject, in order', () => {
     const other = `sha256:${'f'.repeat(64)}`;
-    const s = parse(statement([{ name: 'a', digest: DIGEST }, { name: 'b', digest: other }], 'https://cyclonedx.org/bom', {}));
+    const s = parse(
+      statement(
+        [
+          { name: 'a', digest: DIGEST },
+          { name: 'b', digest: other },
+        ],
+        'https://cyclonedx.org/bom',
+        {},
+      ),
+    );
     expect(s['subject']).toEqual([
       { name: 'a', digest: { sha256: HEX } },
       { name: 'b', digest: { sha256: 'f'.repeat(64) } },

@@ -52,7 +52,10 @@ describe('planStore', () => {
     expect(plan).toEqual({ upload: true, target: { ...TARGET, serverUrl: 'https://acme.ghe.com', apiUrl: 'https://api.acme.ghe.com' } });
   });
   it('auto skips GitHub Enterprise Server, a user-owned private repository, no token, no runner', () => {
-    expect(planStore('auto', { ...ENV, GITHUB_SERVER_URL: 'https://ghes.corp.example' }, 'tok')).toMatchObject({ upload: false, reason: expect.stringMatching(/Enterprise Server/) });
+    expect(planStore('auto', { ...ENV, GITHUB_SERVER_URL: 'https://ghes.corp.example' }, 'tok')).toMatchObject({
+      upload: false,
+      reason: expect.stringMatching(/Enterprise Server/),
+    });
     expect(planStore('auto', ENV, 'tok', { private: true, ownerType: 'User' })).toMatchObject({ upload: false, reason: expect.stringMatching(/user-owned private/) });
     expect(planStore('auto', ENV, 'tok', { private: true, ownerType: 'Organization' })).toMatchObject({ upload: true });
     expect(planStore('auto', ENV, '')).toMatchObject({ upload: false, reason: 'github-token is empty' });
@@ -85,18 +88,31 @@ describe('storeWarning', () => {
     expect(storeWarning({ status: 403, message: 'x' }, { ...ctx, mode: 'true' })).not.toContain('attestation-store: false');
   });
   it('rate limits name the reset time', () => {
-    const w = storeWarning({ status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000000' } }, ctx);
+    const w = storeWarning(
+      { status: 403, message: 'API rate limit exceeded for installation ID 1.', headers: { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '1700000000' } },
+      ctx,
+    );
     expect(w).toMatch(/rate limit .* resets at 2023-11-14T22:13:20Z/);
     expect(storeWarning({ status: 429, message: 'slow down' }, ctx)).toMatch(/rate limit/);
-    expect(storeWarning({ status: 403, message: 'API rate limit exceeded.', headers: { 'x-ratelimit-remaining': '0' } }, ctx)).toContain('HTTP 403 API rate limit exceeded. GitHub');
+    expect(storeWarning({ status: 403, message: 'API rate limit exceeded.', headers: { 'x-ratelimit-remaining': '0' } }, ctx)).toContain(
+      'HTTP 403 API rate limit exceeded. GitHub',
+    );
   });
   it('user-owned private repositories, 404 on GitHub.com and on Enterprise Server, 401, 422, no answer', () => {
-    expect(storeWarning({ status: 422, message: 'Feature not available for user-owned private repositories.' }, ctx)).toMatch(/Enterprise Cloud: make octo-org\/octo-repo public/);
+    expect(storeWarning({ status: 422, message: 'Feature not available for user-owned private repositories.' }, ctx)).toMatch(
+      /Enterprise Cloud: make octo-org\/octo-repo public/,
+    );
     expect(storeWarning({ status: 404, message: 'Not Found' }, ctx)).toMatch(/cannot see octo-org\/octo-repo/);
-    expect(storeWarning({ status: 404, message: 'Not Found' }, { ...ctx, target: { ...TARGET, serverUrl: 'https://ghes.corp.example' } })).toMatch(/Enterprise Server.*attestation-store: false/);
+    expect(storeWarning({ status: 404, message: 'Not Found' }, { ...ctx, target: { ...TARGET, serverUrl: 'https://ghes.corp.example' } })).toMatch(
+      /Enterprise Server.*attestation-store: false/,
+    );
     expect(storeWarning({ status: 401, message: 'Bad credentials' }, ctx)).toMatch(/github-token/);
-    expect(storeWarning({ status: 422, message: 'Validation Failed', details: ['Invalid Argument - values do not match'] }, ctx)).toMatch(/signed by a workflow of this repository/);
-    expect(storeWarning({ message: 'The GitHub API at https://api.github.com failed: HTTP 502' }, { ...ctx, stored: 1 })).toMatch(/stored 1 of 3 bundles in octo-org\/octo-repo, then .*re-run the job/);
+    expect(storeWarning({ status: 422, message: 'Validation Failed', details: ['Invalid Argument - values do not match'] }, ctx)).toMatch(
+      /signed by a workflow of this repository/,
+    );
+    expect(storeWarning({ message: 'The GitHub API at https://api.github.com failed: HTTP 502' }, { ...ctx, stored: 1 })).toMatch(
+      /stored 1 of 3 bundles in octo-org\/octo-repo, then .*re-run the job/,
+    );
   });
 });
 
@@ -128,7 +144,9 @@ describe('the stand-in rejects what GitHub would', () => {
     expect(bundleProblem({ bundle: { ...bundle(), dsseEnvelope: { ...bundle().dsseEnvelope, payloadType: 'text/plain' } } })?.message).toMatch(/payloadType/);
     expect(bundleProblem({ bundle: bundle('xyz') })?.message).toMatch(/sha256 digest/);
     const b = bundle();
-    expect(bundleProblem({ bundle: { ...b, verificationMaterial: { certificate: b.verificationMaterial.certificate } } })?.message).toMatch(/Sigstore bundle|transparency log/);
+    expect(bundleProblem({ bundle: { ...b, verificationMaterial: { certificate: b.verificationMaterial.certificate } } })?.message).toMatch(
+      /Sigstore bundle|transparency log/,
+    );
   });
   it('snappy literal blocks have the varint length and 64 KiB literals', () => {
     const data = Buffer.alloc(70_000, 7);
@@ -143,7 +161,7 @@ describe('uploadToStore against the stand-in', () => {
   let api: GitHubApi;
   const http = () => new Http({ retryBudgetMs: 5_000 });
   beforeAll(async () => {
-    api = await startGitHubApi({ repos: { 'octo-org/octo-repo': {} }, tokens: { 'ghs_writer': { attestations: 'write' }, 'ghs_reader': { attestations: 'read' } } });
+    api = await startGitHubApi({ repos: { 'octo-org/octo-repo': {} }, tokens: { ghs_writer: { attestations: 'write' }, ghs_reader: { attestations: 'read' } } });
   });
   afterAll(() => api.close());
   const target = (): StoreTarget => ({ ...TARGET, apiUrl: api.url });
@@ -172,7 +190,10 @@ describe('uploadToStore against the stand-in', () => {
 
   it('a 403 stops after the first bundle with one warning naming the permission', async () => {
     const before = api.requests.length;
-    const out = await uploadToStore([1, 2, 3].map((i) => ({ key: `k${i}`, label: `bundle ${i}`, bundle: bundle() })), { target: target(), token: 'ghs_reader', http: http(), mode: 'auto' });
+    const out = await uploadToStore(
+      [1, 2, 3].map((i) => ({ key: `k${i}`, label: `bundle ${i}`, bundle: bundle() })),
+      { target: target(), token: 'ghs_reader', http: http(), mode: 'auto' },
+    );
     expect(api.requests.length - before).toBe(1);
     expect(out.stored.size).toBe(0);
     expect(out.warnings).toHaveLength(1);
@@ -186,7 +207,12 @@ describe('uploadToStore against the stand-in', () => {
     const out = await uploadToStore([{ key: 'x', label: 'provenance', bundle: bundle() }], { target: target(), token: 'ghs_writer', http: h, mode: 'true' });
     expect(out.stored.get('x')?.id).toBeGreaterThan(0);
     expect(h.retries.github).toBe(1);
-    const missing = await uploadToStore([{ key: 'y', label: 'provenance', bundle: bundle() }], { target: { ...target(), repo: 'gone' }, token: 'ghs_writer', http: http(), mode: 'true' });
+    const missing = await uploadToStore([{ key: 'y', label: 'provenance', bundle: bundle() }], {
+      target: { ...target(), repo: 'gone' },
+      token: 'ghs_writer',
+      http: http(),
+      mode: 'true',
+    });
     expect(missing.warnings[0]).toMatch(/HTTP 404 Not Found.*cannot see octo-org\/gone/);
   });
 
@@ -205,7 +231,12 @@ describe('uploadToStore against the stand-in', () => {
 
   it('a spent retry budget on 503s is one warning, not a throw', async () => {
     api.fail(503, { times: 50, method: 'POST' });
-    const out = await uploadToStore([{ key: 'z', label: 'provenance', bundle: bundle() }], { target: target(), token: 'ghs_writer', http: new Http({ retryBudgetMs: 600 }), mode: 'auto' });
+    const out = await uploadToStore([{ key: 'z', label: 'provenance', bundle: bundle() }], {
+      target: target(),
+      token: 'ghs_writer',
+      http: new Http({ retryBudgetMs: 600 }),
+      mode: 'auto',
+    });
     expect(out.warnings[0]).toMatch(/The GitHub API at http:\/\/127\.0\.0\.1:\d+ failed: HTTP 503/);
   });
 });

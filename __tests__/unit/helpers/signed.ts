@@ -24,7 +24,13 @@ export function fakeSigned(signed: Buffer, kind: SignedResult['kind']): SignedRe
 
 // A Signer that logs nothing: what it was asked to sign, in order.
 export class FakeSigner implements Signer {
-  readonly identity: SignerIdentity = { kind: 'certificate', san: 'https://github.com/o/r/.github/workflows/w.yml@refs/heads/main', issuer: 'https://issuer.test', certificatePEM: 'CERT', chainPEM: 'CHAIN' };
+  readonly identity: SignerIdentity = {
+    kind: 'certificate',
+    san: 'https://github.com/o/r/.github/workflows/w.yml@refs/heads/main',
+    issuer: 'https://issuer.test',
+    certificatePEM: 'CERT',
+    chainPEM: 'CHAIN',
+  };
   readonly messages: Buffer[] = [];
   readonly statements: Buffer[] = [];
   readonly digests: Buffer[] = [];
@@ -43,6 +49,12 @@ export class FakeSigner implements Signer {
 }
 
 export const provenance: Predicate = { kind: 'provenance', predicateType: 'https://slsa.dev/provenance/v1', document: { buildDefinition: {} } };
-export const sbom: Predicate = { kind: 'sbom', format: 'cyclonedx', predicateType: 'https://cyclonedx.org/bom', document: { bomFormat: 'CycloneDX', components: [{ purl: 'pkg:npm/a@1' }] }, path: '/tmp/sbom.cdx.json' };
+export const sbom: Predicate = {
+  kind: 'sbom',
+  format: 'cyclonedx',
+  predicateType: 'https://cyclonedx.org/bom',
+  document: { bomFormat: 'CycloneDX', components: [{ purl: 'pkg:npm/a@1' }] },
+  path: '/tmp/sbom.cdx.json',
+};
 
 export type { SignedTarget, Subject };

@@ -35,15 +35,31 @@ function artifacts(digest: string, dir: string, first: number, components: Recor
       path: `${OUT}/${dir}/sbom.cdx.json`,
       components,
     }),
-    a('provenance', { predicateType: 'https://slsa.dev/provenance/v1', tag: `${tag}.att`, tagManifest: sha(`${digest}.att`), referrer: sha(`${digest}prov`), fallbackTag: tag }),
+    a('provenance', {
+      predicateType: 'https://slsa.dev/provenance/v1',
+      tag: `${tag}.att`,
+      tagManifest: sha(`${digest}.att`),
+      referrer: sha(`${digest}prov`),
+      fallbackTag: tag,
+    }),
   ];
 }
 
 export function multiPlatform(): ImageResult[] {
   return [
     { name: NAME, digest: DIGESTS.index, platforms: ['linux/amd64', 'linux/arm64/v8'], artifacts: artifacts(DIGESTS.index, 'index', 48213907, { oci: 2 }) },
-    { name: NAME, digest: DIGESTS.amd64, platform: 'linux/amd64', artifacts: artifacts(DIGESTS.amd64, 'linux-amd64', 48213911, { deb: 92, npm: 41, golang: 6, 'operating-system': 1 }) },
-    { name: NAME, digest: DIGESTS.arm64, platform: 'linux/arm64/v8', artifacts: artifacts(DIGESTS.arm64, 'linux-arm64-v8', 48213915, { deb: 90, npm: 41, golang: 6, 'operating-system': 1 }) },
+    {
+      name: NAME,
+      digest: DIGESTS.amd64,
+      platform: 'linux/amd64',
+      artifacts: artifacts(DIGESTS.amd64, 'linux-amd64', 48213911, { deb: 92, npm: 41, golang: 6, 'operating-system': 1 }),
+    },
+    {
+      name: NAME,
+      digest: DIGESTS.arm64,
+      platform: 'linux/arm64/v8',
+      artifacts: artifacts(DIGESTS.arm64, 'linux-arm64-v8', 48213915, { deb: 90, npm: 41, golang: 6, 'operating-system': 1 }),
+    },
   ];
 }
 

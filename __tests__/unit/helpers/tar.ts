@@ -15,7 +15,7 @@ const FLAG = { file: '0', hardlink: '1', symlink: '2', dir: '5' } as const;
 function header(name: string, size: number, flag: string, opts: { link?: string; mode?: number; prefix?: string; gnu?: boolean } = {}): Buffer {
   const h = Buffer.alloc(512);
   h.write(name, 0, 100, 'utf8');
-  h.write(((opts.mode ?? 0o644).toString(8).padStart(7, '0')) + '\0', 100);
+  h.write((opts.mode ?? 0o644).toString(8).padStart(7, '0') + '\0', 100);
   h.write('0000000\0', 108);
   h.write('0000000\0', 116);
   h.write(size.toString(8).padStart(11, '0') + '\0', 124);

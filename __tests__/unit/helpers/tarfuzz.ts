@@ -50,7 +50,22 @@ function num(r: Rng): string {
 function paxRecords(r: Rng): [string, string | Buffer][] {
   const out: [string, string | Buffer][] = [];
   for (let i = r.int(4); i >= 0; i--) {
-    const k = r.pick(['path', 'linkpath', 'size', 'mtime', 'uid', 'gid', 'uname', 'comment', 'SCHILY.xattr.a', 'GNU.sparse.name', 'GNU.sparse.size', 'GNU.sparse.realsize', 'GNU.sparse.major', 'GNU.sparse.minor']);
+    const k = r.pick([
+      'path',
+      'linkpath',
+      'size',
+      'mtime',
+      'uid',
+      'gid',
+      'uname',
+      'comment',
+      'SCHILY.xattr.a',
+      'GNU.sparse.name',
+      'GNU.sparse.size',
+      'GNU.sparse.realsize',
+      'GNU.sparse.major',
+      'GNU.sparse.minor',
+    ]);
     let v: string | Buffer;
     if (k === 'path' || k === 'linkpath' || k === 'GNU.sparse.name' || k === 'uname') v = r.chance(0.1) ? 'a\0b' : name(r);
     else if (k === 'mtime') v = r.pick(['1', '1.5', '.5', '-1.25', '1.x', '']);
@@ -95,7 +110,17 @@ function piece(r: Rng): Buffer {
       const n = r.pick([0, 1, 3, 4, 5, 25, 30]);
       const frags: [number, number][] = Array.from({ length: n }, (_, i) => [i * 1024 + (r.chance(0.1) ? 1 : 0), 512]);
       const physical = n * 512 + (r.chance(0.2) ? 512 : 0) - (r.chance(0.1) && n > 0 ? 512 : 0);
-      const parts = [header({ name: name(r), flag: 'S', format: r.chance(0.9) ? 'gnu' : 'ustar', size: physical, realSize: n * 1024 + r.pick([0, 0, 7, -2000]), sparse: frags.slice(0, 4), extended: n > 4 })];
+      const parts = [
+        header({
+          name: name(r),
+          flag: 'S',
+          format: r.chance(0.9) ? 'gnu' : 'ustar',
+          size: physical,
+          realSize: n * 1024 + r.pick([0, 0, 7, -2000]),
+          sparse: frags.slice(0, 4),
+          extended: n > 4,
+        }),
+      ];
       for (let i = 4; i < n; i += 21) parts.push(sparseExtension(frags.slice(i, i + 21), i + 21 < n));
       parts.push(data(r, Math.max(physical, 0)));
       return Buffer.concat(parts);
@@ -190,4 +215,3 @@ export function archive(r: Rng): Buffer {
   const a = Buffer.concat(parts);
   return r.chance(0.5) ? mutate(r, a) : a;
 }
-

@@ -70,9 +70,7 @@ export async function nodeList(archive: Buffer, chunkSize = 64 * 1024, max = MAX
       return {
         push: (c) => void hash.update(c),
         end: () =>
-          void lines.push(
-            [escape(encodeName(e.path)), escape(Buffer.from([e.flag])), e.headerSize, escape(encodeName(e.linkname)), hash.digest('hex')].join('\t'),
-          ),
+          void lines.push([escape(encodeName(e.path)), escape(Buffer.from([e.flag])), e.headerSize, escape(encodeName(e.linkname)), hash.digest('hex')].join('\t')),
       };
     });
     lines.push('end');

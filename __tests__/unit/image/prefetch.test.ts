@@ -14,7 +14,18 @@ const files: Cataloger = {
   name: 'files',
   match: (p) => p.startsWith('/pkg/'),
   parse: (f) => ({
-    packages: [{ name: f.content.toString('utf8'), version: '1', type: 'npm', purl: `pkg:npm/${f.content.toString('utf8')}@1`, licenses: [], foundBy: 'files', path: f.path, layer: f.layer }],
+    packages: [
+      {
+        name: f.content.toString('utf8'),
+        version: '1',
+        type: 'npm',
+        purl: `pkg:npm/${f.content.toString('utf8')}@1`,
+        licenses: [],
+        foundBy: 'files',
+        path: f.path,
+        layer: f.layer,
+      },
+    ],
     relationships: [],
   }),
 };
@@ -36,7 +47,10 @@ describe('layer read-ahead in scanImage', () => {
       },
     });
     const layers = [
-      layer(0, [{ path: 'pkg/a', body: 'a-from-0' }, { path: 'pkg/b', body: 'b-from-0' }]),
+      layer(0, [
+        { path: 'pkg/a', body: 'a-from-0' },
+        { path: 'pkg/b', body: 'b-from-0' },
+      ]),
       // slow to open: its whiteout must still come after layer 0 and before layer 2
       layer(1, [{ path: 'pkg/.wh.a' }, { path: 'pkg/b', body: 'b-from-1' }], 30),
       layer(2, [{ path: 'pkg/a', body: 'a-from-2' }, { path: 'pkg/.wh.b' }, { path: 'pkg/c', body: 'c-from-2' }]),
@@ -130,6 +144,10 @@ describe('readAhead', () => {
     const err = new Error('digest mismatch');
     source.destroy(err);
     await settle();
-    await expect((async () => { for await (const _ of stream) void _; })()).rejects.toBe(err);
+    await expect(
+      (async () => {
+        for await (const _ of stream) void _;
+      })(),
+    ).rejects.toBe(err);
   });
 });

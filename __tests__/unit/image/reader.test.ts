@@ -82,9 +82,13 @@ const want = (name: string, re: RegExp): FileWant => ({ name, match: (p) => re.t
 async function apply(fs: LayeredFs, layers: TarSpec[][]): Promise<void> {
   for (const [i, entries] of layers.entries()) {
     const archive = tar(entries);
-    await fs.applyLayer(i, `sha256:l${i}`, (async function* () {
-      yield archive;
-    })());
+    await fs.applyLayer(
+      i,
+      `sha256:l${i}`,
+      (async function* () {
+        yield archive;
+      })(),
+    );
   }
 }
 
@@ -117,7 +121,10 @@ describe('LayeredFs', () => {
     const fs = new LayeredFs([json]);
     await apply(fs, [
       [{ path: 'p.json', body: '1' }, { path: 'dir', type: 'dir' }, { path: 'dir/q.json' }],
-      [{ path: 'p.json', body: '2' }, { path: 'dir', body: 'now a file' }],
+      [
+        { path: 'p.json', body: '2' },
+        { path: 'dir', body: 'now a file' },
+      ],
     ]);
     expect(visible(fs)).toEqual({ '/p.json': 'sha256:l1' });
     expect(fs.read('/p.json', json)?.toString()).toBe('2');
@@ -126,7 +133,11 @@ describe('LayeredFs', () => {
   it('extracts below symlinked parents and follows symlinks on lookup', async () => {
     const fs = new LayeredFs([json]);
     await apply(fs, [
-      [{ path: 'usr/lib', type: 'dir' }, { path: 'lib', type: 'symlink', link: 'usr/lib' }, { path: 'etc/x.json', type: 'symlink', link: '../usr/lib/x.json' }],
+      [
+        { path: 'usr/lib', type: 'dir' },
+        { path: 'lib', type: 'symlink', link: 'usr/lib' },
+        { path: 'etc/x.json', type: 'symlink', link: '../usr/lib/x.json' },
+      ],
       [{ path: 'lib/x.json', body: 'via link' }],
     ]);
     expect(visible(fs)).toEqual({ '/usr/lib/x.json': 'sha256:l1' });
@@ -139,7 +150,10 @@ describe('LayeredFs', () => {
   it('follows hardlinks to files kept from a lower layer, and warns when it cannot', async () => {
     const fs = new LayeredFs([json]);
     await apply(fs, [
-      [{ path: 'a/p.json', body: 'content' }, { path: 'a/not-kept.txt', body: 'x' }],
+      [
+        { path: 'a/p.json', body: 'content' },
+        { path: 'a/not-kept.txt', body: 'x' },
+      ],
       [
         { path: 'b/p.json', type: 'hardlink', link: 'a/p.json' },
         { path: 'b/q.json', type: 'hardlink', link: 'a/not-kept.txt' },

@@ -38,7 +38,11 @@ describe('parseSource', () => {
   it('reads syft/skopeo style prefixes, an optional tag after an existing path, and bare registry references', () => {
     expect(parseSource(`oci-dir:${layout}:v1`)).toEqual({ kind: 'oci-dir', target: layout, ref: 'v1' });
     expect(parseSource(`oci-dir:${layout}`)).toEqual({ kind: 'oci-dir', target: layout, ref: undefined });
-    expect(parseSource(`docker-archive:${dir}/docker.tar:example.org/app:v1`)).toEqual({ kind: 'docker-archive', target: `${dir}/docker.tar`, ref: 'example.org/app:v1' });
+    expect(parseSource(`docker-archive:${dir}/docker.tar:example.org/app:v1`)).toEqual({
+      kind: 'docker-archive',
+      target: `${dir}/docker.tar`,
+      ref: 'example.org/app:v1',
+    });
     expect(parseSource('ghcr.io/org/app:v1')).toEqual({ kind: 'registry', target: 'ghcr.io/org/app:v1' });
     expect(parseSource('registry:ghcr.io/org/app:v1')).toEqual({ kind: 'registry', target: 'ghcr.io/org/app:v1' });
     expect(parseSource('docker://ghcr.io/org/app')).toEqual({ kind: 'registry', target: 'ghcr.io/org/app' });
@@ -126,7 +130,12 @@ describe('TarArchive', () => {
 });
 
 describe('choosePlatform', () => {
-  const d = (os: string, architecture: string, variant?: string) => ({ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${os}${architecture}${variant ?? ''}`, size: 1, platform: { os, architecture, variant } });
+  const d = (os: string, architecture: string, variant?: string) => ({
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: `sha256:${os}${architecture}${variant ?? ''}`,
+    size: 1,
+    platform: { os, architecture, variant },
+  });
   const list = [d('linux', 'amd64'), d('linux', 'arm64', 'v8'), d('linux', 'arm', 'v7'), d('unknown', 'unknown')];
 
   it('takes --platform with or without a variant, else the host platform, else the only image', () => {
@@ -138,7 +147,9 @@ describe('choosePlatform', () => {
   });
 
   it('lists what the index has when the platform is not there', () => {
-    expect(() => choosePlatform(list, 'linux/ppc64le', 'idx')).toThrow('--platform linux/ppc64le: idx has no such image; it has linux/amd64, linux/arm64/v8, linux/arm/v7');
+    expect(() => choosePlatform(list, 'linux/ppc64le', 'idx')).toThrow(
+      '--platform linux/ppc64le: idx has no such image; it has linux/amd64, linux/arm64/v8, linux/arm/v7',
+    );
     expect(() => choosePlatform([d('windows', 'x'), d('plan9', 'y')], undefined, 'idx')).toThrow(/pass --platform with one of windows\/x, plan9\/y/);
   });
 });

@@ -88,7 +88,13 @@ describe('a layer Go cannot read', () => {
   });
 
   it('does not expand a 1 PiB sparse hole in a wanted file past the capture limit', async () => {
-    const hole = pax([['GNU.sparse.major', '0'], ['GNU.sparse.minor', '1'], ['GNU.sparse.numblocks', '0'], ['GNU.sparse.map', ''], ['GNU.sparse.size', String(2 ** 50)]]);
+    const hole = pax([
+      ['GNU.sparse.major', '0'],
+      ['GNU.sparse.minor', '1'],
+      ['GNU.sparse.numblocks', '0'],
+      ['GNU.sparse.map', ''],
+      ['GNU.sparse.size', String(2 ** 50)],
+    ]);
     const layer = Buffer.concat([file('etc/os-release', 'ID=debian\nVERSION_ID=12\n'), hole, file('var/lib/dpkg/status'), END]);
     const started = performance.now();
     const { json } = await sbom(layer);

@@ -91,12 +91,30 @@ describe('pax and GNU long-name state', () => {
   });
 
   it('applies long link names and pax linkpath to the link target', async () => {
-    const lines = await same(Buffer.concat([gnuLong('target/long', 'K'), header({ name: 's', flag: '2', link: 'short' }), pax([['linkpath', 'paxlink']]), header({ name: 'h', flag: '1', link: 'x' }), END]));
+    const lines = await same(
+      Buffer.concat([
+        gnuLong('target/long', 'K'),
+        header({ name: 's', flag: '2', link: 'short' }),
+        pax([['linkpath', 'paxlink']]),
+        header({ name: 'h', flag: '1', link: 'x' }),
+        END,
+      ]),
+    );
     expect(lines.slice(0, 2).map((l) => l.split('\t')[3])).toEqual(['target/long', 'paxlink']);
   });
 
   it('lists a global pax header as an entry; its records change nothing after it, and it drops pending meta headers', async () => {
-    const lines = await same(Buffer.concat([gnuLong('lost'), pax([['path', 'gname']], 'g', 'pax_global_header'), file('f', 'x'), pax([['path', 'p']]), pax([['size', '1']], 'g'), file('g', 'y'), END]));
+    const lines = await same(
+      Buffer.concat([
+        gnuLong('lost'),
+        pax([['path', 'gname']], 'g', 'pax_global_header'),
+        file('f', 'x'),
+        pax([['path', 'p']]),
+        pax([['size', '1']], 'g'),
+        file('g', 'y'),
+        END,
+      ]),
+    );
     expect(names(lines)).toEqual(['gname', 'f', 'PaxHeaders/x', 'g', 'end']);
     expect(flags(lines)).toEqual(['g', '0', 'g', '0', undefined]);
   });
@@ -111,7 +129,13 @@ describe('pax and GNU long-name state', () => {
   it('refuses malformed pax records and bad times or ids, ignores empty values', async () => {
     const raw = (body: string) => Buffer.concat([header({ name: 'p', flag: 'x', size: body.length }), padded(body), file('f'), END]);
     for (const body of ['5 a=b\n', '9 path=a\r', '11 path=a\n', 'x path=a\n', '7 =abc\n', '8 noeq\n\n']) expect(await same(raw(body))).toEqual(['error']);
-    for (const [k, v] of [['mtime', '.5'], ['mtime', '1.5x'], ['uid', 'x'], ['gid', '']]) await same(Buffer.concat([pax([[k, v]]), file('f'), END]));
+    for (const [k, v] of [
+      ['mtime', '.5'],
+      ['mtime', '1.5x'],
+      ['uid', 'x'],
+      ['gid', ''],
+    ])
+      await same(Buffer.concat([pax([[k, v]]), file('f'), END]));
     expect(names(await same(Buffer.concat([pax([['path', '']]), file('f'), END])))).toEqual(['f', 'end']);
     expect(names(await same(raw('+0014 path=ab\n')))).toEqual(['ab', 'end']);
   });
@@ -145,8 +169,16 @@ describe('headers', () => {
   });
 
   it('joins ustar prefixes, star prefixes, and the pre-Go-1.8 GNU prefix fallback', async () => {
-    expect(names(await same(Buffer.concat([file('n', 'x', { prefix: 'pre/fix' }), file('s', 'x', { format: 'star', prefix: 'star' }), END])))).toEqual(['pre/fix/n', 'star/s', 'end']);
-    expect(names(await same(Buffer.concat([file('g', 'x', { format: 'gnu', prefix: 'notatime' }), file('v', 'x', { format: 'v7', prefix: 'ignored' }), END])))).toEqual(['notatime/g', 'v', 'end']);
+    expect(names(await same(Buffer.concat([file('n', 'x', { prefix: 'pre/fix' }), file('s', 'x', { format: 'star', prefix: 'star' }), END])))).toEqual([
+      'pre/fix/n',
+      'star/s',
+      'end',
+    ]);
+    expect(names(await same(Buffer.concat([file('g', 'x', { format: 'gnu', prefix: 'notatime' }), file('v', 'x', { format: 'v7', prefix: 'ignored' }), END])))).toEqual([
+      'notatime/g',
+      'v',
+      'end',
+    ]);
   });
 
   it('keeps names that are not UTF-8 byte for byte', async () => {
@@ -177,16 +209,53 @@ describe('GNU sparse files', () => {
   it('refuses a sparse map that references more or less data than there is', async () => {
     const more = header({ name: 's', flag: 'S', format: 'gnu', size: 1024, realSize: 4096, sparse: [[0, 512]] });
     expect(await same(Buffer.concat([more, data(0), data(1), END]))).toEqual(['error']);
-    const less = header({ name: 's', flag: 'S', format: 'gnu', size: 512, realSize: 4096, sparse: [[0, 512], [1024, 512]] });
+    const less = header({
+      name: 's',
+      flag: 'S',
+      format: 'gnu',
+      size: 512,
+      realSize: 4096,
+      sparse: [
+        [0, 512],
+        [1024, 512],
+      ],
+    });
     expect(await same(Buffer.concat([less, data(0), END]))).toEqual(['error']);
-    const overlap = header({ name: 's', flag: 'S', format: 'gnu', size: 1024, realSize: 4096, sparse: [[512, 512], [0, 512]] });
+    const overlap = header({
+      name: 's',
+      flag: 'S',
+      format: 'gnu',
+      size: 1024,
+      realSize: 4096,
+      sparse: [
+        [512, 512],
+        [0, 512],
+      ],
+    });
     expect(await same(Buffer.concat([overlap, data(0), data(1), END]))).toEqual(['error']);
   });
 
   it('reads pax sparse 0.0, 0.1 and 1.0', async () => {
-    const v00 = pax([['GNU.sparse.size', '3072'], ['GNU.sparse.numblocks', '2'], ['GNU.sparse.offset', '0'], ['GNU.sparse.numbytes', '512'], ['GNU.sparse.offset', '2048'], ['GNU.sparse.numbytes', '512']]);
-    const v01 = pax([['GNU.sparse.size', '3072'], ['GNU.sparse.numblocks', '2'], ['GNU.sparse.map', '0,512,2048,512'], ['GNU.sparse.name', 'real/name01']]);
-    const v10 = pax([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.realsize', '3072'], ['GNU.sparse.name', 'real/name10']]);
+    const v00 = pax([
+      ['GNU.sparse.size', '3072'],
+      ['GNU.sparse.numblocks', '2'],
+      ['GNU.sparse.offset', '0'],
+      ['GNU.sparse.numbytes', '512'],
+      ['GNU.sparse.offset', '2048'],
+      ['GNU.sparse.numbytes', '512'],
+    ]);
+    const v01 = pax([
+      ['GNU.sparse.size', '3072'],
+      ['GNU.sparse.numblocks', '2'],
+      ['GNU.sparse.map', '0,512,2048,512'],
+      ['GNU.sparse.name', 'real/name01'],
+    ]);
+    const v10 = pax([
+      ['GNU.sparse.major', '1'],
+      ['GNU.sparse.minor', '0'],
+      ['GNU.sparse.realsize', '3072'],
+      ['GNU.sparse.name', 'real/name10'],
+    ]);
     const lines = await same(
       Buffer.concat([
         v00,
@@ -204,12 +273,81 @@ describe('GNU sparse files', () => {
   });
 
   it('refuses pax sparse maps that do not add up, and sparse header-only entries', async () => {
-    expect(await same(Buffer.concat([pax([['GNU.sparse.numblocks', '2'], ['GNU.sparse.map', '0,512']]), file('s', data(0)), END]))).toEqual(['error']);
-    expect(await same(Buffer.concat([pax([['GNU.sparse.offset', '0'], ['GNU.sparse.offset', '1']]), file('s'), END]))).toEqual(['error']);
-    expect(await same(Buffer.concat([pax([['GNU.sparse.numblocks', '0'], ['GNU.sparse.map', '']]), file('s'), END]))).toEqual(['s\t0\t0\t\te3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'end']);
-    expect(await same(Buffer.concat([pax([['GNU.sparse.major', '0'], ['GNU.sparse.minor', '1'], ['GNU.sparse.numblocks', '0']]), header({ name: 'd/', flag: '5' }), END]))).toEqual(['error']);
-    expect(await same(Buffer.concat([pax([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0']]), file('s', '3\n'), END]))).toEqual(['error']);
-    expect(names(await same(Buffer.concat([pax([['GNU.sparse.major', '2'], ['GNU.sparse.minor', '0']]), file('unknown-version', 'x'), END])))).toEqual(['unknown-version', 'end']);
+    expect(
+      await same(
+        Buffer.concat([
+          pax([
+            ['GNU.sparse.numblocks', '2'],
+            ['GNU.sparse.map', '0,512'],
+          ]),
+          file('s', data(0)),
+          END,
+        ]),
+      ),
+    ).toEqual(['error']);
+    expect(
+      await same(
+        Buffer.concat([
+          pax([
+            ['GNU.sparse.offset', '0'],
+            ['GNU.sparse.offset', '1'],
+          ]),
+          file('s'),
+          END,
+        ]),
+      ),
+    ).toEqual(['error']);
+    expect(
+      await same(
+        Buffer.concat([
+          pax([
+            ['GNU.sparse.numblocks', '0'],
+            ['GNU.sparse.map', ''],
+          ]),
+          file('s'),
+          END,
+        ]),
+      ),
+    ).toEqual(['s\t0\t0\t\te3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'end']);
+    expect(
+      await same(
+        Buffer.concat([
+          pax([
+            ['GNU.sparse.major', '0'],
+            ['GNU.sparse.minor', '1'],
+            ['GNU.sparse.numblocks', '0'],
+          ]),
+          header({ name: 'd/', flag: '5' }),
+          END,
+        ]),
+      ),
+    ).toEqual(['error']);
+    expect(
+      await same(
+        Buffer.concat([
+          pax([
+            ['GNU.sparse.major', '1'],
+            ['GNU.sparse.minor', '0'],
+          ]),
+          file('s', '3\n'),
+          END,
+        ]),
+      ),
+    ).toEqual(['error']);
+    expect(
+      names(
+        await same(
+          Buffer.concat([
+            pax([
+              ['GNU.sparse.major', '2'],
+              ['GNU.sparse.minor', '0'],
+            ]),
+            file('unknown-version', 'x'),
+            END,
+          ]),
+        ),
+      ),
+    ).toEqual(['unknown-version', 'end']);
   });
 
   // Go bounds sparse maps at 1 MiB since the fix for CVE-2025-58183 (in 1.26;
@@ -222,17 +360,35 @@ describe('GNU sparse files', () => {
 
   it('refuses an old GNU sparse map of more than 1 MiB of extension blocks', async () => {
     const ext = sparseExtension([], true);
-    const archive = Buffer.concat([header({ name: 's', flag: 'S', format: 'gnu', size: 0, realSize: 0, extended: true }), ...Array(2048).fill(ext), sparseExtension([], false), END]);
+    const archive = Buffer.concat([
+      header({ name: 's', flag: 'S', format: 'gnu', size: 0, realSize: 0, extended: true }),
+      ...Array(2048).fill(ext),
+      sparseExtension([], false),
+      END,
+    ]);
     const ours = comparable(await nodeList(archive));
     expect(ours).toEqual(['error']);
     if (boundedGo()) expect(comparable(await goList(archive))).toEqual(ours);
-    const fits = Buffer.concat([header({ name: 's', flag: 'S', format: 'gnu', size: 0, realSize: 0, extended: true }), ...Array(2046).fill(ext), sparseExtension([], false), END]);
+    const fits = Buffer.concat([
+      header({ name: 's', flag: 'S', format: 'gnu', size: 0, realSize: 0, extended: true }),
+      ...Array(2046).fill(ext),
+      sparseExtension([], false),
+      END,
+    ]);
     expect(names(await same(fits, [65536]))).toEqual(['s', 'end']);
   });
 
   it('refuses a pax sparse 1.0 map of more than 1 MiB', async () => {
     const map = Buffer.concat([Buffer.from('1\n'), Buffer.alloc(1 << 20, '0'), Buffer.from('\n0\n')]);
-    const archive = Buffer.concat([pax([['GNU.sparse.major', '1'], ['GNU.sparse.minor', '0'], ['GNU.sparse.realsize', '0']]), file('s', padded(map)), END]);
+    const archive = Buffer.concat([
+      pax([
+        ['GNU.sparse.major', '1'],
+        ['GNU.sparse.minor', '0'],
+        ['GNU.sparse.realsize', '0'],
+      ]),
+      file('s', padded(map)),
+      END,
+    ]);
     const ours = comparable(await nodeList(archive));
     expect(ours).toEqual(['error']);
     if (boundedGo()) expect(comparable(await goList(archive))).toEqual(ours);

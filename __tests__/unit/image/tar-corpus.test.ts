@@ -65,7 +65,8 @@ beforeAll(() => {
     // ustar and v7 cannot hold sparse files
     if (!['ustar', 'v7'].includes(format)) corpus.set(`gnu tar --format=${format} -S`, gnuTar([`--format=${format}`, '-S', ...common], tree));
   }
-  for (const version of ['0.0', '0.1', '1.0']) corpus.set(`gnu tar --format=pax -S --sparse-version=${version}`, gnuTar(['--format=pax', '-S', `--sparse-version=${version}`, ...common], tree));
+  for (const version of ['0.0', '0.1', '1.0'])
+    corpus.set(`gnu tar --format=pax -S --sparse-version=${version}`, gnuTar(['--format=pax', '-S', `--sparse-version=${version}`, ...common], tree));
   corpus.set('gnu tar --format=gnu -S -z', gnuTar(['--format=gnu', '-S', '-z', ...common], tree));
   corpus.set('gnu tar --format=pax -z', gnuTar(['--format=pax', '-z', ...common], tree));
 
@@ -110,7 +111,12 @@ describe('real archives', () => {
     // The sparse archives really are sparse, in each encoding.
     const text = (n: string) => corpus.get(n)!.toString('latin1');
     expect(text('gnu tar --format=gnu -S')).toMatch(/sparse-many/);
-    expect(corpus.get('gnu tar --format=gnu -S')!.subarray(0, 1 << 20).includes(Buffer.from('ustar  \0'))).toBe(true);
+    expect(
+      corpus
+        .get('gnu tar --format=gnu -S')!
+        .subarray(0, 1 << 20)
+        .includes(Buffer.from('ustar  \0')),
+    ).toBe(true);
     expect(text('gnu tar --format=pax -S --sparse-version=1.0')).toContain('GNU.sparse.major=1');
     expect(text('gnu tar --format=pax -S --sparse-version=0.0')).toContain('GNU.sparse.offset=');
     expect(text('gnu tar --format=pax -S --sparse-version=0.1')).toContain('GNU.sparse.map=');

@@ -33,42 +33,48 @@ beforeAll(() => {
 }, 120_000);
 
 describe('tar reader fuzzing against Go', () => {
-  it(`lists what Go lists for every generated and mutated archive (seed ${SEED}, ${SECONDS} s)`, async () => {
-    const r = rng(SEED);
-    const started = performance.now();
-    const outcomes = { end: 0, error: 0, toobig: 0 };
-    let count = 0;
-    let entries = 0;
-    const time = { generate: 0, go: 0, ours: 0 };
-    while (count < MAX_ARCHIVES && performance.now() - started < SECONDS * 1000) {
-      let t = performance.now();
-      const batch = Array.from({ length: BATCH }, () => archive(r));
-      time.generate += performance.now() - t;
-      t = performance.now();
-      const go = await goListMany(batch, MAX_CONTENT);
-      time.go += performance.now() - t;
-      t = performance.now();
-      for (const [i, a] of batch.entries()) {
-        const want = fuzzComparable(go[i]!);
-        const got = fuzzComparable(await nodeList(a, r.pick([61, 512, 4096, 1 << 20]), MAX_CONTENT));
-        if (JSON.stringify(got) !== JSON.stringify(want)) {
-          const file = join(mkdtempSync(join(tmpdir(), 'tar-fuzz-')), `case-${count + i}.tar`);
-          writeFileSync(file, a);
-          console.log(`tar fuzz mismatch (seed ${SEED}, archive ${count + i}) saved to ${file}\ngo:\n${go[i]!.join('\n')}\nours:\n${got.join('\n')}`);
+  it(
+    `lists what Go lists for every generated and mutated archive (seed ${SEED}, ${SECONDS} s)`,
+    async () => {
+      const r = rng(SEED);
+      const started = performance.now();
+      const outcomes = { end: 0, error: 0, toobig: 0 };
+      let count = 0;
+      let entries = 0;
+      const time = { generate: 0, go: 0, ours: 0 };
+      while (count < MAX_ARCHIVES && performance.now() - started < SECONDS * 1000) {
+        let t = performance.now();
+        const batch = Array.from({ length: BATCH }, () => archive(r));
+        time.generate += performance.now() - t;
+        t = performance.now();
+        const go = await goListMany(batch, MAX_CONTENT);
+        time.go += performance.now() - t;
+        t = performance.now();
+        for (const [i, a] of batch.entries()) {
+          const want = fuzzComparable(go[i]!);
+          const got = fuzzComparable(await nodeList(a, r.pick([61, 512, 4096, 1 << 20]), MAX_CONTENT));
+          if (JSON.stringify(got) !== JSON.stringify(want)) {
+            const file = join(mkdtempSync(join(tmpdir(), 'tar-fuzz-')), `case-${count + i}.tar`);
+            writeFileSync(file, a);
+            console.log(`tar fuzz mismatch (seed ${SEED}, archive ${count + i}) saved to ${file}\ngo:\n${go[i]!.join('\n')}\nours:\n${got.join('\n')}`);
+          }
+          expect(got).toEqual(want);
+          const last = want.at(-1)!;
+          outcomes[last === 'end' ? 'end' : last === 'error' ? 'error' : 'toobig']++;
+          entries += want.length - 1;
         }
-        expect(got).toEqual(want);
-        const last = want.at(-1)!;
-        outcomes[last === 'end' ? 'end' : last === 'error' ? 'error' : 'toobig']++;
-        entries += want.length - 1;
+        time.ours += performance.now() - t;
+        count += batch.length;
       }
-      time.ours += performance.now() - t;
-      count += batch.length;
-    }
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    console.log(`tar fuzz: seed ${SEED}, ${count} archives (${outcomes.end} read to the end, ${outcomes.error} refused, ${outcomes.toobig} over ${MAX_CONTENT} bytes), ${entries} entries, ${seconds} s (generating ${(time.generate / 1000).toFixed(1)} s, Go ${(time.go / 1000).toFixed(1)} s, ours and comparing ${(time.ours / 1000).toFixed(1)} s)`);
-    expect(count).toBeGreaterThanOrEqual(BATCH);
-    // The generator must reach both outcomes often, or the comparison proves little.
-    expect(outcomes.end).toBeGreaterThan(count / 10);
-    expect(outcomes.error).toBeGreaterThan(count / 10);
-  }, (SECONDS + 90) * 1000);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      console.log(
+        `tar fuzz: seed ${SEED}, ${count} archives (${outcomes.end} read to the end, ${outcomes.error} refused, ${outcomes.toobig} over ${MAX_CONTENT} bytes), ${entries} entries, ${seconds} s (generating ${(time.generate / 1000).toFixed(1)} s, Go ${(time.go / 1000).toFixed(1)} s, ours and comparing ${(time.ours / 1000).toFixed(1)} s)`,
+      );
+      expect(count).toBeGreaterThanOrEqual(BATCH);
+      // The generator must reach both outcomes often, or the comparison proves little.
+      expect(outcomes.end).toBeGreaterThan(count / 10);
+      expect(outcomes.error).toBeGreaterThan(count / 10);
+    },
+    (SECONDS + 90) * 1000,
+  );
 });

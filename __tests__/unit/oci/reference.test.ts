@@ -87,12 +87,9 @@ describe('digestTag', () => {
 });
 
 describe('registryBaseURL', () => {
-  it.each(['localhost', 'localhost:5000', '127.0.0.1', '127.0.0.1:5000', '127.1.2.3:8080', '[::1]', '[::1]:5000'])(
-    'uses plain http for loopback %s',
-    (host) => {
-      expect(registryBaseURL(host)).toBe(`http://${host}`);
-    },
-  );
+  it.each(['localhost', 'localhost:5000', '127.0.0.1', '127.0.0.1:5000', '127.1.2.3:8080', '[::1]', '[::1]:5000'])('uses plain http for loopback %s', (host) => {
+    expect(registryBaseURL(host)).toBe(`http://${host}`);
+  });
 
   it.each(['ghcr.io', 'registry-1.docker.io', 'registry.example.com:5000', '10.0.0.5:5000', 'localhost.example.com', '127.0.0.1.nip.io'])(
     'uses https for non-loopback %s',

@@ -61,7 +61,11 @@ describe('cpesFor', () => {
 
   it('writes the primary CPE as the component cpe and the rest as syft:cpe23 properties', () => {
     const p = pkg('deb', 'python3-yaml', '6.0-3');
-    const { document } = buildSbomDocument({ image: { name: 'registry.example/x', digest: `sha256:${'0'.repeat(64)}`, layers: [] } as never, packages: [p], relationships: [] });
+    const { document } = buildSbomDocument({
+      image: { name: 'registry.example/x', digest: `sha256:${'0'.repeat(64)}`, layers: [] } as never,
+      packages: [p],
+      relationships: [],
+    });
     const c = (document['components'] as { cpe?: string; properties?: { name: string; value: string }[] }[])[0]!;
     expect(c.cpe).toBe('cpe:2.3:a:python3-yaml:python3-yaml:6.0-3:*:*:*:*:*:*:*');
     expect(c.properties!.filter((x) => x.name === 'syft:cpe23')).toHaveLength(5);

@@ -102,9 +102,18 @@ describe('loadSbomFile', () => {
 
   it('accepts CycloneDX and SPDX JSON as they are', async () => {
     const cdx = { bomFormat: 'CycloneDX', specVersion: '1.5', serialNumber: 'urn:uuid:x', components: [{}, {}] };
-    await expect(loadSbomFile(write('c.json', JSON.stringify(cdx)))).resolves.toMatchObject({ format: 'cyclonedx', predicateType: 'https://cyclonedx.org/bom', componentCount: 2, document: cdx });
+    await expect(loadSbomFile(write('c.json', JSON.stringify(cdx)))).resolves.toMatchObject({
+      format: 'cyclonedx',
+      predicateType: 'https://cyclonedx.org/bom',
+      componentCount: 2,
+      document: cdx,
+    });
     const spdx = { spdxVersion: 'SPDX-2.3', packages: [{}] };
-    await expect(loadSbomFile(write('s.json', JSON.stringify(spdx)))).resolves.toMatchObject({ format: 'spdx', predicateType: 'https://spdx.dev/Document', componentCount: 1 });
+    await expect(loadSbomFile(write('s.json', JSON.stringify(spdx)))).resolves.toMatchObject({
+      format: 'spdx',
+      predicateType: 'https://spdx.dev/Document',
+      componentCount: 1,
+    });
   });
 
   it.each([

@@ -20,7 +20,17 @@ const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const LAYER = `sha256:${'cd'.repeat(32)}`;
 
 function pkg(over: Partial<Pkg>): Pkg {
-  return { name: 'x', version: '1.0', type: 'npm', purl: 'pkg:npm/x@1.0', licenses: [], foundBy: 'npm', path: '/app/node_modules/x/package.json', layer: LAYER, ...over };
+  return {
+    name: 'x',
+    version: '1.0',
+    type: 'npm',
+    purl: 'pkg:npm/x@1.0',
+    licenses: [],
+    foundBy: 'npm',
+    path: '/app/node_modules/x/package.json',
+    layer: LAYER,
+    ...over,
+  };
 }
 
 const lodash = pkg({ name: 'lodash', version: '4.17.21', purl: 'pkg:npm/lodash@4.17.21', licenses: ['MIT'], path: '/app/node_modules/lodash/package.json' });
@@ -34,9 +44,12 @@ const bash = pkg({
   foundBy: 'dpkg',
   path: '/var/lib/dpkg/status',
 });
-const withCpe = Object.assign(pkg({ name: 'openssl', version: '3.0.19', type: 'deb', purl: 'pkg:deb/debian/openssl@3.0.19', foundBy: 'dpkg', path: '/var/lib/dpkg/status' }), {
-  cpes: ['cpe:2.3:a:openssl:openssl:3.0.19:*:*:*:*:*:*:*'],
-});
+const withCpe = Object.assign(
+  pkg({ name: 'openssl', version: '3.0.19', type: 'deb', purl: 'pkg:deb/debian/openssl@3.0.19', foundBy: 'dpkg', path: '/var/lib/dpkg/status' }),
+  {
+    cpes: ['cpe:2.3:a:openssl:openssl:3.0.19:*:*:*:*:*:*:*'],
+  },
+);
 
 const content: SbomContent = {
   image: { name: 'ghcr.io/org/app', digest: DIGEST, platform: 'linux/amd64' },
@@ -51,7 +64,16 @@ type Doc = {
   SPDXID: string;
   documentNamespace: string;
   creationInfo: { created: string; creators: string[] };
-  packages: { SPDXID: string; name: string; versionInfo?: string; licenseDeclared: string; licenseConcluded: string; downloadLocation: string; externalRefs?: { referenceType: string; referenceLocator: string }[]; primaryPackagePurpose?: string }[];
+  packages: {
+    SPDXID: string;
+    name: string;
+    versionInfo?: string;
+    licenseDeclared: string;
+    licenseConcluded: string;
+    downloadLocation: string;
+    externalRefs?: { referenceType: string; referenceLocator: string }[];
+    primaryPackagePurpose?: string;
+  }[];
   relationships: { spdxElementId: string; relationshipType: string; relatedSpdxElement: string }[];
   hasExtractedLicensingInfos?: { licenseId: string; extractedText: string }[];
 };
@@ -135,7 +157,10 @@ describe('buildSpdxDocument', () => {
 
 describe('an incomplete scan', () => {
   it('says what was skipped in the document comment, and stays schema-valid', () => {
-    const problems = [{ path: '/usr/lib/big.jar', layer: LAYER, message: 'archive over 64 MiB, not read' }, ...Array.from({ length: 25 }, (_, i) => ({ message: `problem ${i}` }))];
+    const problems = [
+      { path: '/usr/lib/big.jar', layer: LAYER, message: 'archive over 64 MiB, not read' },
+      ...Array.from({ length: 25 }, (_, i) => ({ message: `problem ${i}` })),
+    ];
     const built = buildSpdxDocument({ ...content, problems }, TOOL);
     expect(spdxSchemaErrors(built.document)).toEqual([]);
     const comment = (built.document as { comment?: string }).comment ?? '';
@@ -180,7 +205,10 @@ describe('one scan of a real image, both formats', () => {
     expect(spdxSchemaErrors(spdx?.document)).toEqual([]);
     expect(cdx?.format).toBe('cyclonedx');
     expect(await validateCycloneDx(cdx!.json)).toBeUndefined();
-    const spdxPurls = ((spdx!.document as unknown as Doc).packages.flatMap((p) => p.externalRefs ?? []).filter((r) => r.referenceType === 'purl')).map((r) => r.referenceLocator);
+    const spdxPurls = (spdx!.document as unknown as Doc).packages
+      .flatMap((p) => p.externalRefs ?? [])
+      .filter((r) => r.referenceType === 'purl')
+      .map((r) => r.referenceLocator);
     const cdxPurls = ((cdx!.document['components'] ?? []) as { purl?: string }[]).map((c) => c.purl).filter(Boolean);
     expect(packages).toBeGreaterThan(20);
     expect(new Set(spdxPurls.filter((p) => !p.startsWith('pkg:oci/')))).toEqual(new Set(cdxPurls));

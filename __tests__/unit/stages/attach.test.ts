@@ -13,7 +13,13 @@ const REPO = 'org/app';
 
 function target(reg: FakeRegistry): Target {
   const manifest = fakeImage(reg, REPO);
-  return { kind: 'image', ref: { registry: reg.registry, repository: REPO, digest: manifest.digest }, name: `${reg.registry}/${REPO}`, digest: manifest.digest, manifest };
+  return {
+    kind: 'image',
+    ref: { registry: reg.registry, repository: REPO, digest: manifest.digest },
+    name: `${reg.registry}/${REPO}`,
+    digest: manifest.digest,
+    manifest,
+  };
 }
 
 async function attach(reg: FakeRegistry, opts: AttachOptions, sign = true) {

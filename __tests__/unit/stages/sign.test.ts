@@ -37,7 +37,13 @@ describe('signing stage', () => {
     const paths = await writeBundles(dir, st);
     const [sub] = readdirSync(dir);
     expect(sub).toBe(`app-linux-amd64.tar.gz@sha256-${'ab'.repeat(32)}`);
-    expect(readdirSync(join(dir, sub!)).sort()).toEqual(['provenance.sigstore.json', 'sbom-spdx.sigstore.json', 'sbom.sigstore.json', 'signature-referrer.sigstore.json', 'signature.sigstore.json']);
+    expect(readdirSync(join(dir, sub!)).sort()).toEqual([
+      'provenance.sigstore.json',
+      'sbom-spdx.sigstore.json',
+      'sbom.sigstore.json',
+      'signature-referrer.sigstore.json',
+      'signature.sigstore.json',
+    ]);
     expect(paths.size).toBe(5);
     expect(JSON.parse(readFileSync(paths.get(st.signature!)!, 'utf8'))).toEqual(st.signature!.bundle);
   });
@@ -46,7 +52,9 @@ describe('signing stage', () => {
     const st = await signTarget(new FakeSigner(), file, true, 'tags', []);
     const trust = { certificateAuthorities: [], timestampAuthorities: [], tlogs: [], ctlogs: [] } as unknown as TrustMaterial;
     expect(() => verifySigned(trust, st, { san: 'x', issuer: 'y' })).toThrow(
-      new RegExp(`^Self-verification of the signature for ${file.name}@${file.digest} failed \\(.*\\); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url$`),
+      new RegExp(
+        `^Self-verification of the signature for ${file.name}@${file.digest} failed \\(.*\\); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url$`,
+      ),
     );
   });
 });

@@ -56,7 +56,13 @@ describe('withStoredIds and storeSummary', () => {
   });
 
   it('summarises the step for the summary, and nothing when it was not tried', () => {
-    expect(storeSummary(step)).toEqual({ repository: 'octo-org/octo-app', page: 'https://github.com/octo-org/octo-app/attestations', stored: 2, total: 9, warnings: [] });
+    expect(storeSummary(step)).toEqual({
+      repository: 'octo-org/octo-app',
+      page: 'https://github.com/octo-org/octo-app/attestations',
+      stored: 2,
+      total: 9,
+      warnings: [],
+    });
     expect(storeSummary({ skipped: 'no token', total: 9 })).toBeUndefined();
   });
 
@@ -65,15 +71,32 @@ describe('withStoredIds and storeSummary', () => {
     expect(md).toContain('**GitHub attestation store:** 2 bundles of 9 stored in [octo-org/octo-app’s attestations](https://github.com/octo-org/octo-app/attestations)');
     expect(md).toContain('[attestation 41](https://github.com/octo-org/octo-app/attestations/41)');
     const links = [...md.matchAll(/\]\((https:\/\/github\.com\/[^)]+)\)/g)].map((m) => m[1]);
-    expect(links).toEqual(['https://github.com/octo-org/octo-app/attestations', 'https://github.com/octo-org/octo-app/attestations/42', 'https://github.com/octo-org/octo-app/attestations/41']);
+    expect(links).toEqual([
+      'https://github.com/octo-org/octo-app/attestations',
+      'https://github.com/octo-org/octo-app/attestations/42',
+      'https://github.com/octo-org/octo-app/attestations/41',
+    ]);
     // The table stays a table: a link in the "Attached as" cell.
     const table = marked.lexer(md).find((t) => t.type === 'table' && t.raw.includes('attestation 41')) as { rows: unknown[][] } | undefined;
     expect(table?.rows.every((r) => r.length === 3)).toBe(true);
   });
 
   it('shows a warning in words, escaped', () => {
-    const md = renderSummary(images, runContext({ store: { repository: 'o/r', page: 'https://github.com/o/r/attestations', stored: 0, total: 3, warnings: ['HTTP 403 <b>no</b> `permissions: attestations: write`'] } }));
-    expect(md).toContain('**GitHub attestation store:** Nothing stored in [o/r’s attestations](https://github.com/o/r/attestations). ⚠️ HTTP 403 &#60;b&#62;no&#60;/b&#62;');
+    const md = renderSummary(
+      images,
+      runContext({
+        store: {
+          repository: 'o/r',
+          page: 'https://github.com/o/r/attestations',
+          stored: 0,
+          total: 3,
+          warnings: ['HTTP 403 <b>no</b> `permissions: attestations: write`'],
+        },
+      }),
+    );
+    expect(md).toContain(
+      '**GitHub attestation store:** Nothing stored in [o/r’s attestations](https://github.com/o/r/attestations). ⚠️ HTTP 403 &#60;b&#62;no&#60;/b&#62;',
+    );
   });
 });
 
@@ -84,7 +107,10 @@ describe('storeLog', () => {
       info: ['GitHub attestation store: stored 1 of 3 bundle(s) in octo-org/octo-app: https://github.com/octo-org/octo-app/attestations/7'],
       warnings: ['w'],
     });
-    expect(storeLog({ skipped: 'github-token is empty', total: 3 }, 'auto')).toEqual({ info: ['GitHub attestation store: not used: github-token is empty'], warnings: [] });
+    expect(storeLog({ skipped: 'github-token is empty', total: 3 }, 'auto')).toEqual({
+      info: ['GitHub attestation store: not used: github-token is empty'],
+      warnings: [],
+    });
     expect(storeLog({ skipped: 'attestation-store is false', total: 3 }, 'false')).toEqual({ info: [], warnings: [] });
   });
 });

@@ -43,12 +43,16 @@ describe('verifyPrehashed', () => {
   it('a P-384 key (SHA-384 by its key details) is not checked against a sha256 digest', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'secp384r1' });
     const signature = sign('sha256', data, privateKey);
-    expect(() => verifyPrehashed(publicKey, signature, { algorithm: 'sha256', digest: digest('sha256') })).toThrow(/ECDSA secp384r1\) signs sha384 digests, not sha256: pass the artifact file/);
+    expect(() => verifyPrehashed(publicKey, signature, { algorithm: 'sha256', digest: digest('sha256') })).toThrow(
+      /ECDSA secp384r1\) signs sha384 digests, not sha256: pass the artifact file/,
+    );
   });
 
   it('a digest of the wrong length for its algorithm is refused', () => {
     const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
-    expect(() => verifyPrehashed(publicKey, sign('sha256', data, privateKey), { algorithm: 'sha256', digest: digest('sha256').subarray(0, 20) })).toThrow(/signs sha256 digests/);
+    expect(() => verifyPrehashed(publicKey, sign('sha256', data, privateKey), { algorithm: 'sha256', digest: digest('sha256').subarray(0, 20) })).toThrow(
+      /signs sha256 digests/,
+    );
   });
 
   it('Ed25519 and RSA keys are refused with the way out (pass the file)', () => {
@@ -70,7 +74,10 @@ describe('missingValidityStart', () => {
   function root(over: { tlog?: object; ctlog?: object; ca?: object; tsa?: object } = {}): TrustedRoot {
     return TrustedRoot.fromJSON({
       mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-      tlogs: [{ baseUrl: 'https://rekor.example', hashAlgorithm: 'SHA2_256', publicKey: { ...key, validFor: { start: START } }, logId: { keyId: 'AA==' } }, { baseUrl: 'https://rekor2.example', hashAlgorithm: 'SHA2_256', publicKey: { ...key, ...over.tlog }, logId: { keyId: 'AQ==' } }],
+      tlogs: [
+        { baseUrl: 'https://rekor.example', hashAlgorithm: 'SHA2_256', publicKey: { ...key, validFor: { start: START } }, logId: { keyId: 'AA==' } },
+        { baseUrl: 'https://rekor2.example', hashAlgorithm: 'SHA2_256', publicKey: { ...key, ...over.tlog }, logId: { keyId: 'AQ==' } },
+      ],
       ctlogs: [{ baseUrl: 'https://ct.example', hashAlgorithm: 'SHA2_256', publicKey: { ...key, validFor: { start: START }, ...over.ctlog }, logId: { keyId: 'Ag==' } }],
       certificateAuthorities: [{ uri: 'https://fulcio.example', certChain: chain, validFor: { start: START }, ...over.ca }],
       timestampAuthorities: [{ uri: 'https://tsa.example', certChain: chain, validFor: { start: START, end: '2025-01-01T00:00:00Z' }, ...over.tsa }],
@@ -82,7 +89,9 @@ describe('missingValidityStart', () => {
   });
 
   it('names the log, CT log, CA or TSA whose window has no start, or no window at all', () => {
-    expect(missingValidityStart(root({ tlog: { validFor: { end: '2030-01-01T00:00:00Z' } } }))).toBe('the transparency log https://rekor2.example has a validity window without a start (validFor.start)');
+    expect(missingValidityStart(root({ tlog: { validFor: { end: '2030-01-01T00:00:00Z' } } }))).toBe(
+      'the transparency log https://rekor2.example has a validity window without a start (validFor.start)',
+    );
     expect(missingValidityStart(root({ tlog: { validFor: {} } }))).toMatch(/transparency log https:\/\/rekor2\.example/);
     expect(missingValidityStart(root({ tlog: {} }))).toMatch(/transparency log https:\/\/rekor2\.example/);
     const ok = { tlog: { validFor: { start: START } } };

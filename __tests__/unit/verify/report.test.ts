@@ -7,9 +7,7 @@ const verdict: ImageVerdict = {
   digest: 'sha256:abc',
   verified: false,
   signer: { san: 'https://github.com/<script>alert(1)</script>', issuer: 'https://issuer' },
-  signatures: [
-    { kind: 'signature', format: 'cosign', source: 'sha256-abc.sig layer 0', verified: false, logIndexes: [7], reason: 'SET', error: 'bad SET | <b>' },
-  ],
+  signatures: [{ kind: 'signature', format: 'cosign', source: 'sha256-abc.sig layer 0', verified: false, logIndexes: [7], reason: 'SET', error: 'bad SET | <b>' }],
   attestations: [],
   predicateTypes: [],
   logIndexes: [],

@@ -16,7 +16,12 @@ function writes(reg: FakeRegistry, over: Partial<ImageWrites> = {}): ImageWrites
     repo: REPO,
     subject: { mediaType: img.mediaType, digest: img.digest, size: img.bytes.length },
     sig: [sigLayer('payload')],
-    att: { layers: [{ mediaType: COSIGN.dsseEnvelope, bytes: Buffer.from('envelope'), annotations: { predicateType: 'https://slsa.dev/provenance/v1', [COSIGN.signature]: '' } }], replace: false },
+    att: {
+      layers: [
+        { mediaType: COSIGN.dsseEnvelope, bytes: Buffer.from('envelope'), annotations: { predicateType: 'https://slsa.dev/provenance/v1', [COSIGN.signature]: '' } },
+      ],
+      replace: false,
+    },
     referrers: { artifacts: [{ ...bundleArtifact({ b: 1 }, 'https://slsa.dev/provenance/v1'), id: 'prov' }], created: '2026-01-01T00:00:00Z', apiServed: false },
     ...over,
   };
@@ -85,12 +90,22 @@ describe('executePlan', () => {
       const layer = await reg.putBlob(repo, Buffer.from('theirs'));
       const config = await reg.putBlob(repo, Buffer.from('{"theirs":1}'));
       const theirs = { mediaType: COSIGN.simpleSigning, digest: layer.digest, size: layer.size, annotations: { [COSIGN.signature]: 'theirs' } };
-      const manifest = { schemaVersion: 2, mediaType: MEDIA.ociManifest, config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size }, layers: [theirs] };
+      const manifest = {
+        schemaVersion: 2,
+        mediaType: MEDIA.ociManifest,
+        config: { mediaType: MEDIA.ociConfig, digest: config.digest, size: config.size },
+        layers: [theirs],
+      };
       await reg.putManifest(repo, t, Buffer.from(JSON.stringify(manifest)), MEDIA.ociManifest);
     };
     await run(reg, [w]);
     expect(raced).toBe(true);
-    expect(reg.tagged(REPO, tag)?.layers?.map((l) => l.annotations?.[COSIGN.signature]).sort()).toEqual(['payload', 'theirs']);
+    expect(
+      reg
+        .tagged(REPO, tag)
+        ?.layers?.map((l) => l.annotations?.[COSIGN.signature])
+        .sort(),
+    ).toEqual(['payload', 'theirs']);
   });
 
   it('a tag that is not an index cannot serve as the fallback: one error naming the fix, nothing pointed at it', async () => {

@@ -47,6 +47,11 @@ describe('mergeUntilStable', () => {
     const ours = { mediaType: MEDIA.ociManifest, digest: img.digest, size: img.bytes.length };
     const ready = new Promise((r) => setTimeout(r, 300));
     await mergeUntilStable(reg, REPO, TAG, { ...spec(reg, [ours]), ready });
-    expect(reg.calls.filter((c) => c.includes(TAG))).toEqual([`GET manifest ${REPO}:${TAG}`, `GET manifest ${REPO}:${TAG}`, `PUT manifest ${REPO}:${TAG}`, `GET manifest ${REPO}:${TAG}`]);
+    expect(reg.calls.filter((c) => c.includes(TAG))).toEqual([
+      `GET manifest ${REPO}:${TAG}`,
+      `GET manifest ${REPO}:${TAG}`,
+      `PUT manifest ${REPO}:${TAG}`,
+      `GET manifest ${REPO}:${TAG}`,
+    ]);
   });
 });

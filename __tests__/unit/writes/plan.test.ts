@@ -20,7 +20,11 @@ function image(over: Partial<ImageWrites> = {}): ImageWrites {
     subject: subject('app'),
     sig: [sigLayer('payload')],
     att: { layers: [attLayer('env-prov', 'https://slsa.dev/provenance/v1'), attLayer('env-sbom', 'https://cyclonedx.org/bom')], replace: false },
-    referrers: { artifacts: [artifact('sig', 'https://sigstore.dev/cosign/sign/v1'), artifact('prov'), artifact('sbom', 'https://cyclonedx.org/bom')], created: '2026-01-01T00:00:00Z', apiServed: false },
+    referrers: {
+      artifacts: [artifact('sig', 'https://sigstore.dev/cosign/sign/v1'), artifact('prov'), artifact('sbom', 'https://cyclonedx.org/bom')],
+      created: '2026-01-01T00:00:00Z',
+      apiServed: false,
+    },
     ...over,
   };
 }
@@ -53,7 +57,9 @@ describe('planWrites', () => {
   });
 
   it('the referrer manifest names the bundle blob, the empty config and the image, and is keyed by the artifact id', () => {
-    const plan = planWrites([image({ sig: undefined, att: undefined, referrers: { artifacts: [artifact('prov')], created: '2026-01-01T00:00:00Z', apiServed: false } })]);
+    const plan = planWrites([
+      image({ sig: undefined, att: undefined, referrers: { artifacts: [artifact('prov')], created: '2026-01-01T00:00:00Z', apiServed: false } }),
+    ]);
     const [manifest] = byKind(plan.steps, 'manifest');
     if (manifest?.kind !== 'manifest') throw new Error('no manifest step');
     expect(plan.referrerManifests.get('prov')).toBe(manifest.digest);
@@ -73,9 +79,24 @@ describe('planWrites', () => {
   });
 
   it('with replace, the expected .att config leaves out older layers of the same predicate types', () => {
-    const old: Descriptor = { mediaType: COSIGN.dsseEnvelope, digest: sha256Digest('old'), size: 3, annotations: { predicateType: 'https://slsa.dev/provenance/v1', [COSIGN.signature]: '' } };
-    const other: Descriptor = { mediaType: COSIGN.dsseEnvelope, digest: sha256Digest('vex'), size: 3, annotations: { predicateType: 'https://openvex.dev/ns', [COSIGN.signature]: '' } };
-    const writes = image({ sig: undefined, referrers: undefined, att: { layers: [attLayer('new', 'https://slsa.dev/provenance/v1')], replace: true }, existing: { att: [old, other] } });
+    const old: Descriptor = {
+      mediaType: COSIGN.dsseEnvelope,
+      digest: sha256Digest('old'),
+      size: 3,
+      annotations: { predicateType: 'https://slsa.dev/provenance/v1', [COSIGN.signature]: '' },
+    };
+    const other: Descriptor = {
+      mediaType: COSIGN.dsseEnvelope,
+      digest: sha256Digest('vex'),
+      size: 3,
+      annotations: { predicateType: 'https://openvex.dev/ns', [COSIGN.signature]: '' },
+    };
+    const writes = image({
+      sig: undefined,
+      referrers: undefined,
+      att: { layers: [attLayer('new', 'https://slsa.dev/provenance/v1')], replace: true },
+      existing: { att: [old, other] },
+    });
     const merge = planWrites([writes]).steps.find((s) => s.kind === 'merge') as MergeStep;
     expect(merge.replaceTypes).toEqual(['https://slsa.dev/provenance/v1']);
     expect(merge.after).toContain(`blob r.test/org/app@${sha256Digest(cosignConfig([other, ...merge.ours]))}`);

@@ -82,7 +82,9 @@ describe('manifest reads stop at 4 MiB', () => {
     const huge = reg.image('huge-referrers');
     expect((await rejection(clientOf(reg).referrers(huge.repo, huge.digest))).message).toContain(`the referrers index of ${huge.digest} is larger than the 4 MiB limit`);
     const fallback = reg.image('huge-fallback');
-    expect((await rejection(listReferrers(clientOf(reg), fallback.repo, fallback.digest))).message).toContain(`huge-fallback/app:sha256-${fallback.digest.slice(7)} is larger than the 4 MiB limit`);
+    expect((await rejection(listReferrers(clientOf(reg), fallback.repo, fallback.digest))).message).toContain(
+      `huge-fallback/app:sha256-${fallback.digest.slice(7)} is larger than the 4 MiB limit`,
+    );
   });
 });
 
@@ -90,7 +92,9 @@ describe('blob reads are capped', () => {
   it('a blob declared over the limit is not downloaded', async () => {
     reg.resetStats();
     const err = await rejection(clientOf(reg).getBlob('x/app', { digest: `sha256:${'a'.repeat(64)}`, size: GiB }, 1024 * 1024, 'signature layer'));
-    expect(err.message).toBe(`${reg.host}/x/app: signature layer sha256:${'a'.repeat(64)} declares 1024 MiB, over the 1 MiB limit for a signature layer; it was not downloaded`);
+    expect(err.message).toBe(
+      `${reg.host}/x/app: signature layer sha256:${'a'.repeat(64)} declares 1024 MiB, over the 1 MiB limit for a signature layer; it was not downloaded`,
+    );
     expect(reg.stats().requests).toBe(0);
   });
 
@@ -144,7 +148,7 @@ describe('blob reads are capped', () => {
       const chunk = Buffer.alloc(1024 * 1024);
       let sent = 0;
       const pump = () => {
-        while (sent < 256 && !res.destroyed) if (sent++, !res.write(chunk)) return res.once('drain', pump);
+        while (sent < 256 && !res.destroyed) if ((sent++, !res.write(chunk))) return res.once('drain', pump);
         res.end();
       };
       pump();
@@ -170,7 +174,9 @@ describe('redirects', () => {
     const { digest } = reg.image('redirect-loop');
     const err = await rejection(new RegistryClient(reg.host, h, undefined).getManifest('redirect-loop/app', digest));
     expect(err.code).toBe('REGISTRY');
-    expect(err.message).toMatch(/^The registry at http:\/\/127\.0\.0\.1:\d+ redirected more than 20 times \(a redirect loop\) on GET \/v2\/redirect-loop\/app\/manifests\/sha256:[0-9a-f]{64}; this is not retried/);
+    expect(err.message).toMatch(
+      /^The registry at http:\/\/127\.0\.0\.1:\d+ redirected more than 20 times \(a redirect loop\) on GET \/v2\/redirect-loop\/app\/manifests\/sha256:[0-9a-f]{64}; this is not retried/,
+    );
     expect(h.retries.registry).toBe(0);
     expect(reg.stats().requests).toBe(21); // the first request and fetch's 20 redirects
   });
@@ -269,7 +275,12 @@ describe('attachment counts', () => {
 
 describe('the signing side reads through the same limits', () => {
   it('resolving a target whose manifest is huge fails naming it', async () => {
-    const err = await rejection(resolveTargets([parseReference(`${reg.host}/huge-manifest/app:latest`)], registryClients(http(), undefined, () => undefined)));
+    const err = await rejection(
+      resolveTargets(
+        [parseReference(`${reg.host}/huge-manifest/app:latest`)],
+        registryClients(http(), undefined, () => undefined),
+      ),
+    );
     expect(err.message).toContain(`${reg.host}/huge-manifest/app:latest is larger than the 4 MiB limit for manifests`);
   });
 
@@ -279,7 +290,9 @@ describe('the signing side reads through the same limits', () => {
     const registries = registryClients(http(), undefined, () => undefined);
     const targets = await resolveTargets([parseReference(ref)], registries);
     const err = await rejection(expandTargets(targets, registries));
-    expect(err.message).toMatch(new RegExp(`many-platforms/app@sha256:[0-9a-f]{64}: the index lists 5000 platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed`));
+    expect(err.message).toMatch(
+      new RegExp(`many-platforms/app@sha256:[0-9a-f]{64}: the index lists 5000 platform images, over the limit of ${MAX_PLATFORMS}; nothing was signed`),
+    );
     expect(reg.stats().byPath.get(`/v2/${repo}/manifests/${reg.image('many-platforms').digest}`)).toBe(1); // the index only
     expect(reg.stats().requests).toBe(1);
   });

@@ -36,7 +36,7 @@ export function* bdbValues(db: Buffer, skip: (why: string) => void = () => {}): 
     if (total > db.length) throw new Error(`overflow value claims ${total} bytes, more than the file holds`);
     const parts: Buffer[] = [];
     let size = 0;
-    for (let page = first; page !== 0 && size < total; ) {
+    for (let page = first; page !== 0 && size < total;) {
       if (page > lastPage) throw new Error(`overflow chain points past the last page (${page})`);
       if (used[page]) throw new Error(`overflow chain revisits page ${page} (a loop, or pages shared by two values)`);
       used[page] = 1;

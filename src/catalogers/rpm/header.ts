@@ -45,7 +45,8 @@ export function parseRpmHeader(blob: Buffer): RpmHeader {
   if (blob.length < 8) throw new Error('rpm header blob too short');
   const il = blob.readUInt32BE(0);
   const dl = blob.readUInt32BE(4);
-  if (il > MAX_RPM_HEADER_TAGS || dl > MAX_RPM_HEADER_DATA) throw new Error(`rpm header claims ${il} tags and ${dl} data bytes, over rpm's limits (${MAX_RPM_HEADER_TAGS}, ${MAX_RPM_HEADER_DATA})`);
+  if (il > MAX_RPM_HEADER_TAGS || dl > MAX_RPM_HEADER_DATA)
+    throw new Error(`rpm header claims ${il} tags and ${dl} data bytes, over rpm's limits (${MAX_RPM_HEADER_TAGS}, ${MAX_RPM_HEADER_DATA})`);
   const dataStart = 8 + il * 16;
   if (dataStart + dl > blob.length) throw new Error('rpm header blob is truncated or not a header');
   const data = blob.subarray(dataStart, dataStart + dl);
