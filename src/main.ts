@@ -3,15 +3,14 @@ import { errorLine } from './errors.js';
 import { Http } from './http.js';
 import type { Inputs } from './inputs.js';
 import { retryLine, RunLog } from './log.js';
-import { registryClients } from './oci/client.js';
 import { attachAll, prepareAttach } from './stages/attach.js';
 import { findFiles, signReleaseFiles } from './stages/files.js';
 import { openOutputs, report, summaryContext } from './stages/outputs.js';
-import { predicatesFor, provenanceDocument } from './stages/predicates.js';
+import { describeWhileOpening, predicatesFor, provenanceDocument } from './stages/predicates.js';
 import { signAll } from './stages/sign.js';
-import { identify, openSigner, readSigningKey } from './stages/signer.js';
+import { identify, openSigner, readSigningKey, resolveServices } from './stages/signer.js';
 import { storeAll } from './stages/store.js';
-import { checkPushAccess, findTargets, loggedImage } from './stages/targets.js';
+import { checkPushAccess, findTargets, loggedImage, openRegistries } from './stages/targets.js';
 import { loadTrustMaterial } from './verify.js';
 
 // The run in one screen: subjects (images, release files) → predicates →
@@ -23,43 +22,28 @@ export async function run(inputs: Inputs): Promise<void> {
   try {
     const [files, key] = await Promise.all([findFiles(inputs), readSigningKey(inputs)]);
     const http = new Http({ retryBudgetMs: inputs.retryBudgetSeconds * 1000, debug: core.debug, onRetry: (n) => core.info(retryLine(n)) });
-    const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
-    const registries = registryClients(http, creds, core.setSecret);
+    const registries = openRegistries(http, inputs);
     // The trusted root, the token and the images are independent; the registry is read before any TUF repository is asked for the services.
     const [trust, identity, targets] = await Promise.all([
       loadTrustMaterial(inputs.trustedRoot, (m) => core.warning(m), inputs.tuf),
       identify(inputs, key),
       findTargets(inputs.images, registries),
     ]);
-    if (inputs.servicesFromTuf) {
-      inputs = await inputs.servicesFromTuf();
-      core.info(`Sigstore services from ${inputs.servicesFrom}: Fulcio ${inputs.fulcioURL}, Rekor ${inputs.rekorURL}, TSA ${inputs.tsaURL ?? 'none'}`);
-    }
-    log = new RunLog(targets.map(loggedImage));
-    if (targets.length > 1) log.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
+    inputs = await resolveServices(inputs);
+    const runLog = (log = new RunLog(targets.map(loggedImage)));
+    if (targets.length > 1) runLog.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const { outDir, trustFiles } = await openOutputs(inputs);
-    // While the images are scanned, a registry that will refuse our writes says so; once they are read (an image that cannot be
-    // described is refused before any certificate or Rekor entry), the certificate comes while the documents are written and checked.
-    const scan = new AbortController();
-    let scanned!: () => void;
-    const read = new Promise<void>((r) => (scanned = r));
-    const [predicates, { signer, policy }] = await Promise.all([
-      predicatesFor(targets, registries, inputs, identity, outDir, log, { signal: scan.signal, scanned }),
-      Promise.all([inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, read]).then(() => openSigner(http, inputs, identity, key)),
-    ]).catch((err: unknown) => {
-      scan.abort(err);
-      throw err;
-    });
+    const [predicates, { signer, policy }] = await describeWhileOpening(
+      (events) => predicatesFor(targets, registries, inputs, identity, outDir, runLog, events),
+      inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined,
+      () => openSigner(http, inputs, identity, key),
+    );
     const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
+    const provenance = provenanceDocument(inputs, identity);
     const [signed, fileResults] = await Promise.all([
       signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log),
-      signReleaseFiles(
-        signer,
-        files,
-        { sign: inputs.sign, provenance: provenanceDocument(inputs, identity), predicates: inputs.predicates, trust, policy, outDir },
-        log,
-      ),
+      signReleaseFiles(signer, files, { sign: inputs.sign, provenance, predicates: inputs.predicates, trust, policy, outDir }, log),
     ]);
     // GitHub's attestation store takes the verified bundles while the registry is written.
     const [results, stored] = await Promise.all([

@@ -31,3 +31,23 @@ export async function predicatesFor(
 export function provenanceDocument(inputs: Pick<Inputs, 'provenance'>, identity: Identity | undefined): object | undefined {
   return inputs.provenance ? buildProvenance(identity?.claims ?? claimsFromEnvironment(), process.env['GITHUB_SERVER_URL']) : undefined;
 }
+
+// While the images are scanned, `before` (the push probe) runs; once every
+// image has been read (an image that cannot be described is refused before
+// any certificate or Rekor entry), the signer is opened while the documents
+// are written and checked. A failure on either side stops the scan.
+export async function describeWhileOpening<S>(
+  describe: (events: { signal: AbortSignal; scanned: () => void }) => Promise<Predicate[][]>,
+  before: Promise<unknown> | undefined,
+  open: () => Promise<S>,
+): Promise<[Predicate[][], S]> {
+  const scan = new AbortController();
+  let scanned!: () => void;
+  const read = new Promise<void>((r) => (scanned = r));
+  try {
+    return await Promise.all([describe({ signal: scan.signal, scanned }), Promise.all([before, read]).then(open)]);
+  } catch (err) {
+    scan.abort(err);
+    throw err;
+  }
+}

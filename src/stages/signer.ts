@@ -22,6 +22,15 @@ export function identify(inputs: Pick<Inputs, 'identityToken' | 'audience'>, key
   return key && !canGetToken ? Promise.resolve(undefined) : getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
 }
 
+// The public-good services as its TUF repository names them, asked only once
+// the registry has been read (the embedded signing config stood in until then).
+export async function resolveServices(inputs: Inputs): Promise<Inputs> {
+  if (!inputs.servicesFromTuf) return inputs;
+  const resolved = await inputs.servicesFromTuf();
+  core.info(`Sigstore services from ${resolved.servicesFrom}: Fulcio ${resolved.fulcioURL}, Rekor ${resolved.rekorURL}, TSA ${resolved.tsaURL ?? 'none'}`);
+  return resolved;
+}
+
 // Said once in the log (a notice) when nothing is logged.
 export const NO_TLOG_NOTICE =
   'tlog-upload: false: nothing was logged in a transparency log, so nobody can see or audit these signatures and a leaked key could sign unseen; ' +

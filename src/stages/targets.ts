@@ -5,6 +5,9 @@ import type { LoggedImage } from '../log.js';
 import type { ImageTarget, Registries, Subject, Target } from '../model.js';
 import { isIndexMediaType, platformImages } from '../oci/platforms.js';
 import { formatReference, repoName, type Reference } from '../oci/reference.js';
+import { registryClients } from '../oci/client.js';
+import type { Http } from '../http.js';
+import type { Inputs } from '../inputs.js';
 
 // Stage 1: the images to sign. Tags are resolved to digests here, once, with
 // a warning; every index is followed by its platform images.
@@ -109,4 +112,11 @@ export function loggedImage(t: Subject): LoggedImage {
     platform: t.kind === 'image' ? t.platform : undefined,
     platforms: t.kind === 'image' && isIndex(t) ? platformsOf(t).length : undefined,
   };
+}
+
+// One registry client per registry for the run, with the inputs' credentials
+// when given (otherwise docker's config, then anonymous).
+export function openRegistries(http: Http, inputs: Pick<Inputs, 'registryUsername' | 'registryPassword'>): Registries {
+  const creds = inputs.registryUsername || inputs.registryPassword ? { username: inputs.registryUsername, password: inputs.registryPassword } : undefined;
+  return registryClients(http, creds, core.setSecret);
 }
