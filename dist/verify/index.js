@@ -42696,7 +42696,10 @@ function publicKeyText(value) {
     return (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.readFileSync)(value, 'utf8');
 }
 function list(value) {
-    return value.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+    return value
+        .split(/[\n,]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 async function run(inputs) {
     const trust = await (0,_verify_js__WEBPACK_IMPORTED_MODULE_4__/* .loadTrustMaterial */ .ak)(inputs.trustedRoot, (m) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .warning */ .$e(m));
@@ -43785,7 +43788,11 @@ function statementOf(bundle) {
 function checkStatementSubject(stmt, digest) {
     const [alg, hex] = digest.split(':');
     if (!stmt.subject.some((s) => s.digest?.[alg ?? ''] === hex)) {
-        const named = stmt.subject.map((s) => Object.entries(s.digest ?? {}).map(([a, h]) => `${a}:${h}`).join(',')).join(' ');
+        const named = stmt.subject
+            .map((s) => Object.entries(s.digest ?? {})
+            .map(([a, h]) => `${a}:${h}`)
+            .join(','))
+            .join(' ');
         throw new error/* VerifyError */.Gz('DIGEST_MISMATCH', `digest mismatch: the statement's subjects (${named || 'none'}) do not include ${digest}`);
     }
 }
@@ -43869,16 +43876,18 @@ function toClassicBundle(layer, key) {
         mediaType: BUNDLE_V01,
         verificationMaterial: {
             ...(certificateDER ? { x509CertificateChain: { certificates: [{ rawBytes: certificateDER.toString('base64') }] } } : { publicKey: { hint: key?.policy.hint } }),
-            tlogEntries: !rekor || !body ? [] : [
-                {
-                    logIndex: String(rekor.Payload.logIndex),
-                    logId: { keyId: Buffer.from(rekor.Payload.logID, 'hex').toString('base64') },
-                    kindVersion: { kind: body.kind, version: body.apiVersion },
-                    integratedTime: String(rekor.Payload.integratedTime),
-                    inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
-                    canonicalizedBody: rekor.Payload.body,
-                },
-            ],
+            tlogEntries: !rekor || !body
+                ? []
+                : [
+                    {
+                        logIndex: String(rekor.Payload.logIndex),
+                        logId: { keyId: Buffer.from(rekor.Payload.logID, 'hex').toString('base64') },
+                        kindVersion: { kind: body.kind, version: body.apiVersion },
+                        integratedTime: String(rekor.Payload.integratedTime),
+                        inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
+                        canonicalizedBody: rekor.Payload.body,
+                    },
+                ],
             timestampVerificationData: rfc3161 ? { rfc3161Timestamps: [{ signedTimestamp: rfc3161.SignedRFC3161Timestamp }] } : undefined,
         },
         ...content(layer),
@@ -44362,7 +44371,10 @@ function judge(image, digest, items, opts) {
         policyFailures(ofType).forEach(fail);
         if (ofType.length === 0) {
             const found = [...new Set(attestations.map((i) => i.predicateType).filter(Boolean))].join(', ') || 'none';
-            failures.push({ reason: 'MISSING_ATTESTATION', message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${opts.policy ? (0,verify_policy/* describeSAN */.ep)(opts.policy.san) : 'the given key'}` });
+            failures.push({
+                reason: 'MISSING_ATTESTATION',
+                message: `${image}: missing attestation type ${type} (found: ${found}); expected one signed by ${opts.policy ? (0,verify_policy/* describeSAN */.ep)(opts.policy.san) : 'the given key'}`,
+            });
         }
     }
     const verified = items.filter((i) => i.verified);
@@ -44427,7 +44439,11 @@ function keyPolicy(pemText, inputName = 'key') {
 // when another item verifies with the key.
 function pinKey(trust, bundle, policy) {
     const material = bundle.verificationMaterial.content;
-    const rawCert = material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+    const rawCert = material.$case === 'certificate'
+        ? material.certificate.rawBytes
+        : material.$case === 'x509CertificateChain'
+            ? material.x509CertificateChain.certificates[0]?.rawBytes
+            : undefined;
     if (rawCert) {
         const certKey = _sigstore_core__WEBPACK_IMPORTED_MODULE_1__.crypto.createPublicKey(_sigstore_core__WEBPACK_IMPORTED_MODULE_1__.X509Certificate.parse(Buffer.from(rawCert)).publicKey);
         if (!certKey.equals(policy.key))
