@@ -1,9 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { registrySnapshot, rekorTreeSize } from '../../test/harness/checks.js';
 import { errorLines, runAction } from '../../test/harness/run-action.js';
 import { stackInputs } from '../../test/harness/stack.js';
 import { useStack } from '../../test/harness/use-stack.js';
@@ -50,24 +51,8 @@ function pushImage(repo: string, tar: Buffer): { ref: string; layer: string } {
   return { ref: `${stack.registry}/${repo}@${manifest.digest}`, layer: layer.digest };
 }
 
-function snapshot(repo: string): Record<string, string> {
-  const root = join(stack.stateDir, 'registry', 'storage', 'docker', 'registry', 'v2', 'repositories', repo);
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
-
-async function treeSize(): Promise<number> {
-  return ((await (await fetch(`${stack.rekorURL}/api/v1/log`)).json()) as { treeSize: number }).treeSize;
-}
+const snapshot = (repo: string) => registrySnapshot(stack.stateDir, repo);
+const treeSize = () => rekorTreeSize(stack.rekorURL);
 
 describe('a layer the container runtime cannot unpack', () => {
   const cases: [string, Buffer, RegExp][] = [

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { createHash, createPublicKey } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
-import { getManifest, tagFor } from '../../test/harness/checks.js';
+import { join } from 'node:path';
+import { getManifest, registrySnapshot, rekorTreeSize, tagFor } from '../../test/harness/checks.js';
 import { exec, legacyTrustEnv, makeToolHome, summaryCommands, toolPath, type ToolHome, type ToolRun } from '../../test/harness/consumers.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
@@ -66,24 +66,8 @@ function verbatim(command: string, cosign: 'cosign2' | 'cosign3'): Promise<ToolR
   return exec('/bin/sh', ['-c', `cd ${keys} && ${command}`], { ...home.env, PATH: home.pathWith(cosign) });
 }
 
-function snapshot(repo: string): Record<string, string> {
-  const root = join(stack.stateDir, 'registry', 'storage', 'docker', 'registry', 'v2', 'repositories', repo);
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    if (!existsSync(d)) return;
-    for (const name of readdirSync(d)) {
-      const p = join(d, name);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(root);
-  return out;
-}
-
-async function treeSize(): Promise<number> {
-  return ((await (await fetch(`${stack.rekorURL}/api/v1/log`)).json()) as { treeSize: number }).treeSize;
-}
+const snapshot = (repo: string) => registrySnapshot(stack.stateDir, repo);
+const treeSize = () => rekorTreeSize(stack.rekorURL);
 
 const pub = () => join(keys, 'cosign.pub');
 const otherPub = () => join(other, 'cosign.pub');

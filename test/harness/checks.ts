@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify as cryptoVerify, X509Certificate } from 'node:crypto';
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
@@ -133,4 +134,27 @@ export async function sigstoreCLI(
     const e = err as { code?: number; stdout?: string; stderr?: string };
     return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
   }
+}
+
+// Every file a repository holds in the registry's storage (distribution's
+// filesystem driver under the stack's state dir), by content: two snapshots
+// compare equal only when the run wrote nothing there, not even an upload.
+export function registrySnapshot(stateDir: string, repo: string): Record<string, string> {
+  const root = join(stateDir, 'registry', 'storage', 'docker', 'registry', 'v2', 'repositories', repo);
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    if (!existsSync(d)) return;
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else out[relative(root, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
+    }
+  };
+  walk(root);
+  return out;
+}
+
+// The Rekor log's size: unchanged when nothing was logged.
+export async function rekorTreeSize(rekorURL: string): Promise<number> {
+  return ((await (await fetch(`${rekorURL}/api/v1/log`)).json()) as { treeSize: number }).treeSize;
 }
