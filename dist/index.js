@@ -58283,10 +58283,14 @@ class RunSigner {
         const signature = (0,external_node_crypto_.sign)('sha256', pae, this.key);
         const bundle = (0,dist/* toDSSEBundle */.PR)({ artifact: statement, artifactType: payloadType, signature, ...this.bundleMaterial() });
         const envelopeJSON = JSON.stringify((0,dist/* envelopeToJSON */.Qe)(bundle.content.dsseEnvelope));
+        // Rekor v2 logs the digest of the pre-authentication encoding; it is taken
+        // now so the encoding (as large as the statement) is not held during the upload.
+        const paeDigest = this.endpoints.rekorVersion === 2 ? (0,external_node_crypto_.createHash)('sha256').update(pae).digest() : Buffer.alloc(0);
         const [entry, timestamp, envelopeTimestamp] = await Promise.all([
-            this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } }, () => (0,external_node_crypto_.createHash)('sha256').update(pae).digest(), signature),
+            this.log({ apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } }, () => paeDigest, signature),
             this.timestamp(signature),
-            this.timestamp(Buffer.from(envelopeJSON)),
+            // Copied into a Buffer only when there is a TSA: for a large SBOM the envelope is megabytes.
+            this.endpoints.tsaURL ? this.timestamp(Buffer.from(envelopeJSON)) : undefined,
         ]);
         const signed = this.finish('dsse', bundle, entry, signature, timestamp);
         return { ...signed, envelopeJSON, envelopeTimestamp };

@@ -117,14 +117,18 @@ export class RunSigner implements Signer {
     const signature = sign('sha256', pae, this.key);
     const bundle = toDSSEBundle({ artifact: statement, artifactType: payloadType, signature, ...this.bundleMaterial() });
     const envelopeJSON = JSON.stringify(envelopeToJSON(bundle.content.dsseEnvelope));
+    // Rekor v2 logs the digest of the pre-authentication encoding; it is taken
+    // now so the encoding (as large as the statement) is not held during the upload.
+    const paeDigest = this.endpoints.rekorVersion === 2 ? createHash('sha256').update(pae).digest() : Buffer.alloc(0);
     const [entry, timestamp, envelopeTimestamp] = await Promise.all([
       this.log(
         { apiVersion: '0.0.1', kind: 'dsse', spec: { proposedContent: { envelope: envelopeJSON, verifiers: [this.verifierB64()] } } },
-        () => createHash('sha256').update(pae).digest(),
+        () => paeDigest,
         signature,
       ),
       this.timestamp(signature),
-      this.timestamp(Buffer.from(envelopeJSON)),
+      // Copied into a Buffer only when there is a TSA: for a large SBOM the envelope is megabytes.
+      this.endpoints.tsaURL ? this.timestamp(Buffer.from(envelopeJSON)) : undefined,
     ]);
     const signed = this.finish('dsse', bundle, entry, signature, timestamp);
     return { ...signed, envelopeJSON, envelopeTimestamp };
