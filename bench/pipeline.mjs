@@ -9,9 +9,11 @@
 //   cosign2  real cosign v2, the same three commands (.sig/.att tags)
 // each on a fresh repository holding the same fixture image (same digest, no
 // attachments yet, so every run does the same work), at every delay.
-// Prints medians, request counts per service, the latency cost in round trips
-// ((T(D) - T(0)) / D), the cosign/action ratio, the request sequence of one
-// action run at the largest delay, and one JSON line at the end.
+// Prints median wall, CPU and idle times, request counts per service, the
+// latency cost in round trips ((T(D) - T(0)) / D, and the time some response
+// was held back / D, which a loaded machine does not inflate), the
+// cosign/action ratios, the request sequence of one run at the largest delay,
+// and one JSON line at the end.
 //
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
 //          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]
@@ -93,6 +95,7 @@ for (const [tool, dir] of Object.entries(DISTS)) {
   if (dir === join(ROOT, 'dist')) symlinkSync(dir, join(actionDir, 'dist'));
   else cpSync(dir, join(actionDir, 'dist'), { recursive: true });
 }
+
 // ---------- stack and proxies ----------
 
 // CPU time (user + system) of this process's finished children, from /proc/self/stat's cutime and
