@@ -9,9 +9,11 @@
 //   cosign2  real cosign v2, the same three commands (.sig/.att tags)
 // each on a fresh repository holding the same fixture image (same digest, no
 // attachments yet, so every run does the same work), at every delay.
-// Prints medians, request counts per service, the latency cost in round trips
-// ((T(D) - T(0)) / D), the cosign/action ratio, the request sequence of one
-// action run at the largest delay, and one JSON line at the end.
+// Prints median wall, CPU and idle times, request counts per service, the
+// latency cost in round trips ((T(D) - T(0)) / D, and the time some response
+// was held back / D, which a loaded machine does not inflate), the
+// cosign/action ratios, the request sequence of one run at the largest delay,
+// and one JSON line at the end.
 //
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
 //          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]
@@ -20,7 +22,8 @@
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
 //                              action.yml is read from the dist's parent when present)
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -95,6 +98,14 @@ for (const [tool, dir] of Object.entries(DISTS)) {
   if (dir === join(ROOT, 'dist')) symlinkSync(dir, join(actionDir, 'dist'));
   else cpSync(dir, join(actionDir, 'dist'), { recursive: true });
 }
+// Which build each one was: the bundle's hash and time, as copied (a directory can be rebuilt between runs).
+const builds = Object.fromEntries(
+  Object.keys(DISTS).map((tool) => {
+    const file = join(actionDirs[tool], 'dist', 'index.js');
+    return [tool, { dist: DISTS[tool], sha256: createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 12), mtime: statSync(file).mtime.toISOString() }];
+  }),
+);
+
 // ---------- stack and proxies ----------
 
 // CPU time (user + system) of this process's finished children, from /proc/self/stat's cutime and
@@ -340,7 +351,7 @@ async function bench() {
   out(
     `\npipeline bench: ${REAL ? 'real Sigstore services' : 'Sigstore stand-in'}${TSA ? ' + TSA' : ''}${CONNECT_RTT ? ', +D per new connection' : ''}, ${RUNS} runs per tool and delay`,
   );
-  for (const a of actions) out(`  ${a} = ${DISTS[a]}`);
+  for (const a of actions) out(`  ${a} = ${builds[a].dist} (index.js sha256 ${builds[a].sha256}…, ${builds[a].mtime})`);
   out("median wall time (min-max); median CPU time (user + system, all the tool's processes) and idle time (no request in flight) at each delay:");
   for (const tool of TOOLS) {
     const s = summary[tool];
@@ -390,7 +401,7 @@ async function bench() {
     JSON.stringify({
       bench: 'pipeline',
       dist: distDir,
-      dists: DISTS,
+      builds,
       real: REAL,
       tsa: TSA,
       connectRtt: CONNECT_RTT,
