@@ -267,6 +267,8 @@ function cosignAndGh(img: ImageResult, ctx: RunContext): string[] {
 // written: cosign 2 reads .sig/.att against a custom instance only from
 // PEM files named by environment variables (cosign 3 reads those as well).
 function cosignCommand(ref: string, ctx: RunContext): (cmd: string) => string {
+  // A Rekor v2 entry has no integrated time: cosign 2 accepts the TSA's only when asked (cosign 3 takes the flag too).
+  const ts = ctx.rekorVersion === 2 ? ' --use-signed-timestamps' : '';
   const legacy = ctx.attach === 'tags' ? ctx.trustFiles?.legacy : undefined;
   if (legacy) {
     const vars = [
@@ -274,10 +276,10 @@ function cosignCommand(ref: string, ctx: RunContext): (cmd: string) => string {
       `SIGSTORE_REKOR_PUBLIC_KEY=${sh(legacy.rekorKey)}`,
       ...(legacy.ctlogKey ? [`SIGSTORE_CT_LOG_PUBLIC_KEY_FILE=${sh(legacy.ctlogKey)}`] : []),
     ];
-    return (cmd) => `${vars.join(' \\\n  ')} \\\n  ${command(`cosign ${cmd}`, [ref, ...identityLines(ctx)]).replace(/\n/g, '\n  ')}`;
+    return (cmd) => `${vars.join(' \\\n  ')} \\\n  ${command(`cosign ${cmd}${ts}`, [ref, ...identityLines(ctx)]).replace(/\n/g, '\n  ')}`;
   }
   const root = ctx.trustFiles ? [`--trusted-root ${sh(ctx.trustFiles.json)}`] : [];
-  return (cmd) => command(`cosign ${cmd}`, [ref, ...identityLines(ctx), ...root]);
+  return (cmd) => command(`cosign ${cmd}${ts}`, [ref, ...identityLines(ctx), ...root]);
 }
 
 // Predicate types as the verify action and the CLI take them.

@@ -24,6 +24,7 @@ import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { Http } from '../../src/http.js';
 import { requestCertificate } from '../../src/sigstore/fulcio.js';
 import { createEntry, type ProposedEntry } from '../../src/sigstore/rekor.js';
+import { summaryCommands } from '../../test/harness/consumers.js';
 import { errorLines, ROOT, runAction, type ActionRun } from '../../test/harness/run-action.js';
 import { stackInputs, stackLib, type PushedImage, type Stack } from '../../test/harness/stack.js';
 import { useStack } from '../../test/harness/use-stack.js';
@@ -466,6 +467,21 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
       ['cosign3 verify-attestation', await tool('cosign3', ['verify-attestation', '--type', 'slsaprovenance1', ...args])],
     ] as const) {
       if (r2) expect({ what, ...r2 }).toMatchObject({ what, code: 0 });
+    }
+    // The step summary's cosign commands, run verbatim with cosign 2 and 3: a Rekor v2
+    // entry has no integrated time, so cosign 2 needs the TSA's (--use-signed-timestamps).
+    const commands = summaryCommands(r.summary).filter((c) => c.startsWith('cosign '));
+    expect(commands.length).toBeGreaterThanOrEqual(3);
+    for (const name of ['cosign2', 'cosign3']) {
+      const bin = join(ROOT, '.tools/bin', name);
+      if (!existsSync(bin)) continue;
+      for (const c of commands) {
+        const run = await execFileP('/bin/sh', ['-c', c.replace(/^cosign /, `${bin} `)], { env: { ...process.env, HOME: work, SIGSTORE_NO_CACHE: '1' }, timeout: 60_000 }).then(
+          () => ({ code: 0, out: '' }),
+          (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
+        );
+        expect({ name, c, ...run }).toMatchObject({ name, c, code: 0 });
+      }
     }
   });
 
