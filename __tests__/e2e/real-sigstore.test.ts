@@ -476,7 +476,10 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
       const bin = join(ROOT, '.tools/bin', name);
       if (!existsSync(bin)) continue;
       for (const c of commands) {
-        const run = await execFileP('/bin/sh', ['-c', c.replace(/^cosign /, `${bin} `)], { env: { ...process.env, HOME: work, SIGSTORE_NO_CACHE: '1' }, timeout: 60_000 }).then(
+        const run = await execFileP('/bin/sh', ['-c', c.replace(/^cosign /, `${bin} `)], {
+          env: { ...process.env, HOME: work, SIGSTORE_NO_CACHE: '1' },
+          timeout: 60_000,
+        }).then(
           () => ({ code: 0, out: '' }),
           (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` }),
         );
