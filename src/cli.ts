@@ -94,7 +94,7 @@ async function verifyBundleCommand(spec: CommandSpec, args: string[]): Promise<n
   if (values['insecure-ignore-tlog'] && !key)
     throw new UsageError('verify-bundle: --insecure-ignore-tlog is only for signatures made with a key: pass --key', spec.name);
   if (key) {
-    signer = { keyPEM: await readKeyFile(key) };
+    signer = { key: keyPolicy(await readKeyFile(key), '--key') };
   } else {
     signer = {
       policy: identityPolicy(

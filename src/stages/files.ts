@@ -4,12 +4,9 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { PREDICATE_TYPES } from '../formats/predicates.js';
 import { statement, subjectGroups } from '../formats/statements.js';
 import { predicateSlug, type CustomPredicate } from '../custom-predicates.js';
-import { ActionError, errorLine } from '../errors.js';
 import type { FileArtifact, FileResult, FileTarget, SignedResult, Signer } from '../model.js';
 import { verifyArtifactBundle, type SignerCheck } from '../verify/artifact.js';
-import { verifyBundleWithKey } from '../verify/key.js';
-import { verifyBundle } from '../verify.js';
-import type { SelfCheck } from './sign.js';
+import { selfCheck, verifySelfSigned, type SelfCheck } from './sign.js';
 import { mapConcurrent } from '../verify/pool.js';
 import type { ChecksumSubject } from '../files/checksums.js';
 import { mergeSubjects, resolveSubjectPaths } from '../files/subjects.js';
@@ -72,29 +69,16 @@ export async function signFiles(signer: Signer, subjects: FileTarget[], sign: bo
 // Every file bundle against the trusted root and the run's identity, and
 // each statement names exactly the files it was made for, before any file is written.
 export function verifySignedFiles(trust: TrustMaterial, signed: SignedFiles, policy: SelfCheck): void {
-  const keyed = 'key' in policy ? policy : undefined;
-  const opts = { insecureIgnoreTlog: keyed?.insecureIgnoreTlog ?? false };
-  const signer: SignerCheck = keyed
-    ? { keyPEM: keyed.key.key.export({ type: 'spki', format: 'pem' }).toString() }
-    : { policy: policy as Exclude<SelfCheck, { key: unknown }> };
-  const check = (what: string, fn: () => void) => {
-    try {
-      fn();
-    } catch (err) {
-      throw new ActionError(
-        'VERIFY',
-        `Self-verification of the ${what} failed (${errorLine(err)}); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url`,
-      );
-    }
-  };
+  // A file is known by its digest only: the signature is checked over it.
+  const signer: SignerCheck = 'key' in policy ? { key: policy.key } : { policy };
+  const opts = { insecureIgnoreTlog: 'key' in policy && policy.insecureIgnoreTlog };
   for (const f of signed.files) {
     const sig = f.signature;
-    if (sig) check(`signature of ${f.subject.name}`, () => verifyArtifactBundle(trust, sig.bundle, { digest: f.subject.digest }, signer, opts));
+    if (sig) selfCheck(`signature of ${f.subject.name}`, () => verifyArtifactBundle(trust, sig.bundle, { digest: f.subject.digest }, signer, opts));
   }
   for (const s of signed.statements) {
-    check(`${s.name ?? s.predicateType} statement over ${s.subjects.length} file(s)`, () => {
-      if (keyed) verifyBundleWithKey(trust, s.signed.bundle, keyed.key, undefined, opts);
-      else verifyBundle(trust, s.signed.bundle, policy as Exclude<SelfCheck, { key: unknown }>);
+    selfCheck(`${s.name ?? s.predicateType} statement over ${s.subjects.length} file(s)`, () => {
+      verifySelfSigned(trust, policy, s.signed.bundle);
       const stmt = JSON.parse(Buffer.from(s.signed.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8')) as {
         subject?: { name?: string; digest?: { sha256?: string } }[];
       };

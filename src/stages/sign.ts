@@ -67,22 +67,28 @@ export function bundlesOf(signed: SignedTarget[]): SignedResult[] {
 // Who must have signed: the run's certificate identity, or (key signing) its key.
 export type SelfCheck = IdentityPolicy | { key: KeyPolicy; insecureIgnoreTlog: boolean };
 
+// One bundle under the run's policy: by certificate identity, or by the key.
+export function verifySelfSigned(trust: TrustMaterial, policy: SelfCheck, bundle: unknown, payload?: Buffer): void {
+  if ('key' in policy) verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog });
+  else verifyBundle(trust, bundle, policy, payload);
+}
+
+// Runs one self-check; a failure becomes the one error line that names the likely fix.
+export function selfCheck(what: string, fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    throw new ActionError(
+      'VERIFY',
+      `Self-verification of the ${what} failed (${errorLine(err)}); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url`,
+    );
+  }
+}
+
 export function verifySigned(trust: TrustMaterial, st: SignedTarget, policy: SelfCheck): void {
-  const verify = (bundle: unknown, payload?: Buffer) =>
-    'key' in policy
-      ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog })
-      : verifyBundle(trust, bundle, policy, payload);
+  const verify = (bundle: unknown, payload?: Buffer) => verifySelfSigned(trust, policy, bundle, payload);
   const where = `${st.target.name}@${st.target.digest}`;
-  const check = (what: string, fn: () => void) => {
-    try {
-      fn();
-    } catch (err) {
-      throw new ActionError(
-        'VERIFY',
-        `Self-verification of the ${what} for ${where} failed (${errorLine(err)}); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url`,
-      );
-    }
-  };
+  const check = (what: string, fn: () => void) => selfCheck(`${what} for ${where}`, fn);
   if (st.signature) {
     const sig = st.signature;
     check('signature', () => verify(sig.bundle, sig.payload));

@@ -6,7 +6,7 @@ import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
 import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
-import { keyPolicy, pinKey, refuseKeyBundle } from './key.js';
+import { pinKey, refuseKeyBundle, type KeyPolicy } from './key.js';
 import { verifyPrehashed } from './prehashed.js';
 import { checkIdentity, type IdentityPolicy } from './policy.js';
 import { checkStatementSubject, sha256Hex, statementOf } from './subject.js';
@@ -38,7 +38,7 @@ export async function readArtifact(fileOrDigest: string, streamAbove = STREAM_AB
 }
 
 // Who must have signed: an identity policy (keyless) or a known public key.
-export type SignerCheck = { policy: IdentityPolicy } | { keyPEM: string };
+export type SignerCheck = { policy: IdentityPolicy } | { key: KeyPolicy };
 
 export function verifyArtifactBundle(
   trust: TrustMaterial,
@@ -48,7 +48,7 @@ export function verifyArtifactBundle(
   opts: { insecureIgnoreTlog?: boolean } = {},
 ): VerifiedBundle {
   const bundle = parseBundle(bundleJSON);
-  if ('keyPEM' in signer) trust = pinKey(trust, bundle, keyPolicy(signer.keyPEM, '--key'));
+  if ('key' in signer) trust = pinKey(trust, bundle, signer.key);
   else refuseKeyBundle(bundle);
   const digest = 'digest' in artifact ? artifact.digest : `sha256:${sha256Hex(artifact.bytes)}`;
   let verified: VerifiedBundle;
