@@ -46999,19 +46999,26 @@ async function signTarget(signer, target, sign, attach, predicates) {
 function bundlesOf(signed) {
     return signed.flatMap((st) => [st.signature, st.signatureReferrer, ...st.attestations].filter((s) => s !== undefined));
 }
+// One bundle under the run's policy: by certificate identity, or by the key.
+function verifySelfSigned(trust, policy, bundle, payload) {
+    if ('key' in policy)
+        verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog });
+    else
+        verifyBundle(trust, bundle, policy, payload);
+}
+// Runs one self-check; a failure becomes the one error line that names the likely fix.
+function selfCheck(what, fn) {
+    try {
+        fn();
+    }
+    catch (err) {
+        throw new errors/* ActionError */.l('VERIFY', `Self-verification of the ${what} failed (${(0,errors/* errorLine */.B)(err)}); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url`);
+    }
+}
 function verifySigned(trust, st, policy) {
-    const verify = (bundle, payload) => 'key' in policy
-        ? verifyBundleWithKey(trust, bundle, policy.key, payload, { insecureIgnoreTlog: policy.insecureIgnoreTlog })
-        : verifyBundle(trust, bundle, policy, payload);
+    const verify = (bundle, payload) => verifySelfSigned(trust, policy, bundle, payload);
     const where = `${st.target.name}@${st.target.digest}`;
-    const check = (what, fn) => {
-        try {
-            fn();
-        }
-        catch (err) {
-            throw new errors/* ActionError */.l('VERIFY', `Self-verification of the ${what} for ${where} failed (${(0,errors/* errorLine */.B)(err)}); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url`);
-        }
-    };
+    const check = (what, fn) => selfCheck(`${what} for ${where}`, fn);
     if (st.signature) {
         const sig = st.signature;
         check('signature', () => verify(sig.bundle, sig.payload));
@@ -52896,8 +52903,8 @@ async function readArtifact(fileOrDigest, streamAbove = STREAM_ABOVE_BYTES) {
 }
 function verifyArtifactBundle(trust, bundleJSON, artifact, signer, opts = {}) {
     const bundle = parseBundle(bundleJSON);
-    if ('keyPEM' in signer)
-        trust = pinKey(trust, bundle, keyPolicy(signer.keyPEM, '--key'));
+    if ('key' in signer)
+        trust = pinKey(trust, bundle, signer.key);
     else
         refuseKeyBundle(bundle);
     const digest = 'digest' in artifact ? artifact.digest : `sha256:${sha256Hex(artifact.bytes)}`;
@@ -53091,8 +53098,6 @@ function mergeSubjects(fromPaths, fromChecksums) {
 
 
 
-
-
 // Release files: one message signature per file (the `cosign sign-blob
 // --bundle` shape), and one in-toto statement per predicate over all files
 // as subjects (split only past the limits in formats/statements.ts). Files have
@@ -53125,30 +53130,17 @@ async function signFiles(signer, subjects, sign, statements) {
 // Every file bundle against the trusted root and the run's identity, and
 // each statement names exactly the files it was made for, before any file is written.
 function verifySignedFiles(trust, signed, policy) {
-    const keyed = 'key' in policy ? policy : undefined;
-    const opts = { insecureIgnoreTlog: keyed?.insecureIgnoreTlog ?? false };
-    const signer = keyed
-        ? { keyPEM: keyed.key.key.export({ type: 'spki', format: 'pem' }).toString() }
-        : { policy: policy };
-    const check = (what, fn) => {
-        try {
-            fn();
-        }
-        catch (err) {
-            throw new errors/* ActionError */.l('VERIFY', `Self-verification of the ${what} failed (${(0,errors/* errorLine */.B)(err)}); check that trusted-root belongs to the Sigstore instance at fulcio-url and rekor-url`);
-        }
-    };
+    // A file is known by its digest only: the signature is checked over it.
+    const signer = 'key' in policy ? { key: policy.key } : { policy };
+    const opts = { insecureIgnoreTlog: 'key' in policy && policy.insecureIgnoreTlog };
     for (const f of signed.files) {
         const sig = f.signature;
         if (sig)
-            check(`signature of ${f.subject.name}`, () => verifyArtifactBundle(trust, sig.bundle, { digest: f.subject.digest }, signer, opts));
+            selfCheck(`signature of ${f.subject.name}`, () => verifyArtifactBundle(trust, sig.bundle, { digest: f.subject.digest }, signer, opts));
     }
     for (const s of signed.statements) {
-        check(`${s.name ?? s.predicateType} statement over ${s.subjects.length} file(s)`, () => {
-            if (keyed)
-                verifyBundleWithKey(trust, s.signed.bundle, keyed.key, undefined, opts);
-            else
-                verifyBundle(trust, s.signed.bundle, policy);
+        selfCheck(`${s.name ?? s.predicateType} statement over ${s.subjects.length} file(s)`, () => {
+            verifySelfSigned(trust, policy, s.signed.bundle);
             const stmt = JSON.parse(Buffer.from(s.signed.bundle.dsseEnvelope?.payload ?? '', 'base64').toString('utf8'));
             const named = new Set((stmt.subject ?? []).map((x) => `${x.name} ${x.digest?.sha256}`));
             const missing = s.subjects.find((f) => !named.has(`${f.name} ${f.digest.slice('sha256:'.length)}`));
@@ -57981,8 +57973,9 @@ function claimsFromEnvironment(env = process.env) {
 // The predicates stage: what each image is attested with, in target order.
 // Provenance describes the run (the same document on every image); SBOMs are
 // per image; the `predicates` input's documents go on every image.
-async function predicatesFor(targets, registries, inputs, identity, outDir, log, events = {}) {
-    const document = provenanceDocument(inputs, identity);
+async function predicatesFor(targets, registries, inputs, 
+// The run's provenance document (provenanceDocument), shared with the release files.
+document, outDir, log, events = {}) {
     const provenance = document ? [{ kind: 'provenance', predicateType: formats_predicates/* PREDICATE_TYPES */.Cs.slsaProvenance, document }] : [];
     const custom = inputs.predicates.map((p) => ({ kind: 'predicate', predicateType: p.predicateType, typeName: p.name, document: p.document }));
     const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats, events);
@@ -58435,11 +58428,12 @@ async function run(inputs) {
         if (targets.length > 1)
             runLog.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
         const { outDir, trustFiles } = await openOutputs(inputs);
-        const [predicates, { signer, policy }] = await describeWhileOpening((events) => predicatesFor(targets, registries, inputs, identity, outDir, runLog, events), inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, () => openSigner(http, inputs, identity, key));
+        // One provenance document for the run: the images and the release files are attested with the same one.
+        const provenance = provenanceDocument(inputs, identity);
+        const [predicates, { signer, policy }] = await describeWhileOpening((events) => predicatesFor(targets, registries, inputs, provenance, outDir, runLog, events), inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, () => openSigner(http, inputs, identity, key));
         const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
         if (inputs.referrersOnly)
             core/* notice */.lm(inputs.referrersOnly);
-        const provenance = provenanceDocument(inputs, identity);
         const [signed, fileResults] = await Promise.all([
             signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log),
             signReleaseFiles(signer, files, { sign: inputs.sign, provenance, predicates: inputs.predicates, trust, policy, outDir }, log),

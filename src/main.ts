@@ -33,14 +33,15 @@ export async function run(inputs: Inputs): Promise<void> {
     const runLog = (log = new RunLog(targets.map(loggedImage)));
     if (targets.length > 1) runLog.info(`${targets.length} images to sign; each one's log follows in its own group once it is signed and attached`);
     const { outDir, trustFiles } = await openOutputs(inputs);
+    // One provenance document for the run: the images and the release files are attested with the same one.
+    const provenance = provenanceDocument(inputs, identity);
     const [predicates, { signer, policy }] = await describeWhileOpening(
-      (events) => predicatesFor(targets, registries, inputs, identity, outDir, runLog, events),
+      (events) => predicatesFor(targets, registries, inputs, provenance, outDir, runLog, events),
       inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined,
       () => openSigner(http, inputs, identity, key),
     );
     const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
-    const provenance = provenanceDocument(inputs, identity);
     const [signed, fileResults] = await Promise.all([
       signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log),
       signReleaseFiles(signer, files, { sign: inputs.sign, provenance, predicates: inputs.predicates, trust, policy, outDir }, log),

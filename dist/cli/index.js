@@ -15791,7 +15791,7 @@ async function verifyBundleCommand(spec, args) {
     if (values['insecure-ignore-tlog'] && !key)
         throw new _cli_usage_js__WEBPACK_IMPORTED_MODULE_2__/* .UsageError */ .eb('verify-bundle: --insecure-ignore-tlog is only for signatures made with a key: pass --key', spec.name);
     if (key) {
-        signer = { keyPEM: await readKeyFile(key) };
+        signer = { key: (0,_verify_key_js__WEBPACK_IMPORTED_MODULE_9__/* .keyPolicy */ .IG)(await readKeyFile(key), '--key') };
     }
     else {
         signer = {
@@ -28673,8 +28673,8 @@ async function readArtifact(fileOrDigest, streamAbove = STREAM_ABOVE_BYTES) {
 }
 function verifyArtifactBundle(trust, bundleJSON, artifact, signer, opts = {}) {
     const bundle = (0,verify/* parseBundle */.QN)(bundleJSON);
-    if ('keyPEM' in signer)
-        trust = (0,key/* pinKey */.D6)(trust, bundle, (0,key/* keyPolicy */.IG)(signer.keyPEM, '--key'));
+    if ('key' in signer)
+        trust = (0,key/* pinKey */.D6)(trust, bundle, signer.key);
     else
         (0,key/* refuseKeyBundle */.cB)(bundle);
     const digest = 'digest' in artifact ? artifact.digest : `sha256:${(0,subject/* sha256Hex */.fg)(artifact.bytes)}`;

@@ -13,13 +13,13 @@ import { claimsFromEnvironment } from '../workflow-claims.js';
 export async function predicatesFor(
   targets: Target[],
   registries: Registries,
-  inputs: Pick<Inputs, 'provenance' | 'sbom' | 'sbomFormats' | 'predicates'>,
-  identity: Identity | undefined,
+  inputs: Pick<Inputs, 'sbom' | 'sbomFormats' | 'predicates'>,
+  // The run's provenance document (provenanceDocument), shared with the release files.
+  document: object | undefined,
   outDir: string,
   log: RunLog,
   events: { signal?: AbortSignal; scanned?: () => void } = {},
 ): Promise<Predicate[][]> {
-  const document = provenanceDocument(inputs, identity);
   const provenance: Predicate[] = document ? [{ kind: 'provenance', predicateType: PREDICATE_TYPES.slsaProvenance, document }] : [];
   const custom: Predicate[] = inputs.predicates.map((p) => ({ kind: 'predicate', predicateType: p.predicateType, typeName: p.name, document: p.document }));
   const sboms = await sbomPredicates(targets, registries, inputs.sbom, outDir, log, inputs.sbomFormats, events);
