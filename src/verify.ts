@@ -119,6 +119,7 @@ export function verifyBundleMaterial(
   // required; entries present are still checked.
   const relaxed = opts.insecureIgnoreTlog && bundle.verificationMaterial.content.$case === 'publicKey';
   const verifier = new Verifier(trust, { tlogThreshold: relaxed ? 0 : 1, ctlogThreshold: 1, ...(relaxed ? { timestampThreshold: 0 } : {}) });
+  rememberCertificateChecks(verifier, trust, bundle);
   if (opts.bodyBoundByCaller) {
     // Replaces only the body comparison of the (private) log step; its other
     // checks are these, and the timestamps still come from the same entries.
@@ -157,6 +158,33 @@ export function verifyBundleMaterial(
   } catch (err) {
     throw toVerifyError(err);
   }
+}
+
+// A certificate's chain and SCT checks depend only on it, the times it is
+// checked at and the trusted root, and every bundle of a run carries the same
+// certificate: each (certificate, times) is checked once per trusted root and
+// its result reused (the ~6 ECDSA checks and DER re-encodings per bundle were
+// most of the self-verification's CPU). Failures are not kept. Every Verifier
+// here has ctlogThreshold 1, the one option that check reads.
+type SigningKeyCheck = (entity: SignedEntity, timestamps: Date[]) => unknown;
+const checkedCertificates = new WeakMap<TrustMaterial, Map<string, unknown>>();
+
+function rememberCertificateChecks(verifier: Verifier, trust: TrustMaterial, bundle: Bundle): void {
+  const material = bundle.verificationMaterial.content;
+  const leaf =
+    material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+  if (!leaf) return;
+  let seen = checkedCertificates.get(trust);
+  if (!seen) checkedCertificates.set(trust, (seen = new Map()));
+  const checks = seen;
+  // A private method of @sigstore/verify's Verifier (as verifyTLogs above); verify() calls it once.
+  const self = verifier as unknown as { verifySigningKey: SigningKeyCheck };
+  const check = self.verifySigningKey.bind(verifier);
+  self.verifySigningKey = (entity, timestamps) => {
+    const key = `${Buffer.from(leaf).toString('base64')} ${timestamps.map((t) => t.getTime()).join(',')}`;
+    if (!checks.has(key)) checks.set(key, check(entity, timestamps));
+    return checks.get(key);
+  };
 }
 
 // Verifies one serialized bundle and its signer's identity.

@@ -16,6 +16,7 @@ import * as jose from 'jose';
 import { verify as sigstoreVerify } from 'sigstore';
 import { useStack } from '../../test/harness/use-stack.js';
 import type { Stack } from '../../test/stack/stack.mjs';
+import { loadTrustMaterial, verifyBundle } from '../../src/verify.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const SIGSTORE_CLI = path.join(ROOT, 'node_modules/.bin/sigstore');
@@ -300,6 +301,25 @@ describe('offline integration stack', () => {
       fs.writeFileSync(file, JSON.stringify(json));
       expect(cliVerify(stack, file, SAN)).toBe(0);
       expect(cliVerify(stack, file, 'https://github.com/evil-org/evil/.github/workflows/x.yml@refs/heads/main')).not.toBe(0);
+    });
+
+    // src/verify.ts keeps a certificate's chain and SCT check per trusted root
+    // and times (a run's bundles share one certificate); every bundle's own
+    // signature and log entry are still checked.
+    it('our verifier reuses a certificate check only within one trusted root, and still checks each signature', async () => {
+      const good = await dsseBundle(stack, { run: 'reuse' });
+      const trust = await loadTrustMaterial(stack.trustedRoot);
+      const policy = { san: SAN, issuer: ISSUER };
+      expect(verifyBundle(trust, good, policy).signer.san).toBe(SAN);
+      const forged = structuredClone(good);
+      forged.dsseEnvelope.payload = Buffer.from('{"_type":"https://in-toto.io/Statement/v1"}').toString('base64');
+      expect(() => verifyBundle(trust, forged, policy)).toThrow();
+      // Another trusted root (one without the CA) checks the certificate anew and refuses it.
+      const noCA = { ...trust, certificateAuthorities: [] };
+      expect(() => verifyBundle(noCA, good, policy)).toThrow(/certificate/i);
+      // The same root reuses its check: with its CA list emptied afterwards, the certificate seen before still passes.
+      trust.certificateAuthorities.length = 0;
+      expect(verifyBundle(trust, good, policy).signer.san).toBe(SAN);
     });
 
     it('verifies a later DSSE bundle with a multi-hash inclusion proof', async () => {
