@@ -18,6 +18,7 @@
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
 //          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]
 //          [--dist-b DIR]   (a second build, tool action-b, interleaved with the first)
+//          [--cpu-prof DIR] (a V8 CPU profile of every action run, in DIR)
 //   --connect-rtt: a new connection's first response is held back one D more (a handshake)
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
 //                              action.yml is read from the dist's parent when present)
@@ -51,11 +52,14 @@ const REAL = flag('real');
 const TSA = flag('tsa');
 // Whose request sequence to print (one run at the largest delay).
 const TRACE = flag('no-trace') ? undefined : option('trace', 'action');
+// --cpu-prof DIR: every action run writes a V8 CPU profile there (named by tool and delay), to see where its CPU time goes.
+const CPU_PROF = option('cpu-prof', undefined);
+const delayOf = (ref) => /-d(\d+)-/.exec(ref)?.[1] ?? 'warmup';
 // A new connection's first response waits one D more, as a TCP handshake would (off by default: per request only).
 const CONNECT_RTT = flag('connect-rtt');
 if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
   console.error(
-    'usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace] [--dist-b DIR]',
+    'usage: pipeline.mjs [--runs N>=1] [--delays 0,50 (must include 0)] [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace] [--dist-b DIR] [--cpu-prof DIR]',
   );
   process.exit(2);
 }
@@ -199,7 +203,8 @@ async function bench() {
   /** Runs the action; `keep(run)` may read its RUNNER_TEMP files before they are removed. */
   async function runTheAction(tool, ref, keep) {
     const started = Date.now();
-    const run = await runAction({ action: relative(ROOT, actionDirs[tool]), inputs: actionInputs(ref), env: tokenEnv });
+    const prof = CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(CPU_PROF)} --cpu-prof-name=${tool}-d${delayOf(ref)}-${Date.now()}.cpuprofile` } : {};
+    const run = await runAction({ action: relative(ROOT, actionDirs[tool]), inputs: actionInputs(ref), env: { ...tokenEnv, ...prof } });
     try {
       const errors = errorLines(run);
       if (run.code !== 0 || errors.length) throw new Error(`${tool} exited ${run.code}: ${errors.join(' | ') || run.stdout.slice(-2000) + run.stderr.slice(-2000)}`);

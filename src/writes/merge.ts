@@ -47,10 +47,12 @@ export async function mergeUntilStable(client: Registry, repo: string, tag: stri
   let slowestWorkMs = 0;
   let mostWrites = 1;
   let roundTripMs = Infinity;
-  const settle = () => {
-    // At least that long; the jitter only spreads racing writers' reads.
+  // At least that long. Once writers have met (a second round), a jitter
+  // spreads their reads so they do not stay in step; a first write waits
+  // exactly the minimum (no jitter is needed before anyone was seen racing).
+  const settle = (round: number) => {
     const ms = Math.max(SETTLE_MS, 2 * slowestWorkMs + (mostWrites - 1) * roundTripMs);
-    return pause(ms * (1 + Math.random() / 4));
+    return pause(round === 0 ? ms : ms * (1 + Math.random() / 4));
   };
   await spec.begin;
   for (let round = 0; round < MAX_MERGE_ROUNDS; round++) {
@@ -68,7 +70,7 @@ export async function mergeUntilStable(client: Registry, repo: string, tag: stri
     const { merged, complete } = mergeEntries(seen, existing, spec.ours, spec.key, spec.drop?.(existing));
     if (current && complete) {
       if (wrote || ++confirmations >= 2) return current.digest;
-      await settle();
+      await settle(round);
       continue;
     }
     confirmations = 0;
@@ -91,8 +93,8 @@ export async function mergeUntilStable(client: Registry, repo: string, tag: stri
     mostWrites = Math.max(mostWrites, writes);
     slowestWorkMs = Math.max(slowestWorkMs, readMs + writeMs - (1 + writes) * roundTripMs);
     // Racing writers also back off from each other, more with every round.
-    await pause(Math.random() * Math.min(400, 25 * 2 ** round));
-    await settle();
+    if (round > 0) await pause(Math.random() * Math.min(400, 25 * 2 ** round));
+    await settle(round);
   }
   throw new ActionError('REGISTRY', `${repo}:${tag} kept changing under concurrent writers after ${MAX_MERGE_ROUNDS} merges; re-run the job`);
 }
