@@ -1,6 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, scrypt, type KeyObject } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { xsalsa20poly1305 } from '@noble/ciphers/salsa.js';
 import { ActionError, errorLine } from './errors.js';
 
 // A cosign private key (`cosign generate-key-pair`): a PEM whose body is JSON
@@ -78,9 +77,13 @@ export async function decryptSigningKey(pemText: string, password: string): Prom
   const sealed = Buffer.from(ciphertext ?? '', 'base64');
   if (nonce.length !== 24 || sealed.length <= 16) return fail('signing-key: the secretbox nonce or ciphertext is malformed; pass cosign.key unmodified');
 
-  const secret = await new Promise<Buffer>((resolve, reject) =>
-    scrypt(Buffer.from(password, 'utf8'), salt, 32, { N, r, p, maxmem: 256 * N * r + (1 << 20) }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
+  // The cipher is loaded only by runs that sign with a key (a chunk of its own).
+  const [secret, { xsalsa20poly1305 }] = await Promise.all([
+    new Promise<Buffer>((resolve, reject) =>
+      scrypt(Buffer.from(password, 'utf8'), salt, 32, { N, r, p, maxmem: 256 * N * r + (1 << 20) }, (err, key) => (err ? reject(err) : resolve(key))),
+    ),
+    import('@noble/ciphers/salsa.js'),
+  ]);
   let der: Uint8Array;
   try {
     der = xsalsa20poly1305(secret, nonce).decrypt(sealed);

@@ -1,5 +1,6 @@
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
+import { afterRequestsLeave } from '../later.js';
 
 // GitHub's attestation store: each DSSE bundle of the run is POSTed to
 // /repos/{owner}/{repo}/attestations as {"bundle": …}, so `gh attestation
@@ -219,7 +220,8 @@ type StoreClient = { request: (route: string, params: Record<string, unknown>) =
 // through Http (the run's retries and budget; octokit itself retries nothing
 // without its retry plugin).
 async function storeClient(token: string, baseUrl: string, http: Http, debug: (line: string) => void): Promise<StoreClient> {
-  const { getOctokit } = await import('@actions/github');
+  // Compiled once the registry writes beside it have left (src/later.ts).
+  const { getOctokit } = await afterRequestsLeave(() => import('@actions/github'));
   const fetch = async (url: string | URL, init: RequestInit = {}): Promise<Response> =>
     http.request(String(url), {
       method: init.method ?? 'GET',

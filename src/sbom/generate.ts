@@ -3,6 +3,7 @@
 import { catalogers, settlePackages } from '../catalogers/index.js';
 import { ScanLimitError } from '../catalogers/types.js';
 import { ActionError } from '../errors.js';
+import { afterRequestsLeave } from '../later.js';
 import { PREDICATE_TYPES } from '../formats/predicates.js';
 import { scanImage } from './catalog.js';
 import type { SbomFormat } from './formats.js';
@@ -17,14 +18,6 @@ const DEFAULT_TOOL: SpdxTool = { name: TOOL, version: 'unknown' };
 let cyclonedx: Promise<typeof import('./cyclonedx.js')> | undefined;
 function loadCycloneDx(): Promise<typeof import('./cyclonedx.js')> {
   return (cyclonedx ??= import('./cyclonedx.js'));
-}
-
-// Compiling the chunk holds the event loop for ~25 ms: it starts two turns
-// of the loop after the layers were asked for, by when their requests are
-// normally written, so it runs while the registry answers instead of before
-// the requests leave (at worst it runs first, as it did before).
-function loadCycloneDxSoon(): void {
-  setImmediate(() => setImmediate(() => void loadCycloneDx().catch(() => {}))); // any failure is thrown by renderSboms
 }
 
 // Runtime validation is for small images only: it is O(n²) in components
@@ -69,7 +62,8 @@ export interface CatalogedImage {
 // Streams the layers once through the catalogers: the package list every
 // format is written from.
 export async function catalogImage(input: ImageSbomInput): Promise<CatalogedImage> {
-  loadCycloneDxSoon();
+  // Compiled while the registry answers the layer reads; awaited (and any failure thrown) by renderSboms.
+  afterRequestsLeave(loadCycloneDx).catch(() => {});
   const log = input.log ?? (() => {});
   const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
   let scan;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { ScanProblem } from '../catalogers/types.js';
 import { packageVersion } from '../cli/version.js';
 import type { SbomMode } from '../inputs.js';
+import { afterRequestsLeave } from '../later.js';
 import type { RunLog } from '../log.js';
 import type { Predicate, Registries, Registry, Target } from '../model.js';
 import { isIndex, platformsOf, targetDir } from '../stages/targets.js';
@@ -120,14 +121,17 @@ async function generatedSboms(
   };
   const cataloged = isIndex(target) ? undefined : await catalogImage(input);
   scanned();
-  const sboms = cataloged
-    ? await renderSboms(cataloged, formats, input)
-    : await generateIndexSboms(
-        { name: target.name, digest: target.digest },
-        platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })),
-        formats,
-        tool,
-      );
+  // The certificate request that `scanned` lets go leaves before the documents are written and checked (src/later.ts).
+  const sboms = await afterRequestsLeave(() =>
+    cataloged
+      ? renderSboms(cataloged, formats, input)
+      : generateIndexSboms(
+          { name: target.name, digest: target.digest },
+          platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })),
+          formats,
+          tool,
+        ),
+  );
   const dir = targetDir(outDir, target);
   await mkdir(dir, { recursive: true });
   const predicates = await Promise.all(

@@ -101,7 +101,7 @@ export function imageWrites(
   };
 }
 
-// Writes the bundle files, then every image's writes as one plan.
+// Every image's writes as one plan, and the bundle files beside them.
 export async function attachAll(
   signed: SignedTarget[],
   prep: AttachPrep | undefined,
@@ -111,14 +111,15 @@ export async function attachAll(
   opts: AttachOptions,
 ): Promise<ImageResult[]> {
   const created = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const bundles = await Promise.all(signed.map((st) => writeBundles(outDir, st)));
   const images = signed.filter((st): st is SignedTarget & { target: Target } => st.target.kind === 'image');
-  let written: Written = { results: new Map(), referrerManifests: new Map() };
-  if (opts.attach !== 'none' && images.length) {
+  const attach = async (): Promise<Written> => {
+    if (opts.attach === 'none' || !images.length) return { results: new Map(), referrerManifests: new Map() };
     const early = prep ? await prep.early : new Map<Target, Early>();
     const plan = planWrites(images.map((st) => imageWrites(st, identity, { ...opts, created }, early.get(st.target))));
-    written = { results: await executePlan(plan, registries), referrerManifests: plan.referrerManifests };
-  }
+    return { results: await executePlan(plan, registries), referrerManifests: plan.referrerManifests };
+  };
+  // The registry writes leave first; the bundle files are written meanwhile.
+  const [written, bundles] = await Promise.all([attach(), Promise.all(signed.map((st) => writeBundles(outDir, st)))]);
   return signed.map((st, i) => imageResult(st, resultRows(st, bundles[i] ?? new Map<SignedResult, string>(), written)));
 }
 
