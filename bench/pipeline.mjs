@@ -18,6 +18,7 @@
 // Usage: node_modules/.bin/node bench/pipeline.mjs [--runs 5] [--delays 0,50]
 //          [--tools action,cosign3,cosign2] [--real] [--tsa] [--connect-rtt] [--trace TOOL | --no-trace]
 //          [--dist-b DIR]   (a second build, tool action-b, interleaved with the first)
+//          [--tools action,action-tags,cosign2]   (action-tags: attach: tags, cosign v2's output, like for like)
 //          [--cpu-prof DIR] (a V8 CPU profile of every action run, in DIR)
 //   --connect-rtt: a new connection's first response is held back one D more (a handshake)
 //   BENCH_DIST=/path/to/dist   benchmark another build of the action (its
@@ -64,7 +65,8 @@ if (!(RUNS >= 1) || DELAYS.some((d) => !(d >= 0)) || !DELAYS.includes(0)) {
   process.exit(2);
 }
 const isAction = (tool) => tool.startsWith('action');
-const KNOWN = ['action', ...(DIST_B ? ['action-b'] : []), 'cosign3', 'cosign2'];
+// action-tags: the same build with `attach: tags`, the .sig/.att tags alone (what cosign v2 writes), for a like-for-like ratio with cosign2.
+const KNOWN = ['action', ...(DIST_B ? ['action-b'] : []), 'action-tags', 'cosign3', 'cosign2'];
 for (const t of TOOLS) if (!KNOWN.includes(t)) throw new Error(`unknown tool ${t}; use ${KNOWN.join(',')}`);
 const D = Math.max(...DELAYS);
 
@@ -87,7 +89,7 @@ const distDir = resolve(process.env.BENCH_DIST ?? join(ROOT, 'dist'));
 if (!process.env.BENCH_DIST && !existsSync(join(distDir, 'index.js'))) {
   execFileSync('bash', [join(ROOT, 'scripts/build.sh')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
 }
-const DISTS = { action: distDir, ...(DIST_B ? { 'action-b': resolve(DIST_B) } : {}) };
+const DISTS = { action: distDir, ...(DIST_B ? { 'action-b': resolve(DIST_B) } : {}), ...(TOOLS.includes('action-tags') ? { 'action-tags': distDir } : {}) };
 // runAction runs ROOT/<action>/action.yml's main: a throwaway action directory
 // per build under test, each with the action.yml beside that dist/ (else this
 // clone's) and the build copied (a rebuild there during the bench cannot mix
@@ -192,8 +194,9 @@ async function bench() {
 
   const tokenEnv = { ACTIONS_ID_TOKEN_REQUEST_URL: urls.token, ACTIONS_ID_TOKEN_REQUEST_TOKEN: stack.requestToken };
   // action.yml's defaults (sign, provenance, SBOM cyclonedx, attach both) plus the stack's services.
-  const actionInputs = (ref) => ({
+  const actionInputs = (ref, tool) => ({
     images: ref,
+    ...(tool === 'action-tags' ? { attach: 'tags' } : {}),
     'fulcio-url': urls.fulcio,
     'rekor-url': urls.rekor,
     'trusted-root': stack.trustedRoot,
@@ -204,7 +207,7 @@ async function bench() {
   async function runTheAction(tool, ref, keep) {
     const started = Date.now();
     const prof = CPU_PROF ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${resolve(CPU_PROF)} --cpu-prof-name=${tool}-d${delayOf(ref)}-${Date.now()}.cpuprofile` } : {};
-    const run = await runAction({ action: relative(ROOT, actionDirs[tool]), inputs: actionInputs(ref), env: { ...tokenEnv, ...prof } });
+    const run = await runAction({ action: relative(ROOT, actionDirs[tool]), inputs: actionInputs(ref, tool), env: { ...tokenEnv, ...prof } });
     try {
       const errors = errorLines(run);
       if (run.code !== 0 || errors.length) throw new Error(`${tool} exited ${run.code}: ${errors.join(' | ') || run.stdout.slice(-2000) + run.stderr.slice(-2000)}`);
