@@ -1,4 +1,13 @@
+import * as undici from 'undici';
 import { ActionError, type ErrorCode } from './errors.js';
+
+// Requests go through the undici that @actions/core already bundles and loads
+// at start (its HTTP client's proxy support), not Node's own copy behind the
+// global fetch, which Node compiles on the first request (~15 ms before
+// anything leaves). The same fetch; its types differ from the global ones
+// only in members no caller uses.
+const fetch = undici.fetch as unknown as typeof globalThis.fetch;
+const Response = undici.Response as unknown as typeof globalThis.Response;
 
 // The one fetch path for every service (registry, Fulcio, Rekor, TSA, OIDC):
 // a per-attempt header timeout, jittered exponential backoff on transient

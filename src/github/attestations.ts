@@ -1,6 +1,7 @@
 import { ActionError, errorLine } from '../errors.js';
 import type { Http } from '../http.js';
 import { afterRequestsLeave } from '../later.js';
+import * as undici from 'undici';
 
 // GitHub's attestation store: each DSSE bundle of the run is POSTed to
 // /repos/{owner}/{repo}/attestations as {"bundle": …}, so `gh attestation
@@ -225,7 +226,7 @@ async function storeClient(token: string, baseUrl: string, http: Http, debug: (l
   const fetch = async (url: string | URL, init: RequestInit = {}): Promise<Response> =>
     http.request(String(url), {
       method: init.method ?? 'GET',
-      headers: Object.fromEntries(new Headers(init.headers).entries()),
+      headers: Object.fromEntries(new undici.Headers(init.headers as undici.HeadersInit).entries()),
       body: typeof init.body === 'string' ? init.body : undefined,
       service: 'github',
     });
