@@ -95,11 +95,12 @@ describe('Http.request', () => {
   });
 
   it('shares one budget across requests: time spent retrying earlier calls counts', async () => {
-    scripts['/slow'] = [status(429, { 'retry-after': '0.45' }), status(429, { 'retry-after': '0.45' }), status(200)];
-    scripts['/down'] = [status(503)];
-    const http = new Http({ retryBudgetMs: 1000 });
+    scripts['/slow'] = [status(429, { 'retry-after': '0.3' }), status(200)];
+    scripts['/down'] = [status(503, { 'retry-after': '4.85' }), status(200)];
+    const http = new Http({ retryBudgetMs: 5000 });
     expect((await http.request(`${base}/slow`, { service: 'registry' })).status).toBe(200);
-    // 900 ms already spent; the shortest backoff (125 ms) no longer fits.
+    // A budget of its own would fit /down's 4.85 s wait; 0.3 s of the run's 5 s are spent already.
+    // (Wide margins: a loaded machine makes requests slower, never faster.)
     await expect(http.request(`${base}/down`, { service: 'registry' })).rejects.toThrow(/The registry/);
     expect(counts['/down']).toBe(1);
   });
