@@ -56,8 +56,9 @@ export interface RetryNotice {
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
-  // Only re-sendable bodies: a retry must send the same bytes again.
-  body?: string | Uint8Array;
+  // Only re-sendable bodies: a retry must send the same bytes again (a
+  // StreamedBody is opened afresh for each attempt).
+  body?: string | Uint8Array | StreamedBody;
   service: Service;
   redirect?: 'follow' | 'manual';
   // Hand back the live body (large blobs); otherwise the body is read inside
@@ -67,6 +68,20 @@ export interface RequestOptions {
   // larger Content-Length is refused before reading, and reading stops at
   // the limit, so a hostile server cannot make the run buffer gigabytes.
   maxBytes?: number;
+}
+
+// A request body made afresh for each attempt and sent slice by slice, for
+// one too large to hold whole beside its source (a 10,000-package SBOM
+// bundle for GitHub's attestation store): fetch would add its own copies of
+// a string or buffer. A class, not a plain object: octokit JSON-encodes
+// plain objects and hands anything else to its fetch as it is.
+export class StreamedBody {
+  constructor(
+    // The body from its first byte; called once per attempt.
+    readonly open: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    // Its size in bytes, sent as Content-Length (chunked when unknown).
+    readonly length?: number,
+  ) {}
 }
 
 // No answer of any service is buffered beyond this unless the caller sets its
@@ -188,11 +203,14 @@ export class Http {
     const ctl = new AbortController();
     const timeout = this.attemptTimeout();
     const timer = setTimeout(() => ctl.abort(new Error(`no answer within ${formatSeconds(timeout)}`)), timeout);
+    const streamed = opts.body instanceof StreamedBody ? opts.body : undefined;
+    const length = streamed?.length === undefined ? {} : { 'content-length': String(streamed.length) };
     try {
       const res = await fetch(url, {
         method,
-        headers: { 'user-agent': this.userAgent, ...opts.headers },
-        body: opts.body,
+        headers: { 'user-agent': this.userAgent, ...opts.headers, ...length },
+        // A streamed body is pulled one slice at a time, as the socket takes them.
+        ...(opts.body instanceof StreamedBody ? { body: ReadableStream.from(opts.body.open()), duplex: 'half' as const } : { body: opts.body }),
         redirect: opts.redirect ?? 'follow',
         signal: ctl.signal,
       });
