@@ -1,5 +1,5 @@
 import { describe, it, expect } from '@jest/globals';
-import { jsonBody, jsonSlices } from '../../src/json-slices.js';
+import { jsonBody, jsonLine, jsonSlices } from '../../src/json-slices.js';
 
 // What the streamed JSON must equal: JSON.stringify's text, character for character.
 const VALUES: [string, unknown][] = [
@@ -47,5 +47,12 @@ describe('jsonBody', () => {
       expect(chunks.length).toBeGreaterThan(5);
       expect(Buffer.concat(chunks).equals(expected)).toBe(true);
     }
+  });
+});
+
+describe('jsonLine', () => {
+  it('is the JSON text and a newline, as a bundle file is written', () => {
+    const value = VALUES[0]?.[1];
+    expect([...jsonLine(value)].join('')).toBe(JSON.stringify(value) + '\n');
   });
 });
