@@ -89,7 +89,8 @@ const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 
 // `value` as a JSON request body that is never one string: each attempt
 // encodes it afresh, slice by slice, and its size is known beforehand (one
-// pass that only counts), so it goes with a Content-Length.
+// pass that only counts), so it goes with a Content-Length. `value` must not
+// change while the body is in use.
 export function jsonBody(value: unknown, sliceChars = SLICE_CHARS): StreamedBody & { length: number } {
   let length = 0;
   for (const s of jsonSlices(value, sliceChars)) length += Buffer.byteLength(s);
