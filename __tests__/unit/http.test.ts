@@ -13,6 +13,11 @@ const status =
     res.writeHead(code, headers).end(`status ${code}`);
   };
 const drop: Behaviour = (req) => req.socket.destroy();
+const redirect =
+  (code: number, location: string): Behaviour =>
+  (_req, res) => {
+    res.writeHead(code, { location }).end();
+  };
 
 const scripts: Record<string, Behaviour[]> = {};
 const counts: Record<string, number> = {};
@@ -172,5 +177,39 @@ describe('Http.request with a StreamedBody', () => {
     expect((err as ActionError).message).toMatch(/The GitHub API .* HTTP 503 on POST \/stream-down after \d+ attempt/);
     expect(body.opened).toBe(counts['/stream-down']);
     expect(bodies['/stream-down']?.every((b) => b === whole)).toBe(true);
+  });
+
+  it('follows 307 and 308 with the whole body again, opened afresh for each hop; authorization stays within the origin', async () => {
+    const port = new URL(base).port;
+    scripts['/moved'] = [redirect(307, '/moved-2')];
+    scripts['/moved-2'] = [redirect(308, `http://localhost:${port}/moved-3`)];
+    scripts['/moved-3'] = [status(201)];
+    const body = counting(Buffer.byteLength(whole));
+    const http = new Http({ retryBudgetMs: 5000 });
+    const res = await http.request(`${base}/moved`, { service: 'github', method: 'POST', headers: { authorization: 'token secret' }, body: body.streamed });
+    expect(res.status).toBe(201);
+    expect(body.opened).toBe(3);
+    expect([bodies['/moved'], bodies['/moved-2'], bodies['/moved-3']]).toEqual([[whole], [whole], [whole]]);
+    expect([heads['/moved']?.[0]?.['authorization'], heads['/moved-2']?.[0]?.['authorization'], heads['/moved-3']?.[0]?.['authorization']]).toEqual([
+      'token secret',
+      'token secret',
+      undefined, // localhost is another origin than 127.0.0.1
+    ]);
+    expect(heads['/moved-3']?.[0]?.['content-length']).toBe(String(whole.length));
+    expect(http.retries.github).toBe(0);
+  });
+
+  it('a redirect loop is not retried; redirect: manual hands the 307 back', async () => {
+    scripts['/loop'] = [redirect(307, '/loop')];
+    const loop = counting(Buffer.byteLength(whole));
+    await expect(new Http({ retryBudgetMs: 5000 }).request(`${base}/loop`, { service: 'github', method: 'POST', body: loop.streamed })).rejects.toThrow(
+      /redirected more than 20 times \(a redirect loop\) on POST \/loop; this is not retried/,
+    );
+    expect(counts['/loop']).toBe(21);
+    expect(loop.opened).toBe(21);
+    const manual = counting();
+    const res = await new Http({ retryBudgetMs: 5000 }).request(`${base}/loop`, { service: 'github', method: 'POST', body: manual.streamed, redirect: 'manual' });
+    expect(res.status).toBe(307);
+    expect(manual.opened).toBe(1);
   });
 });
