@@ -65,8 +65,9 @@ export interface RetryNotice {
 export interface RequestOptions {
   method?: string;
   headers?: Record<string, string>;
-  // Only re-sendable bodies: a retry must send the same bytes again.
-  body?: string | Uint8Array;
+  // Only re-sendable bodies: a retry must send the same bytes again (a
+  // StreamedBody is opened afresh for each attempt).
+  body?: string | Uint8Array | StreamedBody;
   service: Service;
   redirect?: 'follow' | 'manual';
   // Hand back the live body (large blobs); otherwise the body is read inside
@@ -76,6 +77,20 @@ export interface RequestOptions {
   // larger Content-Length is refused before reading, and reading stops at
   // the limit, so a hostile server cannot make the run buffer gigabytes.
   maxBytes?: number;
+}
+
+// A request body made afresh for each attempt and sent slice by slice, for
+// one too large to hold whole beside its source (a 10,000-package SBOM
+// bundle for GitHub's attestation store): fetch would add its own copies of
+// a string or buffer. A class, not a plain object: octokit JSON-encodes
+// plain objects and hands anything else to its fetch as it is.
+export class StreamedBody {
+  constructor(
+    // The body from its first byte; called once per attempt.
+    readonly open: () => Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+    // Its size in bytes, sent as Content-Length (chunked when unknown).
+    readonly length?: number,
+  ) {}
 }
 
 // No answer of any service is buffered beyond this unless the caller sets its
@@ -198,13 +213,7 @@ export class Http {
     const timeout = this.attemptTimeout();
     const timer = setTimeout(() => ctl.abort(new Error(`no answer within ${formatSeconds(timeout)}`)), timeout);
     try {
-      const res = await fetch(url, {
-        method,
-        headers: { 'user-agent': this.userAgent, ...opts.headers },
-        body: opts.body,
-        redirect: opts.redirect ?? 'follow',
-        signal: ctl.signal,
-      });
+      const res = await this.send(url, method, opts, ctl.signal);
       if (opts.stream) return res;
       // A HEAD's Content-Length describes the resource (a large blob), not a body.
       const empty = res.status === 204 || res.status === 304 || method === 'HEAD';
@@ -227,7 +236,38 @@ export class Http {
       clearTimeout(timer);
     }
   }
+
+  // One fetch. A streamed body is pulled one slice at a time, as the socket
+  // takes them; fetch cannot send a stream twice, so the redirects that keep
+  // the body (307, 308: GitHub's answer for a renamed repository) are
+  // followed here, the body opened afresh for each hop and, as fetch does,
+  // the authorization header dropped on leaving the origin. Other redirects
+  // of a streamed request come back as they are.
+  private async send(url: string, method: string, opts: RequestOptions, signal: AbortSignal): Promise<Response> {
+    const headers: Record<string, string> = { 'user-agent': this.userAgent, ...opts.headers };
+    const redirect = opts.redirect ?? 'follow';
+    const body = opts.body;
+    if (!(body instanceof StreamedBody)) return fetch(url, { method, headers, body, redirect, signal });
+    if (body.length !== undefined) headers['content-length'] = String(body.length);
+    for (let hops = 0; ; hops++) {
+      const res = await fetch(url, { method, headers, body: ReadableStream.from(body.open()), duplex: 'half', redirect: 'manual', signal });
+      const location = res.headers.get('location');
+      if (redirect !== 'follow' || (res.status !== 307 && res.status !== 308) || location === null) return res;
+      await res.body?.cancel().catch(() => undefined);
+      if (hops === MAX_REDIRECTS) throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+      let next: URL;
+      try {
+        next = new URL(location, url);
+      } catch (err) {
+        throw new TypeError('fetch failed', { cause: err });
+      }
+      if (next.origin !== new URL(url).origin) for (const k of Object.keys(headers)) if (k.toLowerCase() === 'authorization') delete headers[k];
+      url = next.toString();
+    }
+  }
 }
+
+const MAX_REDIRECTS = 20; // as fetch
 
 const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
 

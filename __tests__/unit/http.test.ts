@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/glo
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionError } from '../../src/errors.js';
-import { Http } from '../../src/http.js';
+import { Http, StreamedBody } from '../../src/http.js';
 
 // A scripted server: each path answers from its own list of behaviours, in
 // order, repeating the last one. Requests are counted per path.
@@ -13,10 +13,16 @@ const status =
     res.writeHead(code, headers).end(`status ${code}`);
   };
 const drop: Behaviour = (req) => req.socket.destroy();
+const redirect =
+  (code: number, location: string): Behaviour =>
+  (_req, res) => {
+    res.writeHead(code, { location }).end();
+  };
 
 const scripts: Record<string, Behaviour[]> = {};
 const counts: Record<string, number> = {};
 const bodies: Record<string, string[]> = {};
+const heads: Record<string, IncomingMessage['headers'][]> = {};
 let server: Server;
 let base: string;
 
@@ -24,6 +30,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     const path = req.url ?? '/';
     const n = (counts[path] = (counts[path] ?? 0) + 1);
+    (heads[path] ??= []).push(req.headers);
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -45,6 +52,7 @@ afterAll(async () => {
 beforeEach(() => {
   for (const k of Object.keys(counts)) delete counts[k];
   for (const k of Object.keys(bodies)) delete bodies[k];
+  for (const k of Object.keys(heads)) delete heads[k];
 });
 
 describe('Http.request', () => {
@@ -113,5 +121,96 @@ describe('Http.request', () => {
     await res.body?.cancel();
     expect(counts['/missing']).toBe(1);
     expect(http.retries.registry).toBe(0);
+  });
+});
+
+describe('Http.request with a StreamedBody', () => {
+  // 300 slices of 1 KiB, each a fresh Buffer: `opened` counts the attempts that asked for the body.
+  const slices = Array.from({ length: 300 }, (_, i) => `${String(i).padStart(4, '0')}:${'x'.repeat(1019)};`);
+  const whole = slices.join('');
+  const counting = (length?: number) => {
+    const body = {
+      opened: 0,
+      streamed: new StreamedBody(function* () {
+        body.opened++;
+        for (const s of slices) yield Buffer.from(s);
+      }, length),
+    };
+    return body;
+  };
+
+  it('replays the body on every retry: the factory is called once per attempt and each attempt sends all of it', async () => {
+    scripts['/stream-retry'] = [drop, status(503), status(201)];
+    const body = counting(Buffer.byteLength(whole));
+    const http = new Http({ retryBudgetMs: 5000 });
+    const res = await http.request(`${base}/stream-retry`, { service: 'github', method: 'POST', body: body.streamed });
+    expect(res.status).toBe(201);
+    expect(counts['/stream-retry']).toBe(3);
+    expect(body.opened).toBe(3);
+    expect(http.retries.github).toBe(2);
+    expect(bodies['/stream-retry']).toEqual([whole, whole, whole]);
+    expect(heads['/stream-retry']?.map((h) => [h['content-length'], h['transfer-encoding']])).toEqual(Array(3).fill([String(whole.length), undefined]));
+  });
+
+  it('an async body of unknown size goes chunked', async () => {
+    scripts['/stream-chunked'] = [status(200)];
+    let opened = 0;
+    const streamed = new StreamedBody(async function* () {
+      opened++;
+      for (const s of slices.slice(0, 10)) yield new TextEncoder().encode(s);
+    });
+    const res = await new Http({ retryBudgetMs: 5000 }).request(`${base}/stream-chunked`, { service: 'github', method: 'POST', body: streamed });
+    expect(res.status).toBe(200);
+    expect(opened).toBe(1);
+    expect(bodies['/stream-chunked']).toEqual([slices.slice(0, 10).join('')]);
+    expect(heads['/stream-chunked']?.[0]?.['content-length']).toBeUndefined();
+    expect(heads['/stream-chunked']?.[0]?.['transfer-encoding']).toBe('chunked');
+  });
+
+  it('a spent budget opens the body no more often than it sent it', async () => {
+    scripts['/stream-down'] = [status(503)];
+    const body = counting(Buffer.byteLength(whole));
+    const err = await new Http({ retryBudgetMs: 700 }).request(`${base}/stream-down`, { service: 'github', method: 'POST', body: body.streamed }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(ActionError);
+    expect((err as ActionError).message).toMatch(/The GitHub API .* HTTP 503 on POST \/stream-down after \d+ attempt/);
+    expect(body.opened).toBe(counts['/stream-down']);
+    expect(bodies['/stream-down']?.every((b) => b === whole)).toBe(true);
+  });
+
+  it('follows 307 and 308 with the whole body again, opened afresh for each hop; authorization stays within the origin', async () => {
+    const port = new URL(base).port;
+    scripts['/moved'] = [redirect(307, '/moved-2')];
+    scripts['/moved-2'] = [redirect(308, `http://localhost:${port}/moved-3`)];
+    scripts['/moved-3'] = [status(201)];
+    const body = counting(Buffer.byteLength(whole));
+    const http = new Http({ retryBudgetMs: 5000 });
+    const res = await http.request(`${base}/moved`, { service: 'github', method: 'POST', headers: { authorization: 'token secret' }, body: body.streamed });
+    expect(res.status).toBe(201);
+    expect(body.opened).toBe(3);
+    expect([bodies['/moved'], bodies['/moved-2'], bodies['/moved-3']]).toEqual([[whole], [whole], [whole]]);
+    expect([heads['/moved']?.[0]?.['authorization'], heads['/moved-2']?.[0]?.['authorization'], heads['/moved-3']?.[0]?.['authorization']]).toEqual([
+      'token secret',
+      'token secret',
+      undefined, // localhost is another origin than 127.0.0.1
+    ]);
+    expect(heads['/moved-3']?.[0]?.['content-length']).toBe(String(whole.length));
+    expect(http.retries.github).toBe(0);
+  });
+
+  it('a redirect loop is not retried; redirect: manual hands the 307 back', async () => {
+    scripts['/loop'] = [redirect(307, '/loop')];
+    const loop = counting(Buffer.byteLength(whole));
+    await expect(new Http({ retryBudgetMs: 5000 }).request(`${base}/loop`, { service: 'github', method: 'POST', body: loop.streamed })).rejects.toThrow(
+      /redirected more than 20 times \(a redirect loop\) on POST \/loop; this is not retried/,
+    );
+    expect(counts['/loop']).toBe(21);
+    expect(loop.opened).toBe(21);
+    const manual = counting();
+    const res = await new Http({ retryBudgetMs: 5000 }).request(`${base}/loop`, { service: 'github', method: 'POST', body: manual.streamed, redirect: 'manual' });
+    expect(res.status).toBe(307);
+    expect(manual.opened).toBe(1);
   });
 });

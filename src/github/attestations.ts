@@ -1,7 +1,8 @@
-import { ActionError, errorLine } from '../errors.js';
-import type { Http } from '../http.js';
-import { afterRequestsLeave } from '../later.js';
 import * as undici from 'undici';
+import { ActionError, errorLine } from '../errors.js';
+import { StreamedBody, type Http } from '../http.js';
+import { jsonBody } from '../json-slices.js';
+import { afterRequestsLeave } from '../later.js';
 
 // GitHub's attestation store: each DSSE bundle of the run is POSTed to
 // /repos/{owner}/{repo}/attestations as {"bundle": …}, so `gh attestation
@@ -173,7 +174,8 @@ export async function uploadToStore(
       const res = await octokit.request(CREATE_ROUTE, {
         owner: target.owner,
         repo: target.repo,
-        bundle: item.bundle,
+        // {"bundle": …} streamed, never one string: an SBOM bundle is megabytes.
+        data: jsonBody({ bundle: item.bundle }),
         headers: { accept: 'application/vnd.github+json', 'x-github-api-version': API_VERSION },
       });
       const id = createdId(res.data);
@@ -219,7 +221,8 @@ type StoreClient = { request: (route: string, params: Record<string, unknown>) =
 
 // @actions/github is loaded only when the store is used; its octokit sends
 // through Http (the run's retries and budget; octokit itself retries nothing
-// without its retry plugin).
+// without its retry plugin). A StreamedBody passed as `data` reaches this
+// fetch untouched (octokit encodes only plain objects and arrays).
 async function storeClient(token: string, baseUrl: string, http: Http, debug: (line: string) => void): Promise<StoreClient> {
   // Compiled once the registry writes beside it have left (src/later.ts).
   const { getOctokit } = await afterRequestsLeave(() => import('@actions/github'));
@@ -227,7 +230,7 @@ async function storeClient(token: string, baseUrl: string, http: Http, debug: (l
     http.request(String(url), {
       method: init.method ?? 'GET',
       headers: Object.fromEntries(new undici.Headers(init.headers as undici.HeadersInit).entries()),
-      body: typeof init.body === 'string' ? init.body : undefined,
+      body: typeof init.body === 'string' || init.body instanceof StreamedBody ? init.body : undefined,
       service: 'github',
     });
   const log = { debug, info: debug, warn: debug, error: debug };

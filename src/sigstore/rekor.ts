@@ -1,5 +1,6 @@
 import { ActionError } from '../errors.js';
 import { errorText, type Http } from '../http.js';
+import { jsonBody } from '../json-slices.js';
 
 // A Rekor v1 log entry as the API returns it.
 export interface RekorEntry {
@@ -21,14 +22,15 @@ export type ProposedEntry = { apiVersion: '0.0.1'; kind: 'hashedrekord'; spec: o
 // existing entry is fetched and reused.
 export async function createEntry(http: Http, rekorURL: string, entry: ProposedEntry): Promise<RekorEntry> {
   const base = rekorURL.replace(/\/+$/, '');
-  const body = JSON.stringify(entry);
+  // Streamed: a DSSE entry carries the whole envelope (megabytes for an SBOM).
+  const body = jsonBody(entry);
   const res = await http.request(`${base}/api/v1/log/entries`, {
     method: 'POST',
     service: 'rekor',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body,
   });
-  if (res.status === 413) throw tooLarge(base, entry.kind, Buffer.byteLength(body), await errorText(res));
+  if (res.status === 413) throw tooLarge(base, entry.kind, body.length, await errorText(res));
   if (res.status === 409) {
     const location = res.headers.get('location');
     await res.body?.cancel().catch(() => undefined);

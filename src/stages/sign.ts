@@ -5,6 +5,7 @@ import { predicateSlug } from '../custom-predicates.js';
 import { ActionError, errorLine } from '../errors.js';
 import { cosignSignStatement, simpleSigningPayload, statement } from '../formats/statements.js';
 import type { AttachMode } from '../inputs.js';
+import { jsonLine } from '../json-slices.js';
 import type { RunLog } from '../log.js';
 import type { Predicate, SignedResult, SignedTarget, Signer, Subject } from '../model.js';
 import { verifyBundle, type IdentityPolicy } from '../verify.js';
@@ -124,7 +125,8 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
     for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
     used.add(name);
     const path = join(sub, `${name}.sigstore.json`);
-    await writeFile(path, JSON.stringify(s.bundle) + '\n');
+    // Written in slices: an SBOM bundle is megabytes, and its text one more copy of it.
+    await writeFile(path, jsonLine(s.bundle));
     paths.set(s, path);
   }
   return paths;

@@ -12,36 +12,12 @@ import {
   type StoreTarget,
 } from '../../../src/github/attestations.js';
 import { bundleProblem, snappyLiteral, startGitHubApi, type GitHubApi } from '../../../test/stack/github-api.mjs';
+import { sbomBundle, storeBundle } from '../helpers/store-bundle.js';
 
 const ENV = { GITHUB_ACTIONS: 'true', GITHUB_API_URL: 'https://api.github.com', GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'octo-org/octo-repo' };
 const TARGET: StoreTarget = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', owner: 'octo-org', repo: 'octo-repo' };
 
-// A structurally valid v0.3 DSSE bundle (the stand-in checks shape, not signatures).
-function bundle(hex = 'ab'.repeat(32), predicateType = 'https://slsa.dev/provenance/v1') {
-  const stmt = { _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'reg/app', digest: { sha256: hex } }], predicateType, predicate: {} };
-  return {
-    mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json',
-    verificationMaterial: {
-      certificate: { rawBytes: Buffer.from('cert').toString('base64') },
-      tlogEntries: [
-        {
-          logIndex: '1',
-          logId: { keyId: Buffer.from('log').toString('base64') },
-          kindVersion: { kind: 'dsse', version: '0.0.1' },
-          integratedTime: '1700000000',
-          inclusionPromise: { signedEntryTimestamp: Buffer.from('set').toString('base64') },
-          inclusionProof: { logIndex: '1', rootHash: Buffer.from('root').toString('base64'), treeSize: '2', hashes: [], checkpoint: { envelope: 'checkpoint' } },
-          canonicalizedBody: Buffer.from('{}').toString('base64'),
-        },
-      ],
-    },
-    dsseEnvelope: {
-      payload: Buffer.from(JSON.stringify(stmt)).toString('base64'),
-      payloadType: 'application/vnd.in-toto+json',
-      signatures: [{ sig: Buffer.from('sig').toString('base64'), keyid: '' }],
-    },
-  };
-}
+const bundle = storeBundle;
 
 describe('planStore', () => {
   it('auto uploads on GitHub.com with a token and a repository', () => {
@@ -186,6 +162,27 @@ describe('uploadToStore against the stand-in', () => {
     expect(sent[0]?.headers['content-type']).toMatch(/^application\/json/);
     expect(sent[0]?.body).toEqual({ bundle: items[0]?.bundle });
     expect(api.stored.slice(-2).map((s) => s.digests)).toEqual([[`sha256:${'ab'.repeat(32)}`], [`sha256:${'cd'.repeat(32)}`]]);
+  });
+
+  it('streams an SBOM-sized bundle with its Content-Length, sends it whole again after a 502, and the store gets it as built', async () => {
+    const big = sbomBundle(20_000); // a payload of megabytes: many slices
+    const text = JSON.stringify({ bundle: big });
+    expect(big.dsseEnvelope.payload.length).toBeGreaterThan(1_000_000);
+    api.fail(502, { times: 1, method: 'POST' });
+    const h = http();
+    const before = api.requests.length;
+    const out = await uploadToStore([{ key: 'sbom', label: 'SBOM', bundle: big }], { target: target(), token: 'ghs_writer', http: h, mode: 'auto' });
+    expect(out.warnings).toEqual([]);
+    expect(h.retries.github).toBe(1);
+    const sent = api.requests.slice(before);
+    expect(sent.map((r) => [r.status, r.headers['content-length'], r.headers['transfer-encoding']])).toEqual([
+      [502, String(Buffer.byteLength(text)), undefined],
+      [201, String(Buffer.byteLength(text)), undefined],
+    ]);
+    expect(sent[1]?.headers['content-type']).toMatch(/^application\/json/);
+    expect(sent[1]?.body).toEqual({ bundle: big });
+    const stored = api.stored.find((s) => s.id === out.stored.get('sbom')?.id);
+    expect(JSON.stringify({ bundle: stored?.bundle })).toBe(text);
   });
 
   it('a 403 stops after the first bundle with one warning naming the permission', async () => {

@@ -1,11 +1,14 @@
-import { describe, it, expect } from '@jest/globals';
+import { describe, it, expect, beforeAll, afterAll } from '@jest/globals';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { marked } from 'marked';
 import type { ImageResult } from '../../../src/results.js';
 import { renderSummary } from '../../../src/summary.js';
-import { repositoryFacts, storeItems, storeLog, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../../src/stages/store.js';
+import { Http } from '../../../src/http.js';
+import { repositoryFacts, runStoreStep, storeItems, storeLog, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../../src/stages/store.js';
+import { startGitHubApi, type GitHubApi } from '../../../test/stack/github-api.mjs';
+import { sbomBundle, storeBundle } from '../helpers/store-bundle.js';
 import { multiPlatform, runContext } from '../helpers/summary-fixture.js';
 
 const TARGET = { apiUrl: 'https://api.github.com', serverUrl: 'https://github.com', owner: 'octo-org', repo: 'octo-app' };
@@ -127,5 +130,48 @@ describe('repositoryFacts', () => {
     expect(repositoryFacts(event({ repository: { visibility: 'public' } }))).toEqual({ private: false });
     expect(repositoryFacts(join(dir, 'missing.json'))).toEqual({});
     expect(repositoryFacts(undefined)).toEqual({});
+  });
+});
+
+describe('runStoreStep against the stand-in', () => {
+  let api: GitHubApi;
+  beforeAll(async () => {
+    api = await startGitHubApi({ repos: { 'octo-org/octo-repo': {} }, tokens: { ghs_writer: { attestations: 'write' } } });
+  });
+  afterAll(() => api.close());
+  const env = () => ({ GITHUB_ACTIONS: 'true', GITHUB_SERVER_URL: 'https://github.com', GITHUB_API_URL: api.url, GITHUB_REPOSITORY: 'octo-org/octo-repo' });
+
+  it("stores the run's DSSE bundles, an SBOM's of megabytes included, each as built, and their ids land on their rows", async () => {
+    const sbom = sbomBundle(20_000, 'cd'.repeat(32));
+    const prov = storeBundle('cd'.repeat(32));
+    const bundles: VerifiedBundle[] = [
+      { kind: 'signature', image: 'reg/app@sha256:cd', uuid: '/sig', bundle: { messageSignature: {} }, dsse: false },
+      { kind: 'sbom', image: 'reg/app@sha256:cd', uuid: '/sbom', bundle: sbom, dsse: true },
+      { kind: 'provenance', image: 'reg/app@sha256:cd', uuid: '/prov', bundle: prov, dsse: true },
+    ];
+    // The SBOM's upload (the first) gets a 503 once: sent again, whole.
+    api.fail(503, { times: 1, method: 'POST' });
+    const http = new Http({ retryBudgetMs: 5_000 });
+    const before = api.requests.length;
+    const step = await runStoreStep(storeItems(bundles), { mode: 'auto', token: 'ghs_writer', http, env: env() });
+    expect(step.total).toBe(2);
+    expect(step.outcome?.warnings).toEqual([]);
+    expect(http.retries.github).toBe(1);
+    expect(api.requests.slice(before).map((r) => r.status)).toEqual([503, 201, 201]);
+    const byId = (key: string) => api.stored.find((s) => s.id === step.outcome?.stored.get(key)?.id)?.bundle;
+    expect(JSON.stringify(byId('/prov'))).toBe(JSON.stringify(prov));
+    expect(JSON.stringify(byId('/sbom'))).toBe(JSON.stringify(sbom));
+    const rows: ImageResult[] = [
+      {
+        name: 'reg/app',
+        digest: 'sha256:cd',
+        artifacts: [
+          { kind: 'signature', uuid: '/sig', bundle: 's.json' },
+          { kind: 'sbom', uuid: '/sbom', bundle: 'sb.json' },
+        ],
+      },
+    ];
+    const [row] = withStoredIds(rows, step);
+    expect(row?.artifacts.map((a) => a.attestationId)).toEqual([undefined, step.outcome?.stored.get('/sbom')?.id]);
   });
 });
