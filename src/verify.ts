@@ -172,10 +172,14 @@ const checkedCertificates = new WeakMap<TrustMaterial, Map<string, unknown>>();
 function rememberCertificateChecks(verifier: Verifier, trust: TrustMaterial, bundle: Bundle): void {
   const material = bundle.verificationMaterial.content;
   const leaf =
-    material.$case === 'certificate' ? material.certificate.rawBytes : material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+    material.$case === 'certificate'
+      ? material.certificate.rawBytes
+      : material.$case === 'x509CertificateChain'
+        ? material.x509CertificateChain.certificates[0]?.rawBytes
+        : undefined;
   if (!leaf) return;
   let seen = checkedCertificates.get(trust);
-  if (!seen) checkedCertificates.set(trust, (seen = new Map()));
+  if (!seen) checkedCertificates.set(trust, (seen = new Map<string, unknown>()));
   const checks = seen;
   // A private method of @sigstore/verify's Verifier (as verifyTLogs above); verify() calls it once.
   const self = verifier as unknown as { verifySigningKey: SigningKeyCheck };
