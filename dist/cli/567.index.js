@@ -9030,7 +9030,7 @@ exports.SortableNumbers = SortableNumbers;
 
 /***/ }),
 
-/***/ 6698:
+/***/ 4317:
 /***/ ((__unused_webpack_module, exports) => {
 
 
@@ -10451,12 +10451,12 @@ var __importStar = (this && this.__importStar) || (function () {
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.Utils = void 0;
 __exportStar(__webpack_require__(2324), exports);
-exports.Utils = __importStar(__webpack_require__(9634));
+exports.Utils = __importStar(__webpack_require__(7253));
 //# sourceMappingURL=index.node.js.map
 
 /***/ }),
 
-/***/ 9634:
+/***/ 7253:
 /***/ ((__unused_webpack_module, exports, __webpack_require__) => {
 
 
@@ -11552,7 +11552,7 @@ Copyright (c) OWASP Foundation. All Rights Reserved.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ComponentEvidence = exports.ComponentRepository = exports.Component = void 0;
 const sortable_1 = __webpack_require__(94);
-const tree_1 = __webpack_require__(6698);
+const tree_1 = __webpack_require__(4317);
 const cpe_1 = __webpack_require__(1013);
 const bomRef_1 = __webpack_require__(7385);
 const copyright_1 = __webpack_require__(6985);
@@ -12247,7 +12247,7 @@ Copyright (c) OWASP Foundation. All Rights Reserved.
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.ServiceRepository = exports.Service = void 0;
 const sortable_1 = __webpack_require__(94);
-const tree_1 = __webpack_require__(6698);
+const tree_1 = __webpack_require__(4317);
 const bomRef_1 = __webpack_require__(7385);
 const externalReference_1 = __webpack_require__(1916);
 const license_1 = __webpack_require__(7027);
@@ -13043,7 +13043,7 @@ Copyright (c) OWASP Foundation. All Rights Reserved.
 */
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.BaseSerializer = void 0;
-const tree_1 = __webpack_require__(6698);
+const tree_1 = __webpack_require__(4317);
 const bomRefDiscriminator_1 = __webpack_require__(1637);
 class BaseSerializer {
     *#getAllBomRefs(bom) {
@@ -13382,7 +13382,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.VulnerabilityAnalysisNormalizer = exports.VulnerabilityAffectedVersionNormalizer = exports.VulnerabilityAffectNormalizer = exports.VulnerabilityCreditsNormalizer = exports.VulnerabilityAdvisoryNormalizer = exports.VulnerabilityRatingNormalizer = exports.VulnerabilityReferenceNormalizer = exports.VulnerabilitySourceNormalizer = exports.VulnerabilityNormalizer = exports.DependencyGraphNormalizer = exports.PropertyNormalizer = exports.AttachmentNormalizer = exports.ExternalReferenceNormalizer = exports.SWIDNormalizer = exports.LicenseNormalizer = exports.ComponentEvidenceNormalizer = exports.ServiceNormalizer = exports.ComponentNormalizer = exports.OrganizationalEntityNormalizer = exports.OrganizationalContactNormalizer = exports.HashNormalizer = exports.ToolsNormalizer = exports.ToolNormalizer = exports.LifecycleNormalizer = exports.MetadataNormalizer = exports.BomNormalizer = exports.Factory = void 0;
 const iterable_1 = __webpack_require__(7180);
 const notUndefined_1 = __webpack_require__(3837);
-const tree_1 = __webpack_require__(6698);
+const tree_1 = __webpack_require__(4317);
 const uri_1 = __webpack_require__(2818);
 const license_1 = __webpack_require__(7027);
 const lifecycle_1 = __webpack_require__(604);
@@ -14406,7 +14406,7 @@ Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.VulnerabilityAffectedVersionNormalizer = exports.VulnerabilityAffectNormalizer = exports.VulnerabilityAnalysisNormalizer = exports.VulnerabilityCreditsNormalizer = exports.VulnerabilityAdvisoryNormalizer = exports.VulnerabilityRatingNormalizer = exports.VulnerabilityReferenceNormalizer = exports.VulnerabilitySourceNormalizer = exports.VulnerabilityNormalizer = exports.DependencyGraphNormalizer = exports.PropertyNormalizer = exports.AttachmentNormalizer = exports.ExternalReferenceNormalizer = exports.SWIDNormalizer = exports.LicenseNormalizer = exports.ComponentEvidenceNormalizer = exports.ServiceNormalizer = exports.ComponentNormalizer = exports.OrganizationalEntityNormalizer = exports.OrganizationalContactNormalizer = exports.HashNormalizer = exports.ToolsNormalizer = exports.ToolNormalizer = exports.LifecycleNormalizer = exports.MetadataNormalizer = exports.BomNormalizer = exports.Factory = void 0;
 const iterable_1 = __webpack_require__(7180);
 const notUndefined_1 = __webpack_require__(3837);
-const tree_1 = __webpack_require__(6698);
+const tree_1 = __webpack_require__(4317);
 const uri_1 = __webpack_require__(2818);
 const models_1 = __webpack_require__(320);
 const license_1 = __webpack_require__(7027);

@@ -11028,7 +11028,7 @@ __webpack_unused_export__ = setGlobalDispatcher
 __webpack_unused_export__ = getGlobalDispatcher
 
 const fetchImpl = (__nccwpck_require__(4398).fetch)
-__webpack_unused_export__ = async function fetch (init, options = undefined) {
+module.exports.hd = async function fetch (init, options = undefined) {
   try {
     return await fetchImpl(init, options)
   } catch (err) {
@@ -11040,7 +11040,7 @@ __webpack_unused_export__ = async function fetch (init, options = undefined) {
   }
 }
 /* unused reexport */ __nccwpck_require__(660).Headers
-/* unused reexport */ __nccwpck_require__(9051).Response
+module.exports.Response = __nccwpck_require__(9051).Response
 /* unused reexport */ __nccwpck_require__(9967).Request
 /* unused reexport */ __nccwpck_require__(5910).FormData
 __webpack_unused_export__ = globalThis.File ?? (__nccwpck_require__(4573).File)
@@ -42370,9 +42370,18 @@ function cosignTypeName(predicateType) {
 /* harmony export */   lw: () => (/* binding */ Http),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports MAX_BUFFERED_BYTES, readLimited, retryAfterMs */
-/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(452);
+/* unused harmony exports StreamedBody, MAX_BUFFERED_BYTES, readLimited, retryAfterMs */
+/* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 
+
+// Requests go through the undici that @actions/core already bundles and loads
+// at start (its HTTP client's proxy support), not Node's own copy behind the
+// global fetch, which Node compiles on the first request (~15 ms before
+// anything leaves). The same fetch; its types differ from the global ones
+// only in members no caller uses.
+const fetch = undici__WEBPACK_IMPORTED_MODULE_0__/* .fetch */ .hd;
+const Response = undici__WEBPACK_IMPORTED_MODULE_0__.Response;
 const SERVICE_NAMES = {
     registry: 'The registry',
     fulcio: 'Fulcio',
@@ -42397,6 +42406,23 @@ const SERVICE_FIX = {
     oidc: 'check that the job has `permissions: id-token: write`, then re-run',
     github: 're-run the job once the GitHub API answers',
 };
+// A request body made afresh for each attempt and sent slice by slice, for
+// one too large to hold whole beside its source (a 10,000-package SBOM
+// bundle for GitHub's attestation store): fetch would add its own copies of
+// a string or buffer. A class, not a plain object: octokit JSON-encodes
+// plain objects and hands anything else to its fetch as it is.
+class StreamedBody {
+    open;
+    length;
+    constructor(
+    // The body from its first byte; called once per attempt.
+    open, 
+    // Its size in bytes, sent as Content-Length (chunked when unknown).
+    length) {
+        this.open = open;
+        this.length = length;
+    }
+}
 // No answer of any service is buffered beyond this unless the caller sets its
 // own limit: the largest legitimate ones (a Rekor entry, a certificate chain,
 // a registry error) are kilobytes.
@@ -42404,7 +42430,7 @@ const MAX_BUFFERED_BYTES = 32 * 1024 * 1024;
 // A body over its limit. Permanent: a retry would get the same body. Callers
 // that know what was read (a manifest, a signature layer) rethrow it with
 // their own words.
-class BodyTooLargeError extends _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l {
+class BodyTooLargeError extends _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l {
     limit;
     declared;
     constructor(code, message, limit, 
@@ -42455,14 +42481,14 @@ class Http {
                 failure = `HTTP ${res.status}`;
             }
             catch (err) {
-                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l)
+                if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l)
                     throw err;
                 failure = networkReason(err);
                 // fetch follows at most 20 redirects; a loop, or a redirect to a
                 // non-HTTP(S) or malformed location, answers the same way every time.
                 if (PERMANENT_FETCH_FAILURES.has(failure)) {
                     const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
-                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
+                    throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
                 }
             }
             const retryAfter = res ? retryAfterMs(res.headers.get('retry-after')) : undefined;
@@ -42477,7 +42503,7 @@ class Http {
         this.deadline ??= f.started + this.retryBudgetMs;
         const delay = f.retryAfter ?? jitteredDelay(f.attempt);
         if (Date.now() + delay > this.deadline) {
-            throw new _errors_js__WEBPACK_IMPORTED_MODULE_0__/* .ActionError */ .l(SERVICE_CODES[f.service], `${SERVICE_NAMES[f.service]} at ${origin(f.url)} failed: ${f.failure} on ${f.what} after ${f.attempt} attempt(s) within the ${formatSeconds(this.retryBudgetMs)} retry budget; ${SERVICE_FIX[f.service]}`);
+            throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(SERVICE_CODES[f.service], `${SERVICE_NAMES[f.service]} at ${origin(f.url)} failed: ${f.failure} on ${f.what} after ${f.attempt} attempt(s) within the ${formatSeconds(this.retryBudgetMs)} retry budget; ${SERVICE_FIX[f.service]}`);
         }
         this.retries[f.service]++;
         this.debug(`${f.what} (${f.url}): ${f.failure}; retry ${f.attempt} in ${delay} ms`);
@@ -42507,13 +42533,7 @@ class Http {
         const timeout = this.attemptTimeout();
         const timer = setTimeout(() => ctl.abort(new Error(`no answer within ${formatSeconds(timeout)}`)), timeout);
         try {
-            const res = await fetch(url, {
-                method,
-                headers: { 'user-agent': this.userAgent, ...opts.headers },
-                body: opts.body,
-                redirect: opts.redirect ?? 'follow',
-                signal: ctl.signal,
-            });
+            const res = await this.send(url, method, opts, ctl.signal);
             if (opts.stream)
                 return res;
             // A HEAD's Content-Length describes the resource (a large blob), not a body.
@@ -42533,7 +42553,44 @@ class Http {
             clearTimeout(timer);
         }
     }
+    // One fetch. A streamed body is pulled one slice at a time, as the socket
+    // takes them; fetch cannot send a stream twice, so the redirects that keep
+    // the body (307, 308: GitHub's answer for a renamed repository) are
+    // followed here, the body opened afresh for each hop and, as fetch does,
+    // the authorization header dropped on leaving the origin. Other redirects
+    // of a streamed request come back as they are.
+    async send(url, method, opts, signal) {
+        const headers = { 'user-agent': this.userAgent, ...opts.headers };
+        const redirect = opts.redirect ?? 'follow';
+        const body = opts.body;
+        if (!(body instanceof StreamedBody))
+            return fetch(url, { method, headers, body, redirect, signal });
+        if (body.length !== undefined)
+            headers['content-length'] = String(body.length);
+        for (let hops = 0;; hops++) {
+            const res = await fetch(url, { method, headers, body: ReadableStream.from(body.open()), duplex: 'half', redirect: 'manual', signal });
+            const location = res.headers.get('location');
+            if (redirect !== 'follow' || (res.status !== 307 && res.status !== 308) || location === null)
+                return res;
+            await res.body?.cancel().catch(() => undefined);
+            if (hops === MAX_REDIRECTS)
+                throw new TypeError('fetch failed', { cause: new Error('redirect count exceeded') });
+            let next;
+            try {
+                next = new URL(location, url);
+            }
+            catch (err) {
+                throw new TypeError('fetch failed', { cause: err });
+            }
+            if (next.origin !== new URL(url).origin)
+                for (const k of Object.keys(headers))
+                    if (k.toLowerCase() === 'authorization')
+                        delete headers[k];
+            url = next.toString();
+        }
+    }
 }
+const MAX_REDIRECTS = 20; // as fetch
 const PERMANENT_FETCH_FAILURES = new Set(['redirect count exceeded', 'URL scheme must be a HTTP(S) scheme', 'ERR_INVALID_URL']);
 // Reads a body into memory, refusing a Content-Length over `limit` before
 // reading and cancelling the stream as soon as more than `limit` arrives.
@@ -42918,6 +42975,7 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     // required; entries present are still checked.
     const relaxed = opts.insecureIgnoreTlog && bundle.verificationMaterial.content.$case === 'publicKey';
     const verifier = new verify_dist/* Verifier */.BL(trust, { tlogThreshold: relaxed ? 0 : 1, ctlogThreshold: 1, ...(relaxed ? { timestampThreshold: 0 } : {}) });
+    rememberCertificateChecks(verifier, trust, bundle);
     if (opts.bodyBoundByCaller) {
         // Replaces only the body comparison of the (private) log step; its other
         // checks are these, and the timestamps still come from the same entries.
@@ -42956,6 +43014,30 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     catch (err) {
         throw (0,error/* toVerifyError */.Zw)(err);
     }
+}
+const checkedCertificates = new WeakMap();
+function rememberCertificateChecks(verifier, trust, bundle) {
+    const material = bundle.verificationMaterial.content;
+    const leaf = material.$case === 'certificate'
+        ? material.certificate.rawBytes
+        : material.$case === 'x509CertificateChain'
+            ? material.x509CertificateChain.certificates[0]?.rawBytes
+            : undefined;
+    if (!leaf)
+        return;
+    let seen = checkedCertificates.get(trust);
+    if (!seen)
+        checkedCertificates.set(trust, (seen = new Map()));
+    const checks = seen;
+    // A private method of @sigstore/verify's Verifier (as verifyTLogs above); verify() calls it once.
+    const self = verifier;
+    const check = self.verifySigningKey.bind(verifier);
+    self.verifySigningKey = (entity, timestamps) => {
+        const key = `${Buffer.from(leaf).toString('base64')} ${timestamps.map((t) => t.getTime()).join(',')}`;
+        if (!checks.has(key))
+            checks.set(key, check(entity, timestamps));
+        return checks.get(key);
+    };
 }
 // Verifies one serialized bundle and its signer's identity.
 function verifyBundle(trust, bundleJSON, policy, artifact) {
