@@ -44375,6 +44375,7 @@ function cosignTypeName(predicateType) {
 /* harmony export */   Dl: () => (/* binding */ attestationsPage),
 /* harmony export */   Hu: () => (/* binding */ planStore),
 /* harmony export */   Sn: () => (/* binding */ uploadToStore),
+/* harmony export */   mY: () => (/* binding */ loadStoreClientCode),
 /* harmony export */   to: () => (/* binding */ STORE_MODES)
 /* harmony export */ });
 /* unused harmony exports API_VERSION, CREATE_ROUTE, isHostedGitHub, attestationUrl, isFatal, storeWarning, createdId, toFailure */
@@ -44382,8 +44383,6 @@ function cosignTypeName(predicateType) {
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _http_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(4247);
 /* harmony import */ var _json_slices_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(6929);
-/* harmony import */ var _later_js__WEBPACK_IMPORTED_MODULE_4__ = __nccwpck_require__(741);
-
 
 
 
@@ -44539,13 +44538,19 @@ function toFailure(err) {
         return { message: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorLine */ .B)(e.cause) };
     return { message: (0,_errors_js__WEBPACK_IMPORTED_MODULE_1__/* .errorLine */ .B)(err) };
 }
+// @actions/github is a chunk of its own, loaded once: stages/store.ts starts
+// it while the run waits for its log entries, so its compile is not on the
+// way of the registry writes.
+let storeClientCode;
+function loadStoreClientCode() {
+    return (storeClientCode ??= __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)));
+}
 // @actions/github is loaded only when the store is used; its octokit sends
 // through Http (the run's retries and budget; octokit itself retries nothing
 // without its retry plugin). A StreamedBody passed as `data` reaches this
 // fetch untouched (octokit encodes only plain objects and arrays).
 async function storeClient(token, baseUrl, http, debug) {
-    // Compiled once the registry writes beside it have left (src/later.ts).
-    const { getOctokit } = await (0,_later_js__WEBPACK_IMPORTED_MODULE_4__/* .afterRequestsLeave */ .O)(() => __nccwpck_require__.e(/* import() */ 413).then(__nccwpck_require__.bind(__nccwpck_require__, 2413)));
+    const { getOctokit } = await loadStoreClientCode();
     const fetch = async (url, init = {}) => http.request(String(url), {
         method: init.method ?? 'GET',
         headers: Object.fromEntries(new undici__WEBPACK_IMPORTED_MODULE_0__.Headers(init.headers).entries()),
@@ -44900,7 +44905,7 @@ __nccwpck_require__.a(__webpack_module__, async (__webpack_handle_async_dependen
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7264);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 /* harmony import */ var _inputs_js__WEBPACK_IMPORTED_MODULE_2__ = __nccwpck_require__(9092);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1608);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_3__ = __nccwpck_require__(1760);
 
 
 
@@ -45476,25 +45481,7 @@ function jsonBody(value, sliceChars = SLICE_CHARS) {
 
 /***/ }),
 
-/***/ 741:
-/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
-
-/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
-/* harmony export */   O: () => (/* binding */ afterRequestsLeave)
-/* harmony export */ });
-// Compiling a lazily loaded chunk holds the event loop for tens of
-// milliseconds. Started two turns of the loop after requests were asked
-// for, it normally runs once they are written (their connections open in the
-// first turn) and so overlaps the wait for the answers instead of delaying
-// the requests; at worst it runs first, as a plain import would.
-function afterRequestsLeave(work) {
-    return new Promise((resolve) => setImmediate(() => setImmediate(resolve))).then(work);
-}
-
-
-/***/ }),
-
-/***/ 1608:
+/***/ 1760:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -54147,7 +54134,18 @@ function sh(s) {
 
 // EXTERNAL MODULE: ./lib/github/attestations.js
 var attestations = __nccwpck_require__(9708);
+;// CONCATENATED MODULE: ./lib/later.js
+// Compiling a lazily loaded chunk holds the event loop for tens of
+// milliseconds. Started two turns of the loop after requests were asked
+// for, it normally runs once they are written (their connections open in the
+// first turn) and so overlaps the wait for the answers instead of delaying
+// the requests; at worst it runs first, as a plain import would.
+function afterRequestsLeave(work) {
+    return new Promise((resolve) => setImmediate(() => setImmediate(resolve))).then(work);
+}
+
 ;// CONCATENATED MODULE: ./lib/stages/store.js
+
 
 
 function storeItems(bundles) {
@@ -54160,6 +54158,15 @@ const LABEL = {
     provenance: 'provenance',
     predicate: 'attestation',
 };
+// Called before signing: when the run will upload, the store's client code
+// loads while the signatures are being logged (src/later.ts).
+function prepareStore(opts) {
+    const env = process.env;
+    if (!opts.keySigned && (0,attestations/* planStore */.Hu)(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH'])).upload) {
+        afterRequestsLeave(attestations/* loadStoreClientCode */.mY).catch(() => undefined); // a failure shows when the upload loads it
+    }
+    return opts;
+}
 // The stage: the run's verified DSSE bundles into the store, per `mode`.
 function storeAll(signed, opts) {
     // GitHub checks a stored bundle's workflow certificate against the
@@ -54407,8 +54414,6 @@ function packageVersion(from = (0,external_node_path_.dirname)((0,external_node_
     }
 }
 
-// EXTERNAL MODULE: ./lib/later.js
-var later = __nccwpck_require__(741);
 ;// CONCATENATED MODULE: ./lib/catalogers/distro.js
 // Files that identify the distro, in syft's order of preference.
 const DISTRO_FILES = ['/etc/os-release', '/usr/lib/os-release', '/etc/debian_version'];
@@ -57977,7 +57982,7 @@ async function generateImageSboms(input, formats) {
 // format is written from.
 async function catalogImage(input) {
     // Compiled while the registry answers the layer reads; awaited (and any failure thrown) by renderSboms.
-    (0,later/* afterRequestsLeave */.O)(loadCycloneDx).catch(() => { });
+    afterRequestsLeave(loadCycloneDx).catch(() => { });
     const log = input.log ?? (() => { });
     const layers = input.layers.map((l) => ({ digest: l.digest, open: () => input.openBlob(l.digest) }));
     let scan;
@@ -58164,7 +58169,7 @@ async function generatedSboms(target, openBlob, outDir, runLog, formats, scanned
     const cataloged = isIndex(target) ? undefined : await catalogImage(input);
     scanned();
     // The certificate request that `scanned` lets go leaves before the documents are written and checked (src/later.ts).
-    const sboms = await (0,later/* afterRequestsLeave */.O)(() => cataloged
+    const sboms = await afterRequestsLeave(() => cataloged
         ? renderSboms(cataloged, formats, input)
         : generateIndexSboms({ name: target.name, digest: target.digest }, platforms.map((p) => ({ name: target.name, digest: p.digest, platform: p.platform })), formats, tool));
     const dir = targetDir(outDir, target);
@@ -58671,9 +58676,8 @@ async function openSigner(http, inputs, identity, key) {
 
 
 
-// The run in one screen: subjects (images, release files) → predicates →
-// signing (logged and self-verified) → attaching and storing → outputs.
-// Nothing is written to the registry until every signature is logged and verified.
+// The run in one screen: subjects (images, release files) → predicates → signing (logged and self-verified) →
+// attaching and storing → outputs. Nothing is written to the registry until every signature is logged and verified.
 async function run(inputs) {
     const started = Date.now();
     let log;
@@ -58696,6 +58700,7 @@ async function run(inputs) {
         const provenance = provenanceDocument(inputs, identity);
         const [predicates, { signer, policy }] = await describeWhileOpening((events) => predicatesFor(targets, registries, inputs, provenance, outDir, runLog, events), inputs.attach !== 'none' ? checkPushAccess(targets, registries) : undefined, () => openSigner(http, inputs, identity, key));
         const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
+        const store = prepareStore({ mode: inputs.attestationStore, token: inputs.githubToken, http, keySigned: key !== undefined, debug: core/* debug */.Yz });
         if (inputs.referrersOnly)
             core/* notice */.lm(inputs.referrersOnly);
         const [signed, fileResults] = await Promise.all([
@@ -58705,7 +58710,7 @@ async function run(inputs) {
         // GitHub's attestation store takes the verified bundles while the registry is written.
         const [results, stored] = await Promise.all([
             attachAll(signed, prep, registries, signer.identity, outDir, { attach: inputs.attach, replace: inputs.replace }),
-            storeAll(signed, { mode: inputs.attestationStore, token: inputs.githubToken, http, keySigned: key !== undefined, debug: core/* debug */.Yz }),
+            storeAll(signed, store),
         ]);
         await report({ results, files: fileResults, stored }, log, outDir, inputs.summary ? summaryContext(inputs, signer, key, identity, trustFiles, started) : undefined);
     }

@@ -9,13 +9,12 @@ import { openOutputs, report, summaryContext } from './stages/outputs.js';
 import { describeWhileOpening, predicatesFor, provenanceDocument } from './stages/predicates.js';
 import { signAll } from './stages/sign.js';
 import { identify, openSigner, readSigningKey, resolveServices } from './stages/signer.js';
-import { storeAll } from './stages/store.js';
+import { prepareStore, storeAll } from './stages/store.js';
 import { checkPushAccess, findTargets, loggedImage, openRegistries } from './stages/targets.js';
 import { loadTrustMaterial } from './verify.js';
 
-// The run in one screen: subjects (images, release files) → predicates →
-// signing (logged and self-verified) → attaching and storing → outputs.
-// Nothing is written to the registry until every signature is logged and verified.
+// The run in one screen: subjects (images, release files) → predicates → signing (logged and self-verified) →
+// attaching and storing → outputs. Nothing is written to the registry until every signature is logged and verified.
 export async function run(inputs: Inputs): Promise<void> {
   const started = Date.now();
   let log: RunLog | undefined;
@@ -41,6 +40,7 @@ export async function run(inputs: Inputs): Promise<void> {
       () => openSigner(http, inputs, identity, key),
     );
     const prep = inputs.attach !== 'none' ? prepareAttach(targets, predicates, inputs.sign, inputs, registries) : undefined;
+    const store = prepareStore({ mode: inputs.attestationStore, token: inputs.githubToken, http, keySigned: key !== undefined, debug: core.debug });
     if (inputs.referrersOnly) core.notice(inputs.referrersOnly);
     const [signed, fileResults] = await Promise.all([
       signAll(signer, targets, predicates, { sign: inputs.sign, attach: inputs.attach, trust, policy }, log),
@@ -49,7 +49,7 @@ export async function run(inputs: Inputs): Promise<void> {
     // GitHub's attestation store takes the verified bundles while the registry is written.
     const [results, stored] = await Promise.all([
       attachAll(signed, prep, registries, signer.identity, outDir, { attach: inputs.attach, replace: inputs.replace }),
-      storeAll(signed, { mode: inputs.attestationStore, token: inputs.githubToken, http, keySigned: key !== undefined, debug: core.debug }),
+      storeAll(signed, store),
     ]);
     await report({ results, files: fileResults, stored }, log, outDir, inputs.summary ? summaryContext(inputs, signer, key, identity, trustFiles, started) : undefined);
   } catch (err) {

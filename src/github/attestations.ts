@@ -2,7 +2,6 @@ import * as undici from 'undici';
 import { ActionError, errorLine } from '../errors.js';
 import { StreamedBody, type Http } from '../http.js';
 import { jsonBody } from '../json-slices.js';
-import { afterRequestsLeave } from '../later.js';
 
 // GitHub's attestation store: each DSSE bundle of the run is POSTed to
 // /repos/{owner}/{repo}/attestations as {"bundle": …}, so `gh attestation
@@ -217,6 +216,14 @@ export function toFailure(err: unknown): StoreFailure {
   return { message: errorLine(err) };
 }
 
+// @actions/github is a chunk of its own, loaded once: stages/store.ts starts
+// it while the run waits for its log entries, so its compile is not on the
+// way of the registry writes.
+let storeClientCode: Promise<typeof import('@actions/github')> | undefined;
+export function loadStoreClientCode(): Promise<typeof import('@actions/github')> {
+  return (storeClientCode ??= import('@actions/github'));
+}
+
 type StoreClient = { request: (route: string, params: Record<string, unknown>) => Promise<{ status: number; data: unknown }> };
 
 // @actions/github is loaded only when the store is used; its octokit sends
@@ -224,8 +231,7 @@ type StoreClient = { request: (route: string, params: Record<string, unknown>) =
 // without its retry plugin). A StreamedBody passed as `data` reaches this
 // fetch untouched (octokit encodes only plain objects and arrays).
 async function storeClient(token: string, baseUrl: string, http: Http, debug: (line: string) => void): Promise<StoreClient> {
-  // Compiled once the registry writes beside it have left (src/later.ts).
-  const { getOctokit } = await afterRequestsLeave(() => import('@actions/github'));
+  const { getOctokit } = await loadStoreClientCode();
   const fetch = async (url: string | URL, init: RequestInit = {}): Promise<Response> =>
     http.request(String(url), {
       method: init.method ?? 'GET',

@@ -1,6 +1,16 @@
 import { readFileSync } from 'node:fs';
-import { attestationsPage, planStore, uploadToStore, type RepositoryFacts, type StoreItem, type StoreMode, type StoreOutcome } from '../github/attestations.js';
+import {
+  attestationsPage,
+  loadStoreClientCode,
+  planStore,
+  uploadToStore,
+  type RepositoryFacts,
+  type StoreItem,
+  type StoreMode,
+  type StoreOutcome,
+} from '../github/attestations.js';
 import type { Http } from '../http.js';
+import { afterRequestsLeave } from '../later.js';
 import type { ArtifactResult, ImageResult, SignedResult, SignedTarget } from '../model.js';
 import type { StoreSummary } from '../results.js';
 
@@ -38,11 +48,26 @@ export interface StoreStep {
   total: number; // DSSE bundles the run made
 }
 
+export interface StoreOptions {
+  mode: StoreMode;
+  token: string;
+  http: Http;
+  keySigned?: boolean;
+  debug?: (line: string) => void;
+}
+
+// Called before signing: when the run will upload, the store's client code
+// loads while the signatures are being logged (src/later.ts).
+export function prepareStore(opts: StoreOptions): StoreOptions {
+  const env = process.env;
+  if (!opts.keySigned && planStore(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH'])).upload) {
+    afterRequestsLeave(loadStoreClientCode).catch(() => undefined); // a failure shows when the upload loads it
+  }
+  return opts;
+}
+
 // The stage: the run's verified DSSE bundles into the store, per `mode`.
-export function storeAll(
-  signed: SignedTarget[],
-  opts: { mode: StoreMode; token: string; http: Http; keySigned?: boolean; debug?: (line: string) => void },
-): Promise<StoreStep> {
+export function storeAll(signed: SignedTarget[], opts: StoreOptions): Promise<StoreStep> {
   // GitHub checks a stored bundle's workflow certificate against the
   // repository: a bundle signed with a key has none, so it is never sent.
   if (opts.keySigned)
