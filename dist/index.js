@@ -46983,13 +46983,15 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     }
 }
 const checkedCertificates = new WeakMap();
-function rememberCertificateChecks(verifier, trust, bundle) {
+// The DER of the signing certificate a bundle carries (alone, or first of its chain).
+function leafCertificateBytes(bundle) {
     const material = bundle.verificationMaterial.content;
-    const leaf = material.$case === 'certificate'
-        ? material.certificate.rawBytes
-        : material.$case === 'x509CertificateChain'
-            ? material.x509CertificateChain.certificates[0]?.rawBytes
-            : undefined;
+    if (material.$case === 'certificate')
+        return material.certificate.rawBytes;
+    return material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+}
+function rememberCertificateChecks(verifier, trust, bundle) {
+    const leaf = leafCertificateBytes(bundle);
     if (!leaf)
         return;
     let seen = checkedCertificates.get(trust);
@@ -47038,11 +47040,7 @@ function keyPolicy(pemText, inputName = 'key') {
 // when another item verifies with the key.
 function pinKey(trust, bundle, policy) {
     const material = bundle.verificationMaterial.content;
-    const rawCert = material.$case === 'certificate'
-        ? material.certificate.rawBytes
-        : material.$case === 'x509CertificateChain'
-            ? material.x509CertificateChain.certificates[0]?.rawBytes
-            : undefined;
+    const rawCert = leafCertificateBytes(bundle);
     if (rawCert) {
         const certKey = core_dist.crypto.createPublicKey(core_dist.X509Certificate.parse(Buffer.from(rawCert)).publicKey);
         if (!certKey.equals(policy.key))

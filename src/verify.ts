@@ -169,14 +169,15 @@ export function verifyBundleMaterial(
 type SigningKeyCheck = (entity: SignedEntity, timestamps: Date[]) => unknown;
 const checkedCertificates = new WeakMap<TrustMaterial, Map<string, unknown>>();
 
-function rememberCertificateChecks(verifier: Verifier, trust: TrustMaterial, bundle: Bundle): void {
+// The DER of the signing certificate a bundle carries (alone, or first of its chain).
+export function leafCertificateBytes(bundle: Bundle): Uint8Array | undefined {
   const material = bundle.verificationMaterial.content;
-  const leaf =
-    material.$case === 'certificate'
-      ? material.certificate.rawBytes
-      : material.$case === 'x509CertificateChain'
-        ? material.x509CertificateChain.certificates[0]?.rawBytes
-        : undefined;
+  if (material.$case === 'certificate') return material.certificate.rawBytes;
+  return material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+}
+
+function rememberCertificateChecks(verifier: Verifier, trust: TrustMaterial, bundle: Bundle): void {
+  const leaf = leafCertificateBytes(bundle);
   if (!leaf) return;
   let seen = checkedCertificates.get(trust);
   if (!seen) checkedCertificates.set(trust, (seen = new Map<string, unknown>()));

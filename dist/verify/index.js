@@ -42793,6 +42793,7 @@ __webpack_async_result__();
 
 // EXPORTS
 __nccwpck_require__.d(__webpack_exports__, {
+  vs: () => (/* binding */ leafCertificateBytes),
   ak: () => (/* binding */ loadTrustMaterial),
   QN: () => (/* binding */ parseBundle),
   Hr: () => (/* binding */ verifyBundleMaterial)
@@ -43016,13 +43017,15 @@ function verifyBundleMaterial(trust, bundle, artifact, opts = {}) {
     }
 }
 const checkedCertificates = new WeakMap();
-function rememberCertificateChecks(verifier, trust, bundle) {
+// The DER of the signing certificate a bundle carries (alone, or first of its chain).
+function leafCertificateBytes(bundle) {
     const material = bundle.verificationMaterial.content;
-    const leaf = material.$case === 'certificate'
-        ? material.certificate.rawBytes
-        : material.$case === 'x509CertificateChain'
-            ? material.x509CertificateChain.certificates[0]?.rawBytes
-            : undefined;
+    if (material.$case === 'certificate')
+        return material.certificate.rawBytes;
+    return material.$case === 'x509CertificateChain' ? material.x509CertificateChain.certificates[0]?.rawBytes : undefined;
+}
+function rememberCertificateChecks(verifier, trust, bundle) {
+    const leaf = leafCertificateBytes(bundle);
     if (!leaf)
         return;
     let seen = checkedCertificates.get(trust);
@@ -44521,11 +44524,7 @@ function keyPolicy(pemText, inputName = 'key') {
 // when another item verifies with the key.
 function pinKey(trust, bundle, policy) {
     const material = bundle.verificationMaterial.content;
-    const rawCert = material.$case === 'certificate'
-        ? material.certificate.rawBytes
-        : material.$case === 'x509CertificateChain'
-            ? material.x509CertificateChain.certificates[0]?.rawBytes
-            : undefined;
+    const rawCert = (0,_verify_js__WEBPACK_IMPORTED_MODULE_3__/* .leafCertificateBytes */ .vs)(bundle);
     if (rawCert) {
         const certKey = _sigstore_core__WEBPACK_IMPORTED_MODULE_1__.crypto.createPublicKey(_sigstore_core__WEBPACK_IMPORTED_MODULE_1__.X509Certificate.parse(Buffer.from(rawCert)).publicKey);
         if (!certKey.equals(policy.key))

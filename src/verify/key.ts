@@ -3,7 +3,7 @@ import type { Bundle } from '@sigstore/bundle';
 import { crypto as sigcrypto, X509Certificate } from '@sigstore/core';
 import type { TrustMaterial } from '@sigstore/verify';
 import { ActionError, errorLine } from '../errors.js';
-import { parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
+import { leafCertificateBytes, parseBundle, verifyBundleMaterial, type VerifiedBundle } from '../verify.js';
 import { VerifyError } from './error.js';
 
 // Verification against a known public key (cosign's --key): the key pins the
@@ -35,12 +35,7 @@ export function keyPolicy(pemText: string, inputName = 'key'): KeyPolicy {
 // when another item verifies with the key.
 export function pinKey(trust: TrustMaterial, bundle: Bundle, policy: KeyPolicy): TrustMaterial {
   const material = bundle.verificationMaterial.content;
-  const rawCert =
-    material.$case === 'certificate'
-      ? material.certificate.rawBytes
-      : material.$case === 'x509CertificateChain'
-        ? material.x509CertificateChain.certificates[0]?.rawBytes
-        : undefined;
+  const rawCert = leafCertificateBytes(bundle);
   if (rawCert) {
     const certKey = sigcrypto.createPublicKey(X509Certificate.parse(Buffer.from(rawCert)).publicKey);
     if (!certKey.equals(policy.key)) throw new VerifyError('IDENTITY', 'signed by a different key: a certificate for another key, not the given key');
