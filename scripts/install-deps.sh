@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBIAN_FRONTEND=noninteractive
-pkgs=(docker-registry skopeo apache2-utils jq mariadb-server openssl)
+pkgs=(docker-registry skopeo apache2-utils jq mariadb-server openssl tinyproxy)
 if [ -f test/fixtures/sbom/APT_PACKAGES ]; then
   while read -r p; do [ -n "$p" ] && [ "${p#\#}" = "$p" ] && pkgs+=("$p"); done < test/fixtures/sbom/APT_PACKAGES
 fi

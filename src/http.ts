@@ -9,6 +9,28 @@ import { ActionError, type ErrorCode } from './errors.js';
 const fetch = undici.fetch as unknown as typeof globalThis.fetch;
 const Response = undici.Response as unknown as typeof globalThis.Response;
 
+// A self-hosted runner behind a proxy has HTTPS_PROXY / HTTP_PROXY (and
+// NO_PROXY) set, as the runner and @actions/http-client honour them: requests
+// then go through that proxy (undici reads the same variables).
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+export function proxyDispatcher(env: NodeJS.ProcessEnv): undici.Dispatcher | undefined {
+  return PROXY_VARIABLES.some((k) => env[k]) ? new undici.EnvHttpProxyAgent() : undefined;
+}
+
+// Said with a network failure when a proxy is set (it may be what failed);
+// the URL without any user:password it carries.
+export function proxyNote(env: NodeJS.ProcessEnv): string {
+  const name = PROXY_VARIABLES.find((k) => env[k]);
+  if (!name) return '';
+  let where = env[name] ?? '';
+  try {
+    where = new URL(where).origin;
+  } catch {
+    where = 'not a URL';
+  }
+  return ` (${name} is set: ${where})`;
+}
+
 // The one fetch path for every service (registry, Fulcio, Rekor, TSA, OIDC):
 // a per-attempt header timeout, jittered exponential backoff on transient
 // failures, Retry-After honoured, and one retry budget shared by the whole run.
@@ -130,6 +152,8 @@ export class Http {
   private readonly userAgent: string;
   private readonly debug: (line: string) => void;
   private readonly onRetry?: (notice: RetryNotice) => void;
+  private readonly dispatcher = proxyDispatcher(process.env);
+  private readonly proxyNote = proxyNote(process.env);
   // Counts retries per service, for the log and for tests that inject faults.
   readonly retries: Record<Service, number> = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0, github: 0 };
 
@@ -155,11 +179,12 @@ export class Http {
         failure = `HTTP ${res.status}`;
       } catch (err) {
         if (err instanceof ActionError) throw err;
-        failure = networkReason(err);
+        const reason = networkReason(err);
+        failure = reason + this.proxyNote;
         // fetch follows at most 20 redirects; a loop, or a redirect to a
         // non-HTTP(S) or malformed location, answers the same way every time.
-        if (PERMANENT_FETCH_FAILURES.has(failure)) {
-          const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+        if (PERMANENT_FETCH_FAILURES.has(reason)) {
+          const what = reason === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${reason})`;
           throw new ActionError(
             SERVICE_CODES[opts.service],
             `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`,
@@ -247,10 +272,11 @@ export class Http {
     const headers: Record<string, string> = { 'user-agent': this.userAgent, ...opts.headers };
     const redirect = opts.redirect ?? 'follow';
     const body = opts.body;
-    if (!(body instanceof StreamedBody)) return fetch(url, { method, headers, body, redirect, signal });
+    const via = (init: RequestInit): RequestInit => (this.dispatcher ? ({ ...init, dispatcher: this.dispatcher } as unknown as RequestInit) : init);
+    if (!(body instanceof StreamedBody)) return fetch(url, via({ method, headers, body, redirect, signal }));
     if (body.length !== undefined) headers['content-length'] = String(body.length);
     for (let hops = 0; ; hops++) {
-      const res = await fetch(url, { method, headers, body: ReadableStream.from(body.open()), duplex: 'half', redirect: 'manual', signal });
+      const res = await fetch(url, via({ method, headers, body: ReadableStream.from(body.open()), duplex: 'half', redirect: 'manual', signal }));
       const location = res.headers.get('location');
       if (redirect !== 'follow' || (res.status !== 307 && res.status !== 308) || location === null) return res;
       await res.body?.cancel().catch(() => undefined);

@@ -2,7 +2,7 @@ import { describe, it, expect, beforeAll, afterAll, beforeEach } from '@jest/glo
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ActionError } from '../../src/errors.js';
-import { Http, StreamedBody } from '../../src/http.js';
+import { Http, proxyDispatcher, proxyNote, StreamedBody } from '../../src/http.js';
 
 // A scripted server: each path answers from its own list of behaviours, in
 // order, repeating the last one. Requests are counted per path.
@@ -212,5 +212,15 @@ describe('Http.request with a StreamedBody', () => {
     const res = await new Http({ retryBudgetMs: 5000 }).request(`${base}/loop`, { service: 'github', method: 'POST', body: manual.streamed, redirect: 'manual' });
     expect(res.status).toBe(307);
     expect(manual.opened).toBe(1);
+  });
+});
+
+describe('proxy variables', () => {
+  it('a proxy is named in failures by its origin only (no user:password), and only when one is set', () => {
+    expect(proxyNote({})).toBe('');
+    expect(proxyNote({ HTTPS_PROXY: 'http://user:pa55@proxy.corp:3128/' })).toBe(' (HTTPS_PROXY is set: http://proxy.corp:3128)');
+    expect(proxyNote({ http_proxy: 'not a url' })).toBe(' (http_proxy is set: not a URL)');
+    expect(proxyDispatcher({})).toBeUndefined();
+    expect(proxyDispatcher({ https_proxy: 'http://proxy.corp:3128' })).toBeDefined();
   });
 });

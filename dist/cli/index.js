@@ -12462,7 +12462,7 @@ __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
 __webpack_unused_export__ = ProxyAgent
-__webpack_unused_export__ = EnvHttpProxyAgent
+module.exports.J2 = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
 
@@ -48614,7 +48614,7 @@ function cosignTypeName(predicateType) {
 /* harmony export */   lw: () => (/* binding */ Http),
 /* harmony export */   z3: () => (/* binding */ formatBytes)
 /* harmony export */ });
-/* unused harmony exports StreamedBody, MAX_BUFFERED_BYTES, readLimited, retryAfterMs */
+/* unused harmony exports proxyDispatcher, proxyNote, StreamedBody, MAX_BUFFERED_BYTES, readLimited, retryAfterMs */
 /* harmony import */ var undici__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6752);
 /* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(452);
 
@@ -48626,6 +48626,28 @@ function cosignTypeName(predicateType) {
 // only in members no caller uses.
 const fetch = undici__WEBPACK_IMPORTED_MODULE_0__/* .fetch */ .hd;
 const Response = undici__WEBPACK_IMPORTED_MODULE_0__.Response;
+// A self-hosted runner behind a proxy has HTTPS_PROXY / HTTP_PROXY (and
+// NO_PROXY) set, as the runner and @actions/http-client honour them: requests
+// then go through that proxy (undici reads the same variables).
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
+function proxyDispatcher(env) {
+    return PROXY_VARIABLES.some((k) => env[k]) ? new undici__WEBPACK_IMPORTED_MODULE_0__/* .EnvHttpProxyAgent */ .J2() : undefined;
+}
+// Said with a network failure when a proxy is set (it may be what failed);
+// the URL without any user:password it carries.
+function proxyNote(env) {
+    const name = PROXY_VARIABLES.find((k) => env[k]);
+    if (!name)
+        return '';
+    let where = env[name] ?? '';
+    try {
+        where = new URL(where).origin;
+    }
+    catch {
+        where = 'not a URL';
+    }
+    return ` (${name} is set: ${where})`;
+}
 const SERVICE_NAMES = {
     registry: 'The registry',
     fulcio: 'Fulcio',
@@ -48701,6 +48723,8 @@ class Http {
     userAgent;
     debug;
     onRetry;
+    dispatcher = proxyDispatcher(process.env);
+    proxyNote = proxyNote(process.env);
     // Counts retries per service, for the log and for tests that inject faults.
     retries = { registry: 0, fulcio: 0, rekor: 0, tsa: 0, oidc: 0, github: 0 };
     constructor(opts) {
@@ -48727,11 +48751,12 @@ class Http {
             catch (err) {
                 if (err instanceof _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l)
                     throw err;
-                failure = networkReason(err);
+                const reason = networkReason(err);
+                failure = reason + this.proxyNote;
                 // fetch follows at most 20 redirects; a loop, or a redirect to a
                 // non-HTTP(S) or malformed location, answers the same way every time.
-                if (PERMANENT_FETCH_FAILURES.has(failure)) {
-                    const what = failure === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${failure})`;
+                if (PERMANENT_FETCH_FAILURES.has(reason)) {
+                    const what = reason === 'redirect count exceeded' ? 'redirected more than 20 times (a redirect loop)' : `redirected to an unusable location (${reason})`;
                     throw new _errors_js__WEBPACK_IMPORTED_MODULE_1__/* .ActionError */ .l(SERVICE_CODES[opts.service], `${SERVICE_NAMES[opts.service]} at ${origin(url)} ${what} on ${method} ${pathOf(url)}; this is not retried: ${SERVICE_FIX[opts.service]}`);
                 }
             }
@@ -48807,12 +48832,13 @@ class Http {
         const headers = { 'user-agent': this.userAgent, ...opts.headers };
         const redirect = opts.redirect ?? 'follow';
         const body = opts.body;
+        const via = (init) => (this.dispatcher ? { ...init, dispatcher: this.dispatcher } : init);
         if (!(body instanceof StreamedBody))
-            return fetch(url, { method, headers, body, redirect, signal });
+            return fetch(url, via({ method, headers, body, redirect, signal }));
         if (body.length !== undefined)
             headers['content-length'] = String(body.length);
         for (let hops = 0;; hops++) {
-            const res = await fetch(url, { method, headers, body: ReadableStream.from(body.open()), duplex: 'half', redirect: 'manual', signal });
+            const res = await fetch(url, via({ method, headers, body: ReadableStream.from(body.open()), duplex: 'half', redirect: 'manual', signal }));
             const location = res.headers.get('location');
             if (redirect !== 'follow' || (res.status !== 307 && res.status !== 308) || location === null)
                 return res;
