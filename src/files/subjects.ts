@@ -114,3 +114,9 @@ export function mergeSubjects(fromPaths: FileTarget[], fromChecksums: ChecksumSu
   }
   return [...byName.values()];
 }
+
+// The release files named by subject-path and subject-checksums, hashed
+// before any request: a pattern matching nothing fails first.
+export async function findFiles(inputs: { subjectPaths?: string; subjectChecksums: ChecksumSubject[] }, cwd = process.cwd()): Promise<FileTarget[]> {
+  return mergeSubjects(inputs.subjectPaths ? await resolveSubjectPaths(inputs.subjectPaths, cwd) : [], inputs.subjectChecksums);
+}

@@ -8,8 +8,6 @@ import type { FileArtifact, FileResult, FileTarget, SignedResult, Signer } from 
 import { verifyArtifactBundle, type SignerCheck } from '../verify/artifact.js';
 import { selfCheck, verifySelfSigned, type SelfCheck } from './sign.js';
 import { mapConcurrent } from '../verify/pool.js';
-import type { ChecksumSubject } from '../files/checksums.js';
-import { mergeSubjects, resolveSubjectPaths } from '../files/subjects.js';
 
 // Release files: one message signature per file (the `cosign sign-blob
 // --bundle` shape), and one in-toto statement per predicate over all files
@@ -192,10 +190,4 @@ export async function signReleaseFiles(
   const paths = await writeFileBundles(opts.outDir, signed);
   for (const line of fileLogLines(signed, paths, signer.san)) log.info(line);
   return fileResults(signed, paths);
-}
-
-// The release files named by subject-path and subject-checksums, hashed
-// before any request: a pattern matching nothing fails first.
-export async function findFiles(inputs: { subjectPaths?: string; subjectChecksums: ChecksumSubject[] }, cwd = process.cwd()): Promise<FileTarget[]> {
-  return mergeSubjects(inputs.subjectPaths ? await resolveSubjectPaths(inputs.subjectPaths, cwd) : [], inputs.subjectChecksums);
 }

@@ -1,26 +1,14 @@
 import * as core from '@actions/core';
 import type { Http } from '../http.js';
-import { getIdentity, type Identity } from '../identity.js';
+import type { Identity } from '../identity.js';
 import type { Inputs } from '../inputs.js';
 import { RunSigner } from '../sign.js';
-import { decryptSigningKey, type SigningKey } from '../signing-key.js';
+import type { SigningKey } from '../signing-key.js';
 import { keyPolicy } from '../verify/key.js';
 import type { SelfCheck } from './sign.js';
 
 // Who signs: the user's cosign key, or the workflow's OIDC identity through
 // one Fulcio certificate for the whole run.
-
-// A key that does not decrypt fails here, before any registry or log is asked.
-export function readSigningKey(inputs: Pick<Inputs, 'signingKey'>): Promise<SigningKey | undefined> {
-  return inputs.signingKey ? decryptSigningKey(inputs.signingKey.pem, inputs.signingKey.password) : Promise.resolve(undefined);
-}
-
-// The workflow's token. Key signing needs none; it still uses one for the
-// provenance when the job can get it (id-token: write, or identity-token).
-export function identify(inputs: Pick<Inputs, 'identityToken' | 'audience'>, key: SigningKey | undefined): Promise<Identity | undefined> {
-  const canGetToken = Boolean(inputs.identityToken || (process.env['ACTIONS_ID_TOKEN_REQUEST_URL'] && process.env['ACTIONS_ID_TOKEN_REQUEST_TOKEN']));
-  return key && !canGetToken ? Promise.resolve(undefined) : getIdentity({ explicitToken: inputs.identityToken, audience: inputs.audience });
-}
 
 // The public-good services as its TUF repository names them, asked only once
 // the registry has been read (the embedded signing config stood in until then).
