@@ -303,9 +303,12 @@ export class LayeredFs {
       return undefined;
     }
     if (entry.type !== 'file') return undefined;
+    // Most files are wanted by nobody: no array or object is made for them
+    // (the entry itself carries the size and mode a match looks at).
+    let wanted: FileWant[] | undefined;
+    for (const w of this.wants) if (w.match(path, entry)) (wanted ??= []).push(w);
+    if (!wanted) return undefined;
     const info = { size: entry.size, mode: entry.mode };
-    const wanted = this.wants.filter((w) => w.match(path, info));
-    if (wanted.length === 0) return undefined;
     const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info, this.scan) : collect(MAX_CAPTURE)] as const);
     // Past the capture limit the default sinks drop bytes: saying so lets the
     // tar reader skip expanding a huge sparse hole for nothing.
