@@ -84,6 +84,8 @@ export class LayeredFs {
   private readonly symlinks = new Map<string, Symlink>();
   private readonly tree = newNode(Infinity);
   private keptBytes = 0;
+  private linkChanges = 0;
+  private lastParent?: { parent: string; resolved: string | undefined; links: number };
   readonly warnings: ScanProblem[] = [];
 
   constructor(
@@ -132,15 +134,38 @@ export class LayeredFs {
   // A runtime extracts each entry below its parent as resolved on the
   // filesystem so far, so `lib/x` lands in usr/lib/x when a lower layer made
   // lib → usr/lib. Only resolve when a parent really is a symlink (cheap check).
+  // Entries arrive directory by directory, so the last parent's answer is
+  // reused until a symlink is added or removed (every prefix of every path
+  // was a string and a map lookup: the largest cost of an entry nobody wants).
   private canonical(raw: string): string {
     const path = normalizePath(raw);
     if (this.symlinks.size === 0) return path;
-    for (let i = path.indexOf('/', 1); i !== -1; i = path.indexOf('/', i + 1)) {
-      if (this.symlinks.has(path.slice(0, i))) {
-        return `${this.resolve(parentOf(path))}/${path.slice(path.lastIndexOf('/') + 1)}`.replace(/^\/\//, '/');
-      }
+    const slash = path.lastIndexOf('/');
+    if (slash <= 0) return path; // no parent below the root
+    const parent = path.slice(0, slash);
+    let cached = this.lastParent;
+    if (!cached || cached.parent !== parent || cached.links !== this.linkChanges) {
+      cached = this.lastParent = { parent, resolved: this.resolvedParent(parent), links: this.linkChanges };
     }
-    return path;
+    return cached.resolved === undefined ? path : `${cached.resolved}/${path.slice(slash + 1)}`.replace(/^\/\//, '/');
+  }
+
+  // The parent resolved, when it or a directory above it is a symlink.
+  private resolvedParent(parent: string): string | undefined {
+    for (let i = parent.indexOf('/', 1); ; i = parent.indexOf('/', i + 1)) {
+      if (this.symlinks.has(i === -1 ? parent : parent.slice(0, i))) return this.resolve(parent);
+      if (i === -1) return undefined;
+    }
+  }
+
+  // Every change to the symlinks goes through these two (canonical's cache).
+  private setLink(path: string, link: Symlink): void {
+    this.symlinks.set(path, link);
+    this.linkChanges++;
+  }
+
+  private deleteLink(path: string): void {
+    if (this.symlinks.delete(path)) this.linkChanges++;
   }
 
   private note(path: string, layerIndex: number): void {
@@ -183,7 +208,7 @@ export class LayeredFs {
     }
     const link = this.symlinks.get(path);
     if (link) {
-      if (drop && link.layerIndex < below) this.symlinks.delete(path);
+      if (drop && link.layerIndex < below) this.deleteLink(path);
       else min = Math.min(min, link.layerIndex);
     }
     return min;
@@ -257,19 +282,19 @@ export class LayeredFs {
     if (entry.type === 'dir') {
       // A directory replaces a lower file or symlink at the same path.
       this.unkeep(path);
-      this.symlinks.delete(path);
+      this.deleteLink(path);
       return undefined;
     }
     // A non-directory replaces whatever was at path, including a whole lower
     // directory (explicit or implied by its contents), as runtimes do.
     this.remove(path, layerIndex);
     this.unkeep(path);
-    this.symlinks.delete(path);
+    this.deleteLink(path);
     if (entry.type === 'symlink') {
       if (this.symlinks.size >= MAX_SYMLINKS) {
         throw new ScanLimitError(`layer ${layer}: at ${path}, more than ${MAX_SYMLINKS} symbolic links (the scanner's limit; paths through them could not be resolved)`);
       }
-      this.symlinks.set(path, { target: entry.linkname, layerIndex });
+      this.setLink(path, { target: entry.linkname, layerIndex });
       this.note(path, layerIndex);
       return undefined;
     }
@@ -278,9 +303,12 @@ export class LayeredFs {
       return undefined;
     }
     if (entry.type !== 'file') return undefined;
+    // Most files are wanted by nobody: no array or object is made for them
+    // (the entry itself carries the size and mode a match looks at).
+    let wanted: FileWant[] | undefined;
+    for (const w of this.wants) if (w.match(path, entry)) (wanted ??= []).push(w);
+    if (!wanted) return undefined;
     const info = { size: entry.size, mode: entry.mode };
-    const wanted = this.wants.filter((w) => w.match(path, info));
-    if (wanted.length === 0) return undefined;
     const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info, this.scan) : collect(MAX_CAPTURE)] as const);
     // Past the capture limit the default sinks drop bytes: saying so lets the
     // tar reader skip expanding a huge sparse hole for nothing.

@@ -3,6 +3,7 @@ import { MAX_COMPONENTS, MAX_HELD_PACKAGES } from '../catalogers/limits.js';
 import { componentCount, ScanLimitError, type Cataloger, type CatalogResult, type Distro, type Pkg, type Relationship, type ScanProblem } from '../catalogers/types.js';
 import type { Capture, FileWant, LayeredFs } from '../image/filesystem.js';
 import { layerLine, walkLayers, type LayerSource } from '../image/scan.js';
+import { detachStrings } from './detach.js';
 
 // The scan driver: one streaming pass over the image (image/scan.ts) with
 // the catalogers as its file wants, parsing each kept file as soon as its
@@ -59,7 +60,7 @@ export async function scanImage(layers: LayerSource[], catalogers: readonly Cata
       const previous = byCataloger.get(cataloger);
       let next: Parsed;
       try {
-        next = { distroKey: key, result: await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn }) };
+        next = { distroKey: key, result: detachStrings(await cataloger.parse({ path: capture.path, layer: capture.layer, content }, { distro, warn })) };
       } catch (err) {
         const empty = { packages: [], relationships: [] };
         if (err instanceof ScanLimitError) next = { distroKey: key, result: empty, overLimit: err.message };

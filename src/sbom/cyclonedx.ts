@@ -6,7 +6,6 @@ import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
 import { isSpdxExpression } from '../catalogers/common.js';
 import type { Pkg } from '../catalogers/types.js';
 import { cpesFor } from './cpe.js';
-import { validate as checkBom16 } from './cyclonedx-validate.generated.js';
 import { imagePurl } from './spdx.js';
 import { problemLine, TOOL, type SbomContent, type SbomImage } from './types.js';
 
@@ -146,8 +145,11 @@ export function buildCycloneDxIndexDocument(index: SbomImage, platforms: SbomIma
 
 // The library's JsonStrictValidator(1.6) check, precompiled at build time
 // (scripts/gen-cyclonedx-validator.mjs): same schema, options and formats,
-// without compiling the schema on every run (~400 ms).
+// without compiling the schema on every run (~400 ms). A chunk of its own
+// (~1 MB of code), loaded only when a document is checked: the documents of
+// large images are not (see generate.ts).
 export async function validateCycloneDx(json: string): Promise<string | undefined> {
+  const { validate: checkBom16 } = await import('./cyclonedx-validate.generated.js');
   const errors: unknown = checkBom16(JSON.parse(json)) ? null : checkBom16.errors;
   return errors === null ? undefined : JSON.stringify(errors).slice(0, 500);
 }

@@ -147,6 +147,26 @@ describe('LayeredFs', () => {
     expect(fs.resolve('/lib/../etc')).toBe('/usr/etc');
   });
 
+  it('places each entry by the symlinks as they are at that entry, however many share its directory', async () => {
+    const fs = new LayeredFs([json]);
+    await apply(fs, [
+      [{ path: 'usr/lib', type: 'dir' }, { path: 'etc/x', type: 'symlink', link: 'y' }, { path: 'lib/one/a.json' }, { path: 'lib/one/a2.json' }],
+      // lib becomes a link after entries below it were placed: the next ones follow it
+      [{ path: 'lib/one/skip.txt' }, { path: 'lib', type: 'symlink', link: 'usr/lib' }, { path: 'lib/one/b.json' }],
+      // and a directory again: they no longer do
+      [{ path: 'lib/one/skip.txt' }, { path: 'lib', type: 'dir' }, { path: 'lib/one/c.json' }],
+      // a link that is the parent, then removed by a whiteout
+      [{ path: 'lib/two', type: 'symlink', link: '/srv' }, { path: 'lib/two/d.json' }],
+      [{ path: 'lib/two/x.txt' }, { path: 'lib/.wh.two' }, { path: 'lib/two/e.json' }],
+    ]);
+    expect(visible(fs)).toEqual({
+      '/usr/lib/one/b.json': 'sha256:l1',
+      '/lib/one/c.json': 'sha256:l2',
+      '/srv/d.json': 'sha256:l3',
+      '/lib/two/e.json': 'sha256:l4',
+    });
+  });
+
   it('follows hardlinks to files kept from a lower layer, and warns when it cannot', async () => {
     const fs = new LayeredFs([json]);
     await apply(fs, [
