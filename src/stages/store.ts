@@ -8,6 +8,7 @@ import {
   type StoreItem,
   type StoreMode,
   type StoreOutcome,
+  type StorePlan,
 } from '../github/attestations.js';
 import type { Http } from '../http.js';
 import { afterRequestsLeave } from '../later.js';
@@ -56,18 +57,21 @@ export interface StoreOptions {
   debug?: (line: string) => void;
 }
 
-// Called before signing: when the run will upload, the store's client code
-// loads while the signatures are being logged (src/later.ts).
-export function prepareStore(opts: StoreOptions): StoreOptions {
-  const env = process.env;
-  if (!opts.keySigned && planStore(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH'])).upload) {
-    afterRequestsLeave(loadStoreClientCode).catch(() => undefined); // a failure shows when the upload loads it
-  }
-  return opts;
+// The options and where they lead: planned once, before signing.
+export interface PreparedStore extends StoreOptions {
+  plan: StorePlan;
+}
+
+// Called before signing: plans the upload and, when the run will upload,
+// loads the store's client code while the signatures are being logged (src/later.ts).
+export function prepareStore(opts: StoreOptions, env: NodeJS.ProcessEnv = process.env): PreparedStore {
+  const plan = planStore(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH']));
+  if (plan.upload && !opts.keySigned) afterRequestsLeave(loadStoreClientCode).catch(() => undefined); // a failure shows when the upload loads it
+  return { ...opts, plan };
 }
 
 // The stage: the run's verified DSSE bundles into the store, per `mode`.
-export function storeAll(signed: SignedTarget[], opts: StoreOptions): Promise<StoreStep> {
+export function storeAll(signed: SignedTarget[], opts: PreparedStore): Promise<StoreStep> {
   // GitHub checks a stored bundle's workflow certificate against the
   // repository: a bundle signed with a key has none, so it is never sent.
   if (opts.keySigned)
@@ -79,13 +83,9 @@ export function storeAll(signed: SignedTarget[], opts: StoreOptions): Promise<St
   return runStoreStep(storeItems(verifiedBundles(signed)), opts).then((step) => ({ ...step, mode: opts.mode }));
 }
 
-// Plans and runs the upload. Never throws: problems come back as warnings.
-export async function runStoreStep(
-  items: StoreItem[],
-  opts: { mode: StoreMode; token: string; http: Http; env?: NodeJS.ProcessEnv; debug?: (line: string) => void },
-): Promise<StoreStep> {
-  const env = opts.env ?? process.env;
-  const plan = planStore(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH']));
+// Runs the planned upload. Never throws: problems come back as warnings.
+export async function runStoreStep(items: StoreItem[], opts: PreparedStore): Promise<StoreStep> {
+  const { plan } = opts;
   const total = items.length;
   if (!plan.upload) return { skipped: plan.reason, total };
   if (total === 0) return { skipped: 'no DSSE bundle to store (attach: tags writes no signature bundle, and no attestation was made)', total };

@@ -6,7 +6,17 @@ import { marked } from 'marked';
 import type { ImageResult } from '../../../src/results.js';
 import { renderSummary } from '../../../src/summary.js';
 import { Http } from '../../../src/http.js';
-import { repositoryFacts, runStoreStep, storeItems, storeLog, storeSummary, withStoredIds, type StoreStep, type VerifiedBundle } from '../../../src/stages/store.js';
+import {
+  prepareStore,
+  repositoryFacts,
+  runStoreStep,
+  storeItems,
+  storeLog,
+  storeSummary,
+  withStoredIds,
+  type StoreStep,
+  type VerifiedBundle,
+} from '../../../src/stages/store.js';
 import { startGitHubApi, type GitHubApi } from '../../../test/stack/github-api.mjs';
 import { sbomBundle, storeBundle } from '../helpers/store-bundle.js';
 import { multiPlatform, runContext } from '../helpers/summary-fixture.js';
@@ -153,7 +163,7 @@ describe('runStoreStep against the stand-in', () => {
     api.fail(503, { times: 1, method: 'POST' });
     const http = new Http({ retryBudgetMs: 5_000 });
     const before = api.requests.length;
-    const step = await runStoreStep(storeItems(bundles), { mode: 'auto', token: 'ghs_writer', http, env: env() });
+    const step = await runStoreStep(storeItems(bundles), prepareStore({ mode: 'auto', token: 'ghs_writer', http }, env()));
     expect(step.total).toBe(2);
     expect(step.outcome?.warnings).toEqual([]);
     expect(http.retries.github).toBe(1);
