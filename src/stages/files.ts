@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TrustMaterial } from '@sigstore/verify';
 import { PREDICATE_TYPES } from '../formats/predicates.js';
@@ -6,7 +6,7 @@ import { statement, subjectGroups } from '../formats/statements.js';
 import { predicateSlug, type CustomPredicate } from '../custom-predicates.js';
 import type { FileArtifact, FileResult, FileTarget, SignedResult, Signer } from '../model.js';
 import { verifyArtifactBundle, type SignerCheck } from '../verify/artifact.js';
-import { selfCheck, verifySelfSigned, type SelfCheck } from './sign.js';
+import { selfCheck, verifySelfSigned, writeBundleFile, type SelfCheck } from './sign.js';
 import { mapConcurrent } from '../verify/pool.js';
 
 // Release files: one message signature per file (the `cosign sign-blob
@@ -110,7 +110,7 @@ export async function writeFileBundles(outDir: string, signed: SignedFiles): Pro
     if (!f.signature) continue;
     paths.set(f.signature, f.subject.path ? `${f.subject.path}.sigstore.json` : unique(safeName(f.subject.name)));
   }
-  await mapConcurrent([...paths], 16, ([s, path]) => writeFile(path, JSON.stringify(s.bundle) + '\n'));
+  await mapConcurrent([...paths], 16, ([s, path]) => writeBundleFile(path, s.bundle));
   return paths;
 }
 

@@ -125,11 +125,16 @@ export async function writeBundles(dir: string, st: SignedTarget): Promise<Map<S
     for (let n = 2; used.has(name); n++) name = `${base}-${n}`;
     used.add(name);
     const path = join(sub, `${name}.sigstore.json`);
-    // Written in slices: an SBOM bundle is megabytes, and its text one more copy of it.
-    await writeFile(path, jsonLine(s.bundle));
+    await writeBundleFile(path, s.bundle);
     paths.set(s, path);
   }
   return paths;
+}
+
+// A bundle file: one JSON line, written in slices (an SBOM bundle is
+// megabytes, and its text would be one more copy of it).
+export function writeBundleFile(path: string, bundle: object): Promise<void> {
+  return writeFile(path, jsonLine(bundle));
 }
 
 // `sbom` for CycloneDX (as before SPDX existed), `sbom-spdx` for SPDX.
