@@ -801,15 +801,14 @@ function rememberCertificateChecks(verifier, trust, bundle) {
     const leaf = leafCertificateBytes(bundle);
     if (!leaf)
         return;
-    let seen = checkedCertificates.get(trust);
-    if (!seen)
-        checkedCertificates.set(trust, (seen = new Map()));
-    const checks = seen;
+    const checks = checkedCertificates.get(trust) ?? new Map();
+    checkedCertificates.set(trust, checks);
+    const certificate = Buffer.from(leaf).toString('base64');
     // A private method of @sigstore/verify's Verifier (as verifyTLogs above); verify() calls it once.
     const self = verifier;
     const check = self.verifySigningKey.bind(verifier);
     self.verifySigningKey = (entity, timestamps) => {
-        const key = `${Buffer.from(leaf).toString('base64')} ${timestamps.map((t) => t.getTime()).join(',')}`;
+        const key = `${certificate} ${timestamps.map((t) => t.getTime()).join(',')}`;
         if (!checks.has(key))
             checks.set(key, check(entity, timestamps));
         return checks.get(key);
@@ -1572,11 +1571,15 @@ async function writeBundles(dir, st) {
             name = `${base}-${n}`;
         used.add(name);
         const path = (0,external_node_path_.join)(sub, `${name}.sigstore.json`);
-        // Written in slices: an SBOM bundle is megabytes, and its text one more copy of it.
-        await (0,promises_.writeFile)(path, (0,json_slices/* jsonLine */.rF)(s.bundle));
+        await writeBundleFile(path, s.bundle);
         paths.set(s, path);
     }
     return paths;
+}
+// A bundle file: one JSON line, written in slices (an SBOM bundle is
+// megabytes, and its text would be one more copy of it).
+function writeBundleFile(path, bundle) {
+    return (0,promises_.writeFile)(path, (0,json_slices/* jsonLine */.rF)(bundle));
 }
 // `sbom` for CycloneDX (as before SPDX existed), `sbom-spdx` for SPDX.
 function bundleName(p) {
@@ -1999,7 +2002,7 @@ async function writeFileBundles(outDir, signed) {
             continue;
         paths.set(f.signature, f.subject.path ? `${f.subject.path}.sigstore.json` : unique(safeName(f.subject.name)));
     }
-    await (0,pool/* mapConcurrent */._)([...paths], 16, ([s, path]) => (0,promises_.writeFile)(path, JSON.stringify(s.bundle) + '\n'));
+    await (0,pool/* mapConcurrent */._)([...paths], 16, ([s, path]) => writeBundleFile(path, s.bundle));
     return paths;
 }
 // A checksums line's name as one file name in the output folder: no
@@ -2680,14 +2683,13 @@ const LABEL = {
     provenance: 'provenance',
     predicate: 'attestation',
 };
-// Called before signing: when the run will upload, the store's client code
-// loads while the signatures are being logged (src/later.ts).
-function prepareStore(opts) {
-    const env = process.env;
-    if (!opts.keySigned && (0,attestations/* planStore */.Hu)(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH'])).upload) {
+// Called before signing: plans the upload and, when the run will upload,
+// loads the store's client code while the signatures are being logged (src/later.ts).
+function prepareStore(opts, env = process.env) {
+    const plan = (0,attestations/* planStore */.Hu)(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH']));
+    if (plan.upload && !opts.keySigned)
         (0,later/* afterRequestsLeave */.O)(attestations/* loadStoreClientCode */.mY).catch(() => undefined); // a failure shows when the upload loads it
-    }
-    return opts;
+    return { ...opts, plan };
 }
 // The stage: the run's verified DSSE bundles into the store, per `mode`.
 function storeAll(signed, opts) {
@@ -2701,10 +2703,9 @@ function storeAll(signed, opts) {
         });
     return runStoreStep(storeItems(verifiedBundles(signed)), opts).then((step) => ({ ...step, mode: opts.mode }));
 }
-// Plans and runs the upload. Never throws: problems come back as warnings.
+// Runs the planned upload. Never throws: problems come back as warnings.
 async function runStoreStep(items, opts) {
-    const env = opts.env ?? process.env;
-    const plan = (0,attestations/* planStore */.Hu)(opts.mode, env, opts.token, repositoryFacts(env['GITHUB_EVENT_PATH']));
+    const { plan } = opts;
     const total = items.length;
     if (!plan.upload)
         return { skipped: plan.reason, total };

@@ -43054,15 +43054,14 @@ function rememberCertificateChecks(verifier, trust, bundle) {
     const leaf = leafCertificateBytes(bundle);
     if (!leaf)
         return;
-    let seen = checkedCertificates.get(trust);
-    if (!seen)
-        checkedCertificates.set(trust, (seen = new Map()));
-    const checks = seen;
+    const checks = checkedCertificates.get(trust) ?? new Map();
+    checkedCertificates.set(trust, checks);
+    const certificate = Buffer.from(leaf).toString('base64');
     // A private method of @sigstore/verify's Verifier (as verifyTLogs above); verify() calls it once.
     const self = verifier;
     const check = self.verifySigningKey.bind(verifier);
     self.verifySigningKey = (entity, timestamps) => {
-        const key = `${Buffer.from(leaf).toString('base64')} ${timestamps.map((t) => t.getTime()).join(',')}`;
+        const key = `${certificate} ${timestamps.map((t) => t.getTime()).join(',')}`;
         if (!checks.has(key))
             checks.set(key, check(entity, timestamps));
         return checks.get(key);
