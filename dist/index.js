@@ -34512,6 +34512,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:util/ty
 
 /***/ }),
 
+/***/ 78877:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:v8");
+
+/***/ }),
+
 /***/ 75919:
 /***/ ((module) => {
 
@@ -39261,7 +39268,7 @@ async function run(inputs) {
         const registries = (0,stages_targets/* openRegistries */.cs)(http, inputs);
         // The later stages compile while the token and the images are on their way (stages/index.ts); the trusted root, the
         // token and the images are independent; the registry is read before any TUF repository is asked for the services.
-        const stages = (0,later/* afterRequestsLeave */.O)(() => Promise.all(/* import() */[__nccwpck_require__.e(464), __nccwpck_require__.e(404)]).then(__nccwpck_require__.bind(__nccwpck_require__, 33404)));
+        const stages = (0,later/* afterRequestsLeave */.O)(() => Promise.all(/* import() */[__nccwpck_require__.e(464), __nccwpck_require__.e(310)]).then(__nccwpck_require__.bind(__nccwpck_require__, 74310)));
         const [trust, identity, targets, stage] = await Promise.all([
             stages.then((s) => s.loadTrustMaterial(inputs.trustedRoot, (m) => core/* warning */.$e(m), inputs.tuf)),
             identify(inputs, key),

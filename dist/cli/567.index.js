@@ -10065,7 +10065,7 @@ exports.defaultRegistryMatcher = /^https?:\/\/registry\.npmjs\.org(:?\/|$)/;
 
 /***/ }),
 
-/***/ 6208:
+/***/ 3827:
 /***/ (function(__unused_webpack_module, exports, __webpack_require__) {
 
 
@@ -10187,7 +10187,7 @@ var __importStar = (this && this.__importStar) || (function () {
 })();
 Object.defineProperty(exports, "__esModule", ({ value: true }));
 exports.License = exports.FromNodePackageJson = void 0;
-__exportStar(__webpack_require__(6208), exports);
+__exportStar(__webpack_require__(3827), exports);
 exports.FromNodePackageJson = __importStar(__webpack_require__(9810));
 exports.License = __importStar(__webpack_require__(4909));
 //# sourceMappingURL=index.node.js.map

@@ -303,6 +303,7 @@ export const java: Cataloger = {
   name: 'java-archive-cataloger',
   match: (path) => ARCHIVE.test(path),
   sink: (path, _entry, scan) => archiveSink(path, scan),
+  ordered: true, // the image-wide inflate budget is spent in layer order
   parse(file) {
     const facts = JSON.parse(file.content.toString('utf8')) as ArchiveFacts;
     const make = (name: string, version: string, group?: string, license?: string): Pkg => ({

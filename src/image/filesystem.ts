@@ -10,6 +10,10 @@ export interface FileWant {
   name: string;
   match(path: string, entry: EntryInfo): boolean;
   sink?(path: string, entry: EntryInfo, scan?: ScanContext): ContentSink;
+  // Its sink draws on what the scan shares across files (the image-wide
+  // inflate budget): it runs only on the layer being applied, in layer order,
+  // never on a layer read ahead of its turn (layer-walk.ts).
+  ordered?: boolean;
 }
 
 export interface Capture {
@@ -19,6 +23,20 @@ export interface Capture {
   info: EntryInfo;
   contents: Map<FileWant, Buffer>;
 }
+
+// What a file read ahead of its layer's turn captured, under the path it
+// would have if none of its parents were symlinks (layer-walk.ts).
+export interface AheadCapture {
+  path: string;
+  wants: FileWant[];
+  contents: Map<FileWant, Buffer>;
+  problems: ScanProblem[];
+}
+
+// replay's verdict on an entry read ahead: applied with what was captured,
+// applied without it (nothing wants the file where it really lands), or not
+// applied because the guess was wrong and the entry must be read again.
+export type Replayed = 'kept' | 'dropped' | 'again';
 
 interface Symlink {
   target: string;
@@ -45,6 +63,10 @@ export function normalizePath(raw: string): string {
     else parts.push(part);
   }
   return '/' + parts.join('/');
+}
+
+function isWhiteout(path: string): boolean {
+  return path.startsWith('.wh.', path.lastIndexOf('/') + 1);
 }
 
 function parentOf(path: string): string {
@@ -96,8 +118,13 @@ export class LayeredFs {
   // Applies one layer tar; returns the captures it added that are still present.
   async applyLayer(layerIndex: number, layer: string, chunks: AsyncIterable<Buffer>): Promise<{ entries: number; added: Capture[] }> {
     const added = new Set<Capture>();
-    const entries = await readTar(chunks, (entry) => this.onEntry(entry, layerIndex, layer, added));
-    return { entries, added: [...added].filter((c) => this.captures.get(c.path) === c) };
+    const entries = await readTar(chunks, (entry) => this.applyEntry(entry, layerIndex, layer, added));
+    return { entries, added: [...added].filter((c) => this.isLive(c)) };
+  }
+
+  // Whether a capture is still in the filesystem (not replaced or removed since).
+  isLive(capture: Capture): boolean {
+    return this.captures.get(capture.path) === capture;
   }
 
   live(): Iterable<Capture> {
@@ -129,6 +156,45 @@ export class LayeredFs {
 
   read(path: string, want: FileWant): Buffer | undefined {
     return this.captures.get(this.resolve(path))?.contents.get(want);
+  }
+
+  // Which wants a file at path matches (none: undefined, no array made).
+  wantsAt(path: string, entry: EntryInfo): FileWant[] | undefined {
+    let wanted: FileWant[] | undefined;
+    for (const w of this.wants) if (w.match(path, entry)) (wanted ??= []).push(w);
+    return wanted;
+  }
+
+  // For a layer read ahead of its turn: what a file entry would capture if
+  // none of its parents turned out to be a symlink. No state is read, so this
+  // is safe while a lower layer is still being applied.
+  speculate(entry: TarEntry): { path: string; wants: FileWant[] } | undefined {
+    if (entry.type !== 'file') return undefined;
+    const path = normalizePath(entry.path);
+    if (isWhiteout(path)) return undefined;
+    const wants = this.wantsAt(path, entry);
+    return wants && { path, wants };
+  }
+
+  // Applies an entry that was read ahead, in its turn. The guess holds when
+  // the file lands where it was guessed, when nothing wants it where it
+  // lands, or when the same wants match and none has a sink (whose result
+  // could depend on the path); otherwise nothing is applied: 'again'.
+  replay(entry: TarEntry, layerIndex: number, layer: string, ahead: AheadCapture | undefined, added: Set<Capture>): Replayed {
+    const path = this.canonical(entry.path);
+    let kept = false;
+    if (entry.type === 'file' && !isWhiteout(path)) {
+      const wanted = this.wantsAt(path, entry);
+      if (wanted && !ahead) return 'again';
+      if (wanted && ahead && ahead.path !== path) {
+        const same = wanted.length === ahead.wants.length && wanted.every((w, i) => w === ahead.wants[i] && !w.sink);
+        if (!same) return 'again';
+      }
+      kept = wanted !== undefined;
+    }
+    if (this.applyHeader(entry, path, layerIndex, layer, added)) return 'dropped';
+    if (kept && ahead) this.keepFile(path, layer, layerIndex, entry, ahead.contents, ahead.problems, added);
+    return kept ? 'kept' : 'dropped';
   }
 
   // A runtime extracts each entry below its parent as resolved on the
@@ -269,21 +335,32 @@ export class LayeredFs {
     }
   }
 
-  private onEntry(entry: TarEntry, layerIndex: number, layer: string, added: Set<Capture>): BodySink | undefined {
+  // Applies one entry in its layer's turn; returns the sink for a wanted
+  // file's content, which is kept when the sink ends.
+  applyEntry(entry: TarEntry, layerIndex: number, layer: string, added: Set<Capture>): BodySink | undefined {
     const path = this.canonical(entry.path);
-    const base = path.slice(path.lastIndexOf('/') + 1);
-    if (base.startsWith('.wh.')) {
+    if (this.applyHeader(entry, path, layerIndex, layer, added)) return undefined;
+    const wanted = this.wantsAt(path, entry);
+    if (!wanted) return undefined;
+    return this.captureSink(path, layer, entry, wanted, this.scan, (contents, problems) => this.keepFile(path, layer, layerIndex, entry, contents, problems, added));
+  }
+
+  // Everything an entry does to the filesystem but capture a file's content;
+  // true when that is all it does (it is not a file, or it is a whiteout).
+  private applyHeader(entry: TarEntry, path: string, layerIndex: number, layer: string, added: Set<Capture>): boolean {
+    if (isWhiteout(path)) {
+      const base = path.slice(path.lastIndexOf('/') + 1);
       const dir = parentOf(path);
       // .wh..wh..opq: lower layers' children of dir vanish, dir itself stays.
       if (base === '.wh..wh..opq') this.remove(dir, layerIndex, false);
       else this.remove(`${dir === '/' ? '' : dir}/${base.slice(4)}`, layerIndex);
-      return undefined;
+      return true;
     }
     if (entry.type === 'dir') {
       // A directory replaces a lower file or symlink at the same path.
       this.unkeep(path);
       this.deleteLink(path);
-      return undefined;
+      return true;
     }
     // A non-directory replaces whatever was at path, including a whole lower
     // directory (explicit or implied by its contents), as runtimes do.
@@ -296,20 +373,27 @@ export class LayeredFs {
       }
       this.setLink(path, { target: entry.linkname, layerIndex });
       this.note(path, layerIndex);
-      return undefined;
+      return true;
     }
     if (entry.type === 'hardlink') {
       this.linkHard(path, normalizePath(entry.linkname), layerIndex, layer, added);
-      return undefined;
+      return true;
     }
-    if (entry.type !== 'file') return undefined;
-    // Most files are wanted by nobody: no array or object is made for them
-    // (the entry itself carries the size and mode a match looks at).
-    let wanted: FileWant[] | undefined;
-    for (const w of this.wants) if (w.match(path, entry)) (wanted ??= []).push(w);
-    if (!wanted) return undefined;
+    return entry.type !== 'file';
+  }
+
+  // The sink for a wanted file: each want's own sink, or a buffer. `done`
+  // gets the contents and what could not be read once the file has ended.
+  captureSink(
+    path: string,
+    layer: string,
+    entry: EntryInfo,
+    wanted: readonly FileWant[],
+    scan: ScanContext | undefined,
+    done: (contents: Map<FileWant, Buffer>, problems: ScanProblem[]) => void,
+  ): BodySink {
     const info = { size: entry.size, mode: entry.mode };
-    const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info, this.scan) : collect(MAX_CAPTURE)] as const);
+    const sinks = wanted.map((w) => [w, w.sink ? w.sink(path, info, scan) : collect(MAX_CAPTURE)] as const);
     // Past the capture limit the default sinks drop bytes: saying so lets the
     // tar reader skip expanding a huge sparse hole for nothing.
     const capped = wanted.every((w) => !w.sink);
@@ -322,17 +406,31 @@ export class LayeredFs {
       },
       end: () => {
         const contents = new Map<FileWant, Buffer>();
+        const problems: ScanProblem[] = [];
         for (const [w, s] of sinks) {
           const content = s.end();
           if (content) contents.set(w, content);
-          else if (!w.sink) this.warnings.push({ path, layer, message: `larger than the ${MAX_CAPTURE}-byte limit for a package database or manifest, not read` });
+          else if (!w.sink) problems.push({ path, layer, message: `larger than the ${MAX_CAPTURE}-byte limit for a package database or manifest, not read` });
         }
-        if (contents.size === 0) return;
-        const capture = { path, layer, layerIndex, info, contents };
-        this.keep(capture);
-        added.add(capture);
+        done(contents, problems);
       },
     };
+  }
+
+  private keepFile(
+    path: string,
+    layer: string,
+    layerIndex: number,
+    entry: EntryInfo,
+    contents: Map<FileWant, Buffer>,
+    problems: ScanProblem[],
+    added: Set<Capture>,
+  ): void {
+    this.warnings.push(...problems);
+    if (contents.size === 0) return;
+    const capture = { path, layer, layerIndex, info: { size: entry.size, mode: entry.mode }, contents };
+    this.keep(capture);
+    added.add(capture);
   }
 
   // Tar hardlinks name a file already extracted, in this layer or a lower one.
