@@ -6,10 +6,14 @@
 //                                 layers streamed through the registry client
 //   raw-registry HOST/REPO DIGEST...  the floor of that path: the same streams,
 //                                 only gunzipped and walked
+//   raw2, raw2-registry           the floors with two layers in flight (each
+//                                 layer starts when the one before it starts),
+//                                 as the generator reads them
 import { createReadStream, readFileSync, writeFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { Http } from '../src/http.js';
 import { RegistryClient } from '../src/oci/client.js';
+import { tuneGcForStreaming } from '../src/image/scan.js';
 import { readTar } from '../src/image/tar.js';
 import { generateImageSbom } from '../src/sbom/generate.js';
 import type { OpenBlob } from '../src/sbom/types.js';
@@ -46,7 +50,9 @@ if (mode === 'ours' || mode === 'registry') {
   bytes = result.json.length;
   json = result.json;
 } else {
-  for (const digest of digests) {
+  // The floors stream under the same GC settings as the generator's scan.
+  const release = tuneGcForStreaming();
+  const walk = async (digest: string) => {
     const gunzip = (await open(digest)).pipe(createGunzip({ chunkSize: 256 * 1024 }));
     const counted = (async function* () {
       for await (const chunk of gunzip as AsyncIterable<Buffer>) {
@@ -55,7 +61,20 @@ if (mode === 'ours' || mode === 'registry') {
       }
     })();
     await readTar(counted, () => undefined);
+  };
+  if (mode.startsWith('raw2')) {
+    // two layers in flight, as the generator reads them: the next starts when one starts
+    let previous = Promise.resolve();
+    for (const digest of digests) {
+      const started = walk(digest);
+      await previous;
+      previous = started;
+    }
+    await previous;
+  } else {
+    for (const digest of digests) await walk(digest);
   }
+  release();
 }
 const seconds = (performance.now() - started) / 1000;
 // VmHWM is this process's own peak; getrusage's maxRSS survives exec, so it

@@ -171,21 +171,28 @@ function runSyft(source, out) {
   else result.components = JSON.parse(readFileSync(out, 'utf8')).artifacts?.length ?? 0;
   return result;
 }
-const [raw, ours, syftDir] = runs([() => child('raw'), () => child('ours'), () => runSyft(`oci-dir:${join(work, 'oci')}`, join(work, 'syft-oci.syft.json'))]);
+const [raw, raw2, ours, syftDir] = runs([
+  () => child('raw'),
+  () => child('raw2'),
+  () => child('ours'),
+  () => runSyft(`oci-dir:${join(work, 'oci')}`, join(work, 'syft-oci.syft.json')),
+]);
 
 // ---- the same generator reading the image from a local registry, as the action does ----
 const { startStack } = await import('../test/stack/stack.mjs');
 const stack = await startStack({ stateDir: join(work, 'stack') });
 let viaRegistry;
 let rawRegistry;
+let raw2Registry;
 let syftRegistry;
 try {
   sh(`skopeo --insecure-policy copy --quiet --dest-tls-verify=false oci:${join(work, 'oci')}:bench docker://${stack.registry}/bench/sbom:latest`);
   const digests = files.map((f) => `sha256:${fileSha(f)}`);
   // The stack's registry listens on 127.0.0.1 over plain HTTP, which syft's
   // registry client uses for loopback addresses (and the env above allows).
-  [rawRegistry, viaRegistry, syftRegistry] = runs([
+  [rawRegistry, raw2Registry, viaRegistry, syftRegistry] = runs([
     () => child('raw-registry', [`${stack.registry}/bench/sbom`, ...digests]),
+    () => child('raw2-registry', [`${stack.registry}/bench/sbom`, ...digests]),
     () => child('registry', [`${stack.registry}/bench/sbom`, ...digests]),
     () => runSyft(`registry:${stack.registry}/bench/sbom:latest`, join(work, 'syft-registry.syft.json')),
   ]);
@@ -220,15 +227,17 @@ const x = (a, b) => (a / b).toFixed(2);
 const pct = (a, b) => ((100 * a) / b).toFixed(0);
 const row = (label, r, extra = '') =>
   console.log(
-    `${label.padEnd(15)}: ${r.seconds.toFixed(2).padStart(6)} s wall ${r.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${(raw.bytes / 1e6 / r.seconds).toFixed(0).padStart(4)} MB/s  peak RSS ${r.maxRssMB.toFixed(0).padStart(3)} MB  ${extra}`,
+    `${label.padEnd(16)}: ${r.seconds.toFixed(2).padStart(6)} s wall ${r.cpuSeconds.toFixed(2).padStart(6)} s CPU  ${(raw.bytes / 1e6 / r.seconds).toFixed(0).padStart(4)} MB/s  peak RSS ${r.maxRssMB.toFixed(0).padStart(3)} MB  ${extra}`,
   );
 console.log(
   `image: ${files.length} layers, ${mb(compressed)} MB compressed, ${mb(raw.bytes)} MB uncompressed; load average ${readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')} on ${os.cpus().length} CPUs`,
 );
-row('raw gunzip+tar', raw);
+row('raw gunzip+tar', raw, '(one layer after another)');
+row('raw, 2 in flight', raw2, '(the next layer starts with the current one, as ours reads them)');
 row('ours', ours, `${ours.components} components (packages and the OS)`);
 row('syft oci-dir', syftDir, `${syftDir.components} packages ${syftDir.note}`);
 row('raw, registry', rawRegistry, '(gunzip+tar of the same layers streamed through the registry client, one after another)');
+row('raw2, registry', raw2Registry, '(the same, 2 in flight)');
 row('ours, registry', viaRegistry, `${viaRegistry.components} components (streamed over HTTP from docker-registry, digest-checked)`);
 row('syft, registry', syftRegistry, `${syftRegistry.components} packages ${syftRegistry.note}`);
 if (process.env.BENCH_CDXGEN === '1')
@@ -239,8 +248,14 @@ const ratios = (label, o, s, r, note) =>
   console.log(
     `${label.padEnd(17)}${x(s.seconds, o.seconds)}x / ${x(s.cpuSeconds, o.cpuSeconds)}x faster        ${pct(r.seconds, o.seconds)}% / ${pct(r.cpuSeconds, o.cpuSeconds)}%${note}   ${o.maxRssMB.toFixed(0)} MB`,
   );
-ratios('local layout', ours, syftDir, raw, '');
-ratios('registry', viaRegistry, syftRegistry, rawRegistry, ' (of its own raw floor)');
+ratios('local layout', ours, syftDir, raw, `; of raw with 2 in flight ${pct(raw2.seconds, ours.seconds)}% / ${pct(raw2.cpuSeconds, ours.cpuSeconds)}%`);
+ratios(
+  'registry',
+  viaRegistry,
+  syftRegistry,
+  rawRegistry,
+  ` (of its own raw floor); of raw with 2 in flight ${pct(raw2Registry.seconds, viaRegistry.seconds)}% / ${pct(raw2Registry.cpuSeconds, viaRegistry.cpuSeconds)}%`,
+);
 if (process.env.BENCH_CDXGEN === '1') console.log(`ours vs cdxgen ${x(cdx.seconds, ours.seconds)}x faster`);
 
 // ---- parity on this image: our package set against syft's, per ecosystem,
