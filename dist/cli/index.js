@@ -45829,8 +45829,9 @@ async function decompressLayer(raw, label) {
 // with the content of the files it would capture if none of its parents were
 // symlinks (most layers name paths as they land). In its turn each held entry
 // is replayed in order; a guess that does not hold there (a parent turned out
-// to be a symlink, so other wants match, or a want's sink failed) stops this
-// read, and the layer is read again from that entry, in turn, exactly.
+// to be a symlink, so other wants match, or a want's sink failed) ends what
+// this read applies, and the layer is read again from that entry, in turn,
+// exactly.
 //
 // What is held ahead is bounded: past AHEAD_BYTES (entries, their paths, and
 // the bytes pushed into their sinks) the read waits for its turn, and so does
@@ -45838,7 +45839,7 @@ async function decompressLayer(raw, label) {
 // wait for the turn too: only the rest of the chunk they began in is held.
 const AHEAD_BYTES = 16 * 1024 * 1024;
 const ENTRY_COST = 256; // a held entry's objects, roughly, besides its strings
-// Thrown into the read to stop it (closed, or read again from an entry).
+// Thrown into the read to stop it once the scan has stopped.
 class Stopped extends Error {
 }
 const NOTHING = { push: () => false, end: () => { } };
@@ -45885,15 +45886,7 @@ class LayerWalk {
         this.inTurn = true;
         this.pump();
         this.resume();
-        let entries = 0;
-        try {
-            entries = await this.read;
-        }
-        catch (err) {
-            // Stopped to be read again: whatever the stopped stream said is moot.
-            if (this.again === undefined)
-                throw err;
-        }
+        const entries = await this.read;
         if (this.again !== undefined)
             return { entries, again: this.again };
         this.pump();
@@ -45922,7 +45915,7 @@ class LayerWalk {
         this.compressedBytesOf = source.compressedBytes;
         const chunks = async function* () {
             for await (const chunk of source.chunks) {
-                if (this.closed || this.again !== undefined)
+                if (this.closed)
                     throw new Stopped();
                 this.bytes += chunk.length;
                 yield chunk;
@@ -46055,11 +46048,12 @@ class LayerWalk {
                     return;
                 const verdict = h.failed ? 'again' : this.fs.replay(h.entry, this.index, this.layer.digest, h.ahead, this.added);
                 if (verdict === 'again') {
+                    // The read runs on to its end, applying nothing more: entries
+                    // already applied came from it, and only a source read whole has
+                    // had its digest checked (a registry could serve other bytes twice).
                     this.again = h.index;
                     this.held.length = 0;
                     this.heldBytes = 0;
-                    this.raw?.destroy();
-                    this.resume();
                     return;
                 }
                 if (verdict === 'kept')

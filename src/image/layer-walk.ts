@@ -13,8 +13,9 @@ import { readTar, type BodySink, type TarEntry } from './tar.js';
 // with the content of the files it would capture if none of its parents were
 // symlinks (most layers name paths as they land). In its turn each held entry
 // is replayed in order; a guess that does not hold there (a parent turned out
-// to be a symlink, so other wants match, or a want's sink failed) stops this
-// read, and the layer is read again from that entry, in turn, exactly.
+// to be a symlink, so other wants match, or a want's sink failed) ends what
+// this read applies, and the layer is read again from that entry, in turn,
+// exactly.
 //
 // What is held ahead is bounded: past AHEAD_BYTES (entries, their paths, and
 // the bytes pushed into their sinks) the read waits for its turn, and so does
@@ -39,7 +40,7 @@ interface Held {
   wait?: { chunks: Buffer[]; sink?: BodySink; endSent?: boolean }; // an ordered file
 }
 
-// Thrown into the read to stop it (closed, or read again from an entry).
+// Thrown into the read to stop it once the scan has stopped.
 class Stopped extends Error {}
 
 const NOTHING: BodySink = { push: () => false, end: () => {} };
@@ -95,13 +96,7 @@ export class LayerWalk {
     this.inTurn = true;
     this.pump();
     this.resume();
-    let entries = 0;
-    try {
-      entries = await this.read;
-    } catch (err) {
-      // Stopped to be read again: whatever the stopped stream said is moot.
-      if (this.again === undefined) throw err;
-    }
+    const entries = await this.read;
     if (this.again !== undefined) return { entries, again: this.again };
     this.pump();
     if (this.held.length > 0) throw new Error(`layer ${this.layer.digest}: ${this.held.length} entries read but never applied`);
@@ -130,7 +125,7 @@ export class LayerWalk {
     this.compressedBytesOf = source.compressedBytes;
     const chunks = async function* (this: LayerWalk): AsyncGenerator<Buffer> {
       for await (const chunk of source.chunks) {
-        if (this.closed || this.again !== undefined) throw new Stopped();
+        if (this.closed) throw new Stopped();
         this.bytes += chunk.length;
         yield chunk;
         while (!this.inTurn && !this.closed && (this.stalled || this.heldBytes > this.cap)) {
@@ -251,11 +246,12 @@ export class LayerWalk {
         if (!h.ended) return;
         const verdict = h.failed ? 'again' : this.fs.replay(h.entry, this.index, this.layer.digest, h.ahead, this.added);
         if (verdict === 'again') {
+          // The read runs on to its end, applying nothing more: entries
+          // already applied came from it, and only a source read whole has
+          // had its digest checked (a registry could serve other bytes twice).
           this.again = h.index;
           this.held.length = 0;
           this.heldBytes = 0;
-          this.raw?.destroy();
-          this.resume();
           return;
         }
         if (verdict === 'kept') for (const [path, message] of h.ahead!.warned) this.scan.warn(path, message);

@@ -286,6 +286,61 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
     expect(opens).toEqual([1, 2]);
   });
 
+  it('lets a read it stopped applying run to its end, so its digest check still covers what it applied', async () => {
+    // A registry serving other bytes the first time: the entry before the
+    // re-read point comes from that first read, whose stream fails its
+    // digest check only at its end (as the registry client's streams do),
+    // which it reaches only after the re-read point was found.
+    const entries = (body: string): TarSpec[] => [
+      { path: 'etc/app.json', body },
+      { path: 'lib/os-release', body: 'ID=debian' },
+      { path: 'pad', body: 'x'.repeat(3000) },
+    ];
+    const tampered = gzipSync(tar(entries('{"evil":1}')));
+    const genuine = gzipSync(tar(entries('{"good":1}')));
+    let lowerApplied!: () => void;
+    const gate = new Promise<void>((resolve) => (lowerApplied = resolve));
+    let opens = 0;
+    const upper: LayerSource = {
+      digest: 'sha256:l1',
+      open: async () => {
+        const first = ++opens === 1;
+        const bytes = first ? tampered : genuine;
+        return Readable.from(
+          (async function* () {
+            yield bytes.subarray(0, bytes.length - 20);
+            if (first) await gate;
+            yield bytes.subarray(bytes.length - 20);
+            if (first) throw new Error('blob sha256:l1: digest mismatch');
+          })(),
+          { objectMode: false },
+        );
+      },
+    };
+    const slow = new Promise<void>((resolve) => setTimeout(resolve, 100).unref());
+    const lower = source(
+      0,
+      tar([
+        { path: 'usr/lib', type: 'dir' },
+        { path: 'lib', type: 'symlink', link: 'usr/lib' },
+        { path: 'pad', body: 'x'.repeat(3000) },
+      ]),
+      undefined,
+      slow,
+    );
+    const scan = walkLayers(
+      [lower, upper],
+      wantsForTest(),
+      () => {},
+      async (l) => {
+        // the first read of the upper layer ends only once its turn has begun
+        if (l.index === 0) setTimeout(lowerApplied, 20);
+      },
+    );
+    await expect(scan).rejects.toThrow(/digest mismatch/);
+    expect(opens).toBe(1); // it failed before the layer was read again
+  });
+
   it('runs ordered wants only in their turn, so a budget is spent in layer order', async () => {
     const opens: number[] = [];
     const slow = new Promise<void>((resolve) => setTimeout(resolve, 150).unref());
