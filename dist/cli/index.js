@@ -45503,8 +45503,10 @@ class LayeredFs {
         }
         if (this.applyHeader(entry, path, layerIndex, layer, added))
             return 'dropped';
-        if (kept && ahead)
-            this.keepFile(path, layer, layerIndex, entry, ahead.contents, ahead.problems, added);
+        if (kept && ahead) {
+            const problems = ahead.path === path ? ahead.problems : ahead.problems.map((p) => ({ ...p, path }));
+            this.keepFile(path, layer, layerIndex, entry, ahead.contents, problems, added);
+        }
         return kept ? 'kept' : 'dropped';
     }
     // A runtime extracts each entry below its parent as resolved on the
@@ -45852,7 +45854,10 @@ class LayerWalk {
     bytes = 0;
     compression = 'none';
     compressedBytesOf = () => 0;
+    // A queue: entries from `next` on are waiting (shift() on ten thousand
+    // entries would move them all each time).
     held = [];
+    next = 0;
     heldBytes = 0;
     inTurn;
     stalled = false;
@@ -45890,8 +45895,8 @@ class LayerWalk {
         if (this.again !== undefined)
             return { entries, again: this.again };
         this.pump();
-        if (this.held.length > 0)
-            throw new Error(`layer ${this.layer.digest}: ${this.held.length} entries read but never applied`);
+        if (this.waiting() > 0)
+            throw new Error(`layer ${this.layer.digest}: ${this.waiting()} entries read but never applied`);
         return { entries };
     }
     // Stops the read and closes its stream (an open connection keeps the process alive).
@@ -45931,7 +45936,7 @@ class LayerWalk {
             // those still in the chunk at hand: nothing of them is applied.
             if (index < this.skipBelow || this.again !== undefined || this.closed)
                 return undefined;
-            if (this.inTurn && this.held.length === 0)
+            if (this.inTurn && this.waiting() === 0)
                 return this.fs.applyEntry(e, this.index, this.layer.digest, this.added);
             return this.hold(e, index);
         });
@@ -46024,10 +46029,13 @@ class LayerWalk {
             },
         };
     }
+    waiting() {
+        return this.held.length - this.next;
+    }
     // In turn: applies the held entries, in order, as far as they have ended.
     pump() {
-        while (this.inTurn && this.again === undefined && this.held.length > 0) {
-            const h = this.held[0];
+        while (this.inTurn && this.again === undefined && this.waiting() > 0) {
+            const h = this.held[this.next];
             if (h.wait) {
                 const wait = h.wait;
                 if (!wait.sink) {
@@ -46052,7 +46060,8 @@ class LayerWalk {
                     // already applied came from it, and only a source read whole has
                     // had its digest checked (a registry could serve other bytes twice).
                     this.again = h.index;
-                    this.held.length = 0;
+                    this.held = [];
+                    this.next = 0;
                     this.heldBytes = 0;
                     return;
                 }
@@ -46060,7 +46069,11 @@ class LayerWalk {
                     for (const [path, message] of h.ahead.warned)
                         this.scan.warn(path, message);
             }
-            this.held.shift();
+            this.held[this.next++] = undefined;
+            if (this.next === this.held.length) {
+                this.held = [];
+                this.next = 0;
+            }
             this.heldBytes -= h.cost;
         }
     }

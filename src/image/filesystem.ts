@@ -193,7 +193,10 @@ export class LayeredFs {
       kept = wanted !== undefined;
     }
     if (this.applyHeader(entry, path, layerIndex, layer, added)) return 'dropped';
-    if (kept && ahead) this.keepFile(path, layer, layerIndex, entry, ahead.contents, ahead.problems, added);
+    if (kept && ahead) {
+      const problems = ahead.path === path ? ahead.problems : ahead.problems.map((p) => ({ ...p, path }));
+      this.keepFile(path, layer, layerIndex, entry, ahead.contents, problems, added);
+    }
     return kept ? 'kept' : 'dropped';
   }
 

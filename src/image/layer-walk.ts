@@ -57,7 +57,10 @@ export class LayerWalk {
   bytes = 0;
   compression = 'none';
   private compressedBytesOf = () => 0;
-  private readonly held: Held[] = [];
+  // A queue: entries from `next` on are waiting (shift() on ten thousand
+  // entries would move them all each time).
+  private held: (Held | undefined)[] = [];
+  private next = 0;
   private heldBytes = 0;
   private inTurn: boolean;
   private stalled = false;
@@ -99,7 +102,7 @@ export class LayerWalk {
     const entries = await this.read;
     if (this.again !== undefined) return { entries, again: this.again };
     this.pump();
-    if (this.held.length > 0) throw new Error(`layer ${this.layer.digest}: ${this.held.length} entries read but never applied`);
+    if (this.waiting() > 0) throw new Error(`layer ${this.layer.digest}: ${this.waiting()} entries read but never applied`);
     return { entries };
   }
 
@@ -139,7 +142,7 @@ export class LayerWalk {
       // Entries an earlier read applied, and, once this read is to stop,
       // those still in the chunk at hand: nothing of them is applied.
       if (index < this.skipBelow || this.again !== undefined || this.closed) return undefined;
-      if (this.inTurn && this.held.length === 0) return this.fs.applyEntry(e, this.index, this.layer.digest, this.added);
+      if (this.inTurn && this.waiting() === 0) return this.fs.applyEntry(e, this.index, this.layer.digest, this.added);
       return this.hold(e, index);
     });
   }
@@ -226,10 +229,14 @@ export class LayerWalk {
     };
   }
 
+  private waiting(): number {
+    return this.held.length - this.next;
+  }
+
   // In turn: applies the held entries, in order, as far as they have ended.
   private pump(): void {
-    while (this.inTurn && this.again === undefined && this.held.length > 0) {
-      const h = this.held[0]!;
+    while (this.inTurn && this.again === undefined && this.waiting() > 0) {
+      const h = this.held[this.next]!;
       if (h.wait) {
         const wait = h.wait;
         if (!wait.sink) {
@@ -250,13 +257,18 @@ export class LayerWalk {
           // already applied came from it, and only a source read whole has
           // had its digest checked (a registry could serve other bytes twice).
           this.again = h.index;
-          this.held.length = 0;
+          this.held = [];
+          this.next = 0;
           this.heldBytes = 0;
           return;
         }
         if (verdict === 'kept') for (const [path, message] of h.ahead!.warned) this.scan.warn(path, message);
       }
-      this.held.shift();
+      this.held[this.next++] = undefined;
+      if (this.next === this.held.length) {
+        this.held = [];
+        this.next = 0;
+      }
       this.heldBytes -= h.cost;
     }
   }
