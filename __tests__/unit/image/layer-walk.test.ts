@@ -100,6 +100,25 @@ function source(i: number, archive: Buffer, opens?: number[], before?: Promise<v
   };
 }
 
+// A small lower layer whose second half comes once `until` resolves.
+const slowLower = (until: Promise<void>) =>
+  source(
+    0,
+    tar([
+      { path: 'etc/lower.json', body: '{}' },
+      { path: 'pad', body: 'x'.repeat(4000) },
+    ]),
+    undefined,
+    until,
+  );
+
+// A lower layer whose /lib is a symlink to usr/lib, as in merged-/usr Debian.
+const MERGED_USR: TarSpec[] = [
+  { path: 'usr/lib', type: 'dir' },
+  { path: 'lib', type: 'symlink', link: 'usr/lib' },
+  { path: 'pad', body: 'x'.repeat(3000) },
+];
+
 async function walked(layers: LayerSource[], aheadBytes?: number): Promise<Outcome> {
   const warnings: ScanProblem[] = [];
   const { fs } = await walkLayers(
@@ -194,18 +213,10 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
       open: async () => (await upperSource.open()).on('end', drained),
     };
     // The lower layer's second half comes only once the upper layer has been read whole.
-    const lower = source(
-      0,
-      tar([
-        { path: 'etc/os.json', body: '{}' },
-        { path: 'etc/pad', body: 'x'.repeat(4000) },
-      ]),
-      undefined,
-      upperRead,
-    );
+    const lower = slowLower(upperRead);
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the upper layer was not read before the lower one ended')), 3000).unref());
     const got = await Promise.race([walked([lower, watched]), timeout]);
-    expect(Object.keys(got.files).sort()).toEqual(['/app/package.json', '/etc/os.json']);
+    expect(Object.keys(got.files).sort()).toEqual(['/app/package.json', '/etc/lower.json']);
   });
 
   it('holds at most about aheadBytes of the layer ahead, and reads the rest in its turn', async () => {
@@ -233,15 +244,7 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
         resolve();
       }, 300),
     );
-    const lower = source(
-      0,
-      tar([
-        { path: 'etc/a.json', body: '{}' },
-        { path: 'pad', body: 'x'.repeat(4000) },
-      ]),
-      undefined,
-      release,
-    );
+    const lower = slowLower(release);
     const got = await walked([lower, upper], cap);
     expect(Object.keys(got.files)).toHaveLength(201);
     expect(archive.length).toBeGreaterThan(400 * 1024);
@@ -252,19 +255,8 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
 
   it('reads an entry again in its turn when a lower layer made its parent a symlink', async () => {
     const opens: number[] = [];
-    let release!: () => void;
-    const lowerDone = new Promise<void>((resolve) => (release = resolve));
-    setTimeout(release, 100).unref();
-    const lower = source(
-      0,
-      tar([
-        { path: 'usr/lib', type: 'dir' },
-        { path: 'lib', type: 'symlink', link: 'usr/lib' },
-        { path: 'pad', body: 'x'.repeat(3000) },
-      ]),
-      opens,
-      lowerDone,
-    );
+    const lowerDone = new Promise<void>((resolve) => setTimeout(resolve, 100).unref());
+    const lower = source(0, tar(MERGED_USR), opens, lowerDone);
     const upper = source(
       1,
       tar([
@@ -318,16 +310,7 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
       },
     };
     const slow = new Promise<void>((resolve) => setTimeout(resolve, 100).unref());
-    const lower = source(
-      0,
-      tar([
-        { path: 'usr/lib', type: 'dir' },
-        { path: 'lib', type: 'symlink', link: 'usr/lib' },
-        { path: 'pad', body: 'x'.repeat(3000) },
-      ]),
-      undefined,
-      slow,
-    );
+    const lower = source(0, tar(MERGED_USR), undefined, slow);
     const scan = walkLayers(
       [lower, upper],
       wantsForTest(),
