@@ -1,7 +1,6 @@
 // ESLint (flat config), run by `npm run lint` with `prettier --check`.
 // TypeScript: typescript-eslint's type-checked recommended rules, typed with
-// tsconfig.eslint.json (tsconfig.json + noUncheckedIndexedAccess, which the
-// sources are written for: see there). Plain JavaScript (the test stack and
+// tsconfig.json (sources and tests, noUncheckedIndexedAccess on). Plain JavaScript (the test stack and
 // harness, scripts, benchmarks): ESLint's recommended rules on Node globals.
 // Formatting is Prettier's alone (prettier.config.js); neither recommended
 // set has layout rules that could disagree with it.
@@ -22,7 +21,7 @@ export default tseslint.config(
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.recommendedTypeChecked],
-    languageOptions: { parserOptions: { project: './tsconfig.eslint.json', tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { project: './tsconfig.json', tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { ignoreRestSiblings: true, argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // async without await is deliberate: stand-ins and sources implement Promise-returning

@@ -2835,19 +2835,22 @@ function verifyActionRef() {
 // release file); `results` has them all.
 function setOutputs(results, files = []) {
     core/* setOutput */.uH('results', resultsJSON(results, files));
-    const first = results[0] ?? files[0];
+    const image = results[0];
+    const first = image ?? files[0];
     if (!first)
         return;
-    const find = (kind) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
-    const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
+    const find = (kind) => first.artifacts.find((a) => a.kind === kind);
+    // Release files have no SBOM: those outputs come from the first image only.
+    const sbom = image && primarySbom(image.artifacts);
+    const spdx = image?.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
     core/* setOutput */.uH('digest', first.digest);
     core/* setOutput */.uH('signature-log-index', find('signature')?.logIndex ?? '');
-    core/* setOutput */.uH('sbom-log-index', find('sbom')?.logIndex ?? '');
+    core/* setOutput */.uH('sbom-log-index', sbom?.logIndex ?? '');
     core/* setOutput */.uH('provenance-log-index', find('provenance')?.logIndex ?? '');
     core/* setOutput */.uH('signature-bundle', find('signature')?.bundle ?? '');
-    core/* setOutput */.uH('sbom-bundle', find('sbom')?.bundle ?? '');
+    core/* setOutput */.uH('sbom-bundle', sbom?.bundle ?? '');
     core/* setOutput */.uH('provenance-bundle', find('provenance')?.bundle ?? '');
-    core/* setOutput */.uH('sbom-path', find('sbom')?.path ?? '');
+    core/* setOutput */.uH('sbom-path', sbom?.path ?? '');
     core/* setOutput */.uH('sbom-spdx-log-index', spdx?.logIndex ?? '');
     core/* setOutput */.uH('sbom-spdx-bundle', spdx?.bundle ?? '');
     core/* setOutput */.uH('sbom-spdx-path', spdx?.path ?? '');

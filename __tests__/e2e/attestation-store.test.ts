@@ -164,7 +164,7 @@ describe('with attestations: write', () => {
     const original = JSON.stringify(stored.bundle);
     const sigs = (stored.bundle as any).dsseEnvelope.signatures;
     const raw = Buffer.from(sigs[0].sig, 'base64');
-    raw[raw.length - 1] ^= 1;
+    raw[raw.length - 1]! ^= 1;
     sigs[0].sig = raw.toString('base64');
     try {
       const tampered = await gh(img);

@@ -257,9 +257,9 @@ describe('offline integration stack', () => {
       expect(status).toBe(200);
       const chain: string[] = json.signedCertificateEmbeddedSct.chain.certificates;
       expect(chain.length).toBeGreaterThanOrEqual(2);
-      const leaf = new crypto.X509Certificate(chain[0]);
+      const leaf = new crypto.X509Certificate(chain[0]!);
       expect(leaf.subjectAltName).toBe(`URI:${SAN}`);
-      expect(leaf.verify(new crypto.X509Certificate(chain[chain.length - 1]).publicKey)).toBe(true);
+      expect(leaf.verify(new crypto.X509Certificate(chain[chain.length - 1]!).publicKey)).toBe(true);
       // Issuer (1.3.6.1.4.1.57264.1.8) and source repository URI (.1.12) are DER UTF8Strings.
       expect(leaf.raw.includes(Buffer.from(ISSUER))).toBe(true);
       expect(leaf.raw.includes(Buffer.from('https://github.com/octo-org/octo-repo'))).toBe(true);

@@ -69,18 +69,21 @@ export function verifyActionRef(): string | undefined {
 // release file); `results` has them all.
 export function setOutputs(results: ImageResult[], files: FileResult[] = []): void {
   core.setOutput('results', resultsJSON(results, files));
-  const first = results[0] ?? files[0];
+  const image = results[0];
+  const first = image ?? files[0];
   if (!first) return;
-  const find = (kind: string) => (kind === 'sbom' ? primarySbom(first.artifacts) : first.artifacts.find((a) => a.kind === kind));
-  const spdx = first.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
+  const find = (kind: string) => first.artifacts.find((a) => a.kind === kind);
+  // Release files have no SBOM: those outputs come from the first image only.
+  const sbom = image && primarySbom(image.artifacts);
+  const spdx = image?.artifacts.find((a) => a.kind === 'sbom' && a.format === 'spdx');
   core.setOutput('digest', first.digest);
   core.setOutput('signature-log-index', find('signature')?.logIndex ?? '');
-  core.setOutput('sbom-log-index', find('sbom')?.logIndex ?? '');
+  core.setOutput('sbom-log-index', sbom?.logIndex ?? '');
   core.setOutput('provenance-log-index', find('provenance')?.logIndex ?? '');
   core.setOutput('signature-bundle', find('signature')?.bundle ?? '');
-  core.setOutput('sbom-bundle', find('sbom')?.bundle ?? '');
+  core.setOutput('sbom-bundle', sbom?.bundle ?? '');
   core.setOutput('provenance-bundle', find('provenance')?.bundle ?? '');
-  core.setOutput('sbom-path', find('sbom')?.path ?? '');
+  core.setOutput('sbom-path', sbom?.path ?? '');
   core.setOutput('sbom-spdx-log-index', spdx?.logIndex ?? '');
   core.setOutput('sbom-spdx-bundle', spdx?.bundle ?? '');
   core.setOutput('sbom-spdx-path', spdx?.path ?? '');

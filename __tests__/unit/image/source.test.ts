@@ -92,7 +92,7 @@ describe('openImage from files', () => {
     const layer = img.layers[0]!;
     const path = join(copy, 'blobs/sha256', layer.digest.slice(7));
     const bytes = readFileSync(path);
-    bytes[bytes.length - 1] ^= 0xff;
+    bytes[bytes.length - 1]! ^= 0xff;
     writeFileSync(path, bytes);
     await expect(readAll(await img.openBlob(layer.digest))).rejects.toThrow(/does not match its digest; the layout is corrupt/);
   });

@@ -134,7 +134,7 @@ describe('pax and GNU long-name state', () => {
       ['mtime', '1.5x'],
       ['uid', 'x'],
       ['gid', ''],
-    ])
+    ] as [string, string][])
       await same(Buffer.concat([pax([[k, v]]), file('f'), END]));
     expect(names(await same(Buffer.concat([pax([['path', '']]), file('f'), END])))).toEqual(['f', 'end']);
     expect(names(await same(raw('+0014 path=ab\n')))).toEqual(['ab', 'end']);
