@@ -100,6 +100,24 @@ function source(i: number, archive: Buffer, opens?: number[], before?: Promise<v
   };
 }
 
+// Resolves once `count()` has been above zero and unchanged for 100 ms (a
+// read that stopped on its own), whatever the machine's load; its value then.
+function settled(count: () => number): Promise<number> {
+  return new Promise((resolve) => {
+    let last = -1;
+    let still = 0;
+    const timer = setInterval(() => {
+      const now = count();
+      still = now > 0 && now === last ? still + 1 : 0;
+      last = now;
+      if (still >= 5) {
+        clearInterval(timer);
+        resolve(now);
+      }
+    }, 20);
+  });
+}
+
 // A small lower layer whose second half comes once `until` resolves.
 const slowLower = (until: Promise<void>) =>
   source(
@@ -238,12 +256,8 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
           { objectMode: false },
         ),
     };
-    const release = new Promise<void>((resolve) =>
-      setTimeout(() => {
-        pulledWhileBlocked = pulled;
-        resolve();
-      }, 300),
-    );
+    // The lower layer ends only once the read ahead has stopped by itself.
+    const release = settled(() => pulled).then((n) => void (pulledWhileBlocked = n));
     const lower = slowLower(release);
     const got = await walked([lower, upper], cap);
     expect(Object.keys(got.files)).toHaveLength(201);
@@ -255,9 +269,11 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
 
   it('reads an entry again in its turn when a lower layer made its parent a symlink', async () => {
     const opens: number[] = [];
-    const lowerDone = new Promise<void>((resolve) => setTimeout(resolve, 100).unref());
+    // The lower layer ends only once the upper one has been read whole, ahead.
+    let upperRead!: () => void;
+    const lowerDone = new Promise<void>((resolve) => (upperRead = resolve));
     const lower = source(0, tar(MERGED_USR), opens, lowerDone);
-    const upper = source(
+    const upperSource = source(
       1,
       tar([
         { path: 'etc/first.json', body: '{"first":1}' },
@@ -267,6 +283,10 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
       ]),
       opens,
     );
+    const upper: LayerSource = {
+      digest: upperSource.digest,
+      open: async () => (await upperSource.open()).on('end', () => setTimeout(upperRead, 100)),
+    };
     const got = await walked([lower, upper]);
     // Only found where they land: the distro file at /usr/lib, the program told its real path.
     expect(got.files).toEqual({
@@ -292,6 +312,8 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
     const genuine = gzipSync(tar(entries('{"good":1}')));
     let lowerApplied!: () => void;
     const gate = new Promise<void>((resolve) => (lowerApplied = resolve));
+    let firstPartTaken!: () => void;
+    const taken = new Promise<void>((resolve) => (firstPartTaken = resolve));
     let opens = 0;
     const upper: LayerSource = {
       digest: 'sha256:l1',
@@ -301,6 +323,7 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
         return Readable.from(
           (async function* () {
             yield bytes.subarray(0, bytes.length - 20);
+            if (first) firstPartTaken();
             if (first) await gate;
             yield bytes.subarray(bytes.length - 20);
             if (first) throw new Error('blob sha256:l1: digest mismatch');
@@ -309,7 +332,8 @@ describe('walkLayers reads the next layer ahead of its turn', () => {
         );
       },
     };
-    const slow = new Promise<void>((resolve) => setTimeout(resolve, 100).unref());
+    // The lower layer ends once the first read's entries are held, ahead.
+    const slow = taken.then(() => new Promise<void>((resolve) => setTimeout(resolve, 100)));
     const lower = source(0, tar(MERGED_USR), undefined, slow);
     const scan = walkLayers(
       [lower, upper],
