@@ -3003,8 +3003,9 @@ var purl = __webpack_require__(29000);
 // ScanProblem in types.ts and scan.ts).
 // Components in one SBOM. The whole action (scan, document, statement,
 // signing, self-verification, attaching) costs ~20 KB of peak memory per
-// component on top of ~110 MB: measured 295 MB at 10k with only the SBOM on,
-// 335 MB with signing, provenance and both attach formats, 455 MB at 20k. 10k
+// component on top of ~110 MB: measured at 10k, 260-290 MB with only the
+// SBOM on and 290-305 MB with signing, provenance and both attach formats
+// (455 MB at 20k, before streamed uploads and the GC tuning of scan.ts). 10k
 // keeps the run within its 350 MB bound, and the document near 5 MB (~520
 // bytes per component), well under actions/attest's 16 MiB predicate cap.
 // Exceeding it is an error, never a truncation: a signed SBOM with packages
