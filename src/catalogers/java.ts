@@ -275,6 +275,8 @@ function packagesOf(facts: ArchiveFacts, make: (name: string, version: string, g
   const out: Pkg[] = [];
   const mf = facts.manifest ? manifest(facts.manifest) : new Map<string, string>();
   const licenseName = archiveLicense(mf.get('Bundle-License'), facts.licenseText);
+  // No pom.properties but exactly one pom.xml: its coordinates, as syft takes them.
+  const pom = facts.poms.length === 0 && facts.pomXmls?.length === 1 ? pomXml(facts.pomXmls[0]!) : undefined;
   if (facts.poms.length > 0) {
     for (const pom of facts.poms) {
       const p = properties(pom);
@@ -282,11 +284,9 @@ function packagesOf(facts: ArchiveFacts, make: (name: string, version: string, g
       const version = p.get('version');
       if (artifact && version) out.push(make(artifact, version, p.get('groupId'), licenseName));
     }
-  } else if (facts.pomXmls?.length === 1 && pomXml(facts.pomXmls[0]!).artifactId) {
-    // no pom.properties but exactly one pom.xml: its coordinates, as syft takes them
-    const pom = pomXml(facts.pomXmls[0]!);
+  } else if (pom?.artifactId) {
     const version = pom.version ?? mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? fromFileName(facts.name)[1];
-    if (version) out.push(make(pom.artifactId!, version, pom.groupId, licenseName ?? pom.licenses[0]));
+    if (version) out.push(make(pom.artifactId, version, pom.groupId, licenseName ?? pom.licenses[0]));
   } else {
     const [fileName, fileVersion] = fromFileName(facts.name);
     const symbolic = mf.get('Bundle-SymbolicName')?.split(';')[0];
