@@ -34,11 +34,13 @@ const pythonTemplate = (file: RegExp) => (base: string) => {
 };
 const cpe = (vendor: string, product: string) => `cpe:2.3:a:${vendor}:${product}:VERSION:*:*:*:*:*:*:*`;
 
+const PYTHON = /^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/;
+
 export const CLASSIFIERS: readonly Classifier[] = [
   {
     name: 'python',
-    file: /^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/,
-    patterns: pythonTemplate(/^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/),
+    file: PYTHON,
+    patterns: pythonTemplate(PYTHON),
     cpes: [cpe('python_software_foundation', 'python'), cpe('python', 'python')],
   },
   {
@@ -114,8 +116,10 @@ export const CLASSIFIERS: readonly Classifier[] = [
   },
 ];
 
-// One test per tar entry before the per-classifier ones.
-const ANY_NAME = /^(python|libpython|go$|go\.exe$|node$|redis-server$|busybox$|httpd$|nginx$|postgres$|memcached$|ruby$|bash$|openssl$|haproxy$|composer)/;
+// One test per tar entry before the per-classifier ones: every classifier's
+// file pattern (each anchored at the start) in one anchored alternation,
+// named groups made plain (a name may not repeat in one pattern).
+const ANY_NAME = new RegExp(`^(?:${CLASSIFIERS.map((c) => c.file.source.replace(/^\^/, '').replace(/\(\?<\w+>/g, '(?:')).join('|')})`);
 const classifiersFor = (path: string) => {
   const base = basename(path);
   return ANY_NAME.test(base) ? CLASSIFIERS.filter((c) => c.file.test(base)) : [];

@@ -6,7 +6,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { zipSync } from 'fflate';
-import { classifiers, dropOwnedBinaries } from '../../../src/catalogers/classifiers.js';
+import { CLASSIFIERS, classifiers, dropOwnedBinaries } from '../../../src/catalogers/classifiers.js';
 import { go } from '../../../src/catalogers/go.js';
 import { java, pomXml } from '../../../src/catalogers/java.js';
 import { rpm } from '../../../src/catalogers/rpm.js';
@@ -247,6 +247,32 @@ describe('binary classifiers (programs from release tarballs)', () => {
     // the template is the file's version: another one in the file is not it
     expect(await run('/usr/local/bin/python3.12', program('\x003.11.9\x00'))).toEqual([]);
     expect(classifiers.match('/usr/local/bin/python3', { size: 10, mode: 0o755 })).toBe(false);
+  });
+
+  it('knows each classifier by its file names, and no other name', () => {
+    const names = [
+      'python3.12',
+      'libpython3.11.so.1.0',
+      'go',
+      'go.exe',
+      'node',
+      'redis-server',
+      'busybox',
+      'httpd',
+      'nginx',
+      'postgres',
+      'memcached',
+      'ruby',
+      'bash',
+      'openssl',
+      'haproxy',
+      'composer.phar',
+    ];
+    const known = (name: string) => classifiers.match(`/usr/local/bin/${name}`, { size: 10, mode: 0o755 });
+    for (const name of names) expect([name, known(name)]).toEqual([name, true]);
+    // every classifier has a name above, so the quick test before them cannot drop one
+    for (const c of CLASSIFIERS) expect([c.name, names.some((n) => c.file.test(n))]).toEqual([c.name, true]);
+    for (const name of ['python3', 'libpython.so', 'gox', 'xnode', 'node2', 'bash.bak', 'nginx-debug', 'mycomposer']) expect([name, known(name)]).toEqual([name, false]);
   });
 
   it('lists nothing for a known name without a version string, and ignores other names', async () => {
