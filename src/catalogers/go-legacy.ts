@@ -30,13 +30,19 @@ interface Elf {
   loads: { off: number; va: number; size: number }[];
 }
 
+// An unsigned word of `size` bytes (4 or 8: a pointer, or an ELF field).
+function word(buf: Buffer, at: number, size: number, be: boolean): number {
+  if (size === 8) return Number(be ? buf.readBigUInt64BE(at) : buf.readBigUInt64LE(at));
+  return be ? buf.readUInt32BE(at) : buf.readUInt32LE(at);
+}
+
 function parseElf(head: Buffer): { elf: Elf; goNote: boolean } | undefined {
   if (head.length < 64 || head.readUInt32BE(0) !== 0x7f454c46) return undefined;
   const is64 = head[4] === 2;
   const le = head[5] === 1;
   const u16 = (o: number) => (le ? head.readUInt16LE(o) : head.readUInt16BE(o));
-  const u32 = (o: number) => (le ? head.readUInt32LE(o) : head.readUInt32BE(o));
-  const uw = (o: number) => (is64 ? Number(le ? head.readBigUInt64LE(o) : head.readBigUInt64BE(o)) : u32(o));
+  const u32 = (o: number) => word(head, o, 4, !le);
+  const uw = (o: number) => word(head, o, is64 ? 8 : 4, !le);
   const phoff = uw(is64 ? 0x20 : 0x1c);
   const phentsize = u16(is64 ? 0x36 : 0x2a);
   const phnum = u16(is64 ? 0x38 : 0x2c);
@@ -132,8 +138,7 @@ export class LegacyBuildInfo {
     if (!this.enabled || this.header) return false;
     const ptrSize = header[14]!;
     const be = (header[15]! & 1) !== 0;
-    const ptr = (o: number) =>
-      ptrSize === 8 ? Number(be ? header.readBigUInt64BE(o) : header.readBigUInt64LE(o)) : be ? header.readUInt32BE(o) : header.readUInt32LE(o);
+    const ptr = (o: number) => word(header, o, ptrSize, be);
     const want = (va: number) => {
       const off = this.fileOffset(va);
       const c = { offset: off ?? -1, buf: Buffer.alloc(2 * ptrSize), filled: 0 };
@@ -148,8 +153,7 @@ export class LegacyBuildInfo {
   end(): Buffer | undefined {
     const h = this.header;
     if (!h || h.version.filled < h.version.buf.length || h.modinfo.filled < h.modinfo.buf.length) return undefined;
-    const read = (c: Capture, o: number) =>
-      h.ptrSize === 8 ? Number(h.be ? c.buf.readBigUInt64BE(o) : c.buf.readBigUInt64LE(o)) : h.be ? c.buf.readUInt32BE(o) : c.buf.readUInt32LE(o);
+    const read = (c: Capture, o: number) => word(c.buf, o, h.ptrSize, h.be);
     const string = (c: Capture, from: Map<number, Capture>): Buffer | undefined => {
       const [va, length] = [read(c, 0), read(c, h.ptrSize)];
       if (length === 0) return Buffer.alloc(0);
