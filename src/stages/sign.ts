@@ -54,7 +54,7 @@ export async function signTarget(signer: Signer, target: Subject, sign: boolean,
     target,
     signature,
     signatureReferrer,
-    attestations: attestations,
+    attestations,
   };
 }
 
