@@ -115,7 +115,9 @@ export class LayeredFs {
     private readonly scan?: ScanContext,
   ) {}
 
-  // Applies one layer tar; returns the captures it added that are still present.
+  // Applies one layer tar in a single pass; returns the captures it added that
+  // are still present. The scan reads layers through layer-walk.ts instead;
+  // this is the plain reference its reading ahead must equal (the tests use it).
   async applyLayer(layerIndex: number, layer: string, chunks: AsyncIterable<Buffer>): Promise<{ entries: number; added: Capture[] }> {
     const added = new Set<Capture>();
     const entries = await readTar(chunks, (entry) => this.applyEntry(entry, layerIndex, layer, added));

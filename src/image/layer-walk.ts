@@ -178,12 +178,15 @@ export class LayerWalk {
     const ahead: NonNullable<Held['ahead']> = (h.ahead = { ...guess, contents: new Map(), problems: [], warned });
     // Sinks run ahead warn into the entry (said in its turn, if it is kept);
     // the shared budget is for ordered wants only.
+    const unordered = (): never => {
+      throw new Error(`${guess.path}: a want that uses the scan's shared budget must be marked ordered`);
+    };
     const scan: ScanContext = {
       get inflatedBytes(): number {
-        throw new Error(`${guess.path}: a want that uses the scan's shared budget must be marked ordered`);
+        return unordered();
       },
       set inflatedBytes(_: number) {
-        throw new Error(`${guess.path}: a want that uses the scan's shared budget must be marked ordered`);
+        unordered();
       },
       warn: (path, message) => warned.push([path, message]),
     };
