@@ -1508,7 +1508,7 @@ async function signTarget(signer, target, sign, attach, predicates) {
         target,
         signature,
         signatureReferrer,
-        attestations: attestations,
+        attestations,
     };
 }
 // Every bundle of a run.
@@ -3136,11 +3136,12 @@ const pythonTemplate = (file) => (base) => {
     return v ? [new RegExp(`\\x00(?<version>${classifiers_escape(v)}[-._a-zA-Z0-9]*)\\x00`)] : [];
 };
 const cpe = (vendor, product) => `cpe:2.3:a:${vendor}:${product}:VERSION:*:*:*:*:*:*:*`;
+const PYTHON = /^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/;
 const CLASSIFIERS = [
     {
         name: 'python',
-        file: /^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/,
-        patterns: pythonTemplate(/^python(?<version>[0-9]{1,6}(?:\.[0-9]{1,6}){1,4})$/),
+        file: PYTHON,
+        patterns: pythonTemplate(PYTHON),
         cpes: [cpe('python_software_foundation', 'python'), cpe('python', 'python')],
     },
     {
@@ -3208,8 +3209,10 @@ const CLASSIFIERS = [
         cpes: [cpe('getcomposer', 'composer')],
     },
 ];
-// One test per tar entry before the per-classifier ones.
-const ANY_NAME = /^(python|libpython|go$|go\.exe$|node$|redis-server$|busybox$|httpd$|nginx$|postgres$|memcached$|ruby$|bash$|openssl$|haproxy$|composer)/;
+// One test per tar entry before the per-classifier ones: every classifier's
+// file pattern (each anchored at the start) in one anchored alternation,
+// named groups made plain (a name may not repeat in one pattern).
+const ANY_NAME = new RegExp(`^(?:${CLASSIFIERS.map((c) => c.file.source.replace(/^\^/, '').replace(/\(\?<\w+>/g, '(?:')).join('|')})`);
 const classifiersFor = (path) => {
     const base = (0,common/* basename */.P8)(path);
     return ANY_NAME.test(base) ? CLASSIFIERS.filter((c) => c.file.test(base)) : [];
@@ -3626,14 +3629,20 @@ const MAX_MODINFO = 256 * 1024;
 const MAX_VERSION_CANDIDATES = 4096;
 const MAX_MODINFO_CANDIDATES = 4;
 const SEAM = 15; // a needle split across chunks: at most 15 of its bytes in the earlier one
+// An unsigned word of `size` bytes (4 or 8: a pointer, or an ELF field).
+function word(buf, at, size, be) {
+    if (size === 8)
+        return Number(be ? buf.readBigUInt64BE(at) : buf.readBigUInt64LE(at));
+    return be ? buf.readUInt32BE(at) : buf.readUInt32LE(at);
+}
 function parseElf(head) {
     if (head.length < 64 || head.readUInt32BE(0) !== 0x7f454c46)
         return undefined;
     const is64 = head[4] === 2;
     const le = head[5] === 1;
     const u16 = (o) => (le ? head.readUInt16LE(o) : head.readUInt16BE(o));
-    const u32 = (o) => (le ? head.readUInt32LE(o) : head.readUInt32BE(o));
-    const uw = (o) => (is64 ? Number(le ? head.readBigUInt64LE(o) : head.readBigUInt64BE(o)) : u32(o));
+    const u32 = (o) => word(head, o, 4, !le);
+    const uw = (o) => word(head, o, is64 ? 8 : 4, !le);
     const phoff = uw(is64 ? 0x20 : 0x1c);
     const phentsize = u16(is64 ? 0x36 : 0x2a);
     const phnum = u16(is64 ? 0x38 : 0x2c);
@@ -3732,7 +3741,7 @@ class LegacyBuildInfo {
             return false;
         const ptrSize = header[14];
         const be = (header[15] & 1) !== 0;
-        const ptr = (o) => ptrSize === 8 ? Number(be ? header.readBigUInt64BE(o) : header.readBigUInt64LE(o)) : be ? header.readUInt32BE(o) : header.readUInt32LE(o);
+        const ptr = (o) => word(header, o, ptrSize, be);
         const want = (va) => {
             const off = this.fileOffset(va);
             const c = { offset: off ?? -1, buf: Buffer.alloc(2 * ptrSize), filled: 0 };
@@ -3748,7 +3757,7 @@ class LegacyBuildInfo {
         const h = this.header;
         if (!h || h.version.filled < h.version.buf.length || h.modinfo.filled < h.modinfo.buf.length)
             return undefined;
-        const read = (c, o) => h.ptrSize === 8 ? Number(h.be ? c.buf.readBigUInt64BE(o) : c.buf.readBigUInt64LE(o)) : h.be ? c.buf.readUInt32BE(o) : c.buf.readUInt32LE(o);
+        const read = (c, o) => word(c.buf, o, h.ptrSize, h.be);
         const string = (c, from) => {
             const [va, length] = [read(c, 0), read(c, h.ptrSize)];
             if (length === 0)
@@ -4350,6 +4359,8 @@ function packagesOf(facts, make) {
     const out = [];
     const mf = facts.manifest ? manifest(facts.manifest) : new Map();
     const licenseName = archiveLicense(mf.get('Bundle-License'), facts.licenseText);
+    // No pom.properties but exactly one pom.xml: its coordinates, as syft takes them.
+    const pom = facts.poms.length === 0 && facts.pomXmls?.length === 1 ? pomXml(facts.pomXmls[0]) : undefined;
     if (facts.poms.length > 0) {
         for (const pom of facts.poms) {
             const p = properties(pom);
@@ -4359,9 +4370,7 @@ function packagesOf(facts, make) {
                 out.push(make(artifact, version, p.get('groupId'), licenseName));
         }
     }
-    else if (facts.pomXmls?.length === 1 && pomXml(facts.pomXmls[0]).artifactId) {
-        // no pom.properties but exactly one pom.xml: its coordinates, as syft takes them
-        const pom = pomXml(facts.pomXmls[0]);
+    else if (pom?.artifactId) {
         const version = pom.version ?? mf.get('Implementation-Version') ?? mf.get('Bundle-Version') ?? fromFileName(facts.name)[1];
         if (version)
             out.push(make(pom.artifactId, version, pom.groupId, licenseName ?? pom.licenses[0]));
@@ -5911,7 +5920,9 @@ class LayeredFs {
         this.wants = wants;
         this.scan = scan;
     }
-    // Applies one layer tar; returns the captures it added that are still present.
+    // Applies one layer tar in a single pass; returns the captures it added that
+    // are still present. The scan reads layers through layer-walk.ts instead;
+    // this is the plain reference its reading ahead must equal (the tests use it).
     async applyLayer(layerIndex, layer, chunks) {
         const added = new Set();
         const entries = await readTar(chunks, (entry) => this.applyEntry(entry, layerIndex, layer, added));
@@ -6461,12 +6472,15 @@ class LayerWalk {
         const ahead = (h.ahead = { ...guess, contents: new Map(), problems: [], warned });
         // Sinks run ahead warn into the entry (said in its turn, if it is kept);
         // the shared budget is for ordered wants only.
+        const unordered = () => {
+            throw new Error(`${guess.path}: a want that uses the scan's shared budget must be marked ordered`);
+        };
         const scan = {
             get inflatedBytes() {
-                throw new Error(`${guess.path}: a want that uses the scan's shared budget must be marked ordered`);
+                return unordered();
             },
             set inflatedBytes(_) {
-                throw new Error(`${guess.path}: a want that uses the scan's shared budget must be marked ordered`);
+                unordered();
             },
             warn: (path, message) => warned.push([path, message]),
         };
