@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
+import { identityFlags, missingRealTools, pushFixtureImage, startStack } from '../test/stack/stack.mjs';
 import { errorLines, runAction } from '../test/harness/runner.mjs';
 import { COSIGNS, cosignHome, cosignPath, cosignSignAndAttest, writePredicates } from '../test/harness/producers.mjs';
 import { summaryText } from '../src/summary-text.ts';
@@ -90,14 +90,7 @@ try {
 // cosign v3 when it is built, on what the action just signed.
 async function verifyWhatWasSigned(ref) {
   console.log('\n--- verifying what the action signed ---');
-  const identity = [
-    '--certificate-identity',
-    stack.identity.subjectAlternativeName,
-    '--certificate-oidc-issuer',
-    stack.identity.issuer,
-    '--trusted-root',
-    stack.trustedRoot,
-  ];
+  const identity = identityFlags(stack);
   const cli = await runTool(process.execPath, [
     join(import.meta.dirname, '../dist/cli/index.js'),
     'verify',

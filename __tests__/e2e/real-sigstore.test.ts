@@ -329,15 +329,6 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
 
   const witnesses = () => [new RekorWitness({ rekorBaseURL: stack.rekorV2URL ?? '', majorApiVersion: 2 }), new TSAWitness({ tsaBaseURL: stack.tsaURL })];
   const signer = () => new FulcioSigner({ fulcioBaseURL: stack.fulcioURL, identityProvider: { getToken: () => lib.requestToken(stack) } });
-  // Our CLI's keyless policy flags for the stack's workflow identity.
-  const identityFlags = () => [
-    '--certificate-identity',
-    stack.identity.subjectAlternativeName,
-    '--certificate-oidc-issuer',
-    stack.identity.issuer,
-    '--trusted-root',
-    stack.trustedRoot,
-  ];
 
   it('logs hashedrekord v0.0.2 entries whose bundles (proof + checkpoint, no SET) verify against the trusted root', async () => {
     const config = JSON.parse(readFileSync(stack.signingConfigRekorV2 ?? '', 'utf8')) as Record<string, any>;
@@ -383,7 +374,7 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
       { kind: 'hashedrekord', version: '0.0.2' },
       { kind: 'hashedrekord', version: '0.0.2' },
     ]);
-    const policy = identityFlags();
+    const policy = lib.identityFlags(stack);
     const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
     expect(ok.out).toMatch(/^VERIFIED /);
     expect(ok.out).toMatch(/ok +referrer attestation https:\/\/slsa\.dev\/provenance\/v1/);
@@ -413,7 +404,7 @@ describeV2('Rekor v2 (rekor-tiles) in the real stack', () => {
       expect(vm['tlogEntries'][0]['inclusionProof']['checkpoint']['envelope']).toBeDefined();
       expect(vm['timestampVerificationData']['rfc3161Timestamps']).toHaveLength(1);
     }
-    const policy = identityFlags();
+    const policy = lib.identityFlags(stack);
     const ok = await cli(['verify', img.ref, ...policy, '--type', 'slsaprovenance1']);
     expect(ok.out).toMatch(/^VERIFIED /);
     expect(ok.code).toBe(0);

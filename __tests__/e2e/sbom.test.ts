@@ -270,14 +270,7 @@ describe('the action with sbom-format: cyclonedx,spdx', () => {
   });
 
   it('our verifier finds each by type (cyclonedx, spdxjson, and the SPDX URI)', async () => {
-    const policy = [
-      '--certificate-identity',
-      stack.identity.subjectAlternativeName,
-      '--certificate-oidc-issuer',
-      stack.identity.issuer,
-      '--trusted-root',
-      stack.trustedRoot,
-    ];
+    const policy = (await stackLib()).identityFlags(stack);
     const r = await cli(['verify', signed.ref, ...policy, '--type', 'cyclonedx', '--type', 'spdxjson', '--type', 'https://spdx.dev/Document']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);

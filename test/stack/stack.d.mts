@@ -88,6 +88,7 @@ export function failService(stack: StackInfo, service: Service, opts?: { status?
 export function clearFailures(stack: StackInfo, service?: Service | 'all'): Promise<unknown>;
 export function setClaims(stack: StackInfo, claims: Record<string, unknown>): Promise<Record<string, unknown>>;
 export function resetClaims(stack: StackInfo): Promise<Record<string, unknown>>;
+export function identityFlags(stack: StackInfo): string[];
 export function tokenURL(stack: StackInfo, audience?: string): string;
 export function requestToken(stack: StackInfo, audience?: string): Promise<string>;
 

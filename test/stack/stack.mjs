@@ -317,6 +317,15 @@ export const setClaims = (stack, claims) => hook(stack, '/__claims', claims);
 export const resetClaims = (stack) => hook(stack, '/__claims/reset', {});
 
 /** The token URL with the audience appended, as @actions/core builds it. */
+// The flags that pin the stack's workflow identity and trusted root, as our CLI and cosign both take them.
+export const identityFlags = (stack) => [
+  '--certificate-identity',
+  stack.identity.subjectAlternativeName,
+  '--certificate-oidc-issuer',
+  stack.identity.issuer,
+  '--trusted-root',
+  stack.trustedRoot,
+];
 export const tokenURL = (stack, audience = 'sigstore') => `${stack.tokenURL}&audience=${encodeURIComponent(audience)}`;
 
 /** Fetches an OIDC token (JWT string) the way a workflow step would. */
